@@ -1,0 +1,203 @@
+package org.ddpm4j.tensor;
+
+/**
+ * The engine's ops, each forward beside its hand-written backward.
+ *
+ * <p>Conventions shared by every implementation:
+ * <ul>
+ *   <li>Forward ops overwrite their output; backward ops <em>accumulate</em> ({@code +=}) into gradient
+ *       buffers, so a tensor used twice collects both gradients. Callers zero gradients when they start a step.</li>
+ *   <li>Outputs must not alias inputs unless the method says so.</li>
+ *   <li>Shapes are checked up front; a mismatch throws {@link IllegalArgumentException} naming the op and
+ *       the expected and actual shapes.</li>
+ *   <li>Implementations are safe to call from several threads at once on disjoint tensors.</li>
+ * </ul>
+ * {@link ScalarBackend} is the reference every other backend is tested against.
+ */
+public interface Backend {
+
+    /** Short name used in logs and benchmarks: {@code scalar}, {@code simd}, {@code opencl}. */
+    String name();
+
+    /** Worker threads this backend uses for one op (1 for the scalar reference). */
+    int threads();
+
+    /** One line saying which backend runs and how, for logs and benchmark reports. */
+    default String describe() {
+        return name() + " (" + threads() + (threads() == 1 ? " thread)" : " threads)");
+    }
+
+    // ---------------------------------------------------------------- convolution
+
+    /**
+     * 2-D convolution (cross-correlation, as PyTorch): {@code y[n,o] = b[o] + Σ_c w[o,c] ⋆ x[n,c]}.
+     *
+     * @param x    input {@code [N, Cin, H, W]}
+     * @param w    weight {@code [Cout, Cin, k, k]}
+     * @param bias {@code [Cout]} or {@code null}
+     * @param y    output {@code [N, Cout, Ho, Wo]}, overwritten
+     */
+    void conv2d(Tensor x, Tensor w, Tensor bias, Conv2dSpec spec, Tensor y);
+
+    /**
+     * Backward of {@link #conv2d}: {@code dx += Wᵀ ⋆ dy}, {@code dw += dy ⋆ x}, {@code dbias += Σ dy}.
+     * Pass {@code dx = null} when the input needs no gradient (the first layer): only the weight and bias
+     * gradients are computed, which saves a third of the work.
+     */
+    void conv2dBackward(Tensor x, Tensor w, Tensor dy, Conv2dSpec spec, Tensor dx, Tensor dw, Tensor dbias);
+
+    // ---------------------------------------------------------------- matrix products
+
+    /**
+     * Batched matrix product {@code c[b] = α·op(a[b])·op(b[b]) (+ c[b] if accumulate)}, where op transposes
+     * when asked. Rank-2 operands are one batch; a rank-2 {@code b} with a rank-3 {@code a} is shared by
+     * every batch entry. Shapes (without transposes): a {@code [B, M, K]}, b {@code [B, K, N]}, c {@code [B, M, N]}.
+     */
+    void matmul(Tensor a, boolean transA, Tensor b, boolean transB, Tensor c, float alpha, boolean accumulate);
+
+    /**
+     * Fully connected layer: {@code y = x·wᵀ + bias} with x {@code [N, in]}, w {@code [out, in]},
+     * bias {@code [out]} or null, y {@code [N, out]}.
+     */
+    default void linear(Tensor x, Tensor w, Tensor bias, Tensor y) {
+        LinearShapes.check("linear", x, w, bias, y);
+        matmul(x, false, w, true, y, 1f, false);
+        if (bias != null) {
+            addChannelVector(y, bias, y);
+        }
+    }
+
+    /** Backward of {@link #linear}: {@code dx += dy·w}, {@code dw += dyᵀ·x}, {@code dbias += Σ_n dy}; dx and dbias may be null. */
+    default void linearBackward(Tensor x, Tensor w, Tensor dy, Tensor dx, Tensor dw, Tensor dbias) {
+        LinearShapes.check("linearBackward", x, w, dbias, dy);
+        ShapeCheck.requireSameShape("linearBackward", "w", w, "dw", dw);
+        if (dx != null) {
+            ShapeCheck.requireSameShape("linearBackward", "x", x, "dx", dx);
+            matmul(dy, false, w, false, dx, 1f, true);
+        }
+        matmul(dy, true, x, false, dw, 1f, true);
+        if (dbias != null) {
+            addChannelVectorBackward(dy, dbias);
+        }
+    }
+
+    // ---------------------------------------------------------------- normalisation
+
+    /**
+     * Group normalisation (Wu &amp; He 2018) over {@code [N, C, ...]}: each of the {@code groups} channel groups of
+     * each sample is normalised to zero mean and unit variance, then scaled by gamma and shifted by beta per channel.
+     *
+     * @param gamma {@code [C]} or null (no affine scale)
+     * @param beta  {@code [C]} or null (no shift)
+     * @param mean  {@code [N, groups]}, written: saved for backward
+     * @param rstd  {@code [N, groups]}, written: 1/√(var + eps), saved for backward
+     */
+    void groupNorm(Tensor x, Tensor gamma, Tensor beta, int groups, float eps, Tensor y, Tensor mean, Tensor rstd);
+
+    /** Backward of {@link #groupNorm}, from the saved statistics: {@code dx +=}, {@code dgamma +=}, {@code dbeta +=} (any may be null). */
+    void groupNormBackward(Tensor x, Tensor gamma, Tensor mean, Tensor rstd, Tensor dy, int groups,
+                           Tensor dx, Tensor dgamma, Tensor dbeta);
+
+    // ---------------------------------------------------------------- activations
+
+    /** SiLU (swish): {@code y = x·σ(x)}. {@code y} may be {@code x}. */
+    void silu(Tensor x, Tensor y);
+
+    /** Backward of {@link #silu}: {@code dx += dy·σ(x)·(1 + x·(1 − σ(x)))}. */
+    void siluBackward(Tensor x, Tensor dy, Tensor dx);
+
+    /** Softmax over the last dimension. {@code y} may be {@code x}. */
+    void softmax(Tensor x, Tensor y);
+
+    /** Backward of {@link #softmax} from its output: {@code dx += y ⊙ (dy − Σ_j dy_j·y_j)} per row. */
+    void softmaxBackward(Tensor y, Tensor dy, Tensor dx);
+
+    // ---------------------------------------------------------------- attention
+
+    /**
+     * Spatial self-attention as in the DDPM attention block. {@code qkv} is {@code [B, 3C, T]} (the output of the
+     * 1×1 qkv convolution, T = H·W positions): channels {@code [0,C)} are queries, {@code [C,2C)} keys,
+     * {@code [2C,3C)} values. Computes {@code P = softmax(QᵀK/√C)} ({@code [B, T, T]}, saved for backward) and
+     * {@code out[:, i] = Σ_j P[i,j]·V[:, j]} ({@code [B, C, T]}).
+     */
+    void attention(Tensor qkv, Tensor out, Tensor probs);
+
+    /**
+     * Backward of {@link #attention} storing nothing beyond the saved attention matrix:
+     * {@code dqkv += ∂out/∂qkv · dout}.
+     */
+    void attentionBackward(Tensor qkv, Tensor probs, Tensor dout, Tensor dqkv);
+
+    // ---------------------------------------------------------------- resampling and layout
+
+    /** Nearest-neighbour 2× upsampling: x {@code [N, C, H, W]} to y {@code [N, C, 2H, 2W]}. */
+    void upsample2x(Tensor x, Tensor y);
+
+    /** Backward of {@link #upsample2x}: {@code dx[h,w] += Σ} of the four {@code dy} values it was copied to. */
+    void upsample2xBackward(Tensor dy, Tensor dx);
+
+    /** Concatenates along channels: a {@code [N, Ca, ...]}, b {@code [N, Cb, ...]} to out {@code [N, Ca+Cb, ...]}. */
+    void concatChannels(Tensor a, Tensor b, Tensor out);
+
+    /** Backward of {@link #concatChannels}: splits {@code dout} and accumulates into {@code da} and {@code db} (either may be null). */
+    void splitChannelsBackward(Tensor dout, Tensor da, Tensor db);
+
+    // ---------------------------------------------------------------- elementwise
+
+    /** {@code out = a + b} (same shapes; out may alias a or b). */
+    void add(Tensor a, Tensor b, Tensor out);
+
+    /** {@code out = a ⊙ b} (same shapes; out may alias a or b). */
+    void mul(Tensor a, Tensor b, Tensor out);
+
+    /** {@code out = s·a} (out may alias a). */
+    void scale(Tensor a, float s, Tensor out);
+
+    /** {@code y += α·x}: gradient accumulation and the backward of add and scale. */
+    void axpy(float alpha, Tensor x, Tensor y);
+
+    /** {@code out += a ⊙ b}: the backward of {@link #mul}. */
+    void addProduct(Tensor a, Tensor b, Tensor out);
+
+    /**
+     * Adds a per-channel vector over the spatial positions: x {@code [N, C, ...]}, v {@code [C]} (one vector for
+     * all samples, a bias) or {@code [N, C]} (one per sample, the projected time embedding). out may alias x.
+     */
+    void addChannelVector(Tensor x, Tensor v, Tensor out);
+
+    /** Backward of {@link #addChannelVector} for the vector: {@code dv += Σ_positions dy} (and Σ_n when dv is {@code [C]}). */
+    void addChannelVectorBackward(Tensor dy, Tensor dv);
+
+    // ---------------------------------------------------------------- dropout
+
+    /**
+     * Inverted dropout: each element is kept with probability 1 − p and scaled by 1/(1 − p). The mask depends only
+     * on {@code seed} and the element's index (a counter-based hash), so every backend and thread count draws the
+     * same mask. {@code mask} (same shape, written) holds 0 or 1/(1 − p) for backward.
+     */
+    void dropout(Tensor x, float p, long seed, Tensor y, Tensor mask);
+
+    /** Backward of {@link #dropout}: {@code dx += dy ⊙ mask}. */
+    default void dropoutBackward(Tensor dy, Tensor mask, Tensor dx) {
+        addProduct(dy, mask, dx);
+    }
+
+    // ---------------------------------------------------------------- losses and reductions
+
+    /** Mean squared error {@code mean((pred − target)²)}, accumulated in double. */
+    double mseLoss(Tensor pred, Tensor target);
+
+    /** Backward of {@link #mseLoss} scaled by {@code gradScale}: {@code dpred += gradScale·2·(pred − target)/n}. */
+    void mseLossBackward(Tensor pred, Tensor target, float gradScale, Tensor dpred);
+
+    /** Sum of all elements, accumulated in double. */
+    double sum(Tensor x);
+
+    /** Mean of all elements. */
+    default double mean(Tensor x) {
+        return sum(x) / x.size();
+    }
+
+    /** Sum of squares of all elements (for gradient-norm clipping), accumulated in double. */
+    double sumOfSquares(Tensor x);
+}

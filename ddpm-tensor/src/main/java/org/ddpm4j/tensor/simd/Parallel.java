@@ -1,0 +1,121 @@
+package org.ddpm4j.tensor.simd;
+
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * A fixed pool that splits a range of independent work items into one contiguous chunk per thread; the calling
+ * thread runs the first chunk itself. Chunks are static so that a given thread count always produces the same
+ * floating-point reduction order. Bodies must not call back into {@code Parallel} (no nesting), which keeps the
+ * pool free of deadlocks: workers never wait.
+ */
+final class Parallel implements AutoCloseable {
+    /** Work below this many scalar operations per chunk is not worth a hand-off to another thread. */
+    static final long MIN_WORK_PER_CHUNK = 1 << 15;
+
+    @FunctionalInterface
+    interface RangeBody {
+        void run(int start, int end);
+    }
+
+    private static final AtomicInteger POOL_IDS = new AtomicInteger();
+
+    private final int threads;
+    private final ExecutorService pool;
+
+    Parallel(int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("thread count must be at least 1 but was " + threads);
+        }
+        this.threads = threads;
+        this.pool = threads == 1 ? null : Executors.newFixedThreadPool(threads - 1, daemonThreads());
+    }
+
+    int threads() {
+        return threads;
+    }
+
+    /** Runs {@code body} over [0, n) in up to {@link #threads()} chunks. */
+    void forRange(int n, RangeBody body) {
+        forRange(n, Long.MAX_VALUE, body);
+    }
+
+    /**
+     * Runs {@code body} over [0, n), using fewer chunks when each item is cheap: {@code workPerItem} (scalar
+     * operations, roughly) decides how many chunks are worth it.
+     */
+    void forRange(int n, long workPerItem, RangeBody body) {
+        int chunks = chunkCount(n, workPerItem);
+        if (chunks <= 1) {
+            if (n > 0) {
+                body.run(0, n);
+            }
+            return;
+        }
+        @SuppressWarnings("unchecked")
+        Future<?>[] futures = new Future<?>[chunks - 1];
+        for (int i = 1; i < chunks; i++) {
+            int start = bound(n, chunks, i), end = bound(n, chunks, i + 1);
+            futures[i - 1] = pool.submit(() -> body.run(start, end));
+        }
+        Throwable failure = null;
+        try {
+            body.run(0, bound(n, chunks, 1));
+        } catch (RuntimeException | Error e) {
+            failure = e;
+        }
+        for (Future<?> f : futures) {
+            try {
+                f.get();
+            } catch (ExecutionException e) {
+                failure = failure == null ? e.getCause() : failure;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                failure = failure == null ? e : failure;
+            }
+        }
+        if (failure instanceof RuntimeException re) {
+            throw re;
+        }
+        if (failure instanceof Error err) {
+            throw err;
+        }
+        if (failure != null) {
+            throw new IllegalStateException("parallel op interrupted", failure);
+        }
+    }
+
+    /** The number of chunks {@link #forRange(int, long, RangeBody)} will use. */
+    int chunkCount(int n, long workPerItem) {
+        if (n <= 1 || threads == 1) {
+            return 1;
+        }
+        long worthwhile = Math.max(1, (long) n * Math.max(workPerItem, 1) / MIN_WORK_PER_CHUNK);
+        return (int) Math.min(Math.min(threads, n), worthwhile);
+    }
+
+    private static int bound(int n, int chunks, int i) {
+        return (int) ((long) n * i / chunks);
+    }
+
+    private static ThreadFactory daemonThreads() {
+        int poolId = POOL_IDS.incrementAndGet();
+        AtomicInteger ids = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, "ddpm4j-simd-" + poolId + "-" + ids.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    @Override
+    public void close() {
+        if (pool != null) {
+            pool.shutdown();
+        }
+    }
+}

@@ -1,0 +1,242 @@
+package org.ddpm4j.tensor.simd;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Single-threaded packed SGEMM, {@code C = α·op(A)·op(B) (+ C)}, in the Goto/BLIS layout: B is packed in
+ * KC×NR strips and A in MR×KC strips, then a register-blocked MR×NR micro-kernel runs FMAs over the packed
+ * strips. Callers parallelise over independent products (images, batch entries, column blocks).
+ *
+ * <p>The micro-kernel keeps its MR·2 = 12 accumulators in local variables inside one method and never passes a
+ * vector across a call, so nothing is boxed even when C2 declines to inline a helper.
+ */
+final class Sgemm {
+    static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
+    static final int VL = SPECIES.length();
+    /** Rows of the micro-tile: one broadcast of A per row and step. */
+    static final int MR = 6;
+    /** Columns of the micro-tile: two vectors. */
+    static final int NR = 2 * VL;
+    /** Depth of a packed block: a KC×NR strip of B stays in L1 while the micro-kernel walks the A strips. */
+    static final int KC = 256;
+    /** Rows of A packed at once (multiple of MR): an MC×KC block stays in L2. */
+    static final int MC = 120;
+    /** Columns of B packed at once (multiple of NR). */
+    static final int NC = 2048 / NR * NR;
+
+    private Sgemm() {
+    }
+
+    /**
+     * Computes {@code C[m×n] = α·op(A)·op(B) (+ C if accumulate)} on row-major arrays, where op(A) is {@code m×k}
+     * ({@code A} stored {@code k×m} if transA) and op(B) is {@code k×n} ({@code B} stored {@code n×k} if transB).
+     */
+    static void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                     float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                     boolean accumulate, float[] c, int cOff, int ldc) {
+        if (m == 0 || n == 0) {
+            return;
+        }
+        if (k == 0) {
+            if (!accumulate) {
+                for (int i = 0; i < m; i++) {
+                    java.util.Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0f);
+                }
+            }
+            return;
+        }
+        Workspace ws = Workspace.current();
+        float[] packB = ws.get(Workspace.Slot.PACK_B, KC * NC);
+        float[] packA = ws.get(Workspace.Slot.PACK_A, KC * MC);
+        float[] tile = ws.get(Workspace.Slot.TILE, MR * NR);
+        for (int jc = 0; jc < n; jc += NC) {
+            int nc = Math.min(NC, n - jc);
+            for (int pc = 0; pc < k; pc += KC) {
+                int kc = Math.min(KC, k - pc);
+                packB(transB, b, bOff, ldb, pc, jc, kc, nc, packB);
+                boolean add = accumulate || pc > 0;
+                for (int ic = 0; ic < m; ic += MC) {
+                    int mc = Math.min(MC, m - ic);
+                    packA(transA, a, aOff, lda, ic, pc, mc, kc, packA);
+                    for (int jr = 0; jr < nc; jr += NR) {
+                        int nr = Math.min(NR, nc - jr);
+                        for (int ir = 0; ir < mc; ir += MR) {
+                            int mr = Math.min(MR, mc - ir);
+                            microKernel(kc, packA, ir * kc, packB, jr * kc, c, cOff + (ic + ir) * ldc + jc + jr, ldc,
+                                    mr, nr, alpha, add, tile);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** Packs op(A)[ic..ic+mc, pc..pc+kc] into MR-row strips, each stored k-major, zero-padded to MR rows. */
+    private static void packA(boolean transA, float[] a, int aOff, int lda, int ic, int pc, int mc, int kc,
+                              float[] dst) {
+        for (int ir = 0; ir < mc; ir += MR) {
+            int mr = Math.min(MR, mc - ir);
+            int d = ir * kc;
+            if (transA) {
+                // op(A)(i, p) = a[p·lda + i]: MR consecutive values per p.
+                for (int p = 0; p < kc; p++) {
+                    int src = aOff + (pc + p) * lda + ic + ir;
+                    for (int r = 0; r < mr; r++) {
+                        dst[d + r] = a[src + r];
+                    }
+                    for (int r = mr; r < MR; r++) {
+                        dst[d + r] = 0f;
+                    }
+                    d += MR;
+                }
+            } else {
+                for (int r = 0; r < MR; r++) {
+                    if (r < mr) {
+                        int src = aOff + (ic + ir + r) * lda + pc;
+                        for (int p = 0; p < kc; p++) {
+                            dst[d + p * MR + r] = a[src + p];
+                        }
+                    } else {
+                        for (int p = 0; p < kc; p++) {
+                            dst[d + p * MR + r] = 0f;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** Packs op(B)[pc..pc+kc, jc..jc+nc] into NR-column strips, each stored k-major, zero-padded to NR columns. */
+    private static void packB(boolean transB, float[] b, int bOff, int ldb, int pc, int jc, int kc, int nc,
+                              float[] dst) {
+        for (int jr = 0; jr < nc; jr += NR) {
+            int nr = Math.min(NR, nc - jr);
+            int d = jr * kc;
+            if (transB) {
+                // op(B)(p, j) = b[j·ldb + p]: walk each source row once, scatter with stride NR.
+                for (int j = 0; j < NR; j++) {
+                    if (j < nr) {
+                        int src = bOff + (jc + jr + j) * ldb + pc;
+                        for (int p = 0; p < kc; p++) {
+                            dst[d + p * NR + j] = b[src + p];
+                        }
+                    } else {
+                        for (int p = 0; p < kc; p++) {
+                            dst[d + p * NR + j] = 0f;
+                        }
+                    }
+                }
+            } else if (nr == NR) {
+                for (int p = 0; p < kc; p++) {
+                    System.arraycopy(b, bOff + (pc + p) * ldb + jc + jr, dst, d + p * NR, NR);
+                }
+            } else {
+                for (int p = 0; p < kc; p++) {
+                    int dp = d + p * NR;
+                    System.arraycopy(b, bOff + (pc + p) * ldb + jc + jr, dst, dp, nr);
+                    java.util.Arrays.fill(dst, dp + nr, dp + NR, 0f);
+                }
+            }
+        }
+    }
+
+    /**
+     * One MR×NR tile of C from a packed A strip and a packed B strip. Full tiles are stored straight into C;
+     * edge tiles (mr &lt; MR or nr &lt; NR) go through {@code tile} so that no store leaves the matrix.
+     */
+    private static void microKernel(int kc, float[] pa, int ao, float[] pb, int bo, float[] c, int co, int ldc,
+                                    int mr, int nr, float alpha, boolean add, float[] tile) {
+        FloatVector c00 = FloatVector.zero(SPECIES), c01 = FloatVector.zero(SPECIES);
+        FloatVector c10 = FloatVector.zero(SPECIES), c11 = FloatVector.zero(SPECIES);
+        FloatVector c20 = FloatVector.zero(SPECIES), c21 = FloatVector.zero(SPECIES);
+        FloatVector c30 = FloatVector.zero(SPECIES), c31 = FloatVector.zero(SPECIES);
+        FloatVector c40 = FloatVector.zero(SPECIES), c41 = FloatVector.zero(SPECIES);
+        FloatVector c50 = FloatVector.zero(SPECIES), c51 = FloatVector.zero(SPECIES);
+        for (int p = 0; p < kc; p++) {
+            FloatVector b0 = FloatVector.fromArray(SPECIES, pb, bo);
+            FloatVector b1 = FloatVector.fromArray(SPECIES, pb, bo + VL);
+            FloatVector a0 = FloatVector.broadcast(SPECIES, pa[ao]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+            FloatVector a1 = FloatVector.broadcast(SPECIES, pa[ao + 1]);
+            c10 = a1.fma(b0, c10);
+            c11 = a1.fma(b1, c11);
+            FloatVector a2 = FloatVector.broadcast(SPECIES, pa[ao + 2]);
+            c20 = a2.fma(b0, c20);
+            c21 = a2.fma(b1, c21);
+            FloatVector a3 = FloatVector.broadcast(SPECIES, pa[ao + 3]);
+            c30 = a3.fma(b0, c30);
+            c31 = a3.fma(b1, c31);
+            FloatVector a4 = FloatVector.broadcast(SPECIES, pa[ao + 4]);
+            c40 = a4.fma(b0, c40);
+            c41 = a4.fma(b1, c41);
+            FloatVector a5 = FloatVector.broadcast(SPECIES, pa[ao + 5]);
+            c50 = a5.fma(b0, c50);
+            c51 = a5.fma(b1, c51);
+            ao += MR;
+            bo += NR;
+        }
+        if (alpha != 1f) {
+            c00 = c00.mul(alpha);
+            c01 = c01.mul(alpha);
+            c10 = c10.mul(alpha);
+            c11 = c11.mul(alpha);
+            c20 = c20.mul(alpha);
+            c21 = c21.mul(alpha);
+            c30 = c30.mul(alpha);
+            c31 = c31.mul(alpha);
+            c40 = c40.mul(alpha);
+            c41 = c41.mul(alpha);
+            c50 = c50.mul(alpha);
+            c51 = c51.mul(alpha);
+        }
+        if (mr == MR && nr == NR) {
+            if (add) {
+                c00 = c00.add(FloatVector.fromArray(SPECIES, c, co));
+                c01 = c01.add(FloatVector.fromArray(SPECIES, c, co + VL));
+                c10 = c10.add(FloatVector.fromArray(SPECIES, c, co + ldc));
+                c11 = c11.add(FloatVector.fromArray(SPECIES, c, co + ldc + VL));
+                c20 = c20.add(FloatVector.fromArray(SPECIES, c, co + 2 * ldc));
+                c21 = c21.add(FloatVector.fromArray(SPECIES, c, co + 2 * ldc + VL));
+                c30 = c30.add(FloatVector.fromArray(SPECIES, c, co + 3 * ldc));
+                c31 = c31.add(FloatVector.fromArray(SPECIES, c, co + 3 * ldc + VL));
+                c40 = c40.add(FloatVector.fromArray(SPECIES, c, co + 4 * ldc));
+                c41 = c41.add(FloatVector.fromArray(SPECIES, c, co + 4 * ldc + VL));
+                c50 = c50.add(FloatVector.fromArray(SPECIES, c, co + 5 * ldc));
+                c51 = c51.add(FloatVector.fromArray(SPECIES, c, co + 5 * ldc + VL));
+            }
+            c00.intoArray(c, co);
+            c01.intoArray(c, co + VL);
+            c10.intoArray(c, co + ldc);
+            c11.intoArray(c, co + ldc + VL);
+            c20.intoArray(c, co + 2 * ldc);
+            c21.intoArray(c, co + 2 * ldc + VL);
+            c30.intoArray(c, co + 3 * ldc);
+            c31.intoArray(c, co + 3 * ldc + VL);
+            c40.intoArray(c, co + 4 * ldc);
+            c41.intoArray(c, co + 4 * ldc + VL);
+            c50.intoArray(c, co + 5 * ldc);
+            c51.intoArray(c, co + 5 * ldc + VL);
+            return;
+        }
+        c00.intoArray(tile, 0);
+        c01.intoArray(tile, VL);
+        c10.intoArray(tile, NR);
+        c11.intoArray(tile, NR + VL);
+        c20.intoArray(tile, 2 * NR);
+        c21.intoArray(tile, 2 * NR + VL);
+        c30.intoArray(tile, 3 * NR);
+        c31.intoArray(tile, 3 * NR + VL);
+        c40.intoArray(tile, 4 * NR);
+        c41.intoArray(tile, 4 * NR + VL);
+        c50.intoArray(tile, 5 * NR);
+        c51.intoArray(tile, 5 * NR + VL);
+        for (int i = 0; i < mr; i++) {
+            int ci = co + i * ldc;
+            for (int j = 0; j < nr; j++) {
+                c[ci + j] = add ? c[ci + j] + tile[i * NR + j] : tile[i * NR + j];
+            }
+        }
+    }
+}

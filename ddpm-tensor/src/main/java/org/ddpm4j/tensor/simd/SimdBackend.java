@@ -1,0 +1,615 @@
+package org.ddpm4j.tensor.simd;
+
+import org.ddpm4j.tensor.AttentionGeometry;
+import org.ddpm4j.tensor.Backend;
+import org.ddpm4j.tensor.ChannelConcat;
+import org.ddpm4j.tensor.ChannelVector;
+import org.ddpm4j.tensor.Conv2dSpec;
+import org.ddpm4j.tensor.ConvGeometry;
+import org.ddpm4j.tensor.DropoutMask;
+import org.ddpm4j.tensor.GroupNormGeometry;
+import org.ddpm4j.tensor.MatmulGeometry;
+import org.ddpm4j.tensor.ShapeCheck;
+import org.ddpm4j.tensor.Tensor;
+
+/**
+ * The CPU backend: Vector API kernels ({@code FloatVector.SPECIES_PREFERRED}) on a fixed thread pool.
+ * Convolutions and attention run as packed GEMMs ({@link Sgemm}); everything else is a vector loop.
+ *
+ * <p>Only load this class after checking that {@code jdk.incubator.vector} is in the module graph:
+ * {@link org.ddpm4j.tensor.Backends} does that.
+ */
+public final class SimdBackend implements Backend, AutoCloseable {
+    private final Parallel parallel;
+
+    public SimdBackend(int threads) {
+        this.parallel = new Parallel(threads);
+    }
+
+    @Override
+    public String name() {
+        return "simd";
+    }
+
+    @Override
+    public int threads() {
+        return parallel.threads();
+    }
+
+    @Override
+    public String describe() {
+        return "simd (" + Sgemm.SPECIES.vectorBitSize() + "-bit vectors, " + threads() + " threads)";
+    }
+
+    /** Stops the worker threads; the backend must not be used afterwards. */
+    @Override
+    public void close() {
+        parallel.close();
+    }
+
+    // ---------------------------------------------------------------- convolution
+
+    @Override
+    public void conv2d(Tensor x, Tensor w, Tensor bias, Conv2dSpec spec, Tensor y) {
+        ConvGeometry g = ConvGeometry.of("conv2d", x, w, bias, spec, y);
+        float[] xd = x.data(), wd = w.data(), yd = y.data(), bd = bias == null ? null : bias.data();
+        int cout = g.outChannels(), kk = g.patchSize(), p = g.outPlane();
+        // With fewer images than threads, each image's output channels are split too.
+        int splits = Math.max(1, Math.min(ceilDiv(threads(), g.batch()), ceilDiv(cout, Sgemm.MR)));
+        int rowsPerSplit = ceilDiv(ceilDiv(cout, splits), Sgemm.MR) * Sgemm.MR;
+        parallel.forRange(g.batch() * splits, (start, end) -> {
+            for (int item = start; item < end; item++) {
+                int n = item / splits, r0 = (item % splits) * rowsPerSplit, rows = Math.min(rowsPerSplit, cout - r0);
+                if (rows <= 0) {
+                    continue;
+                }
+                float[] b;
+                int bOff;
+                if (spec.isPointwise()) {
+                    b = xd;
+                    bOff = n * g.inChannels() * g.inPlane();
+                } else {
+                    b = Workspace.current().get(Workspace.Slot.COLUMNS, kk * p);
+                    bOff = 0;
+                    Im2col.im2col(g, xd, n * g.inChannels() * g.inPlane(), b);
+                }
+                int yOff = (n * cout + r0) * p;
+                Sgemm.gemm(false, false, rows, p, kk, 1f, wd, r0 * kk, kk, b, bOff, p, false, yd, yOff, p);
+                if (bd != null) {
+                    for (int o = 0; o < rows; o++) {
+                        VectorOps.addScalar(yd, bd[r0 + o], yd, yOff + o * p, p);
+                    }
+                }
+            }
+        });
+    }
+
+    @Override
+    public void conv2dBackward(Tensor x, Tensor w, Tensor dy, Conv2dSpec spec, Tensor dx, Tensor dw, Tensor dbias) {
+        ConvGeometry g = ConvGeometry.of("conv2dBackward", x, w, dbias, spec, dy);
+        if (dx != null) {
+            ShapeCheck.requireSameShape("conv2dBackward", "x", x, "dx", dx);
+        }
+        ShapeCheck.requireSameShape("conv2dBackward", "w", w, "dw", dw);
+        float[] xd = x.data(), wd = w.data(), dyd = dy.data();
+        float[] dxd = dx == null ? null : dx.data();
+        int cout = g.outChannels(), kk = g.patchSize(), p = g.outPlane(), inSize = g.inChannels() * g.inPlane();
+        int chunks = parallel.chunkCount(g.batch(), Long.MAX_VALUE);
+        // Each chunk of images sums its weight and bias gradients privately; the partials are added at the end.
+        float[][] dwPartial = new float[chunks][cout * kk];
+        double[][] dbPartial = new double[chunks][cout];
+        parallel.forRange(g.batch(), (start, end) -> {
+            int chunk = chunkIndex(start, g.batch(), chunks);
+            float[] dwp = dwPartial[chunk];
+            double[] dbp = dbPartial[chunk];
+            for (int n = start; n < end; n++) {
+                int dyOff = n * cout * p;
+                float[] cols;
+                int colOff;
+                if (spec.isPointwise()) {
+                    cols = xd;
+                    colOff = n * inSize;
+                } else {
+                    cols = Workspace.current().get(Workspace.Slot.COLUMNS, kk * p);
+                    colOff = 0;
+                    Im2col.im2col(g, xd, n * inSize, cols);
+                }
+                // dW += dY_n · colsᵀ   (Cout×P)·(P×K)
+                Sgemm.gemm(false, true, cout, kk, p, 1f, dyd, dyOff, p, cols, colOff, p, true, dwp, 0, kk);
+                for (int o = 0; o < cout; o++) {
+                    dbp[o] += VectorOps.sum(dyd, dyOff + o * p, p);
+                }
+                if (dxd == null) {
+                    continue;
+                }
+                // dcols = Wᵀ · dY_n   (K×Cout)·(Cout×P), then scattered back onto the image.
+                if (spec.isPointwise()) {
+                    Sgemm.gemm(true, false, kk, p, cout, 1f, wd, 0, kk, dyd, dyOff, p, true, dxd, n * inSize, p);
+                } else {
+                    float[] dcols = Workspace.current().get(Workspace.Slot.COLUMN_GRADS, kk * p);
+                    Sgemm.gemm(true, false, kk, p, cout, 1f, wd, 0, kk, dyd, dyOff, p, false, dcols, 0, p);
+                    Im2col.col2imAdd(g, dcols, dxd, n * inSize);
+                }
+            }
+        });
+        float[] dwd = dw.data();
+        for (float[] part : dwPartial) {
+            VectorOps.addInto(part, 0, dwd, 0, dwd.length);
+        }
+        if (dbias != null) {
+            for (int o = 0; o < cout; o++) {
+                double acc = 0;
+                for (double[] part : dbPartial) {
+                    acc += part[o];
+                }
+                dbias.data()[o] += (float) acc;
+            }
+        }
+    }
+
+    /** The chunk that starts at {@code start}, matching {@link Parallel}'s static split of [0, n). */
+    private static int chunkIndex(int start, int n, int chunks) {
+        for (int i = 0; i < chunks; i++) {
+            if ((int) ((long) n * i / chunks) == start) {
+                return i;
+            }
+        }
+        throw new IllegalStateException("no chunk of " + n + " items in " + chunks + " starts at " + start);
+    }
+
+    // ---------------------------------------------------------------- matrix products
+
+    @Override
+    public void matmul(Tensor a, boolean transA, Tensor b, boolean transB, Tensor c, float alpha, boolean accumulate) {
+        MatmulGeometry g = MatmulGeometry.of(a, transA, b, transB, c);
+        int m = g.m(), n = g.n(), k = g.k();
+        int lda = transA ? m : k, ldb = transB ? k : n;
+        // Fewer batch entries than threads: split the columns of C as well, in whole NR strips.
+        int splits = Math.max(1, Math.min(ceilDiv(threads(), g.batch()), ceilDiv(n, Sgemm.NR)));
+        int colsPerSplit = ceilDiv(ceilDiv(n, splits), Sgemm.NR) * Sgemm.NR;
+        long work = (long) m * Math.min(n, colsPerSplit) * k;
+        parallel.forRange(g.batch() * splits, work, (start, end) -> {
+            for (int item = start; item < end; item++) {
+                int bt = item / splits, j0 = (item % splits) * colsPerSplit, cols = Math.min(colsPerSplit, n - j0);
+                if (cols <= 0) {
+                    continue;
+                }
+                int bOff = bt * g.strideB() + (transB ? j0 * ldb : j0);
+                Sgemm.gemm(transA, transB, m, cols, k, alpha, a.data(), bt * g.strideA(), lda, b.data(), bOff, ldb,
+                        accumulate, c.data(), bt * g.strideC() + j0, n);
+            }
+        });
+    }
+
+    // ---------------------------------------------------------------- normalisation
+
+    @Override
+    public void groupNorm(Tensor x, Tensor gamma, Tensor beta, int groups, float eps, Tensor y, Tensor mean, Tensor rstd) {
+        GroupNormGeometry g = GroupNormGeometry.of("groupNorm", x, gamma, beta, groups, mean, rstd);
+        ShapeCheck.requireSameShape("groupNorm", "x", x, "y", y);
+        float[] xd = x.data(), yd = y.data();
+        parallel.forRange(g.batch() * groups, 3L * g.groupSize(), (start, end) -> {
+            for (int item = start; item < end; item++) {
+                int n = item / groups, grp = item % groups, off = g.groupStart(n, grp);
+                double mu = VectorOps.sum(xd, off, g.groupSize()) / g.groupSize();
+                double var = VectorOps.sumSquaredDeviation(xd, off, g.groupSize(), (float) mu) / g.groupSize();
+                float rs = (float) (1.0 / Math.sqrt(var + eps));
+                mean.data()[item] = (float) mu;
+                rstd.data()[item] = rs;
+                for (int cc = 0; cc < g.channelsPerGroup(); cc++) {
+                    int c = grp * g.channelsPerGroup() + cc;
+                    float scale = gamma == null ? rs : rs * gamma.data()[c];
+                    float shift = beta == null ? 0f : beta.data()[c];
+                    VectorOps.normalize(xd, yd, off + cc * g.spatial(), g.spatial(), (float) mu, scale, shift);
+                }
+            }
+        });
+    }
+
+    @Override
+    public void groupNormBackward(Tensor x, Tensor gamma, Tensor mean, Tensor rstd, Tensor dy, int groups,
+                                  Tensor dx, Tensor dgamma, Tensor dbeta) {
+        GroupNormGeometry g = GroupNormGeometry.of("groupNormBackward", x, gamma, dbeta, groups, mean, rstd);
+        ShapeCheck.requireSameShape("groupNormBackward", "x", x, "dy", dy);
+        if (dx != null) {
+            ShapeCheck.requireSameShape("groupNormBackward", "x", x, "dx", dx);
+        }
+        if (dgamma != null) {
+            ShapeCheck.requireShape("groupNormBackward", "dgamma", dgamma, g.channels());
+        }
+        float[] xd = x.data(), dyd = dy.data();
+        int cpg = g.channelsPerGroup();
+        // One task per group over all samples, so each task owns its channels' dgamma and dbeta.
+        parallel.forRange(groups, 4L * g.groupSize() * g.batch(), (start, end) -> {
+            double[] sums = new double[2];
+            double[] sumDy = new double[cpg], sumDyX = new double[cpg];
+            double[] dGamma = new double[cpg], dBeta = new double[cpg];
+            for (int grp = start; grp < end; grp++) {
+                java.util.Arrays.fill(dGamma, 0);
+                java.util.Arrays.fill(dBeta, 0);
+                for (int n = 0; n < g.batch(); n++) {
+                    int off = g.groupStart(n, grp);
+                    double mu = mean.data()[n * groups + grp], rs = rstd.data()[n * groups + grp];
+                    // With x̂ = (x − μ)·rstd and d = γ·dy: Σd and Σd·x̂ over the group.
+                    double sumD = 0, sumDXhat = 0;
+                    for (int cc = 0; cc < cpg; cc++) {
+                        int c = grp * cpg + cc;
+                        VectorOps.sumAndDot(dyd, xd, off + cc * g.spatial(), g.spatial(), sums);
+                        sumDy[cc] = sums[0];
+                        sumDyX[cc] = sums[1];
+                        double xhatDot = rs * (sums[1] - mu * sums[0]);
+                        double gm = gamma == null ? 1 : gamma.data()[c];
+                        dGamma[cc] += xhatDot;
+                        dBeta[cc] += sums[0];
+                        sumD += gm * sums[0];
+                        sumDXhat += gm * xhatDot;
+                    }
+                    if (dx == null) {
+                        continue;
+                    }
+                    // dx = rstd·(γ·dy − mean(d) − x̂·mean(d·x̂)) = a·dy + b·x + c per channel.
+                    double meanD = sumD / g.groupSize(), meanDXhat = sumDXhat / g.groupSize();
+                    float b = (float) (-rs * rs * meanDXhat);
+                    float c0 = (float) (-rs * meanD + rs * rs * mu * meanDXhat);
+                    for (int cc = 0; cc < cpg; cc++) {
+                        int c = grp * cpg + cc;
+                        float a = (float) (rs * (gamma == null ? 1 : gamma.data()[c]));
+                        VectorOps.affineAccumulate(dyd, xd, dx.data(), off + cc * g.spatial(), g.spatial(), a, b, c0);
+                    }
+                }
+                for (int cc = 0; cc < cpg; cc++) {
+                    if (dgamma != null) {
+                        dgamma.data()[grp * cpg + cc] += (float) dGamma[cc];
+                    }
+                    if (dbeta != null) {
+                        dbeta.data()[grp * cpg + cc] += (float) dBeta[cc];
+                    }
+                }
+            }
+        });
+    }
+
+    // ---------------------------------------------------------------- activations
+
+    @Override
+    public void silu(Tensor x, Tensor y) {
+        ShapeCheck.requireSameShape("silu", "x", x, "y", y);
+        forElements(x.size(), 20, (off, len) -> VectorOps.silu(x.data(), y.data(), off, len));
+    }
+
+    @Override
+    public void siluBackward(Tensor x, Tensor dy, Tensor dx) {
+        ShapeCheck.requireSameShape("siluBackward", "x", x, "dy", dy);
+        ShapeCheck.requireSameShape("siluBackward", "x", x, "dx", dx);
+        forElements(x.size(), 30, (off, len) -> VectorOps.siluBackward(x.data(), dy.data(), dx.data(), off, len));
+    }
+
+    @Override
+    public void softmax(Tensor x, Tensor y) {
+        ShapeCheck.requireSameShape("softmax", "x", x, "y", y);
+        ShapeCheck.requireRank("softmax", "x", x, 1);
+        int cols = x.dim(-1), rows = cols == 0 ? 0 : x.size() / cols;
+        parallel.forRange(rows, 20L * cols, (start, end) -> {
+            for (int r = start; r < end; r++) {
+                VectorOps.softmaxRow(x.data(), y.data(), r * cols, cols);
+            }
+        });
+    }
+
+    @Override
+    public void softmaxBackward(Tensor y, Tensor dy, Tensor dx) {
+        ShapeCheck.requireSameShape("softmaxBackward", "y", y, "dy", dy);
+        ShapeCheck.requireSameShape("softmaxBackward", "y", y, "dx", dx);
+        int cols = y.dim(-1), rows = cols == 0 ? 0 : y.size() / cols;
+        parallel.forRange(rows, 4L * cols, (start, end) -> {
+            for (int r = start; r < end; r++) {
+                VectorOps.softmaxBackwardRow(y.data(), dy.data(), dx.data(), r * cols, cols, 1f);
+            }
+        });
+    }
+
+    // ---------------------------------------------------------------- attention
+
+    @Override
+    public void attention(Tensor qkv, Tensor out, Tensor probs) {
+        AttentionGeometry g = AttentionGeometry.of("attention", qkv, out, probs);
+        int c = g.channels(), t = g.positions();
+        float scale = (float) (1.0 / Math.sqrt(c));
+        float[] in = qkv.data(), o = out.data(), p = probs.data();
+        parallel.forRange(g.batch(), (start, end) -> {
+            for (int b = start; b < end; b++) {
+                int p0 = b * t * t;
+                // S = QᵀK/√C  (T×C)·(C×T), then softmax per row.
+                Sgemm.gemm(true, false, t, t, c, scale, in, g.queryOffset(b), t, in, g.keyOffset(b), t, false, p, p0, t);
+                for (int i = 0; i < t; i++) {
+                    VectorOps.softmaxRow(p, p, p0 + i * t, t);
+                }
+                // O = V·Pᵀ  (C×T)·(T×T): out[:, i] = Σ_j P[i,j]·V[:, j]
+                Sgemm.gemm(false, true, c, t, t, 1f, in, g.valueOffset(b), t, p, p0, t, false, o, b * c * t, t);
+            }
+        });
+    }
+
+    @Override
+    public void attentionBackward(Tensor qkv, Tensor probs, Tensor dout, Tensor dqkv) {
+        AttentionGeometry g = AttentionGeometry.of("attentionBackward", qkv, dout, probs);
+        ShapeCheck.requireSameShape("attentionBackward", "qkv", qkv, "dqkv", dqkv);
+        int c = g.channels(), t = g.positions();
+        float scale = (float) (1.0 / Math.sqrt(c));
+        float[] in = qkv.data(), p = probs.data(), dO = dout.data(), d = dqkv.data();
+        parallel.forRange(g.batch(), (start, end) -> {
+            float[] dS = Workspace.current().get(Workspace.Slot.SCORES, t * t);
+            for (int b = start; b < end; b++) {
+                int p0 = b * t * t, o0 = b * c * t;
+                int q0 = g.queryOffset(b), k0 = g.keyOffset(b), v0 = g.valueOffset(b);
+                // dV += dO·P
+                Sgemm.gemm(false, false, c, t, t, 1f, dO, o0, t, p, p0, t, true, d, v0, t);
+                // dP = dOᵀ·V, then dS = P ⊙ (dP − rowsum(dP ⊙ P)) / √C in place
+                Sgemm.gemm(true, false, t, t, c, 1f, dO, o0, t, in, v0, t, false, dS, 0, t);
+                for (int i = 0; i < t; i++) {
+                    VectorOps.softmaxGradInPlace(p, p0 + i * t, dS, i * t, t, scale);
+                }
+                // dQ += K·dSᵀ,  dK += Q·dS
+                Sgemm.gemm(false, true, c, t, t, 1f, in, k0, t, dS, 0, t, true, d, q0, t);
+                Sgemm.gemm(false, false, c, t, t, 1f, in, q0, t, dS, 0, t, true, d, k0, t);
+            }
+        });
+    }
+
+    // ---------------------------------------------------------------- resampling and layout
+
+    @Override
+    public void upsample2x(Tensor x, Tensor y) {
+        ShapeCheck.requireRank("upsample2x", "x", x, 4);
+        int h = x.dim(2), w = x.dim(3);
+        ShapeCheck.requireShape("upsample2x", "y", y, x.dim(0), x.dim(1), 2 * h, 2 * w);
+        float[] xd = x.data(), yd = y.data();
+        parallel.forRange(x.dim(0) * x.dim(1), 4L * h * w, (start, end) -> {
+            for (int plane = start; plane < end; plane++) {
+                for (int iy = 0; iy < h; iy++) {
+                    int src = (plane * h + iy) * w, dst = (plane * 2 * h + 2 * iy) * 2 * w;
+                    for (int ix = 0; ix < w; ix++) {
+                        float v = xd[src + ix];
+                        yd[dst + 2 * ix] = v;
+                        yd[dst + 2 * ix + 1] = v;
+                    }
+                    System.arraycopy(yd, dst, yd, dst + 2 * w, 2 * w);
+                }
+            }
+        });
+    }
+
+    @Override
+    public void upsample2xBackward(Tensor dy, Tensor dx) {
+        ShapeCheck.requireRank("upsample2xBackward", "dx", dx, 4);
+        int h = dx.dim(2), w = dx.dim(3);
+        ShapeCheck.requireShape("upsample2xBackward", "dy", dy, dx.dim(0), dx.dim(1), 2 * h, 2 * w);
+        float[] dyd = dy.data(), dxd = dx.data();
+        parallel.forRange(dx.dim(0) * dx.dim(1), 4L * h * w, (start, end) -> {
+            for (int plane = start; plane < end; plane++) {
+                for (int iy = 0; iy < h; iy++) {
+                    int dst = (plane * h + iy) * w, top = (plane * 2 * h + 2 * iy) * 2 * w, bottom = top + 2 * w;
+                    for (int ix = 0; ix < w; ix++) {
+                        dxd[dst + ix] += dyd[top + 2 * ix] + dyd[top + 2 * ix + 1]
+                                + dyd[bottom + 2 * ix] + dyd[bottom + 2 * ix + 1];
+                    }
+                }
+            }
+        });
+    }
+
+    @Override
+    public void concatChannels(Tensor a, Tensor b, Tensor out) {
+        ChannelConcat cc = ChannelConcat.of("concatChannels", a, b, out);
+        parallel.forRange(cc.batch(), cc.sizeOut(), (start, end) -> {
+            for (int n = start; n < end; n++) {
+                System.arraycopy(a.data(), n * cc.sizeA(), out.data(), n * cc.sizeOut(), cc.sizeA());
+                System.arraycopy(b.data(), n * cc.sizeB(), out.data(), n * cc.sizeOut() + cc.sizeA(), cc.sizeB());
+            }
+        });
+    }
+
+    @Override
+    public void splitChannelsBackward(Tensor dout, Tensor da, Tensor db) {
+        ChannelConcat cc = ChannelConcat.of("splitChannelsBackward", da, db, dout);
+        parallel.forRange(cc.batch(), cc.sizeOut(), (start, end) -> {
+            for (int n = start; n < end; n++) {
+                if (da != null) {
+                    VectorOps.addInto(dout.data(), n * cc.sizeOut(), da.data(), n * cc.sizeA(), cc.sizeA());
+                }
+                if (db != null) {
+                    VectorOps.addInto(dout.data(), n * cc.sizeOut() + cc.sizeA(), db.data(), n * cc.sizeB(), cc.sizeB());
+                }
+            }
+        });
+    }
+
+    // ---------------------------------------------------------------- elementwise
+
+    @Override
+    public void add(Tensor a, Tensor b, Tensor out) {
+        checkElementwise("add", a, b, out);
+        forElements(a.size(), 1, (off, len) -> VectorOps.add(a.data(), b.data(), out.data(), off, len));
+    }
+
+    @Override
+    public void mul(Tensor a, Tensor b, Tensor out) {
+        checkElementwise("mul", a, b, out);
+        forElements(a.size(), 1, (off, len) -> VectorOps.mul(a.data(), b.data(), out.data(), off, len));
+    }
+
+    @Override
+    public void scale(Tensor a, float s, Tensor out) {
+        ShapeCheck.requireSameShape("scale", "a", a, "out", out);
+        forElements(a.size(), 1, (off, len) -> VectorOps.scale(a.data(), s, out.data(), off, len));
+    }
+
+    @Override
+    public void axpy(float alpha, Tensor x, Tensor y) {
+        ShapeCheck.requireSameShape("axpy", "x", x, "y", y);
+        forElements(x.size(), 1, (off, len) -> VectorOps.axpy(alpha, x.data(), y.data(), off, len));
+    }
+
+    @Override
+    public void addProduct(Tensor a, Tensor b, Tensor out) {
+        checkElementwise("addProduct", a, b, out);
+        forElements(a.size(), 1, (off, len) -> VectorOps.addProduct(a.data(), b.data(), out.data(), off, len));
+    }
+
+    private static void checkElementwise(String op, Tensor a, Tensor b, Tensor out) {
+        ShapeCheck.requireSameShape(op, "a", a, "b", b);
+        ShapeCheck.requireSameShape(op, "a", a, "out", out);
+    }
+
+    @Override
+    public void addChannelVector(Tensor x, Tensor v, Tensor out) {
+        ChannelVector cv = ChannelVector.of("addChannelVector", x, v);
+        ShapeCheck.requireSameShape("addChannelVector", "x", x, "out", out);
+        parallel.forRange(cv.batch() * cv.channels(), cv.spatial(), (start, end) -> {
+            for (int plane = start; plane < end; plane++) {
+                float add = v.data()[cv.vectorIndex(plane / cv.channels(), plane % cv.channels())];
+                VectorOps.addScalar(x.data(), add, out.data(), plane * cv.spatial(), cv.spatial());
+            }
+        });
+    }
+
+    @Override
+    public void addChannelVectorBackward(Tensor dy, Tensor dv) {
+        ChannelVector cv = ChannelVector.of("addChannelVectorBackward", dy, dv);
+        // One task per channel over all samples, so a shared [C] vector is never written by two threads.
+        parallel.forRange(cv.channels(), (long) cv.batch() * cv.spatial(), (start, end) -> {
+            for (int c = start; c < end; c++) {
+                double shared = 0;
+                for (int n = 0; n < cv.batch(); n++) {
+                    double s = VectorOps.sum(dy.data(), (n * cv.channels() + c) * cv.spatial(), cv.spatial());
+                    if (cv.perSample()) {
+                        dv.data()[n * cv.channels() + c] += (float) s;
+                    } else {
+                        shared += s;
+                    }
+                }
+                if (!cv.perSample()) {
+                    dv.data()[c] += (float) shared;
+                }
+            }
+        });
+    }
+
+    // ---------------------------------------------------------------- dropout
+
+    @Override
+    public void dropout(Tensor x, float p, long seed, Tensor y, Tensor mask) {
+        DropoutMask.checkProbability(p);
+        ShapeCheck.requireSameShape("dropout", "x", x, "y", y);
+        ShapeCheck.requireSameShape("dropout", "x", x, "mask", mask);
+        float keepScale = 1f / (1f - p);
+        float[] md = mask.data();
+        forElements(x.size(), 10, (off, len) -> {
+            for (int i = off; i < off + len; i++) {
+                md[i] = DropoutMask.value(seed, i, p, keepScale);
+            }
+            VectorOps.mul(x.data(), md, y.data(), off, len);
+        });
+    }
+
+    // ---------------------------------------------------------------- losses and reductions
+
+    @Override
+    public double mseLoss(Tensor pred, Tensor target) {
+        ShapeCheck.requireSameShape("mseLoss", "pred", pred, "target", target);
+        return reduce(pred.size(), (off, len) -> squaredDistance(pred.data(), target.data(), off, len)) / pred.size();
+    }
+
+    private static double squaredDistance(float[] a, float[] b, int off, int len) {
+        double total = 0;
+        for (int blockStart = off; blockStart < off + len; blockStart += REDUCE_BLOCK) {
+            int blockLen = Math.min(REDUCE_BLOCK, off + len - blockStart);
+            double dot = VectorOps.dot(a, blockStart, a, blockStart, blockLen)
+                    - 2 * VectorOps.dot(a, blockStart, b, blockStart, blockLen)
+                    + VectorOps.dot(b, blockStart, b, blockStart, blockLen);
+            total += dot;
+        }
+        return total;
+    }
+
+    @Override
+    public void mseLossBackward(Tensor pred, Tensor target, float gradScale, Tensor dpred) {
+        ShapeCheck.requireSameShape("mseLossBackward", "pred", pred, "target", target);
+        ShapeCheck.requireSameShape("mseLossBackward", "pred", pred, "dpred", dpred);
+        float f = (float) (2.0 * gradScale / pred.size());
+        forElements(pred.size(), 2, (off, len) -> {
+            VectorOps.axpy(f, pred.data(), dpred.data(), off, len);
+            VectorOps.axpy(-f, target.data(), dpred.data(), off, len);
+        });
+    }
+
+    @Override
+    public double sum(Tensor x) {
+        return reduce(x.size(), (off, len) -> blockedSum(x.data(), off, len));
+    }
+
+    @Override
+    public double sumOfSquares(Tensor x) {
+        return reduce(x.size(), (off, len) -> {
+            double total = 0;
+            for (int b = off; b < off + len; b += REDUCE_BLOCK) {
+                total += VectorOps.dot(x.data(), b, x.data(), b, Math.min(REDUCE_BLOCK, off + len - b));
+            }
+            return total;
+        });
+    }
+
+    /** Float lanes sum at most this many elements before the partial goes into a double. */
+    private static final int REDUCE_BLOCK = 1024;
+
+    private static double blockedSum(float[] x, int off, int len) {
+        double total = 0;
+        for (int b = off; b < off + len; b += REDUCE_BLOCK) {
+            total += VectorOps.sum(x, b, Math.min(REDUCE_BLOCK, off + len - b));
+        }
+        return total;
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    @FunctionalInterface
+    private interface RangeReduction {
+        double apply(int off, int len);
+    }
+
+    @FunctionalInterface
+    private interface RangeKernel {
+        void apply(int off, int len);
+    }
+
+    /** Splits [0, size) into blocks of whole vectors across the pool. */
+    private void forElements(int size, long workPerElement, RangeKernel kernel) {
+        int blocks = ceilDiv(size, ELEMENT_BLOCK);
+        parallel.forRange(blocks, workPerElement * ELEMENT_BLOCK, (start, end) -> {
+            int off = start * ELEMENT_BLOCK;
+            kernel.apply(off, Math.min(end * ELEMENT_BLOCK, size) - off);
+        });
+    }
+
+    private double reduce(int size, RangeReduction reduction) {
+        int blocks = ceilDiv(size, ELEMENT_BLOCK);
+        int chunks = parallel.chunkCount(blocks, ELEMENT_BLOCK);
+        double[] partial = new double[Math.max(chunks, 1)];
+        parallel.forRange(blocks, ELEMENT_BLOCK, (start, end) -> {
+            int off = start * ELEMENT_BLOCK;
+            partial[chunkIndex(start, blocks, chunks)] = reduction.apply(off, Math.min(end * ELEMENT_BLOCK, size) - off);
+        });
+        double total = 0;
+        for (double v : partial) {
+            total += v;
+        }
+        return total;
+    }
+
+    /** Elementwise work is handed out in blocks of this many elements (a multiple of every vector length). */
+    private static final int ELEMENT_BLOCK = 4096;
+
+    private static int ceilDiv(int a, int b) {
+        return (a + b - 1) / b;
+    }
+}

@@ -1,0 +1,267 @@
+package org.ddpm4j.tensor.simd;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Single-threaded Vector API loops over array ranges: the building blocks of the elementwise ops, the
+ * reductions and the row-wise softmax. Each is a main loop over whole vectors plus a scalar tail.
+ */
+final class VectorOps {
+    static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
+    static final int VL = SPECIES.length();
+
+    private VectorOps() {
+    }
+
+    /** {@code dst[d..d+len) += src[s..s+len)}. */
+    static void addInto(float[] src, int s, float[] dst, int d, int len) {
+        int i = 0;
+        for (int bound = SPECIES.loopBound(len); i < bound; i += VL) {
+            FloatVector.fromArray(SPECIES, dst, d + i).add(FloatVector.fromArray(SPECIES, src, s + i))
+                    .intoArray(dst, d + i);
+        }
+        for (; i < len; i++) {
+            dst[d + i] += src[s + i];
+        }
+    }
+
+    /** {@code y[off..off+len) += α·x[off..off+len)}. */
+    static void axpy(float alpha, float[] x, float[] y, int off, int len) {
+        FloatVector av = FloatVector.broadcast(SPECIES, alpha);
+        int i = off, end = off + len;
+        for (int bound = off + SPECIES.loopBound(len); i < bound; i += VL) {
+            FloatVector.fromArray(SPECIES, x, i).fma(av, FloatVector.fromArray(SPECIES, y, i)).intoArray(y, i);
+        }
+        for (; i < end; i++) {
+            y[i] += alpha * x[i];
+        }
+    }
+
+    static void add(float[] a, float[] b, float[] out, int off, int len) {
+        int i = off, end = off + len;
+        for (int bound = off + SPECIES.loopBound(len); i < bound; i += VL) {
+            FloatVector.fromArray(SPECIES, a, i).add(FloatVector.fromArray(SPECIES, b, i)).intoArray(out, i);
+        }
+        for (; i < end; i++) {
+            out[i] = a[i] + b[i];
+        }
+    }
+
+    static void mul(float[] a, float[] b, float[] out, int off, int len) {
+        int i = off, end = off + len;
+        for (int bound = off + SPECIES.loopBound(len); i < bound; i += VL) {
+            FloatVector.fromArray(SPECIES, a, i).mul(FloatVector.fromArray(SPECIES, b, i)).intoArray(out, i);
+        }
+        for (; i < end; i++) {
+            out[i] = a[i] * b[i];
+        }
+    }
+
+    static void scale(float[] a, float s, float[] out, int off, int len) {
+        int i = off, end = off + len;
+        for (int bound = off + SPECIES.loopBound(len); i < bound; i += VL) {
+            FloatVector.fromArray(SPECIES, a, i).mul(s).intoArray(out, i);
+        }
+        for (; i < end; i++) {
+            out[i] = s * a[i];
+        }
+    }
+
+    /** {@code out += a ⊙ b}. */
+    static void addProduct(float[] a, float[] b, float[] out, int off, int len) {
+        int i = off, end = off + len;
+        for (int bound = off + SPECIES.loopBound(len); i < bound; i += VL) {
+            FloatVector.fromArray(SPECIES, a, i).fma(FloatVector.fromArray(SPECIES, b, i),
+                    FloatVector.fromArray(SPECIES, out, i)).intoArray(out, i);
+        }
+        for (; i < end; i++) {
+            out[i] += a[i] * b[i];
+        }
+    }
+
+    /** {@code out[off..off+len) = x[off..off+len) + v}. */
+    static void addScalar(float[] x, float v, float[] out, int off, int len) {
+        int i = off, end = off + len;
+        for (int bound = off + SPECIES.loopBound(len); i < bound; i += VL) {
+            FloatVector.fromArray(SPECIES, x, i).add(v).intoArray(out, i);
+        }
+        for (; i < end; i++) {
+            out[i] = x[i] + v;
+        }
+    }
+
+    static double sum(float[] x, int off, int len) {
+        FloatVector acc0 = FloatVector.zero(SPECIES), acc1 = FloatVector.zero(SPECIES);
+        int i = off, end = off + len;
+        for (int bound = off + (len / (2 * VL)) * 2 * VL; i < bound; i += 2 * VL) {
+            acc0 = acc0.add(FloatVector.fromArray(SPECIES, x, i));
+            acc1 = acc1.add(FloatVector.fromArray(SPECIES, x, i + VL));
+        }
+        double s = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        for (; i < end; i++) {
+            s += x[i];
+        }
+        return s;
+    }
+
+    /** Σ (x − shift)², the second pass of a two-pass variance. */
+    static double sumSquaredDeviation(float[] x, int off, int len, float shift) {
+        FloatVector acc0 = FloatVector.zero(SPECIES), acc1 = FloatVector.zero(SPECIES);
+        int i = off, end = off + len;
+        for (int bound = off + (len / (2 * VL)) * 2 * VL; i < bound; i += 2 * VL) {
+            FloatVector d0 = FloatVector.fromArray(SPECIES, x, i).sub(shift);
+            FloatVector d1 = FloatVector.fromArray(SPECIES, x, i + VL).sub(shift);
+            acc0 = d0.fma(d0, acc0);
+            acc1 = d1.fma(d1, acc1);
+        }
+        double s = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        for (; i < end; i++) {
+            double d = x[i] - shift;
+            s += d * d;
+        }
+        return s;
+    }
+
+    static double dot(float[] a, int ao, float[] b, int bo, int len) {
+        FloatVector acc0 = FloatVector.zero(SPECIES), acc1 = FloatVector.zero(SPECIES);
+        int i = 0;
+        for (int bound = (len / (2 * VL)) * 2 * VL; i < bound; i += 2 * VL) {
+            acc0 = FloatVector.fromArray(SPECIES, a, ao + i).fma(FloatVector.fromArray(SPECIES, b, bo + i), acc0);
+            acc1 = FloatVector.fromArray(SPECIES, a, ao + i + VL).fma(FloatVector.fromArray(SPECIES, b, bo + i + VL), acc1);
+        }
+        double s = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        for (; i < len; i++) {
+            s += (double) a[ao + i] * b[bo + i];
+        }
+        return s;
+    }
+
+    /** {@code y = (x − μ)·(rstd·γ) + β} over one channel's spatial run: the group-norm forward. */
+    static void normalize(float[] x, float[] y, int off, int len, float mean, float scale, float shift) {
+        // (x − μ)·a + β = x·a + (β − μ·a)
+        float bias = shift - mean * scale;
+        int i = off, end = off + len;
+        for (int bound = off + SPECIES.loopBound(len); i < bound; i += VL) {
+            FloatVector.fromArray(SPECIES, x, i).fma(scale, bias).intoArray(y, i);
+        }
+        for (; i < end; i++) {
+            y[i] = x[i] * scale + bias;
+        }
+    }
+
+    /** Σ dy and Σ dy·x over one channel's spatial run; returns them in {@code out[0]}, {@code out[1]}. */
+    static void sumAndDot(float[] dy, float[] x, int off, int len, double[] out) {
+        FloatVector s = FloatVector.zero(SPECIES), d = FloatVector.zero(SPECIES);
+        int i = off, end = off + len;
+        for (int bound = off + SPECIES.loopBound(len); i < bound; i += VL) {
+            FloatVector g = FloatVector.fromArray(SPECIES, dy, i);
+            s = s.add(g);
+            d = g.fma(FloatVector.fromArray(SPECIES, x, i), d);
+        }
+        double sum = s.reduceLanes(VectorOperators.ADD), dot = d.reduceLanes(VectorOperators.ADD);
+        for (; i < end; i++) {
+            sum += dy[i];
+            dot += (double) dy[i] * x[i];
+        }
+        out[0] = sum;
+        out[1] = dot;
+    }
+
+    /** {@code dx += a·dy + b·x + c} over a run: the group-norm input gradient with its per-channel constants folded. */
+    static void affineAccumulate(float[] dy, float[] x, float[] dx, int off, int len, float a, float b, float c) {
+        int i = off, end = off + len;
+        for (int bound = off + SPECIES.loopBound(len); i < bound; i += VL) {
+            FloatVector v = FloatVector.fromArray(SPECIES, dy, i).mul(a)
+                    .add(FloatVector.fromArray(SPECIES, x, i).fma(b, c));
+            v.add(FloatVector.fromArray(SPECIES, dx, i)).intoArray(dx, i);
+        }
+        for (; i < end; i++) {
+            dx[i] += a * dy[i] + b * x[i] + c;
+        }
+    }
+
+    static void silu(float[] x, float[] y, int off, int len) {
+        int i = off, end = off + len;
+        for (int bound = off + SPECIES.loopBound(len); i < bound; i += VL) {
+            FloatVector v = FloatVector.fromArray(SPECIES, x, i);
+            v.div(v.neg().lanewise(VectorOperators.EXP).add(1f)).intoArray(y, i);
+        }
+        for (; i < end; i++) {
+            y[i] = (float) (x[i] / (1 + Math.exp(-x[i])));
+        }
+    }
+
+    /** {@code dx += dy·σ(x)·(1 + x·(1 − σ(x)))}. */
+    static void siluBackward(float[] x, float[] dy, float[] dx, int off, int len) {
+        FloatVector one = FloatVector.broadcast(SPECIES, 1f);
+        int i = off, end = off + len;
+        for (int bound = off + SPECIES.loopBound(len); i < bound; i += VL) {
+            FloatVector v = FloatVector.fromArray(SPECIES, x, i);
+            FloatVector s = one.div(v.neg().lanewise(VectorOperators.EXP).add(1f));
+            FloatVector grad = s.mul(v.mul(s.neg().add(1f)).add(1f));
+            FloatVector.fromArray(SPECIES, dy, i).fma(grad, FloatVector.fromArray(SPECIES, dx, i)).intoArray(dx, i);
+        }
+        for (; i < end; i++) {
+            double s = 1 / (1 + Math.exp(-x[i]));
+            dx[i] += (float) (dy[i] * s * (1 + x[i] * (1 - s)));
+        }
+    }
+
+    /** Softmax of one row, {@code y} may be {@code x}: max-shifted exponentials, normalised. */
+    static void softmaxRow(float[] x, float[] y, int off, int len) {
+        FloatVector mv = FloatVector.broadcast(SPECIES, Float.NEGATIVE_INFINITY);
+        int i = off, end = off + len, bound = off + SPECIES.loopBound(len);
+        for (; i < bound; i += VL) {
+            mv = mv.max(FloatVector.fromArray(SPECIES, x, i));
+        }
+        float max = mv.reduceLanes(VectorOperators.MAX);
+        for (; i < end; i++) {
+            max = Math.max(max, x[i]);
+        }
+        FloatVector sv = FloatVector.zero(SPECIES);
+        for (i = off; i < bound; i += VL) {
+            FloatVector e = FloatVector.fromArray(SPECIES, x, i).sub(max).lanewise(VectorOperators.EXP);
+            e.intoArray(y, i);
+            sv = sv.add(e);
+        }
+        double sum = sv.reduceLanes(VectorOperators.ADD);
+        for (; i < end; i++) {
+            float e = (float) Math.exp(x[i] - max);
+            y[i] = e;
+            sum += e;
+        }
+        scale(y, (float) (1.0 / sum), y, off, len);
+    }
+
+    /** {@code dx += y ⊙ (dy − Σ dy·y)·s} for one row: softmax backward, with an optional extra scale s. */
+    static void softmaxBackwardRow(float[] y, float[] dy, float[] dx, int off, int len, float s) {
+        float dot = (float) dot(dy, off, y, off, len);
+        int i = off, end = off + len;
+        for (int bound = off + SPECIES.loopBound(len); i < bound; i += VL) {
+            FloatVector yv = FloatVector.fromArray(SPECIES, y, i);
+            FloatVector g = FloatVector.fromArray(SPECIES, dy, i).sub(dot).mul(yv);
+            g.mul(s).add(FloatVector.fromArray(SPECIES, dx, i)).intoArray(dx, i);
+        }
+        for (; i < end; i++) {
+            dx[i] += y[i] * (dy[i] - dot) * s;
+        }
+    }
+
+    /**
+     * {@code g = p ⊙ (g − Σ g·p)·s} in place, for one row: the softmax backward when the incoming gradient
+     * buffer may be overwritten (the attention-score gradient).
+     */
+    static void softmaxGradInPlace(float[] p, int pOff, float[] g, int gOff, int len, float s) {
+        float dot = (float) dot(g, gOff, p, pOff, len);
+        int i = 0;
+        for (int bound = SPECIES.loopBound(len); i < bound; i += VL) {
+            FloatVector pv = FloatVector.fromArray(SPECIES, p, pOff + i);
+            FloatVector.fromArray(SPECIES, g, gOff + i).sub(dot).mul(pv).mul(s).intoArray(g, gOff + i);
+        }
+        for (; i < len; i++) {
+            g[gOff + i] = p[pOff + i] * (g[gOff + i] - dot) * s;
+        }
+    }
+}

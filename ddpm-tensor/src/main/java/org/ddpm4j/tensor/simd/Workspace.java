@@ -1,0 +1,28 @@
+package org.ddpm4j.tensor.simd;
+
+/**
+ * Per-thread scratch memory that grows to the largest request and is then reused, so steady-state ops allocate
+ * nothing. A workspace never leaves the thread that owns it: a task takes it, uses it, and returns.
+ */
+final class Workspace {
+    private static final ThreadLocal<Workspace> CURRENT = ThreadLocal.withInitial(Workspace::new);
+
+    /** Which of a thread's scratch arrays a caller wants; two slots used at once must differ. */
+    enum Slot { PACK_A, PACK_B, TILE, COLUMNS, COLUMN_GRADS, SCORES }
+
+    private final float[][] buffers = new float[Slot.values().length][];
+
+    static Workspace current() {
+        return CURRENT.get();
+    }
+
+    /** An array of at least {@code size} floats for {@code slot}; its contents are unspecified. */
+    float[] get(Slot slot, int size) {
+        float[] b = buffers[slot.ordinal()];
+        if (b == null || b.length < size) {
+            b = new float[size];
+            buffers[slot.ordinal()] = b;
+        }
+        return b;
+    }
+}
