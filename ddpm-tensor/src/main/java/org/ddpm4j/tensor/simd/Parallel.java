@@ -94,7 +94,8 @@ final class Parallel implements AutoCloseable {
         if (n <= 1 || threads == 1) {
             return 1;
         }
-        long worthwhile = Math.max(1, (long) n * Math.max(workPerItem, 1) / MIN_WORK_PER_CHUNK);
+        long worthwhile = workPerItem >= MIN_WORK_PER_CHUNK ? n
+                : Math.max(1, (long) n * Math.max(workPerItem, 1) / MIN_WORK_PER_CHUNK);
         return (int) Math.min(Math.min(threads, n), worthwhile);
     }
 

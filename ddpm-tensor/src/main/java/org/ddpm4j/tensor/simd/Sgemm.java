@@ -8,20 +8,20 @@ import jdk.incubator.vector.VectorSpecies;
  * KC×NR strips and A in MR×KC strips, then a register-blocked MR×NR micro-kernel runs FMAs over the packed
  * strips. Callers parallelise over independent products (images, batch entries, column blocks).
  *
- * <p>The micro-kernel keeps its MR·2 = 12 accumulators in local variables inside one method and never passes a
+ * <p>The micro-kernel keeps its MR·2 = 16 accumulators (of 32 AVX-512 registers) in local variables inside one method and never passes a
  * vector across a call, so nothing is boxed even when C2 declines to inline a helper.
  */
 final class Sgemm {
     static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
     static final int VL = SPECIES.length();
     /** Rows of the micro-tile: one broadcast of A per row and step. */
-    static final int MR = 6;
+    static final int MR = 8;
     /** Columns of the micro-tile: two vectors. */
     static final int NR = 2 * VL;
     /** Depth of a packed block: a KC×NR strip of B stays in L1 while the micro-kernel walks the A strips. */
     static final int KC = 256;
     /** Rows of A packed at once (multiple of MR): an MC×KC block stays in L2. */
-    static final int MC = 120;
+    static final int MC = 128;
     /** Columns of B packed at once (multiple of NR). */
     static final int NC = 2048 / NR * NR;
 
@@ -153,6 +153,8 @@ final class Sgemm {
         FloatVector c30 = FloatVector.zero(SPECIES), c31 = FloatVector.zero(SPECIES);
         FloatVector c40 = FloatVector.zero(SPECIES), c41 = FloatVector.zero(SPECIES);
         FloatVector c50 = FloatVector.zero(SPECIES), c51 = FloatVector.zero(SPECIES);
+        FloatVector c60 = FloatVector.zero(SPECIES), c61 = FloatVector.zero(SPECIES);
+        FloatVector c70 = FloatVector.zero(SPECIES), c71 = FloatVector.zero(SPECIES);
         for (int p = 0; p < kc; p++) {
             FloatVector b0 = FloatVector.fromArray(SPECIES, pb, bo);
             FloatVector b1 = FloatVector.fromArray(SPECIES, pb, bo + VL);
@@ -174,6 +176,12 @@ final class Sgemm {
             FloatVector a5 = FloatVector.broadcast(SPECIES, pa[ao + 5]);
             c50 = a5.fma(b0, c50);
             c51 = a5.fma(b1, c51);
+            FloatVector a6 = FloatVector.broadcast(SPECIES, pa[ao + 6]);
+            c60 = a6.fma(b0, c60);
+            c61 = a6.fma(b1, c61);
+            FloatVector a7 = FloatVector.broadcast(SPECIES, pa[ao + 7]);
+            c70 = a7.fma(b0, c70);
+            c71 = a7.fma(b1, c71);
             ao += MR;
             bo += NR;
         }
@@ -190,6 +198,10 @@ final class Sgemm {
             c41 = c41.mul(alpha);
             c50 = c50.mul(alpha);
             c51 = c51.mul(alpha);
+            c60 = c60.mul(alpha);
+            c61 = c61.mul(alpha);
+            c70 = c70.mul(alpha);
+            c71 = c71.mul(alpha);
         }
         if (mr == MR && nr == NR) {
             if (add) {
@@ -205,6 +217,10 @@ final class Sgemm {
                 c41 = c41.add(FloatVector.fromArray(SPECIES, c, co + 4 * ldc + VL));
                 c50 = c50.add(FloatVector.fromArray(SPECIES, c, co + 5 * ldc));
                 c51 = c51.add(FloatVector.fromArray(SPECIES, c, co + 5 * ldc + VL));
+                c60 = c60.add(FloatVector.fromArray(SPECIES, c, co + 6 * ldc));
+                c61 = c61.add(FloatVector.fromArray(SPECIES, c, co + 6 * ldc + VL));
+                c70 = c70.add(FloatVector.fromArray(SPECIES, c, co + 7 * ldc));
+                c71 = c71.add(FloatVector.fromArray(SPECIES, c, co + 7 * ldc + VL));
             }
             c00.intoArray(c, co);
             c01.intoArray(c, co + VL);
@@ -218,6 +234,10 @@ final class Sgemm {
             c41.intoArray(c, co + 4 * ldc + VL);
             c50.intoArray(c, co + 5 * ldc);
             c51.intoArray(c, co + 5 * ldc + VL);
+            c60.intoArray(c, co + 6 * ldc);
+            c61.intoArray(c, co + 6 * ldc + VL);
+            c70.intoArray(c, co + 7 * ldc);
+            c71.intoArray(c, co + 7 * ldc + VL);
             return;
         }
         c00.intoArray(tile, 0);
@@ -232,6 +252,10 @@ final class Sgemm {
         c41.intoArray(tile, 4 * NR + VL);
         c50.intoArray(tile, 5 * NR);
         c51.intoArray(tile, 5 * NR + VL);
+        c60.intoArray(tile, 6 * NR);
+        c61.intoArray(tile, 6 * NR + VL);
+        c70.intoArray(tile, 7 * NR);
+        c71.intoArray(tile, 7 * NR + VL);
         for (int i = 0; i < mr; i++) {
             int ci = co + i * ldc;
             for (int j = 0; j < nr; j++) {
