@@ -22,6 +22,10 @@ public interface Backend {
     /** Worker threads this backend uses for one op (1 for the scalar reference). */
     int threads();
 
+    /** Releases worker threads or device resources; the backend must not be used afterwards. */
+    default void shutdown() {
+    }
+
     /** One line saying which backend runs and how, for logs and benchmark reports. */
     default String describe() {
         return name() + " (" + threads() + (threads() == 1 ? " thread)" : " threads)");

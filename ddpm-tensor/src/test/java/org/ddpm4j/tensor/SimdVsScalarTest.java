@@ -31,8 +31,8 @@ class SimdVsScalarTest {
     }
 
     @AfterAll
-    static void stopSimd() throws Exception {
-        ((AutoCloseable) simd).close();
+    static void stopSimd() {
+        simd.shutdown();
     }
 
     static Stream<Arguments> convCases() {

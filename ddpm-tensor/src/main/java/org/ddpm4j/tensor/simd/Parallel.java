@@ -13,7 +13,7 @@ import java.util.concurrent.ExecutionException;
  * floating-point reduction order. Bodies must not call back into {@code Parallel} (no nesting), which keeps the
  * pool free of deadlocks: workers never wait.
  */
-final class Parallel implements AutoCloseable {
+final class Parallel {
     /** Work below this many scalar operations per chunk is not worth a hand-off to another thread. */
     static final long MIN_WORK_PER_CHUNK = 1 << 15;
 
@@ -60,7 +60,11 @@ final class Parallel implements AutoCloseable {
         Future<?>[] futures = new Future<?>[chunks - 1];
         for (int i = 1; i < chunks; i++) {
             int start = bound(n, chunks, i), end = bound(n, chunks, i + 1);
-            futures[i - 1] = pool.submit(() -> body.run(start, end));
+            try {
+                futures[i - 1] = pool.submit(() -> body.run(start, end));
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                throw new IllegalStateException("the SIMD backend was shut down", e);
+            }
         }
         Throwable failure = null;
         try {
@@ -113,8 +117,7 @@ final class Parallel implements AutoCloseable {
         };
     }
 
-    @Override
-    public void close() {
+    void shutdown() {
         if (pool != null) {
             pool.shutdown();
         }

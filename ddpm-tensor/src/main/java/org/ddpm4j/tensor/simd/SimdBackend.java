@@ -19,7 +19,7 @@ import org.ddpm4j.tensor.Tensor;
  * <p>Only load this class after checking that {@code jdk.incubator.vector} is in the module graph:
  * {@link org.ddpm4j.tensor.Backends} does that.
  */
-public final class SimdBackend implements Backend, AutoCloseable {
+public final class SimdBackend implements Backend {
     private final Parallel parallel;
 
     public SimdBackend(int threads) {
@@ -41,10 +41,10 @@ public final class SimdBackend implements Backend, AutoCloseable {
         return "simd (" + Sgemm.SPECIES.vectorBitSize() + "-bit vectors, " + threads() + " threads)";
     }
 
-    /** Stops the worker threads; the backend must not be used afterwards. */
+    /** Stops the worker threads (they are daemon threads, so this is optional); the backend must not be used afterwards. */
     @Override
-    public void close() {
-        parallel.close();
+    public void shutdown() {
+        parallel.shutdown();
     }
 
     // ---------------------------------------------------------------- convolution
