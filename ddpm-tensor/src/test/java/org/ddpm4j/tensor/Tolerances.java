@@ -11,7 +11,7 @@ final class Tolerances {
     /** An optimised float32 kernel against the double-accumulating scalar reference (different summation order). */
     static final Tolerance KERNEL_VS_REFERENCE = new Tolerance(2e-4, 2e-4);
     /** Hand-written backward in float32 against central differences of a double forward. */
-    static final Tolerance GRADIENT_VS_FINITE_DIFFERENCE = new Tolerance(2e-3, 2e-3);
+    static final Tolerance GRADIENT_VS_FINITE_DIFFERENCE = new Tolerance(1e-4, 1e-4);
     /** Our float32 ops against PyTorch's float32 results stored in the golden files. */
     static final Tolerance VS_PYTORCH = new Tolerance(1e-4, 1e-4);
     /** Matmul against EJML's double-precision product. */
