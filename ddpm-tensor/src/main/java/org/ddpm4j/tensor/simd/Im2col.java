@@ -25,20 +25,29 @@ final class Im2col {
                     int oxEnd = Math.min(wo, ceilDiv(w + pad - kx, s));
                     for (int oy = 0; oy < ho; oy++, dst += wo) {
                         int iy = oy * s - pad + ky;
+                        // Plain loops, not arraycopy/fill: rows are short (8 to 32), where call overhead dominates.
                         if (iy < 0 || iy >= h || oxStart >= oxEnd) {
-                            java.util.Arrays.fill(col, dst, dst + wo, 0f);
+                            for (int ox = 0; ox < wo; ox++) {
+                                col[dst + ox] = 0f;
+                            }
                             continue;
                         }
-                        java.util.Arrays.fill(col, dst, dst + oxStart, 0f);
                         int src = plane + iy * w - pad + kx;
+                        for (int ox = 0; ox < oxStart; ox++) {
+                            col[dst + ox] = 0f;
+                        }
                         if (s == 1) {
-                            System.arraycopy(x, src + oxStart, col, dst + oxStart, oxEnd - oxStart);
+                            for (int ox = oxStart; ox < oxEnd; ox++) {
+                                col[dst + ox] = x[src + ox];
+                            }
                         } else {
                             for (int ox = oxStart; ox < oxEnd; ox++) {
                                 col[dst + ox] = x[src + ox * s];
                             }
                         }
-                        java.util.Arrays.fill(col, dst + oxEnd, dst + wo, 0f);
+                        for (int ox = oxEnd; ox < wo; ox++) {
+                            col[dst + ox] = 0f;
+                        }
                     }
                 }
             }

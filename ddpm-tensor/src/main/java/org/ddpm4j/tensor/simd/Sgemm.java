@@ -20,8 +20,6 @@ final class Sgemm {
     static final int NR = 2 * VL;
     /** Depth of a packed block: a KC×NR strip of B stays in L1 while the micro-kernel walks the A strips. */
     static final int KC = 256;
-    /** Rows of A packed at once (multiple of MR): an MC×KC block stays in L2. */
-    static final int MC = 128;
     /** Columns of B packed at once (multiple of NR). */
     static final int NC = 2048 / NR * NR;
 
@@ -35,12 +33,46 @@ final class Sgemm {
     static void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
                      float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                      boolean accumulate, float[] c, int cOff, int ldc) {
-        if (m == 0 || n == 0) {
+        float[] buffer = Workspace.current().get(Workspace.Slot.PACK_A, PackedA.size(m, k));
+        PackedA packed = PackedA.pack(transA, m, k, a, aOff, lda, buffer);
+        gemmPacked(packed, 0, m, n, alpha, transB, b, bOff, ldb, accumulate, c, cOff, ldc);
+    }
+
+    /**
+     * All of op(A) ({@code m×k}) packed for {@link #gemmPacked}: for each KC block of columns, the MR-row strips of
+     * every row, each stored k-major and zero-padded to MR rows. A matrix used against many B's (a convolution's
+     * weights against every image) is packed once and shared read-only between threads.
+     */
+    record PackedA(float[] data, int m, int k) {
+        static int size(int m, int k) {
+            return paddedRows(m) * k;
+        }
+
+        static int paddedRows(int m) {
+            return ceilDiv(m, MR) * MR;
+        }
+
+        static PackedA pack(boolean transA, int m, int k, float[] a, int aOff, int lda, float[] buffer) {
+            for (int pc = 0; pc < k; pc += KC) {
+                packABlock(transA, a, aOff, lda, 0, pc, m, Math.min(KC, k - pc), buffer, pc * paddedRows(m));
+            }
+            return new PackedA(buffer, m, k);
+        }
+    }
+
+    /**
+     * {@code C = α·A[rowOff..rowOff+rows]·op(B) (+ C)} with A packed; {@code rowOff} must be a multiple of MR.
+     * C's first row is the product's row {@code rowOff}.
+     */
+    static void gemmPacked(PackedA a, int rowOff, int rows, int n, float alpha, boolean transB, float[] b, int bOff,
+                           int ldb, boolean accumulate, float[] c, int cOff, int ldc) {
+        int k = a.k();
+        if (rows == 0 || n == 0) {
             return;
         }
         if (k == 0) {
             if (!accumulate) {
-                for (int i = 0; i < m; i++) {
+                for (int i = 0; i < rows; i++) {
                     java.util.Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0f);
                 }
             }
@@ -48,36 +80,33 @@ final class Sgemm {
         }
         Workspace ws = Workspace.current();
         float[] packB = ws.get(Workspace.Slot.PACK_B, KC * NC);
-        float[] packA = ws.get(Workspace.Slot.PACK_A, KC * MC);
         float[] tile = ws.get(Workspace.Slot.TILE, MR * NR);
+        int mPadded = PackedA.paddedRows(a.m());
         for (int jc = 0; jc < n; jc += NC) {
             int nc = Math.min(NC, n - jc);
             for (int pc = 0; pc < k; pc += KC) {
                 int kc = Math.min(KC, k - pc);
                 packB(transB, b, bOff, ldb, pc, jc, kc, nc, packB);
                 boolean add = accumulate || pc > 0;
-                for (int ic = 0; ic < m; ic += MC) {
-                    int mc = Math.min(MC, m - ic);
-                    packA(transA, a, aOff, lda, ic, pc, mc, kc, packA);
-                    for (int jr = 0; jr < nc; jr += NR) {
-                        int nr = Math.min(NR, nc - jr);
-                        for (int ir = 0; ir < mc; ir += MR) {
-                            int mr = Math.min(MR, mc - ir);
-                            microKernel(kc, packA, ir * kc, packB, jr * kc, c, cOff + (ic + ir) * ldc + jc + jr, ldc,
-                                    mr, nr, alpha, add, tile);
-                        }
+                int blockOff = pc * mPadded + rowOff * kc;
+                for (int jr = 0; jr < nc; jr += NR) {
+                    int nr = Math.min(NR, nc - jr);
+                    for (int ir = 0; ir < rows; ir += MR) {
+                        int mr = Math.min(MR, rows - ir);
+                        microKernel(kc, a.data(), blockOff + ir * kc, packB, jr * kc, c, cOff + ir * ldc + jc + jr,
+                                ldc, mr, nr, alpha, add, tile);
                     }
                 }
             }
         }
     }
 
-    /** Packs op(A)[ic..ic+mc, pc..pc+kc] into MR-row strips, each stored k-major, zero-padded to MR rows. */
-    private static void packA(boolean transA, float[] a, int aOff, int lda, int ic, int pc, int mc, int kc,
-                              float[] dst) {
+    /** Packs op(A)[ic..ic+mc, pc..pc+kc] into MR-row strips at {@code dst[d..]}, each k-major, zero-padded to MR rows. */
+    private static void packABlock(boolean transA, float[] a, int aOff, int lda, int ic, int pc, int mc, int kc,
+                                   float[] dst, int dstOff) {
         for (int ir = 0; ir < mc; ir += MR) {
             int mr = Math.min(MR, mc - ir);
-            int d = ir * kc;
+            int d = dstOff + ir * kc;
             if (transA) {
                 // op(A)(i, p) = a[p·lda + i]: MR consecutive values per p.
                 for (int p = 0; p < kc; p++) {
@@ -105,6 +134,10 @@ final class Sgemm {
                 }
             }
         }
+    }
+
+    private static int ceilDiv(int a, int b) {
+        return (a + b - 1) / b;
     }
 
     /** Packs op(B)[pc..pc+kc, jc..jc+nc] into NR-column strips, each stored k-major, zero-padded to NR columns. */

@@ -57,6 +57,8 @@ public final class SimdBackend implements Backend {
         // With fewer images than threads, each image's output channels are split too.
         int splits = Math.max(1, Math.min(ceilDiv(threads(), g.batch()), ceilDiv(cout, Sgemm.MR)));
         int rowsPerSplit = ceilDiv(ceilDiv(cout, splits), Sgemm.MR) * Sgemm.MR;
+        // The weights are the A of every image's GEMM: pack them once, share them read-only.
+        Sgemm.PackedA packedW = Sgemm.PackedA.pack(false, cout, kk, wd, 0, kk, new float[Sgemm.PackedA.size(cout, kk)]);
         parallel.forRange(g.batch() * splits, (start, end) -> {
             for (int item = start; item < end; item++) {
                 int n = item / splits, r0 = (item % splits) * rowsPerSplit, rows = Math.min(rowsPerSplit, cout - r0);
@@ -74,7 +76,7 @@ public final class SimdBackend implements Backend {
                     Im2col.im2col(g, xd, n * g.inChannels() * g.inPlane(), b);
                 }
                 int yOff = (n * cout + r0) * p;
-                Sgemm.gemm(false, false, rows, p, kk, 1f, wd, r0 * kk, kk, b, bOff, p, false, yd, yOff, p);
+                Sgemm.gemmPacked(packedW, r0, rows, p, 1f, false, b, bOff, p, false, yd, yOff, p);
                 if (bd != null) {
                     for (int o = 0; o < rows; o++) {
                         VectorOps.addScalar(yd, bd[r0 + o], yd, yOff + o * p, p);
@@ -97,6 +99,9 @@ public final class SimdBackend implements Backend {
         int chunks = parallel.chunkCount(g.batch(), Long.MAX_VALUE);
         // Each chunk of images sums its weight and bias gradients privately; the partials are added at the end.
         float[][] dwPartial = new float[chunks][cout * kk];
+        // Wᵀ is the A of every image's input-gradient GEMM: pack it once.
+        Sgemm.PackedA packedWt = dxd == null ? null
+                : Sgemm.PackedA.pack(true, kk, cout, wd, 0, kk, new float[Sgemm.PackedA.size(kk, cout)]);
         double[][] dbPartial = new double[chunks][cout];
         parallel.forRange(g.batch(), (start, end) -> {
             int chunk = chunkIndex(start, g.batch(), chunks);
@@ -124,10 +129,10 @@ public final class SimdBackend implements Backend {
                 }
                 // dcols = Wᵀ · dY_n   (K×Cout)·(Cout×P), then scattered back onto the image.
                 if (spec.isPointwise()) {
-                    Sgemm.gemm(true, false, kk, p, cout, 1f, wd, 0, kk, dyd, dyOff, p, true, dxd, n * inSize, p);
+                    Sgemm.gemmPacked(packedWt, 0, kk, p, 1f, false, dyd, dyOff, p, true, dxd, n * inSize, p);
                 } else {
                     float[] dcols = Workspace.current().get(Workspace.Slot.COLUMN_GRADS, kk * p);
-                    Sgemm.gemm(true, false, kk, p, cout, 1f, wd, 0, kk, dyd, dyOff, p, false, dcols, 0, p);
+                    Sgemm.gemmPacked(packedWt, 0, kk, p, 1f, false, dyd, dyOff, p, false, dcols, 0, p);
                     Im2col.col2imAdd(g, dcols, dxd, n * inSize);
                 }
             }

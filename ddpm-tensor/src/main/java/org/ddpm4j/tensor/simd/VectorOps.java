@@ -12,6 +12,9 @@ final class VectorOps {
     static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
     static final int VL = SPECIES.length();
 
+    /** ln(2^-126): exponents below this give subnormal floats, which softmax flushes to zero. */
+    static final float SUBNORMAL_EXP_BELOW = -87.33654f;
+
     private VectorOps() {
     }
 
@@ -222,13 +225,17 @@ final class VectorOps {
         }
         FloatVector sv = FloatVector.zero(SPECIES);
         for (i = off; i < bound; i += VL) {
-            FloatVector e = FloatVector.fromArray(SPECIES, x, i).sub(max).lanewise(VectorOperators.EXP);
+            FloatVector d = FloatVector.fromArray(SPECIES, x, i).sub(max);
+            // exp below 2^-126 is subnormal; Java cannot set flush-to-zero, and subnormal operands make every
+            // later FMA on these probabilities (P·V, the attention backward) take a slow microcode path.
+            FloatVector e = d.lanewise(VectorOperators.EXP).blend(0f, d.lt(SUBNORMAL_EXP_BELOW));
             e.intoArray(y, i);
             sv = sv.add(e);
         }
         double sum = sv.reduceLanes(VectorOperators.ADD);
         for (; i < end; i++) {
-            float e = (float) Math.exp(x[i] - max);
+            float d = x[i] - max;
+            float e = d < SUBNORMAL_EXP_BELOW ? 0f : (float) Math.exp(d);
             y[i] = e;
             sum += e;
         }

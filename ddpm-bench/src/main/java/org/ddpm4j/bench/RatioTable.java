@@ -1,0 +1,32 @@
+package org.ddpm4j.bench;
+
+import java.io.PrintStream;
+import java.util.List;
+
+/** Prints measured records, with PyTorch's time and the throughput ratio where a comparison was made. */
+public final class RatioTable {
+    private RatioTable() {
+    }
+
+    public static void print(List<BenchRecord> records, PrintStream out) {
+        String header = String.format("%-4s %-6s %-28s %-11s %10s %10s %10s %10s %8s  %s", "thr", "sect", "case", "mode",
+                "ours ms", "ours min", "GF/s|GB/s", "torch ms", "ratio", "fork medians ms");
+        out.println(header);
+        out.println("-".repeat(header.length()));
+        for (BenchRecord r : records) {
+            Double rate = r.gflopsMed() != null ? r.gflopsMed() : r.gbsMed();
+            out.printf("%-4d %-6s %-28s %-11s %10.2f %10.2f %10s %10s %8s  %s%n", r.threads(), r.section(),
+                    r.caseName(), r.mode(), r.medianMs(), r.minMs(), rate == null ? "-" : String.format("%.1f", rate),
+                    r.pytorchMedianMs() == null ? "-" : String.format("%.2f", r.pytorchMedianMs()),
+                    r.ratio() == null ? "-" : String.format("%.2fx", r.ratio()), spread(r.forkMediansMs()));
+        }
+    }
+
+    private static String spread(List<Double> forkMedians) {
+        StringBuilder sb = new StringBuilder();
+        for (Double m : forkMedians) {
+            sb.append(sb.length() == 0 ? "" : " ").append(String.format("%.2f", m));
+        }
+        return sb.toString();
+    }
+}

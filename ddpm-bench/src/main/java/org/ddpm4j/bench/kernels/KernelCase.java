@@ -1,0 +1,95 @@
+package org.ddpm4j.bench.kernels;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One kernel benchmark case, named exactly as {@code ../shared/bench/pytorch_baseline.py} prints it so that the two
+ * result sets join on (section, case, mode). The shapes are that script's {@code CONV_CASES}, {@code GN_CASES} and
+ * {@code ATTN_CASES}; the work formulas are its nominal flop and byte counts.
+ *
+ * @param section {@code conv}, {@code gn} or {@code attn}
+ * @param name    the case, e.g. {@code N32 64->64 32x32}
+ * @param mode    {@code fwd}, {@code fwd+bwd} or {@code fwd+bwd(w)}
+ * @param dims    the four numbers of the case: (N, Cin, Cout, HW) for conv, (N, C, H, W) otherwise
+ */
+public record KernelCase(String section, String name, String mode, int[] dims) {
+
+    /** Every case of one section, in the script's order. */
+    public static List<KernelCase> section(String section) {
+        List<KernelCase> cases = new ArrayList<>();
+        switch (section) {
+            case "conv" -> {
+                int[][] conv = {{32, 64, 64, 32}, {32, 128, 128, 16}, {32, 128, 128, 8}, {32, 1, 64, 32}, {8, 64, 64, 32}};
+                for (int[] c : conv) {
+                    String name = String.format("N%d %d->%d %dx%d", c[0], c[1], c[2], c[3], c[3]);
+                    cases.add(new KernelCase("conv", name, "fwd", c));
+                    cases.add(new KernelCase("conv", name, "fwd+bwd", c));
+                    if (c[1] == 1) {
+                        cases.add(new KernelCase("conv", name, "fwd+bwd(w)", c));
+                    }
+                }
+            }
+            case "gn" -> {
+                int[][] gn = {{32, 128, 16, 16}, {32, 64, 32, 32}};
+                for (int[] c : gn) {
+                    String name = String.format("GN32 (%d,%d,%d,%d)", c[0], c[1], c[2], c[3]);
+                    cases.add(new KernelCase("gn", name, "fwd", c));
+                    cases.add(new KernelCase("gn", name, "fwd+bwd", c));
+                }
+            }
+            case "attn" -> {
+                int[][] attn = {{32, 128, 16, 16}, {32, 128, 8, 8}};
+                for (int[] c : attn) {
+                    String name = String.format("attn (%d,%d,%d,%d)", c[0], c[1], c[2], c[3]);
+                    cases.add(new KernelCase("attn", name, "fwd", c));
+                    cases.add(new KernelCase("attn", name, "fwd+bwd", c));
+                }
+            }
+            default -> throw new IllegalArgumentException("unknown kernel section '" + section
+                    + "' (expected conv, gn or attn)");
+        }
+        return cases;
+    }
+
+    /** Finds a case by its JMH parameter key, {@code section|case|mode}. */
+    public static KernelCase byKey(String key) {
+        String section = key.substring(0, key.indexOf('|'));
+        return section(section).stream().filter(c -> c.key().equals(key)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no kernel case '" + key + "'"));
+    }
+
+    public String key() {
+        return section + "|" + name + "|" + mode;
+    }
+
+    /** Nominal GFLOP of one call (the script's formulas), or NaN for the memory-bound GroupNorm. */
+    public double gflop() {
+        int n = dims[0];
+        return switch (section) {
+            case "conv" -> {
+                double fwd = 2.0 * n * dims[2] * dims[3] * dims[3] * dims[1] * 9 / 1e9;
+                yield switch (mode) {
+                    case "fwd" -> fwd;
+                    case "fwd+bwd" -> 3 * fwd;
+                    default -> 2 * fwd;
+                };
+            }
+            case "attn" -> {
+                double t = (double) dims[2] * dims[3], c = dims[1];
+                double fwd = 2.0 * n * t * c * (4 * c + 2 * t) / 1e9;
+                yield mode.equals("fwd") ? fwd : 3 * fwd;
+            }
+            default -> Double.NaN;
+        };
+    }
+
+    /** Nominal GB moved by one GroupNorm call (8 B/element forward, 20 B/element forward+backward), else NaN. */
+    public double gbytes() {
+        if (!section.equals("gn")) {
+            return Double.NaN;
+        }
+        double elements = (double) dims[0] * dims[1] * dims[2] * dims[3];
+        return (mode.equals("fwd") ? 8.0 : 20.0) * elements / 1e9;
+    }
+}
