@@ -18,7 +18,10 @@ final class Sgemm {
     static final int MR = 8;
     /** Columns of the micro-tile: two vectors. */
     static final int NR = 2 * VL;
-    /** Depth of a packed block: a KC×NR strip of B stays in L1 while the micro-kernel walks the A strips. */
+    /**
+     * Most depth of a packed block: a KC×NR strip of B stays in L1 (48 KiB here) while the micro-kernel walks the
+     * A strips. K is cut into equal blocks no deeper than this, so that no thin last block pays the C update alone.
+     */
     static final int KC = 256;
     /** Columns of B packed at once (multiple of NR). */
     static final int NC = 2048 / NR * NR;
@@ -33,9 +36,15 @@ final class Sgemm {
     static void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
                      float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                      boolean accumulate, float[] c, int cOff, int ldc) {
+        gemm(transA, m, n, k, alpha, a, aOff, lda, new BPacker.Dense(transB, b, bOff, ldb), accumulate, c, cOff, ldc);
+    }
+
+    /** {@code C[m×n] = α·op(A)·B (+ C)} with B supplied by a packer ({@code k×n}). */
+    static void gemm(boolean transA, int m, int n, int k, float alpha, float[] a, int aOff, int lda, BPacker b,
+                     boolean accumulate, float[] c, int cOff, int ldc) {
         float[] buffer = Workspace.current().get(Workspace.Slot.PACK_A, PackedA.size(m, k));
         PackedA packed = PackedA.pack(transA, m, k, a, aOff, lda, buffer);
-        gemmPacked(packed, 0, m, n, alpha, transB, b, bOff, ldb, accumulate, c, cOff, ldc);
+        gemmPacked(packed, 0, m, n, alpha, b, accumulate, c, cOff, ldc);
     }
 
     /**
@@ -53,8 +62,9 @@ final class Sgemm {
         }
 
         static PackedA pack(boolean transA, int m, int k, float[] a, int aOff, int lda, float[] buffer) {
-            for (int pc = 0; pc < k; pc += KC) {
-                packABlock(transA, a, aOff, lda, 0, pc, m, Math.min(KC, k - pc), buffer, pc * paddedRows(m));
+            int depth = blockDepth(k);
+            for (int pc = 0; pc < k; pc += depth) {
+                packABlock(transA, a, aOff, lda, 0, pc, m, Math.min(depth, k - pc), buffer, pc * paddedRows(m));
             }
             return new PackedA(buffer, m, k);
         }
@@ -64,8 +74,8 @@ final class Sgemm {
      * {@code C = α·A[rowOff..rowOff+rows]·op(B) (+ C)} with A packed; {@code rowOff} must be a multiple of MR.
      * C's first row is the product's row {@code rowOff}.
      */
-    static void gemmPacked(PackedA a, int rowOff, int rows, int n, float alpha, boolean transB, float[] b, int bOff,
-                           int ldb, boolean accumulate, float[] c, int cOff, int ldc) {
+    static void gemmPacked(PackedA a, int rowOff, int rows, int n, float alpha, BPacker b, boolean accumulate,
+                           float[] c, int cOff, int ldc) {
         int k = a.k();
         if (rows == 0 || n == 0) {
             return;
@@ -80,13 +90,14 @@ final class Sgemm {
         }
         Workspace ws = Workspace.current();
         float[] packB = ws.get(Workspace.Slot.PACK_B, KC * NC);
+        int depth = blockDepth(k);
         float[] tile = ws.get(Workspace.Slot.TILE, MR * NR);
         int mPadded = PackedA.paddedRows(a.m());
         for (int jc = 0; jc < n; jc += NC) {
             int nc = Math.min(NC, n - jc);
-            for (int pc = 0; pc < k; pc += KC) {
-                int kc = Math.min(KC, k - pc);
-                packB(transB, b, bOff, ldb, pc, jc, kc, nc, packB);
+            for (int pc = 0; pc < k; pc += depth) {
+                int kc = Math.min(depth, k - pc);
+                b.pack(pc, kc, jc, nc, packB);
                 boolean add = accumulate || pc > 0;
                 int blockOff = pc * mPadded + rowOff * kc;
                 for (int jr = 0; jr < nc; jr += NR) {
@@ -136,42 +147,13 @@ final class Sgemm {
         }
     }
 
-    private static int ceilDiv(int a, int b) {
-        return (a + b - 1) / b;
+    /** The depth of every K block but the last: K split into equal blocks of at most KC. */
+    static int blockDepth(int k) {
+        return ceilDiv(k, ceilDiv(k, KC));
     }
 
-    /** Packs op(B)[pc..pc+kc, jc..jc+nc] into NR-column strips, each stored k-major, zero-padded to NR columns. */
-    private static void packB(boolean transB, float[] b, int bOff, int ldb, int pc, int jc, int kc, int nc,
-                              float[] dst) {
-        for (int jr = 0; jr < nc; jr += NR) {
-            int nr = Math.min(NR, nc - jr);
-            int d = jr * kc;
-            if (transB) {
-                // op(B)(p, j) = b[j·ldb + p]: walk each source row once, scatter with stride NR.
-                for (int j = 0; j < NR; j++) {
-                    if (j < nr) {
-                        int src = bOff + (jc + jr + j) * ldb + pc;
-                        for (int p = 0; p < kc; p++) {
-                            dst[d + p * NR + j] = b[src + p];
-                        }
-                    } else {
-                        for (int p = 0; p < kc; p++) {
-                            dst[d + p * NR + j] = 0f;
-                        }
-                    }
-                }
-            } else if (nr == NR) {
-                for (int p = 0; p < kc; p++) {
-                    System.arraycopy(b, bOff + (pc + p) * ldb + jc + jr, dst, d + p * NR, NR);
-                }
-            } else {
-                for (int p = 0; p < kc; p++) {
-                    int dp = d + p * NR;
-                    System.arraycopy(b, bOff + (pc + p) * ldb + jc + jr, dst, dp, nr);
-                    java.util.Arrays.fill(dst, dp + nr, dp + NR, 0f);
-                }
-            }
-        }
+    private static int ceilDiv(int a, int b) {
+        return (a + b - 1) / b;
     }
 
     /**

@@ -65,18 +65,10 @@ public final class SimdBackend implements Backend {
                 if (rows <= 0) {
                     continue;
                 }
-                float[] b;
-                int bOff;
-                if (spec.isPointwise()) {
-                    b = xd;
-                    bOff = n * g.inChannels() * g.inPlane();
-                } else {
-                    b = Workspace.current().get(Workspace.Slot.COLUMNS, kk * p);
-                    bOff = 0;
-                    Im2col.im2col(g, xd, n * g.inChannels() * g.inPlane(), b);
-                }
+                int xOff = n * g.inChannels() * g.inPlane();
+                BPacker b = spec.isPointwise() ? new BPacker.Dense(false, xd, xOff, p) : new BPacker.Im2col(g, xd, xOff);
                 int yOff = (n * cout + r0) * p;
-                Sgemm.gemmPacked(packedW, r0, rows, p, 1f, false, b, bOff, p, false, yd, yOff, p);
+                Sgemm.gemmPacked(packedW, r0, rows, p, 1f, b, false, yd, yOff, p);
                 if (bd != null) {
                     for (int o = 0; o < rows; o++) {
                         VectorOps.addScalar(yd, bd[r0 + o], yd, yOff + o * p, p);
@@ -99,41 +91,23 @@ public final class SimdBackend implements Backend {
         int chunks = parallel.chunkCount(g.batch(), Long.MAX_VALUE);
         // Each chunk of images sums its weight and bias gradients privately; the partials are added at the end.
         float[][] dwPartial = new float[chunks][cout * kk];
-        // Wᵀ is the A of every image's input-gradient GEMM: pack it once.
-        Sgemm.PackedA packedWt = dxd == null ? null
-                : Sgemm.PackedA.pack(true, kk, cout, wd, 0, kk, new float[Sgemm.PackedA.size(kk, cout)]);
         double[][] dbPartial = new double[chunks][cout];
+        InputGradient inputGradient = dxd == null ? null : new InputGradient(g, wd);
         parallel.forRange(g.batch(), (start, end) -> {
             int chunk = chunkIndex(start, g.batch(), chunks);
             float[] dwp = dwPartial[chunk];
             double[] dbp = dbPartial[chunk];
             for (int n = start; n < end; n++) {
-                int dyOff = n * cout * p;
-                float[] cols;
-                int colOff;
-                if (spec.isPointwise()) {
-                    cols = xd;
-                    colOff = n * inSize;
-                } else {
-                    cols = Workspace.current().get(Workspace.Slot.COLUMNS, kk * p);
-                    colOff = 0;
-                    Im2col.im2col(g, xd, n * inSize, cols);
-                }
-                // dW += dY_n · colsᵀ   (Cout×P)·(P×K)
-                Sgemm.gemm(false, true, cout, kk, p, 1f, dyd, dyOff, p, cols, colOff, p, true, dwp, 0, kk);
+                int dyOff = n * cout * p, xOff = n * inSize;
+                // dW += dY_n · colsᵀ   (Cout×P)·(P×K), the unrolled input read straight from the image
+                BPacker colsT = spec.isPointwise() ? new BPacker.Dense(true, xd, xOff, p)
+                        : new BPacker.Im2colTransposed(g, xd, xOff);
+                Sgemm.gemm(false, cout, kk, p, 1f, dyd, dyOff, p, colsT, true, dwp, 0, kk);
                 for (int o = 0; o < cout; o++) {
                     dbp[o] += VectorOps.sum(dyd, dyOff + o * p, p);
                 }
-                if (dxd == null) {
-                    continue;
-                }
-                // dcols = Wᵀ · dY_n   (K×Cout)·(Cout×P), then scattered back onto the image.
-                if (spec.isPointwise()) {
-                    Sgemm.gemmPacked(packedWt, 0, kk, p, 1f, false, dyd, dyOff, p, true, dxd, n * inSize, p);
-                } else {
-                    float[] dcols = Workspace.current().get(Workspace.Slot.COLUMN_GRADS, kk * p);
-                    Sgemm.gemmPacked(packedWt, 0, kk, p, 1f, false, dyd, dyOff, p, false, dcols, 0, p);
-                    Im2col.col2imAdd(g, dcols, dxd, n * inSize);
+                if (inputGradient != null) {
+                    inputGradient.accumulate(dyd, dyOff, dxd, xOff);
                 }
             }
         });
@@ -160,6 +134,61 @@ public final class SimdBackend implements Backend {
             }
         }
         throw new IllegalStateException("no chunk of " + n + " items in " + chunks + " starts at " + start);
+    }
+
+    /**
+     * The input gradient of a convolution, {@code dx += Wᵀ ⋆ dy}, with its weights packed once per call.
+     * A stride-1 "same" convolution's input gradient is itself such a convolution of dy, with the weights' in and
+     * out channels swapped and the kernel flipped; it then reads dy through an implicit im2col like the forward.
+     * Other geometries (stride 2) form {@code Wᵀ·dY} and scatter it back with col2im.
+     */
+    private static final class InputGradient {
+        private final ConvGeometry g;
+        private final ConvGeometry transposed;
+        private final Sgemm.PackedA packed;
+
+        InputGradient(ConvGeometry g, float[] w) {
+            this.g = g;
+            Conv2dSpec spec = g.spec();
+            int k = spec.kernel(), cin = g.inChannels(), cout = g.outChannels();
+            // The transposed convolution reads Cout·k·k unrolled rows of dy for every input channel it produces;
+            // with few input channels (the image layer) forming Wᵀ·dY and scattering it back is cheaper.
+            boolean same = spec.stride() == 1 && 2 * spec.padding() == k - 1 && cin >= Sgemm.MR;
+            if (spec.isPointwise() || !same) {
+                transposed = null;
+                packed = Sgemm.PackedA.pack(true, g.patchSize(), cout, w, 0, g.patchSize(),
+                        new float[Sgemm.PackedA.size(g.patchSize(), cout)]);
+            } else {
+                transposed = new ConvGeometry(g.batch(), cout, g.outHeight(), g.outWidth(), cin, g.height(), g.width(),
+                        spec);
+                float[] flipped = new float[w.length];
+                for (int o = 0; o < cout; o++) {
+                    for (int c = 0; c < cin; c++) {
+                        for (int t = 0; t < k * k; t++) {
+                            flipped[(c * cout + o) * k * k + (k * k - 1 - t)] = w[(o * cin + c) * k * k + t];
+                        }
+                    }
+                }
+                packed = Sgemm.PackedA.pack(false, cin, cout * k * k, flipped, 0, cout * k * k,
+                        new float[Sgemm.PackedA.size(cin, cout * k * k)]);
+            }
+        }
+
+        void accumulate(float[] dy, int dyOff, float[] dx, int dxOff) {
+            int p = g.outPlane();
+            if (g.spec().isPointwise()) {
+                Sgemm.gemmPacked(packed, 0, g.inChannels(), p, 1f, new BPacker.Dense(false, dy, dyOff, p), true,
+                        dx, dxOff, p);
+            } else if (transposed != null) {
+                Sgemm.gemmPacked(packed, 0, g.inChannels(), g.inPlane(), 1f, new BPacker.Im2col(transposed, dy, dyOff),
+                        true, dx, dxOff, g.inPlane());
+            } else {
+                float[] dcols = Workspace.current().get(Workspace.Slot.COLUMN_GRADS, g.patchSize() * p);
+                Sgemm.gemmPacked(packed, 0, g.patchSize(), p, 1f, new BPacker.Dense(false, dy, dyOff, p), false,
+                        dcols, 0, p);
+                Im2col.col2imAdd(g, dcols, dx, dxOff);
+            }
+        }
     }
 
     // ---------------------------------------------------------------- matrix products

@@ -1,0 +1,143 @@
+package org.ddpm4j.tensor.simd;
+
+import org.ddpm4j.tensor.ConvGeometry;
+
+/**
+ * Produces the packed B blocks of {@link Sgemm#gemmPacked}: the KC×NC block of op(B) starting at (pc, jc), as
+ * NR-column strips, each k-major and zero-padded to NR columns. Besides plain matrices, a packer can read a
+ * convolution's unrolled input straight from the image (implicit GEMM), so no im2col matrix is ever written.
+ */
+interface BPacker {
+    /** Runs at least this long are copied with arraycopy; shorter ones by a loop, cheaper than the call. */
+    int ARRAYCOPY_FROM = 16;
+
+    void pack(int pc, int kc, int jc, int nc, float[] dst);
+
+    /** A row-major matrix: op(B)(p, j) = b[p·ldb + j], or b[j·ldb + p] when transposed. */
+    record Dense(boolean trans, float[] b, int off, int ld) implements BPacker {
+        @Override
+        public void pack(int pc, int kc, int jc, int nc, float[] dst) {
+            for (int jr = 0; jr < nc; jr += Sgemm.NR) {
+                int nr = Math.min(Sgemm.NR, nc - jr), d = jr * kc;
+                if (trans) {
+                    // Walk each source row once, scattering with stride NR.
+                    for (int j = 0; j < Sgemm.NR; j++) {
+                        int src = off + (jc + jr + j) * ld + pc;
+                        for (int p = 0; p < kc; p++) {
+                            dst[d + p * Sgemm.NR + j] = j < nr ? b[src + p] : 0f;
+                        }
+                    }
+                } else {
+                    for (int p = 0; p < kc; p++) {
+                        int dp = d + p * Sgemm.NR;
+                        System.arraycopy(b, off + (pc + p) * ld + jc + jr, dst, dp, nr);
+                        for (int j = nr; j < Sgemm.NR; j++) {
+                            dst[dp + j] = 0f;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * The unrolled input of one image as B (K = Cin·k·k rows, N = Ho·Wo columns):
+     * op(B)((c·k + ky)·k + kx, oy·Wo + ox) = x[c, oy·s − p + ky, ox·s − p + kx], zero outside the image.
+     */
+    record Im2col(ConvGeometry g, float[] x, int off) implements BPacker {
+        @Override
+        public void pack(int pc, int kc, int jc, int nc, float[] dst) {
+            int k = g.spec().kernel(), wo = g.outWidth();
+            for (int jr = 0; jr < nc; jr += Sgemm.NR) {
+                int nr = Math.min(Sgemm.NR, nc - jr), d = jr * kc;
+                int first = jc + jr, oy = first / wo, ox = first % wo;
+                // Walk the unrolled rows with counters: integer division per row would cost more than the copy.
+                int kx = pc % k, ky = (pc / k) % k, c = pc / (k * k);
+                for (int p = 0; p < kc; p++, d += Sgemm.NR) {
+                    fillRow(c, ky, kx, oy, ox, nr, dst, d);
+                    for (int j = nr; j < Sgemm.NR; j++) {
+                        dst[d + j] = 0f;
+                    }
+                    if (++kx == k) {
+                        kx = 0;
+                        if (++ky == k) {
+                            ky = 0;
+                            c++;
+                        }
+                    }
+                }
+            }
+        }
+
+        /** Writes {@code count} consecutive output pixels from (oy, ox) of unrolled row (c, ky, kx) to dst[d..]. */
+        void fillRow(int c, int ky, int kx, int oy, int ox, int count, float[] dst, int d) {
+            int s = g.spec().stride(), pad = g.spec().padding(), h = g.height(), w = g.width(), wo = g.outWidth();
+            // Output columns whose input column ox·s − pad + kx lies inside [0, w).
+            int oxStart = s == 1 ? Math.max(0, pad - kx) : Math.max(0, Math.floorDiv(pad - kx + s - 1, s));
+            int oxEnd = s == 1 ? Math.min(wo, w + pad - kx) : Math.min(wo, Math.floorDiv(w + pad - kx + s - 1, s));
+            int plane = off + c * h * w;
+            while (count > 0) {
+                int seg = Math.min(count, wo - ox), iy = oy * s - pad + ky;
+                if (iy < 0 || iy >= h) {
+                    for (int t = 0; t < seg; t++) {
+                        dst[d + t] = 0f;
+                    }
+                } else {
+                    int src = plane + iy * w - pad + kx, end = ox + seg;
+                    int lo = Math.min(Math.max(ox, oxStart), end), hi = Math.max(Math.min(end, oxEnd), lo);
+                    int q = d - ox;
+                    for (int t = ox; t < lo; t++) {
+                        dst[q + t] = 0f;
+                    }
+                    if (s == 1 && hi - lo >= ARRAYCOPY_FROM) {
+                        System.arraycopy(x, src + lo, dst, q + lo, hi - lo);
+                    } else if (s == 1) {
+                        for (int t = lo; t < hi; t++) {
+                            dst[q + t] = x[src + t];
+                        }
+                    } else {
+                        for (int t = lo; t < hi; t++) {
+                            dst[q + t] = x[src + t * s];
+                        }
+                    }
+                    for (int t = hi; t < end; t++) {
+                        dst[q + t] = 0f;
+                    }
+                }
+                d += seg;
+                count -= seg;
+                ox = 0;
+                oy++;
+            }
+        }
+    }
+
+    /**
+     * The transposed unrolled input as B (K = Ho·Wo rows, N = Cin·k·k columns), for the weight gradient
+     * {@code dW += dY·colsᵀ}: op(B)(pixel, (c·k + ky)·k + kx) = the same values as {@link Im2col}.
+     */
+    record Im2colTransposed(ConvGeometry g, float[] x, int off) implements BPacker {
+        @Override
+        public void pack(int pc, int kc, int jc, int nc, float[] dst) {
+            Im2col rows = new Im2col(g, x, off);
+            int k = g.spec().kernel(), wo = g.outWidth();
+            float[] line = Workspace.current().get(Workspace.Slot.PACK_LINE, kc);
+            for (int jr = 0; jr < nc; jr += Sgemm.NR) {
+                int nr = Math.min(Sgemm.NR, nc - jr), d = jr * kc;
+                for (int j = 0; j < Sgemm.NR; j++) {
+                    if (j < nr) {
+                        int col = jc + jr + j, kx = col % k, ky = (col / k) % k, c = col / (k * k);
+                        rows.fillRow(c, ky, kx, pc / wo, pc % wo, kc, line, 0);
+                        for (int p = 0; p < kc; p++) {
+                            dst[d + p * Sgemm.NR + j] = line[p];
+                        }
+                    } else {
+                        for (int p = 0; p < kc; p++) {
+                            dst[d + p * Sgemm.NR + j] = 0f;
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
