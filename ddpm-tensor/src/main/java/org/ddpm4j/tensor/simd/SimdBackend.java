@@ -24,6 +24,7 @@ public final class SimdBackend implements Backend {
 
     public SimdBackend(int threads) {
         this.parallel = new Parallel(threads);
+        Warmup.run(this);
     }
 
     @Override
