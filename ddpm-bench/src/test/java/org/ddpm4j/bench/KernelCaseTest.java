@@ -1,0 +1,57 @@
+package org.ddpm4j.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.List;
+import org.ddpm4j.bench.kernels.KernelCase;
+import org.ddpm4j.bench.kernels.KernelWorkload;
+import org.ddpm4j.tensor.ScalarBackend;
+import org.junit.jupiter.api.Test;
+
+/** The benchmark cases join with the PyTorch script's records: same names, same work formulas, same JSON keys. */
+class KernelCaseTest {
+
+    @Test
+    void casesAreNamedAsThePyTorchScriptPrintsThem() {
+        List<String> conv = KernelCase.section("conv").stream().map(KernelCase::key).toList();
+        assertEquals(11, conv.size());
+        assertTrue(conv.contains("conv|N32 64->64 32x32|fwd+bwd"), conv.toString());
+        assertTrue(conv.contains("conv|N32 1->64 32x32|fwd+bwd(w)"), conv.toString());
+        assertEquals(List.of("gn|GN32 (32,128,16,16)|fwd", "gn|GN32 (32,128,16,16)|fwd+bwd",
+                "gn|GN32 (32,64,32,32)|fwd", "gn|GN32 (32,64,32,32)|fwd+bwd"),
+                KernelCase.section("gn").stream().map(KernelCase::key).toList());
+        assertEquals("attn (32,128,16,16)", KernelCase.section("attn").get(0).name());
+    }
+
+    @Test
+    void workFormulasMatchTheScript() {
+        // conv fwd = 2·N·Cout·H·W·Cin·9; attn fwd = 2·B·T·C·(4C + 2T); GroupNorm 8 B/element forward.
+        assertEquals(2.0 * 32 * 64 * 32 * 32 * 64 * 9 / 1e9, KernelCase.byKey("conv|N32 64->64 32x32|fwd").gflop(), 1e-12);
+        assertEquals(3 * 2.0 * 32 * 64 * 32 * 32 * 64 * 9 / 1e9, KernelCase.byKey("conv|N32 64->64 32x32|fwd+bwd").gflop(), 1e-12);
+        assertEquals(2 * 2.0 * 32 * 64 * 32 * 32 * 9 / 1e9, KernelCase.byKey("conv|N32 1->64 32x32|fwd+bwd(w)").gflop(), 1e-12);
+        assertEquals(2.0 * 32 * 256 * 128 * (4 * 128 + 2 * 256) / 1e9, KernelCase.byKey("attn|attn (32,128,16,16)|fwd").gflop(), 1e-12);
+        assertEquals(8.0 * 32 * 128 * 16 * 16 / 1e9, KernelCase.byKey("gn|GN32 (32,128,16,16)|fwd").gbytes(), 1e-12);
+    }
+
+    @Test
+    void recordsSerialiseWithTheSharedKeys() throws Exception {
+        BenchRecord r = new BenchRecord("conv", "N8 64->64 32x32", "fwd", 2, "simd", 4.0, 3.5, 100.0, null,
+                List.of(4.0, 4.1), null, null).withPyTorch(5.0);
+        JsonNode json = new ObjectMapper().valueToTree(r);
+        for (String key : List.of("section", "case", "mode", "threads", "median_ms", "min_ms", "gflops_med",
+                "fork_medians_ms", "pytorch_median_ms", "ratio")) {
+            assertTrue(json.has(key), "missing " + key + " in " + json);
+        }
+        assertEquals(1.25, json.get("ratio").asDouble(), 1e-12);
+    }
+
+    @Test
+    void everyWorkloadRunsOnTheScalarBackend() {
+        // A smoke test of the benchmark bodies on the reference backend (the smallest cases only: it is slow).
+        new KernelWorkload(new ScalarBackend(), KernelCase.byKey("conv|N32 1->64 32x32|fwd+bwd(w)")).run();
+        new KernelWorkload(new ScalarBackend(), KernelCase.byKey("gn|GN32 (32,128,16,16)|fwd+bwd")).run();
+    }
+}
