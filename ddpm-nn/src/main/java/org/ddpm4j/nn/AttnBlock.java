@@ -1,0 +1,74 @@
+package org.ddpm4j.nn;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.random.RandomGenerator;
+import org.ddpm4j.tensor.Backend;
+import org.ddpm4j.tensor.Conv2dSpec;
+import org.ddpm4j.tensor.Tensor;
+
+/**
+ * DDPM's self-attention block at one resolution (Appendix B): {@code h = norm(x)}, q, k, v from one 1×1
+ * convolution to 3C channels, {@code softmax(QᵀK/√C)·V} over the H·W positions, a 1×1 projection that starts at
+ * zero, and a residual connection. Parameters are named as in the reference PyTorch model:
+ * {@code <name>.norm}, {@code <name>.qkv}, {@code <name>.proj}.
+ */
+public final class AttnBlock implements UNetLayer {
+    private final Backend be;
+    private final GroupNorm norm;
+    private final Conv2d qkv;
+    private final Conv2d proj;
+    private final int channels;
+    private Tensor qkvView;
+    private Tensor attended;
+    private Tensor probs;
+    private Tensor output;
+    private Tensor gradAttended;
+    private Tensor gradQkv;
+    private Tensor gradInput;
+
+    public AttnBlock(Backend be, String name, int channels, RandomGenerator rng) {
+        this.be = be;
+        this.channels = channels;
+        this.norm = new GroupNorm(be, name + ".norm", channels, GroupNorm.DEFAULT_GROUPS);
+        this.qkv = new Conv2d(be, name + ".qkv", channels, 3 * channels, Conv2dSpec.pointwise(), 1.0, rng);
+        this.proj = new Conv2d(be, name + ".proj", channels, channels, Conv2dSpec.pointwise(), 0.0, rng);
+    }
+
+    @Override
+    public Tensor forward(Tensor x, Tensor timeEmbedding, ForwardContext ctx) {
+        int b = x.dim(0), t = x.dim(2) * x.dim(3);
+        qkvView = qkv.forward(norm.forward(x));
+        attended = Buffers.ensure(attended, x.shape());
+        probs = Buffers.ensure(probs, b, t, t);
+        be.attention(qkvView, attended, probs);
+        Tensor p = proj.forward(attended);
+        output = Buffers.ensure(output, x.shape());
+        be.add(x, p, output);
+        return output;
+    }
+
+    @Override
+    public Tensor backward(Tensor gradOutput, Tensor gradTimeEmbedding) {
+        Tensor gAtt = proj.backward(gradOutput, true);
+        gradQkv = Buffers.ensureZeroed(gradQkv, qkvView.shape());
+        be.attentionBackward(qkvView, probs, gAtt, gradQkv);
+        Tensor gx = norm.backward(qkv.backward(gradQkv, true));
+        gradInput = Buffers.ensure(gradInput, gx.shape());
+        be.add(gx, gradOutput, gradInput);
+        return gradInput;
+    }
+
+    @Override
+    public int outChannels() {
+        return channels;
+    }
+
+    @Override
+    public List<Parameter> parameters() {
+        List<Parameter> ps = new ArrayList<>(norm.parameters());
+        ps.addAll(qkv.parameters());
+        ps.addAll(proj.parameters());
+        return ps;
+    }
+}

@@ -1,0 +1,61 @@
+package org.ddpm4j.nn;
+
+import java.util.List;
+import java.util.random.RandomGenerator;
+import org.ddpm4j.tensor.Backend;
+import org.ddpm4j.tensor.Conv2dSpec;
+import org.ddpm4j.tensor.Tensor;
+
+/** A 2-D convolution layer with bias: parameters {@code <name>.weight [out, in, k, k]} and {@code <name>.bias [out]}. */
+public final class Conv2d implements Module {
+    private final Backend be;
+    private final Conv2dSpec spec;
+    private final Parameter weight;
+    private final Parameter bias;
+    private Tensor input;
+    private Tensor output;
+    private Tensor gradInput;
+
+    /**
+     * @param initScale the DDPM variance-scaling factor: 1 for ordinary layers, 0 for the last convolution of a
+     *                  residual branch (the block starts as the identity)
+     */
+    public Conv2d(Backend be, String name, int in, int out, Conv2dSpec spec, double initScale, RandomGenerator rng) {
+        this.be = be;
+        this.spec = spec;
+        this.weight = new Parameter(name + ".weight", Tensor.zeros(out, in, spec.kernel(), spec.kernel()));
+        this.bias = new Parameter(name + ".bias", Tensor.zeros(out));
+        if (initScale > 0) {
+            Init.fanAvgUniform(weight.value(), initScale, rng);
+        }
+    }
+
+    public Tensor forward(Tensor x) {
+        input = x;
+        output = Buffers.ensure(output, x.dim(0), weight.value().dim(0), spec.outSize(x.dim(2)), spec.outSize(x.dim(3)));
+        be.conv2d(x, weight.value(), bias.value(), spec, output);
+        return output;
+    }
+
+    /**
+     * Adds the weight and bias gradients and returns the input gradient (a buffer owned by this layer), or null when
+     * {@code needInputGradient} is false (the first layer: only the weight gradient is computed).
+     */
+    public Tensor backward(Tensor gradOutput, boolean needInputGradient) {
+        if (needInputGradient) {
+            gradInput = Buffers.ensureZeroed(gradInput, input.shape());
+        }
+        be.conv2dBackward(input, weight.value(), gradOutput, spec, needInputGradient ? gradInput : null,
+                weight.grad(), bias.grad());
+        return needInputGradient ? gradInput : null;
+    }
+
+    public Parameter weight() {
+        return weight;
+    }
+
+    @Override
+    public List<Parameter> parameters() {
+        return List.of(weight, bias);
+    }
+}

@@ -1,0 +1,53 @@
+package org.ddpm4j.nn;
+
+import java.util.List;
+import org.ddpm4j.tensor.Backend;
+import org.ddpm4j.tensor.Tensor;
+
+/** Group normalisation with a per-channel affine map: parameters {@code <name>.weight} (γ, ones) and {@code <name>.bias} (β). */
+public final class GroupNorm implements Module {
+    /** DDPM normalises in 32 groups. */
+    public static final int DEFAULT_GROUPS = 32;
+    /** PyTorch's default ε. */
+    public static final float EPS = 1e-5f;
+
+    private final Backend be;
+    private final int groups;
+    private final Parameter gamma;
+    private final Parameter beta;
+    private Tensor input;
+    private Tensor output;
+    private Tensor mean;
+    private Tensor rstd;
+    private Tensor gradInput;
+
+    public GroupNorm(Backend be, String name, int channels, int groups) {
+        if (channels % groups != 0) {
+            throw new IllegalArgumentException(name + ": " + channels + " channels do not split into " + groups + " groups");
+        }
+        this.be = be;
+        this.groups = groups;
+        this.gamma = new Parameter(name + ".weight", Tensor.zeros(channels).fill(1f));
+        this.beta = new Parameter(name + ".bias", Tensor.zeros(channels));
+    }
+
+    public Tensor forward(Tensor x) {
+        input = x;
+        output = Buffers.ensure(output, x.shape());
+        mean = Buffers.ensure(mean, x.dim(0), groups);
+        rstd = Buffers.ensure(rstd, x.dim(0), groups);
+        be.groupNorm(x, gamma.value(), beta.value(), groups, EPS, output, mean, rstd);
+        return output;
+    }
+
+    public Tensor backward(Tensor gradOutput) {
+        gradInput = Buffers.ensureZeroed(gradInput, input.shape());
+        be.groupNormBackward(input, gamma.value(), mean, rstd, gradOutput, groups, gradInput, gamma.grad(), beta.grad());
+        return gradInput;
+    }
+
+    @Override
+    public List<Parameter> parameters() {
+        return List.of(gamma, beta);
+    }
+}

@@ -1,0 +1,90 @@
+package org.ddpm4j.nn;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.random.RandomGenerator;
+import org.ddpm4j.tensor.Backend;
+import org.ddpm4j.tensor.Conv2dSpec;
+import org.ddpm4j.tensor.Tensor;
+
+/**
+ * DDPM's residual block (Ho et al. 2020, Appendix B, after Wide ResNet):
+ * {@code h = conv1(silu(norm1(x))) + temb_proj(silu(temb)); h = conv2(dropout(silu(norm2(h)))); out = skip(x) + h},
+ * with a 1×1 {@code skip} convolution when the channel count changes. {@code conv2} starts at zero.
+ */
+public final class ResBlock implements UNetLayer {
+    private final Backend be;
+    private final GroupNorm norm1;
+    private final SiLU act1;
+    private final Conv2d conv1;
+    private final Linear tembProj;
+    private final GroupNorm norm2;
+    private final SiLU act2;
+    private final Dropout dropout;
+    private final Conv2d conv2;
+    private final Conv2d skip;
+    private final int outChannels;
+    private Tensor output;
+    private Tensor gradTembProj;
+    private Tensor gradInput;
+
+    public ResBlock(Backend be, String name, int in, int out, int tembDim, float dropoutP, RandomGenerator rng) {
+        this.be = be;
+        this.outChannels = out;
+        this.norm1 = new GroupNorm(be, name + ".norm1", in, GroupNorm.DEFAULT_GROUPS);
+        this.act1 = new SiLU(be);
+        this.conv1 = new Conv2d(be, name + ".conv1", in, out, Conv2dSpec.same3x3(), 1.0, rng);
+        this.tembProj = new Linear(be, name + ".temb_proj", tembDim, out, 1.0, rng);
+        this.norm2 = new GroupNorm(be, name + ".norm2", out, GroupNorm.DEFAULT_GROUPS);
+        this.act2 = new SiLU(be);
+        this.dropout = new Dropout(be, name + ".dropout", dropoutP);
+        this.conv2 = new Conv2d(be, name + ".conv2", out, out, Conv2dSpec.same3x3(), 0.0, rng);
+        this.skip = in == out ? null : new Conv2d(be, name + ".skip", in, out, Conv2dSpec.pointwise(), 1.0, rng);
+    }
+
+    @Override
+    public Tensor forward(Tensor x, Tensor timeEmbedding, ForwardContext ctx) {
+        Tensor h = conv1.forward(act1.forward(norm1.forward(x)));
+        be.addChannelVector(h, tembProj.forward(timeEmbedding), h);
+        h = conv2.forward(dropout.forward(act2.forward(norm2.forward(h)), ctx));
+        Tensor shortcut = skip == null ? x : skip.forward(x);
+        output = Buffers.ensure(output, h.shape());
+        be.add(shortcut, h, output);
+        return output;
+    }
+
+    @Override
+    public Tensor backward(Tensor gradOutput, Tensor gradTimeEmbedding) {
+        Tensor g = norm2.backward(act2.backward(dropout.backward(conv2.backward(gradOutput, true))));
+        gradTembProj = Buffers.ensureZeroed(gradTembProj, g.dim(0), g.dim(1));
+        be.addChannelVectorBackward(g, gradTembProj);
+        be.axpy(1f, tembProj.backward(gradTembProj), gradTimeEmbedding);
+        Tensor gx = norm1.backward(act1.backward(conv1.backward(g, true)));
+        gradInput = Buffers.ensure(gradInput, gx.shape());
+        if (skip == null) {
+            be.add(gx, gradOutput, gradInput);
+        } else {
+            be.add(gx, skip.backward(gradOutput, true), gradInput);
+        }
+        return gradInput;
+    }
+
+    @Override
+    public int outChannels() {
+        return outChannels;
+    }
+
+    @Override
+    public List<Parameter> parameters() {
+        List<Parameter> ps = new ArrayList<>();
+        ps.addAll(norm1.parameters());
+        ps.addAll(conv1.parameters());
+        ps.addAll(tembProj.parameters());
+        ps.addAll(norm2.parameters());
+        ps.addAll(conv2.parameters());
+        if (skip != null) {
+            ps.addAll(skip.parameters());
+        }
+        return ps;
+    }
+}

@@ -1,0 +1,225 @@
+package org.ddpm4j.nn;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.random.RandomGenerator;
+import org.ddpm4j.tensor.Backend;
+import org.ddpm4j.tensor.Conv2dSpec;
+import org.ddpm4j.tensor.Tensor;
+
+/**
+ * The DDPM U-Net (Ho et al. 2020, Appendix B; PixelCNN++ backbone): a head convolution, levels of residual blocks
+ * (with self-attention at the chosen resolutions) separated by strided-convolution downsampling, a middle of
+ * ResBlock–Attention–ResBlock, the mirrored way up where every residual block first concatenates the matching
+ * skip activation, and a GroupNorm–SiLU–convolution tail that starts at zero. Every residual block receives the
+ * timestep (and class) embedding.
+ *
+ * <p>Module order and parameter names follow the reference PyTorch model of {@code pytorch_baseline.py}
+ * ({@code head}, {@code down.i}, {@code mid.i}, {@code up.i}, {@code tail.0}, {@code tail.2}, {@code temb.0},
+ * {@code temb.2}), so PyTorch can load our weights by name. Skips are taken after a level's attention block, as in
+ * the DDPM code.
+ *
+ * <p>Backward is written out: the up path in reverse, each concatenation's gradient split and routed to the skip
+ * it came from, then the middle and the down path, where every stored activation collects the gradient of its
+ * skip before its layer's backward runs.
+ */
+public final class UNet implements Denoiser {
+    private final UNetConfig config;
+    private final Backend be;
+    private final TimestepEmbedding temb;
+    private final Conv2d head;
+    private final List<UNetLayer> down = new ArrayList<>();
+    /** For each down layer: whether its output is a skip activation (not when an attention block follows). */
+    private final List<Boolean> downIsSkip = new ArrayList<>();
+    private final List<UNetLayer> mid = new ArrayList<>();
+    private final List<UNetLayer> up = new ArrayList<>();
+    private final GroupNorm tailNorm;
+    private final SiLU tailAct;
+    private final Conv2d tailConv;
+
+    private final List<Tensor> skips = new ArrayList<>();
+    private final List<Tensor> concatBuffers = new ArrayList<>();
+    private final List<Tensor> skipGrads = new ArrayList<>();
+    private final List<Tensor> splitGrads = new ArrayList<>();
+    private Tensor timeEmbedding;
+    private Tensor gradTimeEmbedding;
+
+    public UNet(UNetConfig config, Backend be, RandomGenerator rng) {
+        this.config = config;
+        this.be = be;
+        int ch = config.channels();
+        float p = config.dropout();
+        this.temb = new TimestepEmbedding(be, ch, config.numClasses(), rng);
+        int tdim = temb.dim();
+        this.head = new Conv2d(be, "head", config.imageChannels(), ch, Conv2dSpec.same3x3(), 1.0, rng);
+        List<Integer> skipChannels = new ArrayList<>(List.of(ch));
+        int now = ch, res = config.imageSize();
+        int[] mult = config.channelMult();
+        for (int level = 0; level < mult.length; level++) {
+            int out = ch * mult[level];
+            for (int b = 0; b < config.resBlocks(); b++) {
+                addDown(new ResBlock(be, "down." + down.size(), now, out, tdim, p, rng));
+                now = out;
+                if (config.attentionResolutions().contains(res)) {
+                    addDown(new AttnBlock(be, "down." + down.size() + ".attn", now, rng));
+                }
+                skipChannels.add(now);
+            }
+            if (level != mult.length - 1) {
+                addDown(new Downsample(be, "down." + down.size(), now, rng));
+                skipChannels.add(now);
+                res /= 2;
+            }
+        }
+        mid.add(new ResBlock(be, "mid.0", now, now, tdim, p, rng));
+        mid.add(new AttnBlock(be, "mid.1.attn", now, rng));
+        mid.add(new ResBlock(be, "mid.2", now, now, tdim, p, rng));
+        for (int level = mult.length - 1; level >= 0; level--) {
+            int out = ch * mult[level];
+            for (int b = 0; b < config.resBlocks() + 1; b++) {
+                int skip = skipChannels.remove(skipChannels.size() - 1);
+                up.add(new ResBlock(be, "up." + up.size(), now + skip, out, tdim, p, rng));
+                now = out;
+                if (config.attentionResolutions().contains(res)) {
+                    up.add(new AttnBlock(be, "up." + up.size() + ".attn", now, rng));
+                }
+            }
+            if (level != 0) {
+                up.add(new Upsample(be, "up." + up.size(), now, rng));
+                res *= 2;
+            }
+        }
+        this.tailNorm = new GroupNorm(be, "tail.0", now, GroupNorm.DEFAULT_GROUPS);
+        this.tailAct = new SiLU(be);
+        this.tailConv = new Conv2d(be, "tail.2", now, config.imageChannels(), Conv2dSpec.same3x3(), 0.0, rng);
+        for (int i = 0; i < down.size(); i++) {
+            downIsSkip.add(i + 1 >= down.size() || !(down.get(i + 1) instanceof AttnBlock));
+        }
+    }
+
+    private void addDown(UNetLayer layer) {
+        down.add(layer);
+    }
+
+    public UNetConfig config() {
+        return config;
+    }
+
+    @Override
+    public Tensor forward(Tensor x, int[] timesteps, int[] labels, ForwardContext ctx) {
+        checkInput(x, timesteps);
+        timeEmbedding = temb.forward(timesteps, labels);
+        skips.clear();
+        Tensor h = head.forward(x);
+        skips.add(h);
+        for (int i = 0; i < down.size(); i++) {
+            h = down.get(i).forward(h, timeEmbedding, ctx);
+            if (downIsSkip.get(i)) {
+                skips.add(h);
+            }
+        }
+        for (UNetLayer layer : mid) {
+            h = layer.forward(h, timeEmbedding, ctx);
+        }
+        int next = skips.size() - 1, concatIndex = 0;
+        for (UNetLayer layer : up) {
+            if (layer instanceof ResBlock) {
+                Tensor skip = skips.get(next--);
+                Tensor cat = concatBuffer(concatIndex++, h, skip);
+                be.concatChannels(h, skip, cat);
+                h = cat;
+            }
+            h = layer.forward(h, timeEmbedding, ctx);
+        }
+        return tailConv.forward(tailAct.forward(tailNorm.forward(h)));
+    }
+
+    @Override
+    public void backward(Tensor gradOutput) {
+        gradTimeEmbedding = Buffers.ensureZeroed(gradTimeEmbedding, timeEmbedding.shape());
+        for (int i = 0; i < skips.size(); i++) {
+            Tensor s = skips.get(i);
+            if (skipGrads.size() <= i) {
+                skipGrads.add(null);
+            }
+            skipGrads.set(i, Buffers.ensureZeroed(skipGrads.get(i), s.shape()));
+        }
+        Tensor g = tailNorm.backward(tailAct.backward(tailConv.backward(gradOutput, true)));
+        // Up path in reverse: a ResBlock's input gradient splits into the path below and its skip.
+        int concatIndex = concatBuffers.size() - 1;
+        int skipIndex = 0;
+        for (int i = up.size() - 1; i >= 0; i--) {
+            UNetLayer layer = up.get(i);
+            g = layer.backward(g, gradTimeEmbedding);
+            if (layer instanceof ResBlock) {
+                Tensor cat = concatBuffers.get(concatIndex);
+                Tensor skip = skipGrads.get(skipIndex++);
+                int pathChannels = cat.dim(1) - skip.dim(1);
+                Tensor path = splitBuffer(concatIndex, cat.dim(0), pathChannels, cat.dim(2), cat.dim(3));
+                be.splitChannelsBackward(g, path, skip);
+                g = path;
+                concatIndex--;
+            }
+        }
+        for (int i = mid.size() - 1; i >= 0; i--) {
+            g = mid.get(i).backward(g, gradTimeEmbedding);
+        }
+        // Down path in reverse: each skip activation first collects the gradient routed back from the way up.
+        int k = skips.size() - 1;
+        for (int i = down.size() - 1; i >= 0; i--) {
+            if (downIsSkip.get(i)) {
+                be.axpy(1f, skipGrads.get(k--), g);
+            }
+            g = down.get(i).backward(g, gradTimeEmbedding);
+        }
+        be.axpy(1f, skipGrads.get(0), g);
+        head.backward(g, false);
+        temb.backward(gradTimeEmbedding);
+    }
+
+    private Tensor concatBuffer(int index, Tensor h, Tensor skip) {
+        while (concatBuffers.size() <= index) {
+            concatBuffers.add(null);
+        }
+        Tensor t = Buffers.ensure(concatBuffers.get(index), h.dim(0), h.dim(1) + skip.dim(1), h.dim(2), h.dim(3));
+        concatBuffers.set(index, t);
+        return t;
+    }
+
+    private Tensor splitBuffer(int index, int... shape) {
+        while (splitGrads.size() <= index) {
+            splitGrads.add(null);
+        }
+        Tensor t = Buffers.ensureZeroed(splitGrads.get(index), shape);
+        splitGrads.set(index, t);
+        return t;
+    }
+
+    private void checkInput(Tensor x, int[] timesteps) {
+        if (!x.hasShape(x.dim(0), config.imageChannels(), config.imageSize(), config.imageSize()) || x.rank() != 4) {
+            throw new IllegalArgumentException("UNet: input " + x.shapeString() + " must be [B, "
+                    + config.imageChannels() + ", " + config.imageSize() + ", " + config.imageSize() + "]");
+        }
+        if (timesteps.length != x.dim(0)) {
+            throw new IllegalArgumentException("UNet: " + timesteps.length + " timesteps for a batch of " + x.dim(0));
+        }
+    }
+
+    @Override
+    public List<Parameter> parameters() {
+        List<Parameter> ps = new ArrayList<>(temb.parameters());
+        ps.addAll(head.parameters());
+        for (UNetLayer l : down) {
+            ps.addAll(l.parameters());
+        }
+        for (UNetLayer l : mid) {
+            ps.addAll(l.parameters());
+        }
+        for (UNetLayer l : up) {
+            ps.addAll(l.parameters());
+        }
+        ps.addAll(tailNorm.parameters());
+        ps.addAll(tailConv.parameters());
+        return ps;
+    }
+}

@@ -1,0 +1,97 @@
+package org.ddpm4j.nn;
+
+import java.util.Arrays;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The shape of a DDPM U-Net (Ho et al. 2020, Appendix B).
+ *
+ * @param imageChannels        channels of the images (1 grayscale, 3 RGB)
+ * @param channels             base channel count {@code ch}
+ * @param channelMult          channel multiplier per resolution level; the resolution halves between levels
+ * @param resBlocks            residual blocks per level on the way down (the way up has one more)
+ * @param attentionResolutions resolutions (in pixels) with a self-attention block after each residual block
+ * @param dropout              dropout probability inside the residual blocks
+ * @param imageSize            height = width of the images
+ * @param numClasses           0 for an unconditional model, else the number of classes (classifier-free guidance)
+ */
+public record UNetConfig(int imageChannels, int channels, int[] channelMult, int resBlocks,
+                         Set<Integer> attentionResolutions, float dropout, int imageSize, int numClasses) {
+
+    public UNetConfig {
+        channelMult = channelMult.clone();
+        attentionResolutions = Set.copyOf(attentionResolutions);
+        if (imageChannels < 1 || channels < GroupNorm.DEFAULT_GROUPS || channels % GroupNorm.DEFAULT_GROUPS != 0) {
+            throw new IllegalArgumentException("U-Net: need imageChannels >= 1 and channels a multiple of "
+                    + GroupNorm.DEFAULT_GROUPS + " (GroupNorm(32)), got " + imageChannels + " and " + channels);
+        }
+        if (channelMult.length == 0 || resBlocks < 1 || numClasses < 0) {
+            throw new IllegalArgumentException("U-Net: need at least one level and one residual block, got mult "
+                    + Arrays.toString(channelMult) + ", " + resBlocks + " blocks");
+        }
+        if (imageSize % (1 << (channelMult.length - 1)) != 0) {
+            throw new IllegalArgumentException("U-Net: image size " + imageSize + " cannot be halved "
+                    + (channelMult.length - 1) + " times");
+        }
+    }
+
+    /** DDPM's CIFAR-10 model: ch 128, mult (1,2,2,2), 2 blocks, attention at 16×16, dropout 0.1, 35.7 M parameters. */
+    public static UNetConfig cifar10() {
+        return new UNetConfig(3, 128, new int[] {1, 2, 2, 2}, 2, Set.of(16), 0.1f, 32, 0);
+    }
+
+    /** The small default for 28/32-pixel grayscale (Fashion-MNIST padded to 32): ch 64, mult (1,2,2), attention at 16. */
+    public static UNetConfig smallGrayscale() {
+        return new UNetConfig(1, 64, new int[] {1, 2, 2}, 2, Set.of(16), 0.1f, 32, 0);
+    }
+
+    public UNetConfig withChannels(int ch) {
+        return new UNetConfig(imageChannels, ch, channelMult, resBlocks, attentionResolutions, dropout, imageSize, numClasses);
+    }
+
+    public UNetConfig withClasses(int classes) {
+        return new UNetConfig(imageChannels, channels, channelMult, resBlocks, attentionResolutions, dropout, imageSize, classes);
+    }
+
+    public UNetConfig withDropout(float p) {
+        return new UNetConfig(imageChannels, channels, channelMult, resBlocks, attentionResolutions, p, imageSize, numClasses);
+    }
+
+    public UNetConfig withImage(int channelsOfImage, int size) {
+        return new UNetConfig(channelsOfImage, channels, channelMult, resBlocks, attentionResolutions, dropout, size, numClasses);
+    }
+
+    /** Sorted, so that the JSON form in checkpoints does not depend on a JVM's set iteration order. */
+    @Override
+    public Set<Integer> attentionResolutions() {
+        return java.util.Collections.unmodifiableSortedSet(new TreeSet<>(attentionResolutions));
+    }
+
+    @Override
+    public int[] channelMult() {
+        return channelMult.clone();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof UNetConfig c && imageChannels == c.imageChannels && channels == c.channels
+                && Arrays.equals(channelMult, c.channelMult) && resBlocks == c.resBlocks
+                && attentionResolutions.equals(c.attentionResolutions) && dropout == c.dropout
+                && imageSize == c.imageSize && numClasses == c.numClasses;
+    }
+
+    @Override
+    public int hashCode() {
+        return Arrays.hashCode(channelMult) * 31 + java.util.Objects.hash(imageChannels, channels, resBlocks,
+                attentionResolutions, dropout, imageSize, numClasses);
+    }
+
+    @Override
+    public String toString() {
+        return "UNetConfig[imageChannels=" + imageChannels + ", channels=" + channels + ", channelMult="
+                + Arrays.toString(channelMult) + ", resBlocks=" + resBlocks + ", attentionResolutions="
+                + new TreeSet<>(attentionResolutions) + ", dropout=" + dropout + ", imageSize=" + imageSize
+                + ", numClasses=" + numClasses + "]";
+    }
+}

@@ -1,0 +1,244 @@
+package org.ddpm4j.nn.io;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.ddpm4j.tensor.Tensor;
+
+/**
+ * The safetensors format (8-byte little-endian header length, a JSON header naming each tensor's dtype, shape and
+ * byte range, then the raw little-endian data), so Python users open our files with {@code safetensors} or plain
+ * {@code struct} + {@code numpy}. Only float32 ({@code F32}) tensors are written and read.
+ *
+ * <p>Writing goes to a temporary file in the same directory that is renamed over the target, so a crash never
+ * leaves a half-written checkpoint. Reading checks the header length against the file, the JSON, every dtype, shape
+ * and offset range, and that ranges neither overlap nor leave gaps; a bad file gives an {@link IOException} that
+ * says what is wrong and where.
+ */
+public final class SafeTensors {
+    /** Headers larger than this are refused: a corrupted length must not make us allocate gigabytes. */
+    static final long MAX_HEADER_BYTES = 100L << 20;
+    private static final String METADATA = "__metadata__";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** The contents of one file: tensors in file order and the string metadata. */
+    public record Contents(Map<String, Tensor> tensors, Map<String, String> metadata) {
+    }
+
+    private SafeTensors() {
+    }
+
+    /** Writes {@code tensors} (in iteration order) and {@code metadata} to {@code file}, atomically. */
+    public static void write(Path file, Map<String, Tensor> tensors, Map<String, String> metadata) throws IOException {
+        ObjectNode header = JSON.createObjectNode();
+        if (!metadata.isEmpty()) {
+            ObjectNode meta = header.putObject(METADATA);
+            metadata.forEach(meta::put);
+        }
+        long offset = 0;
+        for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
+            if (e.getKey().equals(METADATA)) {
+                throw new IllegalArgumentException("a tensor cannot be named " + METADATA);
+            }
+            ObjectNode t = header.putObject(e.getKey());
+            t.put("dtype", "F32");
+            var shape = t.putArray("shape");
+            for (int d : e.getValue().shape()) {
+                shape.add(d);
+            }
+            long bytes = 4L * e.getValue().size();
+            t.putArray("data_offsets").add(offset).add(offset + bytes);
+            offset += bytes;
+        }
+        byte[] json = JSON.writeValueAsBytes(header);
+        int padded = (json.length + 7) / 8 * 8; // the format pads the header with spaces to a multiple of 8
+        Path dir = file.toAbsolutePath().getParent();
+        Files.createDirectories(dir);
+        Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
+        try {
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+                 OutputStream out = java.nio.channels.Channels.newOutputStream(ch)) {
+                ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(padded);
+                out.write(len.array());
+                out.write(json);
+                for (int i = json.length; i < padded; i++) {
+                    out.write(' ');
+                }
+                ByteBuffer chunk = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
+                for (Tensor t : tensors.values()) {
+                    for (float v : t.data()) {
+                        if (!chunk.hasRemaining()) {
+                            out.write(chunk.array(), 0, chunk.position());
+                            chunk.clear();
+                        }
+                        chunk.putFloat(v);
+                    }
+                }
+                out.write(chunk.array(), 0, chunk.position());
+                out.flush();
+                ch.force(true);
+            }
+            try {
+                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    /** Reads and validates a file written by us or by the Python {@code safetensors} package (F32 only). */
+    public static Contents read(Path file) throws IOException {
+        long size = Files.size(file);
+        String where = file.toString();
+        if (size < 8) {
+            throw new IOException(where + ": " + size + " bytes, too short for a safetensors header length");
+        }
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+            readFully(ch, len, 0, where);
+            long headerLen = len.flip().getLong();
+            if (headerLen <= 0 || headerLen > MAX_HEADER_BYTES || headerLen > size - 8) {
+                throw new IOException(where + ": header length " + headerLen + " at offset 0 is impossible for a file of "
+                        + size + " bytes");
+            }
+            ByteBuffer headerBytes = ByteBuffer.allocate((int) headerLen);
+            readFully(ch, headerBytes, 8, where);
+            JsonNode header;
+            try {
+                header = JSON.readTree(new String(headerBytes.array(), StandardCharsets.UTF_8));
+            } catch (JsonProcessingException e) {
+                throw new IOException(where + ": header (bytes 8.." + (8 + headerLen) + ") is not valid JSON: "
+                        + e.getOriginalMessage(), e);
+            }
+            if (header == null || !header.isObject()) {
+                throw new IOException(where + ": header is not a JSON object");
+            }
+            long dataStart = 8 + headerLen, dataLen = size - dataStart;
+            Map<String, String> metadata = readMetadata(header, where);
+            List<Entry> entries = new ArrayList<>();
+            for (Iterator<Map.Entry<String, JsonNode>> it = header.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> f = it.next();
+                if (!f.getKey().equals(METADATA)) {
+                    entries.add(Entry.parse(f.getKey(), f.getValue(), dataLen, where));
+                }
+            }
+            checkCoverage(entries, dataLen, where);
+            Map<String, Tensor> tensors = new LinkedHashMap<>();
+            for (Entry e : entries) {
+                ByteBuffer raw = ByteBuffer.allocate((int) (e.end - e.begin)).order(ByteOrder.LITTLE_ENDIAN);
+                readFully(ch, raw, dataStart + e.begin, where);
+                float[] values = new float[raw.capacity() / 4];
+                raw.flip().asFloatBuffer().get(values);
+                tensors.put(e.name, Tensor.of(values, e.shape));
+            }
+            return new Contents(tensors, metadata);
+        }
+    }
+
+    private record Entry(String name, int[] shape, long begin, long end) {
+        static Entry parse(String name, JsonNode node, long dataLen, String where) throws IOException {
+            String at = where + ": tensor '" + name + "'";
+            if (!node.isObject()) {
+                throw new IOException(at + " is not a JSON object");
+            }
+            String dtype = node.path("dtype").asText("");
+            if (!dtype.equals("F32")) {
+                throw new IOException(at + " has dtype '" + dtype + "'; only F32 is supported");
+            }
+            JsonNode shapeNode = node.path("shape"), offsets = node.path("data_offsets");
+            if (!shapeNode.isArray() || !offsets.isArray() || offsets.size() != 2) {
+                throw new IOException(at + " needs a shape array and two data_offsets");
+            }
+            int[] shape = new int[shapeNode.size()];
+            long count = 1;
+            for (int i = 0; i < shape.length; i++) {
+                JsonNode d = shapeNode.get(i);
+                if (!d.canConvertToInt() || d.asInt() < 0) {
+                    throw new IOException(at + " has a bad dimension " + d + " in its shape");
+                }
+                shape[i] = d.asInt();
+                count *= shape[i];
+            }
+            if (!offsets.get(0).canConvertToLong() || !offsets.get(1).canConvertToLong()) {
+                throw new IOException(at + " has non-integer data_offsets " + offsets);
+            }
+            long begin = offsets.get(0).asLong(), end = offsets.get(1).asLong();
+            if (begin < 0 || end < begin || end > dataLen) {
+                throw new IOException(at + ": data_offsets [" + begin + ", " + end + ") outside the " + dataLen
+                        + " data bytes (file truncated?)");
+            }
+            if (end - begin != 4 * count || count > Integer.MAX_VALUE - 8) {
+                throw new IOException(at + ": shape " + java.util.Arrays.toString(shape) + " needs " + 4 * count
+                        + " bytes but data_offsets [" + begin + ", " + end + ") hold " + (end - begin));
+            }
+            return new Entry(name, shape, begin, end);
+        }
+    }
+
+    private static Map<String, String> readMetadata(JsonNode header, String where) throws IOException {
+        Map<String, String> metadata = new LinkedHashMap<>();
+        JsonNode meta = header.get(METADATA);
+        if (meta == null) {
+            return metadata;
+        }
+        if (!meta.isObject()) {
+            throw new IOException(where + ": " + METADATA + " is not a JSON object");
+        }
+        for (Iterator<Map.Entry<String, JsonNode>> it = meta.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> f = it.next();
+            if (!f.getValue().isTextual()) {
+                throw new IOException(where + ": metadata '" + f.getKey() + "' is not a string");
+            }
+            metadata.put(f.getKey(), f.getValue().asText());
+        }
+        return metadata;
+    }
+
+    /** The byte ranges must tile the data section exactly: no overlap, no gap, nothing after the last tensor. */
+    private static void checkCoverage(List<Entry> entries, long dataLen, String where) throws IOException {
+        List<Entry> sorted = new ArrayList<>(entries);
+        sorted.sort(java.util.Comparator.comparingLong(Entry::begin));
+        long expected = 0;
+        for (Entry e : sorted) {
+            if (e.begin != expected) {
+                throw new IOException(where + ": tensor '" + e.name + "' starts at data byte " + e.begin + " but "
+                        + (e.begin < expected ? "overlaps the previous tensor" : "the previous one ends at " + expected));
+            }
+            expected = e.end;
+        }
+        if (expected != dataLen) {
+            throw new IOException(where + ": tensors end at data byte " + expected + " but the file has " + dataLen
+                    + " data bytes");
+        }
+    }
+
+    private static void readFully(FileChannel ch, ByteBuffer buf, long position, String where) throws IOException {
+        long pos = position;
+        while (buf.hasRemaining()) {
+            int n = ch.read(buf, pos);
+            if (n < 0) {
+                throw new IOException(where + ": unexpected end of file at byte " + pos);
+            }
+            pos += n;
+        }
+    }
+}

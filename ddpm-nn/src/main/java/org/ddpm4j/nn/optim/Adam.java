@@ -1,0 +1,88 @@
+package org.ddpm4j.nn.optim;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.ddpm4j.nn.Parameter;
+import org.ddpm4j.tensor.Tensor;
+
+/**
+ * Adam (Kingma &amp; Ba 2015) with bias correction, as DDPM trains: lr 2e-4, β₁ 0.9, β₂ 0.999, ε 1e-8, with an
+ * optional linear learning-rate warmup. The moments live in tensors parallel to the parameters, so they can be
+ * saved in and restored from checkpoints.
+ */
+public final class Adam {
+    private final List<Parameter> params;
+    private final List<Tensor> m = new ArrayList<>();
+    private final List<Tensor> v = new ArrayList<>();
+    private final double lr;
+    private final double beta1;
+    private final double beta2;
+    private final double eps;
+    private final int warmupSteps;
+    private long step;
+
+    public Adam(List<Parameter> params, double lr, double beta1, double beta2, double eps, int warmupSteps) {
+        if (!(lr > 0) || !(beta1 >= 0 && beta1 < 1) || !(beta2 >= 0 && beta2 < 1) || !(eps > 0) || warmupSteps < 0) {
+            throw new IllegalArgumentException("Adam: lr " + lr + ", betas " + beta1 + "/" + beta2 + ", eps " + eps
+                    + ", warmup " + warmupSteps);
+        }
+        this.params = List.copyOf(params);
+        this.lr = lr;
+        this.beta1 = beta1;
+        this.beta2 = beta2;
+        this.eps = eps;
+        this.warmupSteps = warmupSteps;
+        for (Parameter p : params) {
+            m.add(p.value().zerosLike());
+            v.add(p.value().zerosLike());
+        }
+    }
+
+    /** DDPM's settings: lr 2e-4, β 0.9/0.999, ε 1e-8, no warmup. */
+    public static Adam ddpm(List<Parameter> params) {
+        return new Adam(params, 2e-4, 0.9, 0.999, 1e-8, 0);
+    }
+
+    /** The learning rate of the next step: linear warmup from lr/warmup to lr. */
+    public double currentLearningRate() {
+        return warmupSteps == 0 ? lr : lr * Math.min(1.0, (step + 1) / (double) warmupSteps);
+    }
+
+    /** One update from the parameters' current gradients. */
+    public void step() {
+        double rate = currentLearningRate();
+        step++;
+        double c1 = 1 - Math.pow(beta1, step), c2 = 1 - Math.pow(beta2, step);
+        // θ −= lr·m̂/(√v̂ + ε) with m̂ = m/c1, v̂ = v/c2, folded into one step size.
+        float stepSize = (float) (rate / c1), b1 = (float) beta1, b2 = (float) beta2;
+        float invSqrtC2 = (float) (1 / Math.sqrt(c2)), e = (float) eps;
+        for (int i = 0; i < params.size(); i++) {
+            float[] w = params.get(i).value().data(), g = params.get(i).grad().data();
+            float[] mi = m.get(i).data(), vi = v.get(i).data();
+            for (int j = 0; j < w.length; j++) {
+                mi[j] = b1 * mi[j] + (1 - b1) * g[j];
+                vi[j] = b2 * vi[j] + (1 - b2) * g[j] * g[j];
+                w[j] -= stepSize * mi[j] / ((float) Math.sqrt(vi[j]) * invSqrtC2 + e);
+            }
+        }
+    }
+
+    public long stepCount() {
+        return step;
+    }
+
+    /** Restores the step count (from a checkpoint). */
+    public void setStepCount(long steps) {
+        this.step = steps;
+    }
+
+    /** First moments, parallel to the parameters. */
+    public List<Tensor> firstMoments() {
+        return m;
+    }
+
+    /** Second moments, parallel to the parameters. */
+    public List<Tensor> secondMoments() {
+        return v;
+    }
+}

@@ -1,0 +1,68 @@
+package org.ddpm4j.nn.optim;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.ddpm4j.nn.Parameter;
+import org.ddpm4j.tensor.Tensor;
+
+/**
+ * Exponential moving average of the parameters (DDPM samples from it, decay 0.9999):
+ * {@code shadow ← decay·shadow + (1 − decay)·θ} after each step, and a swap that puts the averaged weights into the
+ * model for sampling and back afterwards.
+ */
+public final class Ema {
+    private final List<Parameter> params;
+    private final List<Tensor> shadow = new ArrayList<>();
+    private final double decay;
+    private boolean swapped;
+
+    public Ema(List<Parameter> params, double decay) {
+        if (!(decay >= 0 && decay < 1)) {
+            throw new IllegalArgumentException("EMA decay must be in [0, 1) but was " + decay);
+        }
+        this.params = List.copyOf(params);
+        this.decay = decay;
+        for (Parameter p : params) {
+            shadow.add(p.value().copy());
+        }
+    }
+
+    public void update() {
+        if (swapped) {
+            throw new IllegalStateException("EMA: update while the averaged weights are swapped in");
+        }
+        float d = (float) decay, keep = (float) (1 - decay);
+        for (int i = 0; i < params.size(); i++) {
+            float[] s = shadow.get(i).data(), w = params.get(i).value().data();
+            for (int j = 0; j < s.length; j++) {
+                s[j] = d * s[j] + keep * w[j];
+            }
+        }
+    }
+
+    /** Exchanges the model's weights with the averaged ones; call again to exchange them back. */
+    public void swap() {
+        for (int i = 0; i < params.size(); i++) {
+            float[] s = shadow.get(i).data(), w = params.get(i).value().data();
+            for (int j = 0; j < s.length; j++) {
+                float t = s[j];
+                s[j] = w[j];
+                w[j] = t;
+            }
+        }
+        swapped = !swapped;
+    }
+
+    public boolean isSwapped() {
+        return swapped;
+    }
+
+    public double decay() {
+        return decay;
+    }
+
+    /** The averaged weights (or, while swapped, the training weights), parallel to the parameters. */
+    public List<Tensor> shadow() {
+        return shadow;
+    }
+}

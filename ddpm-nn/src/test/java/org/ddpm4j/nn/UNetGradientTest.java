@@ -1,0 +1,91 @@
+package org.ddpm4j.nn;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.ddpm4j.tensor.Backend;
+import org.ddpm4j.tensor.Backends;
+import org.ddpm4j.tensor.ScalarBackend;
+import org.ddpm4j.tensor.Tensor;
+import org.junit.jupiter.api.Test;
+
+/** The U-Net's written-out backward: against finite differences, and the SIMD backend against the scalar one. */
+class UNetGradientTest {
+    private static final int[] T = {17, 503};
+    private static final int[] LABELS = {2, 0};
+
+    /** L = Σ r·UNet(x) in double, with dropout active under a fixed seed (so every evaluation draws the same mask). */
+    private static double loss(UNet net, Tensor x, Tensor r) {
+        Tensor y = net.forward(x, T, LABELS, ForwardContext.training(7L));
+        double s = 0;
+        for (int i = 0; i < y.size(); i++) {
+            s += (double) y.data()[i] * r.data()[i];
+        }
+        return s;
+    }
+
+    @Test
+    void backwardMatchesFiniteDifferencesForParametersFromEveryPart() {
+        Backend be = new ScalarBackend();
+        UNet net = TinyModels.tinyUNet(be, 3, 11);
+        Tensor x = TinyModels.normal(1, 2, 1, 8, 8), r = TinyModels.normal(2, 2, 1, 8, 8);
+        net.zeroGrad();
+        net.forward(x, T, LABELS, ForwardContext.training(7L));
+        net.backward(r);
+        List<String> probes = List.of("head.weight", "temb.0.weight", "class_emb.weight", "down.0.conv1.weight",
+                "down.0.temb_proj.weight", "down.0.norm2.weight", "down.1.conv.weight", "down.2.skip.weight",
+                "down.3.attn.qkv.weight", "mid.1.attn.proj.weight", "mid.2.conv2.bias", "up.0.conv1.weight",
+                "up.0.skip.weight", "up.4.conv.weight", "up.6.conv2.weight", "tail.0.weight", "tail.2.weight");
+        int checked = 0;
+        for (Parameter p : net.parameters()) {
+            if (!probes.contains(p.name())) {
+                continue;
+            }
+            float[] w = p.value().data();
+            for (int k = 0; k < 3; k++) {
+                int i = (int) ((long) (k * 7919 + 13) % w.length);
+                float saved = w[i];
+                w[i] = (float) (saved + NnTolerances.FD_STEP);
+                double plus = loss(net, x, r);
+                w[i] = (float) (saved - NnTolerances.FD_STEP);
+                double minus = loss(net, x, r);
+                w[i] = saved;
+                double fd = (plus - minus) / (2 * NnTolerances.FD_STEP);
+                double analytic = p.grad().data()[i];
+                assertTrue(NnTolerances.close(fd, analytic, NnTolerances.GRADIENT_ABS, NnTolerances.GRADIENT_REL),
+                        p.name() + "[" + i + "]: backward " + analytic + ", finite difference " + fd);
+                checked++;
+            }
+        }
+        assertEquals(probes.size() * 3, checked, "every probed parameter exists in the tiny U-Net");
+    }
+
+    @Test
+    void simdMatchesScalarForAFullForwardAndBackward() {
+        Backend scalar = new ScalarBackend(), simd = Backends.create("simd", 3);
+        assertEquals("simd", simd.name(), "the Vector API must be available to this test JVM");
+        UNet a = TinyModels.tinyUNet(scalar, 3, 5), b = TinyModels.tinyUNet(simd, 3, 5);
+        Tensor x = TinyModels.normal(3, 2, 1, 8, 8), r = TinyModels.normal(4, 2, 1, 8, 8);
+        Tensor ya = a.forward(x, T, LABELS, ForwardContext.training(9L)).copy();
+        Tensor yb = b.forward(x, T, LABELS, ForwardContext.training(9L)).copy();
+        assertClose(ya, yb, "output");
+        a.zeroGrad();
+        b.zeroGrad();
+        a.backward(r);
+        b.backward(r);
+        List<Parameter> pa = a.parameters(), pb = b.parameters();
+        for (int i = 0; i < pa.size(); i++) {
+            assertClose(pa.get(i).grad(), pb.get(i).grad(), pa.get(i).name() + ".grad");
+        }
+        simd.shutdown();
+    }
+
+    private static void assertClose(Tensor expected, Tensor actual, String what) {
+        for (int i = 0; i < expected.size(); i++) {
+            double e = expected.data()[i], v = actual.data()[i];
+            assertTrue(NnTolerances.close(e, v, NnTolerances.SIMD_VS_SCALAR_ABS, NnTolerances.SIMD_VS_SCALAR_REL),
+                    what + "[" + i + "]: scalar " + e + ", simd " + v);
+        }
+    }
+}
