@@ -41,20 +41,23 @@ interface BPacker {
     }
 
     /**
-     * The unrolled input of one image as B (K = Cin·k·k rows, N = Ho·Wo columns):
-     * op(B)((c·k + ky)·k + kx, oy·Wo + ox) = x[c, oy·s − p + ky, ox·s − p + kx], zero outside the image.
+     * The unrolled input of a run of consecutive images as B (K = Cin·k·k rows, N = images·Ho·Wo columns):
+     * op(B)((c·k + ky)·k + kx, n·Ho·Wo + oy·Wo + ox) = x[n, c, oy·s − p + ky, ox·s − p + kx], zero outside the image.
+     * Several small images side by side make a GEMM wide enough to run at full speed.
+     *
+     * @param off offset of the first image in {@code x}
      */
     record Im2col(ConvGeometry g, float[] x, int off) implements BPacker {
         @Override
         public void pack(int pc, int kc, int jc, int nc, float[] dst) {
-            int k = g.spec().kernel(), wo = g.outWidth();
+            int k = g.spec().kernel(), wo = g.outWidth(), plane = g.outPlane();
             for (int jr = 0; jr < nc; jr += Sgemm.NR) {
                 int nr = Math.min(Sgemm.NR, nc - jr), d = jr * kc;
-                int first = jc + jr, oy = first / wo, ox = first % wo;
+                int first = jc + jr, n = first / plane, pix = first % plane, oy = pix / wo, ox = pix % wo;
                 // Walk the unrolled rows with counters: integer division per row would cost more than the copy.
                 int kx = pc % k, ky = (pc / k) % k, c = pc / (k * k);
                 for (int p = 0; p < kc; p++, d += Sgemm.NR) {
-                    fillRow(c, ky, kx, oy, ox, nr, dst, d);
+                    fillRow(c, ky, kx, n, oy, ox, nr, dst, d);
                     for (int j = nr; j < Sgemm.NR; j++) {
                         dst[d + j] = 0f;
                     }
@@ -69,13 +72,17 @@ interface BPacker {
             }
         }
 
-        /** Writes {@code count} consecutive output pixels from (oy, ox) of unrolled row (c, ky, kx) to dst[d..]. */
-        void fillRow(int c, int ky, int kx, int oy, int ox, int count, float[] dst, int d) {
-            int s = g.spec().stride(), pad = g.spec().padding(), h = g.height(), w = g.width(), wo = g.outWidth();
+        /**
+         * Writes {@code count} consecutive output pixels of unrolled row (c, ky, kx), starting at pixel (oy, ox) of
+         * image n and running on into the next images, to dst[d..].
+         */
+        void fillRow(int c, int ky, int kx, int n, int oy, int ox, int count, float[] dst, int d) {
+            int s = g.spec().stride(), pad = g.spec().padding(), h = g.height(), w = g.width();
+            int wo = g.outWidth(), ho = g.outHeight(), imageSize = g.inChannels() * h * w;
             // Output columns whose input column ox·s − pad + kx lies inside [0, w).
             int oxStart = s == 1 ? Math.max(0, pad - kx) : Math.max(0, Math.floorDiv(pad - kx + s - 1, s));
             int oxEnd = s == 1 ? Math.min(wo, w + pad - kx) : Math.min(wo, Math.floorDiv(w + pad - kx + s - 1, s));
-            int plane = off + c * h * w;
+            int plane = off + n * imageSize + c * h * w;
             while (count > 0) {
                 int seg = Math.min(count, wo - ox), iy = oy * s - pad + ky;
                 if (iy < 0 || iy >= h) {
@@ -107,14 +114,17 @@ interface BPacker {
                 d += seg;
                 count -= seg;
                 ox = 0;
-                oy++;
+                if (++oy == ho) {
+                    oy = 0;
+                    plane += imageSize;
+                }
             }
         }
     }
 
     /**
-     * The transposed unrolled input as B (K = Ho·Wo rows, N = Cin·k·k columns), for the weight gradient
-     * {@code dW += dY·colsᵀ}: op(B)(pixel, (c·k + ky)·k + kx) = the same values as {@link Im2col}.
+     * The transposed unrolled input of a run of images as B (K = images·Ho·Wo rows, N = Cin·k·k columns), for the
+     * weight gradient {@code dW += dY·colsᵀ} summed over the images: the same values as {@link Im2col}.
      */
     record Im2colTransposed(ConvGeometry g, float[] x, int off) implements BPacker {
         @Override
@@ -127,7 +137,8 @@ interface BPacker {
                 for (int j = 0; j < Sgemm.NR; j++) {
                     if (j < nr) {
                         int col = jc + jr + j, kx = col % k, ky = (col / k) % k, c = col / (k * k);
-                        rows.fillRow(c, ky, kx, pc / wo, pc % wo, kc, line, 0);
+                        int pix = pc % g.outPlane();
+                        rows.fillRow(c, ky, kx, pc / g.outPlane(), pix / wo, pix % wo, kc, line, 0);
                         for (int p = 0; p < kc; p++) {
                             dst[d + p * Sgemm.NR + j] = line[p];
                         }

@@ -50,29 +50,62 @@ public final class SimdBackend implements Backend {
 
     // ---------------------------------------------------------------- convolution
 
+    /**
+     * Images are convolved in groups whose output planes together are at least this many columns wide: an 8×8
+     * image alone gives a GEMM only 64 columns wide, too narrow to amortise packing and the C updates.
+     */
+    private static final int MIN_GEMM_COLUMNS = 512;
+
+    /** How many images one task convolves at once: enough columns, but still a task for every thread. */
+    private int imagesPerGroup(ConvGeometry g) {
+        int wanted = ceilDiv(MIN_GEMM_COLUMNS, g.outPlane());
+        int perThread = ceilDiv(g.batch(), threads());
+        return Math.max(1, Math.min(wanted, perThread));
+    }
+
     @Override
     public void conv2d(Tensor x, Tensor w, Tensor bias, Conv2dSpec spec, Tensor y) {
         ConvGeometry g = ConvGeometry.of("conv2d", x, w, bias, spec, y);
         float[] xd = x.data(), wd = w.data(), yd = y.data(), bd = bias == null ? null : bias.data();
-        int cout = g.outChannels(), kk = g.patchSize(), p = g.outPlane();
+        int cout = g.outChannels(), kk = g.patchSize(), p = g.outPlane(), inSize = g.inChannels() * g.inPlane();
+        int group = imagesPerGroup(g), groups = ceilDiv(g.batch(), group);
         // With fewer images than threads, each image's output channels are split too.
         int splits = Math.max(1, Math.min(ceilDiv(threads(), g.batch()), ceilDiv(cout, Sgemm.MR)));
         int rowsPerSplit = ceilDiv(ceilDiv(cout, splits), Sgemm.MR) * Sgemm.MR;
-        // The weights are the A of every image's GEMM: pack them once, share them read-only.
+        // The weights are the A of every GEMM: pack them once, share them read-only.
         Sgemm.PackedA packedW = Sgemm.PackedA.pack(false, cout, kk, wd, 0, kk, new float[Sgemm.PackedA.size(cout, kk)]);
-        parallel.forRange(g.batch() * splits, (start, end) -> {
+        parallel.forRange(groups * splits, (start, end) -> {
             for (int item = start; item < end; item++) {
-                int n = item / splits, r0 = (item % splits) * rowsPerSplit, rows = Math.min(rowsPerSplit, cout - r0);
+                int n0 = (item / splits) * group, images = Math.min(group, g.batch() - n0);
+                int r0 = (item % splits) * rowsPerSplit, rows = Math.min(rowsPerSplit, cout - r0);
                 if (rows <= 0) {
                     continue;
                 }
-                int xOff = n * g.inChannels() * g.inPlane();
-                BPacker b = spec.isPointwise() ? new BPacker.Dense(false, xd, xOff, p) : new BPacker.Im2col(g, xd, xOff);
-                int yOff = (n * cout + r0) * p;
-                Sgemm.gemmPacked(packedW, r0, rows, p, 1f, b, false, yd, yOff, p);
+                if (spec.isPointwise()) {
+                    for (int n = n0; n < n0 + images; n++) {
+                        Sgemm.gemmPacked(packedW, r0, rows, p, 1f, new BPacker.Dense(false, xd, n * inSize, p), false,
+                                yd, (n * cout + r0) * p, p);
+                    }
+                } else if (images == 1) {
+                    Sgemm.gemmPacked(packedW, r0, rows, p, 1f, new BPacker.Im2col(g, xd, n0 * inSize), false,
+                            yd, (n0 * cout + r0) * p, p);
+                } else {
+                    // One GEMM over the group's images side by side, staged, then laid out as NCHW.
+                    float[] staged = Workspace.current().get(Workspace.Slot.STAGING, rows * images * p);
+                    Sgemm.gemmPacked(packedW, r0, rows, images * p, 1f, new BPacker.Im2col(g, xd, n0 * inSize), false,
+                            staged, 0, images * p);
+                    for (int i = 0; i < images; i++) {
+                        for (int o = 0; o < rows; o++) {
+                            System.arraycopy(staged, o * images * p + i * p, yd, ((n0 + i) * cout + r0 + o) * p, p);
+                        }
+                    }
+                }
                 if (bd != null) {
-                    for (int o = 0; o < rows; o++) {
-                        VectorOps.addScalar(yd, bd[r0 + o], yd, yOff + o * p, p);
+                    for (int n = n0; n < n0 + images; n++) {
+                        for (int o = 0; o < rows; o++) {
+                            int off = (n * cout + r0 + o) * p;
+                            VectorOps.addScalar(yd, bd[r0 + o], yd, off, p);
+                        }
                     }
                 }
             }
@@ -89,26 +122,47 @@ public final class SimdBackend implements Backend {
         float[] xd = x.data(), wd = w.data(), dyd = dy.data();
         float[] dxd = dx == null ? null : dx.data();
         int cout = g.outChannels(), kk = g.patchSize(), p = g.outPlane(), inSize = g.inChannels() * g.inPlane();
-        int chunks = parallel.chunkCount(g.batch(), Long.MAX_VALUE);
+        int group = imagesPerGroup(g), groups = ceilDiv(g.batch(), group);
+        int chunks = parallel.chunkCount(groups, Long.MAX_VALUE);
         // Each chunk of images sums its weight and bias gradients privately; the partials are added at the end.
         float[][] dwPartial = new float[chunks][cout * kk];
         double[][] dbPartial = new double[chunks][cout];
         InputGradient inputGradient = dxd == null ? null : new InputGradient(g, wd);
-        parallel.forRange(g.batch(), (start, end) -> {
-            int chunk = chunkIndex(start, g.batch(), chunks);
+        parallel.forRange(groups, (start, end) -> {
+            int chunk = chunkIndex(start, groups, chunks);
             float[] dwp = dwPartial[chunk];
             double[] dbp = dbPartial[chunk];
-            for (int n = start; n < end; n++) {
-                int dyOff = n * cout * p, xOff = n * inSize;
-                // dW += dY_n · colsᵀ   (Cout×P)·(P×K), the unrolled input read straight from the image
-                BPacker colsT = spec.isPointwise() ? new BPacker.Dense(true, xd, xOff, p)
-                        : new BPacker.Im2colTransposed(g, xd, xOff);
-                Sgemm.gemm(false, cout, kk, p, 1f, dyd, dyOff, p, colsT, true, dwp, 0, kk);
-                for (int o = 0; o < cout; o++) {
-                    dbp[o] += VectorOps.sum(dyd, dyOff + o * p, p);
+            for (int item = start; item < end; item++) {
+                int n0 = item * group, images = Math.min(group, g.batch() - n0);
+                for (int n = n0; n < n0 + images; n++) {
+                    for (int o = 0; o < cout; o++) {
+                        dbp[o] += VectorOps.sum(dyd, (n * cout + o) * p, p);
+                    }
+                }
+                // dW += dY · colsᵀ   (Cout × images·P)·(images·P × K), the unrolled input read from the images
+                if (spec.isPointwise()) {
+                    for (int n = n0; n < n0 + images; n++) {
+                        Sgemm.gemm(false, cout, kk, p, 1f, dyd, n * cout * p, p,
+                                new BPacker.Dense(true, xd, n * inSize, p), true, dwp, 0, kk);
+                    }
+                } else {
+                    float[] a = dyd;
+                    int aOff = n0 * cout * p;
+                    if (images > 1) {
+                        // dY of the group as one Cout × images·P matrix.
+                        a = Workspace.current().get(Workspace.Slot.STAGING, cout * images * p);
+                        aOff = 0;
+                        for (int i = 0; i < images; i++) {
+                            for (int o = 0; o < cout; o++) {
+                                System.arraycopy(dyd, ((n0 + i) * cout + o) * p, a, o * images * p + i * p, p);
+                            }
+                        }
+                    }
+                    Sgemm.gemm(false, cout, kk, images * p, 1f, a, aOff, images * p,
+                            new BPacker.Im2colTransposed(g, xd, n0 * inSize), true, dwp, 0, kk);
                 }
                 if (inputGradient != null) {
-                    inputGradient.accumulate(dyd, dyOff, dxd, xOff);
+                    inputGradient.accumulate(dyd, n0, images, dxd);
                 }
             }
         });
@@ -175,19 +229,34 @@ public final class SimdBackend implements Backend {
             }
         }
 
-        void accumulate(float[] dy, int dyOff, float[] dx, int dxOff) {
-            int p = g.outPlane();
-            if (g.spec().isPointwise()) {
-                Sgemm.gemmPacked(packed, 0, g.inChannels(), p, 1f, new BPacker.Dense(false, dy, dyOff, p), true,
-                        dx, dxOff, p);
-            } else if (transposed != null) {
-                Sgemm.gemmPacked(packed, 0, g.inChannels(), g.inPlane(), 1f, new BPacker.Im2col(transposed, dy, dyOff),
-                        true, dx, dxOff, g.inPlane());
-            } else {
-                float[] dcols = Workspace.current().get(Workspace.Slot.COLUMN_GRADS, g.patchSize() * p);
-                Sgemm.gemmPacked(packed, 0, g.patchSize(), p, 1f, new BPacker.Dense(false, dy, dyOff, p), false,
-                        dcols, 0, p);
-                Im2col.col2imAdd(g, dcols, dx, dxOff);
+        /** {@code dx += } the input gradient of images [n0, n0 + images). */
+        void accumulate(float[] dy, int n0, int images, float[] dx) {
+            int p = g.outPlane(), cin = g.inChannels(), inPlane = g.inPlane(), cout = g.outChannels();
+            if (transposed != null && images > 1) {
+                float[] staged = Workspace.current().get(Workspace.Slot.STAGING, cin * images * inPlane);
+                Sgemm.gemmPacked(packed, 0, cin, images * inPlane, 1f, new BPacker.Im2col(transposed, dy, n0 * cout * p),
+                        false, staged, 0, images * inPlane);
+                for (int i = 0; i < images; i++) {
+                    for (int c = 0; c < cin; c++) {
+                        VectorOps.addInto(staged, c * images * inPlane + i * inPlane, dx, ((n0 + i) * cin + c) * inPlane,
+                                inPlane);
+                    }
+                }
+                return;
+            }
+            for (int n = n0; n < n0 + images; n++) {
+                int dyOff = n * cout * p, dxOff = n * cin * inPlane;
+                if (g.spec().isPointwise()) {
+                    Sgemm.gemmPacked(packed, 0, cin, p, 1f, new BPacker.Dense(false, dy, dyOff, p), true, dx, dxOff, p);
+                } else if (transposed != null) {
+                    Sgemm.gemmPacked(packed, 0, cin, inPlane, 1f, new BPacker.Im2col(transposed, dy, dyOff), true,
+                            dx, dxOff, inPlane);
+                } else {
+                    float[] dcols = Workspace.current().get(Workspace.Slot.COLUMN_GRADS, g.patchSize() * p);
+                    Sgemm.gemmPacked(packed, 0, g.patchSize(), p, 1f, new BPacker.Dense(false, dy, dyOff, p), false,
+                            dcols, 0, p);
+                    Col2im.col2imAdd(g, dcols, dx, dxOff);
+                }
             }
         }
     }

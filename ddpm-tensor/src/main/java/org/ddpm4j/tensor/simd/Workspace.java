@@ -8,7 +8,7 @@ final class Workspace {
     private static final ThreadLocal<Workspace> CURRENT = ThreadLocal.withInitial(Workspace::new);
 
     /** Which of a thread's scratch arrays a caller wants; two slots used at once must differ. */
-    enum Slot { PACK_A, PACK_B, PACK_LINE, TILE, COLUMNS, COLUMN_GRADS, SCORES }
+    enum Slot { PACK_A, PACK_B, PACK_LINE, TILE, STAGING, COLUMN_GRADS, SCORES }
 
     private final float[][] buffers = new float[Slot.values().length][];
 
