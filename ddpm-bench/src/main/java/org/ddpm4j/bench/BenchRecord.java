@@ -9,6 +9,7 @@ import java.util.List;
  * {@code mode} are spelled exactly as that script prints them. Throughput fields are null where they do not apply.
  *
  * @param forkMediansMs the median of each JMH fork: their spread shows how far one JVM can differ from another
+ * @param allocBytesPerOp heap bytes allocated per call (JMH's GC profiler), where measured
  * @param pytorchMedianMs PyTorch's median for the same case in the same run, when compared
  * @param ratio ours/PyTorch throughput (PyTorch's time over ours): above 1 means we are faster
  */
@@ -24,6 +25,7 @@ public record BenchRecord(
         @JsonProperty("gflops_med") Double gflopsMed,
         @JsonProperty("gbs_med") Double gbsMed,
         @JsonProperty("fork_medians_ms") List<Double> forkMediansMs,
+        @JsonProperty("alloc_bytes_per_op") Double allocBytesPerOp,
         @JsonProperty("pytorch_median_ms") Double pytorchMedianMs,
         Double ratio) {
 
@@ -33,6 +35,6 @@ public record BenchRecord(
 
     public BenchRecord withPyTorch(double torchMedianMs) {
         return new BenchRecord(section, caseName, mode, threads, backend, medianMs, minMs, gflopsMed, gbsMed,
-                forkMediansMs, torchMedianMs, torchMedianMs / medianMs);
+                forkMediansMs, allocBytesPerOp, torchMedianMs, torchMedianMs / medianMs);
     }
 }

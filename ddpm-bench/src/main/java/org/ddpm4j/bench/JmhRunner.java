@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.profile.GCProfiler;
 import org.openjdk.jmh.results.BenchmarkResult;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
@@ -28,11 +29,14 @@ public final class JmhRunner {
     private final Settings settings;
     private final String backend;
     private final int threads;
+    private final boolean gcProfiler;
 
-    public JmhRunner(Settings settings, String backend, int threads) {
+    /** @param gcProfiler also run JMH's GC profiler and record the bytes allocated per call */
+    public JmhRunner(Settings settings, String backend, int threads, boolean gcProfiler) {
         this.settings = settings;
         this.backend = backend;
         this.threads = threads;
+        this.gcProfiler = gcProfiler;
     }
 
     /**
@@ -54,6 +58,9 @@ public final class JmhRunner {
                 .timeUnit(TimeUnit.MILLISECONDS)
                 .shouldFailOnError(true)
                 .jvmArgs(forkJvmArgs().toArray(String[]::new));
+        if (gcProfiler) {
+            opts = opts.addProfiler(GCProfiler.class);
+        }
         Collection<RunResult> results = new Runner(opts.build()).run();
         List<BenchRecord> records = new ArrayList<>();
         for (RunResult rr : results) {
@@ -65,9 +72,13 @@ public final class JmhRunner {
                 forkMedians.add(fork.getPrimaryResult().getStatistics().getPercentile(50));
             }
             double median = all.getPercentile(50);
+            // JMH names it "gc.alloc.rate.norm" (older versions prefix a middle dot).
+            Double allocPerOp = rr.getSecondaryResults().entrySet().stream()
+                    .filter(e -> e.getKey().endsWith("gc.alloc.rate.norm")).map(e -> e.getValue().getScore())
+                    .findFirst().orElse(null);
             records.add(new BenchRecord(info.section(), info.caseName(), info.mode(), threads, backend, median,
                     all.getMin(), perSecond(info.gflop(), median), perSecond(info.gbytes(), median), forkMedians,
-                    null, null));
+                    allocPerOp, null, null));
         }
         return records;
     }

@@ -9,16 +9,18 @@ public final class RatioTable {
     }
 
     public static void print(List<BenchRecord> records, PrintStream out) {
-        String header = String.format("%-4s %-6s %-28s %-11s %10s %10s %10s %10s %8s  %s", "thr", "sect", "case", "mode",
-                "ours ms", "ours min", "GF/s|GB/s", "torch ms", "ratio", "fork medians ms");
+        String header = String.format("%-4s %-6s %-28s %-13s %10s %10s %10s %10s %8s %11s  %s", "thr", "sect", "case",
+                "mode", "ours ms", "ours min", "GF/s|GB/s", "torch ms", "ratio", "alloc MB/op", "fork medians ms");
         out.println(header);
         out.println("-".repeat(header.length()));
         for (BenchRecord r : records) {
             Double rate = r.gflopsMed() != null ? r.gflopsMed() : r.gbsMed();
-            out.printf("%-4d %-6s %-28s %-11s %10.2f %10.2f %10s %10s %8s  %s%n", r.threads(), r.section(),
+            out.printf("%-4d %-6s %-28s %-13s %10.2f %10.2f %10s %10s %8s %11s  %s%n", r.threads(), r.section(),
                     r.caseName(), r.mode(), r.medianMs(), r.minMs(), rate == null ? "-" : String.format("%.1f", rate),
                     r.pytorchMedianMs() == null ? "-" : String.format("%.2f", r.pytorchMedianMs()),
-                    r.ratio() == null ? "-" : String.format("%.2fx", r.ratio()), spread(r.forkMediansMs()));
+                    r.ratio() == null ? "-" : String.format("%.2fx", r.ratio()),
+                    r.allocBytesPerOp() == null ? "-" : String.format("%.2f", r.allocBytesPerOp() / 1e6),
+                    spread(r.forkMediansMs()));
         }
     }
 

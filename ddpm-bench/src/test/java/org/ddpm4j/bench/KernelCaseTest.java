@@ -39,7 +39,7 @@ class KernelCaseTest {
     @Test
     void recordsSerialiseWithTheSharedKeys() throws Exception {
         BenchRecord r = new BenchRecord("conv", "N8 64->64 32x32", "fwd", 2, "simd", 4.0, 3.5, 100.0, null,
-                List.of(4.0, 4.1), null, null).withPyTorch(5.0);
+                List.of(4.0, 4.1), null, null, null).withPyTorch(5.0);
         JsonNode json = new ObjectMapper().valueToTree(r);
         for (String key : List.of("section", "case", "mode", "threads", "median_ms", "min_ms", "gflops_med",
                 "fork_medians_ms", "pytorch_median_ms", "ratio")) {

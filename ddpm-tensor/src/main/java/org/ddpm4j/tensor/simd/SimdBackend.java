@@ -73,7 +73,8 @@ public final class SimdBackend implements Backend {
         int splits = Math.max(1, Math.min(ceilDiv(threads(), g.batch()), ceilDiv(cout, Sgemm.MR)));
         int rowsPerSplit = ceilDiv(ceilDiv(cout, splits), Sgemm.MR) * Sgemm.MR;
         // The weights are the A of every GEMM: pack them once, share them read-only.
-        Sgemm.PackedA packedW = Sgemm.PackedA.pack(false, cout, kk, wd, 0, kk, new float[Sgemm.PackedA.size(cout, kk)]);
+        Sgemm.PackedA packedW = Sgemm.PackedA.pack(false, cout, kk, wd, 0, kk,
+                Workspace.current().get(Workspace.Slot.CALLER_PACKED_WEIGHTS, Sgemm.PackedA.size(cout, kk)));
         parallel.forRange(groups * splits, (start, end) -> {
             for (int item = start; item < end; item++) {
                 int n0 = (item / splits) * group, images = Math.min(group, g.batch() - n0);
@@ -125,12 +126,15 @@ public final class SimdBackend implements Backend {
         int group = imagesPerGroup(g), groups = ceilDiv(g.batch(), group);
         int chunks = parallel.chunkCount(groups, Long.MAX_VALUE);
         // Each chunk of images sums its weight and bias gradients privately; the partials are added at the end.
-        float[][] dwPartial = new float[chunks][cout * kk];
+        // The partials live in the calling thread's workspace: the workers only write their own slice.
+        int partialSize = cout * kk;
+        float[] dwPartials = Workspace.current().get(Workspace.Slot.CALLER_PARTIALS, chunks * partialSize);
+        java.util.Arrays.fill(dwPartials, 0, chunks * partialSize, 0f);
         double[][] dbPartial = new double[chunks][cout];
         InputGradient inputGradient = dxd == null ? null : new InputGradient(g, wd);
         parallel.forRange(groups, (start, end) -> {
             int chunk = chunkIndex(start, groups, chunks);
-            float[] dwp = dwPartial[chunk];
+            int dwOff = chunk * partialSize;
             double[] dbp = dbPartial[chunk];
             for (int item = start; item < end; item++) {
                 int n0 = item * group, images = Math.min(group, g.batch() - n0);
@@ -143,7 +147,7 @@ public final class SimdBackend implements Backend {
                 if (spec.isPointwise()) {
                     for (int n = n0; n < n0 + images; n++) {
                         Sgemm.gemm(false, cout, kk, p, 1f, dyd, n * cout * p, p,
-                                new BPacker.Dense(true, xd, n * inSize, p), true, dwp, 0, kk);
+                                new BPacker.Dense(true, xd, n * inSize, p), true, dwPartials, dwOff, kk);
                     }
                 } else {
                     float[] a = dyd;
@@ -159,7 +163,7 @@ public final class SimdBackend implements Backend {
                         }
                     }
                     Sgemm.gemm(false, cout, kk, images * p, 1f, a, aOff, images * p,
-                            new BPacker.Im2colTransposed(g, xd, n0 * inSize), true, dwp, 0, kk);
+                            new BPacker.Im2colTransposed(g, xd, n0 * inSize), true, dwPartials, dwOff, kk);
                 }
                 if (inputGradient != null) {
                     inputGradient.accumulate(dyd, n0, images, dxd);
@@ -167,8 +171,8 @@ public final class SimdBackend implements Backend {
             }
         });
         float[] dwd = dw.data();
-        for (float[] part : dwPartial) {
-            VectorOps.addInto(part, 0, dwd, 0, dwd.length);
+        for (int c = 0; c < chunks; c++) {
+            VectorOps.addInto(dwPartials, c * partialSize, dwd, 0, dwd.length);
         }
         if (dbias != null) {
             for (int o = 0; o < cout; o++) {
@@ -212,11 +216,11 @@ public final class SimdBackend implements Backend {
             if (spec.isPointwise() || !same) {
                 transposed = null;
                 packed = Sgemm.PackedA.pack(true, g.patchSize(), cout, w, 0, g.patchSize(),
-                        new float[Sgemm.PackedA.size(g.patchSize(), cout)]);
+                        Workspace.current().get(Workspace.Slot.CALLER_PACKED_WEIGHTS, Sgemm.PackedA.size(g.patchSize(), cout)));
             } else {
                 transposed = new ConvGeometry(g.batch(), cout, g.outHeight(), g.outWidth(), cin, g.height(), g.width(),
                         spec);
-                float[] flipped = new float[w.length];
+                float[] flipped = Workspace.current().get(Workspace.Slot.CALLER_FLIPPED_WEIGHTS, w.length);
                 for (int o = 0; o < cout; o++) {
                     for (int c = 0; c < cin; c++) {
                         for (int t = 0; t < k * k; t++) {
@@ -225,7 +229,7 @@ public final class SimdBackend implements Backend {
                     }
                 }
                 packed = Sgemm.PackedA.pack(false, cin, cout * k * k, flipped, 0, cout * k * k,
-                        new float[Sgemm.PackedA.size(cin, cout * k * k)]);
+                        Workspace.current().get(Workspace.Slot.CALLER_PACKED_WEIGHTS, Sgemm.PackedA.size(cin, cout * k * k)));
             }
         }
 

@@ -7,8 +7,15 @@ package org.ddpm4j.tensor.simd;
 final class Workspace {
     private static final ThreadLocal<Workspace> CURRENT = ThreadLocal.withInitial(Workspace::new);
 
-    /** Which of a thread's scratch arrays a caller wants; two slots used at once must differ. */
-    enum Slot { PACK_A, PACK_B, PACK_LINE, TILE, STAGING, COLUMN_GRADS, SCORES }
+    /**
+     * Which of a thread's scratch arrays a caller wants; two slots used at once must differ. The {@code CALLER_}
+     * slots belong to the thread that calls an op: they hold what the op shares read-only with its workers (packed
+     * weights) or collects from them (per-chunk partial sums), and are never touched by the kernels themselves.
+     */
+    enum Slot {
+        PACK_A, PACK_B, PACK_LINE, TILE, STAGING, COLUMN_GRADS, SCORES,
+        CALLER_PACKED_WEIGHTS, CALLER_FLIPPED_WEIGHTS, CALLER_PARTIALS
+    }
 
     private final float[][] buffers = new float[Slot.values().length][];
 
