@@ -1,0 +1,112 @@
+package org.ddpm4j.diffusion;
+
+/**
+ * A forward-process variance schedule and every table derived from it, in double: float32 tables give wrong
+ * variances near t = 0. Timesteps are 0-based here: index {@code t} is the paper's step t + 1.
+ */
+public final class Schedule {
+    private final String name;
+    private final double[] betas;
+    private final double[] alphas;
+    private final double[] alphaBar;
+    private final double[] alphaBarPrev;
+    private final double[] posteriorVariance;
+    private final double[] posteriorLogVarianceClipped;
+    private final double[] posteriorMeanCoefX0;
+    private final double[] posteriorMeanCoefXt;
+
+    public Schedule(String name, double[] betas) {
+        for (int i = 0; i < betas.length; i++) {
+            if (!(betas[i] > 0 && betas[i] < 1)) {
+                throw new IllegalArgumentException(name + " schedule: β[" + i + "] = " + betas[i] + " is outside (0, 1)");
+            }
+        }
+        int n = betas.length;
+        this.name = name;
+        this.betas = betas.clone();
+        this.alphas = new double[n];
+        this.alphaBar = new double[n];
+        this.alphaBarPrev = new double[n];
+        this.posteriorVariance = new double[n];
+        this.posteriorLogVarianceClipped = new double[n];
+        this.posteriorMeanCoefX0 = new double[n];
+        this.posteriorMeanCoefXt = new double[n];
+        double prod = 1;
+        for (int t = 0; t < n; t++) {
+            alphas[t] = 1 - betas[t];
+            alphaBarPrev[t] = prod;
+            prod *= alphas[t];
+            alphaBar[t] = prod;
+            // Eq. 7: β̃_t = (1 − ᾱ_{t−1})/(1 − ᾱ_t)·β_t;  μ̃ = coefX0·x₀ + coefXt·x_t
+            posteriorVariance[t] = betas[t] * (1 - alphaBarPrev[t]) / (1 - alphaBar[t]);
+            posteriorMeanCoefX0[t] = betas[t] * Math.sqrt(alphaBarPrev[t]) / (1 - alphaBar[t]);
+            posteriorMeanCoefXt[t] = (1 - alphaBarPrev[t]) * Math.sqrt(alphas[t]) / (1 - alphaBar[t]);
+        }
+        for (int t = 0; t < n; t++) {
+            // β̃_0 = 0: its log is clipped to β̃_1's, as in the DDPM code.
+            posteriorLogVarianceClipped[t] = Math.log(t == 0 && n > 1 ? posteriorVariance[1] : Math.max(posteriorVariance[t], 1e-20));
+        }
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** Number of steps T. */
+    public int steps() {
+        return betas.length;
+    }
+
+    public double beta(int t) {
+        return betas[t];
+    }
+
+    public double alpha(int t) {
+        return alphas[t];
+    }
+
+    /** ᾱ_t = Π_{s ≤ t} α_s. */
+    public double alphaBar(int t) {
+        return alphaBar[t];
+    }
+
+    /** ᾱ_{t−1}, with ᾱ_{−1} = 1. */
+    public double alphaBarPrev(int t) {
+        return alphaBarPrev[t];
+    }
+
+    public double sqrtAlphaBar(int t) {
+        return Math.sqrt(alphaBar[t]);
+    }
+
+    public double sqrtOneMinusAlphaBar(int t) {
+        return Math.sqrt(1 - alphaBar[t]);
+    }
+
+    public double sqrtRecipAlphaBar(int t) {
+        return 1 / Math.sqrt(alphaBar[t]);
+    }
+
+    /** √(1/ᾱ_t − 1), the ε coefficient of x̂₀ (Eq. 15). */
+    public double sqrtRecipAlphaBarMinusOne(int t) {
+        return Math.sqrt(1 / alphaBar[t] - 1);
+    }
+
+    /** β̃_t of Eq. 7 (0 at t = 0). */
+    public double posteriorVariance(int t) {
+        return posteriorVariance[t];
+    }
+
+    /** log β̃_t with t = 0 clipped to β̃_1. */
+    public double posteriorLogVarianceClipped(int t) {
+        return posteriorLogVarianceClipped[t];
+    }
+
+    public double posteriorMeanCoefX0(int t) {
+        return posteriorMeanCoefX0[t];
+    }
+
+    public double posteriorMeanCoefXt(int t) {
+        return posteriorMeanCoefXt[t];
+    }
+}

@@ -1,0 +1,256 @@
+package org.ddpm4j.diffusion.train;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.ddpm4j.diffusion.GaussianDiffusion;
+import org.ddpm4j.diffusion.data.Dataset;
+import org.ddpm4j.nn.Denoiser;
+import org.ddpm4j.nn.ForwardContext;
+import org.ddpm4j.nn.io.Checkpoint;
+import org.ddpm4j.nn.optim.Adam;
+import org.ddpm4j.nn.optim.Ema;
+import org.ddpm4j.nn.optim.GradientClipping;
+import org.ddpm4j.tensor.Tensor;
+
+/**
+ * DDPM training (Algorithm 1): minibatches drawn uniformly from the data (optionally flipped horizontally, with
+ * class labels dropped with probability p_uncond for classifier-free guidance), one {@link GaussianDiffusion}
+ * loss per step, global-norm gradient clipping, Adam with warmup, and an EMA of the weights.
+ *
+ * <p>Every random draw of step k comes from a generator seeded by (seed, k), so a run resumed from a checkpoint
+ * at step k continues exactly as the uninterrupted run would.
+ */
+public final class Trainer {
+    private final Denoiser model;
+    private final GaussianDiffusion diffusion;
+    private final Dataset data;
+    private final int batchSize;
+    private final boolean flips;
+    private final double labelDropout;
+    private final double clipNorm;
+    private final long seed;
+    private final Adam adam;
+    private final Ema ema;
+    private final Object modelConfig;
+    private final Path checkpoint;
+    private final int checkpointEvery;
+    private long step;
+
+    private Trainer(Builder b) {
+        this.model = b.model;
+        this.diffusion = b.diffusion;
+        this.data = b.data;
+        this.batchSize = b.batchSize;
+        this.flips = b.flips;
+        this.labelDropout = b.labelDropout;
+        this.clipNorm = b.clipNorm;
+        this.seed = b.seed;
+        this.adam = new Adam(model.parameters(), b.learningRate, 0.9, 0.999, 1e-8, b.warmupSteps);
+        this.ema = new Ema(model.parameters(), b.emaDecay);
+        this.modelConfig = b.modelConfig;
+        this.checkpoint = b.checkpoint;
+        this.checkpointEvery = b.checkpointEvery;
+    }
+
+    public static Builder builder(Denoiser model, GaussianDiffusion diffusion) {
+        return new Builder(model, diffusion);
+    }
+
+    public long step() {
+        return step;
+    }
+
+    public Ema ema() {
+        return ema;
+    }
+
+    public Adam adam() {
+        return adam;
+    }
+
+    /** Runs {@code steps} more steps and returns the mean loss of the last 10% of them. */
+    public double train(int steps, TrainingListener listener) {
+        long start = System.nanoTime();
+        double tailSum = 0;
+        int tailCount = 0;
+        for (int i = 0; i < steps; i++) {
+            double loss = trainStep();
+            if (i >= steps - Math.max(1, steps / 10)) {
+                tailSum += loss;
+                tailCount++;
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            listener.onStep(step, loss, (i + 1) / Math.max(seconds, 1e-9));
+            if (checkpoint != null && checkpointEvery > 0 && step % checkpointEvery == 0) {
+                save(checkpoint);
+            }
+        }
+        if (checkpoint != null && steps > 0) {
+            save(checkpoint);
+        }
+        return tailSum / Math.max(tailCount, 1);
+    }
+
+    /** One step of Algorithm 1 with everything random drawn from the (seed, step) generator. */
+    public double trainStep() {
+        SplittableRandom rng = new SplittableRandom(seed ^ (0x9E3779B97F4A7C15L * (step + 1)));
+        int[] indices = new int[batchSize];
+        for (int i = 0; i < batchSize; i++) {
+            indices[i] = rng.nextInt(data.size());
+        }
+        Tensor x0 = data.batch(indices);
+        if (flips) {
+            flipSomeHorizontally(x0, rng);
+        }
+        int[] labels = null;
+        if (data.numClasses() > 0) {
+            labels = new int[batchSize];
+            for (int i = 0; i < batchSize; i++) {
+                // Classifier-free guidance: drop the label (use the "no class" row) with probability p_uncond.
+                labels[i] = rng.nextDouble() < labelDropout ? data.numClasses() : data.label(indices[i]);
+            }
+        }
+        model.zeroGrad();
+        double loss = diffusion.trainingLoss(model, x0, labels, rng, ForwardContext.training(rng.nextLong()));
+        if (clipNorm > 0) {
+            GradientClipping.clipGlobalNorm(diffusion.backend(), model.parameters(), clipNorm);
+        }
+        adam.step();
+        ema.update();
+        step++;
+        return loss;
+    }
+
+    /** Mirrors each image ([C, H, W]) left–right with probability 1/2 (DDPM's random flips). */
+    private static void flipSomeHorizontally(Tensor x, SplittableRandom rng) {
+        if (x.rank() != 4) {
+            throw new IllegalArgumentException("flips need image batches [B, C, H, W], got " + x.shapeString());
+        }
+        int b = x.dim(0), rows = x.dim(1) * x.dim(2), w = x.dim(3);
+        float[] d = x.data();
+        for (int n = 0; n < b; n++) {
+            if (!rng.nextBoolean()) {
+                continue;
+            }
+            for (int r = 0; r < rows; r++) {
+                int off = (n * rows + r) * w;
+                for (int i = 0, j = w - 1; i < j; i++, j--) {
+                    float tmp = d[off + i];
+                    d[off + i] = d[off + j];
+                    d[off + j] = tmp;
+                }
+            }
+        }
+    }
+
+    /** Writes model, EMA, Adam and the step to {@code file} (atomically). */
+    public void save(Path file) {
+        try {
+            Checkpoint.save(file, model, modelConfig, ema, adam, step, Map.of("batch_size", Integer.toString(batchSize),
+                    "seed", Long.toString(seed)));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write checkpoint " + file, e);
+        }
+    }
+
+    /** Restores model, EMA, Adam and the step from {@code file}; training then continues where it stopped. */
+    public void resume(Path file) throws IOException {
+        step = Checkpoint.restore(file, model, modelConfig, ema, adam).step();
+    }
+
+    public static final class Builder {
+        private final Denoiser model;
+        private final GaussianDiffusion diffusion;
+        private Dataset data;
+        private int batchSize = 64;
+        private double learningRate = 2e-4;
+        private int warmupSteps;
+        private double clipNorm = 1.0;
+        private double emaDecay = 0.9999;
+        private boolean flips;
+        private double labelDropout;
+        private long seed;
+        private Object modelConfig = Map.of();
+        private Path checkpoint;
+        private int checkpointEvery;
+
+        private Builder(Denoiser model, GaussianDiffusion diffusion) {
+            this.model = model;
+            this.diffusion = diffusion;
+        }
+
+        public Builder data(Dataset d) {
+            this.data = d;
+            return this;
+        }
+
+        public Builder batchSize(int b) {
+            this.batchSize = b;
+            return this;
+        }
+
+        public Builder learningRate(double lr) {
+            this.learningRate = lr;
+            return this;
+        }
+
+        public Builder warmup(int steps) {
+            this.warmupSteps = steps;
+            return this;
+        }
+
+        /** Global-norm gradient clipping threshold (DDPM: 1.0); 0 turns clipping off. */
+        public Builder clipNorm(double norm) {
+            this.clipNorm = norm;
+            return this;
+        }
+
+        public Builder emaDecay(double decay) {
+            this.emaDecay = decay;
+            return this;
+        }
+
+        /** Random horizontal flips of image batches (DDPM's CIFAR-10 training). */
+        public Builder flips(boolean on) {
+            this.flips = on;
+            return this;
+        }
+
+        /** p_uncond of classifier-free guidance (Ho &amp; Salimans: 0.1). */
+        public Builder labelDropout(double p) {
+            this.labelDropout = p;
+            return this;
+        }
+
+        public Builder seed(long s) {
+            this.seed = s;
+            return this;
+        }
+
+        /** The model's config, stored in checkpoints and checked when resuming. */
+        public Builder modelConfig(Object config) {
+            this.modelConfig = config;
+            return this;
+        }
+
+        /** Save to {@code file} every {@code every} steps and at the end of each {@link #train} call. */
+        public Builder checkpoint(Path file, int every) {
+            this.checkpoint = file;
+            this.checkpointEvery = every;
+            return this;
+        }
+
+        public Trainer build() {
+            if (data == null || data.size() == 0) {
+                throw new IllegalArgumentException("Trainer: no training data");
+            }
+            if (batchSize < 1) {
+                throw new IllegalArgumentException("Trainer: batch size must be positive, got " + batchSize);
+            }
+            return new Trainer(this);
+        }
+    }
+}

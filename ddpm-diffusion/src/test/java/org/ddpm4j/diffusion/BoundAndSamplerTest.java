@@ -1,0 +1,110 @@
+package org.ddpm4j.diffusion;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.SplittableRandom;
+import org.ddpm4j.diffusion.sample.Sampler;
+import org.ddpm4j.nn.Denoiser;
+import org.ddpm4j.tensor.ScalarBackend;
+import org.ddpm4j.tensor.Tensor;
+import org.junit.jupiter.api.Test;
+
+class BoundAndSamplerTest {
+
+    @Test
+    void boundOfTheTrueNoiseModelIsTheDecoderPlusThePrior() {
+        // With the true ε every posterior mean is exact: with σ² = β̃ every KL term vanishes, and since μ̃ at the first
+        // step is x₀ itself, L₀ is the Gaussian entropy term 0.5·log(2π·σ₀²) per dimension.
+        Schedule s = Schedules.linear(50, 1e-3, 0.2);
+        GaussianDiffusion d = GaussianDiffusion.builder().schedule(s).varianceType(VarianceType.FIXED_SMALL)
+                .dataKind(DataKind.CONTINUOUS).backend(new ScalarBackend()).build();
+        Tensor x0 = Tensor.zeros(64, 2);
+        ForwardProcess.gaussian(x0, new SplittableRandom(3));
+        Bound b = d.bound(OracleModels.trueNoise(s, x0), x0, null, new SplittableRandom(4));
+        for (int t = 1; t < s.steps(); t++) {
+            assertEquals(0, b.terms()[t], 1e-4, "KL term " + t);
+        }
+        double l0 = 2 * 0.5 * (Math.log(2 * Math.PI) + d.modelLogVariance(0)) / Math.log(2);
+        assertEquals(l0, b.terms()[0], 1e-3);
+        double prior = 0;
+        int last = s.steps() - 1;
+        for (float v : x0.data()) {
+            double m = s.sqrtAlphaBar(last) * v, var = 1 - s.alphaBar(last);
+            prior += 0.5 * (-1 - Math.log(var) + var + m * m);
+        }
+        assertEquals(prior / 64 / Math.log(2), b.prior(), 1e-9);
+    }
+
+    @Test
+    void samplingIsDeterministicForAFixedSeed() {
+        Schedule s = Schedules.linear(40, 1e-3, 0.3);
+        GaussianDiffusion d = GaussianDiffusion.builder().schedule(s).backend(new ScalarBackend()).build();
+        Denoiser model = OracleModels.standardNormalData(s);
+        Tensor a = new Sampler(d).sample(model, new int[] {8, 3}, new SplittableRandom(9));
+        Tensor b = new Sampler(d).sample(model, new int[] {8, 3}, new SplittableRandom(9));
+        assertArrayEquals(a.data(), b.data());
+    }
+
+    @Test
+    void ancestralRespacedAndDdimSamplersRecoverTheDataDistribution() {
+        // Data N(0, 1) with its exact ε-predictor: every sampler must return unit-variance, zero-mean samples, and
+        // DDIM with η = 1 over all steps is ancestral sampling with σ² = β̃.
+        Schedule s = Schedules.linear(100, 1e-3, 0.2);
+        GaussianDiffusion small = GaussianDiffusion.builder().schedule(s).varianceType(VarianceType.FIXED_SMALL)
+                .backend(new ScalarBackend()).build();
+        Denoiser model = OracleModels.standardNormalData(s);
+        int n = 20_000;
+        double tol = 5 * Math.sqrt(2.0 / n); // ~5 standard errors of a sample variance
+        checkMoments(new Sampler(small).clipDenoised(false).sample(model, new int[] {n, 1}, new SplittableRandom(1)), tol, "ancestral");
+        checkMoments(new Sampler(small).clipDenoised(false).ddim(1.0).sample(model, new int[] {n, 1}, new SplittableRandom(2)), tol, "DDIM η=1");
+        // For unit-variance Gaussian data the exact reverse variance is β (the "fixed large" choice), so ancestral
+        // sampling with it stays exact even on 25 respaced steps (with β̃ it would shrink the variance).
+        GaussianDiffusion large = GaussianDiffusion.builder().schedule(s).varianceType(VarianceType.FIXED_LARGE)
+                .backend(new ScalarBackend()).build();
+        checkMoments(new Sampler(large).clipDenoised(false).respaced(25).sample(model, new int[] {n, 1},
+                new SplittableRandom(4)), tol, "ancestral (β), 25 steps");
+    }
+
+    @Test
+    void deterministicDdimFollowsItsClosedFormOnGaussianData() {
+        // With ᾱ = cos²θ and the exact ε-predictor of N(0, 1) data, x̂₀ = √ᾱ·x_t and a DDIM step (η = 0) is
+        // x_prev = cos(θ_prev − θ)·x_t: the sampler must multiply x_T by the product of those cosines.
+        Schedule s = Schedules.linear(100, 1e-3, 0.2);
+        GaussianDiffusion d = GaussianDiffusion.builder().schedule(s).backend(new ScalarBackend()).build();
+        Sampler sampler = new Sampler(d).clipDenoised(false).ddim(0.0).respaced(20);
+        Tensor xT = Tensor.of(new float[] {1.5f, -0.5f}, 2, 1);
+        Tensor x = sampler.denoise(OracleModels.standardNormalData(s), xT.copy(), s.steps() - 1, null, new SplittableRandom(0));
+        int[] steps = org.ddpm4j.diffusion.sample.Respacing.evenly(100, 20);
+        double factor = 1;
+        for (int k = steps.length - 1; k >= 0; k--) {
+            double theta = Math.acos(Math.sqrt(s.alphaBar(steps[k])));
+            double thetaPrev = k > 0 ? Math.acos(Math.sqrt(s.alphaBar(steps[k - 1]))) : 0;
+            factor *= Math.cos(theta - thetaPrev);
+        }
+        assertEquals(1.5 * factor, x.data()[0], 1e-5);
+        assertEquals(-0.5 * factor, x.data()[1], 1e-5);
+    }
+
+    private static void checkMoments(Tensor x, double tol, String what) {
+        double mean = 0, sq = 0;
+        for (float v : x.data()) {
+            mean += v;
+            sq += (double) v * v;
+        }
+        mean /= x.size();
+        double var = sq / x.size() - mean * mean;
+        assertEquals(0, mean, tol, what + " mean");
+        assertEquals(1, var, 2 * tol, what + " variance");
+    }
+
+    @Test
+    void clippingKeepsPredictedX0InsideTheImageRange() {
+        Schedule s = Schedules.linear(20, 1e-3, 0.3);
+        GaussianDiffusion d = GaussianDiffusion.builder().schedule(s).backend(new ScalarBackend()).build();
+        Tensor xt = Tensor.of(new float[] {5f, -5f}, 2, 1), out = Tensor.zeros(2, 1), mean = xt.zerosLike(), x0 = xt.zerosLike();
+        d.meanFromOutput(out, xt, new int[] {3, 3}, true, mean, x0);
+        assertTrue(x0.data()[0] == 1f && x0.data()[1] == -1f, "x̂₀ clipped to [−1, 1]");
+    }
+}

@@ -1,0 +1,58 @@
+package org.ddpm4j.diffusion;
+
+import java.util.List;
+import org.ddpm4j.nn.Denoiser;
+import org.ddpm4j.nn.ForwardContext;
+import org.ddpm4j.nn.Parameter;
+import org.ddpm4j.tensor.Tensor;
+
+/** Models whose output is known in closed form, for testing the diffusion maths without training. */
+final class OracleModels {
+    private OracleModels() {
+    }
+
+    /** Knows the batch x₀ it will be asked about and outputs the true ε = (x_t − √ᾱ_t·x₀)/√(1 − ᾱ_t). */
+    static Denoiser trueNoise(Schedule s, Tensor x0) {
+        return new Fixed() {
+            @Override
+            public Tensor forward(Tensor xt, int[] t, int[] labels, ForwardContext ctx) {
+                Tensor eps = xt.zerosLike();
+                int per = xt.size() / t.length;
+                for (int b = 0; b < t.length; b++) {
+                    for (int i = b * per; i < (b + 1) * per; i++) {
+                        eps.data()[i] = (float) ((xt.data()[i] - s.sqrtAlphaBar(t[b]) * x0.data()[i]) / s.sqrtOneMinusAlphaBar(t[b]));
+                    }
+                }
+                return eps;
+            }
+        };
+    }
+
+    /** The exact ε-predictor for data ~ N(0, I): E[ε | x_t] = √(1 − ᾱ_t)·x_t. */
+    static Denoiser standardNormalData(Schedule s) {
+        return new Fixed() {
+            @Override
+            public Tensor forward(Tensor xt, int[] t, int[] labels, ForwardContext ctx) {
+                Tensor eps = xt.zerosLike();
+                int per = xt.size() / t.length;
+                for (int b = 0; b < t.length; b++) {
+                    for (int i = b * per; i < (b + 1) * per; i++) {
+                        eps.data()[i] = (float) (s.sqrtOneMinusAlphaBar(t[b]) * xt.data()[i]);
+                    }
+                }
+                return eps;
+            }
+        };
+    }
+
+    private abstract static class Fixed implements Denoiser {
+        @Override
+        public void backward(Tensor gradOutput) {
+        }
+
+        @Override
+        public List<Parameter> parameters() {
+            return List.of();
+        }
+    }
+}
