@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** The {@code ddpm} command line. */
 @Command(name = "ddpm", mixinStandardHelpOptions = true, version = "ddpm4j 0.1.0",
         description = "Train, sample, evaluate and benchmark denoising diffusion models on the JVM.",
-        subcommands = {DemoCommand.class, BenchCommand.class})
+        subcommands = {DemoCommand.class, TrainCommand.class, SampleCommand.class, BenchCommand.class})
 public final class DdpmCommand implements Runnable {
 
     @Override
@@ -15,6 +15,17 @@ public final class DdpmCommand implements Runnable {
     }
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new DdpmCommand()).execute(args));
+        CommandLine cli = new CommandLine(new DdpmCommand());
+        // Bad input (a missing file, a corrupt checkpoint, a wrong option value) is reported in one line, not a trace.
+        cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            if (e instanceof java.io.IOException || e instanceof IllegalArgumentException
+                    || e instanceof java.io.UncheckedIOException) {
+                String what = e instanceof java.nio.file.NoSuchFileException ? "no such file: " + e.getMessage() : e.getMessage();
+                cmd.getErr().println("ddpm " + cmd.getCommandName() + ": " + what);
+                return 2;
+            }
+            throw e;
+        });
+        System.exit(cli.execute(args));
     }
 }

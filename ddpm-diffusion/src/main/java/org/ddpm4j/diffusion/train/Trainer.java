@@ -30,6 +30,7 @@ public final class Trainer {
     private final int batchSize;
     private final boolean flips;
     private final double labelDropout;
+    private final boolean conditional;
     private final double clipNorm;
     private final long seed;
     private final Adam adam;
@@ -37,6 +38,7 @@ public final class Trainer {
     private final Object modelConfig;
     private final Path checkpoint;
     private final int checkpointEvery;
+    private final Map<String, String> metadata;
     private long step;
 
     private Trainer(Builder b) {
@@ -46,6 +48,7 @@ public final class Trainer {
         this.batchSize = b.batchSize;
         this.flips = b.flips;
         this.labelDropout = b.labelDropout;
+        this.conditional = b.conditional;
         this.clipNorm = b.clipNorm;
         this.seed = b.seed;
         this.adam = new Adam(model.parameters(), b.learningRate, 0.9, 0.999, 1e-8, b.warmupSteps);
@@ -53,6 +56,7 @@ public final class Trainer {
         this.modelConfig = b.modelConfig;
         this.checkpoint = b.checkpoint;
         this.checkpointEvery = b.checkpointEvery;
+        this.metadata = Map.copyOf(b.metadata);
     }
 
     public static Builder builder(Denoiser model, GaussianDiffusion diffusion) {
@@ -106,7 +110,7 @@ public final class Trainer {
             flipSomeHorizontally(x0, rng);
         }
         int[] labels = null;
-        if (data.numClasses() > 0) {
+        if (conditional) {
             labels = new int[batchSize];
             for (int i = 0; i < batchSize; i++) {
                 // Classifier-free guidance: drop the label (use the "no class" row) with probability p_uncond.
@@ -149,8 +153,10 @@ public final class Trainer {
     /** Writes model, EMA, Adam and the step to {@code file} (atomically). */
     public void save(Path file) {
         try {
-            Checkpoint.save(file, model, modelConfig, ema, adam, step, Map.of("batch_size", Integer.toString(batchSize),
-                    "seed", Long.toString(seed)));
+            Map<String, String> meta = new java.util.LinkedHashMap<>(metadata);
+            meta.put("batch_size", Integer.toString(batchSize));
+            meta.put("seed", Long.toString(seed));
+            Checkpoint.save(file, model, modelConfig, ema, adam, step, meta);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write checkpoint " + file, e);
         }
@@ -172,10 +178,12 @@ public final class Trainer {
         private double emaDecay = 0.9999;
         private boolean flips;
         private double labelDropout;
+        private boolean conditional;
         private long seed;
         private Object modelConfig = Map.of();
         private Path checkpoint;
         private int checkpointEvery;
+        private Map<String, String> metadata = Map.of();
 
         private Builder(Denoiser model, GaussianDiffusion diffusion) {
             this.model = model;
@@ -219,6 +227,12 @@ public final class Trainer {
             return this;
         }
 
+        /** Pass the data's class labels to the model (it must have been built with that many classes). */
+        public Builder conditional(boolean on) {
+            this.conditional = on;
+            return this;
+        }
+
         /** p_uncond of classifier-free guidance (Ho &amp; Salimans: 0.1). */
         public Builder labelDropout(double p) {
             this.labelDropout = p;
@@ -236,6 +250,12 @@ public final class Trainer {
             return this;
         }
 
+        /** More metadata for the checkpoints (e.g. how the diffusion was configured). */
+        public Builder metadata(Map<String, String> extra) {
+            this.metadata = extra;
+            return this;
+        }
+
         /** Save to {@code file} every {@code every} steps and at the end of each {@link #train} call. */
         public Builder checkpoint(Path file, int every) {
             this.checkpoint = file;
@@ -246,6 +266,9 @@ public final class Trainer {
         public Trainer build() {
             if (data == null || data.size() == 0) {
                 throw new IllegalArgumentException("Trainer: no training data");
+            }
+            if (conditional && data.numClasses() == 0) {
+                throw new IllegalArgumentException("Trainer: conditional training needs labelled data");
             }
             if (batchSize < 1) {
                 throw new IllegalArgumentException("Trainer: batch size must be positive, got " + batchSize);

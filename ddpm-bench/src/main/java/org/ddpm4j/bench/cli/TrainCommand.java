@@ -1,0 +1,117 @@
+package org.ddpm4j.bench.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+import org.ddpm4j.diffusion.GaussianDiffusion;
+import org.ddpm4j.diffusion.Schedules;
+import org.ddpm4j.diffusion.data.Dataset;
+import org.ddpm4j.diffusion.data.ImageDatasets;
+import org.ddpm4j.diffusion.io.ImageGrid;
+import org.ddpm4j.diffusion.io.ImageModelFiles;
+import org.ddpm4j.diffusion.sample.Sampler;
+import org.ddpm4j.diffusion.train.Trainer;
+import org.ddpm4j.nn.UNet;
+import org.ddpm4j.nn.UNetConfig;
+import org.ddpm4j.tensor.Backend;
+import org.ddpm4j.tensor.Backends;
+import org.ddpm4j.tensor.Tensor;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code ddpm train}: trains the small DDPM U-Net on Fashion-MNIST (MNIST format) and writes a sample grid. */
+@Command(name = "train", mixinStandardHelpOptions = true,
+        description = "Train a DDPM U-Net on 32×32 grayscale images (Fashion-MNIST by default) and write samples.")
+public final class TrainCommand implements Callable<Integer> {
+    @Option(names = "--data-dir", description = "directory with *-images-idx3-ubyte[.gz] (default: ${DEFAULT-VALUE})")
+    Path dataDir = ImageDatasets.DEBIAN_FASHION_MNIST;
+
+    @Option(names = "--steps", description = "training steps (default: ${DEFAULT-VALUE})")
+    int steps = 4000;
+
+    @Option(names = "--batch", description = "batch size (default: ${DEFAULT-VALUE})")
+    int batch = 32;
+
+    @Option(names = "--channels", description = "U-Net base channels, a multiple of 32 (default: ${DEFAULT-VALUE})")
+    int channels = 32;
+
+    @Option(names = "--lr", description = "Adam learning rate (default: ${DEFAULT-VALUE})")
+    double lr = 2e-4;
+
+    @Option(names = "--checkpoint", description = "checkpoint file, written as training goes (default: ${DEFAULT-VALUE})")
+    Path checkpoint = Path.of("ddpm-run.safetensors");
+
+    @Option(names = "--checkpoint-every", description = "steps between checkpoints (default: ${DEFAULT-VALUE})")
+    int checkpointEvery = 500;
+
+    @Option(names = "--resume", description = "continue from --checkpoint if it exists")
+    boolean resume;
+
+    @Option(names = "--samples", description = "PNG grid of 16 samples after training (default: ${DEFAULT-VALUE})")
+    Path samples = Path.of("ddpm-samples.png");
+
+    @Option(names = "--sample-steps", description = "sampling steps, respaced from 1000 (default: ${DEFAULT-VALUE})")
+    int sampleSteps = 250;
+
+    @Option(names = "--threads", description = "worker threads (default: available processors)")
+    Integer threads;
+
+    @Option(names = "--seed", description = "random seed (default: ${DEFAULT-VALUE})")
+    long seed;
+
+    @Option(names = "--json", description = "print the final metrics as one JSON object on the last line")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        Backend be = Backends.create("simd", threads != null ? threads : Backends.configuredThreads());
+        Dataset data = ImageDatasets.mnistFormat(dataDir, true);
+        UNetConfig cfg = UNetConfig.smallGrayscale().withChannels(channels);
+        UNet model = new UNet(cfg, be, new SplittableRandom(seed));
+        GaussianDiffusion diffusion = GaussianDiffusion.builder().schedule(Schedules.linear(1000, 1e-4, 0.02))
+                .backend(be).build();
+        Trainer trainer = Trainer.builder(model, diffusion).data(data).batchSize(batch).learningRate(lr).flips(true)
+                .seed(seed).modelConfig(cfg).metadata(ImageModelFiles.scheduleMetadata(1000, 1e-4, 0.02))
+                .checkpoint(checkpoint, checkpointEvery).build();
+        if (resume && Files.exists(checkpoint)) {
+            trainer.resume(checkpoint);
+            System.out.println("resumed from " + checkpoint + " at step " + trainer.step());
+        }
+        int todo = (int) Math.max(0, steps - trainer.step());
+        long start = System.nanoTime();
+        double loss;
+        try (ProgressBar bar = new ProgressBarBuilder().setTaskName("training").setInitialMax(steps)
+                .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(1000).build()) {
+            bar.stepTo(trainer.step());
+            loss = trainer.train(todo, (step, l, rate) -> {
+                bar.stepTo(step);
+                bar.setExtraMessage(String.format("loss %.4f, %.2f steps/s", l, rate));
+            });
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        trainer.ema().swap();
+        Tensor x = new Sampler(diffusion).respaced(sampleSteps).sample(model, new int[] {16, 1, 32, 32},
+                new SplittableRandom(seed + 1));
+        ImageGrid.write(samples, x, 4);
+        System.out.printf("trained to step %d in %.1f s (%s), final loss %.4f; checkpoint %s; samples %s%n",
+                trainer.step(), seconds, be.describe(), loss, checkpoint, samples.toAbsolutePath());
+        if (json) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("steps", trainer.step());
+            m.put("train_seconds", seconds);
+            m.put("final_loss", loss);
+            m.put("checkpoint", checkpoint.toAbsolutePath().toString());
+            m.put("samples_png", samples.toAbsolutePath().toString());
+            System.out.println(new ObjectMapper().writeValueAsString(m));
+        }
+        be.shutdown();
+        return 0;
+    }
+}
