@@ -229,7 +229,9 @@ public final class GaussianDiffusion {
                 } else {
                     sum += GaussianMath.normalKl(trueMean.data()[i], schedule.posteriorLogVarianceClipped(step), m, lv);
                 }
-                double e = (x0hat.data()[i] - x0.data()[i]) * pixelScale;
+                // Distortion of images is measured on x̂₀ clipped to the pixel range, as DDPM's Table 4.
+                double xh = kind == DataKind.IMAGES_8BIT ? Math.max(-1, Math.min(1, x0hat.data()[i])) : x0hat.data()[i];
+                double e = (xh - x0.data()[i]) * pixelScale;
                 sq += e * e;
             }
             terms[step] = sum / (perUnit * GaussianMath.LN2);
