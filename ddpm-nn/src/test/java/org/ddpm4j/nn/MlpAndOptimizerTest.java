@@ -73,12 +73,19 @@ class MlpAndOptimizerTest {
         Parameter p = new Parameter("w", Tensor.of(new float[] {0f}, 1));
         Ema ema = new Ema(List.of(p), 0.9);
         p.value().data()[0] = 10f;
-        ema.update(); // 0.9·0 + 0.1·10
-        assertEquals(1f, ema.shadow().get(0).data()[0], 1e-6f);
+        ema.update(); // warm-up: d = min(0.9, 2/11) = 2/11, so 0·2/11 + 10·9/11
+        assertEquals(10f * 9 / 11, ema.shadow().get(0).data()[0], 1e-5f);
+        for (int i = 0; i < 200; i++) {
+            ema.update(); // d reaches 0.9 after 80 updates; the average converges to the constant weight
+        }
+        assertEquals(10f, ema.shadow().get(0).data()[0], 1e-4f);
+        p.value().data()[0] = 0f;
+        ema.update(); // now the full decay: 0.9·10 + 0.1·0
+        assertEquals(9f, ema.shadow().get(0).data()[0], 1e-4f);
         ema.swap();
-        assertEquals(1f, p.value().data()[0], 1e-6f);
+        assertEquals(9f, p.value().data()[0], 1e-4f);
         ema.swap();
-        assertEquals(10f, p.value().data()[0], 0f);
+        assertEquals(0f, p.value().data()[0], 0f);
     }
 
     @Test

@@ -60,6 +60,7 @@ public final class Checkpoint {
         meta.put("model_config", toJson(modelConfig));
         if (ema != null) {
             meta.put("ema_decay", Double.toString(ema.decay()));
+            meta.put("ema_updates", Long.toString(ema.updates()));
         }
         if (adam != null) {
             meta.put("adam_step", Long.toString(adam.stepCount()));
@@ -90,6 +91,7 @@ public final class Checkpoint {
             for (int i = 0; i < params.size(); i++) {
                 copy(c.tensors(), EMA_PREFIX + params.get(i).name(), ema.shadow().get(i), file);
             }
+            ema.setUpdates(parseLong(meta, "ema_updates", file));
         }
         if (adam != null) {
             for (int i = 0; i < params.size(); i++) {

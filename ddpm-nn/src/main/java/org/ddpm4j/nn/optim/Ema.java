@@ -7,13 +7,16 @@ import org.ddpm4j.tensor.Tensor;
 
 /**
  * Exponential moving average of the parameters (DDPM samples from it, decay 0.9999):
- * {@code shadow ← decay·shadow + (1 − decay)·θ} after each step, and a swap that puts the averaged weights into the
- * model for sampling and back afterwards.
+ * {@code shadow ← d·shadow + (1 − d)·θ} after each step, and a swap that puts the averaged weights into the model for
+ * sampling and back afterwards. The effective decay warms up as TensorFlow's moving average with
+ * {@code num_updates} does, {@code d = min(decay, (1 + n)/(10 + n))} after n updates: with a fixed 0.9999 the
+ * average of a 650-step run is still 94% the random initial weights (measured: its samples were pure noise).
  */
 public final class Ema {
     private final List<Parameter> params;
     private final List<Tensor> shadow = new ArrayList<>();
     private final double decay;
+    private long updates;
     private boolean swapped;
 
     public Ema(List<Parameter> params, double decay) {
@@ -31,7 +34,9 @@ public final class Ema {
         if (swapped) {
             throw new IllegalStateException("EMA: update while the averaged weights are swapped in");
         }
-        float d = (float) decay, keep = (float) (1 - decay);
+        updates++;
+        double effective = Math.min(decay, (1.0 + updates) / (10.0 + updates));
+        float d = (float) effective, keep = (float) (1 - effective);
         for (int i = 0; i < params.size(); i++) {
             float[] s = shadow.get(i).data(), w = params.get(i).value().data();
             for (int j = 0; j < s.length; j++) {
@@ -59,6 +64,15 @@ public final class Ema {
 
     public double decay() {
         return decay;
+    }
+
+    /** Updates so far (they set the warm-up of the decay; saved in checkpoints). */
+    public long updates() {
+        return updates;
+    }
+
+    public void setUpdates(long n) {
+        this.updates = n;
     }
 
     /** The averaged weights (or, while swapped, the training weights), parallel to the parameters. */
