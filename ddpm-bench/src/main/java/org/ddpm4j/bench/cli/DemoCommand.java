@@ -1,6 +1,5 @@
 package org.ddpm4j.bench.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -11,8 +10,8 @@ import me.tongfei.progressbar.ProgressBarStyle;
 import org.ddpm4j.diffusion.demo.SwissRollDemo;
 import org.ddpm4j.diffusion.io.ScatterPlot;
 import org.ddpm4j.tensor.Backend;
-import org.ddpm4j.tensor.Backends;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -32,21 +31,15 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--out", description = "scatter plot PNG (default: ${DEFAULT-VALUE})")
     Path out = Path.of("demo-swissroll.png");
 
-    @Option(names = "--threads", description = "worker threads (default: available processors)")
-    Integer threads;
-
-    @Option(names = "--seed", description = "random seed (default: ${DEFAULT-VALUE})")
-    long seed;
-
-    @Option(names = "--json", description = "print the final metrics as one JSON object on the last line")
-    boolean json;
+    @Mixin
+    RunOptions run;
 
     @Override
     public Integer call() throws Exception {
-        Backend be = Backends.create("simd", threads != null ? threads : Backends.configuredThreads());
+        Backend be = run.backend();
         SwissRollDemo.Settings d = SwissRollDemo.Settings.defaults();
         SwissRollDemo.Settings s = new SwissRollDemo.Settings(d.diffusionSteps(), steps, d.batchSize(), d.hidden(),
-                d.hiddenLayers(), d.learningRate(), d.loss(), d.trainPoints(), d.testPoints(), seed);
+                d.hiddenLayers(), d.learningRate(), d.loss(), d.trainPoints(), d.testPoints(), run.seed);
         SwissRollDemo.Result r;
         try (ProgressBar bar = new ProgressBarBuilder().setTaskName("training").setInitialMax(steps)
                 .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(500).build()) {
@@ -65,18 +58,16 @@ public final class DemoCommand implements Callable<Integer> {
         System.out.printf("Sohl-Dickstein et al. report K = %.2f on their own (unpublished) roll: not comparable%n",
                 SOHL_DICKSTEIN_K_BITS);
         System.out.println("samples: " + out.toAbsolutePath());
-        if (json) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("loglik_bound_bits", r.loglikBoundBits());
-            m.put("true_loglik_bits", r.trueLoglikBits());
-            m.put("gap_bits", r.gapBits());
-            m.put("l_null_bits", r.nullLoglikBits());
-            m.put("k_minus_l_null_bits", r.loglikBoundBits() - r.nullLoglikBits());
-            m.put("train_seconds", r.trainSeconds());
-            m.put("train_steps", steps);
-            m.put("samples_png", out.toAbsolutePath().toString());
-            System.out.println(new ObjectMapper().writeValueAsString(m));
-        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("loglik_bound_bits", r.loglikBoundBits());
+        m.put("true_loglik_bits", r.trueLoglikBits());
+        m.put("gap_bits", r.gapBits());
+        m.put("l_null_bits", r.nullLoglikBits());
+        m.put("k_minus_l_null_bits", r.loglikBoundBits() - r.nullLoglikBits());
+        m.put("train_seconds", r.trainSeconds());
+        m.put("train_steps", steps);
+        m.put("samples_png", out.toAbsolutePath().toString());
+        run.printJson(m);
         be.shutdown();
         return 0;
     }

@@ -1,6 +1,5 @@
 package org.ddpm4j.bench.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -11,9 +10,9 @@ import org.ddpm4j.diffusion.data.Dataset;
 import org.ddpm4j.diffusion.data.ImageDatasets;
 import org.ddpm4j.diffusion.io.ImageModelFiles;
 import org.ddpm4j.tensor.Backend;
-import org.ddpm4j.tensor.Backends;
 import org.ddpm4j.tensor.Tensor;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -32,23 +31,17 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--n", description = "test images (the first n; default: ${DEFAULT-VALUE})")
     int n = 16;
 
-    @Option(names = "--threads", description = "worker threads (default: available processors)")
-    Integer threads;
-
-    @Option(names = "--seed", description = "random seed (default: ${DEFAULT-VALUE})")
-    long seed;
-
-    @Option(names = "--json", description = "print the metrics as one JSON object on the last line")
-    boolean json;
+    @Mixin
+    RunOptions run;
 
     @Override
     public Integer call() throws Exception {
-        Backend be = Backends.create("simd", threads != null ? threads : Backends.configuredThreads());
+        Backend be = run.backend();
         ImageModelFiles.Loaded loaded = ImageModelFiles.loadForSampling(checkpoint, be);
         Dataset test = ImageDatasets.mnistFormat(dataDir, false);
         Tensor x0 = test.batch(java.util.stream.IntStream.range(0, Math.min(n, test.size())).toArray());
         long start = System.nanoTime();
-        Bound b = loaded.diffusion().bound(loaded.model(), x0, null, new SplittableRandom(seed));
+        Bound b = loaded.diffusion().bound(loaded.model(), x0, null, new SplittableRandom(run.seed));
         double seconds = (System.nanoTime() - start) / 1e9;
         int steps = b.terms().length;
         System.out.printf("bound on %d test images: %.3f %s (L_T %.4f, L_0 %.3f), %.1f s, model step %d%n",
@@ -58,15 +51,13 @@ public final class EvalCommand implements Callable<Integer> {
                 steps / 20, steps / 100, 0}) {
             System.out.printf("%5d   %15.3f   %10.2f%n", t + 1, b.rateAt(t), b.distortion()[t]);
         }
-        if (json) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("bits_per_dim", b.total());
-            m.put("prior_bits_per_dim", b.prior());
-            m.put("decoder_bits_per_dim", b.terms()[0]);
-            m.put("images", x0.dim(0));
-            m.put("seconds", seconds);
-            System.out.println(new ObjectMapper().writeValueAsString(m));
-        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("bits_per_dim", b.total());
+        m.put("prior_bits_per_dim", b.prior());
+        m.put("decoder_bits_per_dim", b.terms()[0]);
+        m.put("images", x0.dim(0));
+        m.put("seconds", seconds);
+        run.printJson(m);
         be.shutdown();
         return 0;
     }

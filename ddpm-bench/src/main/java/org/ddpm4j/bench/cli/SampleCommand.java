@@ -1,6 +1,5 @@
 package org.ddpm4j.bench.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -10,9 +9,9 @@ import org.ddpm4j.diffusion.io.ImageGrid;
 import org.ddpm4j.diffusion.io.ImageModelFiles;
 import org.ddpm4j.diffusion.sample.Sampler;
 import org.ddpm4j.tensor.Backend;
-import org.ddpm4j.tensor.Backends;
 import org.ddpm4j.tensor.Tensor;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code ddpm sample}: draws images from a checkpoint written by {@code ddpm train} (its EMA weights). */
@@ -36,18 +35,12 @@ public final class SampleCommand implements Callable<Integer> {
     @Option(names = "--no-clip", description = "plain Algorithm 2: do not clip x̂₀ to [-1, 1]")
     boolean noClip;
 
-    @Option(names = "--threads", description = "worker threads (default: available processors)")
-    Integer threads;
-
-    @Option(names = "--seed", description = "random seed (default: ${DEFAULT-VALUE})")
-    long seed;
-
-    @Option(names = "--json", description = "print the result as one JSON object on the last line")
-    boolean json;
+    @Mixin
+    RunOptions run;
 
     @Override
     public Integer call() throws Exception {
-        Backend be = Backends.create("simd", threads != null ? threads : Backends.configuredThreads());
+        Backend be = run.backend();
         ImageModelFiles.Loaded loaded = ImageModelFiles.loadForSampling(checkpoint, be);
         Sampler sampler = new Sampler(loaded.diffusion()).clipDenoised(!noClip)
                 .respaced(Math.min(steps, loaded.diffusion().schedule().steps()));
@@ -57,17 +50,15 @@ public final class SampleCommand implements Callable<Integer> {
         var cfg = loaded.model().config();
         long start = System.nanoTime();
         Tensor x = sampler.sample(loaded.model(), new int[] {n, cfg.imageChannels(), cfg.imageSize(), cfg.imageSize()},
-                new SplittableRandom(seed));
+                new SplittableRandom(run.seed));
         double seconds = (System.nanoTime() - start) / 1e9;
         ImageGrid.write(out, x, (int) Math.ceil(Math.sqrt(n)));
         System.out.printf("%d samples in %.1f s (%d steps, %s): %s%n", n, seconds, steps, be.describe(), out.toAbsolutePath());
-        if (json) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("samples", n);
-            m.put("seconds", seconds);
-            m.put("samples_png", out.toAbsolutePath().toString());
-            System.out.println(new ObjectMapper().writeValueAsString(m));
-        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("samples", n);
+        m.put("seconds", seconds);
+        m.put("samples_png", out.toAbsolutePath().toString());
+        run.printJson(m);
         be.shutdown();
         return 0;
     }

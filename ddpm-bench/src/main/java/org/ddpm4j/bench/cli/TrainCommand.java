@@ -1,6 +1,5 @@
 package org.ddpm4j.bench.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -21,9 +20,9 @@ import org.ddpm4j.diffusion.train.Trainer;
 import org.ddpm4j.nn.UNet;
 import org.ddpm4j.nn.UNetConfig;
 import org.ddpm4j.tensor.Backend;
-import org.ddpm4j.tensor.Backends;
 import org.ddpm4j.tensor.Tensor;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code ddpm train}: trains the small DDPM U-Net on Fashion-MNIST (MNIST format) and writes a sample grid. */
@@ -60,25 +59,19 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--sample-steps", description = "sampling steps, respaced from 1000 (default: ${DEFAULT-VALUE})")
     int sampleSteps = 250;
 
-    @Option(names = "--threads", description = "worker threads (default: available processors)")
-    Integer threads;
-
-    @Option(names = "--seed", description = "random seed (default: ${DEFAULT-VALUE})")
-    long seed;
-
-    @Option(names = "--json", description = "print the final metrics as one JSON object on the last line")
-    boolean json;
+    @Mixin
+    RunOptions run;
 
     @Override
     public Integer call() throws Exception {
-        Backend be = Backends.create("simd", threads != null ? threads : Backends.configuredThreads());
+        Backend be = run.backend();
         Dataset data = ImageDatasets.mnistFormat(dataDir, true);
         UNetConfig cfg = UNetConfig.smallGrayscale().withChannels(channels);
-        UNet model = new UNet(cfg, be, new SplittableRandom(seed));
+        UNet model = new UNet(cfg, be, new SplittableRandom(run.seed));
         GaussianDiffusion diffusion = GaussianDiffusion.builder().schedule(Schedules.linear(1000, 1e-4, 0.02))
                 .backend(be).build();
         Trainer trainer = Trainer.builder(model, diffusion).data(data).batchSize(batch).learningRate(lr).flips(true)
-                .seed(seed).modelConfig(cfg).metadata(ImageModelFiles.scheduleMetadata(1000, 1e-4, 0.02))
+                .seed(run.seed).modelConfig(cfg).metadata(ImageModelFiles.scheduleMetadata(1000, 1e-4, 0.02))
                 .checkpoint(checkpoint, checkpointEvery).build();
         if (resume && Files.exists(checkpoint)) {
             trainer.resume(checkpoint);
@@ -98,19 +91,17 @@ public final class TrainCommand implements Callable<Integer> {
         double seconds = (System.nanoTime() - start) / 1e9;
         trainer.ema().swap();
         Tensor x = new Sampler(diffusion).respaced(sampleSteps).sample(model, new int[] {16, 1, 32, 32},
-                new SplittableRandom(seed + 1));
+                new SplittableRandom(run.seed + 1));
         ImageGrid.write(samples, x, 4);
         System.out.printf("trained to step %d in %.1f s (%s), final loss %.4f; checkpoint %s; samples %s%n",
                 trainer.step(), seconds, be.describe(), loss, checkpoint, samples.toAbsolutePath());
-        if (json) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("steps", trainer.step());
-            m.put("train_seconds", seconds);
-            m.put("final_loss", loss);
-            m.put("checkpoint", checkpoint.toAbsolutePath().toString());
-            m.put("samples_png", samples.toAbsolutePath().toString());
-            System.out.println(new ObjectMapper().writeValueAsString(m));
-        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("steps", trainer.step());
+        m.put("train_seconds", seconds);
+        m.put("final_loss", loss);
+        m.put("checkpoint", checkpoint.toAbsolutePath().toString());
+        m.put("samples_png", samples.toAbsolutePath().toString());
+        run.printJson(m);
         be.shutdown();
         return 0;
     }
