@@ -100,6 +100,18 @@ class BoundAndSamplerTest {
     }
 
     @Test
+    void progressReportsEveryKthStepWithTheCurrentPrediction() {
+        Schedule s = Schedules.linear(40, 1e-3, 0.3);
+        GaussianDiffusion d = GaussianDiffusion.builder().schedule(s).backend(new ScalarBackend()).build();
+        java.util.List<Integer> seen = new java.util.ArrayList<>();
+        new Sampler(d).progress(10, (t, xt, x0) -> {
+            seen.add(t);
+            assertTrue(xt.hasShape(2, 3) && x0.hasShape(2, 3));
+        }).sample(OracleModels.standardNormalData(s), new int[] {2, 3}, new SplittableRandom(1));
+        assertEquals(java.util.List.of(30, 20, 10, 0), seen);
+    }
+
+    @Test
     void clippingKeepsPredictedX0InsideTheImageRange() {
         Schedule s = Schedules.linear(20, 1e-3, 0.3);
         GaussianDiffusion d = GaussianDiffusion.builder().schedule(s).backend(new ScalarBackend()).build();

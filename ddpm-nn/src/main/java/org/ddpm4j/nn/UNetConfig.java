@@ -50,17 +50,11 @@ public record UNetConfig(int imageChannels, int channels, int[] channelMult, int
         return new UNetConfig(imageChannels, ch, channelMult, resBlocks, attentionResolutions, dropout, imageSize, numClasses);
     }
 
-    public UNetConfig withClasses(int classes) {
-        return new UNetConfig(imageChannels, channels, channelMult, resBlocks, attentionResolutions, dropout, imageSize, classes);
-    }
 
     public UNetConfig withDropout(float p) {
         return new UNetConfig(imageChannels, channels, channelMult, resBlocks, attentionResolutions, p, imageSize, numClasses);
     }
 
-    public UNetConfig withImage(int channelsOfImage, int size) {
-        return new UNetConfig(channelsOfImage, channels, channelMult, resBlocks, attentionResolutions, dropout, size, numClasses);
-    }
 
     /** Sorted, so that the JSON form in checkpoints does not depend on a JVM's set iteration order. */
     @Override

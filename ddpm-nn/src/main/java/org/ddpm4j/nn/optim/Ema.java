@@ -58,10 +58,6 @@ public final class Ema {
         swapped = !swapped;
     }
 
-    public boolean isSwapped() {
-        return swapped;
-    }
-
     public double decay() {
         return decay;
     }

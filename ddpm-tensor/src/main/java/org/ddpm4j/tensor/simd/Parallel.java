@@ -56,7 +56,6 @@ final class Parallel {
             }
             return;
         }
-        @SuppressWarnings("unchecked")
         Future<?>[] futures = new Future<?>[chunks - 1];
         for (int i = 1; i < chunks; i++) {
             int start = bound(n, chunks, i), end = bound(n, chunks, i + 1);
