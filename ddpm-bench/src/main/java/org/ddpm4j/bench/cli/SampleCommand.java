@@ -35,6 +35,10 @@ public final class SampleCommand implements Callable<Integer> {
     @Option(names = "--no-clip", description = "plain Algorithm 2: do not clip x̂₀ to [-1, 1]")
     boolean noClip;
 
+    @Option(names = "--progressive", description = "also write x̂₀ of the first 4 samples every tenth of the run "
+            + "(DDPM Fig. 6), one row per sample, to this PNG")
+    Path progressive;
+
     @Mixin
     RunOptions run;
 
@@ -48,11 +52,25 @@ public final class SampleCommand implements Callable<Integer> {
             sampler.ddim(ddimEta);
         }
         var cfg = loaded.model().config();
+        int snapshotsOf = Math.min(4, n), every = Math.max(1, Math.min(steps, loaded.diffusion().schedule().steps()) / 10);
+        java.util.List<Tensor> snapshots = new java.util.ArrayList<>();
+        if (progressive != null) {
+            // The callback's tensors are the sampler's buffers: copy the first samples' x̂₀ out.
+            sampler.progress(every, (t, xt, x0) -> {
+                int per = x0.size() / x0.dim(0);
+                snapshots.add(Tensor.of(java.util.Arrays.copyOf(x0.data(), snapshotsOf * per),
+                        snapshotsOf, cfg.imageChannels(), cfg.imageSize(), cfg.imageSize()));
+            });
+        }
         long start = System.nanoTime();
         Tensor x = sampler.sample(loaded.model(), new int[] {n, cfg.imageChannels(), cfg.imageSize(), cfg.imageSize()},
                 new SplittableRandom(run.seed));
         double seconds = (System.nanoTime() - start) / 1e9;
         ImageGrid.write(out, x, (int) Math.ceil(Math.sqrt(n)));
+        if (progressive != null) {
+            ImageGrid.write(progressive, ProgressiveStrip.rowsPerSample(snapshots), snapshots.size());
+            System.out.println("progressive x̂₀: " + progressive.toAbsolutePath());
+        }
         System.out.printf("%d samples in %.1f s (%d steps, %s): %s%n", n, seconds, steps, be.describe(), out.toAbsolutePath());
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("samples", n);

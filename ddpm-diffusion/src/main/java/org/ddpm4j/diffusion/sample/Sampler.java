@@ -35,6 +35,10 @@ public final class Sampler {
         this.diffusion = diffusion;
     }
 
+    public GaussianDiffusion diffusion() {
+        return diffusion;
+    }
+
     /** Clip x̂₀ to [−1, 1] at every step (default true: image data). */
     public Sampler clipDenoised(boolean clip) {
         this.clipDenoised = clip;

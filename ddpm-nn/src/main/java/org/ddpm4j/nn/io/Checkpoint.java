@@ -122,6 +122,9 @@ public final class Checkpoint {
     }
 
     private static long parseLong(Map<String, String> meta, String key, Path file) throws IOException {
+        if (!meta.containsKey(key)) {
+            throw new IOException(file + ": metadata '" + key + "' is missing");
+        }
         try {
             return Long.parseLong(meta.get(key));
         } catch (NumberFormatException e) {
