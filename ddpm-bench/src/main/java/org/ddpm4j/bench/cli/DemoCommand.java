@@ -66,6 +66,7 @@ public final class DemoCommand implements Callable<Integer> {
         m.put("k_minus_l_null_bits", r.loglikBoundBits() - r.nullLoglikBits());
         m.put("train_seconds", r.trainSeconds());
         m.put("train_steps", steps);
+        m.put("final_loss", r.finalLoss());
         m.put("samples_png", out.toAbsolutePath().toString());
         run.printJson(m);
         be.shutdown();

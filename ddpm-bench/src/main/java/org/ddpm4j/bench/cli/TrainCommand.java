@@ -59,6 +59,10 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--sample-steps", description = "sampling steps, respaced from 1000 (default: ${DEFAULT-VALUE})")
     int sampleSteps = 250;
 
+    @Option(names = "--sample-every", description = "also write a grid of the EMA model every N steps, next to "
+            + "--samples with the step in its name (default: never)")
+    int sampleEvery;
+
     @Mixin
     RunOptions run;
 
@@ -86,13 +90,13 @@ public final class TrainCommand implements Callable<Integer> {
             loss = trainer.train(todo, (step, l, rate) -> {
                 bar.stepTo(step);
                 bar.setExtraMessage(String.format("loss %.4f, %.2f steps/s", l, rate));
+                if (sampleEvery > 0 && step % sampleEvery == 0) {
+                    writeSamples(trainer, model, diffusion, stepFile(samples, step));
+                }
             });
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        trainer.ema().swap();
-        Tensor x = new Sampler(diffusion).respaced(sampleSteps).sample(model, new int[] {16, 1, 32, 32},
-                new SplittableRandom(run.seed + 1));
-        ImageGrid.write(samples, x, 4);
+        writeSamples(trainer, model, diffusion, samples);
         System.out.printf("trained to step %d in %.1f s (%s), final loss %.4f; checkpoint %s; samples %s%n",
                 trainer.step(), seconds, be.describe(), loss, checkpoint, samples.toAbsolutePath());
         Map<String, Object> m = new LinkedHashMap<>();
@@ -104,5 +108,27 @@ public final class TrainCommand implements Callable<Integer> {
         run.printJson(m);
         be.shutdown();
         return 0;
+    }
+
+    /** 16 samples of the EMA weights (swapped in for the occasion and back) as a 4×4 grid. */
+    private void writeSamples(Trainer trainer, UNet model, GaussianDiffusion diffusion, Path file) {
+        trainer.ema().swap();
+        try {
+            Tensor x = new Sampler(diffusion).respaced(sampleSteps).sample(model, new int[] {16, 1, 32, 32},
+                    new SplittableRandom(run.seed + 1));
+            ImageGrid.write(file, x, 4);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot write " + file, e);
+        } finally {
+            trainer.ema().swap();
+        }
+    }
+
+    /** {@code samples.png} → {@code samples-step1000.png}. */
+    private static Path stepFile(Path samples, long step) {
+        String name = samples.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        String stem = dot > 0 ? name.substring(0, dot) : name, ext = dot > 0 ? name.substring(dot) : ".png";
+        return samples.resolveSibling(stem + "-step" + step + ext);
     }
 }
