@@ -17,12 +17,7 @@ final class OracleModels {
             @Override
             public Tensor forward(Tensor xt, int[] t, int[] labels, ForwardContext ctx) {
                 Tensor eps = xt.zerosLike();
-                int per = xt.size() / t.length;
-                for (int b = 0; b < t.length; b++) {
-                    for (int i = b * per; i < (b + 1) * per; i++) {
-                        eps.data()[i] = (float) ((xt.data()[i] - s.sqrtAlphaBar(t[b]) * x0.data()[i]) / s.sqrtOneMinusAlphaBar(t[b]));
-                    }
-                }
+                new ForwardProcess(s).predictEpsFromX0(xt, t, x0, eps);
                 return eps;
             }
         };

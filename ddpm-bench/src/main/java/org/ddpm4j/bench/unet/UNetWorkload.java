@@ -1,6 +1,8 @@
 package org.ddpm4j.bench.unet;
 
 import java.util.SplittableRandom;
+import org.ddpm4j.diffusion.ForwardProcess;
+import org.ddpm4j.diffusion.Schedules;
 import org.ddpm4j.nn.ForwardContext;
 import org.ddpm4j.nn.UNet;
 import org.ddpm4j.nn.UNetConfig;
@@ -21,7 +23,7 @@ public final class UNetWorkload {
     private final UNet net;
     private final Adam adam;
     private final SplittableRandom rng = new SplittableRandom(0);
-    private final double[] alphaBar = new double[T];
+    private final ForwardProcess q = new ForwardProcess(Schedules.linear(T, 1e-4, 0.02));
     private final Tensor x0;
     private final Tensor noise;
     private final Tensor xt;
@@ -35,18 +37,17 @@ public final class UNetWorkload {
         UNetConfig config = config(kernelCase);
         this.net = new UNet(config, be, new SplittableRandom(1));
         this.adam = Adam.ddpm(net.parameters());
-        double prod = 1;
-        for (int i = 0; i < T; i++) {
-            prod *= 1 - (1e-4 + (0.02 - 1e-4) * i / (T - 1));
-            alphaBar[i] = prod;
-        }
         int b = kernelCase.batch();
-        this.x0 = gaussian(b, 1, 32, 32); // stands in for Fashion-MNIST padded to 32×32 and scaled to [-1, 1]
+        this.x0 = Tensor.zeros(b, 1, 32, 32);
+        ForwardProcess.gaussian(x0, rng); // stands in for Fashion-MNIST padded to 32×32 and scaled to [-1, 1]
         this.noise = x0.zerosLike();
         this.xt = x0.zerosLike();
         this.grad = x0.zerosLike();
         this.t = new int[b];
         java.util.Arrays.fill(t, 500);
+        if (!kernelCase.training()) {
+            ForwardProcess.gaussian(xt, rng); // the script samples from x_t = randn at t = 500
+        }
     }
 
     /** The small grayscale U-Net of the PyTorch script at the case's base channel count. */
@@ -59,16 +60,11 @@ public final class UNetWorkload {
             net.forward(xt, t, null, ForwardContext.inference());
             return;
         }
-        int b = kernelCase.batch(), per = x0.size() / b;
-        float[] n = noise.data(), x = x0.data(), y = xt.data();
-        for (int i = 0; i < b; i++) {
+        for (int i = 0; i < t.length; i++) {
             t[i] = rng.nextInt(T);
-            float a = (float) Math.sqrt(alphaBar[t[i]]), s = (float) Math.sqrt(1 - alphaBar[t[i]]);
-            for (int j = i * per; j < (i + 1) * per; j++) {
-                n[j] = (float) rng.nextGaussian();
-                y[j] = a * x[j] + s * n[j];
-            }
         }
+        ForwardProcess.gaussian(noise, rng);
+        q.sample(x0, t, noise, xt);
         net.zeroGrad();
         Tensor eps = net.forward(xt, t, null, ForwardContext.training(step++));
         be.mseLoss(eps, noise);
@@ -76,13 +72,5 @@ public final class UNetWorkload {
         be.mseLossBackward(eps, noise, 1f, grad);
         net.backward(grad);
         adam.step();
-    }
-
-    private Tensor gaussian(int... shape) {
-        Tensor g = Tensor.zeros(shape);
-        for (int i = 0; i < g.size(); i++) {
-            g.data()[i] = (float) rng.nextGaussian();
-        }
-        return g;
     }
 }
