@@ -69,25 +69,90 @@ public final class GaussianDiffusion {
         return dataKind;
     }
 
-    /** log σ²_t of p_θ(x_{t−1}|x_t): log β_t (β̃_1 at t = 0, as DDPM's code) or log β̃_t (clipped at t = 0). */
-    public double modelLogVariance(int t) {
-        if (varianceType == VarianceType.FIXED_SMALL || t == 0) {
-            return schedule.posteriorLogVarianceClipped(t);
-        }
-        return Math.log(schedule.beta(t));
+    /** True when the network also outputs the variance (twice the data's channels: mean part, then v). */
+    public boolean learnsVariance() {
+        return varianceType == VarianceType.LEARNED_RANGE;
     }
 
     /**
-     * The reverse-process mean from the network's output: x̂₀ from the output (Eq. 15 for ε), optionally clipped to
-     * [−1, 1], then μ̃(x_t, x̂₀) (Eq. 7); for {@link MeanType#MEAN} the output is the mean and x̂₀ follows from it.
+     * log σ²_t of p_θ(x_{t−1}|x_t) for a fixed variance: log β_t (β̃_1 at t = 0, as DDPM's code) or log β̃_t
+     * (clipped at t = 0).
+     *
+     * @throws IllegalStateException when the variance is learned: it then depends on the network's output
      */
-    public void meanFromOutput(Tensor output, Tensor xt, int[] t, boolean clipX0, Tensor meanOut, Tensor x0Out) {
+    public double modelLogVariance(int t) {
+        return switch (varianceType) {
+            case FIXED_SMALL -> schedule.posteriorLogVarianceClipped(t);
+            case FIXED_LARGE -> t == 0 ? schedule.posteriorLogVarianceClipped(t) : Math.log(schedule.beta(t));
+            case LEARNED_RANGE -> throw new IllegalStateException("the variance is learned: use reverse(...)");
+        };
+    }
+
+    /** Buffers for {@link #reverse} of a batch whose samples have this shape ({@code [B, ...]}). */
+    public ReverseDistribution newReverse(int... shape) {
+        return new ReverseDistribution(shape);
+    }
+
+    /**
+     * The same model on a shorter chain that visits only the kept timesteps ({@link Schedule#respaced}): index k
+     * of the returned diffusion is step {@code kept[k]} of this one, where the network must be evaluated.
+     */
+    public GaussianDiffusion respaced(int[] kept) {
+        Builder b = new Builder();
+        b.schedule = schedule.respaced(kept);
+        b.meanType = meanType;
+        b.varianceType = varianceType;
+        b.lossType = lossType;
+        b.dataKind = dataKind;
+        b.backend = be;
+        return new GaussianDiffusion(b);
+    }
+
+    /**
+     * p_θ(x_{t−1}|x_t) from the network's output: x̂₀ from the output (Eq. 15 for ε), optionally clipped to
+     * [−1, 1], then the mean μ̃(x_t, x̂₀) (Eq. 7) — for {@link MeanType#MEAN} the output is the mean and x̂₀ follows
+     * from it — and the log-variance, fixed or interpolated from the output's v half.
+     *
+     * @param output the network's output: the shape of x_t, or {@code [B, 2C, ...]} when the variance is learned
+     */
+    public void reverse(Tensor output, Tensor xt, int[] t, boolean clipX0, ReverseDistribution p) {
+        int factor = learnsVariance() ? 2 : 1;
+        if (output.size() != factor * xt.size() || output.dim(0) != xt.dim(0)
+                || (xt.rank() > 1 && output.dim(1) != factor * xt.dim(1))) {
+            throw new IllegalArgumentException("model output " + output.shapeString() + " does not fit x_t "
+                    + xt.shapeString() + (learnsVariance() ? " with learned variance (needs twice the channels)" : ""));
+        }
+        if (!p.fits(xt)) {
+            throw new IllegalArgumentException("reverse: buffers " + p.mean().shapeString() + " do not fit x_t " + xt.shapeString());
+        }
+        Tensor meanPart = output;
+        if (learnsVariance()) {
+            splitHalves(output, p.meanOutput, p.varianceOutput);
+            meanPart = p.meanOutput;
+        }
+        meanFromOutput(meanPart, xt, t, clipX0, p.mean(), p.predictedX0());
+        int per = ForwardProcess.perSample(xt, t, "reverse");
+        float[] lv = p.logVariance().data(), v = p.varianceOutput.data();
+        for (int b = 0; b < t.length; b++) {
+            if (learnsVariance()) {
+                double max = Math.log(schedule.beta(t[b])), min = schedule.posteriorLogVarianceClipped(t[b]);
+                for (int i = b * per; i < (b + 1) * per; i++) {
+                    double frac = (v[i] + 1) / 2;
+                    lv[i] = (float) (frac * max + (1 - frac) * min);
+                }
+            } else {
+                java.util.Arrays.fill(lv, b * per, (b + 1) * per, (float) modelLogVariance(t[b]));
+            }
+        }
+    }
+
+    private void meanFromOutput(Tensor output, Tensor xt, int[] t, boolean clipX0, Tensor meanOut, Tensor x0Out) {
         switch (meanType) {
             case EPSILON -> q.predictX0FromEps(xt, t, output, x0Out);
             case X0 -> x0Out.copyFrom(output);
             case MEAN -> {
                 // μ = c0·x₀ + ct·x_t  ⇒  x₀ = (μ − ct·x_t)/c0
-                int per = ForwardProcess.perSample(xt, t, "meanFromOutput");
+                int per = ForwardProcess.perSample(xt, t, "reverse");
                 for (int b = 0; b < t.length; b++) {
                     double c0 = schedule.posteriorMeanCoefX0(t[b]), ct = schedule.posteriorMeanCoefXt(t[b]);
                     for (int i = b * per; i < (b + 1) * per; i++) {
@@ -111,8 +176,9 @@ public final class GaussianDiffusion {
 
     /**
      * One training step's loss on a batch (Algorithm 1): t uniform, ε ~ N(0, I), x_t from Eq. 4, then L_simple
-     * (Eq. 14, the MSE between the network's output and its target: ε, x₀ or μ̃) or one term of the true bound per
-     * sample (in bits per dimension). Adds the loss's gradients to the model's parameters and returns the loss.
+     * (Eq. 14, the MSE between the network's output and its target: ε, x₀ or μ̃), one term of the true bound per
+     * sample (in bits per dimension), or the hybrid of both. Adds the loss's gradients to the model's parameters
+     * and returns the loss.
      *
      * @param labels class labels or null
      */
@@ -131,9 +197,12 @@ public final class GaussianDiffusion {
         ForwardProcess.gaussian(noise, rng);
         q.sample(x0, t, noise, xt);
         Tensor out = model.forward(xt, t, labels, ctx);
-        Tensor grad = out.zerosLike();
-        double loss;
-        if (lossType == LossType.SIMPLE) {
+        ReverseDistribution p = newReverse(x0.shape());
+        reverse(out, xt, t, false, p);
+        Tensor gradMean = x0.zerosLike(), gradVariance = x0.zerosLike();
+        double loss = 0;
+        if (lossType != LossType.VLB) {
+            Tensor meanPart = learnsVariance() ? p.meanOutput : out;
             Tensor target = switch (meanType) {
                 case EPSILON -> noise;
                 case X0 -> x0;
@@ -143,53 +212,69 @@ public final class GaussianDiffusion {
                     yield mu;
                 }
             };
-            loss = be.mseLoss(out, target);
-            be.mseLossBackward(out, target, 1f, grad);
-        } else {
-            loss = vlbLossAndGradient(out, x0, xt, t, grad);
+            loss = be.mseLoss(meanPart, target);
+            be.mseLossBackward(meanPart, target, 1f, gradMean);
         }
+        if (lossType != LossType.SIMPLE) {
+            // Hybrid: λ·L_vlb with L_vlb ≈ T·L_t for uniform t, λ = 0.001, and the mean held fixed in this term.
+            boolean hybrid = lossType == LossType.HYBRID;
+            double weight = hybrid ? schedule.steps() / 1000.0 : 1.0;
+            loss += weight * vlbLossAndGradient(p, x0, xt, t, weight, !hybrid, gradMean, gradVariance);
+        }
+        Tensor grad = out.zerosLike();
+        joinHalves(gradMean, learnsVariance() ? gradVariance : null, grad);
         model.backward(grad);
         return loss;
     }
 
     /**
-     * The bound's term at t for each sample, averaged (bits/dim), with its gradient with respect to the network's
-     * output (the variance is fixed, so only the mean moves): KL terms give (μ_θ − μ̃)/σ², the decoder the derivative
-     * of its negative log-likelihood, then the chain rule through μ_θ(output).
+     * The bound's term at t for each sample, averaged (bits/dim), and its gradients (times {@code weight}) with
+     * respect to the network's mean output (if {@code trainMean}) and variance output v: KL terms give
+     * (μ_θ − μ̃)/σ² for the mean and ½(1 − σ̃²/σ² − (μ_θ − μ̃)²/σ²) for log σ², the decoder the derivatives of its
+     * negative log-likelihood, then the chain rule through μ_θ(output) and log σ²(v) = ½(log β − log β̃)·v + const.
      */
-    double vlbLossAndGradient(Tensor out, Tensor x0, Tensor xt, int[] t, Tensor grad) {
-        DataKind kind = dataKind;
-        Tensor mean = out.zerosLike(), x0hat = out.zerosLike(), trueMean = out.zerosLike();
-        meanFromOutput(out, xt, t, false, mean, x0hat);
+    double vlbLossAndGradient(ReverseDistribution p, Tensor x0, Tensor xt, int[] t, double weight, boolean trainMean,
+                              Tensor gradMean, Tensor gradVariance) {
+        Tensor trueMean = x0.zerosLike();
         q.posteriorMean(x0, xt, t, trueMean);
-        int per = out.size() / t.length, n = out.size();
-        double total = 0;
-        double[] nll = new double[2];
+        int per = x0.size() / t.length, n = x0.size();
+        double total = 0, scale = weight / (n * GaussianMath.LN2);
+        double[] nll = new double[3];
+        float[] mean = p.mean().data(), logVar = p.logVariance().data();
         for (int b = 0; b < t.length; b++) {
-            double lv = modelLogVariance(t[b]), invVar = Math.exp(-lv);
             double dMeanDOut = switch (meanType) {
                 case EPSILON -> -schedule.posteriorMeanCoefX0(t[b]) * schedule.sqrtRecipAlphaBarMinusOne(t[b]);
                 case X0 -> schedule.posteriorMeanCoefX0(t[b]);
                 case MEAN -> 1.0;
             };
+            double dLogVarDV = 0.5 * (Math.log(schedule.beta(t[b])) - schedule.posteriorLogVarianceClipped(t[b]));
             for (int i = b * per; i < (b + 1) * per; i++) {
-                double m = mean.data()[i], term, dTermDMean;
+                double m = mean[i], lv = logVar[i], invVar = Math.exp(-lv), term, dTermDMean, dTermDLogVar;
                 if (t[b] == 0) {
-                    if (kind == DataKind.IMAGES_8BIT) {
-                        GaussianMath.discretizedNll(x0.data()[i], m, lv, nll);
+                    double x = x0.data()[i];
+                    if (dataKind == DataKind.IMAGES_8BIT) {
+                        GaussianMath.discretizedNll(x, m, lv, nll);
                         term = nll[0];
                         dTermDMean = nll[1];
+                        dTermDLogVar = nll[2];
                     } else {
-                        term = GaussianMath.gaussianNll(x0.data()[i], m, lv);
-                        dTermDMean = (m - x0.data()[i]) * invVar;
+                        term = GaussianMath.gaussianNll(x, m, lv);
+                        dTermDMean = (m - x) * invVar;
+                        dTermDLogVar = 0.5 * (1 - (x - m) * (x - m) * invVar);
                     }
                 } else {
-                    double mt = trueMean.data()[i];
-                    term = GaussianMath.normalKl(mt, schedule.posteriorLogVarianceClipped(t[b]), m, lv);
+                    double mt = trueMean.data()[i], lvq = schedule.posteriorLogVarianceClipped(t[b]);
+                    term = GaussianMath.normalKl(mt, lvq, m, lv);
                     dTermDMean = (m - mt) * invVar;
+                    dTermDLogVar = 0.5 * (1 - Math.exp(lvq - lv) - (m - mt) * (m - mt) * invVar);
                 }
                 total += term;
-                grad.data()[i] += (float) (dTermDMean * dMeanDOut / (n * GaussianMath.LN2));
+                if (trainMean) {
+                    gradMean.data()[i] += (float) (dTermDMean * dMeanDOut * scale);
+                }
+                if (learnsVariance()) {
+                    gradVariance.data()[i] += (float) (dTermDLogVar * dLogVarDV * scale);
+                }
             }
         }
         return total / (n * GaussianMath.LN2);
@@ -201,12 +286,12 @@ public final class GaussianDiffusion {
      */
     public Bound bound(Denoiser model, Tensor x0, int[] labels, RandomGenerator rng) {
         DataKind kind = dataKind;
-        int b = x0.dim(0), per = x0.size() / b, steps = schedule.steps();
+        int b = x0.dim(0), steps = schedule.steps();
         double[] terms = new double[steps], distortion = new double[steps];
-        Tensor noise = x0.zerosLike(), xt = x0.zerosLike(), mean = x0.zerosLike(), x0hat = x0.zerosLike();
-        Tensor trueMean = x0.zerosLike();
+        Tensor noise = x0.zerosLike(), xt = x0.zerosLike(), trueMean = x0.zerosLike();
+        ReverseDistribution p = newReverse(x0.shape());
         int[] t = new int[b];
-        double[] nll = new double[2];
+        double[] nll = new double[3];
         double perUnit = kind == DataKind.IMAGES_8BIT ? x0.size() : b; // bits per dimension or per example
         double pixelScale = kind == DataKind.IMAGES_8BIT ? 127.5 : 1.0;
         for (int step = 0; step < steps; step++) {
@@ -214,11 +299,12 @@ public final class GaussianDiffusion {
             ForwardProcess.gaussian(noise, rng);
             q.sample(x0, t, noise, xt);
             Tensor out = model.forward(xt, t, labels, ForwardContext.inference());
-            meanFromOutput(out, xt, t, false, mean, x0hat);
+            reverse(out, xt, t, false, p);
             q.posteriorMean(x0, xt, t, trueMean);
-            double lv = modelLogVariance(step), sum = 0, sq = 0;
+            double lvq = schedule.posteriorLogVarianceClipped(step), sum = 0, sq = 0;
+            float[] mean = p.mean().data(), logVar = p.logVariance().data(), x0hat = p.predictedX0().data();
             for (int i = 0; i < x0.size(); i++) {
-                double m = mean.data()[i];
+                double m = mean[i], lv = logVar[i];
                 if (step == 0) {
                     if (kind == DataKind.IMAGES_8BIT) {
                         GaussianMath.discretizedNll(x0.data()[i], m, lv, nll);
@@ -227,10 +313,10 @@ public final class GaussianDiffusion {
                         sum += GaussianMath.gaussianNll(x0.data()[i], m, lv);
                     }
                 } else {
-                    sum += GaussianMath.normalKl(trueMean.data()[i], schedule.posteriorLogVarianceClipped(step), m, lv);
+                    sum += GaussianMath.normalKl(trueMean.data()[i], lvq, m, lv);
                 }
                 // Distortion of images is measured on x̂₀ clipped to the pixel range, as DDPM's Table 4.
-                double xh = kind == DataKind.IMAGES_8BIT ? Math.max(-1, Math.min(1, x0hat.data()[i])) : x0hat.data()[i];
+                double xh = kind == DataKind.IMAGES_8BIT ? Math.max(-1, Math.min(1, x0hat[i])) : x0hat[i];
                 double e = (xh - x0.data()[i]) * pixelScale;
                 sq += e * e;
             }
@@ -244,6 +330,28 @@ public final class GaussianDiffusion {
             prior += GaussianMath.normalKl(schedule.sqrtAlphaBar(last) * x0.data()[i], lvT, 0, 0);
         }
         return new Bound(terms, prior / (perUnit * GaussianMath.LN2), distortion, kind);
+    }
+
+    /** Per sample, the first half of the output's elements (the first C channels) and the second half. */
+    private static void splitHalves(Tensor output, Tensor first, Tensor second) {
+        int per = first.size() / first.dim(0);
+        for (int b = 0; b < first.dim(0); b++) {
+            System.arraycopy(output.data(), 2 * b * per, first.data(), b * per, per);
+            System.arraycopy(output.data(), (2 * b + 1) * per, second.data(), b * per, per);
+        }
+    }
+
+    /** The inverse of {@link #splitHalves}; with {@code second == null} the output is {@code first} alone. */
+    private static void joinHalves(Tensor first, Tensor second, Tensor output) {
+        if (second == null) {
+            output.copyFrom(first);
+            return;
+        }
+        int per = first.size() / first.dim(0);
+        for (int b = 0; b < first.dim(0); b++) {
+            System.arraycopy(first.data(), b * per, output.data(), 2 * b * per, per);
+            System.arraycopy(second.data(), b * per, output.data(), (2 * b + 1) * per, per);
+        }
     }
 
     /** Fluent configuration: DDPM's defaults are ε-prediction, fixed large variance and L_simple. */
@@ -288,6 +396,10 @@ public final class GaussianDiffusion {
         }
 
         public GaussianDiffusion build() {
+            if (varianceType == VarianceType.LEARNED_RANGE && lossType == LossType.SIMPLE) {
+                throw new IllegalArgumentException("a learned variance gets no gradient from L_simple: use the VLB "
+                        + "or HYBRID loss");
+            }
             return new GaussianDiffusion(this);
         }
     }

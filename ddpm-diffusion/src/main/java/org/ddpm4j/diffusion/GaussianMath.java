@@ -34,25 +34,32 @@ final class GaussianMath {
 
     /**
      * −log of DDPM's discretised Gaussian decoder (Eq. 13) for one pixel x ∈ [−1, 1] on the 256-level grid, and its
-     * derivative with respect to the mean: {@code out[0]} the NLL in nats, {@code out[1]} ∂NLL/∂m.
+     * derivatives: {@code out[0]} the NLL in nats, {@code out[1]} ∂NLL/∂m, {@code out[2]} ∂NLL/∂(log σ²).
      */
     static void discretizedNll(double x, double m, double logVariance, double[] out) {
         double invStd = Math.exp(-0.5 * logVariance);
         double zPlus = invStd * (x - m + HALF_BIN), zMin = invStd * (x - m - HALF_BIN);
         double cdfPlus = approxStandardNormalCdf(zPlus), cdfMin = approxStandardNormalCdf(zMin);
-        // dz/dm = −1/σ for both edges.
+        double pdfPlus = approxStandardNormalPdf(zPlus), pdfMin = approxStandardNormalPdf(zMin);
+        // dz/dm = −1/σ and dz/d(log σ²) = −z/2 for both edges.
         if (x < -0.999) {
             double p = Math.max(cdfPlus, LOG_FLOOR);
+            boolean live = cdfPlus > LOG_FLOOR;
             out[0] = -Math.log(p);
-            out[1] = cdfPlus > LOG_FLOOR ? approxStandardNormalPdf(zPlus) * invStd / p : 0;
+            out[1] = live ? pdfPlus * invStd / p : 0;
+            out[2] = live ? 0.5 * pdfPlus * zPlus / p : 0;
         } else if (x > 0.999) {
             double p = Math.max(1 - cdfMin, LOG_FLOOR);
+            boolean live = 1 - cdfMin > LOG_FLOOR;
             out[0] = -Math.log(p);
-            out[1] = 1 - cdfMin > LOG_FLOOR ? -approxStandardNormalPdf(zMin) * invStd / p : 0;
+            out[1] = live ? -pdfMin * invStd / p : 0;
+            out[2] = live ? -0.5 * pdfMin * zMin / p : 0;
         } else {
             double delta = cdfPlus - cdfMin, p = Math.max(delta, LOG_FLOOR);
+            boolean live = delta > LOG_FLOOR;
             out[0] = -Math.log(p);
-            out[1] = delta > LOG_FLOOR ? (approxStandardNormalPdf(zPlus) - approxStandardNormalPdf(zMin)) * invStd / p : 0;
+            out[1] = live ? (pdfPlus - pdfMin) * invStd / p : 0;
+            out[2] = live ? 0.5 * (pdfPlus * zPlus - pdfMin * zMin) / p : 0;
         }
     }
 }

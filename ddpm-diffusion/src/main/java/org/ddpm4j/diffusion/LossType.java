@@ -1,6 +1,10 @@
 package org.ddpm4j.diffusion;
 
-/** The training objective: L_simple (DDPM Eq. 14) or the true variational bound L (Eq. 5), one random term per sample. */
+/**
+ * The training objective: L_simple (DDPM Eq. 14); the true variational bound L (Eq. 5), one random term per sample;
+ * or Nichol &amp; Dhariwal's hybrid L_simple + λ·L_vlb with λ = 0.001, where the bound term trains only the learned
+ * variance (the mean is held fixed in it), for use with {@link VarianceType#LEARNED_RANGE}.
+ */
 public enum LossType {
-    SIMPLE, VLB
+    SIMPLE, VLB, HYBRID
 }

@@ -48,6 +48,26 @@ public final class Schedule {
         }
     }
 
+    /**
+     * The chain that visits only the kept timesteps (ascending indices into this schedule): its step k has
+     * β'_k = 1 − ᾱ_{kept[k]}/ᾱ_{kept[k−1]} (with ᾱ before the first kept step taken as 1), so its ᾱ'_k equals this
+     * schedule's ᾱ_{kept[k]} and every derived table (β̃', posterior coefficients) is that of the shorter chain
+     * (Nichol &amp; Dhariwal's respacing).
+     */
+    public Schedule respaced(int[] kept) {
+        double[] b = new double[kept.length];
+        double prev = 1;
+        for (int k = 0; k < kept.length; k++) {
+            if (kept[k] < 0 || kept[k] >= steps() || (k > 0 && kept[k] <= kept[k - 1])) {
+                throw new IllegalArgumentException("respacing: kept timesteps must ascend inside [0, " + steps()
+                        + "), got " + java.util.Arrays.toString(kept) + " at index " + k);
+            }
+            b[k] = 1 - alphaBar[kept[k]] / prev;
+            prev = alphaBar[kept[k]];
+        }
+        return new Schedule(name + " respaced to " + kept.length, b);
+    }
+
     public String name() {
         return name;
     }

@@ -115,8 +115,9 @@ class BoundAndSamplerTest {
     void clippingKeepsPredictedX0InsideTheImageRange() {
         Schedule s = Schedules.linear(20, 1e-3, 0.3);
         GaussianDiffusion d = GaussianDiffusion.builder().schedule(s).backend(new ScalarBackend()).build();
-        Tensor xt = Tensor.of(new float[] {5f, -5f}, 2, 1), out = Tensor.zeros(2, 1), mean = xt.zerosLike(), x0 = xt.zerosLike();
-        d.meanFromOutput(out, xt, new int[] {3, 3}, true, mean, x0);
-        assertTrue(x0.data()[0] == 1f && x0.data()[1] == -1f, "x̂₀ clipped to [−1, 1]");
+        Tensor xt = Tensor.of(new float[] {5f, -5f}, 2, 1), out = Tensor.zeros(2, 1);
+        ReverseDistribution p = d.newReverse(2, 1);
+        d.reverse(out, xt, new int[] {3, 3}, true, p);
+        assertTrue(p.predictedX0().data()[0] == 1f && p.predictedX0().data()[1] == -1f, "x̂₀ clipped to [−1, 1]");
     }
 }

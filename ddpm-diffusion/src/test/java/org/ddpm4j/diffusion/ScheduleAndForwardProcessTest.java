@@ -32,6 +32,22 @@ class ScheduleAndForwardProcessTest {
     }
 
     @Test
+    void respacedChainKeepsTheCumulativeProductsOfTheKeptSteps() {
+        Schedule s = Schedules.linear(50, 1e-4, 0.05);
+        int[] kept = {0, 3, 4, 20, 49};
+        Schedule r = s.respaced(kept);
+        for (int k = 0; k < kept.length; k++) {
+            assertEquals(s.alphaBar(kept[k]), r.alphaBar(k), 1e-12, "ᾱ at kept step " + kept[k]);
+        }
+        Schedule all = s.respaced(java.util.stream.IntStream.range(0, 50).toArray());
+        for (int t = 0; t < 50; t++) {
+            assertEquals(s.beta(t), all.beta(t), 1e-12, "keeping every step is the same chain");
+        }
+        assertThrows(IllegalArgumentException.class, () -> s.respaced(new int[] {3, 3}));
+        assertThrows(IllegalArgumentException.class, () -> s.respaced(new int[] {0, 50}));
+    }
+
+    @Test
     void otherSchedulesHaveTheirDefiningProperties() {
         Schedule q = Schedules.quadratic(10, 1e-4, 0.04);
         assertEquals(Math.sqrt(1e-4) + (0.2 - 0.01) * 3 / 9, Math.sqrt(q.beta(3)), 1e-12);

@@ -1,6 +1,7 @@
 package org.ddpm4j.diffusion;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
@@ -11,6 +12,7 @@ import org.ddpm4j.diffusion.data.Dataset;
 import org.ddpm4j.diffusion.data.InMemoryDataset;
 import org.ddpm4j.diffusion.data.SwissRoll;
 import org.ddpm4j.diffusion.train.Trainer;
+import org.ddpm4j.diffusion.train.TrainingListener;
 import org.ddpm4j.nn.MlpDenoiser;
 import org.ddpm4j.tensor.Backend;
 import org.ddpm4j.tensor.Backends;
@@ -46,6 +48,22 @@ class TrainerTest {
     }
 
     @Test
+    void listenerSeesEveryStepWithTheRunsEndAndAnEta() {
+        Dataset data = SwissRoll.sample(100, new SplittableRandom(1));
+        MlpDenoiser.Config cfg = new MlpDenoiser.Config(2, 8, 1, 8, 0);
+        GaussianDiffusion d = GaussianDiffusion.builder().schedule(Schedules.linear(10, 1e-3, 0.2))
+                .backend(new ScalarBackend()).build();
+        Trainer trainer = newTrainer(cfg, d, data, 7);
+        trainer.train(2, TrainingListener.NONE);
+        List<TrainingListener.Progress> seen = new ArrayList<>();
+        trainer.train(3, seen::add);
+        assertEquals(List.of(3L, 4L, 5L), seen.stream().map(TrainingListener.Progress::step).toList());
+        assertTrue(seen.stream().allMatch(p -> p.lastStep() == 5 && p.stepsPerSecond() > 0), seen.toString());
+        assertTrue(seen.get(0).etaSeconds() > 0, "two steps left after the first");
+        assertEquals(0.0, seen.get(2).etaSeconds(), "none left after the last");
+    }
+
+    @Test
     void briefTrainingOnCorrelatedGaussianDataBeatsLNull() {
         // x = (u, 0.9u + √0.19·v): unit variance per coordinate, true log-likelihood L_null + ½·log₂(1/0.19) bits.
         SplittableRandom rng = new SplittableRandom(5);
@@ -64,7 +82,7 @@ class TrainerTest {
         MlpDenoiser model = new MlpDenoiser(new MlpDenoiser.Config(2, 64, 2, 16, 0), be, new SplittableRandom(2));
         Trainer trainer = Trainer.builder(model, d).data(train).batchSize(256).learningRate(2e-3).emaDecay(0.99)
                 .seed(3).build();
-        trainer.train(1500, (s, l, r) -> { });
+        trainer.train(1500, TrainingListener.NONE);
         trainer.ema().swap();
         Tensor test = train.batch(java.util.stream.IntStream.range(0, 2000).toArray());
         double k = -d.bound(model, test, null, new SplittableRandom(4)).total();

@@ -21,13 +21,30 @@ public final class MlpDenoiser implements Denoiser {
      * @param hiddenLayers number of hidden Linear–SiLU blocks (at least 1)
      * @param timeDim      width of the sinusoidal time embedding (even, at least 4)
      * @param numClasses   0, or the number of classes (the embedding gets one more "no class" row)
+     * @param learnedVariance whether the output has {@code 2·dataDim} values per sample: the mean part, then the
+     *                        variance interpolation v of a learned reverse-process variance (Nichol &amp; Dhariwal)
      */
-    public record Config(int dataDim, int hidden, int hiddenLayers, int timeDim, int numClasses) {
+    public record Config(int dataDim, int hidden, int hiddenLayers, int timeDim, int numClasses,
+                         boolean learnedVariance) {
+        /** A model with a fixed reverse-process variance: the output has {@code dataDim} values per sample. */
+        public Config(int dataDim, int hidden, int hiddenLayers, int timeDim, int numClasses) {
+            this(dataDim, hidden, hiddenLayers, timeDim, numClasses, false);
+        }
+
         public Config {
             if (dataDim < 1 || hidden < 1 || hiddenLayers < 1 || timeDim < 4 || timeDim % 2 != 0 || numClasses < 0) {
                 throw new IllegalArgumentException("MLP denoiser: bad config " + dataDim + "/" + hidden + "/"
                         + hiddenLayers + "/" + timeDim + "/" + numClasses);
             }
+        }
+
+        public Config withLearnedVariance(boolean learned) {
+            return new Config(dataDim, hidden, hiddenLayers, timeDim, numClasses, learned);
+        }
+
+        /** Values per sample of the output. */
+        public int outputDim() {
+            return learnedVariance ? 2 * dataDim : dataDim;
         }
     }
 
@@ -49,7 +66,7 @@ public final class MlpDenoiser implements Denoiser {
             activations.add(new SiLU(be));
             in = config.hidden();
         }
-        layers.add(new Linear(be, "net." + 2 * config.hiddenLayers(), in, config.dataDim(), 1.0, rng));
+        layers.add(new Linear(be, "net." + 2 * config.hiddenLayers(), in, config.outputDim(), 1.0, rng));
         if (config.numClasses() > 0) {
             Tensor table = Tensor.zeros(config.numClasses() + 1, config.timeDim());
             for (int i = 0; i < table.size(); i++) {

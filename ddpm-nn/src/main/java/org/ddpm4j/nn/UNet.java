@@ -91,7 +91,7 @@ public final class UNet implements Denoiser {
         }
         this.tailNorm = new GroupNorm(be, "tail.0", now, GroupNorm.DEFAULT_GROUPS);
         this.tailAct = new SiLU(be);
-        this.tailConv = new Conv2d(be, "tail.2", now, config.imageChannels(), Conv2dSpec.same3x3(), 0.0, rng);
+        this.tailConv = new Conv2d(be, "tail.2", now, config.outputChannels(), Conv2dSpec.same3x3(), 0.0, rng);
         for (int i = 0; i < down.size(); i++) {
             downIsSkip.add(i + 1 >= down.size() || !(down.get(i + 1) instanceof AttnBlock));
         }

@@ -15,9 +15,18 @@ import java.util.TreeSet;
  * @param dropout              dropout probability inside the residual blocks
  * @param imageSize            height = width of the images
  * @param numClasses           0 for an unconditional model, else the number of classes (classifier-free guidance)
+ * @param learnedVariance      whether the output has {@code 2·imageChannels} channels: the mean part, then the
+ *                             variance interpolation v of a learned reverse-process variance (Nichol &amp; Dhariwal)
  */
 public record UNetConfig(int imageChannels, int channels, int[] channelMult, int resBlocks,
-                         Set<Integer> attentionResolutions, float dropout, int imageSize, int numClasses) {
+                         Set<Integer> attentionResolutions, float dropout, int imageSize, int numClasses,
+                         boolean learnedVariance) {
+
+    /** A U-Net with a fixed reverse-process variance: the output has the image's channels. */
+    public UNetConfig(int imageChannels, int channels, int[] channelMult, int resBlocks,
+                      Set<Integer> attentionResolutions, float dropout, int imageSize, int numClasses) {
+        this(imageChannels, channels, channelMult, resBlocks, attentionResolutions, dropout, imageSize, numClasses, false);
+    }
 
     public UNetConfig {
         channelMult = channelMult.clone();
@@ -46,15 +55,25 @@ public record UNetConfig(int imageChannels, int channels, int[] channelMult, int
         return new UNetConfig(1, 64, new int[] {1, 2, 2}, 2, Set.of(16), 0.1f, 32, 0);
     }
 
-    public UNetConfig withChannels(int ch) {
-        return new UNetConfig(imageChannels, ch, channelMult, resBlocks, attentionResolutions, dropout, imageSize, numClasses);
+    /** Channels of the output: the image's, twice that with a learned variance. */
+    public int outputChannels() {
+        return learnedVariance ? 2 * imageChannels : imageChannels;
     }
 
+    public UNetConfig withChannels(int ch) {
+        return new UNetConfig(imageChannels, ch, channelMult, resBlocks, attentionResolutions, dropout, imageSize,
+                numClasses, learnedVariance);
+    }
 
     public UNetConfig withDropout(float p) {
-        return new UNetConfig(imageChannels, channels, channelMult, resBlocks, attentionResolutions, p, imageSize, numClasses);
+        return new UNetConfig(imageChannels, channels, channelMult, resBlocks, attentionResolutions, p, imageSize,
+                numClasses, learnedVariance);
     }
 
+    public UNetConfig withLearnedVariance(boolean learned) {
+        return new UNetConfig(imageChannels, channels, channelMult, resBlocks, attentionResolutions, dropout, imageSize,
+                numClasses, learned);
+    }
 
     /** Sorted, so that the JSON form in checkpoints does not depend on a JVM's set iteration order. */
     @Override
@@ -72,13 +91,13 @@ public record UNetConfig(int imageChannels, int channels, int[] channelMult, int
         return o instanceof UNetConfig c && imageChannels == c.imageChannels && channels == c.channels
                 && Arrays.equals(channelMult, c.channelMult) && resBlocks == c.resBlocks
                 && attentionResolutions.equals(c.attentionResolutions) && dropout == c.dropout
-                && imageSize == c.imageSize && numClasses == c.numClasses;
+                && imageSize == c.imageSize && numClasses == c.numClasses && learnedVariance == c.learnedVariance;
     }
 
     @Override
     public int hashCode() {
         return Arrays.hashCode(channelMult) * 31 + java.util.Objects.hash(imageChannels, channels, resBlocks,
-                attentionResolutions, dropout, imageSize, numClasses);
+                attentionResolutions, dropout, imageSize, numClasses, learnedVariance);
     }
 
     @Override
@@ -86,6 +105,6 @@ public record UNetConfig(int imageChannels, int channels, int[] channelMult, int
         return "UNetConfig[imageChannels=" + imageChannels + ", channels=" + channels + ", channelMult="
                 + Arrays.toString(channelMult) + ", resBlocks=" + resBlocks + ", attentionResolutions="
                 + new TreeSet<>(attentionResolutions) + ", dropout=" + dropout + ", imageSize=" + imageSize
-                + ", numClasses=" + numClasses + "]";
+                + ", numClasses=" + numClasses + ", learnedVariance=" + learnedVariance + "]";
     }
 }

@@ -67,6 +67,18 @@ class CheckpointTest {
     }
 
     @Test
+    void aConfigWrittenBeforeLearnedVarianceExistedStillMatches() throws IOException {
+        UNet net = TinyModels.tinyUNet(new ScalarBackend(), 0, 3);
+        Map<?, ?> oldConfig = new com.fasterxml.jackson.databind.ObjectMapper().convertValue(net.config(), Map.class);
+        assertTrue(oldConfig.remove("learnedVariance") != null, oldConfig.toString());
+        Path file = dir.resolve("old.safetensors");
+        Checkpoint.save(file, net, oldConfig, null, null, 1, Map.of());
+        Checkpoint.restore(file, net, net.config(), null, null);
+        UNet learned = new UNet(net.config().withLearnedVariance(true), new ScalarBackend(), new java.util.SplittableRandom(3));
+        assertThrows(IOException.class, () -> Checkpoint.restore(file, learned, learned.config(), null, null));
+    }
+
+    @Test
     void truncatedCorruptedAndHostileFilesGiveClearErrors() throws IOException {
         Path good = dir.resolve("good.safetensors");
         SafeTensors.write(good, Map.of("w", Tensor.of(new float[] {1, 2, 3, 4, 5, 6}, 2, 3)), Map.of("k", "v"));

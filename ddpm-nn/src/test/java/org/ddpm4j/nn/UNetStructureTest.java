@@ -29,6 +29,15 @@ class UNetStructureTest {
     static final long REFERENCE_SMALL_PARAMETERS = 6_469_889L;
 
     @Test
+    void learnedVarianceDoublesTheOutputChannels() {
+        UNetConfig cfg = TinyModels.tinyConfig(0).withLearnedVariance(true);
+        UNet net = new UNet(cfg, new ScalarBackend(), new SplittableRandom(0));
+        org.ddpm4j.tensor.Tensor out = net.forward(org.ddpm4j.tensor.Tensor.zeros(2, 1, 8, 8), new int[] {1, 2}, null,
+                ForwardContext.inference());
+        assertTrue(out.hasShape(2, 2, 8, 8), out.shapeString());
+    }
+
+    @Test
     void parameterNamesAreUniqueAndHierarchical() {
         UNet net = new UNet(UNetConfig.smallGrayscale(), new ScalarBackend(), new SplittableRandom(0));
         var names = new HashSet<String>();

@@ -43,9 +43,9 @@ public final class DemoCommand implements Callable<Integer> {
         SwissRollDemo.Result r;
         try (ProgressBar bar = new ProgressBarBuilder().setTaskName("training").setInitialMax(steps)
                 .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(500).build()) {
-            r = SwissRollDemo.run(s, be, (step, loss, rate) -> {
-                bar.stepTo(step);
-                bar.setExtraMessage(String.format("loss %.4f", loss));
+            r = SwissRollDemo.run(s, be, p -> {
+                bar.stepTo(p.step());
+                bar.setExtraMessage(String.format("loss %.4f", p.loss()));
             });
         }
         ScatterPlot.write(out, "ddpm4j swiss roll: samples (red) over held-out data (grey)", r.testPoints().all(), r.samples());

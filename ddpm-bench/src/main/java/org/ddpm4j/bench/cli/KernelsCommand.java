@@ -27,10 +27,11 @@ public final class KernelsCommand implements Callable<Integer> {
         for (String s : sections) {
             cases.addAll(KernelCase.section(s.trim()));
         }
-        return BenchSession.run(options, String.join(",", sections), List.of(), KernelBenchmark.class, "kernel",
+        BenchSession.run(options, String.join(",", sections), List.of(), KernelBenchmark.class, "kernel",
                 cases.stream().map(KernelCase::key).toList(), key -> {
                     KernelCase c = KernelCase.byKey(key);
                     return new JmhRunner.CaseInfo(c.section(), c.name(), c.mode(), c.gflop(), c.gbytes());
                 }, false);
+        return 0;
     }
 }

@@ -87,11 +87,11 @@ public final class TrainCommand implements Callable<Integer> {
         try (ProgressBar bar = new ProgressBarBuilder().setTaskName("training").setInitialMax(steps)
                 .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(1000).build()) {
             bar.stepTo(trainer.step());
-            loss = trainer.train(todo, (step, l, rate) -> {
-                bar.stepTo(step);
-                bar.setExtraMessage(String.format("loss %.4f, %.2f steps/s", l, rate));
-                if (sampleEvery > 0 && step % sampleEvery == 0) {
-                    writeSamples(trainer, model, diffusion, stepFile(samples, step));
+            loss = trainer.train(todo, p -> {
+                bar.stepTo(p.step());
+                bar.setExtraMessage(String.format("loss %.4f, %.2f steps/s", p.loss(), p.stepsPerSecond()));
+                if (sampleEvery > 0 && p.step() % sampleEvery == 0) {
+                    writeSamples(trainer, model, diffusion, stepFile(samples, p.step()));
                 }
             });
         }

@@ -21,7 +21,7 @@ public final class UNetCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         List<UNetCase> cases = UNetCase.all();
-        return BenchSession.run(options, "unet", List.of("--unet-ch", "64,32", "--train-batches", "32,64",
+        BenchSession.run(options, "unet", List.of("--unet-ch", "64,32", "--train-batches", "32,64",
                         "--sample-batches", "64"), UNetBenchmark.class, "unet", cases.stream().map(UNetCase::key).toList(),
                 key -> {
                     UNetCase c = UNetCase.byKey(key);
@@ -29,5 +29,6 @@ public final class UNetCommand implements Callable<Integer> {
                     double gflop = (c.training() ? 3 : 1) * perImage * c.batch();
                     return new JmhRunner.CaseInfo("unet", c.name(), c.mode(), gflop, Double.NaN);
                 }, true);
+        return 0;
     }
 }

@@ -3,6 +3,7 @@ package org.ddpm4j.diffusion.sample;
 import java.util.random.RandomGenerator;
 import org.ddpm4j.diffusion.ForwardProcess;
 import org.ddpm4j.diffusion.GaussianDiffusion;
+import org.ddpm4j.diffusion.ReverseDistribution;
 import org.ddpm4j.diffusion.Schedule;
 import org.ddpm4j.nn.Denoiser;
 import org.ddpm4j.nn.ForwardContext;
@@ -85,58 +86,42 @@ public final class Sampler {
     public Tensor denoise(Denoiser model, Tensor x, int fromT, int[] labels, RandomGenerator rng) {
         int b = x.dim(0);
         int[] steps = stepsFrom(fromT);
-        Schedule base = diffusion.schedule();
-        Tensor mean = x.zerosLike(), x0 = x.zerosLike(), eps = x.zerosLike(), z = x.zerosLike();
-        int[] t = new int[b];
+        // Step k of this chain is training step steps[k]; on all T steps the chain is the diffusion itself.
+        GaussianDiffusion chain = steps.length == diffusion.schedule().steps() ? diffusion : diffusion.respaced(steps);
+        Schedule s = chain.schedule();
+        ReverseDistribution p = chain.newReverse(x.shape());
+        Tensor eps = x.zerosLike(), z = x.zerosLike();
+        int[] modelT = new int[b], chainT = new int[b];
         for (int k = steps.length - 1; k >= 0; k--) {
-            int step = steps[k];
-            java.util.Arrays.fill(t, step);
-            Tensor out = model.forward(x, t, labels, ForwardContext.inference());
-            diffusion.meanFromOutput(out, x, t, clipDenoised, mean, x0);
-            // The respaced (or full) schedule's step from `step` to the previous kept step.
-            double abar = base.alphaBar(step), abarPrev = k > 0 ? base.alphaBar(steps[k - 1]) : 1.0;
+            java.util.Arrays.fill(modelT, steps[k]);
+            java.util.Arrays.fill(chainT, k);
+            Tensor out = model.forward(x, modelT, labels, ForwardContext.inference());
+            chain.reverse(out, x, chainT, clipDenoised, p);
+            if (k > 0) {
+                ForwardProcess.gaussian(z, rng);
+            }
             if (eta != null) {
-                diffusion.forwardProcess().predictEpsFromX0(x, t, x0, eps);
+                // DDIM (Song et al. Eq. 12): x_{t−1} = √ᾱ_{t−1}·x̂₀ + √(1 − ᾱ_{t−1} − σ²)·ε̂ + σ·z
+                chain.forwardProcess().predictEpsFromX0(x, chainT, p.predictedX0(), eps);
+                double abar = s.alphaBar(k), abarPrev = s.alphaBarPrev(k);
                 double sigma = eta * Math.sqrt((1 - abarPrev) / (1 - abar)) * Math.sqrt(1 - abar / abarPrev);
                 double cx0 = Math.sqrt(abarPrev), ceps = Math.sqrt(Math.max(0, 1 - abarPrev - sigma * sigma));
-                if (k > 0) {
-                    ForwardProcess.gaussian(z, rng);
-                }
                 for (int i = 0; i < x.size(); i++) {
-                    x.data()[i] = (float) (cx0 * x0.data()[i] + ceps * eps.data()[i] + (k > 0 ? sigma * z.data()[i] : 0));
+                    x.data()[i] = (float) (cx0 * p.predictedX0().data()[i] + ceps * eps.data()[i]
+                            + (k > 0 ? sigma * z.data()[i] : 0));
                 }
-            } else if (steps.length == base.steps()) {
-                ancestralStep(x, mean, diffusion.modelLogVariance(step), k > 0, z, rng);
             } else {
-                // Respaced ancestral step: β' = 1 − ᾱ_t/ᾱ_prev; mean from the posterior of the respaced chain.
-                double betaR = 1 - abar / abarPrev;
-                double c0 = betaR * Math.sqrt(abarPrev) / (1 - abar), ct = (1 - abarPrev) * Math.sqrt(1 - betaR) / (1 - abar);
-                double var = diffusion.varianceType() == org.ddpm4j.diffusion.VarianceType.FIXED_LARGE
-                        ? betaR : betaR * (1 - abarPrev) / (1 - abar);
+                // Algorithm 2: x_{t−1} = μ_θ + σ_t·z, no noise at the last step.
                 for (int i = 0; i < x.size(); i++) {
-                    mean.data()[i] = (float) (c0 * x0.data()[i] + ct * x.data()[i]);
+                    float noise = k > 0 ? (float) Math.exp(0.5 * p.logVariance().data()[i]) * z.data()[i] : 0f;
+                    x.data()[i] = p.mean().data()[i] + noise;
                 }
-                ancestralStep(x, mean, Math.log(Math.max(var, 1e-20)), k > 0, z, rng);
             }
             if (progress != null && (k % progressEvery == 0)) {
-                progress.step(step, x, x0);
+                progress.step(steps[k], x, p.predictedX0());
             }
         }
         return x;
-    }
-
-    /** x ← μ + σ·z (no noise at the last step). */
-    private static void ancestralStep(Tensor x, Tensor mean, double logVariance, boolean addNoise, Tensor z,
-                                      RandomGenerator rng) {
-        if (!addNoise) {
-            x.copyFrom(mean);
-            return;
-        }
-        ForwardProcess.gaussian(z, rng);
-        float sigma = (float) Math.exp(0.5 * logVariance);
-        for (int i = 0; i < x.size(); i++) {
-            x.data()[i] = mean.data()[i] + sigma * z.data()[i];
-        }
     }
 
     private int[] stepsFrom(int fromT) {

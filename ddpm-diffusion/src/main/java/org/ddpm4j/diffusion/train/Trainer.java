@@ -77,7 +77,7 @@ public final class Trainer {
 
     /** Runs {@code steps} more steps and returns the mean loss of the last 10% of them. */
     public double train(int steps, TrainingListener listener) {
-        long start = System.nanoTime();
+        long start = System.nanoTime(), lastStep = step + steps;
         double tailSum = 0;
         int tailCount = 0;
         for (int i = 0; i < steps; i++) {
@@ -87,7 +87,7 @@ public final class Trainer {
                 tailCount++;
             }
             double seconds = (System.nanoTime() - start) / 1e9;
-            listener.onStep(step, loss, (i + 1) / Math.max(seconds, 1e-9));
+            listener.onStep(new TrainingListener.Progress(step, lastStep, loss, (i + 1) / Math.max(seconds, 1e-9)));
             if (checkpoint != null && checkpointEvery > 0 && step % checkpointEvery == 0) {
                 save(checkpoint);
             }

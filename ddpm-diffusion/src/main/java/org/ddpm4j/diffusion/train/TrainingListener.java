@@ -5,11 +5,21 @@ package org.ddpm4j.diffusion.train;
 public interface TrainingListener {
 
     /**
-     * @param step          steps done so far (1 after the first)
-     * @param loss          this step's loss
-     * @param stepsPerSecond measured over the run so far
+     * Where a {@link Trainer#train} call stands.
+     *
+     * @param step           steps done so far over the trainer's life (1 after the first; a resumed run continues)
+     * @param lastStep       the step this call will stop at
+     * @param loss           this step's loss
+     * @param stepsPerSecond measured over this call so far
      */
-    void onStep(long step, double loss, double stepsPerSecond);
+    record Progress(long step, long lastStep, double loss, double stepsPerSecond) {
+        /** Estimated seconds until {@code lastStep} at the rate measured so far. */
+        public double etaSeconds() {
+            return (lastStep - step) / stepsPerSecond;
+        }
+    }
 
-    TrainingListener NONE = (step, loss, rate) -> { };
+    void onStep(Progress progress);
+
+    TrainingListener NONE = progress -> { };
 }

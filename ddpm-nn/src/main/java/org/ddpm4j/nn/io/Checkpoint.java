@@ -80,7 +80,7 @@ public final class Checkpoint {
                     + "', expected '" + FORMAT + "')");
         }
         String expected = toJson(modelConfig), stored = meta.getOrDefault("model_config", "");
-        if (!JSON.readTree(expected).equals(JSON.readTree(stored.isEmpty() ? "{}" : stored))) {
+        if (!sameConfig(modelConfig, stored)) {
             throw new IOException(file + ": written for model config " + stored + " but this model is " + expected);
         }
         List<Parameter> params = model.parameters();
@@ -129,6 +129,21 @@ public final class Checkpoint {
             return Long.parseLong(meta.get(key));
         } catch (NumberFormatException e) {
             throw new IOException(file + ": metadata '" + key + "' is '" + meta.get(key) + "', not an integer");
+        }
+    }
+
+    /**
+     * Parsed into the config's own type and compared with equals, not as text: a config written before a component
+     * with a default was added (e.g. {@code learnedVariance}) still matches.
+     */
+    private static boolean sameConfig(Object config, String stored) {
+        if (stored.isEmpty()) {
+            return false;
+        }
+        try {
+            return config.equals(JSON.readValue(stored, config.getClass()));
+        } catch (JsonProcessingException e) {
+            return false;
         }
     }
 
