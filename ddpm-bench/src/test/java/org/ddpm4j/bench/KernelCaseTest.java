@@ -27,6 +27,17 @@ class KernelCaseTest {
     }
 
     @Test
+    void samplingCasesRoundTripTheirKeysAndNameThePyTorchForward() {
+        org.ddpm4j.bench.unet.SampleCase c = new org.ddpm4j.bench.unet.SampleCase(64, 8, 1000);
+        assertEquals("sample|ch64 B8|ancestral 1000 steps", c.key());
+        assertEquals(c, org.ddpm4j.bench.unet.SampleCase.parse(c.key()));
+        assertEquals("unet|ch64 sample-fwd B8|fwd(no_grad)", c.pytorchForwardKey());
+        var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> org.ddpm4j.bench.unet.SampleCase.parse("sample|ch64|ancestral"));
+        assertTrue(e.getMessage().contains("sample|ch64|ancestral"), e.getMessage());
+    }
+
+    @Test
     void workFormulasMatchTheScript() {
         // conv fwd = 2·N·Cout·H·W·Cin·9; attn fwd = 2·B·T·C·(4C + 2T); GroupNorm 8 B/element forward.
         assertEquals(2.0 * 32 * 64 * 32 * 32 * 64 * 9 / 1e9, KernelCase.byKey("conv|N32 64->64 32x32|fwd").gflop(), 1e-12);

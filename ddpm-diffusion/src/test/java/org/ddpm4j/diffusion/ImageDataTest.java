@@ -17,6 +17,14 @@ import org.ddpm4j.diffusion.data.Idx;
 import org.ddpm4j.diffusion.data.ImageDatasets;
 import org.ddpm4j.diffusion.io.ImageGrid;
 import org.ddpm4j.tensor.Tensor;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.ddpm4j.diffusion.io.ImageModelFiles;
+import org.ddpm4j.nn.UNet;
+import org.ddpm4j.nn.UNetConfig;
+import org.ddpm4j.nn.io.Checkpoint;
+import org.ddpm4j.nn.optim.Ema;
+import org.ddpm4j.tensor.ScalarBackend;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -54,6 +62,25 @@ class ImageDataTest {
         write(dir.resolve("t10k-labels-idx1-ubyte"), 0x801, new int[] {3}, new byte[3], false);
         msg = assertThrows(IOException.class, () -> ImageDatasets.mnistFormat(dir, false)).getMessage();
         assertTrue(msg.contains("2 images") && msg.contains("3 labels"), msg);
+    }
+
+    @Test
+    void imageCheckpointsRebuildTheirDiffusion() throws IOException {
+        UNetConfig cfg = new UNetConfig(1, 32, new int[] {1, 2}, 1, java.util.Set.of(4), 0f, 8, 0, true);
+        UNet net = new UNet(cfg, new ScalarBackend(), new SplittableRandom(1));
+        Path learned = dir.resolve("learned.safetensors"), old = dir.resolve("old.safetensors"), bad = dir.resolve("bad.safetensors");
+        Ema ema = new Ema(net.parameters(), 0.9);
+        Checkpoint.save(learned, net, cfg, ema, null, 7,
+                ImageModelFiles.diffusionMetadata(100, 1e-4, 0.02, VarianceType.LEARNED_RANGE));
+        ImageModelFiles.Loaded l = ImageModelFiles.loadForSampling(learned, new ScalarBackend());
+        assertTrue(l.diffusion().learnsVariance() && l.step() == 7 && l.diffusion().schedule().steps() == 100);
+        Checkpoint.save(old, net, cfg, ema, null, 7, Map.of(ImageModelFiles.SCHEDULE_KEY, "100,1e-4,0.02"));
+        assertEquals(VarianceType.FIXED_LARGE, ImageModelFiles.loadForSampling(old, new ScalarBackend()).diffusion().varianceType(),
+                "files from before the variance was stored");
+        Checkpoint.save(bad, net, cfg, ema, null, 7, Map.of(ImageModelFiles.SCHEDULE_KEY, "100,1e-4,0.02",
+                ImageModelFiles.VARIANCE_KEY, "WOBBLY"));
+        String msg = assertThrows(IOException.class, () -> ImageModelFiles.loadForSampling(bad, new ScalarBackend())).getMessage();
+        assertTrue(msg.contains("WOBBLY") && msg.contains(ImageModelFiles.VARIANCE_KEY), msg);
     }
 
     @Test

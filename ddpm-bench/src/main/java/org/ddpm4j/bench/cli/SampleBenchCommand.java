@@ -17,8 +17,7 @@ import picocli.CommandLine.Spec;
 /**
  * {@code ddpm bench sample}: complete ancestral sampling runs of the U-Net cases, timed single-shot, beside
  * PyTorch's no-grad forward of the same model and batch times the number of steps, from the same run. One run of
- * 1000 steps takes minutes on 2 cores, so by default each fork measures one run after none for warmup: the
- * kernels' JIT warm-up is a fraction of a second of it.
+ * 1000 steps takes minutes on 2 cores, so each fork measures one run, after a 10-step run that compiles the path.
  */
 @Command(name = "sample", mixinStandardHelpOptions = true,
         description = "Time complete ancestral sampling runs (T steps) per image, beside PyTorch's forward x T.")

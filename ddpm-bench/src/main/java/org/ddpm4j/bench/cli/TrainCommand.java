@@ -11,6 +11,7 @@ import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 import org.ddpm4j.diffusion.GaussianDiffusion;
 import org.ddpm4j.diffusion.Schedules;
+import org.ddpm4j.diffusion.VarianceType;
 import org.ddpm4j.diffusion.data.Dataset;
 import org.ddpm4j.diffusion.data.ImageDatasets;
 import org.ddpm4j.diffusion.io.ImageGrid;
@@ -41,6 +42,10 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--channels", description = "U-Net base channels, a multiple of 32 (default: ${DEFAULT-VALUE})")
     int channels = 32;
 
+    @Option(names = "--learn-variance", description = "learn the reverse-process variance (Nichol & Dhariwal) "
+            + "with the hybrid loss instead of the fixed β_t and L_simple")
+    boolean learnVariance;
+
     @Option(names = "--lr", description = "Adam learning rate (default: ${DEFAULT-VALUE})")
     double lr = 2e-4;
 
@@ -70,12 +75,13 @@ public final class TrainCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Backend be = run.backend();
         Dataset data = ImageDatasets.mnistFormat(dataDir, true);
-        UNetConfig cfg = UNetConfig.smallGrayscale().withChannels(channels);
+        UNetConfig cfg = UNetConfig.smallGrayscale().withChannels(channels).withLearnedVariance(learnVariance);
         UNet model = new UNet(cfg, be, new SplittableRandom(run.seed));
+        VarianceType variance = learnVariance ? VarianceType.LEARNED_RANGE : VarianceType.FIXED_LARGE;
         GaussianDiffusion diffusion = GaussianDiffusion.builder().schedule(Schedules.linear(1000, 1e-4, 0.02))
-                .backend(be).build();
+                .varianceType(variance).lossType(ImageModelFiles.lossFor(variance)).backend(be).build();
         Trainer trainer = Trainer.builder(model, diffusion).data(data).batchSize(batch).learningRate(lr).flips(true)
-                .seed(run.seed).modelConfig(cfg).metadata(ImageModelFiles.scheduleMetadata(1000, 1e-4, 0.02))
+                .seed(run.seed).modelConfig(cfg).metadata(ImageModelFiles.diffusionMetadata(1000, 1e-4, 0.02, variance))
                 .checkpoint(checkpoint, checkpointEvery).build();
         if (resume && Files.exists(checkpoint)) {
             trainer.resume(checkpoint);

@@ -6,7 +6,9 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.ddpm4j.diffusion.GaussianDiffusion;
+import org.ddpm4j.diffusion.LossType;
 import org.ddpm4j.diffusion.Schedules;
+import org.ddpm4j.diffusion.VarianceType;
 import org.ddpm4j.nn.UNet;
 import org.ddpm4j.nn.UNetConfig;
 import org.ddpm4j.nn.io.Checkpoint;
@@ -15,22 +17,30 @@ import org.ddpm4j.nn.optim.Ema;
 import org.ddpm4j.tensor.Backend;
 
 /**
- * Image-model checkpoints that carry what is needed to use them: the U-Net config (as every checkpoint) and the
- * linear β schedule, so {@code ddpm sample} and {@code ddpm eval} rebuild model and diffusion from the file alone.
+ * Image-model checkpoints that carry what is needed to use them: the U-Net config (as every checkpoint), the
+ * linear β schedule and the reverse-process variance, so {@code ddpm sample} and {@code ddpm eval} rebuild model
+ * and diffusion from the file alone.
  */
 public final class ImageModelFiles {
     public static final String SCHEDULE_KEY = "diffusion_linear_schedule";
+    /** The {@link VarianceType}'s name; absent in files written before it was stored: {@code FIXED_LARGE}. */
+    public static final String VARIANCE_KEY = "diffusion_variance";
 
     private ImageModelFiles() {
     }
 
-    /** The metadata entry describing {@code linear(steps, start, end)}. */
-    public static Map<String, String> scheduleMetadata(int steps, double start, double end) {
-        return Map.of(SCHEDULE_KEY, steps + "," + start + "," + end);
+    /** The metadata entries describing {@code linear(steps, start, end)} and the variance. */
+    public static Map<String, String> diffusionMetadata(int steps, double start, double end, VarianceType variance) {
+        return Map.of(SCHEDULE_KEY, steps + "," + start + "," + end, VARIANCE_KEY, variance.name());
     }
 
     /** A trained model with its EMA weights swapped in, and its diffusion. */
     public record Loaded(UNet model, GaussianDiffusion diffusion, long step) {
+    }
+
+    /** The loss image models are trained with: L_simple (DDPM), or the hybrid when the variance is learned. */
+    public static LossType lossFor(VarianceType variance) {
+        return variance == VarianceType.LEARNED_RANGE ? LossType.HYBRID : LossType.SIMPLE;
     }
 
     public static Loaded loadForSampling(Path file, Backend be) throws IOException {
@@ -47,10 +57,13 @@ public final class ImageModelFiles {
         }
         GaussianDiffusion diffusion;
         try {
+            VarianceType variance = VarianceType.valueOf(meta.getOrDefault(VARIANCE_KEY, VarianceType.FIXED_LARGE.name()));
             diffusion = GaussianDiffusion.builder().schedule(Schedules.linear(Integer.parseInt(parts[0]),
-                    Double.parseDouble(parts[1]), Double.parseDouble(parts[2]))).backend(be).build();
-        } catch (NumberFormatException e) {
-            throw new IOException(file + ": metadata " + SCHEDULE_KEY + " is '" + sched + "'", e);
+                    Double.parseDouble(parts[1]), Double.parseDouble(parts[2]))).varianceType(variance)
+                    .lossType(lossFor(variance)).backend(be).build();
+        } catch (IllegalArgumentException e) {
+            throw new IOException(file + ": metadata " + SCHEDULE_KEY + " '" + sched + "' or " + VARIANCE_KEY + " '"
+                    + meta.get(VARIANCE_KEY) + "' is not valid: " + e.getMessage(), e);
         }
         UNet model = new UNet(cfg, be, new SplittableRandom(0));
         Ema ema = new Ema(model.parameters(), 0.5);
