@@ -32,6 +32,7 @@ public record Bound(double[] terms, double prior, double[] distortion, DataKind 
         return s;
     }
 
+    /** "bits/dim" for images, "bits/example" for continuous data. */
     public String unit() {
         return kind == DataKind.IMAGES_8BIT ? "bits/dim" : "bits/example";
     }

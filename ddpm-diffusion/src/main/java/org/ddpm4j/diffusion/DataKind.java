@@ -6,5 +6,8 @@ package org.ddpm4j.diffusion;
  * L₀ and report bits per example.
  */
 public enum DataKind {
-    IMAGES_8BIT, CONTINUOUS
+    /** Pixels from {0..255} scaled to [−1, 1]: the discretised decoder, bits per dimension. */
+    IMAGES_8BIT,
+    /** Real-valued data: a Gaussian density for L₀, bits per example. */
+    CONTINUOUS
 }

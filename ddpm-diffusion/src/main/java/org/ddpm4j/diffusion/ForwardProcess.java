@@ -10,10 +10,12 @@ import org.ddpm4j.tensor.Tensor;
 public final class ForwardProcess {
     private final Schedule schedule;
 
+    /** The forward process q of this schedule. */
     public ForwardProcess(Schedule schedule) {
         this.schedule = schedule;
     }
 
+    /** The schedule whose tables this process uses. */
     public Schedule schedule() {
         return schedule;
     }

@@ -17,14 +17,17 @@ import org.ddpm4j.tensor.Tensor;
  * double loss = diffusion.trainingLoss(model, x0, null, rng, ForwardContext.training(step)); // adds gradients
  * Bound b = diffusion.bound(model, testBatch, null, rng);                                    // bits/dim
  * }</pre>
+ *
+ * <p>Immutable, so it may be shared between threads.
  */
-public final class GaussianDiffusion {
+public final class GaussianDiffusion implements TrainingObjective {
     private final Schedule schedule;
     private final ForwardProcess q;
     private final MeanType meanType;
     private final VarianceType varianceType;
     private final LossType lossType;
     private final DataKind dataKind;
+    private final double varianceInterpolation;
     private final Backend be;
 
     private GaussianDiffusion(Builder b) {
@@ -34,37 +37,49 @@ public final class GaussianDiffusion {
         this.varianceType = b.varianceType;
         this.lossType = b.lossType;
         this.dataKind = b.dataKind;
+        this.varianceInterpolation = b.varianceInterpolation;
         this.be = b.backend != null ? b.backend : Backends.getDefault();
     }
 
+    /**
+     * A builder with DDPM's defaults: linear β (1e-4 → 0.02, T = 1000), ε-prediction, fixed large variance, L_simple, 8-bit images.
+     */
     public static Builder builder() {
         return new Builder();
     }
 
+    /** The β schedule (T steps, 0-based). */
     public Schedule schedule() {
         return schedule;
     }
 
+    /** q(x_t | x₀) and its posterior for this schedule. */
     public ForwardProcess forwardProcess() {
         return q;
     }
 
+    /** What the network predicts: ε, x₀ or μ̃. */
     public MeanType meanType() {
         return meanType;
     }
 
+    /** The reverse-process variance: fixed (β or β̃) or learned. */
     public VarianceType varianceType() {
         return varianceType;
     }
 
+    /** The training objective of {@link #trainingLoss}. */
     public LossType lossType() {
         return lossType;
     }
 
+    /** The backend the losses and gradients are computed on. */
+    @Override
     public Backend backend() {
         return be;
     }
 
+    /** The data the bound is measured for: 8-bit images (bits/dim) or continuous (bits/example). */
     public DataKind dataKind() {
         return dataKind;
     }
@@ -75,8 +90,8 @@ public final class GaussianDiffusion {
     }
 
     /**
-     * log σ²_t of p_θ(x_{t−1}|x_t) for a fixed variance: log β_t (β̃_1 at t = 0, as DDPM's code) or log β̃_t
-     * (clipped at t = 0).
+     * log σ²_t of p_θ(x_{t−1}|x_t) for a fixed variance: log β_t (β̃_1 at t = 0, as DDPM's code), log β̃_t
+     * (clipped at t = 0), or v·log β_t + (1 − v)·log β̃_t.
      *
      * @throws IllegalStateException when the variance is learned: it then depends on the network's output
      */
@@ -84,6 +99,8 @@ public final class GaussianDiffusion {
         return switch (varianceType) {
             case FIXED_SMALL -> schedule.posteriorLogVarianceClipped(t);
             case FIXED_LARGE -> t == 0 ? schedule.posteriorLogVarianceClipped(t) : Math.log(schedule.beta(t));
+            case INTERPOLATED -> varianceInterpolation * Math.log(schedule.beta(t))
+                    + (1 - varianceInterpolation) * schedule.posteriorLogVarianceClipped(t);
             case LEARNED_RANGE -> throw new IllegalStateException("the variance is learned: use reverse(...)");
         };
     }
@@ -104,6 +121,7 @@ public final class GaussianDiffusion {
         b.varianceType = varianceType;
         b.lossType = lossType;
         b.dataKind = dataKind;
+        b.varianceInterpolation = varianceInterpolation;
         b.backend = be;
         return new GaussianDiffusion(b);
     }
@@ -182,6 +200,7 @@ public final class GaussianDiffusion {
      *
      * @param labels class labels or null
      */
+    @Override
     public double trainingLoss(Denoiser model, Tensor x0, int[] labels, RandomGenerator rng, ForwardContext ctx) {
         int b = x0.dim(0);
         int[] t = new int[b];
@@ -282,7 +301,8 @@ public final class GaussianDiffusion {
 
     /**
      * The full variational bound of a batch (Eq. 5): every term t = 0..T−1 with fresh noise, plus the prior term.
-     * One model forward per step; the model runs in inference mode. Also records the distortion of x̂₀ at each t.
+     * One model forward per step, in inference mode and under the model's lock (see {@link Denoiser}); an interrupt
+     * stops it within a step ({@link Cancellation}). Also records the distortion of x̂₀ at each t.
      */
     public Bound bound(Denoiser model, Tensor x0, int[] labels, RandomGenerator rng) {
         DataKind kind = dataKind;
@@ -295,11 +315,14 @@ public final class GaussianDiffusion {
         double perUnit = kind == DataKind.IMAGES_8BIT ? x0.size() : b; // bits per dimension or per example
         double pixelScale = kind == DataKind.IMAGES_8BIT ? 127.5 : 1.0;
         for (int step = 0; step < steps; step++) {
+            Cancellation.throwIfInterrupted("bound at step " + step);
             java.util.Arrays.fill(t, step);
             ForwardProcess.gaussian(noise, rng);
             q.sample(x0, t, noise, xt);
-            Tensor out = model.forward(xt, t, labels, ForwardContext.inference());
-            reverse(out, xt, t, false, p);
+            synchronized (model) {
+                Tensor out = model.forward(xt, t, labels, ForwardContext.inference());
+                reverse(out, xt, t, false, p);
+            }
             q.posteriorMean(x0, xt, t, trueMean);
             double lvq = schedule.posteriorLogVarianceClipped(step), sum = 0, sq = 0;
             float[] mean = p.mean().data(), logVar = p.logVariance().data(), x0hat = p.predictedX0().data();
@@ -361,23 +384,28 @@ public final class GaussianDiffusion {
         private VarianceType varianceType = VarianceType.FIXED_LARGE;
         private LossType lossType = LossType.SIMPLE;
         private DataKind dataKind = DataKind.IMAGES_8BIT;
+        private double varianceInterpolation = 0.3;
         private Backend backend;
 
+        /** The β schedule (default: DDPM's linear 1e-4 → 0.02 over 1000 steps). */
         public Builder schedule(Schedule s) {
             this.schedule = s;
             return this;
         }
 
+        /** What the network predicts (default ε). */
         public Builder meanType(MeanType m) {
             this.meanType = m;
             return this;
         }
 
+        /** The reverse-process variance (default β_t, fixed large); learned needs a model with twice the channels. */
         public Builder varianceType(VarianceType v) {
             this.varianceType = v;
             return this;
         }
 
+        /** The training objective (default L_simple). */
         public Builder lossType(LossType l) {
             this.lossType = l;
             return this;
@@ -389,12 +417,22 @@ public final class GaussianDiffusion {
             return this;
         }
 
+        /** v of {@link VarianceType#INTERPOLATED}, in [0, 1] (default Ho &amp; Salimans' 0.3). */
+        public Builder varianceInterpolation(double v) {
+            if (!(v >= 0 && v <= 1)) {
+                throw new IllegalArgumentException("variance interpolation v must be in [0, 1], got " + v);
+            }
+            this.varianceInterpolation = v;
+            return this;
+        }
+
         /** The backend for the loss computations (default: {@link Backends#getDefault()}). */
         public Builder backend(Backend b) {
             this.backend = b;
             return this;
         }
 
+        /** @throws IllegalArgumentException for a learned variance with L_simple, which gives it no gradient */
         public GaussianDiffusion build() {
             if (varianceType == VarianceType.LEARNED_RANGE && lossType == LossType.SIMPLE) {
                 throw new IllegalArgumentException("a learned variance gets no gradient from L_simple: use the VLB "

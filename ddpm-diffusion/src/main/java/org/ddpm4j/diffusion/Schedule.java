@@ -15,6 +15,10 @@ public final class Schedule {
     private final double[] posteriorMeanCoefX0;
     private final double[] posteriorMeanCoefXt;
 
+    /**
+     * @param name  for messages and printing
+     * @param betas β_1..β_T, each in (0, 1); copied
+     */
     public Schedule(String name, double[] betas) {
         for (int i = 0; i < betas.length; i++) {
             if (!(betas[i] > 0 && betas[i] < 1)) {
@@ -68,6 +72,7 @@ public final class Schedule {
         return new Schedule(name + " respaced to " + kept.length, b);
     }
 
+    /** The name given at construction, e.g. "linear". */
     public String name() {
         return name;
     }
@@ -77,10 +82,12 @@ public final class Schedule {
         return betas.length;
     }
 
+    /** β_t, the variance added at step t (0-based). */
     public double beta(int t) {
         return betas[t];
     }
 
+    /** α_t = 1 − β_t. */
     public double alpha(int t) {
         return alphas[t];
     }
@@ -95,14 +102,17 @@ public final class Schedule {
         return alphaBarPrev[t];
     }
 
+    /** √ᾱ_t, the signal coefficient of q(x_t | x₀) (Eq. 4). */
     public double sqrtAlphaBar(int t) {
         return Math.sqrt(alphaBar[t]);
     }
 
+    /** √(1 − ᾱ_t), the noise coefficient of q(x_t | x₀) (Eq. 4). */
     public double sqrtOneMinusAlphaBar(int t) {
         return Math.sqrt(1 - alphaBar[t]);
     }
 
+    /** 1/√ᾱ_t, the x_t coefficient of x̂₀ (Eq. 15). */
     public double sqrtRecipAlphaBar(int t) {
         return 1 / Math.sqrt(alphaBar[t]);
     }
@@ -122,10 +132,12 @@ public final class Schedule {
         return posteriorLogVarianceClipped[t];
     }
 
+    /** The x₀ coefficient of μ̃_t (Eq. 7): β_t·√ᾱ_{t−1}/(1 − ᾱ_t). */
     public double posteriorMeanCoefX0(int t) {
         return posteriorMeanCoefX0[t];
     }
 
+    /** The x_t coefficient of μ̃_t (Eq. 7): (1 − ᾱ_{t−1})·√α_t/(1 − ᾱ_t). */
     public double posteriorMeanCoefXt(int t) {
         return posteriorMeanCoefXt[t];
     }

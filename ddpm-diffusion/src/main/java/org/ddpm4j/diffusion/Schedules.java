@@ -27,6 +27,7 @@ public final class Schedules {
         return new Schedule("quadratic", b);
     }
 
+    /** The same β at every step (Sohl-Dickstein et al.'s simplest choice). */
     public static Schedule constant(int steps, double beta) {
         double[] b = new double[checkSteps(steps)];
         java.util.Arrays.fill(b, beta);
@@ -52,6 +53,28 @@ public final class Schedules {
             b[i] = start + (end - start) / (1 + Math.exp(-x));
         }
         return new Schedule("sigmoid", b);
+    }
+
+    /**
+     * Ho &amp; Salimans' schedule (classifier-free guidance, §4): λ(u) = −2·log tan(a·u + b) for u in (0, 1], with b
+     * = arctan(e^{−λ_max/2}) and a = arctan(e^{−λ_min/2}) − b, so λ runs from λ_max to λ_min; ᾱ = sigmoid(λ). They
+     * train in continuous time; here u takes {@code steps} evenly spaced values u_t = (t + 1)/steps, which with a
+     * fine grid (1000) and a respaced sampler (256 steps, evenly spaced u) is their setting in discrete form.
+     */
+    public static Schedule cosineLogSnr(int steps, double logSnrMin, double logSnrMax) {
+        if (!(logSnrMax > logSnrMin)) {
+            throw new IllegalArgumentException("need λ_min < λ_max, got " + logSnrMin + ", " + logSnrMax);
+        }
+        double b = Math.atan(Math.exp(-logSnrMax / 2)), a = Math.atan(Math.exp(-logSnrMin / 2)) - b;
+        double[] betas = new double[checkSteps(steps)];
+        double prev = 1;
+        for (int i = 0; i < steps; i++) {
+            double lambda = -2 * Math.log(Math.tan(a * (i + 1) / steps + b));
+            double abar = 1 / (1 + Math.exp(-lambda));
+            betas[i] = 1 - abar / prev;
+            prev = abar;
+        }
+        return new Schedule("cosine-log-snr", betas);
     }
 
     /**

@@ -48,6 +48,22 @@ class ScheduleAndForwardProcessTest {
     }
 
     @Test
+    void hoAndSalimansScheduleRunsTheLogSnrFromMaxToMinAlongTheirCurve() {
+        Schedule s = Schedules.cosineLogSnr(256, -20, 20);
+        double b = Math.atan(Math.exp(-10)), a = Math.atan(Math.exp(10)) - b;
+        for (int t : new int[] {0, 17, 128, 255}) {
+            double lambda = Math.log(s.alphaBar(t) / (1 - s.alphaBar(t)));
+            assertEquals(-2 * Math.log(Math.tan(a * (t + 1) / 256.0 + b)), lambda, 1e-6 * (1 + Math.abs(lambda)), "λ at " + t);
+        }
+        assertEquals(-20, Math.log(s.alphaBar(255) / (1 - s.alphaBar(255))), 1e-6, "ends at λ_min");
+        GaussianDiffusion d = GaussianDiffusion.builder().schedule(s).varianceType(VarianceType.INTERPOLATED)
+                .varianceInterpolation(0.3).build();
+        assertEquals(0.3 * Math.log(s.beta(100)) + 0.7 * s.posteriorLogVarianceClipped(100), d.modelLogVariance(100), 1e-12,
+                "(σ̃²)^{1−v}(σ²)^v");
+        assertThrows(IllegalArgumentException.class, () -> GaussianDiffusion.builder().varianceInterpolation(1.5));
+    }
+
+    @Test
     void otherSchedulesHaveTheirDefiningProperties() {
         Schedule q = Schedules.quadratic(10, 1e-4, 0.04);
         assertEquals(Math.sqrt(1e-4) + (0.2 - 0.01) * 3 / 9, Math.sqrt(q.beta(3)), 1e-12);

@@ -64,6 +64,46 @@ class TrainerTest {
     }
 
     @Test
+    void labelsAreDroppedAtTheConfiguredRate() {
+        int classes = 4, steps = 200, batch = 64;
+        float[] pts = new float[2 * 1000];
+        int[] labels = new int[1000];
+        for (int i = 0; i < labels.length; i++) {
+            labels[i] = i % classes;
+        }
+        Dataset data = new InMemoryDataset(pts, new int[] {2}, labels, classes);
+        MlpDenoiser inner = new MlpDenoiser(new MlpDenoiser.Config(2, 8, 1, 8, classes), new ScalarBackend(),
+                new SplittableRandom(1));
+        int[] seen = new int[2]; // [dropped, kept]
+        org.ddpm4j.nn.Denoiser spy = new org.ddpm4j.nn.Denoiser() {
+            @Override
+            public Tensor forward(Tensor x, int[] t, int[] l, org.ddpm4j.nn.ForwardContext ctx) {
+                for (int label : l) {
+                    seen[label == classes ? 0 : 1]++;
+                }
+                return inner.forward(x, t, l, ctx);
+            }
+
+            @Override
+            public void backward(Tensor g) {
+                inner.backward(g);
+            }
+
+            @Override
+            public List<org.ddpm4j.nn.Parameter> parameters() {
+                return inner.parameters();
+            }
+        };
+        GaussianDiffusion d = GaussianDiffusion.builder().schedule(Schedules.linear(10, 1e-3, 0.2))
+                .dataKind(DataKind.CONTINUOUS).backend(new ScalarBackend()).build();
+        Trainer.builder(spy, d).data(data).batchSize(batch).conditional(true).labelDropout(0.25).seed(2).build()
+                .train(steps, TrainingListener.NONE);
+        int n = steps * batch;
+        assertEquals(n, seen[0] + seen[1]);
+        assertEquals(0.25, seen[0] / (double) n, 5 * Math.sqrt(0.25 * 0.75 / n), "p_uncond");
+    }
+
+    @Test
     void briefTrainingOnCorrelatedGaussianDataBeatsLNull() {
         // x = (u, 0.9u + √0.19·v): unit variance per coordinate, true log-likelihood L_null + ½·log₂(1/0.19) bits.
         SplittableRandom rng = new SplittableRandom(5);

@@ -6,6 +6,12 @@ import org.ddpm4j.tensor.Tensor;
  * A network that maps a noisy sample and its timestep (and optionally a class label) to a tensor of the sample's
  * shape: the ε-prediction of DDPM (Eq. 11), or x₀ or μ̃ for the other parameterisations (plus, optionally, the
  * interpolation v of a learned variance in as many extra channels).
+ *
+ * <p>Threads: a model keeps its activations from {@code forward} for {@code backward} and returns its output in its
+ * own buffers, so only one call may run at a time. Code that shares a model between threads holds the model's
+ * monitor ({@code synchronized (model)}) from {@code forward} until it has read the output (and, when training,
+ * through {@code backward} and the optimiser step); ddpm4j's samplers, bound and trainer do, so several threads may
+ * sample from one trained model at once. The backend already spreads each op over all cores.
  */
 public interface Denoiser extends Module {
 
@@ -21,4 +27,9 @@ public interface Denoiser extends Module {
 
     /** Backward of the last forward: adds every parameter's gradient for the loss gradient {@code gradOutput}. */
     void backward(Tensor gradOutput);
+
+    /** The number of classes of a class-conditional model (its "no class" label is this number); 0 if unconditional. */
+    default int numClasses() {
+        return 0;
+    }
 }

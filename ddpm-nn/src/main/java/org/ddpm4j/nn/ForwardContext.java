@@ -11,6 +11,7 @@ public record ForwardContext(boolean training, long seed) {
         return new ForwardContext(false, 0L);
     }
 
+    /** Training: dropout active, masks derived from {@code seed}. */
     public static ForwardContext training(long seed) {
         return new ForwardContext(true, seed);
     }

@@ -38,6 +38,7 @@ public final class MlpDenoiser implements Denoiser {
             }
         }
 
+        /** This config with or without the learned-variance outputs. */
         public Config withLearnedVariance(boolean learned) {
             return new Config(dataDim, hidden, hiddenLayers, timeDim, numClasses, learned);
         }
@@ -57,6 +58,7 @@ public final class MlpDenoiser implements Denoiser {
     private Tensor input;
     private int[] labels;
 
+    /** A freshly initialised MLP (fan-average uniform weights, zero biases; class embedding N(0, 1)). */
     public MlpDenoiser(Config config, Backend be, RandomGenerator rng) {
         this.config = config;
         this.be = be;
@@ -78,6 +80,7 @@ public final class MlpDenoiser implements Denoiser {
         }
     }
 
+    /** The configuration it was built with (stored in checkpoints). */
     public Config config() {
         return config;
     }
@@ -157,5 +160,10 @@ public final class MlpDenoiser implements Denoiser {
             ps.add(classEmbedding);
         }
         return ps;
+    }
+
+    @Override
+    public int numClasses() {
+        return config.numClasses();
     }
 }

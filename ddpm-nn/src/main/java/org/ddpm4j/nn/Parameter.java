@@ -11,24 +11,29 @@ public final class Parameter {
     private final Tensor value;
     private final Tensor grad;
 
+    /** A parameter holding {@code value} (not copied) and a zero gradient of its shape. */
     public Parameter(String name, Tensor value) {
         this.name = name;
         this.value = value;
         this.grad = value.zerosLike();
     }
 
+    /** Its hierarchical name, e.g. {@code down.0.conv1.weight}: the key in checkpoints. */
     public String name() {
         return name;
     }
 
+    /** The weights, updated in place by optimisers. */
     public Tensor value() {
         return value;
     }
 
+    /** The accumulated gradient (backward passes add to it). */
     public Tensor grad() {
         return grad;
     }
 
+    /** Sets the gradient to zero. */
     public void zeroGrad() {
         grad.zero();
     }

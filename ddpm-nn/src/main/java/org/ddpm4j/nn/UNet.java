@@ -44,6 +44,10 @@ public final class UNet implements Denoiser {
     private Tensor timeEmbedding;
     private Tensor gradTimeEmbedding;
 
+    /**
+     * A freshly initialised U-Net as DDPM's code initialises it ({@link Init}: fan-average uniform, zero biases,
+     * the last layer of every residual branch and the output convolution at (near) zero), running on {@code be}.
+     */
     public UNet(UNetConfig config, Backend be, RandomGenerator rng) {
         this.config = config;
         this.be = be;
@@ -101,6 +105,7 @@ public final class UNet implements Denoiser {
         down.add(layer);
     }
 
+    /** The configuration it was built with (stored in checkpoints). */
     public UNetConfig config() {
         return config;
     }
@@ -221,5 +226,10 @@ public final class UNet implements Denoiser {
         ps.addAll(tailNorm.parameters());
         ps.addAll(tailConv.parameters());
         return ps;
+    }
+
+    @Override
+    public int numClasses() {
+        return config.numClasses();
     }
 }

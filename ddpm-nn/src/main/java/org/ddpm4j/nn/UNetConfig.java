@@ -60,16 +60,25 @@ public record UNetConfig(int imageChannels, int channels, int[] channelMult, int
         return learnedVariance ? 2 * imageChannels : imageChannels;
     }
 
+    /** This config with base channel count {@code ch} (a multiple of 32). */
     public UNetConfig withChannels(int ch) {
         return new UNetConfig(imageChannels, ch, channelMult, resBlocks, attentionResolutions, dropout, imageSize,
                 numClasses, learnedVariance);
     }
 
+    /** This config with dropout probability {@code p} in the residual blocks. */
     public UNetConfig withDropout(float p) {
         return new UNetConfig(imageChannels, channels, channelMult, resBlocks, attentionResolutions, p, imageSize,
                 numClasses, learnedVariance);
     }
 
+    /** This config with {@code classes} classes (0: unconditional) and their "no class" embedding row. */
+    public UNetConfig withClasses(int classes) {
+        return new UNetConfig(imageChannels, channels, channelMult, resBlocks, attentionResolutions, dropout, imageSize,
+                classes, learnedVariance);
+    }
+
+    /** This config with or without the learned-variance output channels. */
     public UNetConfig withLearnedVariance(boolean learned) {
         return new UNetConfig(imageChannels, channels, channelMult, resBlocks, attentionResolutions, dropout, imageSize,
                 numClasses, learned);

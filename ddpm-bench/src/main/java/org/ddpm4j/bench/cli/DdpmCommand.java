@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** The {@code ddpm} command line. */
 @Command(name = "ddpm", mixinStandardHelpOptions = true, version = "ddpm4j 0.1.0",
         description = "Train, sample, evaluate and benchmark denoising diffusion models on the JVM.",
-        subcommands = {DemoCommand.class, TrainCommand.class, SampleCommand.class, EvalCommand.class,
+        subcommands = {DemoCommand.class, TrainCommand.class, SampleCommand.class, EvalCommand.class, HeartbeatCommand.class,
                 BenchCommand.class})
 public final class DdpmCommand implements Runnable {
 

@@ -39,6 +39,17 @@ public final class SampleCommand implements Callable<Integer> {
             + "(DDPM Fig. 6), one row per sample, to this PNG")
     Path progressive;
 
+    @Option(names = "--class", description = "sample this class (a checkpoint trained with --classes)")
+    Integer sampleClass;
+
+    @Option(names = "--per-class", description = "a grid with one row per class and this many samples in each "
+            + "(a checkpoint trained with --classes); replaces --n")
+    Integer perClass;
+
+    @Option(names = "--guidance", description = "classifier-free guidance weight w >= 0 for class-conditional "
+            + "sampling (Ho & Salimans; 0: plain conditional)")
+    Double guidance;
+
     @Mixin
     RunOptions run;
 
@@ -52,7 +63,12 @@ public final class SampleCommand implements Callable<Integer> {
             sampler.ddim(ddimEta);
         }
         var cfg = loaded.model().config();
-        int snapshotsOf = Math.min(4, n), every = Math.max(1, Math.min(steps, loaded.diffusion().schedule().steps()) / 10);
+        int[] labels = labels(cfg.numClasses());
+        int count = labels != null ? labels.length : n, columns = perClass != null ? perClass : (int) Math.ceil(Math.sqrt(count));
+        if (guidance != null) {
+            sampler.guidance(guidance);
+        }
+        int snapshotsOf = Math.min(4, count), every = Math.max(1, Math.min(steps, loaded.diffusion().schedule().steps()) / 10);
         java.util.List<Tensor> snapshots = new java.util.ArrayList<>();
         if (progressive != null) {
             // The callback's tensors are the sampler's buffers: copy the first samples' x̂₀ out.
@@ -63,21 +79,51 @@ public final class SampleCommand implements Callable<Integer> {
             });
         }
         long start = System.nanoTime();
-        Tensor x = sampler.sample(loaded.model(), new int[] {n, cfg.imageChannels(), cfg.imageSize(), cfg.imageSize()},
-                new SplittableRandom(run.seed));
+        Tensor x = sampler.sample(loaded.model(), new int[] {count, cfg.imageChannels(), cfg.imageSize(), cfg.imageSize()},
+                labels, new SplittableRandom(run.seed));
         double seconds = (System.nanoTime() - start) / 1e9;
-        ImageGrid.write(out, x, (int) Math.ceil(Math.sqrt(n)));
+        ImageGrid.write(out, x, columns);
         if (progressive != null) {
             ImageGrid.write(progressive, ProgressiveStrip.rowsPerSample(snapshots), snapshots.size());
             System.out.println("progressive x̂₀: " + progressive.toAbsolutePath());
         }
-        System.out.printf("%d samples in %.1f s (%d steps, %s): %s%n", n, seconds, steps, be.describe(), out.toAbsolutePath());
+        System.out.printf("%d samples in %.1f s (%d steps, %s): %s%n", count, seconds, steps, be.describe(), out.toAbsolutePath());
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("samples", n);
+        m.put("samples", count);
+        m.put("guidance", guidance);
         m.put("seconds", seconds);
         m.put("samples_png", out.toAbsolutePath().toString());
         run.printJson(m);
         be.shutdown();
         return 0;
+    }
+
+    /** The class of every sample, or null for unconditional sampling; checks the options against the model. */
+    private int[] labels(int classes) {
+        if (sampleClass == null && perClass == null) {
+            if (guidance != null) {
+                throw new IllegalArgumentException("--guidance needs --class or --per-class");
+            }
+            return null;
+        }
+        if (sampleClass != null && perClass != null) {
+            throw new IllegalArgumentException("--class and --per-class exclude each other");
+        }
+        if (classes == 0) {
+            throw new IllegalArgumentException(checkpoint + " is an unconditional model (train with --classes for "
+                    + "--class, --per-class and --guidance)");
+        }
+        if (sampleClass != null && (sampleClass < 0 || sampleClass >= classes)) {
+            throw new IllegalArgumentException("--class " + sampleClass + " is outside 0.." + (classes - 1));
+        }
+        if (perClass != null) {
+            if (perClass < 1) {
+                throw new IllegalArgumentException("--per-class must be at least 1, got " + perClass);
+            }
+            return java.util.stream.IntStream.range(0, classes * perClass).map(i -> i / perClass).toArray();
+        }
+        int[] all = new int[n];
+        java.util.Arrays.fill(all, sampleClass);
+        return all;
     }
 }

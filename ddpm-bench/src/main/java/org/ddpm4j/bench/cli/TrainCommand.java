@@ -46,6 +46,13 @@ public final class TrainCommand implements Callable<Integer> {
             + "with the hybrid loss instead of the fixed β_t and L_simple")
     boolean learnVariance;
 
+    @Option(names = "--classes", description = "class-conditional training on the data's labels, for "
+            + "classifier-free guidance (Ho & Salimans)")
+    boolean classes;
+
+    @Option(names = "--p-uncond", description = "with --classes: probability of dropping a label (default: ${DEFAULT-VALUE})")
+    double pUncond = 0.1;
+
     @Option(names = "--lr", description = "Adam learning rate (default: ${DEFAULT-VALUE})")
     double lr = 2e-4;
 
@@ -75,12 +82,14 @@ public final class TrainCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Backend be = run.backend();
         Dataset data = ImageDatasets.mnistFormat(dataDir, true);
-        UNetConfig cfg = UNetConfig.smallGrayscale().withChannels(channels).withLearnedVariance(learnVariance);
+        UNetConfig cfg = UNetConfig.smallGrayscale().withChannels(channels).withLearnedVariance(learnVariance)
+                .withClasses(classes ? data.numClasses() : 0);
         UNet model = new UNet(cfg, be, new SplittableRandom(run.seed));
         VarianceType variance = learnVariance ? VarianceType.LEARNED_RANGE : VarianceType.FIXED_LARGE;
         GaussianDiffusion diffusion = GaussianDiffusion.builder().schedule(Schedules.linear(1000, 1e-4, 0.02))
                 .varianceType(variance).lossType(ImageModelFiles.lossFor(variance)).backend(be).build();
         Trainer trainer = Trainer.builder(model, diffusion).data(data).batchSize(batch).learningRate(lr).flips(true)
+                .conditional(classes).labelDropout(classes ? pUncond : 0)
                 .seed(run.seed).modelConfig(cfg).metadata(ImageModelFiles.diffusionMetadata(1000, 1e-4, 0.02, variance))
                 .checkpoint(checkpoint, checkpointEvery).build();
         if (resume && Files.exists(checkpoint)) {
@@ -116,11 +125,13 @@ public final class TrainCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** 16 samples of the EMA weights (swapped in for the occasion and back) as a 4×4 grid. */
+    /** 16 samples of the EMA weights (swapped in for the occasion and back) as a 4×4 grid; classes 0, 1, ... in turn. */
     private void writeSamples(Trainer trainer, UNet model, GaussianDiffusion diffusion, Path file) {
         trainer.ema().swap();
         try {
-            Tensor x = new Sampler(diffusion).respaced(sampleSteps).sample(model, new int[] {16, 1, 32, 32},
+            int[] labels = model.numClasses() == 0 ? null
+                    : java.util.stream.IntStream.range(0, 16).map(i -> i % model.numClasses()).toArray();
+            Tensor x = new Sampler(diffusion).respaced(sampleSteps).sample(model, new int[] {16, 1, 32, 32}, labels,
                     new SplittableRandom(run.seed + 1));
             ImageGrid.write(file, x, 4);
         } catch (java.io.IOException e) {

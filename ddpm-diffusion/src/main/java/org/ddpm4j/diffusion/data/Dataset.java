@@ -5,6 +5,7 @@ import org.ddpm4j.tensor.Tensor;
 /** A finite set of equally shaped samples, optionally labelled. */
 public interface Dataset {
 
+    /** The number of samples. */
     int size();
 
     /** Shape of one sample, e.g. {@code [1, 32, 32]} or {@code [2]}. */

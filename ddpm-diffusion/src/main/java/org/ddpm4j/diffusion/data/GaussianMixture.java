@@ -20,6 +20,7 @@ public record GaussianMixture(int k, double radius, double sd) {
         return new GaussianMixture(8, 1.5, 0.2);
     }
 
+    /** {@code n} points as an unlabelled dataset of shape [2]. */
     public Dataset sample(int n, RandomGenerator rng) {
         float[] d = new float[2 * n];
         for (int i = 0; i < n; i++) {

@@ -17,6 +17,7 @@ import java.util.zip.GZIPInputStream;
 public final class Idx {
     /** An IDX array of unsigned bytes. */
     public record Array(int[] dims, byte[] data) {
+        /** The first dimension: the number of images or labels. */
         public int count() {
             return dims[0];
         }
@@ -25,6 +26,11 @@ public final class Idx {
     private Idx() {
     }
 
+    /**
+     * Reads a whole IDX file, gzip-compressed or not.
+     *
+     * @throws IOException naming the file and the offset for a wrong magic, impossible dimensions or truncation
+     */
     public static Array read(Path file) throws IOException {
         try (InputStream raw = new BufferedInputStream(Files.newInputStream(file))) {
             raw.mark(2);

@@ -20,6 +20,13 @@ public final class ImageFolder {
     private ImageFolder() {
     }
 
+    /**
+     * Loads every PNG/JPEG in {@code dir} (sorted by name; no subfolders), unlabelled.
+     *
+     * @param size      height = width of the result in pixels
+     * @param grayscale one channel (luma) instead of three
+     * @throws IOException for a missing folder, a folder without images, or an image that cannot be decoded
+     */
     public static Dataset load(Path dir, int size, boolean grayscale) throws IOException {
         List<Path> files;
         try (Stream<Path> s = Files.list(dir)) {

@@ -19,6 +19,7 @@ public final class ImageGrid {
         return Math.round(Math.max(0f, Math.min(255f, (v + 1f) * 127.5f)));
     }
 
+    /** Writes the images row by row, {@code columns} per row, as one PNG. */
     public static void write(Path file, Tensor images, int columns) throws IOException {
         if (images.rank() != 4 || (images.dim(1) != 1 && images.dim(1) != 3)) {
             throw new IllegalArgumentException("image grid: need [B, 1 or 3, H, W] but got " + images.shapeString());

@@ -43,6 +43,11 @@ public final class ImageModelFiles {
         return variance == VarianceType.LEARNED_RANGE ? LossType.HYBRID : LossType.SIMPLE;
     }
 
+    /**
+     * The model (EMA weights), its diffusion and its step, from a checkpoint written by {@code ddpm train}.
+     *
+     * @throws IOException for a file that is not such a checkpoint, naming what is missing or invalid
+     */
     public static Loaded loadForSampling(Path file, Backend be) throws IOException {
         Map<String, String> meta = SafeTensors.read(file).metadata();
         String cfgJson = meta.get("model_config"), sched = meta.get(SCHEDULE_KEY);

@@ -1,6 +1,7 @@
 package org.ddpm4j.diffusion.sample;
 
 import java.util.random.RandomGenerator;
+import org.ddpm4j.diffusion.Cancellation;
 import org.ddpm4j.diffusion.ForwardProcess;
 import org.ddpm4j.diffusion.GaussianDiffusion;
 import org.ddpm4j.diffusion.ReverseDistribution;
@@ -17,6 +18,10 @@ import org.ddpm4j.tensor.Tensor;
  * <p>By default x̂₀ is clipped to [−1, 1] before the posterior mean is formed, as in the DDPM authors' code: plain
  * Algorithm 2 (Eq. 11) drifts to blank images on small models (measured in {@code ../shared/DESIGN.md}). Use
  * {@link #clipDenoised(boolean) clipDenoised(false)} for unbounded data such as the 2-D toys.
+ *
+ * <p>Threads: once configured, a sampler may be shared, and several samplers may use one model at the same time
+ * (each step's network call holds the model's lock). An interrupt stops a run within one step
+ * ({@link Cancellation}).
  */
 public final class Sampler {
     /** Receives the progress of a sampling run (DDPM Fig. 6): x_t and the current x̂₀, every {@code every} steps. */
@@ -31,11 +36,14 @@ public final class Sampler {
     private Double eta;
     private Progress progress;
     private int progressEvery = 1;
+    private Double guidance;
 
+    /** Ancestral sampling over all T steps with x̂₀ clipped, until configured otherwise. */
     public Sampler(GaussianDiffusion diffusion) {
         this.diffusion = diffusion;
     }
 
+    /** The diffusion whose reverse process this sampler runs. */
     public GaussianDiffusion diffusion() {
         return diffusion;
     }
@@ -61,9 +69,27 @@ public final class Sampler {
         return this;
     }
 
+    /**
+     * Calls {@code listener} with x_t and x̂₀ every {@code every} steps and at the last (DDPM Fig. 6); the
+     * tensors are the sampler's buffers, valid during the call.
+     */
     public Sampler progress(int every, Progress listener) {
         this.progressEvery = Math.max(1, every);
         this.progress = listener;
+        return this;
+    }
+
+    /**
+     * Classifier-free guidance with weight w ≥ 0 (Ho &amp; Salimans Eq. 6): ε̃ = (1 + w)·ε(z, c) − w·ε(z), for
+     * calls with class labels on a conditional model. Each step makes one model call on a doubled batch (the
+     * labelled half and the "no class" half); a learned variance comes from the conditional half. Without this
+     * setting, labelled calls are plain conditional sampling, one call on the batch itself (the same as w = 0).
+     */
+    public Sampler guidance(double w) {
+        if (!(w >= 0)) {
+            throw new IllegalArgumentException("guidance weight must be >= 0 but was " + w);
+        }
+        this.guidance = w;
         return this;
     }
 
@@ -72,7 +98,7 @@ public final class Sampler {
         return sample(model, shape, null, rng);
     }
 
-    /** Samples with class labels (or null). */
+    /** Samples with class labels (one per sample, or null), guided if {@link #guidance(double)} was set. */
     public Tensor sample(Denoiser model, int[] shape, int[] labels, RandomGenerator rng) {
         Tensor x = Tensor.zeros(shape);
         ForwardProcess.gaussian(x, rng);
@@ -80,11 +106,83 @@ public final class Sampler {
     }
 
     /**
+     * Inpainting by multiplying distributions (Sohl-Dickstein et al. §2.5, their Fig. 5): the pixels where
+     * {@code known} is non-zero are held at a draw of q(x_t | x₀ = image) at every step and equal the image at the
+     * end; the others are sampled from the model given them.
+     *
+     * @param image [B, ...] images whose known pixels are kept
+     * @param known the image's shape, 1 where a pixel is known, 0 where it is to be sampled
+     */
+    public Tensor inpaint(Denoiser model, Tensor image, Tensor known, int[] labels, RandomGenerator rng) {
+        if (!known.hasShape(image.shape())) {
+            throw new IllegalArgumentException("inpaint: mask " + known.shapeString() + " must have the image's shape "
+                    + image.shapeString());
+        }
+        Tensor x = image.zerosLike();
+        ForwardProcess.gaussian(x, rng);
+        Constraint keepKnown = (trainingStep, xt) -> {
+            Tensor noise = xt.zerosLike(), noisy = xt.zerosLike();
+            int[] t = new int[xt.dim(0)];
+            java.util.Arrays.fill(t, Math.max(trainingStep, 0));
+            ForwardProcess.gaussian(noise, rng);
+            diffusion.forwardProcess().sample(image, t, noise, noisy);
+            Tensor source = trainingStep < 0 ? image : noisy;
+            for (int i = 0; i < xt.size(); i++) {
+                if (known.data()[i] != 0) {
+                    xt.data()[i] = source.data()[i];
+                }
+            }
+        };
+        int last = diffusion.schedule().steps() - 1;
+        keepKnown.apply(last, x);
+        return run(model, x, last, labels, rng, keepKnown);
+    }
+
+    /**
+     * Denoises images observed with Gaussian noise of known standard deviation σ (on the [−1, 1] scale;
+     * Sohl-Dickstein et al. Fig. 3): y = x₀ + σ·n is, scaled by √ᾱ_t, a draw of q(x_t | x₀) at the step where
+     * (1 − ᾱ_t)/ᾱ_t = σ², so the reverse process from there samples the model's posterior p(x₀ | y). Between two
+     * steps of the schedule, the next one is taken and the missing noise added.
+     *
+     * @throws IllegalArgumentException if σ is not positive or beyond the schedule's last step
+     */
+    public Tensor denoiseObservation(Denoiser model, Tensor observed, double sigma, int[] labels, RandomGenerator rng) {
+        Schedule s = diffusion.schedule();
+        int t = 0;
+        while (t < s.steps() && (1 - s.alphaBar(t)) / s.alphaBar(t) < sigma * sigma) {
+            t++;
+        }
+        if (!(sigma > 0) || t == s.steps()) {
+            throw new IllegalArgumentException("observation noise σ = " + sigma + " must be positive and at most the "
+                    + "schedule's last noise level " + Math.sqrt((1 - s.alphaBar(s.steps() - 1)) / s.alphaBar(s.steps() - 1)));
+        }
+        // √ᾱ·y has variance ᾱσ² around √ᾱ·x₀; x_t needs 1 − ᾱ: add the difference (≥ 0 by the choice of t).
+        double scale = s.sqrtAlphaBar(t), extra = Math.sqrt(Math.max(0, (1 - s.alphaBar(t)) - s.alphaBar(t) * sigma * sigma));
+        Tensor x = observed.zerosLike();
+        ForwardProcess.gaussian(x, rng);
+        for (int i = 0; i < x.size(); i++) {
+            x.data()[i] = (float) (scale * observed.data()[i] + extra * x.data()[i]);
+        }
+        return denoise(model, x, t, labels, rng);
+    }
+
+    /**
      * Runs the reverse process from x at training step {@code fromT} down to x₀, in place (x is overwritten and
      * returned): sampling starts at T − 1 from noise; interpolation (§4.4) starts lower from encoded images.
      */
     public Tensor denoise(Denoiser model, Tensor x, int fromT, int[] labels, RandomGenerator rng) {
+        return run(model, x, fromT, labels, rng, null);
+    }
+
+    /** Applied to x after each step, at the training step x has reached (−1 after the last). */
+    @FunctionalInterface
+    private interface Constraint {
+        void apply(int trainingStep, Tensor x);
+    }
+
+    private Tensor run(Denoiser model, Tensor x, int fromT, int[] labels, RandomGenerator rng, Constraint constraint) {
         int b = x.dim(0);
+        GuidedCall guided = guidance != null && labels != null ? new GuidedCall(model, x, labels, guidance) : null;
         int[] steps = stepsFrom(fromT);
         // Step k of this chain is training step steps[k]; on all T steps the chain is the diffusion itself.
         GaussianDiffusion chain = steps.length == diffusion.schedule().steps() ? diffusion : diffusion.respaced(steps);
@@ -93,10 +191,16 @@ public final class Sampler {
         Tensor eps = x.zerosLike(), z = x.zerosLike();
         int[] modelT = new int[b], chainT = new int[b];
         for (int k = steps.length - 1; k >= 0; k--) {
+            Cancellation.throwIfInterrupted("sampling at step " + steps[k]);
             java.util.Arrays.fill(modelT, steps[k]);
             java.util.Arrays.fill(chainT, k);
-            Tensor out = model.forward(x, modelT, labels, ForwardContext.inference());
-            chain.reverse(out, x, chainT, clipDenoised, p);
+            // The model's output lives in its own buffers until its next forward: read it under the model's lock,
+            // so samplers on other threads can share the model (see Denoiser).
+            synchronized (model) {
+                Tensor out = guided != null ? guided.forward(x, steps[k])
+                        : model.forward(x, modelT, labels, ForwardContext.inference());
+                chain.reverse(out, x, chainT, clipDenoised, p);
+            }
             if (k > 0) {
                 ForwardProcess.gaussian(z, rng);
             }
@@ -116,6 +220,9 @@ public final class Sampler {
                     float noise = k > 0 ? (float) Math.exp(0.5 * p.logVariance().data()[i]) * z.data()[i] : 0f;
                     x.data()[i] = p.mean().data()[i] + noise;
                 }
+            }
+            if (constraint != null) {
+                constraint.apply(k > 0 ? steps[k - 1] : -1, x);
             }
             if (progress != null && (k % progressEvery == 0)) {
                 progress.step(steps[k], x, p.predictedX0());

@@ -5,7 +5,8 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.SplittableRandom;
-import org.ddpm4j.diffusion.GaussianDiffusion;
+import org.ddpm4j.diffusion.Cancellation;
+import org.ddpm4j.diffusion.TrainingObjective;
 import org.ddpm4j.diffusion.data.Dataset;
 import org.ddpm4j.nn.Denoiser;
 import org.ddpm4j.nn.ForwardContext;
@@ -17,15 +18,16 @@ import org.ddpm4j.tensor.Tensor;
 
 /**
  * DDPM training (Algorithm 1): minibatches drawn uniformly from the data (optionally flipped horizontally, with
- * class labels dropped with probability p_uncond for classifier-free guidance), one {@link GaussianDiffusion}
- * loss per step, global-norm gradient clipping, Adam with warmup, and an EMA of the weights.
+ * class labels dropped with probability p_uncond for classifier-free guidance), one {@link TrainingObjective}
+ * loss per step (Gaussian or binomial diffusion), global-norm gradient clipping, Adam with warmup, and an EMA of
+ * the weights.
  *
  * <p>Every random draw of step k comes from a generator seeded by (seed, k), so a run resumed from a checkpoint
  * at step k continues exactly as the uninterrupted run would.
  */
 public final class Trainer {
     private final Denoiser model;
-    private final GaussianDiffusion diffusion;
+    private final TrainingObjective diffusion;
     private final Dataset data;
     private final int batchSize;
     private final boolean flips;
@@ -59,28 +61,37 @@ public final class Trainer {
         this.metadata = Map.copyOf(b.metadata);
     }
 
-    public static Builder builder(Denoiser model, GaussianDiffusion diffusion) {
+    /** A builder with DDPM's training defaults: batch 64, Adam 2e-4, clipping 1.0, EMA 0.9999, no flips. */
+    public static Builder builder(Denoiser model, TrainingObjective diffusion) {
         return new Builder(model, diffusion);
     }
 
+    /** Steps done so far (restored by {@link #resume}). */
     public long step() {
         return step;
     }
 
+    /** The exponential moving average of the weights; {@code ema().swap()} puts it into the model for sampling. */
     public Ema ema() {
         return ema;
     }
 
+    /** The optimiser, with its moments and step count. */
     public Adam adam() {
         return adam;
     }
 
-    /** Runs {@code steps} more steps and returns the mean loss of the last 10% of them. */
+    /**
+     * Runs {@code steps} more steps and returns the mean loss of the last 10% of them. An interrupt stops it between
+     * two steps with a {@link java.util.concurrent.CancellationException} ({@link Cancellation}); the trainer is then
+     * consistent at {@link #step()} and can be saved or trained on.
+     */
     public double train(int steps, TrainingListener listener) {
         long start = System.nanoTime(), lastStep = step + steps;
         double tailSum = 0;
         int tailCount = 0;
         for (int i = 0; i < steps; i++) {
+            Cancellation.throwIfInterrupted("training at step " + step);
             double loss = trainStep();
             if (i >= steps - Math.max(1, steps / 10)) {
                 tailSum += loss;
@@ -117,13 +128,18 @@ public final class Trainer {
                 labels[i] = rng.nextDouble() < labelDropout ? data.numClasses() : data.label(indices[i]);
             }
         }
-        model.zeroGrad();
-        double loss = diffusion.trainingLoss(model, x0, labels, rng, ForwardContext.training(rng.nextLong()));
-        if (clipNorm > 0) {
-            GradientClipping.clipGlobalNorm(diffusion.backend(), model.parameters(), clipNorm);
+        double loss;
+        // Under the model's lock, as every library call that runs the model (see Denoiser): a sampler on another
+        // thread sees the weights between steps, never half-updated.
+        synchronized (model) {
+            model.zeroGrad();
+            loss = diffusion.trainingLoss(model, x0, labels, rng, ForwardContext.training(rng.nextLong()));
+            if (clipNorm > 0) {
+                GradientClipping.clipGlobalNorm(diffusion.backend(), model.parameters(), clipNorm);
+            }
+            adam.step();
+            ema.update();
         }
-        adam.step();
-        ema.update();
         step++;
         return loss;
     }
@@ -167,9 +183,10 @@ public final class Trainer {
         step = Checkpoint.restore(file, model, modelConfig, ema, adam).step();
     }
 
+    /** Fluent configuration of a {@link Trainer}; {@link #data} is required. */
     public static final class Builder {
         private final Denoiser model;
-        private final GaussianDiffusion diffusion;
+        private final TrainingObjective diffusion;
         private Dataset data;
         private int batchSize = 64;
         private double learningRate = 2e-4;
@@ -185,26 +202,30 @@ public final class Trainer {
         private int checkpointEvery;
         private Map<String, String> metadata = Map.of();
 
-        private Builder(Denoiser model, GaussianDiffusion diffusion) {
+        private Builder(Denoiser model, TrainingObjective diffusion) {
             this.model = model;
             this.diffusion = diffusion;
         }
 
+        /** The training set (required); batches are drawn uniformly with replacement. */
         public Builder data(Dataset d) {
             this.data = d;
             return this;
         }
 
+        /** Samples per step (default 64). */
         public Builder batchSize(int b) {
             this.batchSize = b;
             return this;
         }
 
+        /** Adam's learning rate (default DDPM's 2e-4). */
         public Builder learningRate(double lr) {
             this.learningRate = lr;
             return this;
         }
 
+        /** Linear learning-rate warm-up over this many steps (default 0; DDPM used 5000). */
         public Builder warmup(int steps) {
             this.warmupSteps = steps;
             return this;
@@ -216,6 +237,7 @@ public final class Trainer {
             return this;
         }
 
+        /** Decay of the weights' moving average (default DDPM's 0.9999; warmed up as min(decay, (1+n)/(10+n))). */
         public Builder emaDecay(double decay) {
             this.emaDecay = decay;
             return this;
@@ -239,6 +261,7 @@ public final class Trainer {
             return this;
         }
 
+        /** The seed of everything random in training: step k draws from a generator seeded by (seed, k). */
         public Builder seed(long s) {
             this.seed = s;
             return this;
@@ -263,6 +286,7 @@ public final class Trainer {
             return this;
         }
 
+        /** @throws IllegalArgumentException without data, with a batch size below 1, or conditional without labels */
         public Trainer build() {
             if (data == null || data.size() == 0) {
                 throw new IllegalArgumentException("Trainer: no training data");

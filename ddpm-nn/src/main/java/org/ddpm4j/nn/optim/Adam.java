@@ -21,6 +21,13 @@ public final class Adam {
     private final int warmupSteps;
     private long step;
 
+    /**
+     * @param lr          learning rate after warm-up
+     * @param beta1       decay of the first moment
+     * @param beta2       decay of the second moment
+     * @param eps         added to the root of the second moment
+     * @param warmupSteps the learning rate rises linearly over this many steps (0: none)
+     */
     public Adam(List<Parameter> params, double lr, double beta1, double beta2, double eps, int warmupSteps) {
         if (!(lr > 0) || !(beta1 >= 0 && beta1 < 1) || !(beta2 >= 0 && beta2 < 1) || !(eps > 0) || warmupSteps < 0) {
             throw new IllegalArgumentException("Adam: lr " + lr + ", betas " + beta1 + "/" + beta2 + ", eps " + eps
@@ -67,6 +74,7 @@ public final class Adam {
         }
     }
 
+    /** Steps taken (sets the bias correction and the warm-up; saved in checkpoints). */
     public long stepCount() {
         return step;
     }

@@ -19,6 +19,11 @@ public final class Ema {
     private long updates;
     private boolean swapped;
 
+    /**
+     * Starts the average at the parameters' current values.
+     *
+     * @param decay in [0, 1), e.g. DDPM's 0.9999
+     */
     public Ema(List<Parameter> params, double decay) {
         if (!(decay >= 0 && decay < 1)) {
             throw new IllegalArgumentException("EMA decay must be in [0, 1) but was " + decay);
@@ -30,6 +35,11 @@ public final class Ema {
         }
     }
 
+    /**
+     * Moves the average towards the current weights with decay min(decay, (1 + n)/(10 + n)) after n updates.
+     *
+     * @throws IllegalStateException while the averaged weights are swapped in
+     */
     public void update() {
         if (swapped) {
             throw new IllegalStateException("EMA: update while the averaged weights are swapped in");
@@ -58,6 +68,7 @@ public final class Ema {
         swapped = !swapped;
     }
 
+    /** The decay it was built with. */
     public double decay() {
         return decay;
     }
@@ -67,6 +78,7 @@ public final class Ema {
         return updates;
     }
 
+    /** Restores the update count (from a checkpoint). */
     public void setUpdates(long n) {
         this.updates = n;
     }

@@ -71,15 +71,25 @@ final class Parallel {
         } catch (RuntimeException | Error e) {
             failure = e;
         }
+        // Every chunk is waited for even when the caller is interrupted: a chunk still running would otherwise write
+        // into buffers the caller reuses. Chunks are short, so the wait is too; the interrupt is restored after it,
+        // for the caller's own loop (a training or sampling step) to act on.
+        boolean interrupted = false;
         for (Future<?> f : futures) {
-            try {
-                f.get();
-            } catch (ExecutionException e) {
-                failure = failure == null ? e.getCause() : failure;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                failure = failure == null ? e : failure;
+            while (true) {
+                try {
+                    f.get();
+                    break;
+                } catch (ExecutionException e) {
+                    failure = failure == null ? e.getCause() : failure;
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
             }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
         if (failure instanceof RuntimeException re) {
             throw re;
@@ -88,7 +98,7 @@ final class Parallel {
             throw err;
         }
         if (failure != null) {
-            throw new IllegalStateException("parallel op interrupted", failure);
+            throw new IllegalStateException("parallel op failed", failure);
         }
     }
 

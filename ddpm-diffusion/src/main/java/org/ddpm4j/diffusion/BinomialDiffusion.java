@@ -1,0 +1,233 @@
+package org.ddpm4j.diffusion;
+
+import java.util.random.RandomGenerator;
+import org.ddpm4j.nn.Denoiser;
+import org.ddpm4j.nn.ForwardContext;
+import org.ddpm4j.tensor.Backend;
+import org.ddpm4j.tensor.Backends;
+import org.ddpm4j.tensor.Tensor;
+
+/**
+ * Binomial diffusion of binary vectors (Sohl-Dickstein et al. 2015, §2.2 and Appendix D.1.2). Each step keeps a bit
+ * with probability 1 − β_t and otherwise replaces it by a fair coin: q(x_t = 1 | x_{t−1}) = x_{t−1}(1 − β_t) + β_t/2.
+ * With their schedule β_t = 1/(T − t + 1) every step erases the same fraction 1/T of the signal, ᾱ_t = (T − t)/T,
+ * and x_T is exactly uniform. The reverse step p(x_{t−1} | x_t) is a product of Bernoullis. The network is fed
+ * x_t as ±1 and predicts x₀: one logit per bit of x̂₀ = P(x₀ = 1 | x_t), and p(x_{t−1} = 1 | x_t) =
+ * x̂₀·q(x_{t−1} = 1 | x_t, x₀ = 1) + (1 − x̂₀)·q(x_{t−1} = 1 | x_t, x₀ = 0), the reverse kernel being known
+ * in closed form (the x₀-parameterisation of Austin et al.'s D3PM; the per-bit marginal of the true reverse step
+ * has exactly this form, so nothing is lost against predicting the flip rates directly). At t = 0 the output is
+ * p(x₀ | x₁) itself.
+ *
+ * <p>The bound is the same decomposition as DDPM's Eq. 5: L_T = KL(q(x_T | x₀) ‖ uniform) (0 here),
+ * Σ KL(q(x_{t−1} | x_t, x₀) ‖ p(x_{t−1} | x_t)), and −log p(x₀ | x₁), in bits per sequence. Timesteps are 0-based:
+ * index t is the paper's step t + 1. Immutable.
+ */
+public final class BinomialDiffusion implements TrainingObjective {
+    private static final double PROBABILITY_FLOOR = 1e-12;
+
+    private final int steps;
+    private final double[] beta;
+    private final double[] alphaBar;
+    private final Backend be;
+
+    /** The schedule β_t = 1/(T − t + 1) over {@code steps} steps (Sohl-Dickstein et al. used T = 2000). */
+    public BinomialDiffusion(int steps, Backend be) {
+        if (steps < 1) {
+            throw new IllegalArgumentException("binomial diffusion needs at least one step, got " + steps);
+        }
+        this.steps = steps;
+        this.beta = new double[steps];
+        this.alphaBar = new double[steps];
+        double keep = 1;
+        for (int t = 0; t < steps; t++) {
+            beta[t] = 1.0 / (steps - t);
+            keep *= 1 - beta[t];
+            alphaBar[t] = keep;
+        }
+        this.be = be != null ? be : Backends.getDefault();
+    }
+
+    /** T, the number of steps. */
+    public int steps() {
+        return steps;
+    }
+
+    /** β_t, the probability that step t replaces a bit by a coin flip. */
+    public double beta(int t) {
+        return beta[t];
+    }
+
+    /** ᾱ_t = Π (1 − β_s): the probability that a bit of x₀ has survived to x_t untouched. */
+    public double alphaBar(int t) {
+        return alphaBar[t];
+    }
+
+    @Override
+    public Backend backend() {
+        return be;
+    }
+
+    /** q(x_t = 1 | x₀) for a bit x₀ ∈ {0, 1}: x₀·ᾱ_t + (1 − ᾱ_t)/2. */
+    public double probOne(double x0, int t) {
+        return x0 * alphaBar[t] + 0.5 * (1 - alphaBar[t]);
+    }
+
+    /** q(x_{t−1} = 1 | x_t, x₀) for t ≥ 1, by Bayes' rule from q(x_t | x_{t−1}) and q(x_{t−1} | x₀). */
+    public double posteriorProbOne(double x0, double xt, int t) {
+        if (t < 1) {
+            throw new IllegalArgumentException("the posterior is over x_{t-1} for t >= 1, got t = " + t);
+        }
+        double prior = probOne(x0, t - 1);
+        double fromOne = (1 - beta[t]) * xt + 0.5 * beta[t], fromZero = (1 - beta[t]) * (1 - xt) + 0.5 * beta[t];
+        return prior * fromOne / (prior * fromOne + (1 - prior) * fromZero);
+    }
+
+    /** Draws x_t ~ q(x_t | x₀) for each sample's timestep (bits as 0/1 floats). */
+    public void sample(Tensor x0, int[] t, RandomGenerator rng, Tensor xt) {
+        int per = ForwardProcess.perSample(x0, t, "binomial sample");
+        for (int b = 0; b < t.length; b++) {
+            for (int i = b * per; i < (b + 1) * per; i++) {
+                xt.data()[i] = rng.nextDouble() < probOne(x0.data()[i], t[b]) ? 1f : 0f;
+            }
+        }
+    }
+
+    /**
+     * One random term of the bound per sequence (t uniform), averaged over the batch, in bits per sequence; adds its
+     * gradient to the model: with a the target probability (the posterior, or x₀ itself at t = 0) and p the model's,
+     * ∂KL(a ‖ p)/∂p = (p − a)/(p(1 − p)), times ∂p/∂l = (q₁ − q₀)·x̂₀(1 − x̂₀) through the x₀-parameterisation.
+     */
+    @Override
+    public double trainingLoss(Denoiser model, Tensor x0, int[] labels, RandomGenerator rng, ForwardContext ctx) {
+        int b = x0.dim(0);
+        int[] t = new int[b];
+        for (int i = 0; i < b; i++) {
+            t[i] = rng.nextInt(steps);
+        }
+        Tensor xt = x0.zerosLike(), input = x0.zerosLike(), target = x0.zerosLike();
+        sample(x0, t, rng, xt);
+        Tensor logits = model.forward(asInput(xt, input), t, labels, ctx);
+        targets(x0, xt, t, target);
+        Tensor grad = logits.zerosLike();
+        double total = 0, scale = 1 / (b * GaussianMath.LN2);
+        int per = x0.size() / b;
+        for (int i = 0; i < logits.size(); i++) {
+            int step = t[i / per];
+            double l = logits.data()[i], a = target.data()[i];
+            if (step == 0) {
+                // p(x₀ | x₁) = x̂₀: the KL against a one-hot target is −log p, its logit gradient p − a.
+                total += bernoulliKl(a, l);
+                grad.data()[i] = (float) ((sigmoid(l) - a) * scale);
+            } else {
+                double x0hat = sigmoid(l), q1 = posteriorProbOne(1, xt.data()[i], step), q0 = posteriorProbOne(0, xt.data()[i], step);
+                double p = clampProbability(x0hat * q1 + (1 - x0hat) * q0);
+                total += bernoulliKlOfProbability(a, p);
+                grad.data()[i] = (float) ((p - a) / (p * (1 - p)) * (q1 - q0) * x0hat * (1 - x0hat) * scale);
+            }
+        }
+        model.backward(grad);
+        return total * scale;
+    }
+
+    /**
+     * The whole bound of a batch of binary sequences, every step with a fresh draw of x_t: {@code terms[t]} in bits
+     * per sequence, and L_T. The model runs in inference mode under its lock; an interrupt stops it within a step.
+     */
+    public Bits bound(Denoiser model, Tensor x0, int[] labels, RandomGenerator rng) {
+        int b = x0.dim(0);
+        double[] terms = new double[steps];
+        Tensor xt = x0.zerosLike(), input = x0.zerosLike(), target = x0.zerosLike();
+        int[] t = new int[b];
+        for (int step = 0; step < steps; step++) {
+            Cancellation.throwIfInterrupted("binomial bound at step " + step);
+            java.util.Arrays.fill(t, step);
+            sample(x0, t, rng, xt);
+            targets(x0, xt, t, target);
+            double sum = 0;
+            synchronized (model) {
+                Tensor logits = model.forward(asInput(xt, input), t, labels, ForwardContext.inference());
+                for (int i = 0; i < logits.size(); i++) {
+                    sum += step == 0 ? bernoulliKl(target.data()[i], logits.data()[i])
+                            : bernoulliKlOfProbability(target.data()[i], reverseProbOne(logits.data()[i], xt.data()[i], step));
+                }
+            }
+            terms[step] = sum / (b * GaussianMath.LN2);
+        }
+        double prior = 0;
+        for (int i = 0; i < x0.size(); i++) {
+            double p = probOne(x0.data()[i], steps - 1);
+            prior += xlogy(p, 2 * p) + xlogy(1 - p, 2 * (1 - p));
+        }
+        return new Bits(terms, prior / (b * GaussianMath.LN2));
+    }
+
+    /**
+     * The bound of {@link #bound}: −total() is the log-likelihood lower bound K in bits per sequence.
+     *
+     * @param terms {@code terms[0]} = −log p(x₀ | x₁), else KL(q(x_{t−1} | x_t, x₀) ‖ p(x_{t−1} | x_t)), bits per sequence
+     * @param prior L_T = KL(q(x_T | x₀) ‖ uniform), bits per sequence
+     */
+    public record Bits(double[] terms, double prior) {
+        /** The whole bound; smaller is better. */
+        public double total() {
+            double s = prior;
+            for (double v : terms) {
+                s += v;
+            }
+            return s;
+        }
+    }
+
+    /** p(x_{t−1} = 1 | x_t) for t ≥ 1 from the network's x₀ logit (the x₀-parameterisation above). */
+    public double reverseProbOne(double x0Logit, double xt, int t) {
+        double x0hat = sigmoid(x0Logit);
+        return clampProbability(x0hat * posteriorProbOne(1, xt, t) + (1 - x0hat) * posteriorProbOne(0, xt, t));
+    }
+
+    /** What p(x_{t−1} = 1 | x_t) should be: q's posterior for t ≥ 1, the data bit itself at t = 0. */
+    private void targets(Tensor x0, Tensor xt, int[] t, Tensor target) {
+        int per = x0.size() / t.length;
+        for (int b = 0; b < t.length; b++) {
+            for (int i = b * per; i < (b + 1) * per; i++) {
+                target.data()[i] = (float) (t[b] == 0 ? x0.data()[i] : posteriorProbOne(x0.data()[i], xt.data()[i], t[b]));
+            }
+        }
+    }
+
+    /** Bits 0/1 as the network's input −1/+1. */
+    private static Tensor asInput(Tensor bits, Tensor input) {
+        for (int i = 0; i < bits.size(); i++) {
+            input.data()[i] = 2 * bits.data()[i] - 1;
+        }
+        return input;
+    }
+
+    /** KL(Bernoulli(a) ‖ Bernoulli(σ(l))) in nats, stable for large |l|; a ∈ {0, 1} gives −log p of that bit. */
+    static double bernoulliKl(double a, double logit) {
+        // log σ(l) = −softplus(−l), log(1 − σ(l)) = −softplus(l)
+        return xlogy(a, a) + xlogy(1 - a, 1 - a) + a * softplus(-logit) + (1 - a) * softplus(logit);
+    }
+
+    /** KL(Bernoulli(a) ‖ Bernoulli(p)) in nats. */
+    static double bernoulliKlOfProbability(double a, double p) {
+        return xlogy(a, a) + xlogy(1 - a, 1 - a) - a * Math.log(p) - (1 - a) * Math.log(1 - p);
+    }
+
+    /** Keeps log p and log(1 − p) finite: a reverse step is never certain, the forward kernel mixes in β/2. */
+    private static double clampProbability(double p) {
+        return Math.max(PROBABILITY_FLOOR, Math.min(1 - PROBABILITY_FLOOR, p));
+    }
+
+    private static double softplus(double x) {
+        return x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x));
+    }
+
+    private static double sigmoid(double x) {
+        return 1 / (1 + Math.exp(-x));
+    }
+
+    /** x·log y with 0·log 0 = 0. */
+    private static double xlogy(double x, double y) {
+        return x == 0 ? 0 : x * Math.log(y);
+    }
+}

@@ -1,0 +1,65 @@
+package org.ddpm4j.diffusion.sample;
+
+import org.ddpm4j.nn.Denoiser;
+import org.ddpm4j.nn.ForwardContext;
+import org.ddpm4j.tensor.Tensor;
+
+/**
+ * Classifier-free guidance's network call (Ho &amp; Salimans 2021, Eq. 6): one forward on the doubled batch
+ * [x; x] with labels [c; no class], combined as (1 + w)·ε(z, c) − w·ε(z). The combination is affine, so it is the
+ * same whether the network predicts ε, x₀ or μ̃; the learned-variance half of the output, if any, is taken from the
+ * conditional call. Buffers are allocated once per sampling run.
+ */
+final class GuidedCall {
+    private final Denoiser model;
+    private final double w;
+    private final int batch;
+    private final int dataPerSample;
+    private final Tensor doubled;
+    private final int[] doubledLabels;
+    private final int[] doubledSteps;
+    private Tensor combined;
+
+    GuidedCall(Denoiser model, Tensor x, int[] labels, double w) {
+        int classes = model.numClasses();
+        this.batch = x.dim(0);
+        if (classes == 0) {
+            throw new IllegalArgumentException("guidance needs a class-conditional model (built with numClasses > 0)");
+        }
+        if (labels.length != batch) {
+            throw new IllegalArgumentException("guidance: " + labels.length + " labels for a batch of " + batch);
+        }
+        this.model = model;
+        this.w = w;
+        this.dataPerSample = x.size() / batch;
+        int[] shape = x.shape();
+        shape[0] = 2 * batch;
+        this.doubled = Tensor.zeros(shape);
+        this.doubledLabels = new int[2 * batch];
+        System.arraycopy(labels, 0, doubledLabels, 0, batch);
+        java.util.Arrays.fill(doubledLabels, batch, 2 * batch, classes);
+        this.doubledSteps = new int[2 * batch];
+    }
+
+    /** The guided output for x at training step {@code step}: the shape of one call on x. */
+    Tensor forward(Tensor x, int step) {
+        System.arraycopy(x.data(), 0, doubled.data(), 0, x.size());
+        System.arraycopy(x.data(), 0, doubled.data(), x.size(), x.size());
+        java.util.Arrays.fill(doubledSteps, step);
+        Tensor out = model.forward(doubled, doubledSteps, doubledLabels, ForwardContext.inference());
+        if (combined == null) {
+            int[] shape = out.shape();
+            shape[0] = batch;
+            combined = Tensor.zeros(shape);
+        }
+        int per = out.size() / (2 * batch);
+        float[] o = out.data(), c = combined.data();
+        for (int i = 0; i < batch; i++) {
+            for (int j = 0; j < per; j++) {
+                float conditional = o[i * per + j], unconditional = o[(batch + i) * per + j];
+                c[i * per + j] = j < dataPerSample ? (float) ((1 + w) * conditional - w * unconditional) : conditional;
+            }
+        }
+        return combined;
+    }
+}
