@@ -3,15 +3,12 @@ package org.ddpm4j.diffusion;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.List;
 import java.util.SplittableRandom;
 import org.ddpm4j.diffusion.data.Dataset;
 import org.ddpm4j.diffusion.data.Heartbeat;
 import org.ddpm4j.diffusion.demo.HeartbeatDemo;
 import org.ddpm4j.diffusion.train.TrainingListener;
-import org.ddpm4j.nn.Denoiser;
 import org.ddpm4j.nn.ForwardContext;
-import org.ddpm4j.nn.Parameter;
 import org.ddpm4j.tensor.Backend;
 import org.ddpm4j.tensor.Backends;
 import org.ddpm4j.tensor.ScalarBackend;
@@ -48,67 +45,18 @@ class BinomialDiffusionTest {
         assertEquals(0, d.alphaBar(d.steps() - 1), EXACT, "x_T is exactly uniform");
     }
 
-    /** Knows the one sequence of the data and outputs it as x̂₀ with near certainty. */
-    private static Denoiser knowsTheSequence(Tensor sequence) {
-        return new Denoiser() {
-            @Override
-            public Tensor forward(Tensor x, int[] t, int[] labels, ForwardContext ctx) {
-                Tensor logits = x.zerosLike();
-                int per = sequence.size();
-                for (int i = 0; i < x.size(); i++) {
-                    logits.data()[i] = sequence.data()[i % per] > 0 ? 40f : -40f;
-                }
-                return logits;
-            }
-
-            @Override
-            public void backward(Tensor g) {
-            }
-
-            @Override
-            public List<Parameter> parameters() {
-                return List.of();
-            }
-        };
-    }
-
     @Test
     void theBoundOfAModelThatKnowsTheDataIsItsLogLikelihood() {
         // Data with one sequence: log p = 0, and the x₀-parameterised reverse step is then q's posterior exactly.
         Dataset one = Heartbeat.sample(1, new SplittableRandom(3));
-        Tensor batch = Tensor.zeros(8, Heartbeat.LENGTH);
-        for (int i = 0; i < 8; i++) {
-            System.arraycopy(one.all().data(), 0, batch.data(), i * Heartbeat.LENGTH, Heartbeat.LENGTH);
+        Tensor batch = Tensor.zeros(8, Heartbeat.LENGTH), knows = batch.zerosLike();
+        for (int i = 0; i < batch.size(); i++) {
+            batch.data()[i] = one.all().data()[i % Heartbeat.LENGTH];
+            knows.data()[i] = batch.data()[i] > 0 ? 40f : -40f; // x̂₀ logits: the sequence, near certain
         }
-        BinomialDiffusion.Bits bits = d.bound(knowsTheSequence(one.all()), batch, null, new SplittableRandom(1));
+        BinomialDiffusion.Bits bits = d.bound(new FreeOutput(knows), batch, null, new SplittableRandom(1));
         assertEquals(0, bits.total(), 1e-9);
         assertEquals(0, bits.prior(), EXACT);
-    }
-
-    /** A "network" whose output is a free tensor; the loss's gradient lands in {@code grad}. */
-    private static final class FreeLogits implements Denoiser {
-        final Tensor out;
-        final Tensor grad;
-
-        FreeLogits(Tensor out) {
-            this.out = out;
-            this.grad = out.zerosLike();
-        }
-
-        @Override
-        public Tensor forward(Tensor x, int[] t, int[] labels, ForwardContext ctx) {
-            return out;
-        }
-
-        @Override
-        public void backward(Tensor g) {
-            grad.copyFrom(g);
-        }
-
-        @Override
-        public List<Parameter> parameters() {
-            return List.of();
-        }
     }
 
     @Test
@@ -119,7 +67,7 @@ class BinomialDiffusionTest {
         for (int i = 0; i < logits.size(); i++) {
             logits.data()[i] = (float) (4 * init.nextDouble() - 2);
         }
-        FreeLogits model = new FreeLogits(logits);
+        FreeOutput model = new FreeOutput(logits);
         // The seed fixes the drawn timesteps; this one draws t = 0 (the decoder) and t >= 1 terms.
         d.trainingLoss(model, x0, null, new SplittableRandom(11), ForwardContext.inference());
         Tensor analytic = model.grad.copy();

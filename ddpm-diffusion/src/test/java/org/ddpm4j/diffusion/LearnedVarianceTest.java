@@ -4,12 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.List;
 import java.util.SplittableRandom;
 import org.ddpm4j.nn.Denoiser;
 import org.ddpm4j.nn.ForwardContext;
 import org.ddpm4j.diffusion.sample.Sampler;
-import org.ddpm4j.nn.Parameter;
 import org.ddpm4j.tensor.ScalarBackend;
 import org.ddpm4j.tensor.Tensor;
 import org.junit.jupiter.api.Test;
@@ -21,32 +19,6 @@ class LearnedVarianceTest {
     /** Central differences of a double loss in a float output: h = 1e-2 on O(1) values leaves ~1e-4 of curvature error. */
     private static final double FD_STEP = 1e-2;
     private static final double GRAD_TOLERANCE = 2e-3;
-
-    /** A "network" whose output is a free tensor: the loss's gradient lands in {@code grad}. */
-    private static class FreeOutput implements Denoiser {
-        final Tensor out;
-        final Tensor grad;
-
-        FreeOutput(Tensor out) {
-            this.out = out;
-            this.grad = out.zerosLike();
-        }
-
-        @Override
-        public Tensor forward(Tensor x, int[] t, int[] labels, ForwardContext ctx) {
-            return out;
-        }
-
-        @Override
-        public void backward(Tensor g) {
-            grad.copyFrom(g);
-        }
-
-        @Override
-        public List<Parameter> parameters() {
-            return List.of();
-        }
-    }
 
     private static GaussianDiffusion diffusion(VarianceType v, LossType l, DataKind kind, MeanType m) {
         return GaussianDiffusion.builder().schedule(Schedules.linear(20, 1e-3, 0.2)).varianceType(v).lossType(l)

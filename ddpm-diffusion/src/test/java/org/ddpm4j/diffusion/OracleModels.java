@@ -7,12 +7,12 @@ import org.ddpm4j.nn.Parameter;
 import org.ddpm4j.tensor.Tensor;
 
 /** Models whose output is known in closed form, for testing the diffusion maths without training. */
-final class OracleModels {
+public final class OracleModels {
     private OracleModels() {
     }
 
     /** Knows the batch x₀ it will be asked about and outputs the true ε = (x_t − √ᾱ_t·x₀)/√(1 − ᾱ_t). */
-    static Denoiser trueNoise(Schedule s, Tensor x0) {
+    public static Denoiser trueNoise(Schedule s, Tensor x0) {
         return new Fixed() {
             @Override
             public Tensor forward(Tensor xt, int[] t, int[] labels, ForwardContext ctx) {
@@ -24,7 +24,7 @@ final class OracleModels {
     }
 
     /** The exact ε-predictor for data ~ N(0, I): E[ε | x_t] = √(1 − ᾱ_t)·x_t. */
-    static Denoiser standardNormalData(Schedule s) {
+    public static Denoiser standardNormalData(Schedule s) {
         return new Fixed() {
             @Override
             public Tensor forward(Tensor xt, int[] t, int[] labels, ForwardContext ctx) {

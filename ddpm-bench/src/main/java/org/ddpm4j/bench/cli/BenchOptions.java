@@ -13,8 +13,11 @@ public final class BenchOptions {
     @Option(names = "--backend", description = "simd or scalar (default: ${DEFAULT-VALUE})")
     String backend = "simd";
 
-    @Option(names = "--json", description = "write the records to this JSON file")
-    Path json;
+    @Option(names = "--out", description = "write the records to this JSON file")
+    Path out;
+
+    @Option(names = "--json", description = "print the records as one JSON object on the last line")
+    boolean json;
 
     @Option(names = "--compare-pytorch", description = "also run the PyTorch script and print the ratio table")
     boolean comparePyTorch;

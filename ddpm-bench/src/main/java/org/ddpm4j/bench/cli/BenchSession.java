@@ -53,9 +53,12 @@ final class BenchSession {
         }
         System.out.println();
         RatioTable.print(records, System.out);
-        if (o.json != null) {
-            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(o.json.toFile(), records);
-            System.out.println("wrote " + o.json);
+        if (o.out != null) {
+            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(o.out.toFile(), records);
+            System.out.println("wrote " + o.out);
+        }
+        if (o.json) {
+            System.out.println(new ObjectMapper().writeValueAsString(Map.of("records", records)));
         }
         return records;
     }

@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 /** The {@code ddpm} command line. */
 @Command(name = "ddpm", mixinStandardHelpOptions = true, version = "ddpm4j 0.1.0",
         description = "Train, sample, evaluate and benchmark denoising diffusion models on the JVM.",
-        subcommands = {DemoCommand.class, TrainCommand.class, SampleCommand.class, EvalCommand.class, HeartbeatCommand.class,
+        subcommands = {DemoCommand.class, TrainCommand.class, SampleCommand.class, EvalCommand.class, InpaintCommand.class,
+                DenoiseCommand.class, HeartbeatCommand.class,
                 BenchCommand.class})
 public final class DdpmCommand implements Runnable {
 

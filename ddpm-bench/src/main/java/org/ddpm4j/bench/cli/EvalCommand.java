@@ -22,8 +22,8 @@ import picocli.CommandLine.Option;
 @Command(name = "eval", mixinStandardHelpOptions = true,
         description = "Variational bound (bits/dim) and rate/distortion of a trained checkpoint on test images.")
 public final class EvalCommand implements Callable<Integer> {
-    @Option(names = "--checkpoint", required = true, description = "checkpoint written by ddpm train")
-    Path checkpoint;
+    @Mixin
+    CheckpointOption checkpoint;
 
     @Option(names = "--data-dir", description = "directory with t10k-images-idx3-ubyte[.gz] (default: ${DEFAULT-VALUE})")
     Path dataDir = ImageDatasets.DEBIAN_FASHION_MNIST;
@@ -37,7 +37,7 @@ public final class EvalCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Backend be = run.backend();
-        ImageModelFiles.Loaded loaded = ImageModelFiles.loadForSampling(checkpoint, be);
+        ImageModelFiles.Loaded loaded = checkpoint.load(be);
         Dataset test = ImageDatasets.mnistFormat(dataDir, false);
         Tensor x0 = test.batch(java.util.stream.IntStream.range(0, Math.min(n, test.size())).toArray());
         long start = System.nanoTime();

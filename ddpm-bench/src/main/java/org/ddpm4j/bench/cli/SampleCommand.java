@@ -17,8 +17,8 @@ import picocli.CommandLine.Option;
 /** {@code ddpm sample}: draws images from a checkpoint written by {@code ddpm train} (its EMA weights). */
 @Command(name = "sample", mixinStandardHelpOptions = true, description = "Sample images from a trained checkpoint.")
 public final class SampleCommand implements Callable<Integer> {
-    @Option(names = "--checkpoint", required = true, description = "checkpoint written by ddpm train")
-    Path checkpoint;
+    @Mixin
+    CheckpointOption checkpoint;
 
     @Option(names = "--n", description = "number of images (default: ${DEFAULT-VALUE})")
     int n = 16;
@@ -56,7 +56,7 @@ public final class SampleCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Backend be = run.backend();
-        ImageModelFiles.Loaded loaded = ImageModelFiles.loadForSampling(checkpoint, be);
+        ImageModelFiles.Loaded loaded = checkpoint.load(be);
         Sampler sampler = new Sampler(loaded.diffusion()).clipDenoised(!noClip)
                 .respaced(Math.min(steps, loaded.diffusion().schedule().steps()));
         if (ddimEta != null) {
@@ -110,7 +110,7 @@ public final class SampleCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--class and --per-class exclude each other");
         }
         if (classes == 0) {
-            throw new IllegalArgumentException(checkpoint + " is an unconditional model (train with --classes for "
+            throw new IllegalArgumentException(checkpoint.file + " is an unconditional model (train with --classes for "
                     + "--class, --per-class and --guidance)");
         }
         if (sampleClass != null && (sampleClass < 0 || sampleClass >= classes)) {

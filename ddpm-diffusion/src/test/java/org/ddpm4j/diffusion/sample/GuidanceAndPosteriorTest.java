@@ -4,17 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.List;
 import java.util.SplittableRandom;
 import org.ddpm4j.diffusion.DataKind;
 import org.ddpm4j.diffusion.GaussianDiffusion;
+import org.ddpm4j.diffusion.OracleModels;
 import org.ddpm4j.diffusion.Schedule;
 import org.ddpm4j.diffusion.Schedules;
 import org.ddpm4j.diffusion.VarianceType;
-import org.ddpm4j.nn.Denoiser;
 import org.ddpm4j.nn.ForwardContext;
 import org.ddpm4j.nn.MlpDenoiser;
-import org.ddpm4j.nn.Parameter;
 import org.ddpm4j.tensor.ScalarBackend;
 import org.ddpm4j.tensor.Tensor;
 import org.junit.jupiter.api.Test;
@@ -81,30 +79,6 @@ class GuidanceAndPosteriorTest {
                 Tensor.zeros(2, 3), null, new SplittableRandom(2)));
     }
 
-    /** The exact ε-predictor for data ~ N(0, I): E[ε | x_t] = √(1 − ᾱ_t)·x_t. */
-    private static Denoiser standardNormalData(Schedule s) {
-        return new Denoiser() {
-            @Override
-            public Tensor forward(Tensor xt, int[] t, int[] labels, ForwardContext ctx) {
-                Tensor eps = xt.zerosLike();
-                int per = xt.size() / t.length;
-                for (int i = 0; i < xt.size(); i++) {
-                    eps.data()[i] = (float) (s.sqrtOneMinusAlphaBar(t[i / per]) * xt.data()[i]);
-                }
-                return eps;
-            }
-
-            @Override
-            public void backward(Tensor g) {
-            }
-
-            @Override
-            public List<Parameter> parameters() {
-                return List.of();
-            }
-        };
-    }
-
     @Test
     void denoisingSamplesTheExactPosteriorOfGaussianData() {
         // x₀ ~ N(0, 1), y = x₀ + σn: p(x₀ | y) = N(y/(1 + σ²), σ²/(1 + σ²)). With the exact denoiser and β as the
@@ -116,7 +90,7 @@ class GuidanceAndPosteriorTest {
         int n = 20_000;
         Tensor observed = Tensor.zeros(n, 1);
         observed.fill((float) y);
-        Tensor x = new Sampler(d).clipDenoised(false).denoiseObservation(standardNormalData(s), observed, sigma, null,
+        Tensor x = new Sampler(d).clipDenoised(false).denoiseObservation(OracleModels.standardNormalData(s), observed, sigma, null,
                 new SplittableRandom(5));
         double mean = 0, sq = 0;
         for (float v : x.data()) {
@@ -127,7 +101,7 @@ class GuidanceAndPosteriorTest {
         double tol = 5 * Math.sqrt(post / n); // ~5 standard errors of the mean
         assertEquals(y / (1 + sigma * sigma), mean, tol, "posterior mean");
         assertEquals(post, var, 5 * post * Math.sqrt(2.0 / n), "posterior variance");
-        assertThrows(IllegalArgumentException.class, () -> new Sampler(d).denoiseObservation(standardNormalData(s),
+        assertThrows(IllegalArgumentException.class, () -> new Sampler(d).denoiseObservation(OracleModels.standardNormalData(s),
                 observed, 1e6, null, new SplittableRandom(5)));
     }
 
