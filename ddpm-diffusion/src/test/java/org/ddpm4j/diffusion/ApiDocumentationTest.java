@@ -21,7 +21,8 @@ class ApiDocumentationTest {
     private static final Path DIFFUSION = Path.of("src/main/java");
     private static final Path NN = Path.of("../ddpm-nn/src/main/java/org/ddpm4j/nn");
     private static final List<String> MODEL_BUILDERS = List.of("Denoiser.java", "UNet.java", "UNetConfig.java",
-            "MlpDenoiser.java", "ForwardContext.java", "Parameter.java", "optim/Adam.java", "optim/Ema.java");
+            "MlpDenoiser.java", "ForwardContext.java", "Parameter.java", "optim/Adam.java", "optim/Ema.java",
+            "ImageClassifier.java", "CrossEntropy.java");
     private static final Pattern DECLARATION = Pattern.compile(
             "(public|protected)\\s+(?!.*\\bclass\\b.*\\{\\s*$).*\\(.*|public\\s+(static\\s+)?(final\\s+|abstract\\s+|sealed\\s+)?(class|interface|record|enum)\\s.*");
 

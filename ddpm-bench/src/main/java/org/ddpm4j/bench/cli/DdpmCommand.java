@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "ddpm", mixinStandardHelpOptions = true, version = "ddpm4j 0.1.0",
         description = "Train, sample, evaluate and benchmark denoising diffusion models on the JVM.",
         subcommands = {DemoCommand.class, TrainCommand.class, SampleCommand.class, EvalCommand.class, InpaintCommand.class,
-                DenoiseCommand.class, HeartbeatCommand.class,
+                DenoiseCommand.class, HeartbeatCommand.class, ClassifierCommand.class, QualityCommand.class,
                 BenchCommand.class})
 public final class DdpmCommand implements Runnable {
 

@@ -27,9 +27,12 @@ public final class SwissRollDemo {
     /** What to run: diffusion steps, training steps, batch and network size. */
     public record Settings(int diffusionSteps, int trainSteps, int batchSize, int hidden, int hiddenLayers,
                            double learningRate, LossType loss, int trainPoints, int testPoints, long seed) {
-        /** A few minutes on 2 cores. */
+        /**
+         * About 3.5 minutes on 2 cores. Measured K: Adam at 3e-4 reached −0.58 bits after 20 000 steps and −0.45
+         * after 40 000; at 1e-3 −0.98 after 8000 but −1.6 after 20 000 (the higher rate stops improving).
+         */
         public static Settings defaults() {
-            return new Settings(50, 8000, 256, 256, 3, 1e-3, LossType.VLB, 100_000, 2000, 0);
+            return new Settings(50, 40_000, 256, 256, 3, 3e-4, LossType.VLB, 100_000, 2000, 0);
         }
     }
 

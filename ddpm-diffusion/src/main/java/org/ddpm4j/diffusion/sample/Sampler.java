@@ -118,11 +118,10 @@ public final class Sampler {
             throw new IllegalArgumentException("inpaint: mask " + known.shapeString() + " must have the image's shape "
                     + image.shapeString());
         }
-        Tensor x = image.zerosLike();
+        Tensor x = image.zerosLike(), noise = image.zerosLike(), noisy = image.zerosLike();
+        int[] t = new int[image.dim(0)];
         ForwardProcess.gaussian(x, rng);
         Constraint keepKnown = (trainingStep, xt) -> {
-            Tensor noise = xt.zerosLike(), noisy = xt.zerosLike();
-            int[] t = new int[xt.dim(0)];
             java.util.Arrays.fill(t, Math.max(trainingStep, 0));
             ForwardProcess.gaussian(noise, rng);
             diffusion.forwardProcess().sample(image, t, noise, noisy);

@@ -8,6 +8,7 @@ import java.util.SplittableRandom;
 import org.ddpm4j.diffusion.Cancellation;
 import org.ddpm4j.diffusion.TrainingObjective;
 import org.ddpm4j.diffusion.data.Dataset;
+import org.ddpm4j.diffusion.data.RandomFlips;
 import org.ddpm4j.nn.Denoiser;
 import org.ddpm4j.nn.ForwardContext;
 import org.ddpm4j.nn.io.Checkpoint;
@@ -118,7 +119,7 @@ public final class Trainer {
         }
         Tensor x0 = data.batch(indices);
         if (flips) {
-            flipSomeHorizontally(x0, rng);
+            RandomFlips.flipSomeHorizontally(x0, rng);
         }
         int[] labels = null;
         if (conditional) {
@@ -142,28 +143,6 @@ public final class Trainer {
         }
         step++;
         return loss;
-    }
-
-    /** Mirrors each image ([C, H, W]) left–right with probability 1/2 (DDPM's random flips). */
-    private static void flipSomeHorizontally(Tensor x, SplittableRandom rng) {
-        if (x.rank() != 4) {
-            throw new IllegalArgumentException("flips need image batches [B, C, H, W], got " + x.shapeString());
-        }
-        int b = x.dim(0), rows = x.dim(1) * x.dim(2), w = x.dim(3);
-        float[] d = x.data();
-        for (int n = 0; n < b; n++) {
-            if (!rng.nextBoolean()) {
-                continue;
-            }
-            for (int r = 0; r < rows; r++) {
-                int off = (n * rows + r) * w;
-                for (int i = 0, j = w - 1; i < j; i++, j--) {
-                    float tmp = d[off + i];
-                    d[off + i] = d[off + j];
-                    d[off + j] = tmp;
-                }
-            }
-        }
     }
 
     /** Writes model, EMA, Adam and the step to {@code file} (atomically). */

@@ -57,7 +57,18 @@ public final class Adam {
 
     /** One update from the parameters' current gradients. */
     public void step() {
-        double rate = currentLearningRate();
+        step(1.0);
+    }
+
+    /**
+     * One update at {@code rateScale} times the current learning rate: the hook for learning-rate schedules such as
+     * cosine decay, computed by the caller from its own step count.
+     */
+    public void step(double rateScale) {
+        if (!(rateScale >= 0)) {
+            throw new IllegalArgumentException("Adam: learning-rate scale must be >= 0, got " + rateScale);
+        }
+        double rate = currentLearningRate() * rateScale;
         step++;
         double c1 = 1 - Math.pow(beta1, step), c2 = 1 - Math.pow(beta2, step);
         // θ −= lr·m̂/(√v̂ + ε) with m̂ = m/c1, v̂ = v/c2, folded into one step size.

@@ -1,0 +1,87 @@
+package org.ddpm4j.bench.cli;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import org.ddpm4j.diffusion.data.Dataset;
+import org.ddpm4j.diffusion.data.ImageDatasets;
+import org.ddpm4j.diffusion.eval.ClassifierTraining;
+import org.ddpm4j.diffusion.eval.SampleQuality;
+import org.ddpm4j.diffusion.io.ImageModelFiles;
+import org.ddpm4j.diffusion.sample.Sampler;
+import org.ddpm4j.nn.ImageClassifier;
+import org.ddpm4j.tensor.Backend;
+import org.ddpm4j.tensor.Tensor;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code ddpm quality}: samples a trained image model and measures the samples against the test images in the
+ * feature space of a classifier trained by {@code ddpm classifier}: Fréchet distance, classifier score,
+ * precision and recall, and (for a class-conditional model, one class per sample in turn) class accuracy.
+ */
+@Command(name = "quality", mixinStandardHelpOptions = true,
+        description = "Sample a checkpoint and measure the samples in a classifier's feature space.")
+public final class QualityCommand implements Callable<Integer> {
+    @Mixin
+    CheckpointOption checkpoint;
+
+    @Option(names = "--classifier", required = true, description = "classifier written by ddpm classifier")
+    Path classifier;
+
+    @Option(names = "--data-dir", description = "directory with the MNIST-format files (default: ${DEFAULT-VALUE})")
+    Path dataDir = ImageDatasets.DEBIAN_FASHION_MNIST;
+
+    @Option(names = "--n", description = "samples, and test images to compare with (default: ${DEFAULT-VALUE})")
+    int n = 500;
+
+    @Option(names = "--steps", description = "sampling steps, respaced over T (default: ${DEFAULT-VALUE})")
+    int steps = 100;
+
+    @Option(names = "--guidance", description = "classifier-free guidance weight (class-conditional models)")
+    Double guidance;
+
+    @Mixin
+    RunOptions run;
+
+    @Override
+    public Integer call() throws Exception {
+        Backend be = run.backend();
+        ImageModelFiles.Loaded loaded = checkpoint.load(be);
+        ImageClassifier cls = ClassifierTraining.load(classifier, be);
+        Dataset test = ImageDatasets.mnistFormat(dataDir, false);
+        Tensor reference = test.batch(java.util.stream.IntStream.range(0, Math.min(n, test.size())).toArray());
+        var cfg = loaded.model().config();
+        int[] labels = cfg.numClasses() == 0 ? null
+                : java.util.stream.IntStream.range(0, n).map(i -> i % cfg.numClasses()).toArray();
+        Sampler sampler = new Sampler(loaded.diffusion()).respaced(Math.min(steps, loaded.diffusion().schedule().steps()));
+        if (guidance != null) {
+            sampler.guidance(guidance);
+        }
+        long start = System.nanoTime();
+        Tensor samples = sampler.sample(loaded.model(), new int[] {n, cfg.imageChannels(), cfg.imageSize(), cfg.imageSize()},
+                labels, new SplittableRandom(run.seed));
+        double sampleSeconds = (System.nanoTime() - start) / 1e9;
+        SampleQuality q = SampleQuality.measure(cls, samples, labels, reference);
+        System.out.printf("%d samples (%d steps, %.1f s) against %d test images: Fréchet distance %.3f, classifier "
+                        + "score %.3f, precision %.3f, recall %.3f, class accuracy %s%n", n, steps, sampleSeconds,
+                reference.dim(0), q.frechetDistance(), q.classifierScore(), q.precision(), q.recall(),
+                Double.isNaN(q.classAccuracy()) ? "-" : String.format("%.3f", q.classAccuracy()));
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("samples", n);
+        m.put("sampling_steps", steps);
+        m.put("guidance", guidance);
+        m.put("frechet_distance", q.frechetDistance());
+        m.put("classifier_score", q.classifierScore());
+        m.put("precision", q.precision());
+        m.put("recall", q.recall());
+        m.put("class_accuracy", Double.isNaN(q.classAccuracy()) ? null : q.classAccuracy());
+        m.put("sample_seconds", sampleSeconds);
+        run.printJson(m);
+        be.shutdown();
+        return 0;
+    }
+}
