@@ -10,9 +10,10 @@ import org.ddpm4j.tensor.Tensor;
 /**
  * A small convolutional image classifier, the feature space of the sample-quality metrics (the role Inception
  * plays for FID on natural images): 3×3 conv → GroupNorm → SiLU at full size with c channels, two stride-2 convs
- * to 2c and 4c, one more 3×3 conv at 4c, each followed by GroupNorm and SiLU; global average pooling gives the
- * 4c penultimate features, a linear layer the logits. Parameters {@code conv.<i>.*}, {@code norm.<i>.*},
- * {@code head.*}.
+ * to 2c and 4c, one more 3×3 conv at 4c, each followed by GroupNorm and SiLU; 2×2 average pooling to a quarter of
+ * the size, a linear layer with SiLU to the 4c penultimate features, and a linear layer to the logits. (Global
+ * average pooling instead of the flattened 4×4 map measured 88.8% test accuracy on Fashion-MNIST, under the 90%
+ * the metrics want.) Parameters {@code conv.<i>.*}, {@code norm.<i>.*}, {@code fc.*}, {@code head.*}.
  */
 public final class ImageClassifier implements Module {
     /** GroupNorm groups: 8 divides every width used here (c a multiple of 8). */
@@ -20,13 +21,13 @@ public final class ImageClassifier implements Module {
 
     /**
      * @param imageChannels channels of the images
-     * @param imageSize     height = width, divisible by 4
+     * @param imageSize     height = width, divisible by 8
      * @param channels      c, a multiple of 8
      * @param numClasses    number of classes
      */
     public record Config(int imageChannels, int imageSize, int channels, int numClasses) {
         public Config {
-            if (imageChannels < 1 || imageSize < 4 || imageSize % 4 != 0 || channels < GROUPS || channels % GROUPS != 0
+            if (imageChannels < 1 || imageSize < 8 || imageSize % 8 != 0 || channels < GROUPS || channels % GROUPS != 0
                     || numClasses < 2) {
                 throw new IllegalArgumentException("classifier: bad config " + imageChannels + "/" + imageSize + "/"
                         + channels + "/" + numClasses);
@@ -49,7 +50,10 @@ public final class ImageClassifier implements Module {
     private final List<Conv2d> convs = new ArrayList<>();
     private final List<GroupNorm> norms = new ArrayList<>();
     private final List<SiLU> acts = new ArrayList<>();
+    private final Linear fc;
+    private final SiLU fcAct;
     private final Linear head;
+    private Tensor pooled;
     private Tensor features;
     private Tensor lastActivation;
     private Tensor gradActivation;
@@ -66,6 +70,9 @@ public final class ImageClassifier implements Module {
             norms.add(new GroupNorm(be, "norm." + i, layers[i][1], GROUPS));
             acts.add(new SiLU(be));
         }
+        int pooledSize = config.imageSize() / 8;
+        this.fc = new Linear(be, "fc", 4 * c * pooledSize * pooledSize, config.featureDim(), 1.0, rng);
+        this.fcAct = new SiLU(be);
         this.head = new Linear(be, "head", config.featureDim(), config.numClasses(), 1.0, rng);
     }
 
@@ -89,8 +96,10 @@ public final class ImageClassifier implements Module {
             h = acts.get(i).forward(norms.get(i).forward(convs.get(i).forward(h)));
         }
         lastActivation = h;
-        features = Buffers.ensure(features, x.dim(0), config.featureDim());
-        averagePool(h, features);
+        int half = h.dim(2) / 2;
+        pooled = Buffers.ensure(pooled, x.dim(0), h.dim(1) * half * half);
+        averagePool2x2(h, pooled);
+        features = fcAct.forward(fc.forward(pooled));
         return head.forward(features);
     }
 
@@ -101,13 +110,17 @@ public final class ImageClassifier implements Module {
 
     /** Adds every parameter's gradient for the loss gradient with respect to the last forward's logits. */
     public void backward(Tensor gradLogits) {
-        Tensor g = head.backward(gradLogits);
+        Tensor g = fc.backward(fcAct.backward(head.backward(gradLogits)));
         gradActivation = Buffers.ensure(gradActivation, lastActivation.shape());
-        int b = g.dim(0), ch = g.dim(1), plane = lastActivation.size() / (b * ch);
-        float[] d = gradActivation.data(), gf = g.data();
-        // Backward of the mean over each channel's plane: every position receives 1/(H·W) of the feature's gradient.
-        for (int i = 0; i < b * ch; i++) {
-            java.util.Arrays.fill(d, i * plane, (i + 1) * plane, gf[i] / plane);
+        int w = lastActivation.dim(3), half = w / 2, planes = lastActivation.size() / (w * w);
+        float[] d = gradActivation.data(), gp = g.data();
+        // Backward of the 2×2 mean: each of the four inputs receives a quarter of its output's gradient.
+        for (int p = 0; p < planes; p++) {
+            for (int y = 0; y < w; y++) {
+                for (int x = 0; x < w; x++) {
+                    d[(p * w + y) * w + x] = 0.25f * gp[(p * half + y / 2) * half + x / 2];
+                }
+            }
         }
         Tensor h = gradActivation;
         for (int i = convs.size() - 1; i >= 0; i--) {
@@ -115,16 +128,17 @@ public final class ImageClassifier implements Module {
         }
     }
 
-    /** Mean of each channel's plane: [B, C, H, W] → [B, C]. */
-    private static void averagePool(Tensor x, Tensor out) {
-        int bc = out.size(), plane = x.size() / bc;
+    /** Mean of each 2×2 block: [B, C, H, W] → [B, C·(H/2)·(W/2)], flattened per image. */
+    private static void averagePool2x2(Tensor x, Tensor out) {
+        int w = x.dim(3), half = w / 2, planes = x.size() / (w * w);
         float[] d = x.data(), o = out.data();
-        for (int i = 0; i < bc; i++) {
-            double s = 0;
-            for (int j = i * plane; j < (i + 1) * plane; j++) {
-                s += d[j];
+        for (int p = 0; p < planes; p++) {
+            for (int y = 0; y < half; y++) {
+                for (int xx = 0; xx < half; xx++) {
+                    int at = (p * w + 2 * y) * w + 2 * xx;
+                    o[(p * half + y) * half + xx] = 0.25f * (d[at] + d[at + 1] + d[at + w] + d[at + w + 1]);
+                }
             }
-            o[i] = (float) (s / plane);
         }
     }
 
@@ -135,6 +149,7 @@ public final class ImageClassifier implements Module {
             ps.addAll(convs.get(i).parameters());
             ps.addAll(norms.get(i).parameters());
         }
+        ps.addAll(fc.parameters());
         ps.addAll(head.parameters());
         return ps;
     }

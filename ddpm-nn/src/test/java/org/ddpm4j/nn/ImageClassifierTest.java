@@ -32,7 +32,7 @@ class ImageClassifierTest {
         CrossEntropy.lossAndGradient(logits, LABELS, grad);
         net.backward(grad);
         List<String> probes = List.of("conv.0.weight", "norm.1.weight", "conv.2.bias", "conv.3.weight", "norm.3.bias",
-                "head.weight", "head.bias");
+                "fc.weight", "fc.bias", "head.weight", "head.bias");
         int checked = 0;
         for (Parameter p : net.parameters()) {
             if (!probes.contains(p.name())) {
