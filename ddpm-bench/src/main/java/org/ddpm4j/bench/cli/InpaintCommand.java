@@ -47,7 +47,7 @@ public final class InpaintCommand implements Callable<Integer> {
         Backend be = run.backend();
         ImageModelFiles.Loaded loaded = checkpoint.load(be);
         Tensor x0 = images.load(), known = mask(x0);
-        Sampler sampler = new Sampler(loaded.diffusion()).respaced(Math.min(steps, loaded.diffusion().schedule().steps()));
+        Sampler sampler = loaded.sampler(steps);
         long start = System.nanoTime();
         Tensor result = sampler.inpaint(loaded.model(), x0, known, null, new SplittableRandom(run.seed));
         double seconds = (System.nanoTime() - start) / 1e9;

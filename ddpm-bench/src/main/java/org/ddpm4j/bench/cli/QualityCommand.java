@@ -57,7 +57,7 @@ public final class QualityCommand implements Callable<Integer> {
         var cfg = loaded.model().config();
         int[] labels = cfg.numClasses() == 0 ? null
                 : java.util.stream.IntStream.range(0, n).map(i -> i % cfg.numClasses()).toArray();
-        Sampler sampler = new Sampler(loaded.diffusion()).respaced(Math.min(steps, loaded.diffusion().schedule().steps()));
+        Sampler sampler = loaded.sampler(steps);
         if (guidance != null) {
             sampler.guidance(guidance);
         }

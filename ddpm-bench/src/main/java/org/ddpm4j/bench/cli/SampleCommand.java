@@ -57,8 +57,7 @@ public final class SampleCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Backend be = run.backend();
         ImageModelFiles.Loaded loaded = checkpoint.load(be);
-        Sampler sampler = new Sampler(loaded.diffusion()).clipDenoised(!noClip)
-                .respaced(Math.min(steps, loaded.diffusion().schedule().steps()));
+        Sampler sampler = loaded.sampler(steps).clipDenoised(!noClip);
         if (ddimEta != null) {
             sampler.ddim(ddimEta);
         }

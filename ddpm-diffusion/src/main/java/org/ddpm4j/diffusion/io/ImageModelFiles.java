@@ -9,6 +9,7 @@ import org.ddpm4j.diffusion.GaussianDiffusion;
 import org.ddpm4j.diffusion.LossType;
 import org.ddpm4j.diffusion.Schedules;
 import org.ddpm4j.diffusion.VarianceType;
+import org.ddpm4j.diffusion.sample.Sampler;
 import org.ddpm4j.nn.UNet;
 import org.ddpm4j.nn.UNetConfig;
 import org.ddpm4j.nn.io.Checkpoint;
@@ -36,6 +37,10 @@ public final class ImageModelFiles {
 
     /** A trained model with its EMA weights swapped in, and its diffusion. */
     public record Loaded(UNet model, GaussianDiffusion diffusion, long step) {
+        /** A sampler over at most {@code steps} evenly respaced steps of the model's T (all of them if more). */
+        public Sampler sampler(int steps) {
+            return new Sampler(diffusion).respaced(Math.min(steps, diffusion.schedule().steps()));
+        }
     }
 
     /** The loss image models are trained with: L_simple (DDPM), or the hybrid when the variance is learned. */
