@@ -3,7 +3,6 @@ package org.ddpm4j.diffusion.io;
 import java.io.IOException;
 import java.nio.file.Path;
 import org.ddpm4j.tensor.Tensor;
-import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
@@ -22,13 +21,7 @@ public final class ScatterPlot {
         chart.getStyler().setChartTitleVisible(true);
         add(chart, "data", data, new java.awt.Color(160, 160, 160));
         add(chart, "samples", samples, new java.awt.Color(200, 40, 40));
-        Path parent = file.toAbsolutePath().getParent();
-        if (parent != null) {
-            java.nio.file.Files.createDirectories(parent);
-        }
-        String name = file.toString();
-        BitmapEncoder.saveBitmap(chart, name.endsWith(".png") ? name.substring(0, name.length() - 4) : name,
-                BitmapEncoder.BitmapFormat.PNG);
+        Charts.savePng(chart, file);
     }
 
     private static void add(XYChart chart, String name, Tensor points, java.awt.Color color) {

@@ -1,0 +1,39 @@
+package org.ddpm4j.bench.cli;
+
+/**
+ * How big a {@code ddpm report} run is: every count the report's numbers depend on, so the report can state them.
+ *
+ * @param classifierSteps  Adam steps of the feature classifier (batch 128)
+ * @param unetChannels     base channels of the class-conditional U-Net
+ * @param unetSteps        its training steps
+ * @param unetBatch        its batch size
+ * @param diffusionSteps   T of its linear β schedule (1e-4 → 0.02 scaled by 1000/T)
+ * @param boundImages      test images the bits/dim bound is measured on (every one of the T steps)
+ * @param samplingSteps    respaced steps of every sampling run
+ * @param sweepSamples     samples per guidance weight (and test images they are compared with)
+ * @param swissRollSteps   training steps of the swiss-roll model
+ * @param heartbeatSteps   training steps of the heartbeat model
+ * @param heartbeatT       T of the binomial diffusion
+ */
+record ReportPlan(int classifierSteps, int unetChannels, int unetSteps, int unetBatch, int diffusionSteps,
+                  int boundImages, int samplingSteps, int sweepSamples, int swissRollSteps, int heartbeatSteps,
+                  int heartbeatT) {
+
+    /** Guidance weights of the sweep (Ho &amp; Salimans' Figure 2 spans 0 to 4). */
+    static final double[] GUIDANCE = {0, 0.5, 1, 2, 4};
+
+    /** The full report: hours on 2 cores. */
+    static ReportPlan full() {
+        return new ReportPlan(3000, 32, 4000, 32, 1000, 64, 250, 1000, 40_000, 10_000, 2000);
+    }
+
+    /** Minutes on 2 cores: the same report from much smaller runs (its numbers say so). */
+    static ReportPlan quick() {
+        return new ReportPlan(300, 32, 150, 16, 1000, 8, 10, 50, 2000, 1000, 200);
+    }
+
+    /** Seconds: for the end-to-end test of the command itself. */
+    static ReportPlan tiny() {
+        return new ReportPlan(3, 32, 2, 4, 20, 2, 2, 12, 20, 20, 20);
+    }
+}
