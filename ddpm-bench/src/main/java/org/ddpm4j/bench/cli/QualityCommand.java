@@ -8,6 +8,7 @@ import java.util.concurrent.Callable;
 import org.ddpm4j.diffusion.data.Dataset;
 import org.ddpm4j.diffusion.data.ImageDatasets;
 import org.ddpm4j.diffusion.eval.ClassifierTraining;
+import org.ddpm4j.diffusion.eval.ParzenWindow;
 import org.ddpm4j.diffusion.eval.SampleQuality;
 import org.ddpm4j.diffusion.io.ImageModelFiles;
 import org.ddpm4j.diffusion.sample.Sampler;
@@ -44,6 +45,10 @@ public final class QualityCommand implements Callable<Integer> {
     @Option(names = "--guidance", description = "classifier-free guidance weight (class-conditional models)")
     Double guidance;
 
+    @Option(names = "--parzen", description = "also the Parzen-window log-likelihood of test images under the samples "
+            + "(Sohl-Dickstein et al. Table 2; pixels in [0, 1], σ chosen on held-out test images)")
+    boolean parzen;
+
     @Mixin
     RunOptions run;
 
@@ -71,6 +76,9 @@ public final class QualityCommand implements Callable<Integer> {
                 reference.dim(0), q.frechetDistance(), q.classifierScore(), q.precision(), q.recall(),
                 Double.isNaN(q.classAccuracy()) ? "-" : String.format("%.3f", q.classAccuracy()));
         Map<String, Object> m = new LinkedHashMap<>();
+        if (parzen) {
+            m.put("parzen_nats", parzen(samples, test));
+        }
         m.put("samples", n);
         m.put("sampling_steps", steps);
         m.put("guidance", guidance);
@@ -83,5 +91,31 @@ public final class QualityCommand implements Callable<Integer> {
         run.printJson(m);
         be.shutdown();
         return 0;
+    }
+
+    /**
+     * The protocol of Breuleux et al. used in Sohl-Dickstein et al.'s Table 2: pixels scaled to [0, 1], σ from a
+     * grid chosen on 1000 test images (validation), the mean log-likelihood reported on 1000 others, in nats.
+     */
+    private double parzen(Tensor samples, Dataset test) {
+        int d = samples.size() / samples.dim(0), half = Math.min(1000, test.size() / 2);
+        float[] centres = toUnitRange(samples.data());
+        float[] validation = toUnitRange(test.batch(java.util.stream.IntStream.range(0, half).toArray()).data());
+        float[] held = toUnitRange(test.batch(java.util.stream.IntStream.range(half, 2 * half).toArray()).data());
+        double sigma = ParzenWindow.chooseSigma(centres, validation, d, PARZEN_SIGMAS);
+        double ll = ParzenWindow.meanLogLikelihood(centres, held, d, sigma);
+        System.out.printf("Parzen window (σ = %.3f chosen on %d test images): %.1f nats on %d others%n", sigma, half, ll, half);
+        return ll;
+    }
+
+    /** Widths tried for the Parzen window, on the [0, 1] pixel scale. */
+    private static final double[] PARZEN_SIGMAS = {0.05, 0.1, 0.15, 0.2, 0.3, 0.5, 1.0};
+
+    private static float[] toUnitRange(float[] x) {
+        float[] out = new float[x.length];
+        for (int i = 0; i < x.length; i++) {
+            out[i] = (x[i] + 1) / 2;
+        }
+        return out;
     }
 }
