@@ -58,8 +58,9 @@ public final class Schedules {
     /**
      * Ho &amp; Salimans' schedule (classifier-free guidance, §4): λ(u) = −2·log tan(a·u + b) for u in (0, 1], with b
      * = arctan(e^{−λ_max/2}) and a = arctan(e^{−λ_min/2}) − b, so λ runs from λ_max to λ_min; ᾱ = sigmoid(λ). They
-     * train in continuous time; here u takes {@code steps} evenly spaced values u_t = (t + 1)/steps, which with a
-     * fine grid (1000) and a respaced sampler (256 steps, evenly spaced u) is their setting in discrete form.
+     * train in continuous time; here u takes {@code steps} evenly spaced values u_t = (t + 1)/steps (the networks
+     * take integer timesteps), which with a fine grid (10 000: u within 1e-4) and a respaced sampler (256 steps,
+     * evenly spaced u) is their setting.
      */
     public static Schedule cosineLogSnr(int steps, double logSnrMin, double logSnrMax) {
         if (!(logSnrMax > logSnrMin)) {

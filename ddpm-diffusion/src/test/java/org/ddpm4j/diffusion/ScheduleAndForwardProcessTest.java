@@ -56,6 +56,11 @@ class ScheduleAndForwardProcessTest {
             assertEquals(-2 * Math.log(Math.tan(a * (t + 1) / 256.0 + b)), lambda, 1e-6 * (1 + Math.abs(lambda)), "λ at " + t);
         }
         assertEquals(-20, Math.log(s.alphaBar(255) / (1 - s.alphaBar(255))), 1e-6, "ends at λ_min");
+        Schedule fine = Schedules.cosineLogSnr(10_000, -20, 20); // the training grid: u within 1e-4
+        for (int t : new int[] {0, 4999, 9999}) {
+            double lambda = Math.log(fine.alphaBar(t) / (1 - fine.alphaBar(t)));
+            assertEquals(-2 * Math.log(Math.tan(a * (t + 1) / 10_000.0 + b)), lambda, 1e-6 * (1 + Math.abs(lambda)));
+        }
         GaussianDiffusion d = GaussianDiffusion.builder().schedule(s).varianceType(VarianceType.INTERPOLATED)
                 .varianceInterpolation(0.3).build();
         assertEquals(0.3 * Math.log(s.beta(100)) + 0.7 * s.posteriorLogVarianceClipped(100), d.modelLogVariance(100), 1e-12,
