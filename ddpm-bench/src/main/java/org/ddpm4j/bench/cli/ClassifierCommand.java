@@ -4,9 +4,6 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import org.ddpm4j.diffusion.data.Dataset;
 import org.ddpm4j.diffusion.data.ImageDatasets;
 import org.ddpm4j.diffusion.eval.ClassifierTraining;
@@ -43,12 +40,8 @@ public final class ClassifierCommand implements Callable<Integer> {
         ClassifierTraining.Settings s = new ClassifierTraining.Settings(steps, d.batchSize(), d.learningRate(), run.seed);
         ImageClassifier.Config config = ImageClassifier.Config.fashionMnist();
         ClassifierTraining.Result r;
-        try (ProgressBar bar = new ProgressBarBuilder().setTaskName("training").setInitialMax(steps)
-                .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(1000).build()) {
-            r = ClassifierTraining.train(config, train, test, s, be, p -> {
-                bar.stepTo(p.step());
-                bar.setExtraMessage(String.format("loss %.4f", p.loss()));
-            });
+        try (TrainingBar bar = new TrainingBar(0, steps)) {
+            r = ClassifierTraining.train(config, train, test, s, be, bar);
         }
         ClassifierTraining.save(out, r);
         System.out.printf("trained %d steps on %d images in %.1f s (%s); test accuracy %.2f%% on %d images; %s%n",

@@ -4,9 +4,6 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import org.ddpm4j.diffusion.demo.SwissRollDemo;
 import org.ddpm4j.diffusion.io.ScatterPlot;
 import org.ddpm4j.tensor.Backend;
@@ -41,12 +38,8 @@ public final class DemoCommand implements Callable<Integer> {
         SwissRollDemo.Settings s = new SwissRollDemo.Settings(d.diffusionSteps(), steps, d.batchSize(), d.hidden(),
                 d.hiddenLayers(), d.learningRate(), d.loss(), d.trainPoints(), d.testPoints(), run.seed);
         SwissRollDemo.Result r;
-        try (ProgressBar bar = new ProgressBarBuilder().setTaskName("training").setInitialMax(steps)
-                .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(500).build()) {
-            r = SwissRollDemo.run(s, be, p -> {
-                bar.stepTo(p.step());
-                bar.setExtraMessage(String.format("loss %.4f", p.loss()));
-            });
+        try (TrainingBar bar = new TrainingBar(0, steps)) {
+            r = SwissRollDemo.run(s, be, bar);
         }
         ScatterPlot.write(out, "ddpm4j swiss roll: samples (red) over held-out data (grey)", r.testPoints().all(), r.samples());
         System.out.printf("trained %d steps in %.1f s (%s)%n", steps, r.trainSeconds(), be.describe());

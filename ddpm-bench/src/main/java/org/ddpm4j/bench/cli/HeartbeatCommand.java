@@ -3,9 +3,6 @@ package org.ddpm4j.bench.cli;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import org.ddpm4j.diffusion.data.Heartbeat;
 import org.ddpm4j.diffusion.demo.HeartbeatDemo;
 import org.ddpm4j.tensor.Backend;
@@ -34,12 +31,8 @@ public final class HeartbeatCommand implements Callable<Integer> {
         HeartbeatDemo.Settings s = new HeartbeatDemo.Settings(d.diffusionSteps(), steps, d.batchSize(), d.hidden(),
                 d.hiddenLayers(), d.learningRate(), d.testSequences(), run.seed);
         HeartbeatDemo.Result r;
-        try (ProgressBar bar = new ProgressBarBuilder().setTaskName("training").setInitialMax(steps)
-                .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(500).build()) {
-            r = HeartbeatDemo.run(s, be, p -> {
-                bar.stepTo(p.step());
-                bar.setExtraMessage(String.format("loss %.4f bits", p.loss()));
-            });
+        try (TrainingBar bar = new TrainingBar(0, steps)) {
+            r = HeartbeatDemo.run(s, be, bar);
         }
         System.out.printf("trained %d steps in %.1f s (%s); T = %d%n", steps, r.trainSeconds(), be.describe(),
                 d.diffusionSteps());

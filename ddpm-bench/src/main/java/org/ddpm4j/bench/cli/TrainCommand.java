@@ -6,9 +6,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
-import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import org.ddpm4j.diffusion.GaussianDiffusion;
 import org.ddpm4j.diffusion.Schedules;
 import org.ddpm4j.diffusion.VarianceType;
@@ -99,12 +96,9 @@ public final class TrainCommand implements Callable<Integer> {
         int todo = (int) Math.max(0, steps - trainer.step());
         long start = System.nanoTime();
         double loss;
-        try (ProgressBar bar = new ProgressBarBuilder().setTaskName("training").setInitialMax(steps)
-                .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(1000).build()) {
-            bar.stepTo(trainer.step());
+        try (TrainingBar bar = new TrainingBar(trainer.step(), steps)) {
             loss = trainer.train(todo, p -> {
-                bar.stepTo(p.step());
-                bar.setExtraMessage(String.format("loss %.4f, %.2f steps/s", p.loss(), p.stepsPerSecond()));
+                bar.onStep(p);
                 if (sampleEvery > 0 && p.step() % sampleEvery == 0) {
                     writeSamples(trainer, model, diffusion, stepFile(samples, p.step()));
                 }
