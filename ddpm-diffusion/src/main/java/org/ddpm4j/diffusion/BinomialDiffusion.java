@@ -120,7 +120,7 @@ public final class BinomialDiffusion implements TrainingObjective {
                 grad.data()[i] = (float) ((sigmoid(l) - a) * scale);
             } else {
                 double x0hat = sigmoid(l), q1 = posteriorProbOne(1, xt.data()[i], step), q0 = posteriorProbOne(0, xt.data()[i], step);
-                double p = clampProbability(x0hat * q1 + (1 - x0hat) * q0);
+                double p = mixture(x0hat, q1, q0);
                 total += bernoulliKlOfProbability(a, p);
                 grad.data()[i] = (float) ((p - a) / (p * (1 - p)) * (q1 - q0) * x0hat * (1 - x0hat) * scale);
             }
@@ -180,8 +180,12 @@ public final class BinomialDiffusion implements TrainingObjective {
 
     /** p(x_{t−1} = 1 | x_t) for t ≥ 1 from the network's x₀ logit (the x₀-parameterisation above). */
     public double reverseProbOne(double x0Logit, double xt, int t) {
-        double x0hat = sigmoid(x0Logit);
-        return clampProbability(x0hat * posteriorProbOne(1, xt, t) + (1 - x0hat) * posteriorProbOne(0, xt, t));
+        return mixture(sigmoid(x0Logit), posteriorProbOne(1, xt, t), posteriorProbOne(0, xt, t));
+    }
+
+    /** x̂₀·q₁ + (1 − x̂₀)·q₀, kept off 0 and 1: the x₀-parameterised reverse probability. */
+    private static double mixture(double x0hat, double q1, double q0) {
+        return clampProbability(x0hat * q1 + (1 - x0hat) * q0);
     }
 
     /** What p(x_{t−1} = 1 | x_t) should be: q's posterior for t ≥ 1, the data bit itself at t = 0. */
