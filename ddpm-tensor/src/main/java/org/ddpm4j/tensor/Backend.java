@@ -186,6 +186,24 @@ public interface Backend {
         addProduct(dy, mask, dx);
     }
 
+    // ---------------------------------------------------------------- optimiser
+
+    /**
+     * One Adam update in place, element by element: {@code m = β₁·m + (1 − β₁)·g},
+     * {@code v = β₂·v + (1 − β₂)·g²}, {@code θ −= stepSize·m/(√v·invSqrtC2 + eps)}. All four tensors have one shape.
+     */
+    default void adamUpdate(Tensor param, Tensor grad, Tensor m, Tensor v, AdamCoefficients k) {
+        ShapeCheck.requireSameShape("adamUpdate", "param", param, "grad", grad);
+        ShapeCheck.requireSameShape("adamUpdate", "param", param, "m", m);
+        ShapeCheck.requireSameShape("adamUpdate", "param", param, "v", v);
+        float[] w = param.data(), g = grad.data(), md = m.data(), vd = v.data();
+        for (int j = 0; j < w.length; j++) {
+            md[j] = k.beta1() * md[j] + (1 - k.beta1()) * g[j];
+            vd[j] = k.beta2() * vd[j] + (1 - k.beta2()) * g[j] * g[j];
+            w[j] -= k.stepSize() * md[j] / ((float) Math.sqrt(vd[j]) * k.invSqrtC2() + k.eps());
+        }
+    }
+
     // ---------------------------------------------------------------- losses and reductions
 
     /** Mean squared error {@code mean((pred − target)²)}, accumulated in double. */

@@ -1,14 +1,18 @@
 package org.ddpm4j.tensor;
 
 import java.util.Locale;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.ddpm4j.tensor.opencl.OpenClBackend;
+import org.ddpm4j.tensor.opencl.OpenClDevices;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Chooses the engine's backend once per JVM and logs the choice once.
  *
- * <p>System properties: {@code ddpm.backend} = {@code simd} (default) | {@code scalar};
- * {@code ddpm.threads} = worker threads for the SIMD backend (default: available processors).
+ * <p>System properties: {@code ddpm.backend} = {@code simd} (default) | {@code scalar} | {@code opencl};
+ * {@code ddpm.threads} = worker threads for the SIMD backend (default: available processors);
+ * {@code ddpm.opencl.device} chooses the OpenCL device (see {@link OpenClDevices}).
  * If {@code jdk.incubator.vector} is not in the module graph (the JVM was started without
  * {@code --add-modules jdk.incubator.vector}), the scalar backend is used with one warning; nothing touches the
  * Vector API classes before that check.
@@ -16,6 +20,9 @@ import org.slf4j.LoggerFactory;
 public final class Backends {
     private static final Logger LOG = LoggerFactory.getLogger(Backends.class);
     private static final String SIMD_CLASS = "org.ddpm4j.tensor.simd.SimdBackend";
+    /** Environment variable that turns a missing OpenCL device from a fallback into an error (CI sets it). */
+    public static final String REQUIRE_OPENCL_ENV = "DDPM_REQUIRE_OPENCL";
+    private static final AtomicBoolean OPENCL_FALLBACK_LOGGED = new AtomicBoolean();
 
     private static volatile Backend defaultBackend;
 
@@ -39,8 +46,10 @@ public final class Backends {
     }
 
     /**
-     * A new backend by name ({@code simd} or {@code scalar}). Asking for {@code simd} where the Vector API is not
-     * available gives the scalar backend and a warning instead of an error.
+     * A new backend by name ({@code simd}, {@code scalar} or {@code opencl}). Asking for {@code simd} where the
+     * Vector API is not available gives the scalar backend and a warning instead of an error; asking for
+     * {@code opencl} where there is no usable OpenCL device gives the SIMD backend and one warning, or an error when
+     * {@value #REQUIRE_OPENCL_ENV}=1.
      */
     public static Backend create(String name, int threads) {
         switch (name.toLowerCase(Locale.ROOT)) {
@@ -53,15 +62,38 @@ public final class Backends {
                     return new ScalarBackend();
                 }
                 return newSimd(threads);
+            case "opencl":
+                return openClOrSimd(threads);
             default:
                 throw new IllegalArgumentException("ddpm.backend: unknown backend '" + name
-                        + "' (expected simd or scalar)");
+                        + "' (expected simd, scalar or opencl)");
         }
     }
 
     /** True when the Vector API incubator module is resolved in this JVM. */
     public static boolean vectorApiAvailable() {
         return ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+    }
+
+    /** True when {@value #REQUIRE_OPENCL_ENV} is {@code 1} or {@code true}: no OpenCL device is then an error. */
+    public static boolean openClRequired() {
+        String value = System.getenv(REQUIRE_OPENCL_ENV);
+        return value != null && (value.equals("1") || value.equalsIgnoreCase("true"));
+    }
+
+    private static Backend openClOrSimd(int threads) {
+        try {
+            return OpenClBackend.create();
+        } catch (IllegalStateException | LinkageError e) {
+            if (openClRequired()) {
+                throw new IllegalStateException(REQUIRE_OPENCL_ENV + "=1 but the OpenCL backend cannot start: "
+                        + e.getMessage(), e);
+            }
+            if (OPENCL_FALLBACK_LOGGED.compareAndSet(false, true)) {
+                LOG.warn("ddpm4j: {}; using the CPU backend instead", e.getMessage());
+            }
+            return create("simd", threads);
+        }
     }
 
     /** Threads from {@code ddpm.threads}, or the number of available processors. */

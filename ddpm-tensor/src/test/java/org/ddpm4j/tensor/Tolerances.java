@@ -18,6 +18,11 @@ final class Tolerances {
     static final Tolerance VS_EJML = new Tolerance(1e-4, 1e-4);
     /** Reductions accumulated in double, compared in relative terms. */
     static final Tolerance REDUCTION = new Tolerance(1e-9, 1e-6);
+    /**
+     * Reductions whose chunk partials are float32 (compensated) before a double sum on the host: the OpenCL backend.
+     * The absolute term covers sums that cancel to near zero.
+     */
+    static final Tolerance FLOAT_PARTIAL_REDUCTION = new Tolerance(1e-4, 1e-6);
     /** Step of the central finite differences (in double, on inputs of order 1). */
     static final double FINITE_DIFFERENCE_STEP = 1e-5;
 

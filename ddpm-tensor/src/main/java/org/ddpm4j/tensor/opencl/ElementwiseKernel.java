@@ -1,0 +1,59 @@
+package org.ddpm4j.tensor.opencl;
+
+import com.aparapi.device.OpenCLDevice;
+
+/** The element-wise ops, one work item per element, chosen by {@link #mode}. */
+final class ElementwiseKernel extends DeviceKernel {
+    /** {@code out = a + b}. */
+    static final int ADD = 0;
+    /** {@code out = a ⊙ b}. */
+    static final int MUL = 1;
+    /** {@code out = α·a}. */
+    static final int SCALE = 2;
+    /** {@code out += α·a}. */
+    static final int AXPY = 3;
+    /** {@code out += a ⊙ b}. */
+    static final int ADD_PRODUCT = 4;
+    /** {@code out = a·σ(a)}. */
+    static final int SILU = 5;
+    /** {@code out += b·σ(a)·(1 + a·(1 − σ(a)))}: SiLU's derivative at a times the incoming gradient b. */
+    static final int SILU_BACKWARD = 6;
+    /** {@code out += α·(a − b)}: the MSE gradient with α = 2·scale/n. */
+    static final int DIFFERENCE_AXPY = 7;
+
+    float[] a = new float[1];
+    float[] b = new float[1];
+    float[] out = new float[1];
+    float alpha;
+    int mode;
+    int items;
+
+    ElementwiseKernel(OpenCLDevice device, TransferCounter transfers) {
+        super(device, transfers);
+    }
+
+    @Override
+    public void run() {
+        int i = getGlobalId();
+        if (i < items) {
+            if (mode == ADD) {
+                out[i] = a[i] + b[i];
+            } else if (mode == MUL) {
+                out[i] = a[i] * b[i];
+            } else if (mode == SCALE) {
+                out[i] = alpha * a[i];
+            } else if (mode == AXPY) {
+                out[i] = out[i] + alpha * a[i];
+            } else if (mode == ADD_PRODUCT) {
+                out[i] = out[i] + a[i] * b[i];
+            } else if (mode == SILU) {
+                out[i] = a[i] / (1f + exp(-a[i]));
+            } else if (mode == SILU_BACKWARD) {
+                float s = 1f / (1f + exp(-a[i]));
+                out[i] = out[i] + b[i] * s * (1f + a[i] * (1f - s));
+            } else {
+                out[i] = out[i] + alpha * (a[i] - b[i]);
+            }
+        }
+    }
+}

@@ -1,0 +1,55 @@
+package org.ddpm4j.tensor.opencl;
+
+import com.aparapi.device.OpenCLDevice;
+
+/**
+ * Softmax over rows, one work item per row: mode {@link #FORWARD} writes {@code out = softmax(in)} (max-shifted);
+ * mode {@link #BACKWARD} accumulates {@code grad += in ⊙ (dy − Σ dy·in)} with {@code in} the forward output.
+ */
+final class SoftmaxKernel extends DeviceKernel {
+    static final int FORWARD = 0;
+    static final int BACKWARD = 1;
+
+    float[] in = new float[1];
+    float[] dy = new float[1];
+    float[] out = new float[1];
+    int cols;
+    int mode;
+    int items;
+
+    SoftmaxKernel(OpenCLDevice device, TransferCounter transfers) {
+        super(device, transfers);
+    }
+
+    @Override
+    public void run() {
+        int row = getGlobalId();
+        if (row < items) {
+            int off = row * cols;
+            if (mode == FORWARD) {
+                float max = in[off];
+                for (int j = 1; j < cols; j++) {
+                    max = max(max, in[off + j]);
+                }
+                float sum = 0f;
+                for (int j = 0; j < cols; j++) {
+                    float e = exp(in[off + j] - max);
+                    out[off + j] = e;
+                    sum += e;
+                }
+                float inv = 1f / sum;
+                for (int j = 0; j < cols; j++) {
+                    out[off + j] = out[off + j] * inv;
+                }
+            } else {
+                float dot = 0f;
+                for (int j = 0; j < cols; j++) {
+                    dot += dy[off + j] * in[off + j];
+                }
+                for (int j = 0; j < cols; j++) {
+                    out[off + j] = out[off + j] + in[off + j] * (dy[off + j] - dot);
+                }
+            }
+        }
+    }
+}

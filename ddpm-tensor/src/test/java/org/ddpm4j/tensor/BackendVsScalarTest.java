@@ -1,0 +1,304 @@
+package org.ddpm4j.tensor;
+
+import static org.ddpm4j.tensor.TensorAssert.assertClose;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Every op of an optimised backend against the scalar reference, on shapes chosen to hit vector tails, edge tiles
+ * of the GEMM, blocking boundaries (K &gt; KC, M &gt; MC, N &gt; NC), work-group padding and fewer work items than
+ * threads. Gradient buffers start non-zero so that accumulation ({@code +=}) is checked too. Subclasses supply the
+ * backend.
+ */
+abstract class BackendVsScalarTest {
+    private static final Tolerances.Tolerance TOL = Tolerances.KERNEL_VS_REFERENCE;
+    private static final Backend SCALAR = new ScalarBackend();
+
+    /** The backend under test. */
+    abstract Backend candidate();
+
+    /** How closely its double-returning reductions must match the scalar reference's. */
+    Tolerances.Tolerance reductionTolerance() {
+        return Tolerances.REDUCTION;
+    }
+
+    static Stream<Arguments> convCases() {
+        return Stream.of(
+                // N, Cin, Cout, H, W, kernel, stride, padding
+                Arguments.of(2, 3, 5, 7, 9, 3, 1, 1),
+                Arguments.of(3, 4, 6, 8, 8, 3, 2, 1),
+                Arguments.of(2, 5, 7, 6, 5, 1, 1, 0),
+                Arguments.of(1, 3, 13, 11, 7, 3, 1, 1),
+                Arguments.of(2, 1, 16, 9, 9, 3, 1, 1),
+                Arguments.of(2, 3, 4, 7, 7, 3, 2, 0),
+                Arguments.of(3, 37, 9, 5, 5, 3, 1, 1),
+                Arguments.of(1, 4, 130, 6, 6, 3, 1, 1),
+                Arguments.of(1, 2, 3, 48, 48, 3, 1, 1),
+                Arguments.of(4, 8, 8, 4, 4, 1, 2, 0));
+    }
+
+    @ParameterizedTest(name = "N{0} {1}->{2} {3}x{4} k{5} s{6} p{7}")
+    @MethodSource("convCases")
+    void conv2dForwardAndBackward(int n, int cin, int cout, int h, int w, int k, int s, int p) {
+        RandomTensors r = new RandomTensors(11 + n * 31L + cin * 7L + cout);
+        Conv2dSpec spec = new Conv2dSpec(k, s, p);
+        Tensor x = r.normal(n, cin, h, w), wt = r.normal(cout, cin, k, k), b = r.normal(cout);
+        int ho = spec.outSize(h), wo = spec.outSize(w);
+        Tensor ys = Tensor.zeros(n, cout, ho, wo), yv = r.normal(n, cout, ho, wo);
+        SCALAR.conv2d(x, wt, b, spec, ys);
+        candidate().conv2d(x, wt, b, spec, yv);
+        assertClose(ys, yv, TOL, "conv2d y");
+
+        Tensor dy = r.normal(n, cout, ho, wo);
+        Tensor dxs = r.normal(n, cin, h, w), dws = r.normal(cout, cin, k, k), dbs = r.normal(cout);
+        Tensor dxv = dxs.copy(), dwv = dws.copy(), dbv = dbs.copy();
+        SCALAR.conv2dBackward(x, wt, dy, spec, dxs, dws, dbs);
+        candidate().conv2dBackward(x, wt, dy, spec, dxv, dwv, dbv);
+        assertClose(dxs, dxv, TOL, "conv2d dx");
+        assertClose(dws, dwv, TOL, "conv2d dw");
+        assertClose(dbs, dbv, TOL, "conv2d dbias");
+
+        // Weight-only backward (first layer): same dw, and no input gradient.
+        Tensor dwOnly = Tensor.zeros(cout, cin, k, k), dwRef = Tensor.zeros(cout, cin, k, k);
+        SCALAR.conv2dBackward(x, wt, dy, spec, null, dwRef, null);
+        candidate().conv2dBackward(x, wt, dy, spec, null, dwOnly, null);
+        assertClose(dwRef, dwOnly, TOL, "conv2d dw (weight-only)");
+    }
+
+    static Stream<Arguments> matmulCases() {
+        return Stream.of(
+                // batch (0 = rank 2), shared b, M, N, K
+                Arguments.of(0, false, 1, 1, 1),
+                Arguments.of(0, false, 7, 13, 5),
+                Arguments.of(0, false, 131, 70, 300),
+                Arguments.of(0, false, 5, 2100, 9),
+                Arguments.of(3, false, 17, 33, 19),
+                Arguments.of(2, true, 6, 32, 7),
+                Arguments.of(5, false, 4, 3, 2));
+    }
+
+    @ParameterizedTest(name = "B{0} shared{1} M{2} N{3} K{4}")
+    @MethodSource("matmulCases")
+    void matmulAllTransposes(int batch, boolean sharedB, int m, int n, int k) {
+        RandomTensors r = new RandomTensors(m * 1000L + n * 10L + k);
+        for (boolean ta : new boolean[] {false, true}) {
+            for (boolean tb : new boolean[] {false, true}) {
+                for (boolean acc : new boolean[] {false, true}) {
+                    int[] aShape = ta ? new int[] {k, m} : new int[] {m, k};
+                    int[] bShape = tb ? new int[] {n, k} : new int[] {k, n};
+                    Tensor a = batch == 0 ? r.normal(aShape) : r.normal(batch, aShape[0], aShape[1]);
+                    Tensor b = batch == 0 || sharedB ? r.normal(bShape) : r.normal(batch, bShape[0], bShape[1]);
+                    Tensor cs = batch == 0 ? r.normal(m, n) : r.normal(batch, m, n), cv = cs.copy();
+                    SCALAR.matmul(a, ta, b, tb, cs, 0.75f, acc);
+                    candidate().matmul(a, ta, b, tb, cv, 0.75f, acc);
+                    assertClose(cs, cv, TOL, "matmul ta=" + ta + " tb=" + tb + " acc=" + acc);
+                }
+            }
+        }
+    }
+
+    @Test
+    void linearForwardAndBackward() {
+        RandomTensors r = new RandomTensors(5);
+        Tensor x = r.normal(9, 37), w = r.normal(21, 37), b = r.normal(21);
+        Tensor ys = Tensor.zeros(9, 21), yv = Tensor.zeros(9, 21);
+        SCALAR.linear(x, w, b, ys);
+        candidate().linear(x, w, b, yv);
+        assertClose(ys, yv, TOL, "linear y");
+        Tensor dy = r.normal(9, 21);
+        Tensor dxs = r.normal(9, 37), dws = r.normal(21, 37), dbs = r.normal(21);
+        Tensor dxv = dxs.copy(), dwv = dws.copy(), dbv = dbs.copy();
+        SCALAR.linearBackward(x, w, dy, dxs, dws, dbs);
+        candidate().linearBackward(x, w, dy, dxv, dwv, dbv);
+        assertClose(dxs, dxv, TOL, "linear dx");
+        assertClose(dws, dwv, TOL, "linear dw");
+        assertClose(dbs, dbv, TOL, "linear dbias");
+    }
+
+    static Stream<Arguments> groupNormCases() {
+        return Stream.of(
+                // N, C, H, W, groups, affine
+                Arguments.of(2, 6, 5, 7, 3, true),
+                Arguments.of(3, 8, 4, 4, 8, false),
+                Arguments.of(1, 32, 3, 3, 32, true),
+                Arguments.of(2, 64, 9, 9, 32, true));
+    }
+
+    @ParameterizedTest(name = "N{0} C{1} {2}x{3} G{4} affine{5}")
+    @MethodSource("groupNormCases")
+    void groupNormForwardAndBackward(int n, int c, int h, int w, int groups, boolean affine) {
+        RandomTensors r = new RandomTensors(n * 100L + c);
+        Tensor x = r.normal(n, c, h, w);
+        x = shifted(x, 3f);
+        Tensor gamma = affine ? r.normal(c) : null, beta = affine ? r.normal(c) : null;
+        Tensor ys = Tensor.zeros(n, c, h, w), yv = Tensor.zeros(n, c, h, w);
+        Tensor ms = Tensor.zeros(n, groups), rs = Tensor.zeros(n, groups);
+        Tensor mv = Tensor.zeros(n, groups), rv = Tensor.zeros(n, groups);
+        SCALAR.groupNorm(x, gamma, beta, groups, 1e-5f, ys, ms, rs);
+        candidate().groupNorm(x, gamma, beta, groups, 1e-5f, yv, mv, rv);
+        assertClose(ys, yv, TOL, "groupNorm y");
+        assertClose(ms, mv, TOL, "groupNorm mean");
+        assertClose(rs, rv, TOL, "groupNorm rstd");
+
+        Tensor dy = r.normal(n, c, h, w);
+        Tensor dxs = r.normal(n, c, h, w), dxv = dxs.copy();
+        Tensor dgs = affine ? r.normal(c) : null, dbs = affine ? r.normal(c) : null;
+        Tensor dgv = affine ? dgs.copy() : null, dbv = affine ? dbs.copy() : null;
+        SCALAR.groupNormBackward(x, gamma, ms, rs, dy, groups, dxs, dgs, dbs);
+        candidate().groupNormBackward(x, gamma, ms, rs, dy, groups, dxv, dgv, dbv);
+        assertClose(dxs, dxv, TOL, "groupNorm dx");
+        if (affine) {
+            assertClose(dgs, dgv, TOL, "groupNorm dgamma");
+            assertClose(dbs, dbv, TOL, "groupNorm dbeta");
+        }
+    }
+
+    @ParameterizedTest(name = "size {0}")
+    @ValueSource(ints = {1, 15, 16, 17, 33, 4095, 4097, 70001})
+    void elementwiseOps(int size) {
+        RandomTensors r = new RandomTensors(size);
+        Tensor a = r.normal(size), b = r.normal(size);
+        a.data()[0] = -90f; // exp overflow in σ(−x): silu must give −0, not NaN
+        check("silu", a, (be, out) -> be.silu(a, out));
+        check("add", a, (be, out) -> be.add(a, b, out));
+        check("mul", a, (be, out) -> be.mul(a, b, out));
+        check("scale", a, (be, out) -> be.scale(a, -1.5f, out));
+        Tensor start = r.normal(size);
+        checkAccumulating("siluBackward", start, (be, acc) -> be.siluBackward(a, b, acc));
+        checkAccumulating("axpy", start, (be, acc) -> be.axpy(0.3f, a, acc));
+        checkAccumulating("addProduct", start, (be, acc) -> be.addProduct(a, b, acc));
+        checkAccumulating("mseLossBackward", start, (be, acc) -> be.mseLossBackward(a, b, 0.5f, acc));
+        assertReduction(SCALAR.sum(a), candidate().sum(a), "sum");
+        assertReduction(SCALAR.sumOfSquares(a), candidate().sumOfSquares(a), "sumOfSquares");
+        assertReduction(SCALAR.mseLoss(a, b), candidate().mseLoss(a, b), "mseLoss");
+        assertReduction(SCALAR.mean(a), candidate().mean(a), "mean");
+    }
+
+    @ParameterizedTest(name = "rows {0} cols {1}")
+    @MethodSource("softmaxCases")
+    void softmaxForwardAndBackward(int rows, int cols) {
+        RandomTensors r = new RandomTensors(rows * 31L + cols);
+        Tensor x = shifted(r.normal(rows, cols), 50f); // large logits: the max shift must keep exp finite
+        check("softmax", x, (be, out) -> be.softmax(x, out));
+        Tensor y = Tensor.zeros(rows, cols);
+        SCALAR.softmax(x, y);
+        Tensor dy = r.normal(rows, cols);
+        checkAccumulating("softmaxBackward", r.normal(rows, cols), (be, acc) -> be.softmaxBackward(y, dy, acc));
+    }
+
+    static Stream<Arguments> softmaxCases() {
+        return Stream.of(Arguments.of(1, 1), Arguments.of(3, 17), Arguments.of(5, 64), Arguments.of(2, 257));
+    }
+
+    static Stream<Arguments> attentionCases() {
+        return Stream.of(Arguments.of(2, 5, 7), Arguments.of(3, 16, 37), Arguments.of(1, 8, 64), Arguments.of(4, 3, 1));
+    }
+
+    @ParameterizedTest(name = "B{0} C{1} T{2}")
+    @MethodSource("attentionCases")
+    void attentionForwardAndBackward(int b, int c, int t) {
+        RandomTensors r = new RandomTensors(b * 1000L + c * 10L + t);
+        Tensor qkv = r.normal(b, 3 * c, t);
+        Tensor os = Tensor.zeros(b, c, t), ov = Tensor.zeros(b, c, t);
+        Tensor ps = Tensor.zeros(b, t, t), pv = Tensor.zeros(b, t, t);
+        SCALAR.attention(qkv, os, ps);
+        candidate().attention(qkv, ov, pv);
+        assertClose(ps, pv, TOL, "attention probs");
+        assertClose(os, ov, TOL, "attention out");
+        Tensor dout = r.normal(b, c, t);
+        Tensor ds = r.normal(b, 3 * c, t), dv = ds.copy();
+        SCALAR.attentionBackward(qkv, ps, dout, ds);
+        candidate().attentionBackward(qkv, ps, dout, dv);
+        assertClose(ds, dv, TOL, "attention dqkv");
+    }
+
+    @Test
+    void upsampleConcatAndChannelVectors() {
+        RandomTensors r = new RandomTensors(3);
+        Tensor x = r.normal(3, 5, 7, 3);
+        check("upsample2x", Tensor.zeros(3, 5, 14, 6), (be, out) -> be.upsample2x(x, out));
+        Tensor dy = r.normal(3, 5, 14, 6);
+        checkAccumulating("upsample2xBackward", r.normal(3, 5, 7, 3), (be, acc) -> be.upsample2xBackward(dy, acc));
+
+        Tensor a = r.normal(2, 3, 5, 5), b = r.normal(2, 4, 5, 5);
+        check("concatChannels", Tensor.zeros(2, 7, 5, 5), (be, out) -> be.concatChannels(a, b, out));
+        Tensor dcat = r.normal(2, 7, 5, 5);
+        checkAccumulating("split a", r.normal(2, 3, 5, 5), (be, acc) -> be.splitChannelsBackward(dcat, acc, null));
+        checkAccumulating("split b", r.normal(2, 4, 5, 5), (be, acc) -> be.splitChannelsBackward(dcat, null, acc));
+
+        Tensor h = r.normal(3, 6, 5, 7), perSample = r.normal(3, 6), shared = r.normal(6);
+        check("addChannelVector [N,C]", h, (be, out) -> be.addChannelVector(h, perSample, out));
+        check("addChannelVector [C]", h, (be, out) -> be.addChannelVector(h, shared, out));
+        Tensor g = r.normal(3, 6, 5, 7);
+        checkAccumulating("addChannelVectorBackward [N,C]", r.normal(3, 6), (be, acc) -> be.addChannelVectorBackward(g, acc));
+        checkAccumulating("addChannelVectorBackward [C]", r.normal(6), (be, acc) -> be.addChannelVectorBackward(g, acc));
+    }
+
+    @ParameterizedTest(name = "size {0}")
+    @ValueSource(ints = {1, 63, 64, 65, 4097})
+    void adamUpdate(int size) {
+        RandomTensors r = new RandomTensors(size + 7L);
+        Tensor grad = r.normal(size);
+        Tensor ps = r.normal(size), ms = r.normal(size), vs = r.normal(size);
+        for (int i = 0; i < size; i++) {
+            vs.data()[i] = Math.abs(vs.data()[i]);
+        }
+        Tensor pc = ps.copy(), mc = ms.copy(), vc = vs.copy();
+        AdamCoefficients k = new AdamCoefficients(1e-3f / 0.1f, 0.9f, 0.999f, (float) (1 / Math.sqrt(1e-3)), 1e-8f);
+        SCALAR.adamUpdate(ps, grad, ms, vs, k);
+        candidate().adamUpdate(pc, grad, mc, vc, k);
+        assertClose(ps, pc, TOL, "adam param");
+        assertClose(ms, mc, TOL, "adam m");
+        assertClose(vs, vc, TOL, "adam v");
+    }
+
+    @Test
+    void dropoutMaskIsIdenticalOnBothBackends() {
+        RandomTensors r = new RandomTensors(8);
+        Tensor x = r.normal(3, 4, 33, 33);
+        Tensor ys = x.zerosLike(), ms = x.zerosLike(), yv = x.zerosLike(), mv = x.zerosLike();
+        SCALAR.dropout(x, 0.1f, 42L, ys, ms);
+        candidate().dropout(x, 0.1f, 42L, yv, mv);
+        assertArrayEquals(ms.data(), mv.data(), "dropout mask");
+        assertArrayEquals(ys.data(), yv.data(), "dropout output");
+    }
+
+    private interface Op {
+        void run(Backend backend, Tensor out);
+    }
+
+    /** Runs a forward op on both backends into fresh outputs shaped like {@code like}, and compares. */
+    private void check(String what, Tensor like, Op op) {
+        Tensor outS = like.zerosLike(), outV = like.zerosLike().fill(Float.NaN);
+        op.run(SCALAR, outS);
+        op.run(candidate(), outV);
+        assertClose(outS, outV, TOL, what);
+    }
+
+    /** Runs an accumulating op on both backends from the same non-zero start, and compares. */
+    private void checkAccumulating(String what, Tensor start, Op op) {
+        Tensor accS = start.copy(), accV = start.copy();
+        op.run(SCALAR, accS);
+        op.run(candidate(), accV);
+        assertClose(accS, accV, TOL, what);
+    }
+
+    private void assertReduction(double expected, double actual, String what) {
+        if (!reductionTolerance().accepts(expected, actual)) {
+            throw new AssertionError(what + ": expected " + expected + " but was " + actual);
+        }
+    }
+
+    private static Tensor shifted(Tensor t, float shift) {
+        for (int i = 0; i < t.size(); i++) {
+            t.data()[i] += shift;
+        }
+        return t;
+    }
+}
