@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.ddpm4j.tensor.Backends;
 import org.openjdk.jmh.profile.GCProfiler;
 import org.openjdk.jmh.results.BenchmarkResult;
 import org.openjdk.jmh.results.RunResult;
@@ -91,9 +92,14 @@ public final class JmhRunner {
         return Double.isNaN(amount) ? null : amount / (ms * 1e-3);
     }
 
-    /** The Vector API flag, the backend and its thread count, and the heap: the same for every fork. */
+    /**
+     * The Vector API flag, the backend and its thread count, and the heap: the same for every fork. An OpenCL fork
+     * must not fall back to the CPU quietly, or its numbers would be filed under the wrong backend.
+     */
     private List<String> forkJvmArgs() {
-        return List.of("--add-modules=jdk.incubator.vector", "-Dddpm.backend=" + backend, "-Dddpm.threads=" + threads,
+        return List.of("--add-modules=jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
+                "-Dddpm.backend=" + backend, "-Dddpm.threads=" + threads, "-D" + Backends.REQUIRE_OPENCL_PROPERTY + "="
+                        + backend.equals("opencl"),
                 "-Xms2g", "-Xmx8g", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn");
     }
 

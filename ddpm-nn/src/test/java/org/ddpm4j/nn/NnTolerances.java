@@ -5,9 +5,11 @@ final class NnTolerances {
     private NnTolerances() {
     }
 
-    /** A whole U-Net on the SIMD backend against the scalar reference: many ops' rounding adds up. */
-    static final double SIMD_VS_SCALAR_ABS = 1e-3;
-    static final double SIMD_VS_SCALAR_REL = 1e-3;
+    /** A whole U-Net on the SIMD or OpenCL backend against the scalar reference: many ops' rounding adds up. */
+    static final double KERNELS_VS_SCALAR_ABS = 1e-3;
+    static final double KERNELS_VS_SCALAR_REL = 1e-3;
+    /** An Adam step's size relative to the learning rate where |g| ≫ ε: m̂/√v̂ = ±1 on the first step, in float32. */
+    static final double FIRST_ADAM_STEP_REL = 1e-3;
     /**
      * Backward against central differences of the float32 forward on the double-accumulating scalar backend:
      * with step {@link #FD_STEP} the rounding of the outputs (~1e-7 relative) contributes ~1e-5 relative.

@@ -22,6 +22,8 @@ public final class Backends {
     private static final String SIMD_CLASS = "org.ddpm4j.tensor.simd.SimdBackend";
     /** Environment variable that turns a missing OpenCL device from a fallback into an error (CI sets it). */
     public static final String REQUIRE_OPENCL_ENV = "DDPM_REQUIRE_OPENCL";
+    /** System property with the same effect as {@value #REQUIRE_OPENCL_ENV} (benchmark forks set it). */
+    public static final String REQUIRE_OPENCL_PROPERTY = "ddpm.opencl.required";
     private static final AtomicBoolean OPENCL_FALLBACK_LOGGED = new AtomicBoolean();
 
     private static volatile Backend defaultBackend;
@@ -63,7 +65,7 @@ public final class Backends {
                 }
                 return newSimd(threads);
             case "opencl":
-                return openClOrSimd(threads);
+                return openClOrSimd(threads, openClRequired());
             default:
                 throw new IllegalArgumentException("ddpm.backend: unknown backend '" + name
                         + "' (expected simd, scalar or opencl)");
@@ -75,17 +77,22 @@ public final class Backends {
         return ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
     }
 
-    /** True when {@value #REQUIRE_OPENCL_ENV} is {@code 1} or {@code true}: no OpenCL device is then an error. */
+    /**
+     * True when the environment variable {@value #REQUIRE_OPENCL_ENV} is {@code 1} or {@code true}, or the system
+     * property {@value #REQUIRE_OPENCL_PROPERTY} is {@code true}: no OpenCL device is then an error, not a fallback.
+     */
     public static boolean openClRequired() {
         String value = System.getenv(REQUIRE_OPENCL_ENV);
-        return value != null && (value.equals("1") || value.equalsIgnoreCase("true"));
+        return value != null && (value.equals("1") || value.equalsIgnoreCase("true"))
+                || Boolean.getBoolean(REQUIRE_OPENCL_PROPERTY);
     }
 
-    private static Backend openClOrSimd(int threads) {
+    /** The OpenCL backend, or (unless {@code required}) the SIMD backend with a warning logged once per JVM. */
+    static Backend openClOrSimd(int threads, boolean required) {
         try {
             return OpenClBackend.create();
         } catch (IllegalStateException | LinkageError e) {
-            if (openClRequired()) {
+            if (required) {
                 throw new IllegalStateException(REQUIRE_OPENCL_ENV + "=1 but the OpenCL backend cannot start: "
                         + e.getMessage(), e);
             }

@@ -10,7 +10,7 @@ public final class BenchOptions {
     @Option(names = "--threads", description = "worker threads of the backend (default: ${DEFAULT-VALUE})")
     int threads = Runtime.getRuntime().availableProcessors();
 
-    @Option(names = "--backend", description = "simd or scalar (default: ${DEFAULT-VALUE})")
+    @Option(names = "--backend", description = "simd, scalar or opencl (default: ${DEFAULT-VALUE})")
     String backend = "simd";
 
     @Option(names = "--out", description = "write the records to this JSON file")

@@ -7,7 +7,7 @@ import org.ddpm4j.tensor.Backend;
 import org.ddpm4j.tensor.Backends;
 import picocli.CommandLine.Option;
 
-/** Options of the commands that train, sample or evaluate: threads, seed, and the closing JSON line. */
+/** Options of the commands that train, sample or evaluate: backend, threads, seed, and the closing JSON line. */
 public final class RunOptions {
 
     @Option(names = "--threads", description = "worker threads (default: available processors)")
@@ -19,9 +19,15 @@ public final class RunOptions {
     @Option(names = "--json", description = "print the final metrics as one JSON object on the last line")
     boolean json;
 
-    /** The SIMD backend (scalar if the Vector API is missing) with the chosen thread count. */
+    @Option(names = "--backend", description = "simd, scalar or opencl (default: ${DEFAULT-VALUE}; opencl falls back "
+            + "to simd with a warning when there is no OpenCL device)")
+    String backend = System.getProperty("ddpm.backend", "simd");
+
+    /** The chosen backend with the chosen thread count. */
     Backend backend() {
-        return Backends.create("simd", threads != null ? threads : Backends.configuredThreads());
+        Backend be = Backends.create(backend, threads != null ? threads : Backends.configuredThreads());
+        System.err.println("backend: " + be.describe());
+        return be;
     }
 
     /** Prints {@code metrics} as one JSON line when {@code --json} was given. */

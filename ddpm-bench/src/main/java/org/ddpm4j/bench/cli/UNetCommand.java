@@ -29,6 +29,9 @@ public final class UNetCommand implements Callable<Integer> {
                     double gflop = (c.training() ? 3 : 1) * perImage * c.batch();
                     return new JmhRunner.CaseInfo("unet", c.name(), c.mode(), gflop, Double.NaN);
                 }, true);
+        if (options.backend.equals("opencl")) {
+            StepTransfers.print(cases);
+        }
         return 0;
     }
 }

@@ -36,7 +36,7 @@ public final class UNetWorkload {
         this.kernelCase = kernelCase;
         UNetConfig config = config(kernelCase);
         this.net = new UNet(config, be, new SplittableRandom(1));
-        this.adam = Adam.ddpm(net.parameters());
+        this.adam = Adam.ddpm(be, net.parameters());
         int b = kernelCase.batch();
         this.x0 = Tensor.zeros(b, 1, 32, 32);
         ForwardProcess.gaussian(x0, rng); // stands in for Fashion-MNIST padded to 32×32 and scaled to [-1, 1]

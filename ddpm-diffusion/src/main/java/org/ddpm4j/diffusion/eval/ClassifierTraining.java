@@ -54,7 +54,7 @@ public final class ClassifierTraining {
         }
         SplittableRandom rng = new SplittableRandom(s.seed());
         ImageClassifier model = new ImageClassifier(config, be, rng.split());
-        Adam adam = new Adam(model.parameters(), s.learningRate(), 0.9, 0.999, 1e-8, 0);
+        Adam adam = new Adam(be, model.parameters(), s.learningRate(), 0.9, 0.999, 1e-8, 0);
         int[] indices = new int[s.batchSize()], labels = new int[s.batchSize()];
         long start = System.nanoTime();
         double tail = 0;

@@ -54,7 +54,7 @@ public final class Trainer {
         this.conditional = b.conditional;
         this.clipNorm = b.clipNorm;
         this.seed = b.seed;
-        this.adam = new Adam(model.parameters(), b.learningRate, 0.9, 0.999, 1e-8, b.warmupSteps);
+        this.adam = new Adam(b.diffusion.backend(), model.parameters(), b.learningRate, 0.9, 0.999, 1e-8, b.warmupSteps);
         this.ema = new Ema(model.parameters(), b.emaDecay);
         this.modelConfig = b.modelConfig;
         this.checkpoint = b.checkpoint;

@@ -3,14 +3,19 @@ package org.ddpm4j.nn.optim;
 import java.util.ArrayList;
 import java.util.List;
 import org.ddpm4j.nn.Parameter;
+import org.ddpm4j.tensor.AdamCoefficients;
+import org.ddpm4j.tensor.Backend;
+import org.ddpm4j.tensor.ScalarBackend;
 import org.ddpm4j.tensor.Tensor;
 
 /**
  * Adam (Kingma &amp; Ba 2015) with bias correction, as DDPM trains: lr 2e-4, β₁ 0.9, β₂ 0.999, ε 1e-8, with an
  * optional linear learning-rate warmup. The moments live in tensors parallel to the parameters, so they can be
- * saved in and restored from checkpoints.
+ * saved in and restored from checkpoints. The element-wise update runs on a {@link Backend} (on the device for the
+ * OpenCL backend).
  */
 public final class Adam {
+    private final Backend be;
     private final List<Parameter> params;
     private final List<Tensor> m = new ArrayList<>();
     private final List<Tensor> v = new ArrayList<>();
@@ -21,18 +26,26 @@ public final class Adam {
     private final int warmupSteps;
     private long step;
 
+    /** An optimiser whose update runs on the host, as {@link ScalarBackend#adamUpdate}. */
+    public Adam(List<Parameter> params, double lr, double beta1, double beta2, double eps, int warmupSteps) {
+        this(new ScalarBackend(), params, lr, beta1, beta2, eps, warmupSteps);
+    }
+
     /**
+     * @param be          runs the element-wise update (use the model's backend)
      * @param lr          learning rate after warm-up
      * @param beta1       decay of the first moment
      * @param beta2       decay of the second moment
      * @param eps         added to the root of the second moment
      * @param warmupSteps the learning rate rises linearly over this many steps (0: none)
      */
-    public Adam(List<Parameter> params, double lr, double beta1, double beta2, double eps, int warmupSteps) {
+    public Adam(Backend be, List<Parameter> params, double lr, double beta1, double beta2, double eps,
+                int warmupSteps) {
         if (!(lr > 0) || !(beta1 >= 0 && beta1 < 1) || !(beta2 >= 0 && beta2 < 1) || !(eps > 0) || warmupSteps < 0) {
             throw new IllegalArgumentException("Adam: lr " + lr + ", betas " + beta1 + "/" + beta2 + ", eps " + eps
                     + ", warmup " + warmupSteps);
         }
+        this.be = be;
         this.params = List.copyOf(params);
         this.lr = lr;
         this.beta1 = beta1;
@@ -45,9 +58,14 @@ public final class Adam {
         }
     }
 
-    /** DDPM's settings: lr 2e-4, β 0.9/0.999, ε 1e-8, no warmup. */
+    /** DDPM's settings: lr 2e-4, β 0.9/0.999, ε 1e-8, no warmup, updating on the host. */
     public static Adam ddpm(List<Parameter> params) {
-        return new Adam(params, 2e-4, 0.9, 0.999, 1e-8, 0);
+        return ddpm(new ScalarBackend(), params);
+    }
+
+    /** DDPM's settings, updating on {@code be}. */
+    public static Adam ddpm(Backend be, List<Parameter> params) {
+        return new Adam(be, params, 2e-4, 0.9, 0.999, 1e-8, 0);
     }
 
     /** The learning rate of the next step: linear warmup from lr/warmup to lr. */
@@ -72,16 +90,10 @@ public final class Adam {
         step++;
         double c1 = 1 - Math.pow(beta1, step), c2 = 1 - Math.pow(beta2, step);
         // θ −= lr·m̂/(√v̂ + ε) with m̂ = m/c1, v̂ = v/c2, folded into one step size.
-        float stepSize = (float) (rate / c1), b1 = (float) beta1, b2 = (float) beta2;
-        float invSqrtC2 = (float) (1 / Math.sqrt(c2)), e = (float) eps;
+        AdamCoefficients k = new AdamCoefficients((float) (rate / c1), (float) beta1, (float) beta2,
+                (float) (1 / Math.sqrt(c2)), (float) eps);
         for (int i = 0; i < params.size(); i++) {
-            float[] w = params.get(i).value().data(), g = params.get(i).grad().data();
-            float[] mi = m.get(i).data(), vi = v.get(i).data();
-            for (int j = 0; j < w.length; j++) {
-                mi[j] = b1 * mi[j] + (1 - b1) * g[j];
-                vi[j] = b2 * vi[j] + (1 - b2) * g[j] * g[j];
-                w[j] -= stepSize * mi[j] / ((float) Math.sqrt(vi[j]) * invSqrtC2 + e);
-            }
+            be.adamUpdate(params.get(i).value(), params.get(i).grad(), m.get(i), v.get(i), k);
         }
     }
 
