@@ -35,10 +35,7 @@ public final class OpenClBackend implements Backend {
 
     private final OpenCLDevice device;
     private final TransferCounter transfers = new TransferCounter();
-    private final ConvForwardKernel convForward;
-    private final ConvInputGradKernel convInputGrad;
-    private final ConvWeightGradKernel convWeightGrad;
-    private final MatmulKernel matmul;
+    private final ImplicitGemmKernel gemm;
     private final GroupNormKernel groupNorm;
     private final GroupNormBackwardKernel groupNormBackward;
     private final SoftmaxKernel softmax;
@@ -53,10 +50,7 @@ public final class OpenClBackend implements Backend {
 
     private OpenClBackend(OpenCLDevice device) {
         this.device = device;
-        convForward = new ConvForwardKernel(device, transfers);
-        convInputGrad = new ConvInputGradKernel(device, transfers);
-        convWeightGrad = new ConvWeightGradKernel(device, transfers);
-        matmul = new MatmulKernel(device, transfers);
+        gemm = new ImplicitGemmKernel(device, transfers);
         groupNorm = new GroupNormKernel(device, transfers);
         groupNormBackward = new GroupNormBackwardKernel(device, transfers);
         softmax = new SoftmaxKernel(device, transfers);
@@ -120,7 +114,7 @@ public final class OpenClBackend implements Backend {
 
     @Override
     public void shutdown() {
-        for (DeviceKernel k : List.of(convForward, convInputGrad, convWeightGrad, matmul, groupNorm,
+        for (DeviceKernel k : List.of(gemm, groupNorm,
                 groupNormBackward, softmax, attention, attentionBackward, elementwise, dropout, layout,
                 channelVector, reduction, adam)) {
             synchronized (k) {
@@ -134,30 +128,21 @@ public final class OpenClBackend implements Backend {
     @Override
     public void conv2d(Tensor x, Tensor w, Tensor bias, Conv2dSpec spec, Tensor y) {
         ConvGeometry g = ConvGeometry.of("conv2d", x, w, bias, spec, y);
-        ConvForwardKernel k = convForward;
+        ImplicitGemmKernel k = gemm;
         synchronized (k) {
-            k.x = x.data();
-            k.w = w.data();
+            setConvolution(k, ImplicitGemmKernel.CONV_FORWARD, g, w.data(), x.data(), y.data());
             k.bias = bias == null ? ABSENT : bias.data();
-            k.y = y.data();
             k.hasBias = bias == null ? 0 : 1;
-            k.inChannels = g.inChannels();
-            k.height = g.height();
-            k.width = g.width();
-            k.outChannels = g.outChannels();
-            k.outHeight = g.outHeight();
-            k.outWidth = g.outWidth();
-            k.kernelSize = spec.kernel();
-            k.stride = spec.stride();
-            k.padding = spec.padding();
-            k.items = y.size();
-            k.upload(k.x);
-            k.upload(k.w);
+            k.m = g.outChannels();
+            k.k = g.patchSize();
+            k.n = g.batch() * g.outPlane();
+            k.upload(k.a);
+            k.upload(k.b);
             if (bias != null) {
                 k.upload(k.bias);
             }
-            k.launch(k.items, 1);
-            k.download(k.y);
+            k.launchTiles(1);
+            k.download(k.c);
         }
     }
 
@@ -168,54 +153,51 @@ public final class OpenClBackend implements Backend {
             ShapeCheck.requireSameShape("conv2dBackward", "x", x, "dx", dx);
         }
         ShapeCheck.requireSameShape("conv2dBackward", "w", w, "dw", dw);
-        if (dx != null) {
-            ConvInputGradKernel k = convInputGrad;
-            synchronized (k) {
-                k.w = w.data();
-                k.dy = dy.data();
-                k.dx = dx.data();
-                k.inChannels = g.inChannels();
-                k.height = g.height();
-                k.width = g.width();
-                k.outChannels = g.outChannels();
-                k.outHeight = g.outHeight();
-                k.outWidth = g.outWidth();
-                k.kernelSize = spec.kernel();
-                k.stride = spec.stride();
-                k.padding = spec.padding();
-                k.items = dx.size();
-                k.upload(k.w);
-                k.upload(k.dy);
-                k.upload(k.dx);
-                k.launch(k.items, 1);
-                k.download(k.dx);
-            }
-        }
-        ConvWeightGradKernel k = convWeightGrad;
+        ImplicitGemmKernel k = gemm;
         synchronized (k) {
-            k.x = x.data();
-            k.dy = dy.data();
-            k.dw = dw.data();
-            k.batch = g.batch();
-            k.inChannels = g.inChannels();
-            k.height = g.height();
-            k.width = g.width();
-            k.outChannels = g.outChannels();
-            k.outHeight = g.outHeight();
-            k.outWidth = g.outWidth();
-            k.kernelSize = spec.kernel();
-            k.stride = spec.stride();
-            k.padding = spec.padding();
-            k.items = dw.size();
-            k.upload(k.x);
-            k.upload(k.dy);
-            k.upload(k.dw);
-            k.launch(k.items, 1);
-            k.download(k.dw);
+            if (dx != null) {
+                setConvolution(k, ImplicitGemmKernel.CONV_INPUT_GRAD, g, w.data(), dy.data(), dx.data());
+                k.m = g.inChannels();
+                k.k = g.outChannels() * spec.kernel() * spec.kernel();
+                k.n = g.batch() * g.inPlane();
+                k.upload(k.a);
+                k.upload(k.b);
+                k.upload(k.c);
+                k.launchTiles(1);
+                k.download(k.c);
+            }
+            setConvolution(k, ImplicitGemmKernel.CONV_WEIGHT_GRAD, g, dy.data(), x.data(), dw.data());
+            k.m = g.outChannels();
+            k.k = g.batch() * g.outPlane();
+            k.n = g.patchSize();
+            k.upload(k.a);
+            k.upload(k.b);
+            k.upload(k.c);
+            k.launchTiles(1);
+            k.download(k.c);
         }
         if (dbias != null) {
             addChannelVectorBackward(dy, dbias);
         }
+    }
+
+    private static void setConvolution(ImplicitGemmKernel k, int mode, ConvGeometry g, float[] a, float[] b,
+                                       float[] c) {
+        k.mode = mode;
+        k.a = a;
+        k.b = b;
+        k.c = c;
+        k.bias = ABSENT;
+        k.hasBias = 0;
+        k.inChannels = g.inChannels();
+        k.height = g.height();
+        k.width = g.width();
+        k.outChannels = g.outChannels();
+        k.outHeight = g.outHeight();
+        k.outWidth = g.outWidth();
+        k.kernelSize = g.spec().kernel();
+        k.stride = g.spec().stride();
+        k.padding = g.spec().padding();
     }
 
     // ---------------------------------------------------------------- matrix products
@@ -223,11 +205,13 @@ public final class OpenClBackend implements Backend {
     @Override
     public void matmul(Tensor a, boolean transA, Tensor b, boolean transB, Tensor c, float alpha, boolean accumulate) {
         MatmulGeometry g = MatmulGeometry.of(a, transA, b, transB, c);
-        MatmulKernel k = matmul;
+        ImplicitGemmKernel k = gemm;
         synchronized (k) {
+            k.mode = ImplicitGemmKernel.MATMUL;
             k.a = a.data();
             k.b = distinct(b.data(), a.data());
             k.c = c.data();
+            k.bias = ABSENT;
             k.m = g.m();
             k.n = g.n();
             k.k = g.k();
@@ -238,13 +222,12 @@ public final class OpenClBackend implements Backend {
             k.transB = transB ? 1 : 0;
             k.accumulate = accumulate ? 1 : 0;
             k.alpha = alpha;
-            k.items = c.size();
             k.upload(k.a);
             k.upload(k.b);
             if (accumulate) {
                 k.upload(k.c);
             }
-            k.launch(k.items, 1);
+            k.launchTiles(g.batch());
             k.download(k.c);
         }
     }

@@ -1,0 +1,250 @@
+package org.ddpm4j.tensor.opencl;
+
+import com.aparapi.device.OpenCLDevice;
+
+/**
+ * One tiled matrix product {@code C[i,j] (+)= Σ_p A[i,p]·B[p,j]} behind the convolution (forward, input gradient,
+ * weight gradient, as implicit GEMMs: the im2col matrix is never built, its elements are fetched where they lie) and
+ * the batched matmul.
+ *
+ * <p>Each work group of {@value #THREADS} items owns a {@value #TILE}×{@value #TILE} block of C; per step of
+ * {@value #DEPTH} along p the group stages the A and B panels in local memory, then every item accumulates a 4×4
+ * register block (rows {@code r + 8·i}, columns {@code c + 8·j}, so neighbouring items read neighbouring local
+ * words). Each staged element is read 32 times from local memory instead of once per output from global memory.
+ *
+ * <p>Which tensor elements A, B and C stand for is set by {@link #mode}:
+ * <ul>
+ *   <li>{@link #CONV_FORWARD}: A = w {@code [Cout, Cin·k·k]}, B = im2col(x) {@code [Cin·k·k, N·Ho·Wo]},
+ *       C = y (+ bias).</li>
+ *   <li>{@link #CONV_INPUT_GRAD}: A = w regrouped {@code [Cin, Cout·k·k]}, B = the dy gathered for each input
+ *       position {@code [Cout·k·k, N·H·W]}, C = dx (accumulated).</li>
+ *   <li>{@link #CONV_WEIGHT_GRAD}: A = dy {@code [Cout, N·Ho·Wo]}, B = im2col(x)ᵀ {@code [N·Ho·Wo, Cin·k·k]},
+ *       C = dw (accumulated).</li>
+ *   <li>{@link #MATMUL}: op(a) and op(b) of each batch entry, C = α·AB (+ c).</li>
+ * </ul>
+ */
+final class ImplicitGemmKernel extends DeviceKernel {
+    static final int CONV_FORWARD = 0;
+    static final int CONV_INPUT_GRAD = 1;
+    static final int CONV_WEIGHT_GRAD = 2;
+    static final int MATMUL = 3;
+    /** Rows and columns of C per work group. */
+    static final int TILE = 32;
+    /** Steps along the inner dimension staged at once. */
+    static final int DEPTH = 16;
+    /** Work items per group: each computes 4×4 outputs of the tile. */
+    static final int THREADS = GROUP_SIZE;
+
+    float[] a = new float[1];
+    float[] b = new float[1];
+    float[] c = new float[1];
+    float[] bias = new float[1];
+    @Local
+    float[] aPanel = new float[DEPTH * TILE];
+    @Local
+    float[] bPanel = new float[DEPTH * TILE];
+    int mode;
+    /** C is m×n, the inner dimension k; tilesM·tilesN groups per batch entry. */
+    int m;
+    int n;
+    int k;
+    int tilesM;
+    int tilesN;
+    /** Matmul: batch strides (0 = shared), transposes, α and accumulation. */
+    int strideA;
+    int strideB;
+    int strideC;
+    int transA;
+    int transB;
+    int accumulate;
+    float alpha;
+    /** Convolution geometry. */
+    int inChannels;
+    int height;
+    int width;
+    int outChannels;
+    int outHeight;
+    int outWidth;
+    int kernelSize;
+    int stride;
+    int padding;
+    int hasBias;
+
+    ImplicitGemmKernel(OpenCLDevice device, TransferCounter transfers) {
+        super(device, transfers);
+    }
+
+    /** Launches one group per tile of every batch entry. */
+    void launchTiles(int batch) {
+        tilesM = (m + TILE - 1) / TILE;
+        tilesN = (n + TILE - 1) / TILE;
+        launch(batch * tilesM * tilesN * THREADS, 1);
+    }
+
+    /** Element (i, p) of A, 0 outside the matrix. */
+    float fetchA(int bt, int i, int p) {
+        float v = 0f;
+        if (i < m && p < k) {
+            if (mode == CONV_FORWARD) {
+                v = a[i * k + p];
+            } else if (mode == CONV_INPUT_GRAD) {
+                int kk = kernelSize * kernelSize;
+                int o = p / kk;
+                v = a[(o * inChannels + i) * kk + p % kk];
+            } else if (mode == CONV_WEIGHT_GRAD) {
+                int plane = outHeight * outWidth;
+                v = a[((p / plane) * outChannels + i) * plane + p % plane];
+            } else if (transA == 1) {
+                v = a[bt * strideA + p * m + i];
+            } else {
+                v = a[bt * strideA + i * k + p];
+            }
+        }
+        return v;
+    }
+
+    /** Element (p, j) of B, 0 outside the matrix and in the convolution's padding. */
+    float fetchB(int bt, int p, int j) {
+        float v = 0f;
+        if (p < k && j < n) {
+            if (mode == CONV_FORWARD) {
+                v = im2col(p, j);
+            } else if (mode == CONV_WEIGHT_GRAD) {
+                v = im2col(j, p);
+            } else if (mode == CONV_INPUT_GRAD) {
+                int kk = kernelSize * kernelSize;
+                int o = p / kk;
+                int ky = (p / kernelSize) % kernelSize;
+                int kx = p % kernelSize;
+                int plane = height * width;
+                int nn = j / plane;
+                int ty = (j / width) % height + padding - ky;
+                int tx = j % width + padding - kx;
+                int oy = ty / stride;
+                int ox = tx / stride;
+                if (ty >= 0 && tx >= 0 && oy * stride == ty && ox * stride == tx && oy < outHeight
+                        && ox < outWidth) {
+                    v = b[((nn * outChannels + o) * outHeight + oy) * outWidth + ox];
+                }
+            } else if (transB == 1) {
+                v = b[bt * strideB + j * k + p];
+            } else {
+                v = b[bt * strideB + p * n + j];
+            }
+        }
+        return v;
+    }
+
+    /** Element (r, col) of im2col(x): r = (c, ky, kx), col = (n, oy, ox). */
+    float im2col(int r, int col) {
+        float v = 0f;
+        int kx = r % kernelSize;
+        int ky = (r / kernelSize) % kernelSize;
+        int ch = r / (kernelSize * kernelSize);
+        int plane = outHeight * outWidth;
+        int nn = col / plane;
+        int iy = ((col / outWidth) % outHeight) * stride - padding + ky;
+        int ix = (col % outWidth) * stride - padding + kx;
+        if (iy >= 0 && iy < height && ix >= 0 && ix < width) {
+            v = b[((nn * inChannels + ch) * height + iy) * width + ix];
+        }
+        return v;
+    }
+
+    /** Writes (or adds) output element (i, j). */
+    void store(int bt, int i, int j, float v) {
+        if (i < m && j < n) {
+            if (mode == CONV_FORWARD) {
+                int plane = outHeight * outWidth;
+                int yi = ((j / plane) * outChannels + i) * plane + j % plane;
+                float out = v;
+                if (hasBias == 1) {
+                    out = v + bias[i];
+                }
+                c[yi] = out;
+            } else if (mode == CONV_INPUT_GRAD) {
+                int plane = height * width;
+                int xi = ((j / plane) * inChannels + i) * plane + j % plane;
+                c[xi] = c[xi] + v;
+            } else if (mode == CONV_WEIGHT_GRAD) {
+                c[i * n + j] = c[i * n + j] + v;
+            } else if (accumulate == 1) {
+                c[bt * strideC + i * n + j] = alpha * v + c[bt * strideC + i * n + j];
+            } else {
+                c[bt * strideC + i * n + j] = alpha * v;
+            }
+        }
+    }
+
+    @Override
+    public void run() {
+        int item = getLocalId();
+        int group = getGroupId();
+        int tiles = tilesM * tilesN;
+        int bt = group / tiles;
+        int row0 = ((group % tiles) / tilesN) * TILE;
+        int col0 = (group % tilesN) * TILE;
+        int r = item / 8;
+        int q = item % 8;
+        float c00 = 0f, c01 = 0f, c02 = 0f, c03 = 0f;
+        float c10 = 0f, c11 = 0f, c12 = 0f, c13 = 0f;
+        float c20 = 0f, c21 = 0f, c22 = 0f, c23 = 0f;
+        float c30 = 0f, c31 = 0f, c32 = 0f, c33 = 0f;
+        for (int p0 = 0; p0 < k; p0 += DEPTH) {
+            for (int e = item; e < DEPTH * TILE; e += THREADS) {
+                // A panel: consecutive items take consecutive p (rows of A are contiguous in p);
+                // B panel: consecutive items take consecutive j (rows of B are contiguous in j).
+                aPanel[(e % DEPTH) * TILE + e / DEPTH] = fetchA(bt, row0 + e / DEPTH, p0 + e % DEPTH);
+                bPanel[e] = fetchB(bt, p0 + e / TILE, col0 + e % TILE);
+            }
+            localBarrier();
+            for (int d = 0; d < DEPTH; d++) {
+                int ao = d * TILE + r;
+                int bo = d * TILE + q;
+                float a0 = aPanel[ao];
+                float a1 = aPanel[ao + 8];
+                float a2 = aPanel[ao + 16];
+                float a3 = aPanel[ao + 24];
+                float b0 = bPanel[bo];
+                float b1 = bPanel[bo + 8];
+                float b2 = bPanel[bo + 16];
+                float b3 = bPanel[bo + 24];
+                c00 += a0 * b0;
+                c01 += a0 * b1;
+                c02 += a0 * b2;
+                c03 += a0 * b3;
+                c10 += a1 * b0;
+                c11 += a1 * b1;
+                c12 += a1 * b2;
+                c13 += a1 * b3;
+                c20 += a2 * b0;
+                c21 += a2 * b1;
+                c22 += a2 * b2;
+                c23 += a2 * b3;
+                c30 += a3 * b0;
+                c31 += a3 * b1;
+                c32 += a3 * b2;
+                c33 += a3 * b3;
+            }
+            localBarrier();
+        }
+        int i0 = row0 + r;
+        int j0 = col0 + q;
+        store(bt, i0, j0, c00);
+        store(bt, i0, j0 + 8, c01);
+        store(bt, i0, j0 + 16, c02);
+        store(bt, i0, j0 + 24, c03);
+        store(bt, i0 + 8, j0, c10);
+        store(bt, i0 + 8, j0 + 8, c11);
+        store(bt, i0 + 8, j0 + 16, c12);
+        store(bt, i0 + 8, j0 + 24, c13);
+        store(bt, i0 + 16, j0, c20);
+        store(bt, i0 + 16, j0 + 8, c21);
+        store(bt, i0 + 16, j0 + 16, c22);
+        store(bt, i0 + 16, j0 + 24, c23);
+        store(bt, i0 + 24, j0, c30);
+        store(bt, i0 + 24, j0 + 8, c31);
+        store(bt, i0 + 24, j0 + 16, c32);
+        store(bt, i0 + 24, j0 + 24, c33);
+    }
+}
