@@ -131,6 +131,24 @@ class TrainerTest {
         be.shutdown();
     }
 
+    @Test
+    void cosineDecayMovesTheWeightsUntilItsLastStepAndThenStops() {
+        Dataset data = SwissRoll.sample(100, new SplittableRandom(1));
+        MlpDenoiser.Config cfg = new MlpDenoiser.Config(2, 8, 1, 8, 0);
+        GaussianDiffusion d = GaussianDiffusion.builder().schedule(Schedules.linear(10, 1e-3, 0.2))
+                .backend(new ScalarBackend()).build();
+        MlpDenoiser model = new MlpDenoiser(cfg, new ScalarBackend(), new SplittableRandom(3));
+        Trainer trainer = Trainer.builder(model, d).data(data).batchSize(16).learningRate(1e-2).cosineDecay(4)
+                .seed(5).build();
+        float[] w = model.parameters().get(0).value().data();
+        for (int step = 0; step < 6; step++) {
+            float[] before = w.clone();
+            trainer.trainStep();
+            boolean moved = !java.util.Arrays.equals(before, w);
+            assertEquals(step < 4, moved, "step " + step + (moved ? " moved" : " left") + " the weights");
+        }
+    }
+
     private static Trainer newTrainer(MlpDenoiser.Config cfg, GaussianDiffusion d, Dataset data, long initSeed) {
         MlpDenoiser model = new MlpDenoiser(cfg, new ScalarBackend(), new SplittableRandom(initSeed));
         return Trainer.builder(model, d).data(data).batchSize(32).learningRate(1e-3).seed(11).modelConfig(cfg).build();

@@ -9,6 +9,7 @@ import org.ddpm4j.bench.unet.UNetCase;
 import org.ddpm4j.bench.unet.UNetWorkload;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /** {@code ddpm bench unet}: the PyTorch script's U-Net train-step and sampling-forward cases, with JMH's GC profiler. */
 @Command(name = "unet", mixinStandardHelpOptions = true,
@@ -18,10 +19,17 @@ public final class UNetCommand implements Callable<Integer> {
     @Mixin
     BenchOptions options;
 
+    @Option(names = "--channels", split = ",", description = "base channel counts to run (default: 64,32)")
+    List<Integer> channels = List.of(64, 32);
+
     @Override
     public Integer call() throws Exception {
-        List<UNetCase> cases = UNetCase.all();
-        BenchSession.run(options, "unet", List.of("--unet-ch", "64,32", "--train-batches", "32,64",
+        List<UNetCase> cases = UNetCase.all().stream().filter(c -> channels.contains(c.channels())).toList();
+        if (cases.isEmpty()) {
+            throw new IllegalArgumentException("--channels " + channels + ": the U-Net cases have 64 or 32");
+        }
+        String torchChannels = String.join(",", channels.stream().map(String::valueOf).toList());
+        BenchSession.run(options, "unet", List.of("--unet-ch", torchChannels, "--train-batches", "32,64",
                         "--sample-batches", "64"), UNetBenchmark.class, "unet", cases.stream().map(UNetCase::key).toList(),
                 key -> {
                     UNetCase c = UNetCase.byKey(key);

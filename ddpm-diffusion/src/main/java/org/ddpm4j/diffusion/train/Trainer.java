@@ -20,8 +20,8 @@ import org.ddpm4j.tensor.Tensor;
 /**
  * DDPM training (Algorithm 1): minibatches drawn uniformly from the data (optionally flipped horizontally, with
  * class labels dropped with probability p_uncond for classifier-free guidance), one {@link TrainingObjective}
- * loss per step (Gaussian or binomial diffusion), global-norm gradient clipping, Adam with warmup, and an EMA of
- * the weights.
+ * loss per step (Gaussian or binomial diffusion), global-norm gradient clipping, Adam with warmup and optionally a
+ * cosine decay of the learning rate, and an EMA of the weights.
  *
  * <p>Every random draw of step k comes from a generator seeded by (seed, k), so a run resumed from a checkpoint
  * at step k continues exactly as the uninterrupted run would.
@@ -37,6 +37,7 @@ public final class Trainer {
     private final double clipNorm;
     private final long seed;
     private final Adam adam;
+    private final long decaySteps;
     private final Ema ema;
     private final Object modelConfig;
     private final Path checkpoint;
@@ -55,6 +56,7 @@ public final class Trainer {
         this.clipNorm = b.clipNorm;
         this.seed = b.seed;
         this.adam = new Adam(b.diffusion.backend(), model.parameters(), b.learningRate, 0.9, 0.999, 1e-8, b.warmupSteps);
+        this.decaySteps = b.decaySteps;
         this.ema = new Ema(model.parameters(), b.emaDecay);
         this.modelConfig = b.modelConfig;
         this.checkpoint = b.checkpoint;
@@ -138,11 +140,16 @@ public final class Trainer {
             if (clipNorm > 0) {
                 GradientClipping.clipGlobalNorm(diffusion.backend(), model.parameters(), clipNorm);
             }
-            adam.step();
+            adam.step(rateScale());
             ema.update();
         }
         step++;
         return loss;
+    }
+
+    /** The learning rate's factor at the current step: 1, or ½(1 + cos(π·step/decaySteps)) falling to 0. */
+    private double rateScale() {
+        return decaySteps == 0 ? 1.0 : 0.5 * (1 + Math.cos(Math.PI * Math.min(step, decaySteps) / decaySteps));
     }
 
     /** Writes model, EMA, Adam and the step to {@code file} (atomically). */
@@ -170,6 +177,7 @@ public final class Trainer {
         private int batchSize = 64;
         private double learningRate = 2e-4;
         private int warmupSteps;
+        private long decaySteps;
         private double clipNorm = 1.0;
         private double emaDecay = 0.9999;
         private boolean flips;
@@ -207,6 +215,18 @@ public final class Trainer {
         /** Linear learning-rate warm-up over this many steps (default 0; DDPM used 5000). */
         public Builder warmup(int steps) {
             this.warmupSteps = steps;
+            return this;
+        }
+
+        /**
+         * Cosine decay of the learning rate from its full value at step 0 to 0 at step {@code steps} (and 0 after);
+         * 0 (the default) keeps it constant, as DDPM trains.
+         */
+        public Builder cosineDecay(long steps) {
+            if (steps < 0) {
+                throw new IllegalArgumentException("cosineDecay: steps must be >= 0 but was " + steps);
+            }
+            this.decaySteps = steps;
             return this;
         }
 
