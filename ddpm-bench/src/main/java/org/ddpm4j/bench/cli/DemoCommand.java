@@ -25,6 +25,13 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--steps", description = "training steps (default: ${DEFAULT-VALUE})")
     int steps = SwissRollDemo.Settings.defaults().trainSteps();
 
+    @Option(names = "--learning-rate", description = "Adam's (peak) learning rate (default: ${DEFAULT-VALUE})")
+    double learningRate = SwissRollDemo.Settings.defaults().learningRate();
+
+    @Option(names = "--cosine-decay", negatable = true,
+            description = "decay the learning rate to 0 over the run (default: ${DEFAULT-VALUE})")
+    boolean cosineDecay = SwissRollDemo.Settings.defaults().cosineDecay();
+
     @Option(names = "--out", description = "scatter plot PNG (default: ${DEFAULT-VALUE})")
     Path out = Path.of("demo-swissroll.png");
 
@@ -34,9 +41,8 @@ public final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Backend be = run.backend();
-        SwissRollDemo.Settings d = SwissRollDemo.Settings.defaults();
-        SwissRollDemo.Settings s = new SwissRollDemo.Settings(d.diffusionSteps(), steps, d.batchSize(), d.hidden(),
-                d.hiddenLayers(), d.learningRate(), d.loss(), d.trainPoints(), d.testPoints(), run.seed);
+        SwissRollDemo.Settings s = SwissRollDemo.Settings.defaults().withRun(steps, run.seed)
+                .withLearningRate(learningRate, cosineDecay);
         SwissRollDemo.Result r;
         try (TrainingBar bar = new TrainingBar(0, steps)) {
             r = SwissRollDemo.run(s, be, bar);

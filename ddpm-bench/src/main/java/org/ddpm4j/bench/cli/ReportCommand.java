@@ -13,7 +13,6 @@ import java.util.concurrent.Callable;
 import java.util.stream.IntStream;
 import org.ddpm4j.diffusion.Bound;
 import org.ddpm4j.diffusion.GaussianDiffusion;
-import org.ddpm4j.diffusion.LossType;
 import org.ddpm4j.diffusion.Schedules;
 import org.ddpm4j.diffusion.data.Dataset;
 import org.ddpm4j.diffusion.data.Heartbeat;
@@ -233,9 +232,8 @@ public final class ReportCommand implements Callable<Integer> {
 
     private void toySection(ReportPlan plan, Backend be) throws Exception {
         SwissRollDemo.Settings d = SwissRollDemo.Settings.defaults();
-        SwissRollDemo.Result roll = SwissRollDemo.run(new SwissRollDemo.Settings(d.diffusionSteps(), plan.swissRollSteps(),
-                d.batchSize(), d.hidden(), d.hiddenLayers(), d.learningRate(), LossType.VLB, d.trainPoints(),
-                d.testPoints(), run.seed), be, TrainingListener.NONE);
+        SwissRollDemo.Result roll = SwissRollDemo.run(d.withRun(plan.swissRollSteps(), run.seed), be,
+                TrainingListener.NONE);
         ScatterPlot.write(out.resolve("swissroll.png"), "swiss roll: samples over held-out data", roll.testPoints().all(),
                 roll.samples());
         HeartbeatDemo.Settings h = HeartbeatDemo.Settings.defaults();
