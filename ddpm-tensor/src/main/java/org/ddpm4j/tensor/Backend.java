@@ -193,9 +193,7 @@ public interface Backend {
      * {@code v = β₂·v + (1 − β₂)·g²}, {@code θ −= stepSize·m/(√v·invSqrtC2 + eps)}. All four tensors have one shape.
      */
     default void adamUpdate(Tensor param, Tensor grad, Tensor m, Tensor v, AdamCoefficients k) {
-        ShapeCheck.requireSameShape("adamUpdate", "param", param, "grad", grad);
-        ShapeCheck.requireSameShape("adamUpdate", "param", param, "m", m);
-        ShapeCheck.requireSameShape("adamUpdate", "param", param, "v", v);
+        OpChecks.adamUpdate(param, grad, m, v);
         float[] w = param.data(), g = grad.data(), md = m.data(), vd = v.data();
         for (int j = 0; j < w.length; j++) {
             md[j] = k.beta1() * md[j] + (1 - k.beta1()) * g[j];

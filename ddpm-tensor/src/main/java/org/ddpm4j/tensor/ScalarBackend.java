@@ -53,11 +53,7 @@ public final class ScalarBackend implements Backend {
 
     @Override
     public void conv2dBackward(Tensor x, Tensor w, Tensor dy, Conv2dSpec spec, Tensor dx, Tensor dw, Tensor dbias) {
-        ConvGeometry g = ConvGeometry.of("conv2dBackward", x, w, dbias, spec, dy);
-        if (dx != null) {
-            ShapeCheck.requireSameShape("conv2dBackward", "x", x, "dx", dx);
-        }
-        ShapeCheck.requireSameShape("conv2dBackward", "w", w, "dw", dw);
+        ConvGeometry g = OpChecks.conv2dBackward(x, w, dy, spec, dx, dw, dbias);
         float[] xd = x.data(), wd = w.data(), dyd = dy.data(), dwd = dw.data();
         int k = spec.kernel();
         // dw[o,c,ky,kx] = Σ_{n,oy,ox} dy[n,o,oy,ox]·x[n,c,iy,ix]; dx gathers the same pairs the other way.
@@ -137,8 +133,7 @@ public final class ScalarBackend implements Backend {
 
     @Override
     public void groupNorm(Tensor x, Tensor gamma, Tensor beta, int groups, float eps, Tensor y, Tensor mean, Tensor rstd) {
-        GroupNormGeometry g = GroupNormGeometry.of("groupNorm", x, gamma, beta, groups, mean, rstd);
-        ShapeCheck.requireSameShape("groupNorm", "x", x, "y", y);
+        GroupNormGeometry g = OpChecks.groupNorm(x, gamma, beta, groups, y, mean, rstd);
         float[] xd = x.data(), yd = y.data();
         for (int n = 0; n < g.batch(); n++) {
             for (int grp = 0; grp < groups; grp++) {
@@ -172,14 +167,7 @@ public final class ScalarBackend implements Backend {
     @Override
     public void groupNormBackward(Tensor x, Tensor gamma, Tensor mean, Tensor rstd, Tensor dy, int groups,
                                   Tensor dx, Tensor dgamma, Tensor dbeta) {
-        GroupNormGeometry g = GroupNormGeometry.of("groupNormBackward", x, gamma, dbeta, groups, mean, rstd);
-        ShapeCheck.requireSameShape("groupNormBackward", "x", x, "dy", dy);
-        if (dx != null) {
-            ShapeCheck.requireSameShape("groupNormBackward", "x", x, "dx", dx);
-        }
-        if (dgamma != null) {
-            ShapeCheck.requireShape("groupNormBackward", "dgamma", dgamma, g.channels());
-        }
+        GroupNormGeometry g = OpChecks.groupNormBackward(x, gamma, mean, rstd, dy, groups, dx, dgamma, dbeta);
         float[] xd = x.data(), dyd = dy.data();
         for (int n = 0; n < g.batch(); n++) {
             for (int grp = 0; grp < groups; grp++) {
@@ -328,8 +316,7 @@ public final class ScalarBackend implements Backend {
 
     @Override
     public void attentionBackward(Tensor qkv, Tensor probs, Tensor dout, Tensor dqkv) {
-        AttentionGeometry g = AttentionGeometry.of("attentionBackward", qkv, dout, probs);
-        ShapeCheck.requireSameShape("attentionBackward", "qkv", qkv, "dqkv", dqkv);
+        AttentionGeometry g = OpChecks.attentionBackward(qkv, probs, dout, dqkv);
         int c = g.channels(), t = g.positions();
         double scale = 1.0 / Math.sqrt(c);
         float[] in = qkv.data(), p = probs.data(), dO = dout.data(), d = dqkv.data();
@@ -380,9 +367,8 @@ public final class ScalarBackend implements Backend {
 
     @Override
     public void upsample2x(Tensor x, Tensor y) {
-        ShapeCheck.requireRank("upsample2x", "x", x, 4);
+        OpChecks.upsample2x("upsample2x", "x", x, "y", y);
         int n = x.dim(0), c = x.dim(1), h = x.dim(2), w = x.dim(3);
-        ShapeCheck.requireShape("upsample2x", "y", y, n, c, 2 * h, 2 * w);
         float[] xd = x.data(), yd = y.data();
         for (int plane = 0; plane < n * c; plane++) {
             for (int oy = 0; oy < 2 * h; oy++) {
@@ -395,9 +381,8 @@ public final class ScalarBackend implements Backend {
 
     @Override
     public void upsample2xBackward(Tensor dy, Tensor dx) {
-        ShapeCheck.requireRank("upsample2xBackward", "dx", dx, 4);
+        OpChecks.upsample2x("upsample2xBackward", "dx", dx, "dy", dy);
         int n = dx.dim(0), c = dx.dim(1), h = dx.dim(2), w = dx.dim(3);
-        ShapeCheck.requireShape("upsample2xBackward", "dy", dy, n, c, 2 * h, 2 * w);
         float[] dyd = dy.data(), dxd = dx.data();
         for (int plane = 0; plane < n * c; plane++) {
             for (int oy = 0; oy < 2 * h; oy++) {
@@ -438,7 +423,7 @@ public final class ScalarBackend implements Backend {
 
     @Override
     public void add(Tensor a, Tensor b, Tensor out) {
-        checkElementwise("add", a, b, out);
+        OpChecks.elementwise("add", a, b, out);
         for (int i = 0; i < a.size(); i++) {
             out.data()[i] = a.data()[i] + b.data()[i];
         }
@@ -446,7 +431,7 @@ public final class ScalarBackend implements Backend {
 
     @Override
     public void mul(Tensor a, Tensor b, Tensor out) {
-        checkElementwise("mul", a, b, out);
+        OpChecks.elementwise("mul", a, b, out);
         for (int i = 0; i < a.size(); i++) {
             out.data()[i] = a.data()[i] * b.data()[i];
         }
@@ -470,16 +455,12 @@ public final class ScalarBackend implements Backend {
 
     @Override
     public void addProduct(Tensor a, Tensor b, Tensor out) {
-        checkElementwise("addProduct", a, b, out);
+        OpChecks.elementwise("addProduct", a, b, out);
         for (int i = 0; i < a.size(); i++) {
             out.data()[i] += a.data()[i] * b.data()[i];
         }
     }
 
-    static void checkElementwise(String op, Tensor a, Tensor b, Tensor out) {
-        ShapeCheck.requireSameShape(op, "a", a, "b", b);
-        ShapeCheck.requireSameShape(op, "a", a, "out", out);
-    }
 
     @Override
     public void addChannelVector(Tensor x, Tensor v, Tensor out) {
@@ -515,9 +496,7 @@ public final class ScalarBackend implements Backend {
 
     @Override
     public void dropout(Tensor x, float p, long seed, Tensor y, Tensor mask) {
-        DropoutMask.checkProbability(p);
-        ShapeCheck.requireSameShape("dropout", "x", x, "y", y);
-        ShapeCheck.requireSameShape("dropout", "x", x, "mask", mask);
+        OpChecks.dropout(x, p, y, mask);
         float keepScale = 1f / (1f - p);
         for (int i = 0; i < x.size(); i++) {
             float m = DropoutMask.value(seed, i, p, keepScale);

@@ -9,9 +9,9 @@ import org.ddpm4j.tensor.ChannelConcat;
 import org.ddpm4j.tensor.ChannelVector;
 import org.ddpm4j.tensor.Conv2dSpec;
 import org.ddpm4j.tensor.ConvGeometry;
-import org.ddpm4j.tensor.DropoutMask;
 import org.ddpm4j.tensor.GroupNormGeometry;
 import org.ddpm4j.tensor.MatmulGeometry;
+import org.ddpm4j.tensor.OpChecks;
 import org.ddpm4j.tensor.ShapeCheck;
 import org.ddpm4j.tensor.Tensor;
 
@@ -148,11 +148,7 @@ public final class OpenClBackend implements Backend {
 
     @Override
     public void conv2dBackward(Tensor x, Tensor w, Tensor dy, Conv2dSpec spec, Tensor dx, Tensor dw, Tensor dbias) {
-        ConvGeometry g = ConvGeometry.of("conv2dBackward", x, w, dbias, spec, dy);
-        if (dx != null) {
-            ShapeCheck.requireSameShape("conv2dBackward", "x", x, "dx", dx);
-        }
-        ShapeCheck.requireSameShape("conv2dBackward", "w", w, "dw", dw);
+        ConvGeometry g = OpChecks.conv2dBackward(x, w, dy, spec, dx, dw, dbias);
         ImplicitGemmKernel k = gemm;
         synchronized (k) {
             if (dx != null) {
@@ -237,8 +233,7 @@ public final class OpenClBackend implements Backend {
     @Override
     public void groupNorm(Tensor x, Tensor gamma, Tensor beta, int groups, float eps, Tensor y, Tensor mean,
                           Tensor rstd) {
-        GroupNormGeometry g = GroupNormGeometry.of("groupNorm", x, gamma, beta, groups, mean, rstd);
-        ShapeCheck.requireSameShape("groupNorm", "x", x, "y", y);
+        GroupNormGeometry g = OpChecks.groupNorm(x, gamma, beta, groups, y, mean, rstd);
         GroupNormKernel k = groupNorm;
         synchronized (k) {
             k.x = distinct(x.data(), y.data());
@@ -272,14 +267,7 @@ public final class OpenClBackend implements Backend {
     @Override
     public void groupNormBackward(Tensor x, Tensor gamma, Tensor mean, Tensor rstd, Tensor dy, int groups,
                                   Tensor dx, Tensor dgamma, Tensor dbeta) {
-        GroupNormGeometry g = GroupNormGeometry.of("groupNormBackward", x, gamma, dbeta, groups, mean, rstd);
-        ShapeCheck.requireSameShape("groupNormBackward", "x", x, "dy", dy);
-        if (dx != null) {
-            ShapeCheck.requireSameShape("groupNormBackward", "x", x, "dx", dx);
-        }
-        if (dgamma != null) {
-            ShapeCheck.requireShape("groupNormBackward", "dgamma", dgamma, g.channels());
-        }
+        GroupNormGeometry g = OpChecks.groupNormBackward(x, gamma, mean, rstd, dy, groups, dx, dgamma, dbeta);
         GroupNormBackwardKernel k = groupNormBackward;
         synchronized (k) {
             k.ensureScratch(g.batch() * groups);
@@ -395,8 +383,7 @@ public final class OpenClBackend implements Backend {
 
     @Override
     public void attentionBackward(Tensor qkv, Tensor probs, Tensor dout, Tensor dqkv) {
-        AttentionGeometry g = AttentionGeometry.of("attentionBackward", qkv, dout, probs);
-        ShapeCheck.requireSameShape("attentionBackward", "qkv", qkv, "dqkv", dqkv);
+        AttentionGeometry g = OpChecks.attentionBackward(qkv, probs, dout, dqkv);
         AttentionBackwardKernel k = attentionBackward;
         synchronized (k) {
             k.ensureScratch(probs.size(), g.batch() * g.positions());
@@ -422,17 +409,15 @@ public final class OpenClBackend implements Backend {
 
     @Override
     public void upsample2x(Tensor x, Tensor y) {
-        ShapeCheck.requireRank("upsample2x", "x", x, 4);
+        OpChecks.upsample2x("upsample2x", "x", x, "y", y);
         int n = x.dim(0), c = x.dim(1), h = x.dim(2), w = x.dim(3);
-        ShapeCheck.requireShape("upsample2x", "y", y, n, c, 2 * h, 2 * w);
         layout(LayoutKernel.UPSAMPLE, x.data(), ABSENT, y.data(), h, w, 0, 0, 0, y.size(), false);
     }
 
     @Override
     public void upsample2xBackward(Tensor dy, Tensor dx) {
-        ShapeCheck.requireRank("upsample2xBackward", "dx", dx, 4);
+        OpChecks.upsample2x("upsample2xBackward", "dx", dx, "dy", dy);
         int n = dx.dim(0), c = dx.dim(1), h = dx.dim(2), w = dx.dim(3);
-        ShapeCheck.requireShape("upsample2xBackward", "dy", dy, n, c, 2 * h, 2 * w);
         layout(LayoutKernel.UPSAMPLE_BACKWARD, dy.data(), ABSENT, dx.data(), h, w, 0, 0, 0, dx.size(), true);
     }
 
@@ -486,13 +471,13 @@ public final class OpenClBackend implements Backend {
 
     @Override
     public void add(Tensor a, Tensor b, Tensor out) {
-        checkElementwise("add", a, b, out);
+        OpChecks.elementwise("add", a, b, out);
         elementwise(ElementwiseKernel.ADD, a, b, out, 0f, false);
     }
 
     @Override
     public void mul(Tensor a, Tensor b, Tensor out) {
-        checkElementwise("mul", a, b, out);
+        OpChecks.elementwise("mul", a, b, out);
         elementwise(ElementwiseKernel.MUL, a, b, out, 0f, false);
     }
 
@@ -510,14 +495,10 @@ public final class OpenClBackend implements Backend {
 
     @Override
     public void addProduct(Tensor a, Tensor b, Tensor out) {
-        checkElementwise("addProduct", a, b, out);
+        OpChecks.elementwise("addProduct", a, b, out);
         elementwise(ElementwiseKernel.ADD_PRODUCT, a, b, out, 0f, true);
     }
 
-    private static void checkElementwise(String op, Tensor a, Tensor b, Tensor out) {
-        ShapeCheck.requireSameShape(op, "a", a, "b", b);
-        ShapeCheck.requireSameShape(op, "a", a, "out", out);
-    }
 
     /** {@code b} is null for the unary modes. */
     private void elementwise(int mode, Tensor a, Tensor b, Tensor out, float alpha, boolean accumulate) {
@@ -587,9 +568,7 @@ public final class OpenClBackend implements Backend {
 
     @Override
     public void dropout(Tensor x, float p, long seed, Tensor y, Tensor mask) {
-        DropoutMask.checkProbability(p);
-        ShapeCheck.requireSameShape("dropout", "x", x, "y", y);
-        ShapeCheck.requireSameShape("dropout", "x", x, "mask", mask);
+        OpChecks.dropout(x, p, y, mask);
         DropoutKernel k = dropout;
         synchronized (k) {
             k.x = distinct(x.data(), y.data());
@@ -663,9 +642,7 @@ public final class OpenClBackend implements Backend {
 
     @Override
     public void adamUpdate(Tensor param, Tensor grad, Tensor m, Tensor v, AdamCoefficients c) {
-        ShapeCheck.requireSameShape("adamUpdate", "param", param, "grad", grad);
-        ShapeCheck.requireSameShape("adamUpdate", "param", param, "m", m);
-        ShapeCheck.requireSameShape("adamUpdate", "param", param, "v", v);
+        OpChecks.adamUpdate(param, grad, m, v);
         AdamKernel k = adam;
         synchronized (k) {
             k.param = param.data();

@@ -9,6 +9,7 @@ import org.ddpm4j.tensor.ConvGeometry;
 import org.ddpm4j.tensor.DropoutMask;
 import org.ddpm4j.tensor.GroupNormGeometry;
 import org.ddpm4j.tensor.MatmulGeometry;
+import org.ddpm4j.tensor.OpChecks;
 import org.ddpm4j.tensor.ShapeCheck;
 import org.ddpm4j.tensor.Tensor;
 
@@ -115,11 +116,7 @@ public final class SimdBackend implements Backend {
 
     @Override
     public void conv2dBackward(Tensor x, Tensor w, Tensor dy, Conv2dSpec spec, Tensor dx, Tensor dw, Tensor dbias) {
-        ConvGeometry g = ConvGeometry.of("conv2dBackward", x, w, dbias, spec, dy);
-        if (dx != null) {
-            ShapeCheck.requireSameShape("conv2dBackward", "x", x, "dx", dx);
-        }
-        ShapeCheck.requireSameShape("conv2dBackward", "w", w, "dw", dw);
+        ConvGeometry g = OpChecks.conv2dBackward(x, w, dy, spec, dx, dw, dbias);
         float[] xd = x.data(), wd = w.data(), dyd = dy.data();
         float[] dxd = dx == null ? null : dx.data();
         int cout = g.outChannels(), kk = g.patchSize(), p = g.outPlane(), inSize = g.inChannels() * g.inPlane();
@@ -293,8 +290,7 @@ public final class SimdBackend implements Backend {
 
     @Override
     public void groupNorm(Tensor x, Tensor gamma, Tensor beta, int groups, float eps, Tensor y, Tensor mean, Tensor rstd) {
-        GroupNormGeometry g = GroupNormGeometry.of("groupNorm", x, gamma, beta, groups, mean, rstd);
-        ShapeCheck.requireSameShape("groupNorm", "x", x, "y", y);
+        GroupNormGeometry g = OpChecks.groupNorm(x, gamma, beta, groups, y, mean, rstd);
         float[] xd = x.data(), yd = y.data();
         parallel.forRange(g.batch() * groups, 3L * g.groupSize(), (start, end) -> {
             for (int item = start; item < end; item++) {
@@ -317,14 +313,7 @@ public final class SimdBackend implements Backend {
     @Override
     public void groupNormBackward(Tensor x, Tensor gamma, Tensor mean, Tensor rstd, Tensor dy, int groups,
                                   Tensor dx, Tensor dgamma, Tensor dbeta) {
-        GroupNormGeometry g = GroupNormGeometry.of("groupNormBackward", x, gamma, dbeta, groups, mean, rstd);
-        ShapeCheck.requireSameShape("groupNormBackward", "x", x, "dy", dy);
-        if (dx != null) {
-            ShapeCheck.requireSameShape("groupNormBackward", "x", x, "dx", dx);
-        }
-        if (dgamma != null) {
-            ShapeCheck.requireShape("groupNormBackward", "dgamma", dgamma, g.channels());
-        }
+        GroupNormGeometry g = OpChecks.groupNormBackward(x, gamma, mean, rstd, dy, groups, dx, dgamma, dbeta);
         float[] xd = x.data(), dyd = dy.data();
         int cpg = g.channelsPerGroup();
         // One task per group over all samples, so each task owns its channels' dgamma and dbeta.
@@ -440,8 +429,7 @@ public final class SimdBackend implements Backend {
 
     @Override
     public void attentionBackward(Tensor qkv, Tensor probs, Tensor dout, Tensor dqkv) {
-        AttentionGeometry g = AttentionGeometry.of("attentionBackward", qkv, dout, probs);
-        ShapeCheck.requireSameShape("attentionBackward", "qkv", qkv, "dqkv", dqkv);
+        AttentionGeometry g = OpChecks.attentionBackward(qkv, probs, dout, dqkv);
         int c = g.channels(), t = g.positions();
         float scale = (float) (1.0 / Math.sqrt(c));
         float[] in = qkv.data(), p = probs.data(), dO = dout.data(), d = dqkv.data();
@@ -468,9 +456,8 @@ public final class SimdBackend implements Backend {
 
     @Override
     public void upsample2x(Tensor x, Tensor y) {
-        ShapeCheck.requireRank("upsample2x", "x", x, 4);
+        OpChecks.upsample2x("upsample2x", "x", x, "y", y);
         int h = x.dim(2), w = x.dim(3);
-        ShapeCheck.requireShape("upsample2x", "y", y, x.dim(0), x.dim(1), 2 * h, 2 * w);
         float[] xd = x.data(), yd = y.data();
         parallel.forRange(x.dim(0) * x.dim(1), 4L * h * w, (start, end) -> {
             for (int plane = start; plane < end; plane++) {
@@ -489,9 +476,8 @@ public final class SimdBackend implements Backend {
 
     @Override
     public void upsample2xBackward(Tensor dy, Tensor dx) {
-        ShapeCheck.requireRank("upsample2xBackward", "dx", dx, 4);
+        OpChecks.upsample2x("upsample2xBackward", "dx", dx, "dy", dy);
         int h = dx.dim(2), w = dx.dim(3);
-        ShapeCheck.requireShape("upsample2xBackward", "dy", dy, dx.dim(0), dx.dim(1), 2 * h, 2 * w);
         float[] dyd = dy.data(), dxd = dx.data();
         parallel.forRange(dx.dim(0) * dx.dim(1), 4L * h * w, (start, end) -> {
             for (int plane = start; plane < end; plane++) {
@@ -536,13 +522,13 @@ public final class SimdBackend implements Backend {
 
     @Override
     public void add(Tensor a, Tensor b, Tensor out) {
-        checkElementwise("add", a, b, out);
+        OpChecks.elementwise("add", a, b, out);
         forElements(a.size(), 1, (off, len) -> VectorOps.add(a.data(), b.data(), out.data(), off, len));
     }
 
     @Override
     public void mul(Tensor a, Tensor b, Tensor out) {
-        checkElementwise("mul", a, b, out);
+        OpChecks.elementwise("mul", a, b, out);
         forElements(a.size(), 1, (off, len) -> VectorOps.mul(a.data(), b.data(), out.data(), off, len));
     }
 
@@ -560,14 +546,10 @@ public final class SimdBackend implements Backend {
 
     @Override
     public void addProduct(Tensor a, Tensor b, Tensor out) {
-        checkElementwise("addProduct", a, b, out);
+        OpChecks.elementwise("addProduct", a, b, out);
         forElements(a.size(), 1, (off, len) -> VectorOps.addProduct(a.data(), b.data(), out.data(), off, len));
     }
 
-    private static void checkElementwise(String op, Tensor a, Tensor b, Tensor out) {
-        ShapeCheck.requireSameShape(op, "a", a, "b", b);
-        ShapeCheck.requireSameShape(op, "a", a, "out", out);
-    }
 
     @Override
     public void addChannelVector(Tensor x, Tensor v, Tensor out) {
@@ -607,9 +589,7 @@ public final class SimdBackend implements Backend {
 
     @Override
     public void dropout(Tensor x, float p, long seed, Tensor y, Tensor mask) {
-        DropoutMask.checkProbability(p);
-        ShapeCheck.requireSameShape("dropout", "x", x, "y", y);
-        ShapeCheck.requireSameShape("dropout", "x", x, "mask", mask);
+        OpChecks.dropout(x, p, y, mask);
         float keepScale = 1f / (1f - p);
         float[] md = mask.data();
         forElements(x.size(), 10, (off, len) -> {

@@ -1,0 +1,77 @@
+package org.ddpm4j.tensor;
+
+/**
+ * The argument checks of every {@link Backend} op that are more than one geometry call, in one place, so that all
+ * backends reject the same calls with the same messages. Each throws {@link IllegalArgumentException} naming the op,
+ * the argument and the shapes.
+ */
+public final class OpChecks {
+    private OpChecks() {
+    }
+
+    /** {@link Backend#conv2dBackward}: dy against x, w and the spec; dx like x (when given), dw like w. */
+    public static ConvGeometry conv2dBackward(Tensor x, Tensor w, Tensor dy, Conv2dSpec spec, Tensor dx, Tensor dw,
+                                              Tensor dbias) {
+        ConvGeometry g = ConvGeometry.of("conv2dBackward", x, w, dbias, spec, dy);
+        if (dx != null) {
+            ShapeCheck.requireSameShape("conv2dBackward", "x", x, "dx", dx);
+        }
+        ShapeCheck.requireSameShape("conv2dBackward", "w", w, "dw", dw);
+        return g;
+    }
+
+    /** {@link Backend#groupNorm}: the geometry, and y like x. */
+    public static GroupNormGeometry groupNorm(Tensor x, Tensor gamma, Tensor beta, int groups, Tensor y, Tensor mean,
+                                              Tensor rstd) {
+        GroupNormGeometry g = GroupNormGeometry.of("groupNorm", x, gamma, beta, groups, mean, rstd);
+        ShapeCheck.requireSameShape("groupNorm", "x", x, "y", y);
+        return g;
+    }
+
+    /** {@link Backend#groupNormBackward}: the geometry, dy and dx like x, dγ per channel. */
+    public static GroupNormGeometry groupNormBackward(Tensor x, Tensor gamma, Tensor mean, Tensor rstd, Tensor dy,
+                                                      int groups, Tensor dx, Tensor dgamma, Tensor dbeta) {
+        GroupNormGeometry g = GroupNormGeometry.of("groupNormBackward", x, gamma, dbeta, groups, mean, rstd);
+        ShapeCheck.requireSameShape("groupNormBackward", "x", x, "dy", dy);
+        if (dx != null) {
+            ShapeCheck.requireSameShape("groupNormBackward", "x", x, "dx", dx);
+        }
+        if (dgamma != null) {
+            ShapeCheck.requireShape("groupNormBackward", "dgamma", dgamma, g.channels());
+        }
+        return g;
+    }
+
+    /** {@link Backend#attentionBackward}: the geometry, and dqkv like qkv. */
+    public static AttentionGeometry attentionBackward(Tensor qkv, Tensor probs, Tensor dout, Tensor dqkv) {
+        AttentionGeometry g = AttentionGeometry.of("attentionBackward", qkv, dout, probs);
+        ShapeCheck.requireSameShape("attentionBackward", "qkv", qkv, "dqkv", dqkv);
+        return g;
+    }
+
+    /** 2× upsampling and its backward: {@code small} is {@code [N, C, H, W]}, {@code large} {@code [N, C, 2H, 2W]}. */
+    public static void upsample2x(String op, String smallName, Tensor small, String largeName, Tensor large) {
+        ShapeCheck.requireRank(op, smallName, small, 4);
+        ShapeCheck.requireShape(op, largeName, large, small.dim(0), small.dim(1), 2 * small.dim(2), 2 * small.dim(3));
+    }
+
+    /** A binary element-wise op: a, b and out of one shape. */
+    public static void elementwise(String op, Tensor a, Tensor b, Tensor out) {
+        ShapeCheck.requireSameShape(op, "a", a, "b", b);
+        ShapeCheck.requireSameShape(op, "a", a, "out", out);
+    }
+
+    /** {@link Backend#dropout}: p in [0, 1), y and mask like x. */
+    public static void dropout(Tensor x, float p, Tensor y, Tensor mask) {
+        DropoutMask.checkProbability(p);
+        ShapeCheck.requireSameShape("dropout", "x", x, "y", y);
+        ShapeCheck.requireSameShape("dropout", "x", x, "mask", mask);
+    }
+
+    /** {@link Backend#adamUpdate}: gradient and both moments like the parameter. */
+    public static void adamUpdate(Tensor param, Tensor grad, Tensor m, Tensor v) {
+        ShapeCheck.requireSameShape("adamUpdate", "param", param, "grad", grad);
+        ShapeCheck.requireSameShape("adamUpdate", "param", param, "m", m);
+        ShapeCheck.requireSameShape("adamUpdate", "param", param, "v", v);
+    }
+}
