@@ -212,6 +212,30 @@ public final class GaussianDiffusion implements TrainingObjective {
 
     /** {@link #trainingLoss(Denoiser, Tensor, int[], RandomGenerator, ForwardContext)} at given timesteps. */
     public double trainingLoss(Denoiser model, Tensor x0, int[] t, int[] labels, RandomGenerator rng, ForwardContext ctx) {
+        return loss(model, x0, t, null, labels, rng, ctx, null);
+    }
+
+    /**
+     * The bound's terms at the given timesteps with sample {@code i}'s term scaled by {@code weights[i]}, its
+     * gradients added to the model: the estimator {@code E_{t∼p}[L_t/p_t]} of importance-sampled timesteps (Nichol
+     * &amp; Dhariwal 2021, Eq. 18) when {@code weights[i] = 1/(T·p(t_i))}. Writes each sample's unweighted term
+     * (bits/dim) to {@code termsOut} and returns the weighted mean. Needs {@link LossType#VLB}.
+     */
+    public double weightedBoundLoss(Denoiser model, Tensor x0, int[] t, double[] weights, int[] labels,
+                                    RandomGenerator rng, ForwardContext ctx, double[] termsOut) {
+        if (lossType != LossType.VLB) {
+            throw new IllegalStateException("weightedBoundLoss: the objective is " + lossType + ", not VLB");
+        }
+        int b = x0.dim(0);
+        if (t.length != b || weights.length != b || termsOut.length != b) {
+            throw new IllegalArgumentException("weightedBoundLoss: batch " + b + " but " + t.length + " timesteps, "
+                    + weights.length + " weights and " + termsOut.length + " term slots");
+        }
+        return loss(model, x0, t, weights, labels, rng, ctx, termsOut);
+    }
+
+    private double loss(Denoiser model, Tensor x0, int[] t, double[] sampleWeights, int[] labels, RandomGenerator rng,
+                        ForwardContext ctx, double[] termsOut) {
         Tensor noise = x0.zerosLike(), xt = x0.zerosLike();
         ForwardProcess.gaussian(noise, rng);
         q.sample(x0, t, noise, xt);
@@ -238,7 +262,8 @@ public final class GaussianDiffusion implements TrainingObjective {
             // Hybrid: λ·L_vlb with L_vlb ≈ T·L_t for uniform t, λ = 0.001, and the mean held fixed in this term.
             boolean hybrid = lossType == LossType.HYBRID;
             double weight = hybrid ? schedule.steps() / 1000.0 : 1.0;
-            loss += weight * vlbLossAndGradient(p, x0, xt, t, weight, !hybrid, gradMean, gradVariance);
+            loss += weight * vlbLossAndGradient(p, x0, xt, t, weight, sampleWeights, !hybrid, gradMean, gradVariance,
+                    termsOut);
         }
         Tensor grad = out.zerosLike();
         joinHalves(gradMean, learnsVariance() ? gradVariance : null, grad);
@@ -247,13 +272,15 @@ public final class GaussianDiffusion implements TrainingObjective {
     }
 
     /**
-     * The bound's term at t for each sample, averaged (bits/dim), and its gradients (times {@code weight}) with
-     * respect to the network's mean output (if {@code trainMean}) and variance output v: KL terms give
+     * The bound's term at t for each sample, averaged (bits/dim; sample b's term times {@code sampleWeights[b]} when
+     * given, and written unweighted to {@code termsOut[b]} when given), and its gradients (times {@code weight} and
+     * the sample's weight) with respect to the network's mean output (if {@code trainMean}) and variance output v: KL terms give
      * (μ_θ − μ̃)/σ² for the mean and ½(1 − σ̃²/σ² − (μ_θ − μ̃)²/σ²) for log σ², the decoder the derivatives of its
      * negative log-likelihood, then the chain rule through μ_θ(output) and log σ²(v) = ½(log β − log β̃)·v + const.
      */
-    double vlbLossAndGradient(ReverseDistribution p, Tensor x0, Tensor xt, int[] t, double weight, boolean trainMean,
-                              Tensor gradMean, Tensor gradVariance) {
+    double vlbLossAndGradient(ReverseDistribution p, Tensor x0, Tensor xt, int[] t, double weight,
+                              double[] sampleWeights, boolean trainMean, Tensor gradMean, Tensor gradVariance,
+                              double[] termsOut) {
         Tensor trueMean = x0.zerosLike();
         q.posteriorMean(x0, xt, t, trueMean);
         int per = x0.size() / t.length, n = x0.size();
@@ -267,6 +294,8 @@ public final class GaussianDiffusion implements TrainingObjective {
                 case MEAN -> 1.0;
             };
             double dLogVarDV = 0.5 * (Math.log(schedule.beta(t[b])) - schedule.posteriorLogVarianceClipped(t[b]));
+            double sampleWeight = sampleWeights == null ? 1.0 : sampleWeights[b], sampleScale = scale * sampleWeight;
+            double sampleTotal = 0;
             for (int i = b * per; i < (b + 1) * per; i++) {
                 double m = mean[i], lv = logVar[i], invVar = Math.exp(-lv), term, dTermDMean, dTermDLogVar;
                 if (t[b] == 0) {
@@ -287,13 +316,17 @@ public final class GaussianDiffusion implements TrainingObjective {
                     dTermDMean = (m - mt) * invVar;
                     dTermDLogVar = 0.5 * (1 - Math.exp(lvq - lv) - (m - mt) * (m - mt) * invVar);
                 }
-                total += term;
+                sampleTotal += term;
                 if (trainMean) {
-                    gradMean.data()[i] += (float) (dTermDMean * dMeanDOut * scale);
+                    gradMean.data()[i] += (float) (dTermDMean * dMeanDOut * sampleScale);
                 }
                 if (learnsVariance()) {
-                    gradVariance.data()[i] += (float) (dTermDLogVar * dLogVarDV * scale);
+                    gradVariance.data()[i] += (float) (dTermDLogVar * dLogVarDV * sampleScale);
                 }
+            }
+            total += sampleWeight * sampleTotal;
+            if (termsOut != null) {
+                termsOut[b] = sampleTotal / (per * GaussianMath.LN2);
             }
         }
         return total / (n * GaussianMath.LN2);

@@ -38,7 +38,7 @@ class SwissRollTest {
     void aShortDemoRunBeatsTheGaussianBaseline() {
         SwissRollDemo.Settings d = SwissRollDemo.Settings.defaults();
         SwissRollDemo.Settings quick = new SwissRollDemo.Settings(d.diffusionSteps(), 3000, 256, 128, 3,
-                1e-3, false, d.loss(), 20_000, 1000, 3);
+                1e-3, false, false, d.loss(), 20_000, 1000, 3);
         Backend be = Backends.create("simd", 2);
         SwissRollDemo.Result r = SwissRollDemo.run(quick, be, TrainingListener.NONE);
         be.shutdown();

@@ -32,6 +32,10 @@ public final class DemoCommand implements Callable<Integer> {
             description = "decay the learning rate to 0 over the run (default: ${DEFAULT-VALUE})")
     boolean cosineDecay = SwissRollDemo.Settings.defaults().cosineDecay();
 
+    @Option(names = "--importance-sampling", negatable = true,
+            description = "draw t by importance, p_t ∝ √E[L_t²] (default: ${DEFAULT-VALUE})")
+    boolean importanceSampling = SwissRollDemo.Settings.defaults().importanceSampling();
+
     @Option(names = "--out", description = "scatter plot PNG (default: ${DEFAULT-VALUE})")
     Path out = Path.of("demo-swissroll.png");
 
@@ -42,7 +46,7 @@ public final class DemoCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Backend be = run.backend();
         SwissRollDemo.Settings s = SwissRollDemo.Settings.defaults().withRun(steps, run.seed)
-                .withLearningRate(learningRate, cosineDecay);
+                .withLearningRate(learningRate, cosineDecay).withImportanceSampling(importanceSampling);
         SwissRollDemo.Result r;
         try (TrainingBar bar = new TrainingBar(0, steps)) {
             r = SwissRollDemo.run(s, be, bar);

@@ -6,6 +6,8 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.ddpm4j.diffusion.Cancellation;
+import org.ddpm4j.diffusion.GaussianDiffusion;
+import org.ddpm4j.diffusion.LossType;
 import org.ddpm4j.diffusion.TrainingObjective;
 import org.ddpm4j.diffusion.data.Dataset;
 import org.ddpm4j.diffusion.data.RandomFlips;
@@ -21,12 +23,16 @@ import org.ddpm4j.tensor.Tensor;
  * DDPM training (Algorithm 1): minibatches drawn uniformly from the data (optionally flipped horizontally, with
  * class labels dropped with probability p_uncond for classifier-free guidance), one {@link TrainingObjective}
  * loss per step (Gaussian or binomial diffusion), global-norm gradient clipping, Adam with warmup and optionally a
- * cosine decay of the learning rate, and an EMA of the weights.
+ * cosine decay of the learning rate, and an EMA of the weights. Training on the bound can draw t by importance
+ * ({@link LossAwareTimesteps}) instead of uniformly.
  *
  * <p>Every random draw of step k comes from a generator seeded by (seed, k), so a run resumed from a checkpoint
  * at step k continues exactly as the uninterrupted run would.
  */
 public final class Trainer {
+    /** Checkpoint metadata holding the loss history of importance-sampled timesteps. */
+    private static final String TIMESTEP_HISTORY_KEY = "timestep_loss_history";
+
     private final Denoiser model;
     private final TrainingObjective diffusion;
     private final Dataset data;
@@ -38,6 +44,7 @@ public final class Trainer {
     private final long seed;
     private final Adam adam;
     private final long decaySteps;
+    private final LossAwareTimesteps timesteps;
     private final Ema ema;
     private final Object modelConfig;
     private final Path checkpoint;
@@ -57,6 +64,11 @@ public final class Trainer {
         this.seed = b.seed;
         this.adam = new Adam(b.diffusion.backend(), model.parameters(), b.learningRate, 0.9, 0.999, 1e-8, b.warmupSteps);
         this.decaySteps = b.decaySteps;
+        if (b.importanceSampling && !(b.diffusion instanceof GaussianDiffusion g && g.lossType() == LossType.VLB)) {
+            throw new IllegalArgumentException("importance-sampled timesteps need a GaussianDiffusion trained on the "
+                    + "bound (LossType.VLB)");
+        }
+        this.timesteps = b.importanceSampling ? new LossAwareTimesteps(((GaussianDiffusion) b.diffusion).schedule().steps()) : null;
         this.ema = new Ema(model.parameters(), b.emaDecay);
         this.modelConfig = b.modelConfig;
         this.checkpoint = b.checkpoint;
@@ -136,7 +148,16 @@ public final class Trainer {
         // thread sees the weights between steps, never half-updated.
         synchronized (model) {
             model.zeroGrad();
-            loss = diffusion.trainingLoss(model, x0, labels, rng, ForwardContext.training(rng.nextLong()));
+            ForwardContext ctx = ForwardContext.training(rng.nextLong());
+            if (timesteps == null) {
+                loss = diffusion.trainingLoss(model, x0, labels, rng, ctx);
+            } else {
+                int[] t = new int[batchSize];
+                double[] weights = new double[batchSize], terms = new double[batchSize];
+                timesteps.draw(rng, t, weights);
+                loss = ((GaussianDiffusion) diffusion).weightedBoundLoss(model, x0, t, weights, labels, rng, ctx, terms);
+                timesteps.record(t, terms);
+            }
             if (clipNorm > 0) {
                 GradientClipping.clipGlobalNorm(diffusion.backend(), model.parameters(), clipNorm);
             }
@@ -158,6 +179,9 @@ public final class Trainer {
             Map<String, String> meta = new java.util.LinkedHashMap<>(metadata);
             meta.put("batch_size", Integer.toString(batchSize));
             meta.put("seed", Long.toString(seed));
+            if (timesteps != null) {
+                meta.put(TIMESTEP_HISTORY_KEY, timesteps.encode());
+            }
             Checkpoint.save(file, model, modelConfig, ema, adam, step, meta);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write checkpoint " + file, e);
@@ -166,7 +190,16 @@ public final class Trainer {
 
     /** Restores model, EMA, Adam and the step from {@code file}; training then continues where it stopped. */
     public void resume(Path file) throws IOException {
-        step = Checkpoint.restore(file, model, modelConfig, ema, adam).step();
+        Checkpoint.Info info = Checkpoint.restore(file, model, modelConfig, ema, adam);
+        String history = info.metadata().get(TIMESTEP_HISTORY_KEY);
+        if (timesteps != null && history != null) {
+            try {
+                timesteps.decode(history);
+            } catch (IllegalArgumentException e) {
+                throw new IOException(file + ": metadata '" + TIMESTEP_HISTORY_KEY + "': " + e.getMessage(), e);
+            }
+        }
+        step = info.step();
     }
 
     /** Fluent configuration of a {@link Trainer}; {@link #data} is required. */
@@ -178,6 +211,7 @@ public final class Trainer {
         private double learningRate = 2e-4;
         private int warmupSteps;
         private long decaySteps;
+        private boolean importanceSampling;
         private double clipNorm = 1.0;
         private double emaDecay = 0.9999;
         private boolean flips;
@@ -227,6 +261,15 @@ public final class Trainer {
                 throw new IllegalArgumentException("cosineDecay: steps must be >= 0 but was " + steps);
             }
             this.decaySteps = steps;
+            return this;
+        }
+
+        /**
+         * Draw t by importance (Nichol &amp; Dhariwal 2021, §3.3; {@link LossAwareTimesteps}) instead of uniformly:
+         * for a {@link GaussianDiffusion} trained on the bound ({@link LossType#VLB}) only. Off by default.
+         */
+        public Builder importanceSampledTimesteps(boolean on) {
+            this.importanceSampling = on;
             return this;
         }
 
