@@ -21,6 +21,7 @@ public final class LossAwareTimesteps {
     private final double[] history;
     private final long[] counts;
 
+    /** A sampler over t = 0 … steps − 1 with an empty history (uniform until it fills). */
     public LossAwareTimesteps(int steps) {
         if (steps < 1) {
             throw new IllegalArgumentException("LossAwareTimesteps: steps must be >= 1 but was " + steps);
