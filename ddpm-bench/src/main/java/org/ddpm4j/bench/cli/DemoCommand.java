@@ -36,6 +36,12 @@ public final class DemoCommand implements Callable<Integer> {
             description = "draw t by importance, p_t ∝ √E[L_t²] (default: ${DEFAULT-VALUE})")
     boolean importanceSampling = SwissRollDemo.Settings.defaults().importanceSampling();
 
+    @Option(names = "--hidden", description = "width of the MLP's hidden layers (default: ${DEFAULT-VALUE})")
+    int hidden = SwissRollDemo.Settings.defaults().hidden();
+
+    @Option(names = "--layers", description = "hidden layers of the MLP (default: ${DEFAULT-VALUE})")
+    int layers = SwissRollDemo.Settings.defaults().hiddenLayers();
+
     @Option(names = "--out", description = "scatter plot PNG (default: ${DEFAULT-VALUE})")
     Path out = Path.of("demo-swissroll.png");
 
@@ -46,7 +52,8 @@ public final class DemoCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Backend be = run.backend();
         SwissRollDemo.Settings s = SwissRollDemo.Settings.defaults().withRun(steps, run.seed)
-                .withLearningRate(learningRate, cosineDecay).withImportanceSampling(importanceSampling);
+                .withLearningRate(learningRate, cosineDecay).withImportanceSampling(importanceSampling)
+                .withNetwork(hidden, layers);
         SwissRollDemo.Result r;
         try (TrainingBar bar = new TrainingBar(0, steps)) {
             r = SwissRollDemo.run(s, be, bar);

@@ -48,6 +48,12 @@ public final class SwissRollDemo {
                     importanceSampling, loss, trainPoints, testPoints, seed);
         }
 
+        /** These settings with another MLP: hidden width and number of hidden layers. */
+        public Settings withNetwork(int width, int layers) {
+            return new Settings(diffusionSteps, trainSteps, batchSize, width, layers, learningRate, cosineDecay,
+                    importanceSampling, loss, trainPoints, testPoints, seed);
+        }
+
         /** These settings with t drawn by importance ({@link Trainer.Builder#importanceSampledTimesteps}) or uniformly. */
         public Settings withImportanceSampling(boolean on) {
             return new Settings(diffusionSteps, trainSteps, batchSize, hidden, hiddenLayers, learningRate, cosineDecay,
