@@ -3,6 +3,11 @@ package org.ddpm4j.tensor;
 import static org.ddpm4j.tensor.TensorAssert.assertClose;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -256,6 +261,40 @@ abstract class BackendVsScalarTest {
         assertClose(ps, pc, TOL, "adam param");
         assertClose(ms, mc, TOL, "adam m");
         assertClose(vs, vc, TOL, "adam v");
+    }
+
+    /** The Backend contract: calls from several threads on disjoint tensors (one backend, shared kernels). */
+    @Test
+    void concurrentCallsOnDisjointTensorsMatchTheReference() throws Exception {
+        int threads = 4;
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (int thread = 0; thread < threads; thread++) {
+                long seed = 100 + thread;
+                done.add(pool.submit(() -> {
+                    RandomTensors r = new RandomTensors(seed);
+                    for (int round = 0; round < 10; round++) {
+                        Tensor x = r.normal(2, 3, 6, 6), w = r.normal(4, 3, 3, 3);
+                        Tensor expected = Tensor.zeros(2, 4, 6, 6), actual = Tensor.zeros(2, 4, 6, 6);
+                        SCALAR.conv2d(x, w, null, Conv2dSpec.same3x3(), expected);
+                        candidate().conv2d(x, w, null, Conv2dSpec.same3x3(), actual);
+                        assertClose(expected, actual, TOL, "conv2d, thread seed " + seed + ", round " + round);
+                        Tensor a = r.normal(5, 7), b = r.normal(7, 3);
+                        Tensor cExpected = Tensor.zeros(5, 3), cActual = Tensor.zeros(5, 3);
+                        SCALAR.matmul(a, false, b, false, cExpected, 1f, false);
+                        candidate().matmul(a, false, b, false, cActual, 1f, false);
+                        assertClose(cExpected, cActual, TOL, "matmul, thread seed " + seed + ", round " + round);
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : done) {
+                f.get();
+            }
+        } finally {
+            pool.shutdown();
+        }
     }
 
     @Test
