@@ -28,8 +28,9 @@ import org.ddpm4j.tensor.Tensor;
  */
 public final class OpenClBackend implements Backend {
     /**
-     * Bound to a kernel's array argument that the op does not use (an absent bias, γ or gradient): Aparapi needs an
-     * array in every argument, and one array must not be bound to two arguments of a launch.
+     * Bound to every array argument that an op does not use (an absent bias, γ or gradient), since Aparapi needs an
+     * array in each: the kernels never touch it and it is never transferred. Arrays that a launch does read or write
+     * must be distinct (see {@link #distinct}).
      */
     private static final float[] ABSENT = new float[1];
 
