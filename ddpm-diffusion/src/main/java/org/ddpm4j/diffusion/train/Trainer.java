@@ -62,13 +62,15 @@ public final class Trainer {
         this.conditional = b.conditional;
         this.clipNorm = b.clipNorm;
         this.seed = b.seed;
-        this.adam = new Adam(b.diffusion.backend(), model.parameters(), b.learningRate, 0.9, 0.999, 1e-8, b.warmupSteps);
+        this.adam = new Adam(b.diffusion.backend(), model.parameters(), b.learningRate, 0.9, 0.999, 1e-8,
+                b.warmupSteps);
         this.decaySteps = b.decaySteps;
         if (b.importanceSampling && !(b.diffusion instanceof GaussianDiffusion g && g.lossType() == LossType.VLB)) {
             throw new IllegalArgumentException("importance-sampled timesteps need a GaussianDiffusion trained on the "
                     + "bound (LossType.VLB)");
         }
-        this.timesteps = b.importanceSampling ? new LossAwareTimesteps(((GaussianDiffusion) b.diffusion).schedule().steps()) : null;
+        this.timesteps = b.importanceSampling
+                ? new LossAwareTimesteps(((GaussianDiffusion) b.diffusion).schedule().steps()) : null;
         this.ema = new Ema(model.parameters(), b.emaDecay);
         this.modelConfig = b.modelConfig;
         this.checkpoint = b.checkpoint;
