@@ -175,14 +175,30 @@ abstract class BackendVsScalarTest {
         check("mul", a, (be, out) -> be.mul(a, b, out));
         check("scale", a, (be, out) -> be.scale(a, -1.5f, out));
         Tensor start = r.normal(size);
-        checkAccumulating("siluBackward", start, (be, acc) -> be.siluBackward(a, b, acc));
-        checkAccumulating("axpy", start, (be, acc) -> be.axpy(0.3f, a, acc));
-        checkAccumulating("addProduct", start, (be, acc) -> be.addProduct(a, b, acc));
-        checkAccumulating("mseLossBackward", start, (be, acc) -> be.mseLossBackward(a, b, 0.5f, acc));
+        checkFromStart("siluBackward", start, (be, acc) -> be.siluBackward(a, b, acc));
+        checkFromStart("axpy", start, (be, acc) -> be.axpy(0.3f, a, acc));
+        checkFromStart("addProduct", start, (be, acc) -> be.addProduct(a, b, acc));
+        checkFromStart("mseLossBackward", start, (be, acc) -> be.mseLossBackward(a, b, 0.5f, acc));
         assertReduction(SCALAR.sum(a), candidate().sum(a), "sum");
         assertReduction(SCALAR.sumOfSquares(a), candidate().sumOfSquares(a), "sumOfSquares");
         assertReduction(SCALAR.mseLoss(a, b), candidate().mseLoss(a, b), "mseLoss");
         assertReduction(SCALAR.mean(a), candidate().mean(a), "mean");
+    }
+
+    /** The ops the Backend allows in place (output = an input), from one start on both backends. */
+    @ParameterizedTest(name = "size {0}")
+    @ValueSource(ints = {1, 65, 4097})
+    void inPlaceOps(int size) {
+        RandomTensors r = new RandomTensors(size + 3L);
+        Tensor other = r.normal(size);
+        checkFromStart("silu in place", r.normal(size), (be, t) -> be.silu(t, t));
+        checkFromStart("add into a", r.normal(size), (be, t) -> be.add(t, other, t));
+        checkFromStart("add into b", r.normal(size), (be, t) -> be.add(other, t, t));
+        checkFromStart("mul into b", r.normal(size), (be, t) -> be.mul(other, t, t));
+        checkFromStart("scale in place", r.normal(size), (be, t) -> be.scale(t, 0.5f, t));
+        checkFromStart("softmax in place", r.normal(3, size), (be, t) -> be.softmax(t, t));
+        Tensor v = r.normal(3);
+        checkFromStart("addChannelVector in place", r.normal(2, 3, size), (be, t) -> be.addChannelVector(t, v, t));
     }
 
     @ParameterizedTest(name = "rows {0} cols {1}")
@@ -194,7 +210,7 @@ abstract class BackendVsScalarTest {
         Tensor y = Tensor.zeros(rows, cols);
         SCALAR.softmax(x, y);
         Tensor dy = r.normal(rows, cols);
-        checkAccumulating("softmaxBackward", r.normal(rows, cols), (be, acc) -> be.softmaxBackward(y, dy, acc));
+        checkFromStart("softmaxBackward", r.normal(rows, cols), (be, acc) -> be.softmaxBackward(y, dy, acc));
     }
 
     static Stream<Arguments> softmaxCases() {
@@ -229,20 +245,20 @@ abstract class BackendVsScalarTest {
         Tensor x = r.normal(3, 5, 7, 3);
         check("upsample2x", Tensor.zeros(3, 5, 14, 6), (be, out) -> be.upsample2x(x, out));
         Tensor dy = r.normal(3, 5, 14, 6);
-        checkAccumulating("upsample2xBackward", r.normal(3, 5, 7, 3), (be, acc) -> be.upsample2xBackward(dy, acc));
+        checkFromStart("upsample2xBackward", r.normal(3, 5, 7, 3), (be, acc) -> be.upsample2xBackward(dy, acc));
 
         Tensor a = r.normal(2, 3, 5, 5), b = r.normal(2, 4, 5, 5);
         check("concatChannels", Tensor.zeros(2, 7, 5, 5), (be, out) -> be.concatChannels(a, b, out));
         Tensor dcat = r.normal(2, 7, 5, 5);
-        checkAccumulating("split a", r.normal(2, 3, 5, 5), (be, acc) -> be.splitChannelsBackward(dcat, acc, null));
-        checkAccumulating("split b", r.normal(2, 4, 5, 5), (be, acc) -> be.splitChannelsBackward(dcat, null, acc));
+        checkFromStart("split a", r.normal(2, 3, 5, 5), (be, acc) -> be.splitChannelsBackward(dcat, acc, null));
+        checkFromStart("split b", r.normal(2, 4, 5, 5), (be, acc) -> be.splitChannelsBackward(dcat, null, acc));
 
         Tensor h = r.normal(3, 6, 5, 7), perSample = r.normal(3, 6), shared = r.normal(6);
         check("addChannelVector [N,C]", h, (be, out) -> be.addChannelVector(h, perSample, out));
         check("addChannelVector [C]", h, (be, out) -> be.addChannelVector(h, shared, out));
         Tensor g = r.normal(3, 6, 5, 7);
-        checkAccumulating("addChannelVectorBackward [N,C]", r.normal(3, 6), (be, acc) -> be.addChannelVectorBackward(g, acc));
-        checkAccumulating("addChannelVectorBackward [C]", r.normal(6), (be, acc) -> be.addChannelVectorBackward(g, acc));
+        checkFromStart("addChannelVectorBackward [N,C]", r.normal(3, 6), (be, acc) -> be.addChannelVectorBackward(g, acc));
+        checkFromStart("addChannelVectorBackward [C]", r.normal(6), (be, acc) -> be.addChannelVectorBackward(g, acc));
     }
 
     @ParameterizedTest(name = "size {0}")
@@ -320,8 +336,8 @@ abstract class BackendVsScalarTest {
         assertClose(outS, outV, TOL, what);
     }
 
-    /** Runs an accumulating op on both backends from the same non-zero start, and compares. */
-    private void checkAccumulating(String what, Tensor start, Op op) {
+    /** Runs an op that reads its output buffer (accumulating, or in place) on both backends from one start. */
+    private void checkFromStart(String what, Tensor start, Op op) {
         Tensor accS = start.copy(), accV = start.copy();
         op.run(SCALAR, accS);
         op.run(candidate(), accV);

@@ -19,6 +19,8 @@ final class ChannelVectorKernel extends DeviceKernel {
     int spatial;
     int perSample;
     int mode;
+    /** 1: the addition runs in place and reads x from {@link #out} (x is then not bound to the tensor). */
+    int readOut;
     int items;
 
     ChannelVectorKernel(OpenCLDevice device, TransferCounter transfers) {
@@ -36,7 +38,13 @@ final class ChannelVectorKernel extends DeviceKernel {
                 if (perSample == 1) {
                     vi = n * channels + c;
                 }
-                out[i] = x[i] + v[vi];
+                float xv = 0f;
+                if (readOut == 1) {
+                    xv = out[i];
+                } else {
+                    xv = x[i];
+                }
+                out[i] = xv + v[vi];
             } else {
                 int c = i % channels;
                 int nFirst = 0;

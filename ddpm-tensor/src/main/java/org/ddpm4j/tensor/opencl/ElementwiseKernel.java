@@ -26,6 +26,8 @@ final class ElementwiseKernel extends DeviceKernel {
     float[] out = new float[1];
     float alpha;
     int mode;
+    /** 1: the op runs in place and its operand a is {@link #out} itself (a is then not bound to the tensor). */
+    int readOut;
     int items;
 
     ElementwiseKernel(OpenCLDevice device, TransferCounter transfers) {
@@ -36,23 +38,29 @@ final class ElementwiseKernel extends DeviceKernel {
     public void run() {
         int i = getGlobalId();
         if (i < items) {
-            if (mode == ADD) {
-                out[i] = a[i] + b[i];
-            } else if (mode == MUL) {
-                out[i] = a[i] * b[i];
-            } else if (mode == SCALE) {
-                out[i] = alpha * a[i];
-            } else if (mode == AXPY) {
-                out[i] = out[i] + alpha * a[i];
-            } else if (mode == ADD_PRODUCT) {
-                out[i] = out[i] + a[i] * b[i];
-            } else if (mode == SILU) {
-                out[i] = a[i] / (1f + exp(-a[i]));
-            } else if (mode == SILU_BACKWARD) {
-                float s = 1f / (1f + exp(-a[i]));
-                out[i] = out[i] + b[i] * s * (1f + a[i] * (1f - s));
+            float av = 0f;
+            if (readOut == 1) {
+                av = out[i];
             } else {
-                out[i] = out[i] + alpha * (a[i] - b[i]);
+                av = a[i];
+            }
+            if (mode == ADD) {
+                out[i] = av + b[i];
+            } else if (mode == MUL) {
+                out[i] = av * b[i];
+            } else if (mode == SCALE) {
+                out[i] = alpha * av;
+            } else if (mode == AXPY) {
+                out[i] = out[i] + alpha * av;
+            } else if (mode == ADD_PRODUCT) {
+                out[i] = out[i] + av * b[i];
+            } else if (mode == SILU) {
+                out[i] = av / (1f + exp(-av));
+            } else if (mode == SILU_BACKWARD) {
+                float s = 1f / (1f + exp(-av));
+                out[i] = out[i] + b[i] * s * (1f + av * (1f - s));
+            } else {
+                out[i] = out[i] + alpha * (av - b[i]);
             }
         }
     }

@@ -339,17 +339,20 @@ public final class OpenClBackend implements Backend {
         softmax(SoftmaxKernel.BACKWARD, y, dy, dx);
     }
 
+    /** The forward runs in place on one buffer when {@code out} is {@code in}; the backward reads copies of aliases. */
     private void softmax(int mode, Tensor in, Tensor dy, Tensor out) {
         int cols = in.dim(-1);
+        boolean inPlace = mode == SoftmaxKernel.FORWARD && in.data() == out.data();
         SoftmaxKernel k = softmax;
         synchronized (k) {
-            k.in = distinct(in.data(), out.data());
+            k.in = inPlace ? ABSENT : distinct(in.data(), out.data());
+            k.readOut = inPlace ? 1 : 0;
             k.dy = dy == null ? ABSENT : distinct(distinct(dy.data(), out.data()), k.in);
             k.out = out.data();
             k.cols = cols;
             k.mode = mode;
             k.items = cols == 0 ? 0 : in.size() / cols;
-            k.upload(k.in);
+            k.upload(inPlace ? k.out : k.in);
             if (dy != null) {
                 k.upload(k.dy);
                 k.upload(k.out);
@@ -501,17 +504,28 @@ public final class OpenClBackend implements Backend {
     }
 
 
-    /** {@code b} is null for the unary modes. */
+    /**
+     * {@code b} is null for the unary modes. An output that aliases {@code a} (or {@code b} of a commutative op) runs
+     * in place on one device buffer; the accumulating modes read a copy of an aliased input.
+     */
     private void elementwise(int mode, Tensor a, Tensor b, Tensor out, float alpha, boolean accumulate) {
+        if (!accumulate && b != null && b.data() == out.data() && a.data() != out.data()
+                && (mode == ElementwiseKernel.ADD || mode == ElementwiseKernel.MUL)) {
+            Tensor swap = a;
+            a = b;
+            b = swap;
+        }
+        boolean inPlace = !accumulate && a.data() == out.data();
         ElementwiseKernel k = elementwise;
         synchronized (k) {
-            k.a = distinct(a.data(), out.data());
-            k.b = b == null ? ABSENT : distinct(distinct(b.data(), out.data()), k.a);
             k.out = out.data();
+            k.readOut = inPlace ? 1 : 0;
+            k.a = inPlace ? ABSENT : distinct(a.data(), out.data());
+            k.b = b == null ? ABSENT : distinct(distinct(b.data(), out.data()), a.data());
             k.alpha = alpha;
             k.mode = mode;
             k.items = out.size();
-            k.upload(k.a);
+            k.upload(inPlace ? k.out : k.a);
             if (b != null) {
                 k.upload(k.b);
             }
@@ -527,13 +541,15 @@ public final class OpenClBackend implements Backend {
     public void addChannelVector(Tensor x, Tensor v, Tensor out) {
         ChannelVector cv = ChannelVector.of("addChannelVector", x, v);
         ShapeCheck.requireSameShape("addChannelVector", "x", x, "out", out);
+        boolean inPlace = x.data() == out.data();
         ChannelVectorKernel k = channelVector;
         synchronized (k) {
-            k.x = distinct(x.data(), out.data());
-            k.v = v.data();
+            k.x = inPlace ? ABSENT : x.data();
+            k.readOut = inPlace ? 1 : 0;
+            k.v = distinct(v.data(), out.data());
             k.out = out.data();
             setChannelVector(k, cv, ChannelVectorKernel.ADD, out.size());
-            k.upload(k.x);
+            k.upload(inPlace ? k.out : k.x);
             k.upload(k.v);
             k.launch(k.items, 1);
             k.download(k.out);
@@ -548,6 +564,7 @@ public final class OpenClBackend implements Backend {
             k.x = dy.data();
             k.v = dv.data();
             k.out = ABSENT;
+            k.readOut = 0;
             setChannelVector(k, cv, ChannelVectorKernel.BACKWARD, dv.size());
             k.upload(k.x);
             k.upload(k.v);

@@ -15,6 +15,8 @@ final class SoftmaxKernel extends DeviceKernel {
     float[] out = new float[1];
     int cols;
     int mode;
+    /** 1: the forward runs in place and reads its input from {@link #out} (in is then not bound to the tensor). */
+    int readOut;
     int items;
 
     SoftmaxKernel(OpenCLDevice device, TransferCounter transfers) {
@@ -27,13 +29,25 @@ final class SoftmaxKernel extends DeviceKernel {
         if (row < items) {
             int off = row * cols;
             if (mode == FORWARD) {
-                float max = in[off];
-                for (int j = 1; j < cols; j++) {
-                    max = max(max, in[off + j]);
+                float max = -3.4028235e38f;
+                for (int j = 0; j < cols; j++) {
+                    float v = 0f;
+                    if (readOut == 1) {
+                        v = out[off + j];
+                    } else {
+                        v = in[off + j];
+                    }
+                    max = max(max, v);
                 }
                 float sum = 0f;
                 for (int j = 0; j < cols; j++) {
-                    float e = exp(in[off + j] - max);
+                    float v = 0f;
+                    if (readOut == 1) {
+                        v = out[off + j];
+                    } else {
+                        v = in[off + j];
+                    }
+                    float e = exp(v - max);
                     out[off + j] = e;
                     sum += e;
                 }
