@@ -185,6 +185,36 @@ abstract class BackendVsScalarTest {
         assertReduction(SCALAR.mean(a), candidate().mean(a), "mean");
     }
 
+    /**
+     * A reduction after a larger one: buffers kept from the larger call must not leak into the smaller. Sums of
+     * normals cancel, so the error is judged against Σ|x| (float-lane partials are exact to that scale, not |Σx|).
+     */
+    @Test
+    void reductionsOfShrinkingSizes() {
+        RandomTensors r = new RandomTensors(12);
+        for (int size : new int[] {5000, 700, 3}) {
+            Tensor a = r.normal(size);
+            double scale = SCALAR.sumOfSquares(a) + java.util.Arrays.stream(toDoubles(a)).map(Math::abs).sum();
+            for (boolean squares : new boolean[] {false, true}) {
+                double expected = squares ? SCALAR.sumOfSquares(a) : SCALAR.sum(a);
+                double actual = squares ? candidate().sumOfSquares(a) : candidate().sum(a);
+                Tolerances.Tolerance tol = reductionTolerance();
+                if (!(Math.abs(actual - expected) <= tol.abs() + tol.rel() * scale)) {
+                    throw new AssertionError((squares ? "sumOfSquares" : "sum") + " of " + size + ": expected "
+                            + expected + " but was " + actual);
+                }
+            }
+        }
+    }
+
+    private static double[] toDoubles(Tensor t) {
+        double[] d = new double[t.size()];
+        for (int i = 0; i < d.length; i++) {
+            d[i] = t.data()[i];
+        }
+        return d;
+    }
+
     /** The ops the Backend allows in place (output = an input), from one start on both backends. */
     @ParameterizedTest(name = "size {0}")
     @ValueSource(ints = {1, 65, 4097})

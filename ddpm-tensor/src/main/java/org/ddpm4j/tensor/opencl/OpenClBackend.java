@@ -634,8 +634,9 @@ public final class OpenClBackend implements Backend {
         ReductionKernel k = reduction;
         int chunks = (a.size() + ReductionKernel.CHUNK - 1) / ReductionKernel.CHUNK;
         synchronized (k) {
-            if (k.partial.length != Math.max(chunks, 1)) {
-                k.partial = new float[Math.max(chunks, 1)];
+            // Grow only: gradient clipping reduces every parameter tensor, each of another size, every step.
+            if (k.partial.length < chunks) {
+                k.partial = new float[chunks];
             }
             k.a = a.data();
             k.b = b == null ? ABSENT : distinct(b.data(), k.a);
