@@ -85,9 +85,10 @@ public final class BinomialDiffusion implements TrainingObjective {
     /** Draws x_t ~ q(x_t | x₀) for each sample's timestep (bits as 0/1 floats). */
     public void sample(Tensor x0, int[] t, RandomGenerator rng, Tensor xt) {
         int per = ForwardProcess.perSample(x0, t, "binomial sample");
+        float[] from = x0.data(), to = xt.data();
         for (int b = 0; b < t.length; b++) {
             for (int i = b * per; i < (b + 1) * per; i++) {
-                xt.data()[i] = rng.nextDouble() < probOne(x0.data()[i], t[b]) ? 1f : 0f;
+                to[i] = rng.nextDouble() < probOne(from[i], t[b]) ? 1f : 0f;
             }
         }
     }
@@ -111,18 +112,19 @@ public final class BinomialDiffusion implements TrainingObjective {
         Tensor grad = logits.zerosLike();
         double total = 0, scale = 1 / (b * GaussianMath.LN2);
         int per = x0.size() / b;
-        for (int i = 0; i < logits.size(); i++) {
+        float[] lv = logits.data(), av = target.data(), xv = xt.data(), gv = grad.data();
+        for (int i = 0; i < lv.length; i++) {
             int step = t[i / per];
-            double l = logits.data()[i], a = target.data()[i];
+            double l = lv[i], a = av[i];
             if (step == 0) {
                 // p(x₀ | x₁) = x̂₀: the KL against a one-hot target is −log p, its logit gradient p − a.
                 total += bernoulliKl(a, l);
-                grad.data()[i] = (float) ((sigmoid(l) - a) * scale);
+                gv[i] = (float) ((sigmoid(l) - a) * scale);
             } else {
-                double x0hat = sigmoid(l), q1 = posteriorProbOne(1, xt.data()[i], step), q0 = posteriorProbOne(0, xt.data()[i], step);
+                double x0hat = sigmoid(l), q1 = posteriorProbOne(1, xv[i], step), q0 = posteriorProbOne(0, xv[i], step);
                 double p = mixture(x0hat, q1, q0);
                 total += bernoulliKlOfProbability(a, p);
-                grad.data()[i] = (float) ((p - a) / (p * (1 - p)) * (q1 - q0) * x0hat * (1 - x0hat) * scale);
+                gv[i] = (float) ((p - a) / (p * (1 - p)) * (q1 - q0) * x0hat * (1 - x0hat) * scale);
             }
         }
         model.backward(grad);
@@ -146,16 +148,17 @@ public final class BinomialDiffusion implements TrainingObjective {
             double sum = 0;
             synchronized (model) {
                 Tensor logits = model.forward(asInput(xt, input), t, labels, ForwardContext.inference());
-                for (int i = 0; i < logits.size(); i++) {
-                    sum += step == 0 ? bernoulliKl(target.data()[i], logits.data()[i])
-                            : bernoulliKlOfProbability(target.data()[i], reverseProbOne(logits.data()[i], xt.data()[i], step));
+                float[] lv = logits.data(), av = target.data(), xv = xt.data();
+                for (int i = 0; i < lv.length; i++) {
+                    sum += step == 0 ? bernoulliKl(av[i], lv[i])
+                            : bernoulliKlOfProbability(av[i], reverseProbOne(lv[i], xv[i], step));
                 }
             }
             terms[step] = sum / (b * GaussianMath.LN2);
         }
         double prior = 0;
-        for (int i = 0; i < x0.size(); i++) {
-            double p = probOne(x0.data()[i], steps - 1);
+        for (float bit : x0.data()) {
+            double p = probOne(bit, steps - 1);
             prior += xlogy(p, 2 * p) + xlogy(1 - p, 2 * (1 - p));
         }
         return new Bits(terms, prior / (b * GaussianMath.LN2));
@@ -191,17 +194,19 @@ public final class BinomialDiffusion implements TrainingObjective {
     /** What p(x_{t−1} = 1 | x_t) should be: q's posterior for t ≥ 1, the data bit itself at t = 0. */
     private void targets(Tensor x0, Tensor xt, int[] t, Tensor target) {
         int per = x0.size() / t.length;
+        float[] to = target.data(), x0v = x0.data(), xtv = xt.data();
         for (int b = 0; b < t.length; b++) {
             for (int i = b * per; i < (b + 1) * per; i++) {
-                target.data()[i] = (float) (t[b] == 0 ? x0.data()[i] : posteriorProbOne(x0.data()[i], xt.data()[i], t[b]));
+                to[i] = (float) (t[b] == 0 ? x0v[i] : posteriorProbOne(x0v[i], xtv[i], t[b]));
             }
         }
     }
 
     /** Bits 0/1 as the network's input −1/+1. */
     private static Tensor asInput(Tensor bits, Tensor input) {
-        for (int i = 0; i < bits.size(); i++) {
-            input.data()[i] = 2 * bits.data()[i] - 1;
+        float[] from = bits.data(), to = input.data();
+        for (int i = 0; i < from.length; i++) {
+            to[i] = 2 * from[i] - 1;
         }
         return input;
     }

@@ -23,10 +23,11 @@ public final class ForwardProcess {
     /** Eq. 4: {@code out = √ᾱ_t·x₀ + √(1 − ᾱ_t)·ε}. out may alias x0 or noise. */
     public void sample(Tensor x0, int[] t, Tensor noise, Tensor out) {
         int per = perSample(x0, t, "sample");
+        float[] outV = out.data(), x0V = x0.data(), noiseV = noise.data();
         for (int b = 0; b < t.length; b++) {
             float a = (float) schedule.sqrtAlphaBar(t[b]), s = (float) schedule.sqrtOneMinusAlphaBar(t[b]);
             for (int i = b * per; i < (b + 1) * per; i++) {
-                out.data()[i] = a * x0.data()[i] + s * noise.data()[i];
+                outV[i] = a * x0V[i] + s * noiseV[i];
             }
         }
     }
@@ -34,10 +35,11 @@ public final class ForwardProcess {
     /** Eq. 7: the mean μ̃_t(x_t, x₀) of q(x_{t−1} | x_t, x₀). */
     public void posteriorMean(Tensor x0, Tensor xt, int[] t, Tensor out) {
         int per = perSample(x0, t, "posteriorMean");
+        float[] outV = out.data(), x0V = x0.data(), xtV = xt.data();
         for (int b = 0; b < t.length; b++) {
             float c0 = (float) schedule.posteriorMeanCoefX0(t[b]), ct = (float) schedule.posteriorMeanCoefXt(t[b]);
             for (int i = b * per; i < (b + 1) * per; i++) {
-                out.data()[i] = c0 * x0.data()[i] + ct * xt.data()[i];
+                outV[i] = c0 * x0V[i] + ct * xtV[i];
             }
         }
     }
@@ -45,10 +47,11 @@ public final class ForwardProcess {
     /** Eq. 15 rearranged: {@code x̂₀ = x_t/√ᾱ_t − √(1/ᾱ_t − 1)·ε}. */
     public void predictX0FromEps(Tensor xt, int[] t, Tensor eps, Tensor out) {
         int per = perSample(xt, t, "predictX0FromEps");
+        float[] outV = out.data(), xtV = xt.data(), epsV = eps.data();
         for (int b = 0; b < t.length; b++) {
             float a = (float) schedule.sqrtRecipAlphaBar(t[b]), c = (float) schedule.sqrtRecipAlphaBarMinusOne(t[b]);
             for (int i = b * per; i < (b + 1) * per; i++) {
-                out.data()[i] = a * xt.data()[i] - c * eps.data()[i];
+                outV[i] = a * xtV[i] - c * epsV[i];
             }
         }
     }
@@ -56,10 +59,11 @@ public final class ForwardProcess {
     /** The ε that x_t and a given x₀ imply: {@code (x_t/√ᾱ_t − x₀)/√(1/ᾱ_t − 1)}. */
     public void predictEpsFromX0(Tensor xt, int[] t, Tensor x0, Tensor out) {
         int per = perSample(xt, t, "predictEpsFromX0");
+        float[] outV = out.data(), xtV = xt.data(), x0V = x0.data();
         for (int b = 0; b < t.length; b++) {
             double a = schedule.sqrtRecipAlphaBar(t[b]), c = schedule.sqrtRecipAlphaBarMinusOne(t[b]);
             for (int i = b * per; i < (b + 1) * per; i++) {
-                out.data()[i] = (float) ((a * xt.data()[i] - x0.data()[i]) / c);
+                outV[i] = (float) ((a * xtV[i] - x0V[i]) / c);
             }
         }
     }

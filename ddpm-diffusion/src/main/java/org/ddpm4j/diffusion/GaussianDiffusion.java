@@ -171,10 +171,11 @@ public final class GaussianDiffusion implements TrainingObjective {
             case MEAN -> {
                 // μ = c0·x₀ + ct·x_t  ⇒  x₀ = (μ − ct·x_t)/c0
                 int per = ForwardProcess.perSample(xt, t, "reverse");
+                float[] x0v = x0Out.data(), mu = output.data(), xtv = xt.data();
                 for (int b = 0; b < t.length; b++) {
                     double c0 = schedule.posteriorMeanCoefX0(t[b]), ct = schedule.posteriorMeanCoefXt(t[b]);
                     for (int i = b * per; i < (b + 1) * per; i++) {
-                        x0Out.data()[i] = (float) ((output.data()[i] - ct * xt.data()[i]) / c0);
+                        x0v[i] = (float) ((mu[i] - ct * xtv[i]) / c0);
                     }
                 }
                 if (!clipX0) {
@@ -286,7 +287,8 @@ public final class GaussianDiffusion implements TrainingObjective {
         int per = x0.size() / t.length, n = x0.size();
         double total = 0, scale = weight / (n * GaussianMath.LN2);
         double[] nll = new double[3];
-        float[] mean = p.mean().data(), logVar = p.logVariance().data();
+        float[] mean = p.mean().data(), logVar = p.logVariance().data(), x0v = x0.data(), mt0 = trueMean.data();
+        float[] dMean = gradMean.data(), dVar = learnsVariance() ? gradVariance.data() : null;
         for (int b = 0; b < t.length; b++) {
             double dMeanDOut = switch (meanType) {
                 case EPSILON -> -schedule.posteriorMeanCoefX0(t[b]) * schedule.sqrtRecipAlphaBarMinusOne(t[b]);
@@ -299,7 +301,7 @@ public final class GaussianDiffusion implements TrainingObjective {
             for (int i = b * per; i < (b + 1) * per; i++) {
                 double m = mean[i], lv = logVar[i], invVar = Math.exp(-lv), term, dTermDMean, dTermDLogVar;
                 if (t[b] == 0) {
-                    double x = x0.data()[i];
+                    double x = x0v[i];
                     if (dataKind == DataKind.IMAGES_8BIT) {
                         GaussianMath.discretizedNll(x, m, lv, nll);
                         term = nll[0];
@@ -311,17 +313,17 @@ public final class GaussianDiffusion implements TrainingObjective {
                         dTermDLogVar = 0.5 * (1 - (x - m) * (x - m) * invVar);
                     }
                 } else {
-                    double mt = trueMean.data()[i], lvq = schedule.posteriorLogVarianceClipped(t[b]);
+                    double mt = mt0[i], lvq = schedule.posteriorLogVarianceClipped(t[b]);
                     term = GaussianMath.normalKl(mt, lvq, m, lv);
                     dTermDMean = (m - mt) * invVar;
                     dTermDLogVar = 0.5 * (1 - Math.exp(lvq - lv) - (m - mt) * (m - mt) * invVar);
                 }
                 sampleTotal += term;
                 if (trainMean) {
-                    gradMean.data()[i] += (float) (dTermDMean * dMeanDOut * sampleScale);
+                    dMean[i] += (float) (dTermDMean * dMeanDOut * sampleScale);
                 }
                 if (learnsVariance()) {
-                    gradVariance.data()[i] += (float) (dTermDLogVar * dLogVarDV * sampleScale);
+                    dVar[i] += (float) (dTermDLogVar * dLogVarDV * sampleScale);
                 }
             }
             total += sampleWeight * sampleTotal;
@@ -359,21 +361,22 @@ public final class GaussianDiffusion implements TrainingObjective {
             q.posteriorMean(x0, xt, t, trueMean);
             double lvq = schedule.posteriorLogVarianceClipped(step), sum = 0, sq = 0;
             float[] mean = p.mean().data(), logVar = p.logVariance().data(), x0hat = p.predictedX0().data();
-            for (int i = 0; i < x0.size(); i++) {
+            float[] x0v = x0.data(), mt = trueMean.data();
+            for (int i = 0; i < x0v.length; i++) {
                 double m = mean[i], lv = logVar[i];
                 if (step == 0) {
                     if (kind == DataKind.IMAGES_8BIT) {
-                        GaussianMath.discretizedNll(x0.data()[i], m, lv, nll);
+                        GaussianMath.discretizedNll(x0v[i], m, lv, nll);
                         sum += nll[0];
                     } else {
-                        sum += GaussianMath.gaussianNll(x0.data()[i], m, lv);
+                        sum += GaussianMath.gaussianNll(x0v[i], m, lv);
                     }
                 } else {
-                    sum += GaussianMath.normalKl(trueMean.data()[i], lvq, m, lv);
+                    sum += GaussianMath.normalKl(mt[i], lvq, m, lv);
                 }
                 // Distortion of images is measured on x̂₀ clipped to the pixel range, as DDPM's Table 4.
                 double xh = kind == DataKind.IMAGES_8BIT ? Math.max(-1, Math.min(1, x0hat[i])) : x0hat[i];
-                double e = (xh - x0.data()[i]) * pixelScale;
+                double e = (xh - x0v[i]) * pixelScale;
                 sq += e * e;
             }
             terms[step] = sum / (perUnit * GaussianMath.LN2);
@@ -382,8 +385,8 @@ public final class GaussianDiffusion implements TrainingObjective {
         // L_T = KL(q(x_T|x₀) ‖ N(0, I)): mean √ᾱ_T·x₀, variance 1 − ᾱ_T.
         int last = steps - 1;
         double lvT = Math.log(1 - schedule.alphaBar(last)), prior = 0;
-        for (int i = 0; i < x0.size(); i++) {
-            prior += GaussianMath.normalKl(schedule.sqrtAlphaBar(last) * x0.data()[i], lvT, 0, 0);
+        for (float x : x0.data()) {
+            prior += GaussianMath.normalKl(schedule.sqrtAlphaBar(last) * x, lvT, 0, 0);
         }
         return new Bound(terms, prior / (perUnit * GaussianMath.LN2), distortion, kind);
     }

@@ -7,20 +7,33 @@ import java.util.Arrays;
  *
  * <p>A tensor owns no device memory and no autograd state; ops live on a {@link Backend}. Reshaping gives a
  * view that shares the same array, so layers can reinterpret {@code [B, 3C, H, W]} as {@code [B, 3C, H*W]}
- * without copying.
+ * without copying. A device backend may hold a newer copy of the array; every method here that touches the values
+ * first brings it back (see {@link DeviceCopies}).
  */
 public final class Tensor {
     private final float[] data;
+    /** Shared with every view: whether the host array is known to hold only zeros (see {@link #takeKnownZero}). */
+    private final ZeroFlag zeroFlag;
     private final int[] shape;
 
-    private Tensor(float[] data, int[] shape) {
+    /** A mutable flag shared by a tensor and its views, which share one array. */
+    private static final class ZeroFlag {
+        volatile boolean known;
+
+        ZeroFlag(boolean known) {
+            this.known = known;
+        }
+    }
+
+    private Tensor(float[] data, ZeroFlag zeroFlag, int[] shape) {
         this.data = data;
+        this.zeroFlag = zeroFlag;
         this.shape = shape;
     }
 
     /** A new zero-filled tensor of the given shape. */
     public static Tensor zeros(int... shape) {
-        return new Tensor(new float[checkedSize(shape)], shape.clone());
+        return new Tensor(new float[checkedSize(shape)], new ZeroFlag(true), shape.clone());
     }
 
     /** Wraps {@code data} (not copied) as a tensor of the given shape; the lengths must agree. */
@@ -30,17 +43,17 @@ public final class Tensor {
             throw new IllegalArgumentException("Tensor.of: shape " + Arrays.toString(shape) + " holds " + size
                     + " elements but the array has " + data.length);
         }
-        return new Tensor(data, shape.clone());
+        return new Tensor(data, new ZeroFlag(false), shape.clone());
     }
 
     /** A zero tensor with the same shape as this one. */
     public Tensor zerosLike() {
-        return new Tensor(new float[data.length], shape);
+        return new Tensor(new float[data.length], new ZeroFlag(true), shape);
     }
 
     /** A deep copy. */
     public Tensor copy() {
-        return new Tensor(data.clone(), shape);
+        return new Tensor(data().clone(), new ZeroFlag(false), shape);
     }
 
     /** A view with another shape of the same size, sharing this tensor's data. */
@@ -50,12 +63,36 @@ public final class Tensor {
             throw new IllegalArgumentException("reshape: cannot view " + shapeString() + " (" + data.length
                     + " elements) as " + Arrays.toString(newShape) + " (" + size + " elements)");
         }
-        return new Tensor(data, newShape.clone());
+        return new Tensor(data, zeroFlag, newShape.clone());
     }
 
-    /** The backing array, row-major; writes are visible to every view. */
+    /**
+     * The backing array, row-major; writes are visible to every view. If a device backend holds a newer copy, it is
+     * copied back first, and the backend treats the host array as newer from then on: read and write it freely
+     * between ops, but call {@code data()} again after an op rather than keeping the array across one.
+     */
     public float[] data() {
+        DeviceCopies.hostAccess(data);
+        zeroFlag.known = false;
         return data;
+    }
+
+    /** The array without any device synchronisation, for {@link DeviceCopies#storage}. */
+    float[] storage() {
+        return data;
+    }
+
+    /**
+     * True once if the array is known to hold only zeros (a new tensor, or one just zeroed, that nobody has had the
+     * array of since): a device backend can then clear its copy on the device instead of uploading zeros. The
+     * flag is cleared, since the device may write the array next.
+     */
+    boolean takeKnownZero() {
+        if (zeroFlag.known) {
+            zeroFlag.known = false;
+            return true;
+        }
+        return false;
     }
 
     /** A copy of the shape. */
@@ -85,8 +122,12 @@ public final class Tensor {
         return Arrays.equals(shape, other.shape);
     }
 
+    /** Sets every element to {@code value}; a device copy is not fetched first, since every value is replaced. */
     public Tensor fill(float value) {
+        boolean zeros = Float.floatToRawIntBits(value) == 0;
+        DeviceCopies.hostOverwrite(data, zeros);
         Arrays.fill(data, value);
+        zeroFlag.known = zeros;
         return this;
     }
 
@@ -99,7 +140,10 @@ public final class Tensor {
         if (src.size() != size()) {
             throw new IllegalArgumentException("copyFrom: " + src.shapeString() + " into " + shapeString());
         }
-        System.arraycopy(src.data, 0, data, 0, data.length);
+        float[] from = src.data();
+        DeviceCopies.hostOverwrite(data, false);
+        zeroFlag.known = false;
+        System.arraycopy(from, 0, data, 0, data.length);
         return this;
     }
 

@@ -44,17 +44,19 @@ public final class DenoiseCommand implements Callable<Integer> {
         Tensor x0 = images.load(), noisy = x0.zerosLike();
         SplittableRandom rng = new SplittableRandom(run.seed);
         ForwardProcess.gaussian(noisy, rng);
-        for (int i = 0; i < noisy.size(); i++) {
-            noisy.data()[i] = (float) (x0.data()[i] + sigma * noisy.data()[i]);
+        float[] clean = x0.data(), y = noisy.data();
+        for (int i = 0; i < y.length; i++) {
+            y[i] = (float) (clean[i] + sigma * y[i]);
         }
         long start = System.nanoTime();
         Tensor result = new Sampler(loaded.diffusion()).denoiseObservation(loaded.model(), noisy, sigma, null, rng);
         double seconds = (System.nanoTime() - start) / 1e9;
         ImageGrid.write(out, PosteriorRows.stack(x0, noisy, result), x0.dim(0));
         double mseIn = 0, mseOut = 0;
-        for (int i = 0; i < x0.size(); i++) {
-            mseIn += Math.pow(noisy.data()[i] - x0.data()[i], 2) / x0.size();
-            mseOut += Math.pow(result.data()[i] - x0.data()[i], 2) / x0.size();
+        float[] truth = x0.data(), in = noisy.data(), denoised = result.data();
+        for (int i = 0; i < truth.length; i++) {
+            mseIn += Math.pow(in[i] - truth[i], 2) / truth.length;
+            mseOut += Math.pow(denoised[i] - truth[i], 2) / truth.length;
         }
         System.out.printf("denoised %d images (σ = %.3f) in %.1f s: RMSE %.4f -> %.4f on [-1, 1]; %s%n", x0.dim(0),
                 sigma, seconds, Math.sqrt(mseIn), Math.sqrt(mseOut), out.toAbsolutePath());

@@ -52,8 +52,9 @@ public final class InpaintCommand implements Callable<Integer> {
         Tensor result = sampler.inpaint(loaded.model(), x0, known, null, new SplittableRandom(run.seed));
         double seconds = (System.nanoTime() - start) / 1e9;
         Tensor input = x0.copy();
-        for (int i = 0; i < input.size(); i++) {
-            input.data()[i] = known.data()[i] != 0 ? input.data()[i] : 0f;
+        float[] in = input.data(), mask = known.data();
+        for (int i = 0; i < in.length; i++) {
+            in[i] = mask[i] != 0 ? in[i] : 0f;
         }
         ImageGrid.write(out, PosteriorRows.stack(x0, input, result), x0.dim(0));
         System.out.printf("inpainted the %s of %d images in %.1f s: %s%n", region.name().toLowerCase(), x0.dim(0),
@@ -70,6 +71,7 @@ public final class InpaintCommand implements Callable<Integer> {
     /** 1 where the pixel is known (outside the region), 0 inside it. */
     private Tensor mask(Tensor x) {
         Tensor m = x.zerosLike();
+        float[] mv = m.data();
         int size = x.dim(3), per = x.size() / x.dim(0), plane = size * size;
         for (int i = 0; i < x.size(); i++) {
             int p = (i % per) % plane, row = p / size, col = p % size, half = size / 2, q = size / 4;
@@ -80,7 +82,7 @@ public final class InpaintCommand implements Callable<Integer> {
                 case BOTTOM -> row >= half;
                 case CENTER -> row >= q && row < size - q && col >= q && col < size - q;
             };
-            m.data()[i] = inside ? 0f : 1f;
+            mv[i] = inside ? 0f : 1f;
         }
         return m;
     }

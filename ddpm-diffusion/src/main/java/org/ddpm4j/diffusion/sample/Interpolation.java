@@ -36,10 +36,11 @@ public final class Interpolation {
         int[] shape = a.shape();
         shape[0] = lambdas.length;
         Tensor mix = Tensor.zeros(shape);
+        float[] m = mix.data(), va = xa.data(), vb = xb.data();
         for (int k = 0; k < lambdas.length; k++) {
             float l = (float) lambdas[k];
             for (int i = 0; i < per; i++) {
-                mix.data()[k * per + i] = (1 - l) * xa.data()[i] + l * xb.data()[i];
+                m[k * per + i] = (1 - l) * va[i] + l * vb[i];
             }
         }
         return sampler.denoise(model, mix, t, null, rng);

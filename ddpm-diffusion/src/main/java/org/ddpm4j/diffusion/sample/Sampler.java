@@ -125,10 +125,10 @@ public final class Sampler {
             java.util.Arrays.fill(t, Math.max(trainingStep, 0));
             ForwardProcess.gaussian(noise, rng);
             diffusion.forwardProcess().sample(image, t, noise, noisy);
-            Tensor source = trainingStep < 0 ? image : noisy;
-            for (int i = 0; i < xt.size(); i++) {
-                if (known.data()[i] != 0) {
-                    xt.data()[i] = source.data()[i];
+            float[] from = (trainingStep < 0 ? image : noisy).data(), to = xt.data(), mask = known.data();
+            for (int i = 0; i < to.length; i++) {
+                if (mask[i] != 0) {
+                    to[i] = from[i];
                 }
             }
         };
@@ -159,8 +159,9 @@ public final class Sampler {
         double scale = s.sqrtAlphaBar(t), extra = Math.sqrt(Math.max(0, (1 - s.alphaBar(t)) - s.alphaBar(t) * sigma * sigma));
         Tensor x = observed.zerosLike();
         ForwardProcess.gaussian(x, rng);
-        for (int i = 0; i < x.size(); i++) {
-            x.data()[i] = (float) (scale * observed.data()[i] + extra * x.data()[i]);
+        float[] xv = x.data(), y = observed.data();
+        for (int i = 0; i < xv.length; i++) {
+            xv[i] = (float) (scale * y[i] + extra * xv[i]);
         }
         return denoise(model, x, t, labels, rng);
     }
@@ -209,15 +210,16 @@ public final class Sampler {
                 double abar = s.alphaBar(k), abarPrev = s.alphaBarPrev(k);
                 double sigma = eta * Math.sqrt((1 - abarPrev) / (1 - abar)) * Math.sqrt(1 - abar / abarPrev);
                 double cx0 = Math.sqrt(abarPrev), ceps = Math.sqrt(Math.max(0, 1 - abarPrev - sigma * sigma));
-                for (int i = 0; i < x.size(); i++) {
-                    x.data()[i] = (float) (cx0 * p.predictedX0().data()[i] + ceps * eps.data()[i]
-                            + (k > 0 ? sigma * z.data()[i] : 0));
+                float[] xv = x.data(), x0 = p.predictedX0().data(), ev = eps.data(), zv = z.data();
+                for (int i = 0; i < xv.length; i++) {
+                    xv[i] = (float) (cx0 * x0[i] + ceps * ev[i] + (k > 0 ? sigma * zv[i] : 0));
                 }
             } else {
                 // Algorithm 2: x_{t−1} = μ_θ + σ_t·z, no noise at the last step.
-                for (int i = 0; i < x.size(); i++) {
-                    float noise = k > 0 ? (float) Math.exp(0.5 * p.logVariance().data()[i]) * z.data()[i] : 0f;
-                    x.data()[i] = p.mean().data()[i] + noise;
+                float[] xv = x.data(), mean = p.mean().data(), logVar = p.logVariance().data(), zv = z.data();
+                for (int i = 0; i < xv.length; i++) {
+                    float noise = k > 0 ? (float) Math.exp(0.5 * logVar[i]) * zv[i] : 0f;
+                    xv[i] = mean[i] + noise;
                 }
             }
             if (constraint != null) {

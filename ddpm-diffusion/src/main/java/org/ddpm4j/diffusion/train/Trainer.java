@@ -71,7 +71,7 @@ public final class Trainer {
         }
         this.timesteps = b.importanceSampling
                 ? new LossAwareTimesteps(((GaussianDiffusion) b.diffusion).schedule().steps()) : null;
-        this.ema = new Ema(model.parameters(), b.emaDecay);
+        this.ema = new Ema(b.diffusion.backend(), model.parameters(), b.emaDecay);
         this.modelConfig = b.modelConfig;
         this.checkpoint = b.checkpoint;
         this.checkpointEvery = b.checkpointEvery;

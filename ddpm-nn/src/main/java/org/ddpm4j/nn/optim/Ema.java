@@ -3,6 +3,8 @@ package org.ddpm4j.nn.optim;
 import java.util.ArrayList;
 import java.util.List;
 import org.ddpm4j.nn.Parameter;
+import org.ddpm4j.tensor.Backend;
+import org.ddpm4j.tensor.ScalarBackend;
 import org.ddpm4j.tensor.Tensor;
 
 /**
@@ -13,18 +15,26 @@ import org.ddpm4j.tensor.Tensor;
  * average of a 650-step run is still 94% the random initial weights (measured: its samples were pure noise).
  */
 public final class Ema {
+    private final Backend be;
     private final List<Parameter> params;
     private final List<Tensor> shadow = new ArrayList<>();
     private final double decay;
     private long updates;
     private boolean swapped;
 
+    /** An average updated on the host, as {@link ScalarBackend}'s element-wise ops. */
+    public Ema(List<Parameter> params, double decay) {
+        this(new ScalarBackend(), params, decay);
+    }
+
     /**
-     * Starts the average at the parameters' current values.
+     * Starts the average at the parameters' current values; updates run on {@code be} (on the device for the OpenCL
+     * backend, where the weights stay between steps).
      *
      * @param decay in [0, 1), e.g. DDPM's 0.9999
      */
-    public Ema(List<Parameter> params, double decay) {
+    public Ema(Backend be, List<Parameter> params, double decay) {
+        this.be = be;
         if (!(decay >= 0 && decay < 1)) {
             throw new IllegalArgumentException("EMA decay must be in [0, 1) but was " + decay);
         }
@@ -48,10 +58,9 @@ public final class Ema {
         double effective = Math.min(decay, (1.0 + updates) / (10.0 + updates));
         float d = (float) effective, keep = (float) (1 - effective);
         for (int i = 0; i < params.size(); i++) {
-            float[] s = shadow.get(i).data(), w = params.get(i).value().data();
-            for (int j = 0; j < s.length; j++) {
-                s[j] = d * s[j] + keep * w[j];
-            }
+            Tensor s = shadow.get(i);
+            be.scale(s, d, s);
+            be.axpy(keep, params.get(i).value(), s);
         }
     }
 

@@ -1,7 +1,5 @@
 package org.ddpm4j.tensor.opencl;
 
-import com.aparapi.device.OpenCLDevice;
-
 /** One Adam step per element (Kingma &amp; Ba 2015, Algorithm 1, bias corrections folded into the step size). */
 final class AdamKernel extends DeviceKernel {
     float[] param = new float[1];
@@ -15,8 +13,8 @@ final class AdamKernel extends DeviceKernel {
     float eps;
     int items;
 
-    AdamKernel(OpenCLDevice device, TransferCounter transfers) {
-        super(device, transfers);
+    AdamKernel(DeviceRuntime runtime) {
+        super(runtime);
     }
 
     @Override

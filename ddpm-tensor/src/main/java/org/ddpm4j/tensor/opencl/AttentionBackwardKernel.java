@@ -1,7 +1,5 @@
 package org.ddpm4j.tensor.opencl;
 
-import com.aparapi.device.OpenCLDevice;
-
 /**
  * Self-attention backward in four passes, with the score gradient dS held only on the device:
  * pass 0 {@code dP[i,j] = dO[:,i]·V[:,j]} and {@code dV[:,j] += Σ_i dO[:,i]·P[i,j]}; pass 1 the row sums
@@ -24,8 +22,8 @@ final class AttentionBackwardKernel extends DeviceKernel {
     int rowItems;
     int channelItems;
 
-    AttentionBackwardKernel(OpenCLDevice device, TransferCounter transfers) {
-        super(device, transfers);
+    AttentionBackwardKernel(DeviceRuntime runtime) {
+        super(runtime);
     }
 
     void ensureScratch(int scores, int rows) {

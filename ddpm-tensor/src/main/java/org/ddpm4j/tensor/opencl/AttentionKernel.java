@@ -1,7 +1,5 @@
 package org.ddpm4j.tensor.opencl;
 
-import com.aparapi.device.OpenCLDevice;
-
 /**
  * Self-attention forward in three passes over one launch, so the scores never leave the device between them:
  * pass 0 {@code S[i,j] = Q[:,i]·K[:,j]/√C} per (batch, i, j); pass 1 a max-shifted softmax per row; pass 2
@@ -18,8 +16,8 @@ final class AttentionKernel extends DeviceKernel {
     int rowItems;
     int outItems;
 
-    AttentionKernel(OpenCLDevice device, TransferCounter transfers) {
-        super(device, transfers);
+    AttentionKernel(DeviceRuntime runtime) {
+        super(runtime);
     }
 
     @Override

@@ -1,7 +1,5 @@
 package org.ddpm4j.tensor.opencl;
 
-import com.aparapi.device.OpenCLDevice;
-
 /**
  * A per-channel vector broadcast over positions ({@code [C]} shared or {@code [N, C]} per sample): mode
  * {@link #ADD} adds it (one item per element); mode {@link #BACKWARD} sums the gradient over positions (and over
@@ -23,8 +21,8 @@ final class ChannelVectorKernel extends DeviceKernel {
     int readOut;
     int items;
 
-    ChannelVectorKernel(OpenCLDevice device, TransferCounter transfers) {
-        super(device, transfers);
+    ChannelVectorKernel(DeviceRuntime runtime) {
+        super(runtime);
     }
 
     @Override

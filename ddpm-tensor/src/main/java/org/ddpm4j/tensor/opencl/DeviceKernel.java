@@ -1,68 +1,110 @@
 package org.ddpm4j.tensor.opencl;
 
 import com.aparapi.Kernel;
-import com.aparapi.Range;
-import com.aparapi.device.OpenCLDevice;
+import java.lang.foreign.MemorySegment;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.Set;
+import org.ddpm4j.tensor.opencl.DeviceRuntime.CompiledKernel;
+import org.ddpm4j.tensor.opencl.TranslatedKernel.Parameter;
 
 /**
- * Host-side plumbing shared by the engine's Aparapi kernels: explicit buffer transfers that are counted, launches
- * over a padded range, and the check that Aparapi really ran OpenCL.
+ * Base of the engine's kernels. A kernel is written in Java as an Aparapi {@link Kernel}: {@code run()} and what it
+ * calls are translated to OpenCL C by Aparapi ({@link TranslatedKernel}); the fields are the arguments. The launch
+ * is ours ({@link DeviceRuntime}): each {@code float[]} field is bound to that array's device copy, which is uploaded
+ * only when the host's is newer, and arrays the kernel writes stay on the device until the host asks for them.
  *
- * <p>Kernels run in Aparapi's explicit mode: nothing moves unless {@link #upload} or {@link #download} says so. Each
- * op uploads its inputs (and the gradient buffers it accumulates into), runs all its passes, and downloads only what
- * it writes, so intermediates such as attention's score gradients never leave the device. Data cannot stay on the
- * device <em>between</em> ops: a {@code Tensor} is a host {@code float[]} that any layer may read or write, and an
- * Aparapi buffer belongs to one kernel instance and one array.
- *
- * <p>Subclasses hold their arguments in fields and are used under {@code synchronized (kernel)}, so one backend can
- * serve several threads. Only {@code run()} and what it calls are translated to OpenCL C; the methods here stay on
- * the host.
+ * <p>Before {@link #launch}, an op names what the kernel writes: {@link #writes} for arrays it overwrites entirely
+ * (no upload needed), {@link #updates} for arrays it reads and writes. Ops set the fields and launch under the
+ * runtime's lock.
  */
 abstract class DeviceKernel extends Kernel {
     /** Work-group size of every launch: a multiple of every GPU's SIMD width, below every device's limit. */
     static final int GROUP_SIZE = 64;
 
-    private final OpenCLDevice device;
-    private final TransferCounter transfers;
+    private final DeviceRuntime runtime;
+    private final Set<float[]> overwritten = Collections.newSetFromMap(new IdentityHashMap<>());
+    private final Set<float[]> updated = Collections.newSetFromMap(new IdentityHashMap<>());
 
-    DeviceKernel(OpenCLDevice device, TransferCounter transfers) {
-        this.device = device;
-        this.transfers = transfers;
-        setExplicit(true);
+    DeviceKernel(DeviceRuntime runtime) {
+        this.runtime = runtime;
     }
 
-    /** Copies a host array to the device before the next launch. */
-    final void upload(float[] array) {
-        put(array);
-        transfers.toDevice(array.length);
+    /** The next launch overwrites every element of {@code array}: its device copy is not uploaded first. */
+    final void writes(float[] array) {
+        overwritten.add(array);
     }
 
-    /** Copies a device array back into the host array after a launch. */
-    final void download(float[] array) {
-        get(array);
-        transfers.toHost(array.length);
+    /** The next launch reads and writes {@code array}. */
+    final void updates(float[] array) {
+        updated.add(array);
+    }
+
+    /** Copies {@code array} to the host if the device's copy is newer (for results the host itself reads). */
+    final void readBack(float[] array) {
+        runtime.arrays().toHost(array);
     }
 
     /**
      * Runs {@code passes} passes of this kernel over at least {@code items} work items (padded to whole work groups;
-     * {@code run()} ignores ids past its own count). Passes run in order with a global barrier between them.
+     * {@code run()} ignores ids past its own count). Passes run in order, each after the previous one finished.
      *
-     * @throws OpenClFallbackException when Aparapi ran the kernel on a Java fallback instead of the OpenCL device
+     * @throws KernelTranslationException when Aparapi cannot translate the kernel
+     * @throws ClException                when OpenCL cannot build or run it
      */
     final void launch(int items, int passes) {
-        if (items == 0) {
-            return;
-        }
-        int padded = (items + GROUP_SIZE - 1) / GROUP_SIZE * GROUP_SIZE;
         try {
-            execute(Range.create(device, padded, GROUP_SIZE), passes);
-        } catch (AssertionError e) {
-            // With assertions enabled Aparapi asserts instead of falling back when a range names a device it
-            // could not use; without them it falls back silently and isRunningCL() below tells.
-            throw new OpenClFallbackException(getClass().getSimpleName(), "nothing (" + e.getMessage() + ")");
+            if (items > 0) {
+                enqueue(runtime.compiled(this), items, passes);
+            }
+        } finally {
+            runtime.arrays().unpinAll();
+            overwritten.clear();
+            updated.clear();
         }
-        if (!isRunningCL()) {
-            throw new OpenClFallbackException(getClass().getSimpleName(), String.valueOf(getTargetDevice()));
+    }
+
+    private void enqueue(CompiledKernel ck, int items, int passes) {
+        ClQueue queue = runtime.queue();
+        DeviceArrays arrays = runtime.arrays();
+        MemorySegment kernel = ck.kernel();
+        int passArgument = -1;
+        int index = 0;
+        for (Parameter p : ck.translated().parameters()) {
+            switch (p.kind()) {
+                case GLOBAL_FLOATS -> {
+                    float[] array = (float[]) value(p);
+                    boolean skipUpload = overwritten.contains(array) && !updated.contains(array);
+                    queue.argBuffer(kernel, index, skipUpload ? arrays.overwritten(array) : arrays.current(array));
+                }
+                case LOCAL_FLOATS -> queue.argLocal(kernel, index, 4L * ((float[]) value(p)).length);
+                case INT -> queue.argInt(kernel, index, (int) value(p));
+                case FLOAT -> queue.argFloat(kernel, index, (float) value(p));
+                case LONG -> queue.argLong(kernel, index, (long) value(p));
+                case PASS -> passArgument = index;
+            }
+            index++;
+        }
+        long padded = (items + GROUP_SIZE - 1L) / GROUP_SIZE * GROUP_SIZE;
+        for (int pass = 0; pass < passes; pass++) {
+            if (passArgument >= 0) {
+                queue.argInt(kernel, passArgument, pass);
+            }
+            queue.launch(kernel, padded, GROUP_SIZE);
+        }
+        for (float[] array : overwritten) {
+            arrays.written(array);
+        }
+        for (float[] array : updated) {
+            arrays.written(array);
+        }
+    }
+
+    private Object value(Parameter p) {
+        try {
+            return p.field().get(this);
+        } catch (IllegalAccessException e) {
+            throw new IllegalStateException("kernel field " + p.name() + " is not accessible", e);
         }
     }
 }

@@ -1,7 +1,5 @@
 package org.ddpm4j.tensor.opencl;
 
-import com.aparapi.device.OpenCLDevice;
-
 /**
  * Inverted dropout with the engine's counter-based mask: the same SplitMix64 finaliser as
  * {@link org.ddpm4j.tensor.DropoutMask#uniform}, so the device draws bit-for-bit the mask the CPU backends draw.
@@ -15,8 +13,8 @@ final class DropoutKernel extends DeviceKernel {
     float keepScale;
     int items;
 
-    DropoutKernel(OpenCLDevice device, TransferCounter transfers) {
-        super(device, transfers);
+    DropoutKernel(DeviceRuntime runtime) {
+        super(runtime);
     }
 
     @Override

@@ -1,7 +1,5 @@
 package org.ddpm4j.tensor.opencl;
 
-import com.aparapi.device.OpenCLDevice;
-
 /** The element-wise ops, one work item per element, chosen by {@link #mode}. */
 final class ElementwiseKernel extends DeviceKernel {
     /** {@code out = a + b}. */
@@ -30,8 +28,8 @@ final class ElementwiseKernel extends DeviceKernel {
     int readOut;
     int items;
 
-    ElementwiseKernel(OpenCLDevice device, TransferCounter transfers) {
-        super(device, transfers);
+    ElementwiseKernel(DeviceRuntime runtime) {
+        super(runtime);
     }
 
     @Override

@@ -1,7 +1,5 @@
 package org.ddpm4j.tensor.opencl;
 
-import com.aparapi.device.OpenCLDevice;
-
 /**
  * Backward of group normalisation. With x̂ = (x − μ)·rstd and d = γ·dy: pass 0 sums d and d·x̂ per (sample, group)
  * into device-only scratch, and sums dy·x̂ and dy per channel into dγ and dβ; pass 1 applies
@@ -29,8 +27,8 @@ final class GroupNormBackwardKernel extends DeviceKernel {
     int statItems;
     int items;
 
-    GroupNormBackwardKernel(OpenCLDevice device, TransferCounter transfers) {
-        super(device, transfers);
+    GroupNormBackwardKernel(DeviceRuntime runtime) {
+        super(runtime);
     }
 
     void ensureScratch(int stats) {

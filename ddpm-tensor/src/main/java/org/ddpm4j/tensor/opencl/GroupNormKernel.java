@@ -1,7 +1,5 @@
 package org.ddpm4j.tensor.opencl;
 
-import com.aparapi.device.OpenCLDevice;
-
 /**
  * Group normalisation in two passes: pass 0 has one work item per (sample, group) compute the mean and 1/√(var+ε)
  * (two-pass over the group, for accuracy); pass 1 has one work item per element apply them with γ and β.
@@ -22,8 +20,8 @@ final class GroupNormKernel extends DeviceKernel {
     int statItems;
     int items;
 
-    GroupNormKernel(OpenCLDevice device, TransferCounter transfers) {
-        super(device, transfers);
+    GroupNormKernel(DeviceRuntime runtime) {
+        super(runtime);
     }
 
     @Override

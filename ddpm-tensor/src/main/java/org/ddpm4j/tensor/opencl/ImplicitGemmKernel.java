@@ -1,7 +1,5 @@
 package org.ddpm4j.tensor.opencl;
 
-import com.aparapi.device.OpenCLDevice;
-
 /**
  * One tiled matrix product {@code C[i,j] (+)= Σ_p A[i,p]·B[p,j]} behind the convolution (forward, input gradient,
  * weight gradient, as implicit GEMMs: the im2col matrix is never built, its elements are fetched where they lie) and
@@ -70,8 +68,8 @@ final class ImplicitGemmKernel extends DeviceKernel {
     int padding;
     int hasBias;
 
-    ImplicitGemmKernel(OpenCLDevice device, TransferCounter transfers) {
-        super(device, transfers);
+    ImplicitGemmKernel(DeviceRuntime runtime) {
+        super(runtime);
     }
 
     /** Launches one group per tile of every batch entry. */

@@ -1,7 +1,5 @@
 package org.ddpm4j.tensor.opencl;
 
-import com.aparapi.device.OpenCLDevice;
-
 /** Nearest-neighbour 2× upsampling and channel concatenation, with their backward passes, by {@link #mode}. */
 final class LayoutKernel extends DeviceKernel {
     /** {@code dst[plane, oy, ox] = src[plane, oy/2, ox/2]}, one item per output. */
@@ -25,8 +23,8 @@ final class LayoutKernel extends DeviceKernel {
     int mode;
     int items;
 
-    LayoutKernel(OpenCLDevice device, TransferCounter transfers) {
-        super(device, transfers);
+    LayoutKernel(DeviceRuntime runtime) {
+        super(runtime);
     }
 
     @Override

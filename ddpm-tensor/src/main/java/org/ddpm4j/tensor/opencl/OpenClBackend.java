@@ -1,7 +1,6 @@
 package org.ddpm4j.tensor.opencl;
 
 import com.aparapi.device.OpenCLDevice;
-import java.util.List;
 import org.ddpm4j.tensor.AdamCoefficients;
 import org.ddpm4j.tensor.AttentionGeometry;
 import org.ddpm4j.tensor.Backend;
@@ -9,6 +8,7 @@ import org.ddpm4j.tensor.ChannelConcat;
 import org.ddpm4j.tensor.ChannelVector;
 import org.ddpm4j.tensor.Conv2dSpec;
 import org.ddpm4j.tensor.ConvGeometry;
+import org.ddpm4j.tensor.DeviceCopies;
 import org.ddpm4j.tensor.GroupNormGeometry;
 import org.ddpm4j.tensor.MatmulGeometry;
 import org.ddpm4j.tensor.OpChecks;
@@ -16,26 +16,31 @@ import org.ddpm4j.tensor.ShapeCheck;
 import org.ddpm4j.tensor.Tensor;
 
 /**
- * The engine on an OpenCL device through Aparapi: every op of {@link Backend}, forward and backward, and the Adam
- * update run as Aparapi kernels in explicit-transfer mode (see {@link DeviceKernel} for what moves when).
+ * The engine on an OpenCL device: every op of {@link Backend}, forward and backward, and the Adam update run as
+ * kernels written in Java, translated to OpenCL C by Aparapi and launched on buffers this backend owns.
  *
- * <p>Creating the backend compiles every kernel with a small probe run. If Aparapi cannot run one of them on the
- * device, creation fails with {@link OpenClFallbackException} instead of silently computing on Aparapi's Java
- * thread pool; every later launch is checked the same way.
+ * <p>Data stays on the device between ops: a tensor's array is uploaded when an op first needs it or after the host
+ * touched it through {@code Tensor.data()}, and an op's output is downloaded only when the host asks for it (the
+ * rule is {@link DeviceCopies}; the cache is {@link DeviceArrays}). {@link #transfers()} counts the bytes moved.
+ * {@link #shutdown()} copies every newer device array back, so nothing computed is lost.
+ *
+ * <p>Creating the backend translates and compiles every kernel with a small probe run, so a kernel that Aparapi
+ * cannot translate ({@link KernelTranslationException}) or OpenCL cannot build ({@link ClException}) is found at
+ * once. Aparapi's own runtime, which would quietly run such a kernel on a Java thread pool, is never used.
  *
  * <p>Kernels accumulate in float32 in a different order from the double-accumulating scalar reference; the tests
  * hold them to the same tolerances as the SIMD backend.
  */
 public final class OpenClBackend implements Backend {
     /**
-     * Bound to every array argument that an op does not use (an absent bias, γ or gradient), since Aparapi needs an
-     * array in each: the kernels never touch it and it is never transferred. Arrays that a launch does read or write
-     * must be distinct (see {@link #distinct}).
+     * Bound to every array argument that an op does not use (an absent bias, γ or gradient), since each argument
+     * needs a buffer: the kernels never touch it, and it is uploaded once. Arrays that a launch reads and writes
+     * through different arguments must be distinct (see {@link #distinct}).
      */
     private static final float[] ABSENT = new float[1];
 
     private final OpenCLDevice device;
-    private final TransferCounter transfers = new TransferCounter();
+    private final DeviceRuntime runtime;
     private final ImplicitGemmKernel gemm;
     private final GroupNormKernel groupNorm;
     private final GroupNormBackwardKernel groupNormBackward;
@@ -49,27 +54,29 @@ public final class OpenClBackend implements Backend {
     private final ReductionKernel reduction;
     private final AdamKernel adam;
 
-    private OpenClBackend(OpenCLDevice device) {
+    private OpenClBackend(OpenCLDevice device, DeviceRuntime runtime) {
         this.device = device;
-        gemm = new ImplicitGemmKernel(device, transfers);
-        groupNorm = new GroupNormKernel(device, transfers);
-        groupNormBackward = new GroupNormBackwardKernel(device, transfers);
-        softmax = new SoftmaxKernel(device, transfers);
-        attention = new AttentionKernel(device, transfers);
-        attentionBackward = new AttentionBackwardKernel(device, transfers);
-        elementwise = new ElementwiseKernel(device, transfers);
-        dropout = new DropoutKernel(device, transfers);
-        layout = new LayoutKernel(device, transfers);
-        channelVector = new ChannelVectorKernel(device, transfers);
-        reduction = new ReductionKernel(device, transfers);
-        adam = new AdamKernel(device, transfers);
+        this.runtime = runtime;
+        gemm = new ImplicitGemmKernel(runtime);
+        groupNorm = new GroupNormKernel(runtime);
+        groupNormBackward = new GroupNormBackwardKernel(runtime);
+        softmax = new SoftmaxKernel(runtime);
+        attention = new AttentionKernel(runtime);
+        attentionBackward = new AttentionBackwardKernel(runtime);
+        elementwise = new ElementwiseKernel(runtime);
+        dropout = new DropoutKernel(runtime);
+        layout = new LayoutKernel(runtime);
+        channelVector = new ChannelVectorKernel(runtime);
+        reduction = new ReductionKernel(runtime);
+        adam = new AdamKernel(runtime);
     }
 
     /**
      * The backend on the device chosen by {@value OpenClDevices#DEVICE_PROPERTY}, with every kernel compiled.
      *
      * @throws OpenClUnavailableException when there is no OpenCL device (or not the one asked for)
-     * @throws OpenClFallbackException    when a kernel does not run on the device
+     * @throws KernelTranslationException when Aparapi cannot translate a kernel
+     * @throws ClException                when OpenCL cannot create the context or build a kernel
      */
     public static OpenClBackend create() {
         return on(OpenClDevices.select());
@@ -77,7 +84,15 @@ public final class OpenClBackend implements Backend {
 
     /** The backend on {@code device}, with every kernel compiled (same exceptions as {@link #create()}). */
     public static OpenClBackend on(OpenCLDevice device) {
-        OpenClBackend backend = new OpenClBackend(device);
+        return started(new OpenClBackend(device, new DeviceRuntime(device)));
+    }
+
+    /** The backend on {@code device} keeping at most {@code budgetBytes} of device copies (for eviction tests). */
+    static OpenClBackend withMemoryBudget(OpenCLDevice device, long budgetBytes) {
+        return started(new OpenClBackend(device, new DeviceRuntime(device, budgetBytes)));
+    }
+
+    private static OpenClBackend started(OpenClBackend backend) {
         try {
             KernelProbe.runAll(backend);
         } catch (RuntimeException e) {
@@ -94,7 +109,7 @@ public final class OpenClBackend implements Backend {
 
     /** Bytes copied between host and device since this backend started. */
     public Transfers transfers() {
-        return transfers.snapshot();
+        return runtime.transfers();
     }
 
     @Override
@@ -113,15 +128,15 @@ public final class OpenClBackend implements Backend {
         return "opencl on " + OpenClDevices.describe(device);
     }
 
+    /** Copies every array whose device copy is newer back to the host and releases the device. */
     @Override
     public void shutdown() {
-        for (DeviceKernel k : List.of(gemm, groupNorm,
-                groupNormBackward, softmax, attention, attentionBackward, elementwise, dropout, layout,
-                channelVector, reduction, adam)) {
-            synchronized (k) {
-                k.dispose();
-            }
-        }
+        runtime.close();
+    }
+
+    /** The runtime the kernels launch on (for tests of the kernel base). */
+    DeviceRuntime runtime() {
+        return runtime;
     }
 
     // ---------------------------------------------------------------- convolution
@@ -130,20 +145,15 @@ public final class OpenClBackend implements Backend {
     public void conv2d(Tensor x, Tensor w, Tensor bias, Conv2dSpec spec, Tensor y) {
         ConvGeometry g = ConvGeometry.of("conv2d", x, w, bias, spec, y);
         ImplicitGemmKernel k = gemm;
-        synchronized (k) {
-            setConvolution(k, ImplicitGemmKernel.CONV_FORWARD, g, w.data(), x.data(), y.data());
-            k.bias = bias == null ? ABSENT : bias.data();
+        synchronized (runtime) {
+            setConvolution(k, ImplicitGemmKernel.CONV_FORWARD, g, storage(w), storage(x), storage(y));
+            k.bias = bias == null ? ABSENT : storage(bias);
             k.hasBias = bias == null ? 0 : 1;
             k.m = g.outChannels();
             k.k = g.patchSize();
             k.n = g.batch() * g.outPlane();
-            k.upload(k.a);
-            k.upload(k.b);
-            if (bias != null) {
-                k.upload(k.bias);
-            }
+            k.writes(k.c);
             k.launchTiles(1);
-            k.download(k.c);
         }
     }
 
@@ -151,27 +161,21 @@ public final class OpenClBackend implements Backend {
     public void conv2dBackward(Tensor x, Tensor w, Tensor dy, Conv2dSpec spec, Tensor dx, Tensor dw, Tensor dbias) {
         ConvGeometry g = OpChecks.conv2dBackward(x, w, dy, spec, dx, dw, dbias);
         ImplicitGemmKernel k = gemm;
-        synchronized (k) {
+        synchronized (runtime) {
             if (dx != null) {
-                setConvolution(k, ImplicitGemmKernel.CONV_INPUT_GRAD, g, w.data(), dy.data(), dx.data());
+                setConvolution(k, ImplicitGemmKernel.CONV_INPUT_GRAD, g, storage(w), storage(dy), storage(dx));
                 k.m = g.inChannels();
                 k.k = g.outChannels() * spec.kernel() * spec.kernel();
                 k.n = g.batch() * g.inPlane();
-                k.upload(k.a);
-                k.upload(k.b);
-                k.upload(k.c);
+                k.updates(k.c);
                 k.launchTiles(1);
-                k.download(k.c);
             }
-            setConvolution(k, ImplicitGemmKernel.CONV_WEIGHT_GRAD, g, dy.data(), x.data(), dw.data());
+            setConvolution(k, ImplicitGemmKernel.CONV_WEIGHT_GRAD, g, storage(dy), storage(x), storage(dw));
             k.m = g.outChannels();
             k.k = g.batch() * g.outPlane();
             k.n = g.patchSize();
-            k.upload(k.a);
-            k.upload(k.b);
-            k.upload(k.c);
+            k.updates(k.c);
             k.launchTiles(1);
-            k.download(k.c);
         }
         if (dbias != null) {
             addChannelVectorBackward(dy, dbias);
@@ -203,11 +207,11 @@ public final class OpenClBackend implements Backend {
     public void matmul(Tensor a, boolean transA, Tensor b, boolean transB, Tensor c, float alpha, boolean accumulate) {
         MatmulGeometry g = MatmulGeometry.of(a, transA, b, transB, c);
         ImplicitGemmKernel k = gemm;
-        synchronized (k) {
+        synchronized (runtime) {
             k.mode = ImplicitGemmKernel.MATMUL;
-            k.a = a.data();
-            k.b = distinct(b.data(), a.data());
-            k.c = c.data();
+            k.a = storage(a);
+            k.b = storage(b);
+            k.c = storage(c);
             k.bias = ABSENT;
             k.m = g.m();
             k.n = g.n();
@@ -219,13 +223,12 @@ public final class OpenClBackend implements Backend {
             k.transB = transB ? 1 : 0;
             k.accumulate = accumulate ? 1 : 0;
             k.alpha = alpha;
-            k.upload(k.a);
-            k.upload(k.b);
             if (accumulate) {
-                k.upload(k.c);
+                k.updates(k.c);
+            } else {
+                k.writes(k.c);
             }
             k.launchTiles(g.batch());
-            k.download(k.c);
         }
     }
 
@@ -236,13 +239,13 @@ public final class OpenClBackend implements Backend {
                           Tensor rstd) {
         GroupNormGeometry g = OpChecks.groupNorm(x, gamma, beta, groups, y, mean, rstd);
         GroupNormKernel k = groupNorm;
-        synchronized (k) {
-            k.x = distinct(x.data(), y.data());
-            k.y = y.data();
-            k.mean = mean.data();
-            k.rstd = rstd.data();
-            k.gamma = gamma == null ? ABSENT : gamma.data();
-            k.beta = beta == null ? ABSENT : beta.data();
+        synchronized (runtime) {
+            k.x = distinct(storage(x), storage(y));
+            k.y = storage(y);
+            k.mean = storage(mean);
+            k.rstd = storage(rstd);
+            k.gamma = gamma == null ? ABSENT : storage(gamma);
+            k.beta = beta == null ? ABSENT : storage(beta);
             k.hasGamma = gamma == null ? 0 : 1;
             k.hasBeta = beta == null ? 0 : 1;
             k.channels = g.channels();
@@ -251,17 +254,10 @@ public final class OpenClBackend implements Backend {
             k.eps = eps;
             k.statItems = g.batch() * groups;
             k.items = x.size();
-            k.upload(k.x);
-            if (gamma != null) {
-                k.upload(k.gamma);
-            }
-            if (beta != null) {
-                k.upload(k.beta);
-            }
+            k.writes(k.y);
+            k.writes(k.mean);
+            k.writes(k.rstd);
             k.launch(Math.max(k.items, k.statItems), 2);
-            k.download(k.y);
-            k.download(k.mean);
-            k.download(k.rstd);
         }
     }
 
@@ -270,16 +266,16 @@ public final class OpenClBackend implements Backend {
                                   Tensor dx, Tensor dgamma, Tensor dbeta) {
         GroupNormGeometry g = OpChecks.groupNormBackward(x, gamma, mean, rstd, dy, groups, dx, dgamma, dbeta);
         GroupNormBackwardKernel k = groupNormBackward;
-        synchronized (k) {
+        synchronized (runtime) {
             k.ensureScratch(g.batch() * groups);
-            k.x = x.data();
-            k.mean = mean.data();
-            k.rstd = rstd.data();
-            k.dy = dy.data();
-            k.gamma = gamma == null ? ABSENT : gamma.data();
-            k.dx = dx == null ? ABSENT : dx.data();
-            k.dgamma = dgamma == null ? ABSENT : dgamma.data();
-            k.dbeta = dbeta == null ? ABSENT : dbeta.data();
+            k.x = storage(x);
+            k.mean = storage(mean);
+            k.rstd = storage(rstd);
+            k.dy = storage(dy);
+            k.gamma = gamma == null ? ABSENT : storage(gamma);
+            k.dx = dx == null ? ABSENT : storage(dx);
+            k.dgamma = dgamma == null ? ABSENT : storage(dgamma);
+            k.dbeta = dbeta == null ? ABSENT : storage(dbeta);
             k.hasGamma = gamma == null ? 0 : 1;
             k.hasDx = dx == null ? 0 : 1;
             k.hasDgamma = dgamma == null ? 0 : 1;
@@ -290,23 +286,13 @@ public final class OpenClBackend implements Backend {
             k.spatial = g.spatial();
             k.statItems = g.batch() * groups;
             k.items = x.size();
-            for (float[] in : new float[][] {k.x, k.mean, k.rstd, k.dy}) {
-                k.upload(in);
-            }
-            if (gamma != null) {
-                k.upload(k.gamma);
-            }
             for (Tensor acc : new Tensor[] {dx, dgamma, dbeta}) {
                 if (acc != null) {
-                    k.upload(acc.data());
+                    k.updates(storage(acc));
                 }
             }
+            k.writes(k.groupSums);
             k.launch(Math.max(k.items, Math.max(k.statItems, k.channels)), 2);
-            for (Tensor acc : new Tensor[] {dx, dgamma, dbeta}) {
-                if (acc != null) {
-                    k.download(acc.data());
-                }
-            }
         }
     }
 
@@ -342,23 +328,22 @@ public final class OpenClBackend implements Backend {
     /** The forward runs in place on one buffer when {@code out} is {@code in}; the backward reads copies of aliases. */
     private void softmax(int mode, Tensor in, Tensor dy, Tensor out) {
         int cols = in.dim(-1);
-        boolean inPlace = mode == SoftmaxKernel.FORWARD && in.data() == out.data();
+        boolean inPlace = mode == SoftmaxKernel.FORWARD && storage(in) == storage(out);
         SoftmaxKernel k = softmax;
-        synchronized (k) {
-            k.in = inPlace ? ABSENT : distinct(in.data(), out.data());
+        synchronized (runtime) {
+            k.in = inPlace ? ABSENT : distinct(storage(in), storage(out));
             k.readOut = inPlace ? 1 : 0;
-            k.dy = dy == null ? ABSENT : distinct(distinct(dy.data(), out.data()), k.in);
-            k.out = out.data();
+            k.dy = dy == null ? ABSENT : distinct(storage(dy), storage(out));
+            k.out = storage(out);
             k.cols = cols;
             k.mode = mode;
             k.items = cols == 0 ? 0 : in.size() / cols;
-            k.upload(inPlace ? k.out : k.in);
-            if (dy != null) {
-                k.upload(k.dy);
-                k.upload(k.out);
+            if (inPlace || dy != null) {
+                k.updates(k.out);
+            } else {
+                k.writes(k.out);
             }
             k.launch(k.items, 1);
-            k.download(k.out);
         }
     }
 
@@ -368,20 +353,19 @@ public final class OpenClBackend implements Backend {
     public void attention(Tensor qkv, Tensor out, Tensor probs) {
         AttentionGeometry g = AttentionGeometry.of("attention", qkv, out, probs);
         AttentionKernel k = attention;
-        synchronized (k) {
-            k.qkv = qkv.data();
-            k.probs = probs.data();
-            k.out = out.data();
+        synchronized (runtime) {
+            k.qkv = storage(qkv);
+            k.probs = storage(probs);
+            k.out = storage(out);
             k.channels = g.channels();
             k.positions = g.positions();
             k.scale = (float) (1.0 / Math.sqrt(g.channels()));
             k.scoreItems = probs.size();
             k.rowItems = g.batch() * g.positions();
             k.outItems = out.size();
-            k.upload(k.qkv);
+            k.writes(k.probs);
+            k.writes(k.out);
             k.launch(Math.max(k.scoreItems, k.outItems), 3);
-            k.download(k.probs);
-            k.download(k.out);
         }
     }
 
@@ -389,23 +373,22 @@ public final class OpenClBackend implements Backend {
     public void attentionBackward(Tensor qkv, Tensor probs, Tensor dout, Tensor dqkv) {
         AttentionGeometry g = OpChecks.attentionBackward(qkv, probs, dout, dqkv);
         AttentionBackwardKernel k = attentionBackward;
-        synchronized (k) {
+        synchronized (runtime) {
             k.ensureScratch(probs.size(), g.batch() * g.positions());
-            k.qkv = qkv.data();
-            k.probs = probs.data();
-            k.dout = dout.data();
-            k.dqkv = dqkv.data();
+            k.qkv = storage(qkv);
+            k.probs = storage(probs);
+            k.dout = storage(dout);
+            k.dqkv = storage(dqkv);
             k.channels = g.channels();
             k.positions = g.positions();
             k.scale = (float) (1.0 / Math.sqrt(g.channels()));
             k.scoreItems = probs.size();
             k.rowItems = g.batch() * g.positions();
             k.channelItems = dout.size();
-            for (float[] in : new float[][] {k.qkv, k.probs, k.dout, k.dqkv}) {
-                k.upload(in);
-            }
+            k.writes(k.scoreGrad);
+            k.writes(k.rowDot);
+            k.updates(k.dqkv);
             k.launch(Math.max(k.scoreItems, k.channelItems), 4);
-            k.download(k.dqkv);
         }
     }
 
@@ -415,20 +398,20 @@ public final class OpenClBackend implements Backend {
     public void upsample2x(Tensor x, Tensor y) {
         OpChecks.upsample2x("upsample2x", "x", x, "y", y);
         int n = x.dim(0), c = x.dim(1), h = x.dim(2), w = x.dim(3);
-        layout(LayoutKernel.UPSAMPLE, x.data(), ABSENT, y.data(), h, w, 0, 0, 0, y.size(), false);
+        layout(LayoutKernel.UPSAMPLE, storage(x), ABSENT, storage(y), h, w, 0, 0, 0, y.size(), false);
     }
 
     @Override
     public void upsample2xBackward(Tensor dy, Tensor dx) {
         OpChecks.upsample2x("upsample2xBackward", "dx", dx, "dy", dy);
         int n = dx.dim(0), c = dx.dim(1), h = dx.dim(2), w = dx.dim(3);
-        layout(LayoutKernel.UPSAMPLE_BACKWARD, dy.data(), ABSENT, dx.data(), h, w, 0, 0, 0, dx.size(), true);
+        layout(LayoutKernel.UPSAMPLE_BACKWARD, storage(dy), ABSENT, storage(dx), h, w, 0, 0, 0, dx.size(), true);
     }
 
     @Override
     public void concatChannels(Tensor a, Tensor b, Tensor out) {
         ChannelConcat cc = ChannelConcat.of("concatChannels", a, b, out);
-        layout(LayoutKernel.CONCAT, a.data(), distinct(b.data(), a.data()), out.data(), 0, 0, cc.sizeA(),
+        layout(LayoutKernel.CONCAT, storage(a), storage(b), storage(out), 0, 0, cc.sizeA(),
                 cc.sizeB(), 0, out.size(), false);
     }
 
@@ -436,11 +419,11 @@ public final class OpenClBackend implements Backend {
     public void splitChannelsBackward(Tensor dout, Tensor da, Tensor db) {
         ChannelConcat cc = ChannelConcat.of("splitChannelsBackward", da, db, dout);
         if (da != null) {
-            layout(LayoutKernel.SPLIT, dout.data(), ABSENT, da.data(), 0, 0, cc.sizeA(), cc.sizeB(), 0,
+            layout(LayoutKernel.SPLIT, storage(dout), ABSENT, storage(da), 0, 0, cc.sizeA(), cc.sizeB(), 0,
                     da.size(), true);
         }
         if (db != null) {
-            layout(LayoutKernel.SPLIT, dout.data(), ABSENT, db.data(), 0, 0, cc.sizeB(), cc.sizeA(),
+            layout(LayoutKernel.SPLIT, storage(dout), ABSENT, storage(db), 0, 0, cc.sizeB(), cc.sizeA(),
                     cc.sizeA(), db.size(), true);
         }
     }
@@ -448,7 +431,7 @@ public final class OpenClBackend implements Backend {
     private void layout(int mode, float[] src, float[] src2, float[] dst, int height, int width, int sizeA,
                         int sizeB, int offset, int items, boolean accumulate) {
         LayoutKernel k = layout;
-        synchronized (k) {
+        synchronized (runtime) {
             k.src = src;
             k.src2 = src2;
             k.dst = dst;
@@ -459,15 +442,12 @@ public final class OpenClBackend implements Backend {
             k.offset = offset;
             k.mode = mode;
             k.items = items;
-            k.upload(src);
-            if (src2 != ABSENT) {
-                k.upload(src2);
-            }
             if (accumulate) {
-                k.upload(dst);
+                k.updates(dst);
+            } else {
+                k.writes(dst);
             }
             k.launch(items, 1);
-            k.download(dst);
         }
     }
 
@@ -509,31 +489,28 @@ public final class OpenClBackend implements Backend {
      * in place on one device buffer; the accumulating modes read a copy of an aliased input.
      */
     private void elementwise(int mode, Tensor a, Tensor b, Tensor out, float alpha, boolean accumulate) {
-        if (!accumulate && b != null && b.data() == out.data() && a.data() != out.data()
+        if (!accumulate && b != null && storage(b) == storage(out) && storage(a) != storage(out)
                 && (mode == ElementwiseKernel.ADD || mode == ElementwiseKernel.MUL)) {
             Tensor swap = a;
             a = b;
             b = swap;
         }
-        boolean inPlace = !accumulate && a.data() == out.data();
+        boolean inPlace = !accumulate && storage(a) == storage(out);
         ElementwiseKernel k = elementwise;
-        synchronized (k) {
-            k.out = out.data();
+        synchronized (runtime) {
+            k.out = storage(out);
             k.readOut = inPlace ? 1 : 0;
-            k.a = inPlace ? ABSENT : distinct(a.data(), out.data());
-            k.b = b == null ? ABSENT : distinct(distinct(b.data(), out.data()), a.data());
+            k.a = inPlace ? ABSENT : distinct(storage(a), storage(out));
+            k.b = b == null ? ABSENT : distinct(storage(b), storage(out));
             k.alpha = alpha;
             k.mode = mode;
             k.items = out.size();
-            k.upload(inPlace ? k.out : k.a);
-            if (b != null) {
-                k.upload(k.b);
-            }
-            if (accumulate) {
-                k.upload(k.out);
+            if (inPlace || accumulate) {
+                k.updates(k.out);
+            } else {
+                k.writes(k.out);
             }
             k.launch(k.items, 1);
-            k.download(k.out);
         }
     }
 
@@ -541,18 +518,20 @@ public final class OpenClBackend implements Backend {
     public void addChannelVector(Tensor x, Tensor v, Tensor out) {
         ChannelVector cv = ChannelVector.of("addChannelVector", x, v);
         ShapeCheck.requireSameShape("addChannelVector", "x", x, "out", out);
-        boolean inPlace = x.data() == out.data();
+        boolean inPlace = storage(x) == storage(out);
         ChannelVectorKernel k = channelVector;
-        synchronized (k) {
-            k.x = inPlace ? ABSENT : x.data();
+        synchronized (runtime) {
+            k.x = inPlace ? ABSENT : storage(x);
             k.readOut = inPlace ? 1 : 0;
-            k.v = distinct(v.data(), out.data());
-            k.out = out.data();
+            k.v = distinct(storage(v), storage(out));
+            k.out = storage(out);
             setChannelVector(k, cv, ChannelVectorKernel.ADD, out.size());
-            k.upload(inPlace ? k.out : k.x);
-            k.upload(k.v);
+            if (inPlace) {
+                k.updates(k.out);
+            } else {
+                k.writes(k.out);
+            }
             k.launch(k.items, 1);
-            k.download(k.out);
         }
     }
 
@@ -560,16 +539,14 @@ public final class OpenClBackend implements Backend {
     public void addChannelVectorBackward(Tensor dy, Tensor dv) {
         ChannelVector cv = ChannelVector.of("addChannelVectorBackward", dy, dv);
         ChannelVectorKernel k = channelVector;
-        synchronized (k) {
-            k.x = dy.data();
-            k.v = dv.data();
+        synchronized (runtime) {
+            k.x = storage(dy);
+            k.v = storage(dv);
             k.out = ABSENT;
             k.readOut = 0;
             setChannelVector(k, cv, ChannelVectorKernel.BACKWARD, dv.size());
-            k.upload(k.x);
-            k.upload(k.v);
+            k.updates(k.v);
             k.launch(k.items, 1);
-            k.download(k.v);
         }
     }
 
@@ -588,18 +565,17 @@ public final class OpenClBackend implements Backend {
     public void dropout(Tensor x, float p, long seed, Tensor y, Tensor mask) {
         OpChecks.dropout(x, p, y, mask);
         DropoutKernel k = dropout;
-        synchronized (k) {
-            k.x = distinct(x.data(), y.data());
-            k.y = y.data();
-            k.mask = mask.data();
+        synchronized (runtime) {
+            k.x = distinct(storage(x), storage(y));
+            k.y = storage(y);
+            k.mask = storage(mask);
             k.seed = seed;
             k.p = p;
             k.keepScale = 1f / (1f - p);
             k.items = x.size();
-            k.upload(k.x);
+            k.writes(k.y);
+            k.writes(k.mask);
             k.launch(k.items, 1);
-            k.download(k.y);
-            k.download(k.mask);
         }
     }
 
@@ -633,22 +609,19 @@ public final class OpenClBackend implements Backend {
     private double reduce(int mode, Tensor a, Tensor b) {
         ReductionKernel k = reduction;
         int chunks = (a.size() + ReductionKernel.CHUNK - 1) / ReductionKernel.CHUNK;
-        synchronized (k) {
+        synchronized (runtime) {
             // Grow only: gradient clipping reduces every parameter tensor, each of another size, every step.
             if (k.partial.length < chunks) {
                 k.partial = new float[chunks];
             }
-            k.a = a.data();
-            k.b = b == null ? ABSENT : distinct(b.data(), k.a);
+            k.a = storage(a);
+            k.b = b == null ? ABSENT : storage(b);
             k.size = a.size();
             k.mode = mode;
             k.items = chunks;
-            k.upload(k.a);
-            if (b != null) {
-                k.upload(k.b);
-            }
+            k.writes(k.partial);
             k.launch(chunks, 1);
-            k.download(k.partial);
+            k.readBack(k.partial);
             double total = 0;
             for (int i = 0; i < chunks; i++) {
                 total += k.partial[i];
@@ -663,32 +636,44 @@ public final class OpenClBackend implements Backend {
     public void adamUpdate(Tensor param, Tensor grad, Tensor m, Tensor v, AdamCoefficients c) {
         OpChecks.adamUpdate(param, grad, m, v);
         AdamKernel k = adam;
-        synchronized (k) {
-            k.param = param.data();
-            k.grad = grad.data();
-            k.m = m.data();
-            k.v = v.data();
+        synchronized (runtime) {
+            k.param = storage(param);
+            k.grad = storage(grad);
+            k.m = storage(m);
+            k.v = storage(v);
             k.stepSize = c.stepSize();
             k.beta1 = c.beta1();
             k.beta2 = c.beta2();
             k.invSqrtC2 = c.invSqrtC2();
             k.eps = c.eps();
             k.items = param.size();
-            for (float[] a : new float[][] {k.param, k.grad, k.m, k.v}) {
-                k.upload(a);
-            }
+            k.updates(k.param);
+            k.updates(k.m);
+            k.updates(k.v);
             k.launch(k.items, 1);
-            k.download(k.param);
-            k.download(k.m);
-            k.download(k.v);
         }
     }
 
     /**
-     * {@code input}, or a copy of it when it is the same array as {@code other}: an Aparapi buffer belongs to one
-     * kernel argument, so an op whose output aliases an input (or whose two inputs are one array) reads a copy.
+     * {@code input}, or a copy of it when it is the same array as the output {@code other}: the kernels are written
+     * for an output distinct from their inputs (two inputs may share a buffer), so an op whose output aliases an
+     * input outside the in-place paths reads a copy, made from the current values.
      */
-    private static float[] distinct(float[] input, float[] other) {
-        return input == other ? input.clone() : input;
+    private float[] distinct(float[] input, float[] other) {
+        if (input != other) {
+            return input;
+        }
+        runtime.arrays().toHost(input);
+        return input.clone();
+    }
+
+    /** The tensor's array as the kernels bind it: no host synchronisation (the device copy may be the newer one). */
+    private float[] storage(Tensor t) {
+        float[] array = DeviceCopies.storage(t);
+        DeviceCopies.claim(array, runtime);
+        if (DeviceCopies.takeKnownZero(t)) {
+            runtime.knownZero(array);
+        }
+        return array;
     }
 }

@@ -1,7 +1,5 @@
 package org.ddpm4j.tensor.opencl;
 
-import com.aparapi.device.OpenCLDevice;
-
 /**
  * Partial sums for the reductions, one work item per chunk of {@link #CHUNK} elements, compensated (Kahan) so that
  * float32 partials keep the accuracy the host's double sum of them needs: mode {@link #SUM} Σa,
@@ -20,8 +18,8 @@ final class ReductionKernel extends DeviceKernel {
     int mode;
     int items;
 
-    ReductionKernel(OpenCLDevice device, TransferCounter transfers) {
-        super(device, transfers);
+    ReductionKernel(DeviceRuntime runtime) {
+        super(runtime);
     }
 
     @Override

@@ -1,7 +1,5 @@
 package org.ddpm4j.tensor.opencl;
 
-import com.aparapi.device.OpenCLDevice;
-
 /**
  * Softmax over rows, one work item per row: mode {@link #FORWARD} writes {@code out = softmax(in)} (max-shifted);
  * mode {@link #BACKWARD} accumulates {@code grad += in ⊙ (dy − Σ dy·in)} with {@code in} the forward output.
@@ -19,8 +17,8 @@ final class SoftmaxKernel extends DeviceKernel {
     int readOut;
     int items;
 
-    SoftmaxKernel(OpenCLDevice device, TransferCounter transfers) {
-        super(device, transfers);
+    SoftmaxKernel(DeviceRuntime runtime) {
+        super(runtime);
     }
 
     @Override

@@ -1,7 +1,7 @@
 package org.ddpm4j.tensor.opencl;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,7 +12,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** Device choice, and the refusal to pass Aparapi's Java fallback off as OpenCL. */
+/** Device choice, and the refusal to run a kernel Aparapi cannot translate anywhere but on the device. */
 class OpenClDeviceTest {
     private static OpenClBackend backend;
 
@@ -47,12 +47,12 @@ class OpenClDeviceTest {
         assertTrue(e.getMessage().contains(OpenClDevices.list().get(0).getName().trim()), e.getMessage());
     }
 
-    /** Aparapi cannot translate {@code new}; it then runs the kernel on its Java thread pool. */
+    /** Aparapi cannot translate {@code new}; its own runtime would then run the kernel on a Java thread pool. */
     static final class UntranslatableKernel extends DeviceKernel {
         float[] out = new float[4];
 
-        UntranslatableKernel(OpenCLDevice device) {
-            super(device, new TransferCounter());
+        UntranslatableKernel(DeviceRuntime runtime) {
+            super(runtime);
         }
 
         @Override
@@ -63,14 +63,14 @@ class OpenClDeviceTest {
     }
 
     @Test
-    void aJavaFallbackIsReportedNotMistakenForOpenCl() {
-        UntranslatableKernel k = new UntranslatableKernel(backend.device());
-        try {
-            OpenClFallbackException e = assertThrows(OpenClFallbackException.class, () -> k.launch(4, 1));
-            assertTrue(e.getMessage().contains("UntranslatableKernel"), e.getMessage());
-            assertFalse(k.isRunningCL());
-        } finally {
-            k.dispose();
+    void anUntranslatableKernelIsReportedNotRunInJava() {
+        UntranslatableKernel k = new UntranslatableKernel(backend.runtime());
+        float[] before = k.out.clone();
+        KernelTranslationException e;
+        synchronized (backend.runtime()) {
+            e = assertThrows(KernelTranslationException.class, () -> k.launch(4, 1));
         }
+        assertTrue(e.getMessage().contains("UntranslatableKernel"), e.getMessage());
+        assertArrayEquals(before, k.out, "nothing ran");
     }
 }

@@ -1,0 +1,106 @@
+package org.ddpm4j.tensor.opencl;
+
+import com.aparapi.device.OpenCLDevice;
+import java.lang.foreign.MemorySegment;
+import java.util.HashMap;
+import java.util.Map;
+import org.ddpm4j.tensor.DeviceCopies;
+
+/**
+ * One OpenCL device as the backend uses it: a queue, the device copies of host arrays ({@link DeviceArrays}), and the
+ * compiled form of each kernel class. Every op runs under this object's lock, as does every {@link #giveBack}
+ * from {@code Tensor.data()} on another thread, so one backend may serve several threads.
+ */
+final class DeviceRuntime implements DeviceCopies.Holder {
+    /** Share of the device's global memory the cache may hold; the rest is for the driver and other programs. */
+    private static final double MEMORY_BUDGET_SHARE = 0.75;
+
+    private final ClQueue queue;
+    private final DeviceArrays arrays;
+    private final TransferCounter transfers = new TransferCounter();
+    private final Map<Class<?>, CompiledKernel> compiled = new HashMap<>();
+    private boolean closed;
+
+    /** A translated kernel built for this device. */
+    record CompiledKernel(TranslatedKernel translated, MemorySegment kernel) {
+    }
+
+    /** The runtime on {@code device} with the default memory budget. */
+    DeviceRuntime(OpenCLDevice device) {
+        this(device, (long) (MEMORY_BUDGET_SHARE * device.getGlobalMemSize()));
+    }
+
+    /** The runtime on {@code device}, keeping at most {@code budgetBytes} of device copies. */
+    DeviceRuntime(OpenCLDevice device, long budgetBytes) {
+        queue = new ClQueue(ClApi.load(), device.getDeviceId());
+        arrays = new DeviceArrays(queue, transfers, budgetBytes, device.getMaxMemAllocSize());
+        DeviceCopies.register(this);
+    }
+
+    ClQueue queue() {
+        return queue;
+    }
+
+    DeviceArrays arrays() {
+        return arrays;
+    }
+
+    Transfers transfers() {
+        return transfers.snapshot();
+    }
+
+    /** The compiled kernel of {@code kernel}'s class, translated and built on first use. */
+    CompiledKernel compiled(DeviceKernel kernel) {
+        requireOpen();
+        return compiled.computeIfAbsent(kernel.getClass(), c -> {
+            TranslatedKernel t = TranslatedKernel.of(kernel);
+            return new CompiledKernel(t, queue.kernel(t.source(), TranslatedKernel.ENTRY, c.getSimpleName()));
+        });
+    }
+
+    @Override
+    public synchronized void giveBack(float[] array) {
+        if (!closed) {
+            arrays.giveBack(array);
+        }
+    }
+
+    @Override
+    public synchronized void overwrittenOnHost(float[] array, boolean zeros) {
+        if (!closed) {
+            arrays.overwrittenOnHost(array, zeros);
+        }
+    }
+
+    /** Records that {@code array} holds only zeros on the host (see {@link DeviceArrays#knownZero}). */
+    synchronized void knownZero(float[] array) {
+        requireOpen();
+        arrays.knownZero(array);
+    }
+
+    /** Makes {@code array}'s host copy current without marking it newer (the backend only reads it). */
+    synchronized void toHost(float[] array) {
+        requireOpen();
+        arrays.toHost(array);
+    }
+
+    /** Copies every newer device array back to the host and releases the device. */
+    synchronized void close() {
+        if (closed) {
+            return;
+        }
+        DeviceCopies.unregister(this);
+        try {
+            arrays.releaseAll();
+        } finally {
+            closed = true;
+            queue.close();
+        }
+    }
+
+    void requireOpen() {
+        if (closed) {
+            throw new IllegalStateException("OpenCL backend: used after shutdown()");
+        }
+    }
+}
