@@ -26,6 +26,14 @@ public interface Backend {
     default void shutdown() {
     }
 
+    /**
+     * Waits until every op called so far has finished. CPU backends finish each op before returning; a device
+     * backend may only have queued it (its results are fetched, and so waited for, when the host reads them).
+     * Timing code calls this, as PyTorch's {@code torch.cuda.synchronize()}.
+     */
+    default void finish() {
+    }
+
     /** One line saying which backend runs and how, for logs and benchmark reports. */
     default String describe() {
         return name() + " (" + threads() + (threads() == 1 ? " thread)" : " threads)");

@@ -58,6 +58,7 @@ public final class UNetWorkload {
     public void run() {
         if (!kernelCase.training()) {
             net.forward(xt, t, null, ForwardContext.inference());
+            be.finish();
             return;
         }
         for (int i = 0; i < t.length; i++) {
@@ -72,5 +73,6 @@ public final class UNetWorkload {
         be.mseLossBackward(eps, noise, 1f, grad);
         net.backward(grad);
         adam.step();
+        be.finish();
     }
 }

@@ -7,6 +7,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandle;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -100,27 +101,25 @@ final class ClQueue implements AutoCloseable {
 
     /** Copies the first {@code count} floats of {@code src} into {@code buffer}; returns when the copy is done. */
     void write(MemorySegment buffer, float[] src, int count) {
-        int status;
-        try {
-            status = (int) cl.enqueueWriteBuffer.invokeExact(queue, buffer, ClApi.CL_TRUE, 0L, 4L * count,
-                    MemorySegment.ofArray(src), 0, MemorySegment.NULL, MemorySegment.NULL);
-        } catch (Throwable t) {
-            throw rethrow(t, "clEnqueueWriteBuffer");
-        }
-        ClApi.check(status, "clEnqueueWriteBuffer(" + count + " floats)");
+        copy(cl.enqueueWriteBuffer, "clEnqueueWriteBuffer", buffer, src, count);
     }
 
     /** Copies the first {@code count} floats of {@code buffer} into {@code dst} after all queued work. */
     void read(MemorySegment buffer, float[] dst, int count) {
         finish();
+        copy(cl.enqueueReadBuffer, "clEnqueueReadBuffer", buffer, dst, count);
+    }
+
+    /** A blocking copy between a device buffer and a heap array (a critical call: see {@link ClApi}). */
+    private void copy(MethodHandle enqueue, String call, MemorySegment buffer, float[] array, int count) {
         int status;
         try {
-            status = (int) cl.enqueueReadBuffer.invokeExact(queue, buffer, ClApi.CL_TRUE, 0L, 4L * count,
-                    MemorySegment.ofArray(dst), 0, MemorySegment.NULL, MemorySegment.NULL);
+            status = (int) enqueue.invokeExact(queue, buffer, ClApi.CL_TRUE, 0L, 4L * count,
+                    MemorySegment.ofArray(array), 0, MemorySegment.NULL, MemorySegment.NULL);
         } catch (Throwable t) {
-            throw rethrow(t, "clEnqueueReadBuffer");
+            throw rethrow(t, call);
         }
-        ClApi.check(status, "clEnqueueReadBuffer(" + count + " floats)");
+        ClApi.check(status, call + "(" + count + " floats)");
     }
 
     /** Enqueues setting the first {@code bytes} bytes of {@code buffer} to zero, on the device. */

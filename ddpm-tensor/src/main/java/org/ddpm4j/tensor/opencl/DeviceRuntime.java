@@ -8,10 +8,16 @@ import org.ddpm4j.tensor.DeviceCopies;
 
 /**
  * One OpenCL device as the backend uses it: a queue, the device copies of host arrays ({@link DeviceArrays}), and the
- * compiled form of each kernel class. Every op runs under this object's lock, as does every {@link #giveBack}
- * from {@code Tensor.data()} on another thread, so one backend may serve several threads.
+ * compiled form of each kernel class. Every op runs under {@link #LOCK}, as does every {@link #giveBack} from
+ * {@code Tensor.data()} on another thread, so one backend may serve several threads.
  */
 final class DeviceRuntime implements DeviceCopies.Holder {
+    /**
+     * One lock for every OpenCL runtime in the JVM: an op of one backend may make another give an array back
+     * ({@link DeviceCopies#claim}), and with a lock per runtime two such ops could each wait for the other's.
+     */
+    static final Object LOCK = new Object();
+
     /** Share of the device's global memory the cache may hold; the rest is for the driver and other programs. */
     private static final double MEMORY_BUDGET_SHARE = 0.75;
 
@@ -59,42 +65,60 @@ final class DeviceRuntime implements DeviceCopies.Holder {
     }
 
     @Override
-    public synchronized void giveBack(float[] array) {
-        if (!closed) {
-            arrays.giveBack(array);
+    public void giveBack(float[] array) {
+        synchronized (LOCK) {
+            if (!closed) {
+                arrays.giveBack(array);
+            }
         }
     }
 
     @Override
-    public synchronized void overwrittenOnHost(float[] array, boolean zeros) {
-        if (!closed) {
-            arrays.overwrittenOnHost(array, zeros);
+    public void overwrittenOnHost(float[] array, boolean zeros) {
+        synchronized (LOCK) {
+            if (!closed) {
+                arrays.overwrittenOnHost(array, zeros);
+            }
         }
     }
 
     /** Records that {@code array} holds only zeros on the host (see {@link DeviceArrays#knownZero}). */
-    synchronized void knownZero(float[] array) {
-        requireOpen();
-        arrays.knownZero(array);
+    void knownZero(float[] array) {
+        synchronized (LOCK) {
+            requireOpen();
+            arrays.knownZero(array);
+        }
     }
 
     /** Makes {@code array}'s host copy current without marking it newer (the backend only reads it). */
-    synchronized void toHost(float[] array) {
-        requireOpen();
-        arrays.toHost(array);
+    void toHost(float[] array) {
+        synchronized (LOCK) {
+            requireOpen();
+            arrays.toHost(array);
+        }
+    }
+
+    /** Waits for every queued kernel. */
+    void finish() {
+        synchronized (LOCK) {
+            requireOpen();
+            queue.finish();
+        }
     }
 
     /** Copies every newer device array back to the host and releases the device. */
-    synchronized void close() {
-        if (closed) {
-            return;
-        }
-        DeviceCopies.unregister(this);
-        try {
-            arrays.releaseAll();
-        } finally {
-            closed = true;
-            queue.close();
+    void close() {
+        synchronized (LOCK) {
+            if (closed) {
+                return;
+            }
+            DeviceCopies.unregister(this);
+            try {
+                arrays.releaseAll();
+            } finally {
+                closed = true;
+                queue.close();
+            }
         }
     }
 

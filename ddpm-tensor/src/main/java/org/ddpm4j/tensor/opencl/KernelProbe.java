@@ -7,8 +7,8 @@ import org.ddpm4j.tensor.Tensor;
 
 /**
  * Launches every kernel of a new {@link OpenClBackend} once on tiny tensors, so that all of them are translated and
- * compiled up front and a kernel that Aparapi would run on its Java fallback is found when the backend is created,
- * not in the middle of training. Numbers are not checked here; the tests compare every op with the scalar reference.
+ * compiled up front and a kernel that does not translate or build is found when the backend is created, not in the
+ * middle of training. Numbers are not checked here; the tests compare every op with the scalar reference.
  */
 final class KernelProbe {
     private KernelProbe() {

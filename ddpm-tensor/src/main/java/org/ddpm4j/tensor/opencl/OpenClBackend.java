@@ -134,6 +134,12 @@ public final class OpenClBackend implements Backend {
         runtime.close();
     }
 
+    /** Waits for every queued kernel: ops return once their kernels are queued. */
+    @Override
+    public void finish() {
+        runtime.finish();
+    }
+
     /** The runtime the kernels launch on (for tests of the kernel base). */
     DeviceRuntime runtime() {
         return runtime;
@@ -145,7 +151,7 @@ public final class OpenClBackend implements Backend {
     public void conv2d(Tensor x, Tensor w, Tensor bias, Conv2dSpec spec, Tensor y) {
         ConvGeometry g = ConvGeometry.of("conv2d", x, w, bias, spec, y);
         ImplicitGemmKernel k = gemm;
-        synchronized (runtime) {
+        synchronized (DeviceRuntime.LOCK) {
             setConvolution(k, ImplicitGemmKernel.CONV_FORWARD, g, storage(w), storage(x), storage(y));
             k.bias = bias == null ? ABSENT : storage(bias);
             k.hasBias = bias == null ? 0 : 1;
@@ -161,7 +167,7 @@ public final class OpenClBackend implements Backend {
     public void conv2dBackward(Tensor x, Tensor w, Tensor dy, Conv2dSpec spec, Tensor dx, Tensor dw, Tensor dbias) {
         ConvGeometry g = OpChecks.conv2dBackward(x, w, dy, spec, dx, dw, dbias);
         ImplicitGemmKernel k = gemm;
-        synchronized (runtime) {
+        synchronized (DeviceRuntime.LOCK) {
             if (dx != null) {
                 setConvolution(k, ImplicitGemmKernel.CONV_INPUT_GRAD, g, storage(w), storage(dy), storage(dx));
                 k.m = g.inChannels();
@@ -207,7 +213,7 @@ public final class OpenClBackend implements Backend {
     public void matmul(Tensor a, boolean transA, Tensor b, boolean transB, Tensor c, float alpha, boolean accumulate) {
         MatmulGeometry g = MatmulGeometry.of(a, transA, b, transB, c);
         ImplicitGemmKernel k = gemm;
-        synchronized (runtime) {
+        synchronized (DeviceRuntime.LOCK) {
             k.mode = ImplicitGemmKernel.MATMUL;
             k.a = storage(a);
             k.b = storage(b);
@@ -239,7 +245,7 @@ public final class OpenClBackend implements Backend {
                           Tensor rstd) {
         GroupNormGeometry g = OpChecks.groupNorm(x, gamma, beta, groups, y, mean, rstd);
         GroupNormKernel k = groupNorm;
-        synchronized (runtime) {
+        synchronized (DeviceRuntime.LOCK) {
             k.x = distinct(storage(x), storage(y));
             k.y = storage(y);
             k.mean = storage(mean);
@@ -266,7 +272,7 @@ public final class OpenClBackend implements Backend {
                                   Tensor dx, Tensor dgamma, Tensor dbeta) {
         GroupNormGeometry g = OpChecks.groupNormBackward(x, gamma, mean, rstd, dy, groups, dx, dgamma, dbeta);
         GroupNormBackwardKernel k = groupNormBackward;
-        synchronized (runtime) {
+        synchronized (DeviceRuntime.LOCK) {
             k.ensureScratch(g.batch() * groups);
             k.x = storage(x);
             k.mean = storage(mean);
@@ -330,7 +336,7 @@ public final class OpenClBackend implements Backend {
         int cols = in.dim(-1);
         boolean inPlace = mode == SoftmaxKernel.FORWARD && storage(in) == storage(out);
         SoftmaxKernel k = softmax;
-        synchronized (runtime) {
+        synchronized (DeviceRuntime.LOCK) {
             k.in = inPlace ? ABSENT : distinct(storage(in), storage(out));
             k.readOut = inPlace ? 1 : 0;
             k.dy = dy == null ? ABSENT : distinct(storage(dy), storage(out));
@@ -353,7 +359,7 @@ public final class OpenClBackend implements Backend {
     public void attention(Tensor qkv, Tensor out, Tensor probs) {
         AttentionGeometry g = AttentionGeometry.of("attention", qkv, out, probs);
         AttentionKernel k = attention;
-        synchronized (runtime) {
+        synchronized (DeviceRuntime.LOCK) {
             k.qkv = storage(qkv);
             k.probs = storage(probs);
             k.out = storage(out);
@@ -373,7 +379,7 @@ public final class OpenClBackend implements Backend {
     public void attentionBackward(Tensor qkv, Tensor probs, Tensor dout, Tensor dqkv) {
         AttentionGeometry g = OpChecks.attentionBackward(qkv, probs, dout, dqkv);
         AttentionBackwardKernel k = attentionBackward;
-        synchronized (runtime) {
+        synchronized (DeviceRuntime.LOCK) {
             k.ensureScratch(probs.size(), g.batch() * g.positions());
             k.qkv = storage(qkv);
             k.probs = storage(probs);
@@ -431,7 +437,7 @@ public final class OpenClBackend implements Backend {
     private void layout(int mode, float[] src, float[] src2, float[] dst, int height, int width, int sizeA,
                         int sizeB, int offset, int items, boolean accumulate) {
         LayoutKernel k = layout;
-        synchronized (runtime) {
+        synchronized (DeviceRuntime.LOCK) {
             k.src = src;
             k.src2 = src2;
             k.dst = dst;
@@ -497,7 +503,7 @@ public final class OpenClBackend implements Backend {
         }
         boolean inPlace = !accumulate && storage(a) == storage(out);
         ElementwiseKernel k = elementwise;
-        synchronized (runtime) {
+        synchronized (DeviceRuntime.LOCK) {
             k.out = storage(out);
             k.readOut = inPlace ? 1 : 0;
             k.a = inPlace ? ABSENT : distinct(storage(a), storage(out));
@@ -520,7 +526,7 @@ public final class OpenClBackend implements Backend {
         ShapeCheck.requireSameShape("addChannelVector", "x", x, "out", out);
         boolean inPlace = storage(x) == storage(out);
         ChannelVectorKernel k = channelVector;
-        synchronized (runtime) {
+        synchronized (DeviceRuntime.LOCK) {
             k.x = inPlace ? ABSENT : storage(x);
             k.readOut = inPlace ? 1 : 0;
             k.v = distinct(storage(v), storage(out));
@@ -539,7 +545,7 @@ public final class OpenClBackend implements Backend {
     public void addChannelVectorBackward(Tensor dy, Tensor dv) {
         ChannelVector cv = ChannelVector.of("addChannelVectorBackward", dy, dv);
         ChannelVectorKernel k = channelVector;
-        synchronized (runtime) {
+        synchronized (DeviceRuntime.LOCK) {
             k.x = storage(dy);
             k.v = storage(dv);
             k.out = ABSENT;
@@ -565,7 +571,7 @@ public final class OpenClBackend implements Backend {
     public void dropout(Tensor x, float p, long seed, Tensor y, Tensor mask) {
         OpChecks.dropout(x, p, y, mask);
         DropoutKernel k = dropout;
-        synchronized (runtime) {
+        synchronized (DeviceRuntime.LOCK) {
             k.x = distinct(storage(x), storage(y));
             k.y = storage(y);
             k.mask = storage(mask);
@@ -609,7 +615,7 @@ public final class OpenClBackend implements Backend {
     private double reduce(int mode, Tensor a, Tensor b) {
         ReductionKernel k = reduction;
         int chunks = (a.size() + ReductionKernel.CHUNK - 1) / ReductionKernel.CHUNK;
-        synchronized (runtime) {
+        synchronized (DeviceRuntime.LOCK) {
             // Grow only: gradient clipping reduces every parameter tensor, each of another size, every step.
             if (k.partial.length < chunks) {
                 k.partial = new float[chunks];
@@ -636,7 +642,7 @@ public final class OpenClBackend implements Backend {
     public void adamUpdate(Tensor param, Tensor grad, Tensor m, Tensor v, AdamCoefficients c) {
         OpChecks.adamUpdate(param, grad, m, v);
         AdamKernel k = adam;
-        synchronized (runtime) {
+        synchronized (DeviceRuntime.LOCK) {
             k.param = storage(param);
             k.grad = storage(grad);
             k.m = storage(m);

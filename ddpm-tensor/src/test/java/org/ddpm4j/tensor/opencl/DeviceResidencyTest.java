@@ -130,7 +130,7 @@ class DeviceResidencyTest {
             for (int i = 1; i < chain.length; i++) {
                 chain[i] = Tensor.zeros(N);
                 small.scale(chain[i - 1], 2f, chain[i]);
-                synchronized (small.runtime()) {
+                synchronized (DeviceRuntime.LOCK) {
                     assertTrue(small.runtime().arrays().usedBytes() <= budget,
                             "held " + small.runtime().arrays().usedBytes() + " bytes, budget " + budget);
                 }
@@ -183,7 +183,7 @@ class DeviceResidencyTest {
     }
 
     private static long used(OpenClBackend be) {
-        synchronized (be.runtime()) {
+        synchronized (DeviceRuntime.LOCK) {
             return be.runtime().arrays().usedBytes();
         }
     }

@@ -67,7 +67,7 @@ class OpenClDeviceTest {
         UntranslatableKernel k = new UntranslatableKernel(backend.runtime());
         float[] before = k.out.clone();
         KernelTranslationException e;
-        synchronized (backend.runtime()) {
+        synchronized (DeviceRuntime.LOCK) {
             e = assertThrows(KernelTranslationException.class, () -> k.launch(4, 1));
         }
         assertTrue(e.getMessage().contains("UntranslatableKernel"), e.getMessage());
