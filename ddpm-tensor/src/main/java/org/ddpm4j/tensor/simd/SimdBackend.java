@@ -555,10 +555,11 @@ public final class SimdBackend implements Backend {
     public void addChannelVector(Tensor x, Tensor v, Tensor out) {
         ChannelVector cv = ChannelVector.of("addChannelVector", x, v);
         ShapeCheck.requireSameShape("addChannelVector", "x", x, "out", out);
+        float[] xv = x.data(), vv = v.data(), outv = out.data();
         parallel.forRange(cv.batch() * cv.channels(), cv.spatial(), (start, end) -> {
             for (int plane = start; plane < end; plane++) {
-                float add = v.data()[cv.vectorIndex(plane / cv.channels(), plane % cv.channels())];
-                VectorOps.addScalar(x.data(), add, out.data(), plane * cv.spatial(), cv.spatial());
+                float add = vv[cv.vectorIndex(plane / cv.channels(), plane % cv.channels())];
+                VectorOps.addScalar(xv, add, outv, plane * cv.spatial(), cv.spatial());
             }
         });
     }
@@ -567,19 +568,20 @@ public final class SimdBackend implements Backend {
     public void addChannelVectorBackward(Tensor dy, Tensor dv) {
         ChannelVector cv = ChannelVector.of("addChannelVectorBackward", dy, dv);
         // One task per channel over all samples, so a shared [C] vector is never written by two threads.
+        float[] dyv = dy.data(), dvv = dv.data();
         parallel.forRange(cv.channels(), (long) cv.batch() * cv.spatial(), (start, end) -> {
             for (int c = start; c < end; c++) {
                 double shared = 0;
                 for (int n = 0; n < cv.batch(); n++) {
-                    double s = VectorOps.sum(dy.data(), (n * cv.channels() + c) * cv.spatial(), cv.spatial());
+                    double s = VectorOps.sum(dyv, (n * cv.channels() + c) * cv.spatial(), cv.spatial());
                     if (cv.perSample()) {
-                        dv.data()[n * cv.channels() + c] += (float) s;
+                        dvv[n * cv.channels() + c] += (float) s;
                     } else {
                         shared += s;
                     }
                 }
                 if (!cv.perSample()) {
-                    dv.data()[c] += (float) shared;
+                    dvv[c] += (float) shared;
                 }
             }
         });
