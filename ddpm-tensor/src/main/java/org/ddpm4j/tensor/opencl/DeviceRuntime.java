@@ -90,14 +90,6 @@ final class DeviceRuntime implements DeviceCopies.Holder {
         }
     }
 
-    /** Makes {@code array}'s host copy current without marking it newer (the backend only reads it). */
-    void toHost(float[] array) {
-        synchronized (LOCK) {
-            requireOpen();
-            arrays.toHost(array);
-        }
-    }
-
     /** Waits for every queued kernel. */
     void finish() {
         synchronized (LOCK) {
