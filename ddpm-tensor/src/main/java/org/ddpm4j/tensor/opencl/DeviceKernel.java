@@ -40,6 +40,15 @@ abstract class DeviceKernel extends Kernel {
         updated.add(array);
     }
 
+    /** {@link #updates} when the launch reads {@code array} too (accumulates or works in place), else {@link #writes}. */
+    final void output(float[] array, boolean readsToo) {
+        if (readsToo) {
+            updates(array);
+        } else {
+            writes(array);
+        }
+    }
+
     /** Copies {@code array} to the host if the device's copy is newer (for results the host itself reads). */
     final void readBack(float[] array) {
         runtime.arrays().toHost(array);

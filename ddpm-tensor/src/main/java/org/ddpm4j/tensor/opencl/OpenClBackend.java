@@ -229,11 +229,7 @@ public final class OpenClBackend implements Backend {
             k.transB = transB ? 1 : 0;
             k.accumulate = accumulate ? 1 : 0;
             k.alpha = alpha;
-            if (accumulate) {
-                k.updates(k.c);
-            } else {
-                k.writes(k.c);
-            }
+            k.output(k.c, accumulate);
             k.launchTiles(g.batch());
         }
     }
@@ -344,11 +340,7 @@ public final class OpenClBackend implements Backend {
             k.cols = cols;
             k.mode = mode;
             k.items = cols == 0 ? 0 : in.size() / cols;
-            if (inPlace || dy != null) {
-                k.updates(k.out);
-            } else {
-                k.writes(k.out);
-            }
+            k.output(k.out, inPlace || dy != null);
             k.launch(k.items, 1);
         }
     }
@@ -448,11 +440,7 @@ public final class OpenClBackend implements Backend {
             k.offset = offset;
             k.mode = mode;
             k.items = items;
-            if (accumulate) {
-                k.updates(dst);
-            } else {
-                k.writes(dst);
-            }
+            k.output(dst, accumulate);
             k.launch(items, 1);
         }
     }
@@ -511,11 +499,7 @@ public final class OpenClBackend implements Backend {
             k.alpha = alpha;
             k.mode = mode;
             k.items = out.size();
-            if (inPlace || accumulate) {
-                k.updates(k.out);
-            } else {
-                k.writes(k.out);
-            }
+            k.output(k.out, inPlace || accumulate);
             k.launch(k.items, 1);
         }
     }
@@ -532,11 +516,7 @@ public final class OpenClBackend implements Backend {
             k.v = distinct(storage(v), storage(out));
             k.out = storage(out);
             setChannelVector(k, cv, ChannelVectorKernel.ADD, out.size());
-            if (inPlace) {
-                k.updates(k.out);
-            } else {
-                k.writes(k.out);
-            }
+            k.output(k.out, inPlace);
             k.launch(k.items, 1);
         }
     }
