@@ -348,6 +348,9 @@ public final class GaussianDiffusion implements TrainingObjective {
         int[] t = new int[b];
         double[] nll = new double[3];
         double perUnit = kind == DataKind.IMAGES_8BIT ? x0.size() : b; // bits per dimension or per example
+        int per = x0.size() / b;
+        double perExampleUnit = kind == DataKind.IMAGES_8BIT ? per : 1;
+        double[] perExample = new double[b];
         double pixelScale = kind == DataKind.IMAGES_8BIT ? 127.5 : 1.0;
         for (int step = 0; step < steps; step++) {
             Cancellation.throwIfInterrupted("bound at step " + step);
@@ -363,17 +366,19 @@ public final class GaussianDiffusion implements TrainingObjective {
             float[] mean = p.mean().data(), logVar = p.logVariance().data(), x0hat = p.predictedX0().data();
             float[] x0v = x0.data(), mt = trueMean.data();
             for (int i = 0; i < x0v.length; i++) {
-                double m = mean[i], lv = logVar[i];
+                double m = mean[i], lv = logVar[i], term;
                 if (step == 0) {
                     if (kind == DataKind.IMAGES_8BIT) {
                         GaussianMath.discretizedNll(x0v[i], m, lv, nll);
-                        sum += nll[0];
+                        term = nll[0];
                     } else {
-                        sum += GaussianMath.gaussianNll(x0v[i], m, lv);
+                        term = GaussianMath.gaussianNll(x0v[i], m, lv);
                     }
                 } else {
-                    sum += GaussianMath.normalKl(mt[i], lvq, m, lv);
+                    term = GaussianMath.normalKl(mt[i], lvq, m, lv);
                 }
+                sum += term;
+                perExample[i / per] += term;
                 // Distortion of images is measured on x̂₀ clipped to the pixel range, as DDPM's Table 4.
                 double xh = kind == DataKind.IMAGES_8BIT ? Math.max(-1, Math.min(1, x0hat[i])) : x0hat[i];
                 double e = (xh - x0v[i]) * pixelScale;
@@ -385,10 +390,16 @@ public final class GaussianDiffusion implements TrainingObjective {
         // L_T = KL(q(x_T|x₀) ‖ N(0, I)): mean √ᾱ_T·x₀, variance 1 − ᾱ_T.
         int last = steps - 1;
         double lvT = Math.log(1 - schedule.alphaBar(last)), prior = 0;
-        for (float x : x0.data()) {
-            prior += GaussianMath.normalKl(schedule.sqrtAlphaBar(last) * x, lvT, 0, 0);
+        float[] x0v = x0.data();
+        for (int i = 0; i < x0v.length; i++) {
+            double kl = GaussianMath.normalKl(schedule.sqrtAlphaBar(last) * x0v[i], lvT, 0, 0);
+            prior += kl;
+            perExample[i / per] += kl;
         }
-        return new Bound(terms, prior / (perUnit * GaussianMath.LN2), distortion, kind);
+        for (int e = 0; e < b; e++) {
+            perExample[e] /= perExampleUnit * GaussianMath.LN2;
+        }
+        return new Bound(terms, prior / (perUnit * GaussianMath.LN2), distortion, perExample, kind);
     }
 
     /** Per sample, the first half of the output's elements (the first C channels) and the second half. */

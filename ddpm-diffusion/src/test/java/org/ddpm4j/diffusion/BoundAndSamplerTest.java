@@ -30,11 +30,41 @@ class BoundAndSamplerTest {
         assertEquals(l0, b.terms()[0], 1e-3);
         double prior = 0;
         int last = s.steps() - 1;
-        for (float v : x0.data()) {
-            double m = s.sqrtAlphaBar(last) * v, var = 1 - s.alphaBar(last);
-            prior += 0.5 * (-1 - Math.log(var) + var + m * m);
+        float[] x = x0.data();
+        for (int i = 0; i < x.length; i++) {
+            double m = s.sqrtAlphaBar(last) * x[i], var = 1 - s.alphaBar(last);
+            double kl = 0.5 * (-1 - Math.log(var) + var + m * m);
+            prior += kl;
+            // Per example (two values each): the same decoder term and its own share of the prior.
+            b.perExample()[i / 2] -= kl / Math.log(2);
         }
         assertEquals(prior / 64 / Math.log(2), b.prior(), 1e-9);
+        for (int e = 0; e < 64; e++) {
+            assertEquals(l0, b.perExample()[e], 2e-3, "bound of example " + e + " less its prior term");
+        }
+    }
+
+    @Test
+    void perExampleBoundsAverageToTheTotalInEitherUnit() {
+        Schedule s = Schedules.linear(20, 1e-3, 0.3);
+        for (DataKind kind : DataKind.values()) {
+            GaussianDiffusion d = GaussianDiffusion.builder().schedule(s).dataKind(kind)
+                    .backend(new ScalarBackend()).build();
+            Tensor x0 = Tensor.zeros(6, 3, 2, 2);
+            ForwardProcess.gaussian(x0, new SplittableRandom(5));
+            Bound b = d.bound(OracleModels.standardNormalData(s), x0, null, new SplittableRandom(6));
+            double mean = java.util.Arrays.stream(b.perExample()).average().orElseThrow();
+            assertEquals(6, b.perExample().length, kind.toString());
+            assertEquals(b.total(), mean, 1e-9 * Math.abs(b.total()), kind.toString());
+            assertTrue(b.standardError() > 0, kind + ": six different examples, standard error " + b.standardError());
+        }
+    }
+
+    @Test
+    void standardErrorOfTheMeanIsTheSampleDeviationOverRootN() {
+        // values 1..4: sample variance 5/3, so the standard error is sqrt(5/3 / 4).
+        assertEquals(Math.sqrt(5.0 / 12), Bound.standardErrorOfMean(new double[] {1, 2, 3, 4}), 1e-12);
+        assertTrue(Double.isNaN(Bound.standardErrorOfMean(new double[] {1})));
     }
 
     @Test

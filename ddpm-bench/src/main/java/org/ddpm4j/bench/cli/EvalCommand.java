@@ -44,8 +44,9 @@ public final class EvalCommand implements Callable<Integer> {
         Bound b = loaded.diffusion().bound(loaded.model(), x0, null, new SplittableRandom(run.seed));
         double seconds = (System.nanoTime() - start) / 1e9;
         int steps = b.terms().length;
-        System.out.printf("bound on %d test images: %.3f %s (L_T %.4f, L_0 %.3f), %.1f s, model step %d%n",
-                x0.dim(0), b.total(), b.unit(), b.prior(), b.terms()[0], seconds, loaded.step());
+        System.out.printf("bound on %d test images: %.3f ± %.3f %s (standard error; L_T %.4f, L_0 %.3f), %.1f s,"
+                + " model step %d%n", x0.dim(0), b.total(), b.standardError(), b.unit(), b.prior(), b.terms()[0],
+                seconds, loaded.step());
         System.out.println("    t   rate (bits/dim)   distortion (RMSE, [0,255])");
         for (int t : new int[] {steps - 1, (int) (steps * 0.9), (int) (steps * 0.75), steps / 2, steps / 4, steps / 10,
                 steps / 20, steps / 100, 0}) {
@@ -53,6 +54,7 @@ public final class EvalCommand implements Callable<Integer> {
         }
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("bits_per_dim", b.total());
+        m.put("bits_per_dim_standard_error", b.standardError());
         m.put("prior_bits_per_dim", b.prior());
         m.put("decoder_bits_per_dim", b.terms()[0]);
         m.put("images", x0.dim(0));
