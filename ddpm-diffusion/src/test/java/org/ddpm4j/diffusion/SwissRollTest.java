@@ -46,5 +46,8 @@ class SwissRollTest {
                 "K = " + r.loglikBoundBits() + " bits vs L_null " + r.nullLoglikBits());
         assertTrue(r.gapBits() > 0, "a lower bound cannot exceed the true log-likelihood: gap " + r.gapBits());
         assertTrue(r.samples().hasShape(1000, 2), r.samples().shapeString());
+        // One noise draw per step and point: a few bits apart per point, so tenths of a bit on 1000 points.
+        assertTrue(r.gapStandardErrorBits() > 0.01 && r.gapStandardErrorBits() < 0.5,
+                "standard error of the gap " + r.gapStandardErrorBits());
     }
 }

@@ -62,7 +62,8 @@ public final class DemoCommand implements Callable<Integer> {
         System.out.printf("trained %d steps in %.1f s (%s)%n", steps, r.trainSeconds(), be.describe());
         System.out.printf("held-out log-likelihood lower bound K   %8.3f bits/point%n", r.loglikBoundBits());
         System.out.printf("true log-likelihood of the generator    %8.3f bits/point%n", r.trueLoglikBits());
-        System.out.printf("gap (true - K)                           %8.3f bits/point%n", r.gapBits());
+        System.out.printf("gap (true - K)                           %8.3f ± %.3f bits/point (standard error)%n",
+                r.gapBits(), r.gapStandardErrorBits());
         System.out.printf("L_null (unit-variance Gaussian)         %8.3f bits/point;  K - L_null %.3f%n",
                 r.nullLoglikBits(), r.loglikBoundBits() - r.nullLoglikBits());
         System.out.printf("Sohl-Dickstein et al. report K = %.2f on their own (unpublished) roll: not comparable%n",
@@ -72,6 +73,8 @@ public final class DemoCommand implements Callable<Integer> {
         m.put("loglik_bound_bits", r.loglikBoundBits());
         m.put("true_loglik_bits", r.trueLoglikBits());
         m.put("gap_bits", r.gapBits());
+        m.put("gap_standard_error_bits", r.gapStandardErrorBits());
+        m.put("held_out_points", r.testPoints().size());
         m.put("l_null_bits", r.nullLoglikBits());
         m.put("k_minus_l_null_bits", r.loglikBoundBits() - r.nullLoglikBits());
         m.put("train_seconds", r.trainSeconds());
