@@ -24,8 +24,9 @@ public record Bound(double[] terms, double prior, double[] distortion, double[] 
 
     /**
      * The standard error of {@link #total()} as an estimate of the expected bound over the data and the noise: each
-     * example's bound is one draw of x_t per step, so on a small batch the estimate varies by more than the
-     * differences between models (the swiss-roll demo: 1.75 bits per point, so ±0.055 bits on 1000 points).
+     * example's bound is one draw of x_t per step, so on a small batch the estimate can vary by more than the
+     * differences between models (on the swiss roll two noise seeds moved the bound of the same 1000 points by 0.19
+     * bits).
      */
     public double standardError() {
         return standardErrorOfMean(perExample);
