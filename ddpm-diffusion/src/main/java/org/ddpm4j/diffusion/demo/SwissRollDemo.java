@@ -39,9 +39,9 @@ public final class SwissRollDemo {
         /**
          * T = 400, an MLP of 4 hidden layers of 128, Adam from 1e-3 decayed to 0 by a cosine over 40 000 steps, t
          * drawn by importance. Measured against the Bayes-optimal denoiser on the same 1000 held-out points and noise
-         * (bits, one thread, seeds 0/1): 4 × 128 0.182/0.111 above it; 3 × 128 0.235/0.148; 3 × 256 0.231/0.192 at
-         * 2.3× the time; 5 × 128 0.202 (seed 0); 120 000 steps (0.21 at 3 × 128, 0.25 at 3 × 256), width 512
-         * (0.29), batch 1024 (0.24) and a peak rate of 3e-3 (0.31) did not do better.
+         * (bits, one thread, seeds 0/1/2): 4 × 128 0.182/0.111/0.151 above it; 3 × 128 0.235/0.148/0.175; 3 × 256
+         * 0.231/0.192 (seeds 0/1) at 2.3× the time; 5 × 128 0.202 (seed 0); 120 000 steps (0.21 at 3 × 128, 0.25
+         * at 3 × 256), width 512 (0.29), batch 1024 (0.24) and a peak rate of 3e-3 (0.31) did not do better.
          */
         public static Settings defaults() {
             return new Settings(400, 40_000, 256, 128, 4, 1e-3, true, true, LossType.VLB, 100_000, HELD_OUT_POINTS, 0);
