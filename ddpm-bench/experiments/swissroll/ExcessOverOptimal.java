@@ -1,68 +1,110 @@
+import java.util.ArrayList;
+import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.ddpm4j.diffusion.Bound;
 import org.ddpm4j.diffusion.GaussianDiffusion;
+import org.ddpm4j.diffusion.GaussianResidualDenoiser;
 import org.ddpm4j.diffusion.LossType;
 import org.ddpm4j.diffusion.data.Dataset;
 import org.ddpm4j.diffusion.data.SwissRoll;
 import org.ddpm4j.diffusion.demo.SwissRollDemo;
 import org.ddpm4j.diffusion.train.Trainer;
 import org.ddpm4j.diffusion.train.TrainingListener;
+import org.ddpm4j.nn.Denoiser;
+import org.ddpm4j.nn.DenoiserEnsemble;
 import org.ddpm4j.nn.MlpDenoiser;
 import org.ddpm4j.tensor.Backend;
 import org.ddpm4j.tensor.Backends;
 import org.ddpm4j.tensor.Tensor;
 
 /**
- * Trains the demo's model with the given settings, then prints its held-out gap on 20 000 points and its excess over
- * {@link BayesOptimalDenoiser} on the first 1000 of them with the same noise draws (paired, so the noise of the
- * bound's estimate mostly cancels), in total and per eighth of the steps (low noise first).
+ * Trains {@code networks} of the demo's MLPs (each the residual over the Gaussian's exact ε, two at a time on one
+ * thread each) with the given settings, then prints for every network and for the average of the first 2, 4, ... its
+ * excess over {@link BayesOptimalDenoiser} on 1000 held-out points with the same noise draws (paired, so the noise of
+ * the bound's estimate mostly cancels), in total and per eighth of the steps (low noise first), and the average's gap
+ * on 20 000 held-out points with its standard error.
  *
  * <p>Arguments: T seed trainSteps hidden layers learningRate batch trainPoints emaDecay clipNorm importance(0/1)
- * loss(SIMPLE|VLB|HYBRID). Example: {@code 400 0 40000 128 3 1e-3 256 10000000 0.999 1 1 VLB}.
+ * loss(SIMPLE|VLB|HYBRID) networks. Example: {@code 400 0 40000 128 4 1e-3 256 100000 0.999 1 1 VLB 4}.
  */
 public final class ExcessOverOptimal {
-    public static void main(String[] a) {
+    public static void main(String[] a) throws Exception {
         int steps = Integer.parseInt(a[0]), trainSteps = Integer.parseInt(a[2]);
         long seed = Long.parseLong(a[1]);
         int hidden = Integer.parseInt(a[3]), layers = Integer.parseInt(a[4]), batch = Integer.parseInt(a[6]);
         double lr = Double.parseDouble(a[5]), ema = Double.parseDouble(a[8]), clip = Double.parseDouble(a[9]);
-        int trainPoints = Integer.parseInt(a[7]);
+        int trainPoints = Integer.parseInt(a[7]), networks = Integer.parseInt(a[12]);
         boolean importance = a[10].equals("1");
         LossType loss = LossType.valueOf(a[11]);
-        Backend be = Backends.create("simd", 1);
         SplittableRandom rng = new SplittableRandom(seed);
         Dataset train = SwissRoll.sample(trainPoints, rng);
         Dataset test = SwissRoll.sample(20_000, rng);
-        GaussianDiffusion diffusion = SwissRollDemo.diffusion(steps, loss, be);
         MlpDenoiser.Config config = new MlpDenoiser.Config(2, hidden, layers, 32, 0, true);
-        MlpDenoiser model = new MlpDenoiser(config, be, rng.split());
-        Trainer trainer = Trainer.builder(model, diffusion).data(train).batchSize(batch).learningRate(lr)
-                .cosineDecay(trainSteps).warmup(100).importanceSampledTimesteps(importance).clipNorm(clip)
-                .emaDecay(ema).seed(seed).modelConfig(config).build();
+        Backend be = Backends.create("simd", 2);
+        GaussianDiffusion diffusion = SwissRollDemo.diffusion(steps, loss, be);
         long start = System.nanoTime();
-        trainer.train(trainSteps, TrainingListener.NONE);
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        List<Future<Denoiser>> trained = new ArrayList<>();
+        for (int m = 0; m < networks; m++) {
+            long memberSeed = rng.nextLong();
+            trained.add(pool.submit(() -> {
+                Backend own = Backends.create("simd", 1);
+                SplittableRandom r = new SplittableRandom(memberSeed);
+                GaussianDiffusion d = SwissRollDemo.diffusion(steps, loss, own);
+                MlpDenoiser net = new MlpDenoiser(config, own, r.split());
+                Trainer trainer = Trainer.builder(new GaussianResidualDenoiser(net, d, 1.0), d).data(train)
+                        .batchSize(batch).learningRate(lr).cosineDecay(trainSteps).warmup(100)
+                        .importanceSampledTimesteps(importance).clipNorm(clip).emaDecay(ema).seed(r.nextLong())
+                        .modelConfig(config).build();
+                trainer.train(trainSteps, TrainingListener.NONE);
+                trainer.ema().swap();
+                MlpDenoiser onMain = net.copyTo(be);
+                own.shutdown();
+                return new GaussianResidualDenoiser(onMain, diffusion, 1.0);
+            }));
+        }
+        List<Denoiser> members = new ArrayList<>();
+        for (Future<Denoiser> f : trained) {
+            members.add(f.get());
+        }
+        pool.shutdown();
         double seconds = (System.nanoTime() - start) / 1e9;
-        trainer.ema().swap();
-        Bound bound = diffusion.bound(model, test.all(), null, rng.split());
-        double truth = SwissRoll.trueLogLikelihoodBits(test);
         float[] first = new float[2000];
         System.arraycopy(test.all().data(), 0, first, 0, first.length);
         Tensor paired = Tensor.of(first, 1000, 2);
-        Bound trained = diffusion.bound(model, paired, null, new SplittableRandom(77));
-        Bound optimal = diffusion.bound(new BayesOptimalDenoiser(diffusion.schedule()), paired, null,
-                new SplittableRandom(77));
+        double[] optimal = diffusion.bound(new BayesOptimalDenoiser(diffusion.schedule()), paired, null,
+                new SplittableRandom(77)).terms();
+        System.out.printf("%s: %d networks trained in %.0f s%n", String.join(" ", a), networks, seconds);
+        for (int m = 0; m < networks; m++) {
+            report("network " + m, diffusion.bound(members.get(m), paired, null, new SplittableRandom(77)), optimal);
+        }
+        for (int k = 2; k <= networks; k *= 2) {
+            report("average of " + k, diffusion.bound(new DenoiserEnsemble(members.subList(0, k)), paired, null,
+                    new SplittableRandom(77)), optimal);
+        }
+        Bound bound = diffusion.bound(new DenoiserEnsemble(members), test.all(), null, rng.split());
+        double truth = SwissRoll.trueLogLikelihoodBits(test);
+        System.out.printf("average of all %d: gap on 20k held-out points %.4f ± %.4f bits (K %.4f, true %.4f)%n",
+                networks, truth + bound.total(), bound.standardError(), -bound.total(), truth);
+        be.shutdown();
+    }
+
+    private static void report(String what, Bound trained, double[] optimal) {
+        double[] terms = trained.terms();
+        double total = 0;
         StringBuilder eighths = new StringBuilder();
-        double[] tt = trained.terms(), to = optimal.terms();
         for (int e = 0; e < 8; e++) {
             double sum = 0;
-            for (int t = e * tt.length / 8; t < (e + 1) * tt.length / 8; t++) {
-                sum += tt[t] - to[t];
+            for (int t = e * terms.length / 8; t < (e + 1) * terms.length / 8; t++) {
+                sum += terms[t] - optimal[t];
             }
+            total += sum;
             eighths.append(String.format(" %.3f", sum));
         }
-        System.out.printf("%s: gap on 20k held-out points %.4f ± %.4f bits (K %.4f, true %.4f), %.0f s training;"
-                        + " excess over the Bayes-optimal denoiser on 1000 paired points %.4f, per eighth of t:%s%n",
-                String.join(" ", a), truth + bound.total(), bound.standardError(), -bound.total(), truth, seconds,
-                trained.total() - optimal.total(), eighths);
+        System.out.printf("%s: excess over the Bayes-optimal denoiser on 1000 paired points %.4f, per eighth of t:%s%n",
+                what, total, eighths);
     }
 }

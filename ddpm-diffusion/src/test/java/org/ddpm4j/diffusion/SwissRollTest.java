@@ -14,8 +14,9 @@ import org.junit.jupiter.api.Test;
 
 class SwissRollTest {
     /**
-     * A short demo run (a narrower MLP, 3000 steps; measured 0.65 bits over L_null) must beat the Gaussian baseline
-     * clearly; the full demo measured 3.1 bits over it.
+     * A short demo run (two MLPs of 3 hidden layers, 10 000 steps each; measured 0.78 bits over L_null) must beat the
+     * Gaussian baseline clearly; the full demo measured 4.4 bits over it. The residual form starts at the Gaussian's
+     * own bound and leaves it slowly: after 3000 steps it was only 0.09 bits over it, too close to test.
      */
     private static final double MIN_BITS_OVER_L_NULL = 0.3;
 
@@ -37,8 +38,9 @@ class SwissRollTest {
     @Test
     void aShortDemoRunBeatsTheGaussianBaseline() {
         SwissRollDemo.Settings d = SwissRollDemo.Settings.defaults();
-        SwissRollDemo.Settings quick = new SwissRollDemo.Settings(d.diffusionSteps(), 3000, 256, 128, 3,
-                1e-3, false, false, d.loss(), 20_000, 1000, 3);
+        // Two networks, so that their concurrent training (one per backend thread) and their average are exercised.
+        SwissRollDemo.Settings quick = new SwissRollDemo.Settings(d.diffusionSteps(), 10_000, 256, 128, 3, 2,
+                1e-3, true, true, d.loss(), 20_000, 1000, 3);
         Backend be = Backends.create("simd", 2);
         SwissRollDemo.Result r = SwissRollDemo.run(quick, be, TrainingListener.NONE);
         be.shutdown();

@@ -80,6 +80,16 @@ public final class MlpDenoiser implements Denoiser {
         }
     }
 
+    /** A network with the same configuration and weights whose ops run on {@code other}. */
+    public MlpDenoiser copyTo(Backend other) {
+        MlpDenoiser copy = new MlpDenoiser(config, other, new java.util.SplittableRandom(0));
+        List<Parameter> from = parameters(), to = copy.parameters();
+        for (int i = 0; i < from.size(); i++) {
+            to.get(i).value().copyFrom(from.get(i).value());
+        }
+        return copy;
+    }
+
     /** The configuration it was built with (stored in checkpoints). */
     public Config config() {
         return config;

@@ -1,5 +1,6 @@
 package org.ddpm4j.nn;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -39,6 +40,21 @@ class MlpAndOptimizerTest {
                         p.name() + "[" + i + "]: backward " + p.grad().data()[i] + ", finite difference " + fd);
             }
         }
+    }
+
+    @Test
+    void aCopyOnAnotherBackendHasTheSameWeightsAndOutputs() {
+        MlpDenoiser net = new MlpDenoiser(new MlpDenoiser.Config(2, 16, 2, 8, 0, true), new ScalarBackend(),
+                new SplittableRandom(4));
+        MlpDenoiser copy = net.copyTo(new ScalarBackend());
+        Tensor x = TinyModels.normal(1, 5, 2);
+        int[] t = {0, 10, 100, 500, 999};
+        assertArrayEquals(net.forward(x, t, null, ForwardContext.inference()).data(),
+                copy.forward(x, t, null, ForwardContext.inference()).data());
+        assertEquals(net.config(), copy.config());
+        net.parameters().get(0).value().data()[0] += 1;
+        assertTrue(copy.parameters().get(0).value().data()[0] != net.parameters().get(0).value().data()[0],
+                "the copy has weights of its own");
     }
 
     @Test

@@ -22,7 +22,7 @@ public final class DemoCommand implements Callable<Integer> {
     /** Sohl-Dickstein et al.'s swiss-roll bound (Table 1), on a roll whose generator they did not publish. */
     static final double SOHL_DICKSTEIN_K_BITS = 2.35;
 
-    @Option(names = "--steps", description = "training steps (default: ${DEFAULT-VALUE})")
+    @Option(names = "--steps", description = "training steps of each network (default: ${DEFAULT-VALUE})")
     int steps = SwissRollDemo.Settings.defaults().trainSteps();
 
     @Option(names = "--learning-rate", description = "Adam's (peak) learning rate (default: ${DEFAULT-VALUE})")
@@ -42,6 +42,10 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--layers", description = "hidden layers of the MLP (default: ${DEFAULT-VALUE})")
     int layers = SwissRollDemo.Settings.defaults().hiddenLayers();
 
+    @Option(names = "--networks", description = "independently trained MLPs whose average is the model "
+            + "(default: ${DEFAULT-VALUE})")
+    int networks = SwissRollDemo.Settings.defaults().members();
+
     @Option(names = "--out", description = "scatter plot PNG (default: ${DEFAULT-VALUE})")
     Path out = Path.of("demo-swissroll.png");
 
@@ -53,13 +57,14 @@ public final class DemoCommand implements Callable<Integer> {
         Backend be = run.backend();
         SwissRollDemo.Settings s = SwissRollDemo.Settings.defaults().withRun(steps, run.seed)
                 .withLearningRate(learningRate, cosineDecay).withImportanceSampling(importanceSampling)
-                .withNetwork(hidden, layers);
+                .withNetwork(hidden, layers, networks);
         SwissRollDemo.Result r;
-        try (TrainingBar bar = new TrainingBar(0, steps)) {
+        try (TrainingBar bar = new TrainingBar(0, (long) steps * networks)) {
             r = SwissRollDemo.run(s, be, bar);
         }
         ScatterPlot.write(out, "ddpm4j swiss roll: samples (red) over held-out data (grey)", r.testPoints().all(), r.samples());
-        System.out.printf("trained %d steps in %.1f s (%s)%n", steps, r.trainSeconds(), be.describe());
+        System.out.printf("trained %d network%s of %d steps in %.1f s (%s)%n", networks, networks == 1 ? "" : "s", steps,
+                r.trainSeconds(), be.describe());
         System.out.printf("held-out log-likelihood lower bound K   %8.3f bits/point%n", r.loglikBoundBits());
         System.out.printf("true log-likelihood of the generator    %8.3f bits/point%n", r.trueLoglikBits());
         System.out.printf("gap (true - K)                           %8.3f ± %.3f bits/point (standard error)%n",
@@ -79,6 +84,7 @@ public final class DemoCommand implements Callable<Integer> {
         m.put("k_minus_l_null_bits", r.loglikBoundBits() - r.nullLoglikBits());
         m.put("train_seconds", r.trainSeconds());
         m.put("train_steps", steps);
+        m.put("networks", networks);
         m.put("final_loss", r.finalLoss());
         m.put("samples_png", out.toAbsolutePath().toString());
         run.printJson(m);

@@ -232,7 +232,8 @@ public final class ReportCommand implements Callable<Integer> {
 
     private void toySection(ReportPlan plan, Backend be) throws Exception {
         SwissRollDemo.Settings d = SwissRollDemo.Settings.defaults();
-        SwissRollDemo.Result roll = SwissRollDemo.run(d.withRun(plan.swissRollSteps(), run.seed), be,
+        SwissRollDemo.Result roll = SwissRollDemo.run(d.withRun(plan.swissRollSteps(), run.seed)
+                .withNetwork(d.hidden(), d.hiddenLayers(), plan.swissRollNetworks()), be,
                 TrainingListener.NONE);
         ScatterPlot.write(out.resolve("swissroll.png"), "swiss roll: samples over held-out data", roll.testPoints().all(),
                 roll.samples());
@@ -244,8 +245,8 @@ public final class ReportCommand implements Callable<Integer> {
         line("| data | our bound K | true log-likelihood | published K | training |");
         line("|---|---|---|---|---|");
         line(String.format(Locale.ROOT, "| swiss roll (bits/point) | %.3f | %.3f | %.2f (their own roll: not comparable) "
-                        + "| %d steps, %.0f s |", roll.loglikBoundBits(), roll.trueLoglikBits(), DemoCommand.SOHL_DICKSTEIN_K_BITS,
-                plan.swissRollSteps(), roll.trainSeconds()));
+                        + "| %d × %d steps, %.0f s |", roll.loglikBoundBits(), roll.trueLoglikBits(),
+                DemoCommand.SOHL_DICKSTEIN_K_BITS, plan.swissRollNetworks(), plan.swissRollSteps(), roll.trainSeconds()));
         line(String.format(Locale.ROOT, "| heartbeat (bits/sequence), T = %d | %.3f | %.3f | %.3f | %d steps, %.0f s |",
                 plan.heartbeatT(), beat.loglikBoundBits(), Heartbeat.TRUE_LOGLIK_BITS, Heartbeat.SOHL_DICKSTEIN_BOUND_BITS,
                 plan.heartbeatSteps(), beat.trainSeconds()));

@@ -11,12 +11,13 @@ package org.ddpm4j.bench.cli;
  * @param boundImages      test images the bits/dim bound is measured on (every one of the T steps)
  * @param samplingSteps    respaced steps of every sampling run
  * @param sweepSamples     samples per guidance weight (and test images they are compared with)
- * @param swissRollSteps   training steps of the swiss-roll model
+ * @param swissRollSteps   training steps of each swiss-roll network
+ * @param swissRollNetworks networks averaged into the swiss-roll model (the demo's default is 6)
  * @param heartbeatSteps   training steps of the heartbeat model
  * @param heartbeatT       T of the binomial diffusion
  */
 record ReportPlan(int classifierSteps, int unetChannels, int unetSteps, int unetBatch, int diffusionSteps,
-                  int boundImages, int samplingSteps, int sweepSamples, int swissRollSteps, int heartbeatSteps,
+                  int boundImages, int samplingSteps, int sweepSamples, int swissRollSteps, int swissRollNetworks, int heartbeatSteps,
                   int heartbeatT) {
 
     /** Guidance weights of the sweep (Ho &amp; Salimans' Figure 2 spans 0 to 4). */
@@ -24,16 +25,16 @@ record ReportPlan(int classifierSteps, int unetChannels, int unetSteps, int unet
 
     /** The full report: hours on 2 cores. */
     static ReportPlan full() {
-        return new ReportPlan(3000, 32, 4000, 32, 1000, 64, 250, 1000, 40_000, 10_000, 2000);
+        return new ReportPlan(3000, 32, 4000, 32, 1000, 64, 250, 1000, 40_000, 6, 10_000, 2000);
     }
 
     /** Minutes on 2 cores: the same report from much smaller runs (its numbers say so). */
     static ReportPlan quick() {
-        return new ReportPlan(300, 32, 150, 16, 1000, 8, 10, 50, 2000, 1000, 200);
+        return new ReportPlan(300, 32, 150, 16, 1000, 8, 10, 50, 2000, 1, 1000, 200);
     }
 
     /** Seconds: for the end-to-end test of the command itself. */
     static ReportPlan tiny() {
-        return new ReportPlan(3, 32, 2, 4, 20, 2, 2, 12, 20, 20, 20);
+        return new ReportPlan(3, 32, 2, 4, 20, 2, 2, 12, 20, 1, 20, 20);
     }
 }

@@ -45,7 +45,11 @@ public final class Checkpoint {
         Map<String, Tensor> tensors = new LinkedHashMap<>();
         List<Parameter> params = model.parameters();
         for (Parameter p : params) {
-            tensors.put(p.name(), p.value());
+            if (tensors.put(p.name(), p.value()) != null) {
+                // A second tensor under one key would silently replace the first in the file.
+                throw new IllegalArgumentException("checkpoint " + file + ": two parameters are named '" + p.name()
+                        + "'");
+            }
         }
         if (ema != null) {
             putAll(tensors, EMA_PREFIX, params, ema.shadow());
