@@ -44,7 +44,7 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--networks", description = "independently trained MLPs whose average is the model "
             + "(default: ${DEFAULT-VALUE})")
-    int networks = SwissRollDemo.Settings.defaults().members();
+    int networks = SwissRollDemo.Settings.defaults().networks();
 
     @Option(names = "--out", description = "scatter plot PNG (default: ${DEFAULT-VALUE})")
     Path out = Path.of("demo-swissroll.png");

@@ -38,11 +38,11 @@ public final class SwissRollDemo {
 
     /** What to run: diffusion steps, training steps, batch, network size and the number of networks averaged. */
     public record Settings(int diffusionSteps, int trainSteps, int batchSize, int hidden, int hiddenLayers,
-                           int members, double learningRate, boolean cosineDecay, boolean importanceSampling,
+                           int networks, double learningRate, boolean cosineDecay, boolean importanceSampling,
                            LossType loss, int trainPoints, int testPoints, long seed) {
         public Settings {
-            if (members < 1) {
-                throw new IllegalArgumentException("swiss-roll demo: members must be at least 1 but was " + members);
+            if (networks < 1) {
+                throw new IllegalArgumentException("swiss-roll demo: networks must be at least 1 but was " + networks);
             }
         }
 
@@ -63,25 +63,25 @@ public final class SwissRollDemo {
 
         /** These settings with another number of training steps (per network) and seed. */
         public Settings withRun(int steps, long runSeed) {
-            return new Settings(diffusionSteps, steps, batchSize, hidden, hiddenLayers, members, learningRate,
+            return new Settings(diffusionSteps, steps, batchSize, hidden, hiddenLayers, networks, learningRate,
                     cosineDecay, importanceSampling, loss, trainPoints, testPoints, runSeed);
         }
 
         /** These settings with another peak learning rate, decayed to 0 over the run (cosine) or constant. */
         public Settings withLearningRate(double lr, boolean cosine) {
-            return new Settings(diffusionSteps, trainSteps, batchSize, hidden, hiddenLayers, members, lr, cosine,
+            return new Settings(diffusionSteps, trainSteps, batchSize, hidden, hiddenLayers, networks, lr, cosine,
                     importanceSampling, loss, trainPoints, testPoints, seed);
         }
 
         /** These settings with other MLPs (hidden width, number of hidden layers) and another number of them. */
-        public Settings withNetwork(int width, int layers, int networks) {
-            return new Settings(diffusionSteps, trainSteps, batchSize, width, layers, networks, learningRate,
+        public Settings withNetwork(int width, int layers, int count) {
+            return new Settings(diffusionSteps, trainSteps, batchSize, width, layers, count, learningRate,
                     cosineDecay, importanceSampling, loss, trainPoints, testPoints, seed);
         }
 
         /** These settings with t drawn by importance ({@link Trainer.Builder#importanceSampledTimesteps}) or uniformly. */
         public Settings withImportanceSampling(boolean on) {
-            return new Settings(diffusionSteps, trainSteps, batchSize, hidden, hiddenLayers, members, learningRate,
+            return new Settings(diffusionSteps, trainSteps, batchSize, hidden, hiddenLayers, networks, learningRate,
                     cosineDecay, on, loss, trainPoints, testPoints, seed);
         }
     }
@@ -121,7 +121,7 @@ public final class SwissRollDemo {
     }
 
     /**
-     * Trains {@link Settings#members()} networks independently on the same fresh swiss-roll points (side by side on a
+     * Trains {@link Settings#networks()} networks independently on the same fresh swiss-roll points (side by side on a
      * SIMD backend's threads), then measures the bound of their average on held-out points and draws as many samples.
      */
     public static Result run(Settings s, Backend be, TrainingListener listener) {
@@ -129,10 +129,10 @@ public final class SwissRollDemo {
         Dataset train = SwissRoll.sample(s.trainPoints(), rng);
         Dataset test = SwissRoll.sample(s.testPoints(), rng);
         MlpDenoiser.Config config = new MlpDenoiser.Config(2, s.hidden(), s.hiddenLayers(), 32, 0, true);
-        long[] memberSeeds = rng.longs(s.members()).toArray();
-        double[] finalLosses = new double[s.members()];
+        long[] memberSeeds = rng.longs(s.networks()).toArray();
+        double[] finalLosses = new double[s.networks()];
         long start = System.nanoTime();
-        List<Denoiser> members = ConcurrentMembers.train(s.members(), s.trainSteps(), be, (m, own, progress) -> {
+        List<Denoiser> members = ConcurrentMembers.train(s.networks(), s.trainSteps(), be, (m, own, progress) -> {
             SplittableRandom memberRng = new SplittableRandom(memberSeeds[m]);
             GaussianDiffusion diffusion = diffusion(s.diffusionSteps(), s.loss(), own);
             MlpDenoiser net = new MlpDenoiser(config, own, memberRng.split());
