@@ -1,91 +1,57 @@
-import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.ddpm4j.diffusion.Bound;
 import org.ddpm4j.diffusion.GaussianDiffusion;
-import org.ddpm4j.diffusion.GaussianResidualDenoiser;
 import org.ddpm4j.diffusion.LossType;
 import org.ddpm4j.diffusion.data.Dataset;
 import org.ddpm4j.diffusion.data.SwissRoll;
 import org.ddpm4j.diffusion.demo.SwissRollDemo;
-import org.ddpm4j.diffusion.train.Trainer;
 import org.ddpm4j.diffusion.train.TrainingListener;
 import org.ddpm4j.nn.Denoiser;
 import org.ddpm4j.nn.DenoiserEnsemble;
-import org.ddpm4j.nn.MlpDenoiser;
 import org.ddpm4j.tensor.Backend;
 import org.ddpm4j.tensor.Backends;
 import org.ddpm4j.tensor.Tensor;
 
 /**
- * Trains {@code networks} of the demo's MLPs (each the residual over the Gaussian's exact ε, two at a time on one
- * thread each) with the given settings, then prints for every network and for the average of the first 2, 4, ... its
- * excess over {@link BayesOptimalDenoiser} on 1000 held-out points with the same noise draws (paired, so the noise of
- * the bound's estimate mostly cancels), in total and per eighth of the steps (low noise first), and the average's gap
- * on 20 000 held-out points with its standard error.
+ * Trains the demo's networks ({@link SwissRollDemo#train}, two at a time on one thread each) with the given settings,
+ * then prints for every network and for the average of the first 2, 4, ... its excess over
+ * {@link BayesOptimalDenoiser} on 1000 held-out points with the same noise draws (paired, so the noise of the bound's
+ * estimate mostly cancels), in total and per eighth of the steps (low noise first), and the average's gap on 20 000
+ * held-out points with its standard error.
  *
- * <p>Arguments: T seed trainSteps hidden layers learningRate batch trainPoints emaDecay clipNorm importance(0/1)
- * loss(SIMPLE|VLB|HYBRID) networks. Example: {@code 400 0 40000 128 4 1e-3 256 100000 0.999 1 1 VLB 4}.
+ * <p>Arguments: T seed trainSteps hidden layers learningRate batch trainPoints importance(0/1) loss(SIMPLE|VLB|HYBRID)
+ * networks. Example (the demo's settings): {@code 400 0 40000 128 4 1e-3 256 100000 1 VLB 6}.
  */
 public final class ExcessOverOptimal {
-    public static void main(String[] a) throws Exception {
+    public static void main(String[] a) {
         int steps = Integer.parseInt(a[0]), trainSteps = Integer.parseInt(a[2]);
         long seed = Long.parseLong(a[1]);
         int hidden = Integer.parseInt(a[3]), layers = Integer.parseInt(a[4]), batch = Integer.parseInt(a[6]);
-        double lr = Double.parseDouble(a[5]), ema = Double.parseDouble(a[8]), clip = Double.parseDouble(a[9]);
-        int trainPoints = Integer.parseInt(a[7]), networks = Integer.parseInt(a[12]);
-        boolean importance = a[10].equals("1");
-        LossType loss = LossType.valueOf(a[11]);
+        int trainPoints = Integer.parseInt(a[7]), networks = Integer.parseInt(a[10]);
+        SwissRollDemo.Settings s = new SwissRollDemo.Settings(steps, trainSteps, batch, hidden, layers, networks,
+                Double.parseDouble(a[5]), true, a[8].equals("1"), LossType.valueOf(a[9]), trainPoints, 20_000, seed);
         SplittableRandom rng = new SplittableRandom(seed);
         Dataset train = SwissRoll.sample(trainPoints, rng);
-        Dataset test = SwissRoll.sample(20_000, rng);
-        MlpDenoiser.Config config = new MlpDenoiser.Config(2, hidden, layers, 32, 0, true);
+        Dataset test = SwissRoll.sample(s.testPoints(), rng);
         Backend be = Backends.create("simd", 2);
-        GaussianDiffusion diffusion = SwissRollDemo.diffusion(steps, loss, be);
-        long start = System.nanoTime();
-        ExecutorService pool = Executors.newFixedThreadPool(2);
-        List<Future<Denoiser>> trained = new ArrayList<>();
-        for (int m = 0; m < networks; m++) {
-            long memberSeed = rng.nextLong();
-            trained.add(pool.submit(() -> {
-                Backend own = Backends.create("simd", 1);
-                SplittableRandom r = new SplittableRandom(memberSeed);
-                GaussianDiffusion d = SwissRollDemo.diffusion(steps, loss, own);
-                MlpDenoiser net = new MlpDenoiser(config, own, r.split());
-                Trainer trainer = Trainer.builder(new GaussianResidualDenoiser(net, d, 1.0), d).data(train)
-                        .batchSize(batch).learningRate(lr).cosineDecay(trainSteps).warmup(100)
-                        .importanceSampledTimesteps(importance).clipNorm(clip).emaDecay(ema).seed(r.nextLong())
-                        .modelConfig(config).build();
-                trainer.train(trainSteps, TrainingListener.NONE);
-                trainer.ema().swap();
-                MlpDenoiser onMain = net.copyTo(be);
-                own.shutdown();
-                return new GaussianResidualDenoiser(onMain, diffusion, 1.0);
-            }));
-        }
-        List<Denoiser> members = new ArrayList<>();
-        for (Future<Denoiser> f : trained) {
-            members.add(f.get());
-        }
-        pool.shutdown();
-        double seconds = (System.nanoTime() - start) / 1e9;
+        SwissRollDemo.TrainedNetworks trained = SwissRollDemo.train(s, train, rng, be, TrainingListener.NONE);
+        List<Denoiser> members = trained.networks();
+        GaussianDiffusion diffusion = SwissRollDemo.diffusion(steps, s.loss(), be);
         float[] first = new float[2000];
         System.arraycopy(test.all().data(), 0, first, 0, first.length);
         Tensor paired = Tensor.of(first, 1000, 2);
         double[] optimal = diffusion.bound(new BayesOptimalDenoiser(diffusion.schedule()), paired, null,
                 new SplittableRandom(77)).terms();
-        System.out.printf("%s: %d networks trained in %.0f s%n", String.join(" ", a), networks, seconds);
+        System.out.printf("%s: %d networks trained in %.0f s%n", String.join(" ", a), networks, trained.trainSeconds());
         for (int m = 0; m < networks; m++) {
             report("network " + m, diffusion.bound(members.get(m), paired, null, new SplittableRandom(77)), optimal);
         }
-        for (int k = 2; k <= networks; k *= 2) {
+        for (int k = 2; k <= networks; k += 2) {
             report("average of " + k, diffusion.bound(new DenoiserEnsemble(members.subList(0, k)), paired, null,
                     new SplittableRandom(77)), optimal);
         }
-        Bound bound = diffusion.bound(new DenoiserEnsemble(members), test.all(), null, rng.split());
+        Bound bound = diffusion.bound(trained.average(), test.all(), null, rng.split());
         double truth = SwissRoll.trueLogLikelihoodBits(test);
         System.out.printf("average of all %d: gap on 20k held-out points %.4f ± %.4f bits (K %.4f, true %.4f)%n",
                 networks, truth + bound.total(), bound.standardError(), -bound.total(), truth);

@@ -128,6 +128,38 @@ public final class SwissRollDemo {
         SplittableRandom rng = new SplittableRandom(s.seed());
         Dataset train = SwissRoll.sample(s.trainPoints(), rng);
         Dataset test = SwissRoll.sample(s.testPoints(), rng);
+        TrainedNetworks trained = train(s, train, rng, be, listener);
+        GaussianDiffusion diffusion = diffusion(s.diffusionSteps(), s.loss(), be);
+        Denoiser model = trained.average();
+        Bound bound = diffusion.bound(model, test.all(), null, rng.split());
+        Tensor samples = new Sampler(diffusion).clipDenoised(false).sample(model, new int[] {s.testPoints(), 2}, rng.split());
+        double[] truth = SwissRoll.logDensityBits(test), gaps = new double[truth.length];
+        for (int i = 0; i < truth.length; i++) {
+            gaps[i] = truth[i] + bound.perExample()[i];
+        }
+        return new Result(-bound.total(), Arrays.stream(truth).average().orElseThrow(),
+                SwissRoll.nullLogLikelihoodBits(test), Bound.standardErrorOfMean(gaps), trained.trainSeconds(),
+                trained.finalLoss(), samples, test);
+    }
+
+    /**
+     * The demo's networks, trained: each in the residual form, on {@code be}.
+     *
+     * @param finalLoss mean over the networks of each one's final training loss
+     */
+    public record TrainedNetworks(List<Denoiser> networks, double finalLoss, double trainSeconds) {
+        /** The model: their average, or the one network. */
+        public Denoiser average() {
+            return networks.size() == 1 ? networks.get(0) : new DenoiserEnsemble(networks);
+        }
+    }
+
+    /**
+     * Trains the demo's networks on {@code train}, each from a seed drawn from {@code rng}, with the EMA weights
+     * swapped in at the end.
+     */
+    public static TrainedNetworks train(Settings s, Dataset train, SplittableRandom rng, Backend be,
+                                        TrainingListener listener) {
         MlpDenoiser.Config config = new MlpDenoiser.Config(2, s.hidden(), s.hiddenLayers(), 32, 0, true);
         long[] memberSeeds = rng.longs(s.networks()).toArray();
         double[] finalLosses = new double[s.networks()];
@@ -136,8 +168,7 @@ public final class SwissRollDemo {
             SplittableRandom memberRng = new SplittableRandom(memberSeeds[m]);
             GaussianDiffusion diffusion = diffusion(s.diffusionSteps(), s.loss(), own);
             MlpDenoiser net = new MlpDenoiser(config, own, memberRng.split());
-            // The data has unit variance per coordinate: the MLP learns the residual over the Gaussian's exact ε.
-            Trainer trainer = Trainer.builder(new GaussianResidualDenoiser(net, diffusion, 1.0), diffusion).data(train)
+            Trainer trainer = Trainer.builder(residual(net, diffusion), diffusion).data(train)
                     .batchSize(s.batchSize()).learningRate(s.learningRate())
                     .cosineDecay(s.cosineDecay() ? s.trainSteps() : 0).warmup(100)
                     .importanceSampledTimesteps(s.importanceSampling()).emaDecay(0.999).seed(memberRng.nextLong())
@@ -148,18 +179,12 @@ public final class SwissRollDemo {
         }, listener);
         double seconds = (System.nanoTime() - start) / 1e9;
         GaussianDiffusion diffusion = diffusion(s.diffusionSteps(), s.loss(), be);
-        List<Denoiser> residuals = members.stream()
-                .map(net -> (Denoiser) new GaussianResidualDenoiser(net, diffusion, 1.0)).toList();
-        Denoiser model = residuals.size() == 1 ? residuals.get(0) : new DenoiserEnsemble(residuals);
-        Bound bound = diffusion.bound(model, test.all(), null, rng.split());
-        Tensor samples = new Sampler(diffusion).clipDenoised(false).sample(model, new int[] {s.testPoints(), 2}, rng.split());
-        double[] truth = SwissRoll.logDensityBits(test), gaps = new double[truth.length];
-        for (int i = 0; i < truth.length; i++) {
-            gaps[i] = truth[i] + bound.perExample()[i];
-        }
-        return new Result(-bound.total(), Arrays.stream(truth).average().orElseThrow(),
-                SwissRoll.nullLogLikelihoodBits(test), Bound.standardErrorOfMean(gaps), seconds,
-                Arrays.stream(finalLosses).average().orElseThrow(), samples,
-                test);
+        return new TrainedNetworks(members.stream().map(net -> residual(net, diffusion)).toList(),
+                Arrays.stream(finalLosses).average().orElseThrow(), seconds);
+    }
+
+    /** The data has unit variance per coordinate: the MLP learns the residual over the Gaussian's exact ε. */
+    private static Denoiser residual(Denoiser net, GaussianDiffusion diffusion) {
+        return new GaussianResidualDenoiser(net, diffusion, 1.0);
     }
 }
