@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** The skip k_t·x_t of {@link GaussianResidualDenoiser}: its coefficients, where it is added, and what passes through. */
+/** The skip k_t·x_t of {@link GaussianResidualDenoiser}: its coefficients, where it goes, what passes through. */
 class GaussianResidualDenoiserTest {
     private static final int PAIRS = 400_000;
     /** The least-squares slope from PAIRS draws has a standard error below 1/√PAIRS ≈ 0.0016; five of them. */

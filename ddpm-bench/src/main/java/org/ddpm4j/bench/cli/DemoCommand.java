@@ -63,8 +63,8 @@ public final class DemoCommand implements Callable<Integer> {
             r = SwissRollDemo.run(s, be, bar);
         }
         ScatterPlot.write(out, "ddpm4j swiss roll: samples (red) over held-out data (grey)", r.testPoints().all(), r.samples());
-        System.out.printf("trained %d network%s of %d steps in %.1f s (%s)%n", networks, networks == 1 ? "" : "s", steps,
-                r.trainSeconds(), be.describe());
+        System.out.printf("trained %d network%s of %d steps in %.1f s (%s)%n", networks, networks == 1 ? "" : "s",
+                steps, r.trainSeconds(), be.describe());
         System.out.printf("held-out log-likelihood lower bound K   %8.3f bits/point%n", r.loglikBoundBits());
         System.out.printf("true log-likelihood of the generator    %8.3f bits/point%n", r.trueLoglikBits());
         System.out.printf("gap (true - K)                           %8.3f ± %.3f bits/point (standard error)%n",

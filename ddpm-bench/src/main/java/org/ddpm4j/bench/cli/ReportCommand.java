@@ -246,7 +246,8 @@ public final class ReportCommand implements Callable<Integer> {
         line("|---|---|---|---|---|");
         line(String.format(Locale.ROOT, "| swiss roll (bits/point) | %.3f | %.3f | %.2f (their own roll: not comparable) "
                         + "| %d × %d steps, %.0f s |", roll.loglikBoundBits(), roll.trueLoglikBits(),
-                DemoCommand.SOHL_DICKSTEIN_K_BITS, plan.swissRollNetworks(), plan.swissRollSteps(), roll.trainSeconds()));
+                DemoCommand.SOHL_DICKSTEIN_K_BITS, plan.swissRollNetworks(), plan.swissRollSteps(),
+                roll.trainSeconds()));
         line(String.format(Locale.ROOT, "| heartbeat (bits/sequence), T = %d | %.3f | %.3f | %.3f | %d steps, %.0f s |",
                 plan.heartbeatT(), beat.loglikBoundBits(), Heartbeat.TRUE_LOGLIK_BITS, Heartbeat.SOHL_DICKSTEIN_BOUND_BITS,
                 plan.heartbeatSteps(), beat.trainSeconds()));

@@ -12,13 +12,13 @@ package org.ddpm4j.bench.cli;
  * @param samplingSteps    respaced steps of every sampling run
  * @param sweepSamples     samples per guidance weight (and test images they are compared with)
  * @param swissRollSteps   training steps of each swiss-roll network
- * @param swissRollNetworks networks averaged into the swiss-roll model (the demo's default is 6)
+ * @param swissRollNetworks networks averaged into the swiss-roll model (the demo's default, 6, in the full report)
  * @param heartbeatSteps   training steps of the heartbeat model
  * @param heartbeatT       T of the binomial diffusion
  */
 record ReportPlan(int classifierSteps, int unetChannels, int unetSteps, int unetBatch, int diffusionSteps,
-                  int boundImages, int samplingSteps, int sweepSamples, int swissRollSteps, int swissRollNetworks, int heartbeatSteps,
-                  int heartbeatT) {
+                  int boundImages, int samplingSteps, int sweepSamples, int swissRollSteps, int swissRollNetworks,
+                  int heartbeatSteps, int heartbeatT) {
 
     /** Guidance weights of the sweep (Ho &amp; Salimans' Figure 2 spans 0 to 4). */
     static final double[] GUIDANCE = {0, 0.5, 1, 2, 4};
