@@ -58,11 +58,6 @@ public final class GaussianResidualDenoiser implements Denoiser {
         return k;
     }
 
-    /** The wrapped network F_θ. */
-    public Denoiser network() {
-        return network;
-    }
-
     @Override
     public Tensor forward(Tensor x, int[] timesteps, int[] labels, ForwardContext ctx) {
         Tensor raw = network.forward(x, timesteps, labels, ctx);

@@ -34,11 +34,6 @@ public final class DenoiserEnsemble implements Denoiser {
         this.members = List.copyOf(members);
     }
 
-    /** The members, in order. */
-    public List<Denoiser> members() {
-        return members;
-    }
-
     @Override
     public Tensor forward(Tensor x, int[] timesteps, int[] labels, ForwardContext ctx) {
         for (int m = 0; m < members.size(); m++) {
