@@ -1,5 +1,7 @@
 package org.ddpm4j.nn;
 
+import org.ddpm4j.tensor.Seeds;
+
 /**
  * What a forward pass needs beyond its input: whether it is training (dropout active) and the seed from which
  * every dropout layer derives its own mask seed (so the same seed gives the same masks on every backend).
@@ -16,9 +18,8 @@ public record ForwardContext(boolean training, long seed) {
         return new ForwardContext(true, seed);
     }
 
-    /** A per-layer seed: the step seed mixed with a hash of the layer's name. */
+    /** A per-layer seed: the step seed and a hash of the layer's name, mixed so layers' masks are independent. */
     public long seedFor(String layerName) {
-        long h = seed ^ (layerName.hashCode() * 0x9E3779B97F4A7C15L);
-        return h ^ (h >>> 29);
+        return Seeds.derive(seed, layerName.hashCode());
     }
 }

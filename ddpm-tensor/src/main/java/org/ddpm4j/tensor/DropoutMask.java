@@ -9,13 +9,13 @@ public final class DropoutMask {
     private DropoutMask() {
     }
 
-    /** A uniform float in [0, 1) from SplitMix64's finaliser applied to the seed and the index. */
+    /**
+     * A uniform float in [0, 1) from SplitMix64's finaliser applied to the seed and the index. Masks of two seeds
+     * share elements only when the seeds differ by a multiple of the increment, so callers pass seeds from
+     * {@link Seeds#derive}, never counters.
+     */
     public static float uniform(long seed, long index) {
-        long z = seed + (index + 1) * 0x9E3779B97F4A7C15L;
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-        z = z ^ (z >>> 31);
-        return (z >>> 40) * 0x1.0p-24f;
+        return (Seeds.mix(seed + (index + 1) * 0x9E3779B97F4A7C15L) >>> 40) * 0x1.0p-24f;
     }
 
     /** The mask value of element {@code index}: 0 (dropped) or 1/(1 − p) (kept, inverted-dropout scaling). */

@@ -17,6 +17,7 @@ import org.ddpm4j.nn.io.Checkpoint;
 import org.ddpm4j.nn.optim.Adam;
 import org.ddpm4j.nn.optim.Ema;
 import org.ddpm4j.nn.optim.GradientClipping;
+import org.ddpm4j.tensor.Seeds;
 import org.ddpm4j.tensor.Tensor;
 
 /**
@@ -26,8 +27,9 @@ import org.ddpm4j.tensor.Tensor;
  * cosine decay of the learning rate, and an EMA of the weights. Training on the bound can draw t by importance
  * ({@link LossAwareTimesteps}) instead of uniformly.
  *
- * <p>Every random draw of step k comes from a generator seeded by (seed, k), so a run resumed from a checkpoint
- * at step k continues exactly as the uninterrupted run would.
+ * <p>Every random draw of step k comes from a generator seeded by {@link Seeds#derive}(seed, k), so a run resumed
+ * from a checkpoint at step k continues exactly as the uninterrupted run would, and the steps' batches, timesteps,
+ * noise and dropout masks are independent of one another.
  */
 public final class Trainer {
     /** Checkpoint metadata holding the loss history of importance-sampled timesteps. */
@@ -128,7 +130,7 @@ public final class Trainer {
 
     /** One step of Algorithm 1 with everything random drawn from the (seed, step) generator. */
     public double trainStep() {
-        SplittableRandom rng = new SplittableRandom(seed ^ (0x9E3779B97F4A7C15L * (step + 1)));
+        SplittableRandom rng = new SplittableRandom(Seeds.derive(seed, step));
         int[] indices = new int[batchSize];
         for (int i = 0; i < batchSize; i++) {
             indices[i] = rng.nextInt(data.size());
