@@ -79,7 +79,7 @@ public final class JmhRunner {
                     .findFirst().orElse(null);
             records.add(new BenchRecord(info.section(), info.caseName(), info.mode(), threads, backend, median,
                     all.getMin(), perSecond(info.gflop(), median), perSecond(info.gbytes(), median), forkMedians,
-                    allocPerOp, null, null));
+                    allocPerOp));
         }
         return records;
     }

@@ -2,6 +2,7 @@ package org.ddpm4j.bench.cli;
 
 import java.nio.file.Path;
 import org.ddpm4j.bench.JmhRunner;
+import org.ddpm4j.bench.compare.InterleavedComparison;
 import picocli.CommandLine.Option;
 
 /** Options every {@code ddpm bench} subcommand shares. */
@@ -19,31 +20,49 @@ public final class BenchOptions {
     @Option(names = "--json", description = "print the records as one JSON object on the last line")
     boolean json;
 
-    @Option(names = "--compare-pytorch", description = "also run the PyTorch script and print the ratio table")
+    @Option(names = "--compare-pytorch", description = "time PyTorch and ddpm4j in alternating rounds, case by case, "
+            + "and print the median ratio with its spread (instead of JMH)")
     boolean comparePyTorch;
 
-    @Option(names = "--pytorch-script", description = "path of pytorch_baseline.py (default: ${DEFAULT-VALUE})")
-    Path pytorchScript = BenchDefaults.pytorchScript();
+    @Option(names = "--pytorch-script", description = "the PyTorch peer (default: the pytorch_peer.py in this jar)")
+    Path pytorchScript;
 
-    @Option(names = "--python", description = "interpreter for the PyTorch script (default: ${DEFAULT-VALUE})")
+    @Option(names = "--python", description = "interpreter for the PyTorch peer (default: ${DEFAULT-VALUE})")
     String python = "/usr/bin/python3";
+
+    @Option(names = "--rounds", description = "with --compare-pytorch: alternating rounds per case (default: ${DEFAULT-VALUE})")
+    int rounds = 5;
+
+    @Option(names = "--round-seconds", description = "with --compare-pytorch: each side's time per round "
+            + "(default: ${DEFAULT-VALUE})")
+    double roundSeconds = 2.0;
+
+    @Option(names = "--warmup-seconds", description = "with --compare-pytorch: each side's untimed calls per case "
+            + "(default: ${DEFAULT-VALUE})")
+    double warmupSeconds = 3.0;
 
     @Option(names = "--forks", description = "JMH forks per case (default: ${DEFAULT-VALUE})")
     int forks = 3;
 
-    @Option(names = "--warmup", description = "warmup iterations per fork (default: ${DEFAULT-VALUE})")
+    @Option(names = "--warmup", description = "JMH warmup iterations per fork (default: ${DEFAULT-VALUE})")
     int warmup = 3;
 
-    @Option(names = "--iterations", description = "measured iterations per fork (default: ${DEFAULT-VALUE})")
+    @Option(names = "--iterations", description = "JMH measured iterations per fork (default: ${DEFAULT-VALUE})")
     int iterations = 5;
 
-    @Option(names = "--iteration-seconds", description = "length of one iteration (default: ${DEFAULT-VALUE})")
+    @Option(names = "--iteration-seconds", description = "length of one JMH iteration (default: ${DEFAULT-VALUE})")
     double iterationSeconds = 1.0;
 
-    @Option(names = "--quick", description = "smoke run: 1 fork, 1 warmup, 2 short iterations (and PyTorch --quick)")
+    @Option(names = "--quick", description = "smoke run: 1 fork, 1 warmup, 2 short iterations (with --compare-pytorch: "
+            + "3 short rounds)")
     boolean quick;
 
     JmhRunner.Settings settings() {
         return quick ? JmhRunner.Settings.quick() : new JmhRunner.Settings(forks, warmup, iterations, iterationSeconds);
+    }
+
+    InterleavedComparison.Settings comparisonSettings() {
+        return quick ? InterleavedComparison.Settings.quick()
+                : new InterleavedComparison.Settings(rounds, roundSeconds, warmupSeconds);
     }
 }

@@ -4,15 +4,17 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.ddpm4j.bench.JmhRunner;
+import org.ddpm4j.bench.compare.ComparedCase;
 import org.ddpm4j.bench.kernels.KernelBenchmark;
 import org.ddpm4j.bench.kernels.KernelCase;
+import org.ddpm4j.bench.kernels.KernelWorkload;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code ddpm bench kernels}: conv, GroupNorm and attention cases of the PyTorch script, timed with JMH. */
+/** {@code ddpm bench kernels}: the conv, GroupNorm and attention cases, timed with JMH or beside PyTorch. */
 @Command(name = "kernels", mixinStandardHelpOptions = true,
-        description = "Time the engine's conv, GroupNorm and attention kernels (the PyTorch script's cases).")
+        description = "Time the engine's conv, GroupNorm and attention kernels (alone with JMH, or beside PyTorch).")
 public final class KernelsCommand implements Callable<Integer> {
 
     @Mixin
@@ -27,11 +29,15 @@ public final class KernelsCommand implements Callable<Integer> {
         for (String s : sections) {
             cases.addAll(KernelCase.section(s.trim()));
         }
-        BenchSession.run(options, String.join(",", sections), List.of(), KernelBenchmark.class, "kernel",
-                cases.stream().map(KernelCase::key).toList(), key -> {
-                    KernelCase c = KernelCase.byKey(key);
-                    return new JmhRunner.CaseInfo(c.section(), c.name(), c.mode(), c.gflop(), c.gbytes());
-                }, false);
+        if (options.comparePyTorch) {
+            BenchSession.compare(options, be -> cases.stream().map(c -> new ComparedCase(c.section(), c.name(),
+                    c.mode(), c.dims(), c.gflop(), c.gbytes(), () -> new KernelWorkload(be, c)::run)).toList());
+            return 0;
+        }
+        BenchSession.run(options, KernelBenchmark.class, "kernel", cases.stream().map(KernelCase::key).toList(), key -> {
+            KernelCase c = KernelCase.byKey(key);
+            return new JmhRunner.CaseInfo(c.section(), c.name(), c.mode(), c.gflop(), c.gbytes());
+        }, false);
         return 0;
     }
 }

@@ -3,6 +3,7 @@ package org.ddpm4j.bench.cli;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.ddpm4j.bench.JmhRunner;
+import org.ddpm4j.bench.compare.ComparedCase;
 import org.ddpm4j.bench.unet.FlopCounter;
 import org.ddpm4j.bench.unet.UNetBenchmark;
 import org.ddpm4j.bench.unet.UNetCase;
@@ -11,7 +12,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code ddpm bench unet}: the PyTorch script's U-Net train-step and sampling-forward cases, with JMH's GC profiler. */
+/** {@code ddpm bench unet}: U-Net training steps and sampling forwards, with JMH's GC profiler or beside PyTorch. */
 @Command(name = "unet", mixinStandardHelpOptions = true,
         description = "Time U-Net training steps (forward, backward, Adam) and sampling forwards, with allocation per step.")
 public final class UNetCommand implements Callable<Integer> {
@@ -28,18 +29,24 @@ public final class UNetCommand implements Callable<Integer> {
         if (cases.isEmpty()) {
             throw new IllegalArgumentException("--channels " + channels + ": the U-Net cases have 64 or 32");
         }
-        String torchChannels = String.join(",", channels.stream().map(String::valueOf).toList());
-        BenchSession.run(options, "unet", List.of("--unet-ch", torchChannels, "--train-batches", "32,64",
-                        "--sample-batches", "64"), UNetBenchmark.class, "unet", cases.stream().map(UNetCase::key).toList(),
-                key -> {
-                    UNetCase c = UNetCase.byKey(key);
-                    double perImage = FlopCounter.forwardGflopPerImage(UNetWorkload.config(c));
-                    double gflop = (c.training() ? 3 : 1) * perImage * c.batch();
-                    return new JmhRunner.CaseInfo("unet", c.name(), c.mode(), gflop, Double.NaN);
-                }, true);
+        if (options.comparePyTorch) {
+            BenchSession.compare(options, be -> cases.stream().map(c -> new ComparedCase("unet", c.name(), c.mode(),
+                    new int[] {c.channels(), c.batch()}, gflop(c), Double.NaN,
+                    () -> new UNetWorkload(be, c)::run)).toList());
+        } else {
+            BenchSession.run(options, UNetBenchmark.class, "unet", cases.stream().map(UNetCase::key).toList(), key -> {
+                UNetCase c = UNetCase.byKey(key);
+                return new JmhRunner.CaseInfo("unet", c.name(), c.mode(), gflop(c), Double.NaN);
+            }, true);
+        }
         if (options.backend.equals("opencl")) {
             StepTransfers.print(cases);
         }
         return 0;
+    }
+
+    /** Nominal GFLOP of one call: the forward's per image times the batch, three times that for a training step. */
+    private static double gflop(UNetCase c) {
+        return (c.training() ? 3 : 1) * FlopCounter.forwardGflopPerImage(UNetWorkload.config(c)) * c.batch();
     }
 }

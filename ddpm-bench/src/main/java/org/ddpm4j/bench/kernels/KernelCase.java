@@ -4,9 +4,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One kernel benchmark case, named exactly as {@code ../shared/bench/pytorch_baseline.py} prints it so that the two
- * result sets join on (section, case, mode). The shapes are that script's {@code CONV_CASES}, {@code GN_CASES} and
- * {@code ATTN_CASES}; the work formulas are its nominal flop and byte counts.
+ * One kernel benchmark case: the PyTorch peer ({@code ddpm-bench/src/main/python/pytorch_peer.py}) builds the same
+ * work from the section, the mode and {@link #dims}. The work formulas are nominal flop and byte counts
+ * (multiply-add = 2 flops).
  *
  * @param section {@code conv}, {@code gn} or {@code attn}
  * @param name    the case, e.g. {@code N32 64->64 32x32}

@@ -7,7 +7,7 @@ import org.ddpm4j.tensor.Tensor;
 
 /**
  * The work of one {@link KernelCase} on a backend, with all buffers allocated up front: what the JMH benchmark
- * times. The attention case is the whole DDPM attention block, as in the PyTorch script: GroupNorm(32) → 1×1 qkv
+ * times. The attention case is the whole DDPM attention block, as in the PyTorch peer: GroupNorm(32) → 1×1 qkv
  * convolution → softmax(QᵀK/√C)·V → 1×1 projection → residual add.
  */
 public final class KernelWorkload {
@@ -105,7 +105,7 @@ public final class KernelWorkload {
 
     private static final SplittableRandom RNG = new SplittableRandom(0);
 
-    /** Standard normal inputs, as {@code torch.randn} in the PyTorch script. */
+    /** Standard normal inputs, as {@code torch.randn} in the PyTorch peer. */
     private static Tensor normal(int... shape) {
         Tensor t = Tensor.zeros(shape);
         float[] d = t.data();

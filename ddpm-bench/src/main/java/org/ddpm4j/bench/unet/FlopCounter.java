@@ -11,7 +11,7 @@ import org.ddpm4j.tensor.ConvGeometry;
 import org.ddpm4j.tensor.Tensor;
 
 /**
- * Nominal forward flops of a U-Net, counted the way the PyTorch script's hooks count them: 2·MACs of every
+ * Nominal forward flops of a U-Net, the way DDPM implementations count them: 2·MACs of every
  * convolution and linear layer plus the two attention matrix products (2·2·B·T²·C). A backend stand-in records the
  * ops of one batch-1 forward without computing anything.
  */

@@ -6,7 +6,7 @@ import org.ddpm4j.nn.UNetConfig;
 
 /**
  * One sampling benchmark case: complete ancestral sampling (DDPM Algorithm 2) of a batch through all {@code steps}
- * of the chain with the small grayscale U-Net of the PyTorch script at a base channel count.
+ * of the chain with the small grayscale U-Net ({@code UNetConfig.smallGrayscale()}) at a base channel count.
  */
 public record SampleCase(int channels, int batch, int steps) {
     private static final Pattern KEY = Pattern.compile("sample\\|ch(\\d+) B(\\d+)\\|ancestral (\\d+) steps");
@@ -37,11 +37,6 @@ public record SampleCase(int channels, int batch, int steps) {
 
     public String key() {
         return "sample|" + name() + "|" + mode();
-    }
-
-    /** The PyTorch script's record of one no-grad forward of the same model and batch. */
-    public String pytorchForwardKey() {
-        return "unet|ch" + channels + " sample-fwd B" + batch + "|fwd(no_grad)";
     }
 
     public UNetConfig config() {

@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One U-Net benchmark case of the PyTorch script's {@code unet} section: a training step (forward, backward, Adam)
+ * One U-Net benchmark case of the PyTorch peer's {@code unet} section: a training step (forward, backward, Adam)
  * at batch 32 and 64, or the no-grad sampling forward at batch 64, for base channels 64 and 32.
  *
  * @param name     as the script prints it, e.g. {@code ch64 train B32}

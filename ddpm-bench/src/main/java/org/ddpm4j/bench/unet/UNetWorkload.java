@@ -11,7 +11,7 @@ import org.ddpm4j.tensor.Backend;
 import org.ddpm4j.tensor.Tensor;
 
 /**
- * What the U-Net benchmark times, step for step as the PyTorch script: a training step draws t and ε, forms
+ * What the U-Net benchmark times, step for step as the PyTorch peer: a training step draws t and ε, forms
  * {@code x_t = √ᾱ_t·x₀ + √(1 − ᾱ_t)·ε} (DDPM Eq. 4, linear β from 1e-4 to 0.02 over 1000 steps), runs forward and
  * backward of the MSE to ε and an Adam step; the sampling case runs one no-grad forward at t = 500.
  */
@@ -50,7 +50,7 @@ public final class UNetWorkload {
         }
     }
 
-    /** The small grayscale U-Net of the PyTorch script at the case's base channel count. */
+    /** The small grayscale U-Net of the PyTorch peer at the case's base channel count. */
     public static UNetConfig config(UNetCase c) {
         return UNetConfig.smallGrayscale().withChannels(c.channels());
     }
