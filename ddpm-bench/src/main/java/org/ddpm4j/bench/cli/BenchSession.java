@@ -54,8 +54,8 @@ final class BenchSession {
         try (PyTorchPeer peer = PyTorchPeer.start(o.python, script, o.threads)) {
             System.out.println("== PyTorch peer: " + peer.description());
             if (!peer.hasOptimisedBlas()) {
-                throw new IllegalStateException("PyTorch loaded no optimised BLAS ("
-                        + peer.description().path("blas_libraries") + "): with netlib's reference BLAS its bmm is "
+                throw new IllegalArgumentException("--python " + o.python + ": PyTorch loaded no optimised BLAS ("
+                        + peer.description().path("blas_libraries") + "); on netlib's reference BLAS its bmm is "
                         + "10-20x slow and the ratios would be void. Install one: apt-get install libopenblas0-openmp");
             }
             InterleavedComparison.Settings settings = o.comparisonSettings();

@@ -18,6 +18,11 @@ public final class DdpmCommand implements Runnable {
     }
 
     public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The command line with its error handling: what {@link #main} runs. */
+    static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new DdpmCommand());
         // Bad input (a missing file, a corrupt checkpoint, a wrong option value) is reported in one line, not a trace.
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
@@ -29,6 +34,6 @@ public final class DdpmCommand implements Runnable {
             }
             throw e;
         });
-        System.exit(cli.execute(args));
+        return cli;
     }
 }
