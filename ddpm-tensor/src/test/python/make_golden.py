@@ -51,7 +51,7 @@ def group_norm_case():
 
 
 def attention_case():
-    # The DDPM attention core as in the reference model of ../../../../shared/bench/pytorch_baseline.py:
+    # The DDPM attention core as in ddpm4j's PyTorch U-Net (ddpm-bench/src/main/python/ddpm_unet.py):
     # q, k, v = the three channel blocks of qkv; w = softmax(qᵀk·C^-1/2); h = v·wᵀ.
     b, c, t = 2, 8, 12
     qkv = torch.randn(b, 3 * c, t, requires_grad=True)
