@@ -13,7 +13,6 @@ gradient's L2 norm and its dot product with a fixed probe (probe()); small tenso
 import json
 import math
 import os
-
 import sys
 
 import torch
