@@ -89,10 +89,10 @@ def attn_case(mode, b, c, h, w):
     return no_grad(block, x) if mode == "fwd" else forward_backward(block, x, gy, True)
 
 
-def no_grad(module, x):
+def no_grad(module, *inputs):
     def call():
         with torch.no_grad():
-            module(x)
+            module(*inputs)
     return call
 
 
@@ -115,7 +115,7 @@ def unet_case(mode, channels, batch):
     if mode == "fwd(no_grad)":
         model.eval()
         xt, t = torch.randn(batch, 1, 32, 32), torch.full((batch,), 500, dtype=torch.long)
-        return no_grad_unet(model, xt, t)
+        return no_grad(model, xt, t)
     model.train()
     opt = torch.optim.Adam(model.parameters(), lr=2e-4)
     x0 = torch.randn(batch, 1, 32, 32)  # stands in for Fashion-MNIST, as on the Java side
@@ -155,13 +155,6 @@ def sample_case(mode, channels, batch, steps):
                 x = coef_x0[t] * x0 + coef_xt[t] * x
                 if t > 0:
                     x = x + sigma[t] * torch.randn_like(x)
-    return call
-
-
-def no_grad_unet(model, xt, t):
-    def call():
-        with torch.no_grad():
-            model(xt, t)
     return call
 
 

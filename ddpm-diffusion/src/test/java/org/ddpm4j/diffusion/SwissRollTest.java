@@ -31,7 +31,7 @@ class SwissRollTest {
         }
         mean /= p.length;
         assertEquals(1.0, sq / p.length - mean * mean, 0.1, "variance per coordinate (scale s = 6.7906)");
-        // ../shared/DESIGN.md: ≈ 0.39 bits per point (quadrature over u, Monte Carlo over x).
+        // The roll's true log-likelihood, ≈ 0.39 bits per point (quadrature over u, Monte Carlo over x).
         assertEquals(0.39, SwissRoll.trueLogLikelihoodBits(d), 0.05);
     }
 

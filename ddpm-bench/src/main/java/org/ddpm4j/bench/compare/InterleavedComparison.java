@@ -2,7 +2,6 @@ package org.ddpm4j.bench.compare;
 
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -59,49 +58,38 @@ public final class InterleavedComparison {
         return records;
     }
 
+    /** One side of a comparison: runs the current case {@code calls} times and returns each call's ms. */
+    @FunctionalInterface
+    private interface Side {
+        double[] time(int calls) throws IOException;
+    }
+
     private ComparisonRecord measure(ComparedCase c) throws IOException {
-        Runnable ours = c.ours().get();
+        Runnable call = c.ours().get();
         peer.setup(c);
-        int oursCalls = callsPerRound(warmUpOurs(ours));
-        int torchCalls = callsPerRound(warmUpPeer());
-        List<Double> oursMedians = new ArrayList<>(), torchMedians = new ArrayList<>(), ratios = new ArrayList<>();
+        Side ours = calls -> timeOurs(call, calls), torch = peer::time;
+        int oursCalls = callsPerRound(warmUp(ours)), torchCalls = callsPerRound(warmUp(torch));
+        List<Double> oursMedians = new ArrayList<>(), torchMedians = new ArrayList<>();
         for (int round = 0; round < settings.rounds(); round++) {
-            double oursMs, torchMs;
+            // Every other round PyTorch goes first, so neither side always runs on the other's warm caches.
             if (round % 2 == 0) {
-                oursMs = median(timeOurs(ours, oursCalls));
-                torchMs = median(peer.time(torchCalls));
+                oursMedians.add(Medians.of(ours.time(oursCalls)));
+                torchMedians.add(Medians.of(torch.time(torchCalls)));
             } else {
-                torchMs = median(peer.time(torchCalls));
-                oursMs = median(timeOurs(ours, oursCalls));
+                torchMedians.add(Medians.of(torch.time(torchCalls)));
+                oursMedians.add(Medians.of(ours.time(oursCalls)));
             }
-            oursMedians.add(oursMs);
-            torchMedians.add(torchMs);
-            ratios.add(torchMs / oursMs);
         }
-        double oursMs = median(oursMedians), torchMs = median(torchMedians);
-        return new ComparisonRecord(c.section(), c.name(), c.mode(), threads, backend, oursMs, torchMs,
-                median(ratios), min(ratios), max(ratios), perSecond(c.gflop(), oursMs), perSecond(c.gbytes(), oursMs),
-                oursCalls, torchCalls, oursMedians, torchMedians, ratios);
+        return new ComparisonRecord(c.section(), c.name(), c.mode(), threads, backend, c.gflop(), c.gbytes(),
+                oursCalls, torchCalls, oursMedians, torchMedians);
     }
 
-    /** Warms our side up and returns the last call's time in ms. */
-    private double warmUpOurs(Runnable ours) {
-        double last;
-        double spent = 0;
+    /** Untimed calls until both {@link #MIN_WARMUP_CALLS} and the warm-up time are reached; the last call's ms. */
+    private double warmUp(Side side) throws IOException {
+        double last, spent = 0;
         int calls = 0;
         do {
-            last = timeOurs(ours, 1)[0];
-            spent += last;
-            calls++;
-        } while (calls < MIN_WARMUP_CALLS || spent < settings.warmupSeconds() * 1e3);
-        return last;
-    }
-
-    private double warmUpPeer() throws IOException {
-        double last = 0, spent = 0;
-        int calls = 0;
-        do {
-            last = peer.time(1)[0];
+            last = side.time(1)[0];
             spent += last;
             calls++;
         } while (calls < MIN_WARMUP_CALLS || spent < settings.warmupSeconds() * 1e3);
@@ -120,28 +108,5 @@ public final class InterleavedComparison {
             ms[i] = (System.nanoTime() - t0) / 1e6;
         }
         return ms;
-    }
-
-    static double median(double[] values) {
-        double[] s = values.clone();
-        Arrays.sort(s);
-        int n = s.length;
-        return n % 2 == 1 ? s[n / 2] : 0.5 * (s[n / 2 - 1] + s[n / 2]);
-    }
-
-    static double median(List<Double> values) {
-        return median(values.stream().mapToDouble(Double::doubleValue).toArray());
-    }
-
-    private static double min(List<Double> values) {
-        return values.stream().mapToDouble(Double::doubleValue).min().orElseThrow();
-    }
-
-    private static double max(List<Double> values) {
-        return values.stream().mapToDouble(Double::doubleValue).max().orElseThrow();
-    }
-
-    private static Double perSecond(double amount, double ms) {
-        return Double.isNaN(amount) ? null : amount / (ms * 1e-3);
     }
 }

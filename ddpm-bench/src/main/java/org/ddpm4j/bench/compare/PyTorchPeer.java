@@ -11,7 +11,6 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -85,9 +84,11 @@ public final class PyTorchPeer implements AutoCloseable {
     public double[] time(int calls) throws IOException {
         send(json.createObjectNode().put("op", "time").put("calls", calls));
         JsonNode ms = readReply("timing").path("ms");
-        List<Double> values = new ArrayList<>();
-        ms.forEach(v -> values.add(v.asDouble()));
-        return values.stream().mapToDouble(Double::doubleValue).toArray();
+        double[] values = new double[ms.size()];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = ms.get(i).asDouble();
+        }
+        return values;
     }
 
     private void send(ObjectNode request) throws IOException {

@@ -70,6 +70,12 @@ class InterleavedComparisonTest {
             assertEquals(sorted.get(4), r.ratioMax(), 0.0);
         }
         assertEquals("conv", records.get(0).section());
+        var json = new com.fasterxml.jackson.databind.ObjectMapper().valueToTree(records.get(1));
+        for (String key : List.of("section", "case", "mode", "median_ms", "pytorch_median_ms", "ratio", "ratio_min",
+                "ratio_max", "gbs_med", "round_medians_ms", "pytorch_round_medians_ms", "round_ratios")) {
+            assertTrue(json.has(key), "missing " + key + " in " + json);
+        }
+        assertFalse(json.has("gflop") || json.has("gflops_med"), json.toString());
         assertTrue(records.get(0).gflopsMed() != null && records.get(0).gbsMed() == null);
         assertTrue(records.get(1).gbsMed() != null && records.get(1).gflopsMed() == null);
         // Our side: 2 warm-up calls and one call per round (a round lasts 1e-9 s), case A before case B.

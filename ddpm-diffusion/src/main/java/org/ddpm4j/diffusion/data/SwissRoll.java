@@ -5,7 +5,7 @@ import java.util.random.RandomGenerator;
 import java.util.stream.IntStream;
 
 /**
- * The 2-D swiss roll with a known density (fixed in {@code ../shared/DESIGN.md}): u ~ U(0, 1), θ = 1.5π(1 + 2u),
+ * The 2-D swiss roll with a known density: u ~ U(0, 1), θ = 1.5π(1 + 2u),
  * x = ((θ cos θ, θ sin θ) + σ·ε)/s with ε ~ N(0, I), σ = 0.1 and s = 6.7906, the constant that gives about unit
  * variance per coordinate. Because the generator is ours, so is its density
  * {@code p(x) = ∫₀¹ N(x; m(u)/s, (σ/s)² I) du}, which {@link #logDensity} evaluates by quadrature over u.

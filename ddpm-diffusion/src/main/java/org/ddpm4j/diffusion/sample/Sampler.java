@@ -16,7 +16,7 @@ import org.ddpm4j.tensor.Tensor;
  * buffers are allocated once, so memory stays flat over 1000 steps.
  *
  * <p>By default x̂₀ is clipped to [−1, 1] before the posterior mean is formed, as in the DDPM authors' code: plain
- * Algorithm 2 (Eq. 11) drifts to blank images on small models (measured in {@code ../shared/DESIGN.md}). Use
+ * Algorithm 2 (Eq. 11) drifts to blank images on small models. Use
  * {@link #clipDenoised(boolean) clipDenoised(false)} for unbounded data such as the 2-D toys.
  *
  * <p>Threads: once configured, a sampler may be shared, and several samplers may use one model at the same time
