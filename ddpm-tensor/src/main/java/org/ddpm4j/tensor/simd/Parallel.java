@@ -112,6 +112,16 @@ final class Parallel {
         return (int) Math.min(Math.min(threads, n), worthwhile);
     }
 
+    /** The index of the chunk of [0, n) in {@code chunks} chunks that starts at {@code start}. */
+    static int chunkStartingAt(int start, int n, int chunks) {
+        for (int i = 0; i < chunks; i++) {
+            if (bound(n, chunks, i) == start) {
+                return i;
+            }
+        }
+        throw new IllegalStateException("no chunk of " + n + " items in " + chunks + " starts at " + start);
+    }
+
     private static int bound(int n, int chunks, int i) {
         return (int) ((long) n * i / chunks);
     }

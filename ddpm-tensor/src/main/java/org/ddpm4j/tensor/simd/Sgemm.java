@@ -52,7 +52,7 @@ final class Sgemm {
      * every row, each stored k-major and zero-padded to MR rows. A matrix used against many B's (a convolution's
      * weights against every image) is packed once and shared read-only between threads.
      */
-    record PackedA(float[] data, int m, int k) {
+    record PackedA(float[] data, int offset, int m, int k) {
         static int size(int m, int k) {
             return paddedRows(m) * k;
         }
@@ -62,11 +62,17 @@ final class Sgemm {
         }
 
         static PackedA pack(boolean transA, int m, int k, float[] a, int aOff, int lda, float[] buffer) {
+            return pack(transA, m, k, a, aOff, lda, buffer, 0);
+        }
+
+        /** Packs into {@code buffer[bufferOff..bufferOff + size(m, k))}, so that several share one buffer. */
+        static PackedA pack(boolean transA, int m, int k, float[] a, int aOff, int lda, float[] buffer, int bufferOff) {
             int depth = blockDepth(k);
             for (int pc = 0; pc < k; pc += depth) {
-                packABlock(transA, a, aOff, lda, 0, pc, m, Math.min(depth, k - pc), buffer, pc * paddedRows(m));
+                packABlock(transA, a, aOff, lda, 0, pc, m, Math.min(depth, k - pc), buffer,
+                        bufferOff + pc * paddedRows(m));
             }
-            return new PackedA(buffer, m, k);
+            return new PackedA(buffer, bufferOff, m, k);
         }
     }
 
@@ -99,7 +105,7 @@ final class Sgemm {
                 int kc = Math.min(depth, k - pc);
                 b.pack(pc, kc, jc, nc, packB);
                 boolean add = accumulate || pc > 0;
-                int blockOff = pc * mPadded + rowOff * kc;
+                int blockOff = a.offset() + pc * mPadded + rowOff * kc;
                 for (int jr = 0; jr < nc; jr += NR) {
                     int nr = Math.min(NR, nc - jr);
                     for (int ir = 0; ir < rows; ir += MR) {

@@ -21,11 +21,56 @@ import org.ddpm4j.tensor.Tensor;
  * {@link org.ddpm4j.tensor.Backends} does that.
  */
 public final class SimdBackend implements Backend {
+    /**
+     * How the 3×3, stride-1, padding-1 convolutions (all but the U-Net's downsampling ones) are computed, forward and
+     * backward. Winograd's algorithms take fewer multiply-adds than the direct convolution at a larger rounding error
+     * (bounded in {@code WinogradConvolutionTest}); {@code DIRECT} is the implicit-GEMM convolution every other
+     * geometry uses. {@code WINOGRAD} picks F(4×4, 3×3) for planes of at least {@value #F4_FROM_SIDE} pixels a side
+     * and F(2×2, 3×3) below, where F(4×4, 3×3)'s partial tiles waste more than its fewer products save.
+     */
+    public enum Conv3x3 {
+        DIRECT, WINOGRAD, WINOGRAD_F2, WINOGRAD_F4
+    }
+
+    /** The default {@link Conv3x3}, unless the system property {@value #CONV3X3_PROPERTY} names another. */
+    public static final Conv3x3 DEFAULT_CONV3X3 = Conv3x3.WINOGRAD;
+    public static final String CONV3X3_PROPERTY = "ddpm4j.conv3x3";
+    /** The smallest plane side {@link Conv3x3#WINOGRAD} computes with F(4×4, 3×3). */
+    public static final int F4_FROM_SIDE = 16;
+    /**
+     * Winograd's products are GEMMs with the channels as M and K: below this many channels on either side they are
+     * too thin to pay for the transforms (the U-Net's image-facing convolutions).
+     */
+    private static final int WINOGRAD_MIN_CHANNELS = 2 * Sgemm.MR;
+
     private final Parallel parallel;
+    private final Conv3x3 conv3x3;
 
     public SimdBackend(int threads) {
+        this(threads, conv3x3FromProperty());
+    }
+
+    public SimdBackend(int threads, Conv3x3 conv3x3) {
         this.parallel = new Parallel(threads);
+        this.conv3x3 = java.util.Objects.requireNonNull(conv3x3, "conv3x3");
         Warmup.run(this);
+    }
+
+    private static Conv3x3 conv3x3FromProperty() {
+        String value = System.getProperty(CONV3X3_PROPERTY);
+        if (value == null || value.isBlank()) {
+            return DEFAULT_CONV3X3;
+        }
+        try {
+            return Conv3x3.valueOf(value.trim().toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("system property " + CONV3X3_PROPERTY + " is '" + value
+                    + "'; expected one of " + java.util.Arrays.toString(Conv3x3.values()), e);
+        }
+    }
+
+    public Conv3x3 conv3x3() {
+        return conv3x3;
     }
 
     @Override
@@ -40,7 +85,8 @@ public final class SimdBackend implements Backend {
 
     @Override
     public String describe() {
-        return "simd (" + Sgemm.SPECIES.vectorBitSize() + "-bit vectors, " + threads() + " threads)";
+        return "simd (" + Sgemm.SPECIES.vectorBitSize() + "-bit vectors, " + threads() + " threads, 3x3 convolutions: "
+                + conv3x3.name().toLowerCase(java.util.Locale.ROOT) + ")";
     }
 
     /** Stops the worker threads (they are daemon threads, so this is optional); the backend must not be used afterwards. */
@@ -64,10 +110,33 @@ public final class SimdBackend implements Backend {
         return Math.max(1, Math.min(wanted, perThread));
     }
 
+    /** The Winograd transform for this convolution, or null when it is computed directly. */
+    private WinogradTransform winogradFor(ConvGeometry g) {
+        Conv2dSpec spec = g.spec();
+        boolean applies = conv3x3 != Conv3x3.DIRECT && spec.kernel() == WinogradTransform.KERNEL
+                && spec.stride() == 1 && spec.padding() == 1
+                && g.inChannels() >= WINOGRAD_MIN_CHANNELS && g.outChannels() >= WINOGRAD_MIN_CHANNELS;
+        if (!applies) {
+            return null;
+        }
+        return switch (conv3x3) {
+            case WINOGRAD_F2 -> WinogradTransform.F2;
+            case WINOGRAD_F4 -> WinogradTransform.F4;
+            default -> Math.min(g.height(), g.width()) >= F4_FROM_SIDE ? WinogradTransform.F4 : WinogradTransform.F2;
+        };
+    }
+
     @Override
     public void conv2d(Tensor x, Tensor w, Tensor bias, Conv2dSpec spec, Tensor y) {
         ConvGeometry g = ConvGeometry.of("conv2d", x, w, bias, spec, y);
         float[] xd = x.data(), wd = w.data(), yd = y.data(), bd = bias == null ? null : bias.data();
+        WinogradTransform winograd = winogradFor(g);
+        if (winograd != null) {
+            WinogradConvolution conv = new WinogradConvolution(winograd, g.batch(), g.inChannels(), g.outChannels(),
+                    g.height(), g.width(), threads());
+            conv.forward(parallel, xd, conv.kernels(wd, false), bd, false, yd);
+            return;
+        }
         int cout = g.outChannels(), kk = g.patchSize(), p = g.outPlane(), inSize = g.inChannels() * g.inPlane();
         int group = imagesPerGroup(g), groups = ceilDiv(g.batch(), group);
         // With fewer images than threads, each image's output channels are split too.
@@ -119,6 +188,11 @@ public final class SimdBackend implements Backend {
         ConvGeometry g = OpChecks.conv2dBackward(x, w, dy, spec, dx, dw, dbias);
         float[] xd = x.data(), wd = w.data(), dyd = dy.data();
         float[] dxd = dx == null ? null : dx.data();
+        WinogradTransform winograd = winogradFor(g);
+        if (winograd != null) {
+            winogradBackward(winograd, g, xd, wd, dyd, dxd, dw.data(), dbias == null ? null : dbias.data());
+            return;
+        }
         int cout = g.outChannels(), kk = g.patchSize(), p = g.outPlane(), inSize = g.inChannels() * g.inPlane();
         int group = imagesPerGroup(g), groups = ceilDiv(g.batch(), group);
         int chunks = parallel.chunkCount(groups, Long.MAX_VALUE);
@@ -130,7 +204,7 @@ public final class SimdBackend implements Backend {
         double[][] dbPartial = new double[chunks][cout];
         InputGradient inputGradient = dxd == null ? null : new InputGradient(g, wd);
         parallel.forRange(groups, (start, end) -> {
-            int chunk = chunkIndex(start, groups, chunks);
+            int chunk = Parallel.chunkStartingAt(start, groups, chunks);
             int dwOff = chunk * partialSize;
             double[] dbp = dbPartial[chunk];
             for (int item = start; item < end; item++) {
@@ -182,14 +256,31 @@ public final class SimdBackend implements Backend {
         }
     }
 
-    /** The chunk that starts at {@code start}, matching {@link Parallel}'s static split of [0, n). */
-    private static int chunkIndex(int start, int n, int chunks) {
-        for (int i = 0; i < chunks; i++) {
-            if ((int) ((long) n * i / chunks) == start) {
-                return i;
+    /**
+     * A same 3×3 convolution's backward by Winograd: the input gradient is the forward of dy by the transposed,
+     * flipped kernels, added into dx; the weight gradient is the adjoint of the forward's transforms.
+     */
+    private void winogradBackward(WinogradTransform winograd, ConvGeometry g, float[] x, float[] w, float[] dy,
+                                  float[] dx, float[] dw, float[] dbias) {
+        int cin = g.inChannels(), cout = g.outChannels();
+        if (dx != null) {
+            WinogradConvolution transposed = new WinogradConvolution(winograd, g.batch(), cout, cin, g.height(),
+                    g.width(), threads());
+            transposed.forward(parallel, dy, transposed.kernels(w, true), null, true, dx);
+        }
+        WinogradConvolution conv = new WinogradConvolution(winograd, g.batch(), cin, cout, g.height(), g.width(),
+                threads());
+        int size = winograd.products() * cout * cin;
+        float[] kernelGradients = Workspace.current().get(Workspace.Slot.CALLER_KERNEL_GRADIENTS, size);
+        java.util.Arrays.fill(kernelGradients, 0, size, 0f);
+        double[] biasGradient = dbias == null ? null : new double[cout];
+        conv.weightGradient(parallel, x, dy, kernelGradients, biasGradient);
+        winograd.accumulateKernelGradients(kernelGradients, cout, cin, dw);
+        if (dbias != null) {
+            for (int o = 0; o < cout; o++) {
+                dbias[o] += (float) biasGradient[o];
             }
         }
-        throw new IllegalStateException("no chunk of " + n + " items in " + chunks + " starts at " + start);
     }
 
     /**
@@ -687,7 +778,7 @@ public final class SimdBackend implements Backend {
         double[] partial = new double[Math.max(chunks, 1)];
         parallel.forRange(blocks, ELEMENT_BLOCK, (start, end) -> {
             int off = start * ELEMENT_BLOCK;
-            partial[chunkIndex(start, blocks, chunks)] = reduction.apply(off, Math.min(end * ELEMENT_BLOCK, size) - off);
+            partial[Parallel.chunkStartingAt(start, blocks, chunks)] = reduction.apply(off, Math.min(end * ELEMENT_BLOCK, size) - off);
         });
         double total = 0;
         for (double v : partial) {

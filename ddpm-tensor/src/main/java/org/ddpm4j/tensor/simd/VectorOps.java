@@ -30,6 +30,28 @@ final class VectorOps {
         }
     }
 
+    /**
+     * {@code dst[d + i] = Σ_t coef[t]·src[offsets[t] + i]} for i in [0, len): one row of a Winograd transform applied
+     * to a run of tiles at once.
+     */
+    static void linearCombination(float[] src, int[] offsets, float[] coef, float[] dst, int d, int len) {
+        int terms = coef.length, i = 0;
+        for (int bound = SPECIES.loopBound(len); i < bound; i += VL) {
+            FloatVector acc = FloatVector.fromArray(SPECIES, src, offsets[0] + i).mul(coef[0]);
+            for (int t = 1; t < terms; t++) {
+                acc = FloatVector.fromArray(SPECIES, src, offsets[t] + i).fma(FloatVector.broadcast(SPECIES, coef[t]), acc);
+            }
+            acc.intoArray(dst, d + i);
+        }
+        for (; i < len; i++) {
+            float acc = src[offsets[0] + i] * coef[0];
+            for (int t = 1; t < terms; t++) {
+                acc = Math.fma(src[offsets[t] + i], coef[t], acc);
+            }
+            dst[d + i] = acc;
+        }
+    }
+
     /** {@code y[off..off+len) += α·x[off..off+len)}. */
     static void axpy(float alpha, float[] x, float[] y, int off, int len) {
         FloatVector av = FloatVector.broadcast(SPECIES, alpha);

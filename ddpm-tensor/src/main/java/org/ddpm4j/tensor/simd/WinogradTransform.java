@@ -1,0 +1,170 @@
+package org.ddpm4j.tensor.simd;
+
+/**
+ * The matrices of Winograd's minimal filtering algorithm F(m×m, 3×3) (Lavin &amp; Gray, "Fast Algorithms for
+ * Convolutional Neural Networks", 2016, eq. 8): an m×m tile of a 3×3 correlation is computed from an α×α input tile
+ * d, α = m + 2, as {@code Y = Aᵀ[(G g Gᵀ) ⊙ (Bᵀ d B)]A}, with α² multiplications instead of 9m². Summed over input
+ * channels, the α² element-wise products become α² matrix products, so a convolution costs α²/9m² of the direct
+ * one's multiply-adds plus the transforms: 16/36 for F(2×2, 3×3), 36/144 for F(4×4, 3×3).
+ *
+ * <p>Each transform is applied as a list of terms per output row (the non-zero coefficients), so the kernels
+ * that apply them are the same for every m.
+ */
+final class WinogradTransform {
+    /** F(2×2, 3×3): interpolation points 0, ±1, ∞; its transforms are exact in floating point but for G's halves. */
+    static final WinogradTransform F2 = new WinogradTransform("F(2x2,3x3)", 2,
+            new double[][] {
+                    {1, 0, -1, 0},
+                    {0, 1, 1, 0},
+                    {0, -1, 1, 0},
+                    {0, 1, 0, -1}},
+            new double[][] {
+                    {1, 0, 0},
+                    {0.5, 0.5, 0.5},
+                    {0.5, -0.5, 0.5},
+                    {0, 0, 1}},
+            new double[][] {
+                    {1, 1, 1, 0},
+                    {0, 1, -1, -1}});
+
+    /** F(4×4, 3×3): points 0, ±1, ±2, ∞; four times fewer multiplications, at a larger rounding error. */
+    static final WinogradTransform F4 = new WinogradTransform("F(4x4,3x3)", 4,
+            new double[][] {
+                    {4, 0, -5, 0, 1, 0},
+                    {0, -4, -4, 1, 1, 0},
+                    {0, 4, -4, -1, 1, 0},
+                    {0, -2, -1, 2, 1, 0},
+                    {0, 2, -1, -2, 1, 0},
+                    {0, 4, 0, -5, 0, 1}},
+            new double[][] {
+                    {1.0 / 4, 0, 0},
+                    {-1.0 / 6, -1.0 / 6, -1.0 / 6},
+                    {-1.0 / 6, 1.0 / 6, -1.0 / 6},
+                    {1.0 / 24, 1.0 / 12, 1.0 / 6},
+                    {1.0 / 24, -1.0 / 12, 1.0 / 6},
+                    {0, 0, 1}},
+            new double[][] {
+                    {1, 1, 1, 1, 1, 0},
+                    {0, 1, -1, 2, -2, 0},
+                    {0, 1, 1, 4, 4, 0},
+                    {0, 1, -1, 8, -8, 1}});
+
+    /** The kernel size every transform here is for. */
+    static final int KERNEL = 3;
+
+    private final String name;
+    /** Output tile side. */
+    final int m;
+    /** Input tile side, m + 2. */
+    final int alpha;
+    /** P[ξ = i·α + l][q·3 + v] = G[i][q]·G[l][v]: U_ξ is P's row ξ applied to the nine taps. */
+    private final float[] kernelProducts;
+    /** Rows of Bᵀ (input transform) as terms. */
+    final Terms[] inputRows;
+    /** Rows of Aᵀ (output transform) as terms. */
+    final Terms[] outputRows;
+    /** Columns of Aᵀ as terms: the adjoint of the output transform, which the weight gradient applies to dy. */
+    final Terms[] outputColumns;
+
+    /**
+     * The non-zero coefficients of one row: {@code Σ_t coef[t]·v[index[t]]}.
+     */
+    record Terms(int[] index, float[] coef) {
+        static Terms of(double[] row) {
+            int count = 0;
+            for (double v : row) {
+                count += v == 0 ? 0 : 1;
+            }
+            int[] index = new int[count];
+            float[] coef = new float[count];
+            for (int i = 0, t = 0; i < row.length; i++) {
+                if (row[i] != 0) {
+                    index[t] = i;
+                    coef[t++] = (float) row[i];
+                }
+            }
+            return new Terms(index, coef);
+        }
+
+        int size() {
+            return index.length;
+        }
+    }
+
+    private WinogradTransform(String name, int m, double[][] bt, double[][] g, double[][] at) {
+        this.name = name;
+        this.m = m;
+        this.alpha = m + KERNEL - 1;
+        this.kernelProducts = new float[alpha * alpha * KERNEL * KERNEL];
+        for (int i = 0; i < alpha; i++) {
+            for (int l = 0; l < alpha; l++) {
+                for (int q = 0; q < KERNEL; q++) {
+                    for (int v = 0; v < KERNEL; v++) {
+                        kernelProducts[((i * alpha + l) * KERNEL + q) * KERNEL + v] = (float) (g[i][q] * g[l][v]);
+                    }
+                }
+            }
+        }
+        this.inputRows = new Terms[alpha];
+        for (int i = 0; i < alpha; i++) {
+            inputRows[i] = Terms.of(bt[i]);
+        }
+        this.outputRows = new Terms[m];
+        for (int a = 0; a < m; a++) {
+            outputRows[a] = Terms.of(at[a]);
+        }
+        this.outputColumns = new Terms[alpha];
+        for (int i = 0; i < alpha; i++) {
+            double[] column = new double[m];
+            for (int a = 0; a < m; a++) {
+                column[a] = at[a][i];
+            }
+            outputColumns[i] = Terms.of(column);
+        }
+    }
+
+    /** α², the number of matrix products one convolution becomes. */
+    int products() {
+        return alpha * alpha;
+    }
+
+    /**
+     * The transformed kernels {@code U_ξ = G k Gᵀ} (ξ = i·α + l) of a [rows, cols, 3, 3] weight tensor, as α² row-major
+     * matrices {@code u[ξ][r][c]} of rows × cols. With {@code transposeAndFlip} the kernel of (r, c) is the weight
+     * of (c, r) rotated by 180°: the kernel of a same convolution's input gradient (rows = the weights' in channels).
+     * Each U_ξ[r][c] = Σ_{q,v} G[i][q]·G[l][v]·k[q][v] is linear in the nine taps, so all of them are one GEMM of the
+     * α² × 9 matrix {@link #kernelProducts} by the taps.
+     */
+    void transformKernels(float[] w, int rows, int cols, boolean transposeAndFlip, float[] u) {
+        int mats = rows * cols, taps = KERNEL * KERNEL;
+        float[] k = w;
+        if (transposeAndFlip) {
+            k = Workspace.current().get(Workspace.Slot.STAGING, mats * taps);
+            for (int r = 0; r < rows; r++) {
+                for (int c = 0; c < cols; c++) {
+                    int src = (c * rows + r) * taps, dst = (r * cols + c) * taps;
+                    for (int tap = 0; tap < taps; tap++) {
+                        k[dst + tap] = w[src + taps - 1 - tap];
+                    }
+                }
+            }
+        }
+        // U (α² × rows·cols) = P (α² × 9) · Kᵀ, K being the taps as a (rows·cols) × 9 matrix.
+        Sgemm.gemm(false, true, products(), mats, taps, 1f, kernelProducts, 0, taps, k, 0, taps, false, u, 0, mats);
+    }
+
+    /**
+     * The adjoint of {@link #transformKernels} without flip: {@code dw[r][c] += Gᵀ dU_{r,c} G} for the α² gradient
+     * matrices {@code du[ξ][r][c]} (rows × cols), into a [rows, cols, 3, 3] gradient: dw as (rows·cols) × 9 gains
+     * {@code dUᵀ·P}.
+     */
+    void accumulateKernelGradients(float[] du, int rows, int cols, float[] dw) {
+        int mats = rows * cols, taps = KERNEL * KERNEL;
+        Sgemm.gemm(true, false, mats, taps, products(), 1f, du, 0, mats, kernelProducts, 0, taps, true, dw, 0, taps);
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+}
