@@ -1,9 +1,12 @@
 package org.ddpm4j.tensor;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.stream.Stream;
 import org.ddpm4j.tensor.simd.SimdBackend;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -74,6 +77,17 @@ class WinogradConvolutionTest {
         } finally {
             simd.shutdown();
         }
+    }
+
+    @Test
+    void theSystemPropertyNamesTheAlgorithmAndABadValueIsRefusedByName() {
+        assertEquals(SimdBackend.DEFAULT_CONV3X3, SimdBackend.Conv3x3.parse(null));
+        assertEquals(SimdBackend.Conv3x3.DIRECT, SimdBackend.Conv3x3.parse("direct"));
+        assertEquals(SimdBackend.Conv3x3.WINOGRAD_F4, SimdBackend.Conv3x3.parse(" Winograd_F4 "));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> SimdBackend.Conv3x3.parse("fast"));
+        assertTrue(e.getMessage().contains("ddpm.conv3x3") && e.getMessage().contains("'fast'")
+                && e.getMessage().contains("WINOGRAD_F2"), e.getMessage());
     }
 
     private static double[] plus(double[] exact, Tensor start) {

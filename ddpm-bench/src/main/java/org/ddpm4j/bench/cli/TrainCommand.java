@@ -68,6 +68,9 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--sample-steps", description = "sampling steps, respaced from 1000 (default: ${DEFAULT-VALUE})")
     int sampleSteps = 250;
 
+    @Option(names = "--loss-log", description = "also write each step's loss as CSV lines 'step,loss' to this file")
+    Path lossLog;
+
     @Option(names = "--sample-every", description = "also write a grid of the EMA model every N steps, next to "
             + "--samples with the step in its name (default: never)")
     int sampleEvery;
@@ -96,9 +99,10 @@ public final class TrainCommand implements Callable<Integer> {
         int todo = (int) Math.max(0, steps - trainer.step());
         long start = System.nanoTime();
         double loss;
-        try (TrainingBar bar = new TrainingBar(trainer.step(), steps)) {
+        try (TrainingBar bar = new TrainingBar(trainer.step(), steps); LossLog log = LossLog.open(lossLog, resume)) {
             loss = trainer.train(todo, p -> {
                 bar.onStep(p);
+                log.onStep(p);
                 if (sampleEvery > 0 && p.step() % sampleEvery == 0) {
                     writeSamples(trainer, model, diffusion, stepFile(samples, p.step()));
                 }

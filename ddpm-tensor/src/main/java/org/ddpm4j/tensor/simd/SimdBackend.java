@@ -29,12 +29,30 @@ public final class SimdBackend implements Backend {
      * and F(2×2, 3×3) below, where F(4×4, 3×3)'s partial tiles waste more than its fewer products save.
      */
     public enum Conv3x3 {
-        DIRECT, WINOGRAD, WINOGRAD_F2, WINOGRAD_F4
+        DIRECT, WINOGRAD, WINOGRAD_F2, WINOGRAD_F4;
+
+        /**
+         * The value of the system property {@value #CONV3X3_PROPERTY}, case-insensitive; null or blank gives
+         * {@link #DEFAULT_CONV3X3}.
+         *
+         * @throws IllegalArgumentException naming the property and the accepted values
+         */
+        public static Conv3x3 parse(String value) {
+            if (value == null || value.isBlank()) {
+                return DEFAULT_CONV3X3;
+            }
+            try {
+                return valueOf(value.trim().toUpperCase(java.util.Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("system property " + CONV3X3_PROPERTY + " is '" + value
+                        + "'; expected one of " + java.util.Arrays.toString(values()) + " (any case)", e);
+            }
+        }
     }
 
     /** The default {@link Conv3x3}, unless the system property {@value #CONV3X3_PROPERTY} names another. */
     public static final Conv3x3 DEFAULT_CONV3X3 = Conv3x3.WINOGRAD;
-    public static final String CONV3X3_PROPERTY = "ddpm4j.conv3x3";
+    public static final String CONV3X3_PROPERTY = "ddpm.conv3x3";
     /** The smallest plane side {@link Conv3x3#WINOGRAD} computes with F(4×4, 3×3). */
     public static final int F4_FROM_SIDE = 16;
     /**
@@ -47,26 +65,13 @@ public final class SimdBackend implements Backend {
     private final Conv3x3 conv3x3;
 
     public SimdBackend(int threads) {
-        this(threads, conv3x3FromProperty());
+        this(threads, Conv3x3.parse(System.getProperty(CONV3X3_PROPERTY)));
     }
 
     public SimdBackend(int threads, Conv3x3 conv3x3) {
         this.parallel = new Parallel(threads);
         this.conv3x3 = java.util.Objects.requireNonNull(conv3x3, "conv3x3");
         Warmup.run(this);
-    }
-
-    private static Conv3x3 conv3x3FromProperty() {
-        String value = System.getProperty(CONV3X3_PROPERTY);
-        if (value == null || value.isBlank()) {
-            return DEFAULT_CONV3X3;
-        }
-        try {
-            return Conv3x3.valueOf(value.trim().toUpperCase(java.util.Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("system property " + CONV3X3_PROPERTY + " is '" + value
-                    + "'; expected one of " + java.util.Arrays.toString(Conv3x3.values()), e);
-        }
     }
 
     public Conv3x3 conv3x3() {
