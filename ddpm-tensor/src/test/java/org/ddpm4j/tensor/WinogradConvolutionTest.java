@@ -23,9 +23,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class WinogradConvolutionTest {
     /**
-     * Largest error relative to the largest |reference| value. Measured on these cases: the direct convolution and
-     * F(2×2, 3×3) both up to about 5e-7 (F(2×2, 3×3)'s transforms add and subtract, and halve in G), F(4×4, 3×3) up
-     * to about 5e-6: its transforms have coefficients up to 8 (Aᵀ) and 5 (Bᵀ). Each bound is about four times that.
+     * Largest error relative to the largest |reference| value, about four times the largest seen on these cases.
+     * F(2×2, 3×3)'s transforms only add, subtract and halve, so it is held to the direct convolution's bound;
+     * F(4×4, 3×3)'s have coefficients up to 8 (Aᵀ) and 5 (Bᵀ), hence a bound ten times larger.
      */
     private static final double DIRECT_BOUND = 2e-6;
     private static final double F2_BOUND = 2e-6;
