@@ -92,14 +92,15 @@ public final class TrainCommand implements Callable<Integer> {
                 .conditional(classes).labelDropout(classes ? pUncond : 0)
                 .seed(run.seed).modelConfig(cfg).metadata(ImageModelFiles.diffusionMetadata(1000, 1e-4, 0.02, variance))
                 .checkpoint(checkpoint, checkpointEvery).build();
-        if (resume && Files.exists(checkpoint)) {
+        boolean resuming = resume && Files.exists(checkpoint);
+        if (resuming) {
             trainer.resume(checkpoint);
             System.out.println("resumed from " + checkpoint + " at step " + trainer.step());
         }
         int todo = (int) Math.max(0, steps - trainer.step());
         long start = System.nanoTime();
         double loss;
-        try (TrainingBar bar = new TrainingBar(trainer.step(), steps); LossLog log = LossLog.open(lossLog, resume)) {
+        try (TrainingBar bar = new TrainingBar(trainer.step(), steps); LossLog log = LossLog.open(lossLog, resuming)) {
             loss = trainer.train(todo, p -> {
                 bar.onStep(p);
                 log.onStep(p);
