@@ -117,6 +117,17 @@ final class VectorOps {
         }
     }
 
+    /** {@code out[o..o+len) = x[s..s+len) + v}. */
+    static void addScalar(float[] x, int s, float v, float[] out, int o, int len) {
+        int i = 0;
+        for (int bound = SPECIES.loopBound(len); i < bound; i += VL) {
+            FloatVector.fromArray(SPECIES, x, s + i).add(v).intoArray(out, o + i);
+        }
+        for (; i < len; i++) {
+            out[o + i] = x[s + i] + v;
+        }
+    }
+
     static double sum(float[] x, int off, int len) {
         FloatVector acc0 = FloatVector.zero(SPECIES), acc1 = FloatVector.zero(SPECIES);
         int i = off, end = off + len;

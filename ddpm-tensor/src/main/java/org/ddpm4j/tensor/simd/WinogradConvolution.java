@@ -116,11 +116,12 @@ final class WinogradConvolution {
                     products, xi * outChannels * cols, cols);
         }
         float[] phases = transformOutputs(products, outChannels * cols, ws);
+        float[] merged = paddedRow(0);
         int planeCount = outChannels * b.images();
         for (int plane = 0; plane < planeCount; plane++) {
             int o = plane / b.images(), n = b.n0() + plane % b.images();
             scatterOutput(phases, plane * len, planeCount * len, b, y, (n * outChannels + o) * height * width,
-                    bias == null ? 0f : bias[o], accumulate);
+                    bias == null ? 0f : bias[o], accumulate, merged);
         }
     }
 
@@ -161,15 +162,17 @@ final class WinogradConvolution {
         float[] v = transformInputs(b, x, ws);
         float[] products = ws.get(Workspace.Slot.WINOGRAD_PRODUCTS, t.products() * outChannels * cols);
         int planeCount = outChannels * b.images();
-        float[] stage = ws.get(Workspace.Slot.WINOGRAD_STAGE, (t.m * t.m + t.m * t.alpha) * planeCount * len);
+        int span = planeCount * len, dyStride = splitStride(span);
+        float[] stage = ws.get(Workspace.Slot.WINOGRAD_STAGE, t.m * t.m * dyStride + t.m * t.alpha * span);
         int rowStart = t.m * b.ty0(), rowEnd = Math.min(height, t.m * b.ty1());
+        float[] padded = paddedRow(0);
         for (int plane = 0; plane < planeCount; plane++) {
             int o = plane / b.images(), n = b.n0() + plane % b.images();
             int dyPlane = (n * outChannels + o) * height * width;
-            gatherOutputGradient(dy, dyPlane, b, stage, plane * len, planeCount * len);
+            gatherOutputGradient(dy, dyPlane, b, stage, plane * len, dyStride, padded);
             biasPartial[o] += VectorOps.sum(dy, dyPlane + rowStart * width, (rowEnd - rowStart) * width);
         }
-        outputAdjoint(stage, planeCount * len, products);
+        outputAdjoint(stage, span, dyStride, products);
         for (int xi = 0; xi < t.products(); xi++) {
             Sgemm.gemm(false, outChannels, inChannels, cols, 1f, products, xi * outChannels * cols, cols,
                     new BPacker.Dense(true, v, xi * inChannels * cols, cols), true,
@@ -187,10 +190,12 @@ final class WinogradConvolution {
         int span = planeCount * len;
         // grid(v, s, r) = padded[m·(b + v) + s][m·j + r]: v = 0 and v = 1 (shifted down one tile row), so that
         // every term of Bᵀ over the tile's rows reads the same plane layout.
-        float[] grids = ws.get(Workspace.Slot.WINOGRAD_GRIDS, 2 * m * m * span);
+        int gridStride = splitStride(span);
+        float[] grids = ws.get(Workspace.Slot.WINOGRAD_GRIDS, 2 * m * m * gridStride);
+        float[] padded = paddedRow(1);
         for (int plane = 0; plane < planeCount; plane++) {
             int c = plane / b.images(), n = b.n0() + plane % b.images();
-            gatherPlane(x, (n * inChannels + c) * height * width, b, grids, plane * len, span);
+            gatherPlane(x, (n * inChannels + c) * height * width, b, grids, plane * len, gridStride, padded);
         }
         // Bᵀ over the rows: rows(i, r) = Σ_k Bᵀ[i][k]·grid(k div m, k mod m, r). One more zero at the end: the
         // column pass reads one tile ahead, which matters only for the grid's extra (discarded) column.
@@ -202,7 +207,7 @@ final class WinogradConvolution {
             for (int r = 0; r < m; r++) {
                 for (int q = 0; q < terms.size(); q++) {
                     int k = terms.index()[q];
-                    offsets[q] = (((k / m) * m + k % m) * m + r) * span;
+                    offsets[q] = (((k / m) * m + k % m) * m + r) * gridStride;
                 }
                 VectorOps.linearCombination(grids, offsets, terms.coef(), rows, (i * m + r) * span, span);
             }
@@ -225,46 +230,43 @@ final class WinogradConvolution {
     /**
      * One input plane's grids for a block: padded row m·(ty0 + row) + s goes to grid row {@code row} of
      * grid(0, s, ·) and to grid row {@code row − 1} of grid(1, s, ·), split by column phase r; padded index p is
-     * image index p − 1, zero outside the image.
+     * image index p − 1, zero outside the image. {@code padded} holds the row with its zero borders (see
+     * {@link #paddedRow}).
      */
-    private void gatherPlane(float[] x, int src, Block b, float[] grids, int planeOff, int span) {
+    private void gatherPlane(float[] x, int src, Block b, float[] grids, int planeOff, int stride, float[] padded) {
         int m = t.m, rows = b.tileRows();
-        // Grid columns j whose padded columns m·j .. m·j + m − 1 all lie inside the image (1 .. width).
-        int jInsideEnd = Math.min(gridWidth, Math.floorDiv(width + 1 - m, m) + 1);
         for (int row = 0; row <= rows; row++) {
             for (int s = 0; s < m; s++) {
                 int y = m * (b.ty0() + row) + s - 1;
-                int unshifted = row < rows ? (s * m) * span + planeOff + row * gridWidth : -1;
-                int shifted = row > 0 ? ((m + s) * m) * span + planeOff + (row - 1) * gridWidth : -1;
-                for (int r = 0; r < m; r++) {
-                    if (y < 0 || y >= height) {
-                        if (unshifted >= 0) {
-                            Arrays.fill(grids, unshifted + r * span, unshifted + r * span + gridWidth, 0f);
-                        }
-                        if (shifted >= 0) {
-                            Arrays.fill(grids, shifted + r * span, shifted + r * span + gridWidth, 0f);
-                        }
-                    }
-                }
-                if (y < 0 || y >= height) {
+                int unshifted = row < rows ? (s * m) * stride + planeOff + row * gridWidth : -1;
+                int shifted = row > 0 ? ((m + s) * m) * stride + planeOff + (row - 1) * gridWidth : -1;
+                if (y >= 0 && y < height) {
+                    System.arraycopy(x, src + y * width, padded, 1, width);
+                    PhaseSplit.split(m, padded, 0, gridWidth, grids, unshifted >= 0 ? unshifted : shifted,
+                            unshifted >= 0 ? shifted : -1, stride);
                     continue;
                 }
-                int in = src + y * width - 1;
-                for (int j = 0; j < gridWidth; j++) {
-                    boolean inside = j >= 1 && j < jInsideEnd;
-                    for (int r = 0; r < m; r++) {
-                        int p = m * j + r;
-                        float value = inside || (p >= 1 && p <= width) ? x[in + p] : 0f;
-                        if (unshifted >= 0) {
-                            grids[unshifted + r * span + j] = value;
-                        }
-                        if (shifted >= 0) {
-                            grids[shifted + r * span + j] = value;
-                        }
+                for (int r = 0; r < m; r++) {
+                    if (unshifted >= 0) {
+                        Arrays.fill(grids, unshifted + r * stride, unshifted + r * stride + gridWidth, 0f);
+                    }
+                    if (shifted >= 0) {
+                        Arrays.fill(grids, shifted + r * stride, shifted + r * stride + gridWidth, 0f);
                     }
                 }
             }
         }
+    }
+
+    /**
+     * A buffer for one image row between zero borders: {@code leading} zeros, the row's width values written by the
+     * caller, zeros up to the m·gridWidth values a phase split reads (and the split's whole-vector overrun).
+     */
+    private float[] paddedRow(int leading) {
+        int length = Math.max(PhaseSplit.readLength(t.m, gridWidth), leading + width);
+        float[] row = Workspace.current().get(Workspace.Slot.WINOGRAD_ROW, length);
+        Arrays.fill(row, 0, length, 0f);
+        return row;
     }
 
     /**
@@ -273,7 +275,8 @@ final class WinogradConvolution {
      */
     private float[] transformOutputs(float[] products, int span, Workspace ws) {
         int m = t.m, alpha = t.alpha;
-        float[] stage = ws.get(Workspace.Slot.WINOGRAD_STAGE, (m * alpha + m * m) * span);
+        // VL more: merging the last plane's phases reads up to a whole vector past them.
+        float[] stage = ws.get(Workspace.Slot.WINOGRAD_STAGE, (m * alpha + m * m) * span + VectorOps.VL);
         int[] offsets = new int[alpha];
         // Aᵀ over the rows: Z(a, l) = Σ_i Aᵀ[a][i]·M(i, l).
         for (int a = 0; a < m; a++) {
@@ -299,24 +302,21 @@ final class WinogradConvolution {
         return stage;
     }
 
-    /** One output plane of a block from its phases (at {@code m·α·span + (a·m + bb)·span + planeOff}). */
+    /**
+     * One output plane of a block from its phases (at {@code m·α·span + (a·m + bb)·span + planeOff}): each output row
+     * is merged from its m phases into {@code merged} and then stored (plus bias) or added into y.
+     */
     private void scatterOutput(float[] stage, int planeOff, int span, Block b, float[] y, int plane, float bias,
-                               boolean accumulate) {
+                               boolean accumulate, float[] merged) {
         int m = t.m, phases = m * t.alpha * span + planeOff;
         for (int ty = b.ty0(); ty < b.ty1(); ty++) {
             for (int a = 0; a < m && m * ty + a < height; a++) {
                 int row = plane + (m * ty + a) * width, tileRow = (ty - b.ty0()) * gridWidth;
-                for (int bb = 0; bb < m && bb < width; bb++) {
-                    int src = phases + (a * m + bb) * span + tileRow;
-                    if (accumulate) {
-                        for (int tx = 0, xx = bb; xx < width; tx++, xx += m) {
-                            y[row + xx] += stage[src + tx];
-                        }
-                    } else {
-                        for (int tx = 0, xx = bb; xx < width; tx++, xx += m) {
-                            y[row + xx] = stage[src + tx] + bias;
-                        }
-                    }
+                PhaseSplit.merge(m, stage, phases + a * m * span + tileRow, span, gridWidth, merged, 0);
+                if (accumulate) {
+                    VectorOps.addInto(merged, 0, y, row, width);
+                } else {
+                    VectorOps.addScalar(merged, 0, bias, y, row, width);
                 }
             }
         }
@@ -324,20 +324,21 @@ final class WinogradConvolution {
 
     /**
      * One plane of dy laid out as output phases {@code D(a, bb)} at {@code (a·m + bb)·span + planeOff}, with the
-     * pixels outside the image and the grid's extra column as zeros.
+     * pixels outside the image and the grid's extra column as zeros; {@code padded} holds a dy row and zeros after it.
      */
-    private void gatherOutputGradient(float[] dy, int plane, Block b, float[] stage, int planeOff, int span) {
-        int m = t.m, len = b.tileRows() * gridWidth;
-        for (int phase = 0; phase < m * m; phase++) {
-            Arrays.fill(stage, phase * span + planeOff, phase * span + planeOff + len, 0f);
-        }
+    private void gatherOutputGradient(float[] dy, int plane, Block b, float[] stage, int planeOff, int stride,
+                                      float[] padded) {
+        int m = t.m;
         for (int ty = b.ty0(); ty < b.ty1(); ty++) {
-            for (int a = 0; a < m && m * ty + a < height; a++) {
-                int row = plane + (m * ty + a) * width, tileRow = planeOff + (ty - b.ty0()) * gridWidth;
-                for (int bb = 0; bb < m && bb < width; bb++) {
-                    int dst = (a * m + bb) * span + tileRow;
-                    for (int tx = 0, xx = bb; xx < width; tx++, xx += m) {
-                        stage[dst + tx] = dy[row + xx];
+            int tileRow = planeOff + (ty - b.ty0()) * gridWidth;
+            for (int a = 0; a < m; a++) {
+                int dst = (a * m) * stride + tileRow;
+                if (m * ty + a < height) {
+                    System.arraycopy(dy, plane + (m * ty + a) * width, padded, 0, width);
+                    PhaseSplit.split(m, padded, 0, gridWidth, stage, dst, -1, stride);
+                } else {
+                    for (int bb = 0; bb < m; bb++) {
+                        Arrays.fill(stage, dst + bb * stride, dst + bb * stride + gridWidth, 0f);
                     }
                 }
             }
@@ -348,15 +349,15 @@ final class WinogradConvolution {
      * The adjoint of {@link #transformOutputs}: {@code M̄(i, l) = Σ_a Σ_bb Aᵀ[a][i] Aᵀ[bb][l] D(a, bb)} from the
      * phases of dy at the start of {@code stage} into {@code products} (α² × span).
      */
-    private void outputAdjoint(float[] stage, int span, float[] products) {
-        int m = t.m, alpha = t.alpha, z = m * m * span;
+    private void outputAdjoint(float[] stage, int span, int dyStride, float[] products) {
+        int m = t.m, alpha = t.alpha, z = m * m * dyStride;
         int[] offsets = new int[alpha];
         // Over the columns: Z(a, l) = Σ_bb Aᵀ[bb][l]·D(a, bb).
         for (int a = 0; a < m; a++) {
             for (int l = 0; l < alpha; l++) {
                 WinogradTransform.Terms terms = t.outputColumns[l];
                 for (int q = 0; q < terms.size(); q++) {
-                    offsets[q] = (a * m + terms.index()[q]) * span;
+                    offsets[q] = (a * m + terms.index()[q]) * dyStride;
                 }
                 VectorOps.linearCombination(stage, offsets, terms.coef(), stage, z + (a * alpha + l) * span, span);
             }
@@ -371,6 +372,14 @@ final class WinogradConvolution {
                 VectorOps.linearCombination(stage, offsets, terms.coef(), products, (i * alpha + l) * span, span);
             }
         }
+    }
+
+    /**
+     * The distance between the phase arrays that {@link PhaseSplit#split} writes: their span and a vector more, so
+     * that its whole-vector stores past a row's end land in the next row (written after it) or in this slack.
+     */
+    private static int splitStride(int span) {
+        return span + VectorOps.VL;
     }
 
     private static int ceilDiv(int a, int b) {
