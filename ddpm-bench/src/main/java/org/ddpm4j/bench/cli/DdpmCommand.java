@@ -32,6 +32,11 @@ public final class DdpmCommand implements Runnable {
                 cmd.getErr().println("ddpm " + cmd.getCommandName() + ": " + what);
                 return 2;
             }
+            if (e instanceof org.ddpm4j.tensor.NonFiniteException) {
+                // Not the user's input but the run itself: a diverged training step, NaN samples.
+                cmd.getErr().println("ddpm " + cmd.getCommandName() + ": " + e.getMessage());
+                return 1;
+            }
             throw e;
         });
         return cli;

@@ -75,6 +75,10 @@ public final class TrainCommand implements Callable<Integer> {
             + "--samples with the step in its name (default: never)")
     int sampleEvery;
 
+    @Option(names = "--skip-non-finite", description = "skip up to N steps in a row whose loss or gradient is NaN or "
+            + "infinite instead of stopping at the first (default: ${DEFAULT-VALUE})")
+    int skipNonFinite;
+
     @Mixin
     RunOptions run;
 
@@ -91,7 +95,7 @@ public final class TrainCommand implements Callable<Integer> {
         Trainer trainer = Trainer.builder(model, diffusion).data(data).batchSize(batch).learningRate(lr).flips(true)
                 .conditional(classes).labelDropout(classes ? pUncond : 0)
                 .seed(run.seed).modelConfig(cfg).metadata(ImageModelFiles.diffusionMetadata(1000, 1e-4, 0.02, variance))
-                .checkpoint(checkpoint, checkpointEvery).build();
+                .checkpoint(checkpoint, checkpointEvery).skipNonFiniteSteps(skipNonFinite).build();
         boolean resuming = resume && Files.exists(checkpoint);
         if (resuming) {
             trainer.resume(checkpoint);

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import javax.imageio.ImageIO;
+import org.ddpm4j.tensor.NonFiniteException;
 import org.ddpm4j.tensor.Tensor;
 
 /** Writes a batch of images {@code [B, C, H, W]} with values in [−1, 1] as one PNG grid (C = 1 or 3). */
@@ -19,11 +20,18 @@ public final class ImageGrid {
         return Math.round(Math.max(0f, Math.min(255f, (v + 1f) * 127.5f)));
     }
 
-    /** Writes the images row by row, {@code columns} per row, as one PNG. */
+    /**
+     * Writes the images row by row, {@code columns} per row, as one PNG.
+     *
+     * @throws NonFiniteException when a pixel is NaN or infinite (samples of a diverged model), instead of writing
+     *                            them as black or white
+     */
     public static void write(Path file, Tensor images, int columns) throws IOException {
         if (images.rank() != 4 || (images.dim(1) != 1 && images.dim(1) != 3)) {
             throw new IllegalArgumentException("image grid: need [B, 1 or 3, H, W] but got " + images.shapeString());
         }
+        NonFiniteException.requireFinite(images, "image grid " + file + " not written: the images (the model or "
+                + "its checkpoint may have diverged)");
         int b = images.dim(0), c = images.dim(1), h = images.dim(2), w = images.dim(3);
         int cols = Math.max(1, Math.min(columns, b)), rows = (b + cols - 1) / cols;
         BufferedImage img = new BufferedImage(cols * (w + GAP) + GAP, rows * (h + GAP) + GAP, BufferedImage.TYPE_INT_RGB);

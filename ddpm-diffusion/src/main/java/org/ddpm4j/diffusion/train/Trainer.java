@@ -13,6 +13,7 @@ import org.ddpm4j.diffusion.data.Dataset;
 import org.ddpm4j.diffusion.data.RandomFlips;
 import org.ddpm4j.nn.Denoiser;
 import org.ddpm4j.nn.ForwardContext;
+import org.ddpm4j.nn.Parameter;
 import org.ddpm4j.nn.io.Checkpoint;
 import org.ddpm4j.nn.optim.Adam;
 import org.ddpm4j.nn.optim.Ema;
@@ -26,6 +27,11 @@ import org.ddpm4j.tensor.Tensor;
  * loss per step (Gaussian or binomial diffusion), global-norm gradient clipping, Adam with warmup and optionally a
  * cosine decay of the learning rate, and an EMA of the weights. Training on the bound can draw t by importance
  * ({@link LossAwareTimesteps}) instead of uniformly.
+ *
+ * <p>A step whose loss or gradient norm is NaN or infinite is not applied: training stops with a
+ * {@link TrainingDivergedException} naming the step and the value, or, when {@link Builder#skipNonFiniteSteps} allows
+ * it, the step is skipped (as mixed-precision trainers skip overflowed steps) until too many fail in a row. Weights
+ * that an update made non-finite stop training too. Nothing non-finite is ever written to a checkpoint.
  *
  * <p>Every random draw of step k comes from a generator seeded by {@link Seeds#derive}(seed, k), so a run resumed
  * from a checkpoint at step k continues exactly as the uninterrupted run would, and the steps' batches, timesteps,
@@ -52,7 +58,10 @@ public final class Trainer {
     private final Path checkpoint;
     private final int checkpointEvery;
     private final Map<String, String> metadata;
+    private final int skipNonFinite;
     private long step;
+    private int failedInARow;
+    private long skippedSteps;
 
     private Trainer(Builder b) {
         this.model = b.model;
@@ -78,6 +87,7 @@ public final class Trainer {
         this.checkpoint = b.checkpoint;
         this.checkpointEvery = b.checkpointEvery;
         this.metadata = Map.copyOf(b.metadata);
+        this.skipNonFinite = b.skipNonFinite;
     }
 
     /** A builder with DDPM's training defaults: batch 64, Adam 2e-4, clipping 1.0, EMA 0.9999, no flips. */
@@ -93,6 +103,11 @@ public final class Trainer {
     /** The exponential moving average of the weights; {@code ema().swap()} puts it into the model for sampling. */
     public Ema ema() {
         return ema;
+    }
+
+    /** Steps skipped so far for a non-finite loss or gradient (see {@link Builder#skipNonFiniteSteps}). */
+    public long skippedSteps() {
+        return skippedSteps;
     }
 
     /** The optimiser, with its moments and step count. */
@@ -112,7 +127,7 @@ public final class Trainer {
         for (int i = 0; i < steps; i++) {
             Cancellation.throwIfInterrupted("training at step " + step);
             double loss = trainStep();
-            if (i >= steps - Math.max(1, steps / 10)) {
+            if (i >= steps - Math.max(1, steps / 10) && Double.isFinite(loss)) {
                 tailSum += loss;
                 tailCount++;
             }
@@ -128,7 +143,13 @@ public final class Trainer {
         return tailSum / Math.max(tailCount, 1);
     }
 
-    /** One step of Algorithm 1 with everything random drawn from the (seed, step) generator. */
+    /**
+     * One step of Algorithm 1 with everything random drawn from the (seed, step) generator. Returns the loss, which
+     * is not finite for a skipped step.
+     *
+     * @throws TrainingDivergedException when the step's loss or gradient is not finite and may not be skipped, or
+     *                                   its update made a weight non-finite
+     */
     public double trainStep() {
         SplittableRandom rng = new SplittableRandom(Seeds.derive(seed, step));
         int[] indices = new int[batchSize];
@@ -162,14 +183,44 @@ public final class Trainer {
                 loss = ((GaussianDiffusion) diffusion).weightedBoundLoss(model, x0, t, weights, labels, rng, ctx, terms);
                 timesteps.record(t, terms);
             }
+            double norm = GradientClipping.globalNorm(diffusion.backend(), model.parameters());
+            if (!Double.isFinite(loss) || !Double.isFinite(norm)) {
+                skipOrStop(Double.isFinite(loss) ? "the gradient norm is " + norm : "the loss is " + loss);
+                step++;
+                return loss;
+            }
+            failedInARow = 0;
             if (clipNorm > 0) {
-                GradientClipping.clipGlobalNorm(diffusion.backend(), model.parameters(), clipNorm);
+                GradientClipping.clipToNorm(diffusion.backend(), model.parameters(), clipNorm, norm);
             }
             adam.step(rateScale());
+            requireFiniteWeights();
             ema.update();
         }
         step++;
         return loss;
+    }
+
+    /** A step with a non-finite loss or gradient: skipped if allowed, else training stops before any update. */
+    private void skipOrStop(String what) {
+        failedInARow++;
+        if (failedInARow > skipNonFinite) {
+            String run = skipNonFinite == 0 ? "" : " (" + failedInARow + " steps in a row, " + skipNonFinite
+                    + " allowed)";
+            throw new TrainingDivergedException(step + 1, what + run + "; the weights were not updated, so the trainer "
+                    + "and its checkpoint hold the last good step. Lower the learning rate, or skip such steps");
+        }
+        skippedSteps++;
+    }
+
+    /** After an update: a weight the update made non-finite ends training (the weights can no longer be used). */
+    private void requireFiniteWeights() {
+        for (Parameter p : model.parameters()) {
+            if (!Double.isFinite(diffusion.backend().sumOfSquares(p.value()))) {
+                throw new TrainingDivergedException(step + 1, "the update made weight '" + p.name() + "' non-finite; "
+                        + "the last checkpoint holds the last good weights: resume from it with a lower learning rate");
+            }
+        }
     }
 
     /** The learning rate's factor at the current step: 1, or ½(1 + cos(π·step/decaySteps)) falling to 0. */
@@ -226,6 +277,7 @@ public final class Trainer {
         private Path checkpoint;
         private int checkpointEvery;
         private Map<String, String> metadata = Map.of();
+        private int skipNonFinite;
 
         private Builder(Denoiser model, TrainingObjective diffusion) {
             this.model = model;
@@ -329,6 +381,18 @@ public final class Trainer {
         public Builder checkpoint(Path file, int every) {
             this.checkpoint = file;
             this.checkpointEvery = every;
+            return this;
+        }
+
+        /**
+         * Skip up to {@code inARow} consecutive steps whose loss or gradient is NaN or infinite (without updating the
+         * weights) instead of stopping at the first; 0 (the default) stops at the first.
+         */
+        public Builder skipNonFiniteSteps(int inARow) {
+            if (inARow < 0) {
+                throw new IllegalArgumentException("skipNonFiniteSteps: must be >= 0 but was " + inARow);
+            }
+            this.skipNonFinite = inARow;
             return this;
         }
 

@@ -11,6 +11,7 @@ import org.ddpm4j.nn.Module;
 import org.ddpm4j.nn.Parameter;
 import org.ddpm4j.nn.optim.Adam;
 import org.ddpm4j.nn.optim.Ema;
+import org.ddpm4j.tensor.NonFiniteException;
 import org.ddpm4j.tensor.Tensor;
 
 /**
@@ -18,7 +19,8 @@ import org.ddpm4j.tensor.Tensor;
  * by name), the EMA weights under {@code ema.<name>}, Adam's moments under {@code adam.m.<name>} and
  * {@code adam.v.<name>}, and in {@code __metadata__} the format, the step, Adam's step count, the model config as
  * JSON and whatever training config the caller adds. Restoring checks the format, the model config and every name
- * and shape, so a checkpoint of another model gives a clear error, never a wrong model.
+ * and shape, so a checkpoint of another model gives a clear error, never a wrong model. Non-finite values are refused
+ * both ways: a diverged model is never saved over a good checkpoint, and a file holding NaN or infinities never loads.
  */
 public final class Checkpoint {
     public static final String FORMAT = "ddpm4j-checkpoint-1";
@@ -37,6 +39,7 @@ public final class Checkpoint {
     /**
      * Writes the model (and, when not null, the EMA and Adam state) atomically.
      *
+     * @throws NonFiniteException when a tensor holds NaN or an infinity (the file is left as it was)
      * @param modelConfig the model's configuration, stored as JSON and checked on restore
      * @param extra       more metadata (e.g. the training config), strings by key
      */
@@ -58,6 +61,10 @@ public final class Checkpoint {
             putAll(tensors, ADAM_M_PREFIX, params, adam.firstMoments());
             putAll(tensors, ADAM_V_PREFIX, params, adam.secondMoments());
         }
+        for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
+            NonFiniteException.requireFinite(e.getValue(), "checkpoint " + file + " not written: tensor '" + e.getKey()
+                    + "'");
+        }
         Map<String, String> meta = new LinkedHashMap<>(extra);
         meta.put("format", FORMAT);
         meta.put("step", Long.toString(step));
@@ -74,7 +81,7 @@ public final class Checkpoint {
 
     /**
      * Reads {@code file} into the model (and the EMA and Adam, when not null), after checking that it was written for
-     * the same model config and holds every tensor with the right shape.
+     * the same model config and holds every tensor with the right shape and only finite values.
      */
     public static Info restore(Path file, Module model, Object modelConfig, Ema ema, Adam adam) throws IOException {
         SafeTensors.Contents c = SafeTensors.read(file);
@@ -121,6 +128,11 @@ public final class Checkpoint {
         if (!t.sameShape(into)) {
             throw new IOException(file + ": tensor '" + name + "' has shape " + t.shapeString() + " but the model needs "
                     + into.shapeString());
+        }
+        try {
+            NonFiniteException.requireFinite(t, "tensor '" + name + "'");
+        } catch (NonFiniteException e) {
+            throw new IOException(file + ": " + e.getMessage() + "; it was saved from a diverged model");
         }
         into.copyFrom(t);
     }

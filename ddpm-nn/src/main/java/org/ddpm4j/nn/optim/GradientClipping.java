@@ -11,17 +11,27 @@ public final class GradientClipping {
 
     /** Clips in place and returns the norm before clipping. */
     public static double clipGlobalNorm(Backend be, List<Parameter> params, double maxNorm) {
+        double norm = globalNorm(be, params);
+        clipToNorm(be, params, maxNorm, norm);
+        return norm;
+    }
+
+    /** ‖g‖₂ over all gradients: NaN or infinite when any gradient is. */
+    public static double globalNorm(Backend be, List<Parameter> params) {
         double sq = 0;
         for (Parameter p : params) {
             sq += be.sumOfSquares(p.grad());
         }
-        double norm = Math.sqrt(sq);
+        return Math.sqrt(sq);
+    }
+
+    /** Scales the gradients, whose global norm is {@code norm}, down to {@code maxNorm} if above it. */
+    public static void clipToNorm(Backend be, List<Parameter> params, double maxNorm, double norm) {
         if (norm > maxNorm) {
             float s = (float) (maxNorm / norm);
             for (Parameter p : params) {
                 be.scale(p.grad(), s, p.grad());
             }
         }
-        return norm;
     }
 }

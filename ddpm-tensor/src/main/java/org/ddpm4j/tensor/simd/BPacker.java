@@ -1,6 +1,5 @@
 package org.ddpm4j.tensor.simd;
 
-import jdk.incubator.vector.FloatVector;
 import org.ddpm4j.tensor.ConvGeometry;
 
 /**
@@ -27,12 +26,6 @@ interface BPacker {
                         for (int p = 0; p < kc; p++) {
                             dst[d + p * Sgemm.NR + j] = j < nr ? b[src + p] : 0f;
                         }
-                    }
-                } else if (nr == Sgemm.NR) {
-                    // A whole strip row is two vectors: cheaper than an arraycopy call per row.
-                    for (int p = 0, src = off + pc * ld + jc + jr, dp = d; p < kc; p++, src += ld, dp += Sgemm.NR) {
-                        FloatVector.fromArray(Sgemm.SPECIES, b, src).intoArray(dst, dp);
-                        FloatVector.fromArray(Sgemm.SPECIES, b, src + Sgemm.VL).intoArray(dst, dp + Sgemm.VL);
                     }
                 } else {
                     for (int p = 0; p < kc; p++) {

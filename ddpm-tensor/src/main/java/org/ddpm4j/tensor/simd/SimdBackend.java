@@ -6,6 +6,7 @@ import org.ddpm4j.tensor.ChannelConcat;
 import org.ddpm4j.tensor.ChannelVector;
 import org.ddpm4j.tensor.Conv2dSpec;
 import org.ddpm4j.tensor.ConvGeometry;
+import org.ddpm4j.tensor.DropoutMask;
 import org.ddpm4j.tensor.GroupNormGeometry;
 import org.ddpm4j.tensor.MatmulGeometry;
 import org.ddpm4j.tensor.OpChecks;
@@ -690,7 +691,9 @@ public final class SimdBackend implements Backend {
         float keepScale = 1f / (1f - p);
         float[] md = mask.data();
         forElements(x.size(), 10, (off, len) -> {
-            DropoutMaskVector.fill(seed, p, keepScale, md, off, len);
+            for (int i = off; i < off + len; i++) {
+                md[i] = DropoutMask.value(seed, i, p, keepScale);
+            }
             VectorOps.mul(x.data(), md, y.data(), off, len);
         });
     }
