@@ -6,6 +6,7 @@ package org.ddpm4j.tensor;
  * non-finite and where, so that nothing downstream silently turns it into a black image or a corrupt checkpoint.
  */
 public class NonFiniteException extends ArithmeticException {
+    /** @param message what was not finite, and where */
     public NonFiniteException(String message) {
         super(message);
     }

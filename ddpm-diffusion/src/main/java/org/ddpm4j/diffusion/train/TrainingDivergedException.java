@@ -14,6 +14,7 @@ public final class TrainingDivergedException extends NonFiniteException {
         this.step = step;
     }
 
+    /** The step that failed, counted from 1. */
     public long step() {
         return step;
     }
