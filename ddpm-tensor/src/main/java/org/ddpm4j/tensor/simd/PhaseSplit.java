@@ -42,29 +42,28 @@ final class PhaseSplit {
     static void split(int m, float[] row, int s, int count, float[] dst, int d, int d2, int stride) {
         // One method per m: C2 gave up the permute intrinsics on a method that held both.
         if (m == 2) {
-            splitBy2(row, s, count, dst, d, stride);
-            if (d2 >= 0) {
-                splitBy2(row, s, count, dst, d2, stride);
-            }
+            splitBy2(row, s, count, dst, d, d2, stride);
         } else {
-            splitBy4(row, s, count, dst, d, stride);
-            if (d2 >= 0) {
-                splitBy4(row, s, count, dst, d2, stride);
-            }
+            splitBy4(row, s, count, dst, d, d2, stride);
         }
     }
 
-    private static void splitBy2(float[] row, int s, int count, float[] dst, int d, int stride) {
+    private static void splitBy2(float[] row, int s, int count, float[] dst, int d, int d2, int stride) {
         for (int j = 0; j < count; j += VL) {
             int src = s + 2 * j;
             FloatVector v0 = FloatVector.fromArray(SPECIES, row, src);
             FloatVector v1 = FloatVector.fromArray(SPECIES, row, src + VL);
-            EVEN.selectFrom(v0, v1).intoArray(dst, d + j);
-            ODD.selectFrom(v0, v1).intoArray(dst, d + stride + j);
+            FloatVector p0 = EVEN.selectFrom(v0, v1), p1 = ODD.selectFrom(v0, v1);
+            p0.intoArray(dst, d + j);
+            p1.intoArray(dst, d + stride + j);
+            if (d2 >= 0) {
+                p0.intoArray(dst, d2 + j);
+                p1.intoArray(dst, d2 + stride + j);
+            }
         }
     }
 
-    private static void splitBy4(float[] row, int s, int count, float[] dst, int d, int stride) {
+    private static void splitBy4(float[] row, int s, int count, float[] dst, int d, int d2, int stride) {
         for (int j = 0; j < count; j += VL) {
             int src = s + 4 * j;
             FloatVector v0 = FloatVector.fromArray(SPECIES, row, src);
@@ -74,10 +73,19 @@ final class PhaseSplit {
             // Even and odd values of the row (phases 0, 2 and 1, 3), then each of those halved again.
             FloatVector e0 = EVEN.selectFrom(v0, v1), e1 = EVEN.selectFrom(v2, v3);
             FloatVector o0 = ODD.selectFrom(v0, v1), o1 = ODD.selectFrom(v2, v3);
-            EVEN.selectFrom(e0, e1).intoArray(dst, d + j);
-            EVEN.selectFrom(o0, o1).intoArray(dst, d + stride + j);
-            ODD.selectFrom(e0, e1).intoArray(dst, d + 2 * stride + j);
-            ODD.selectFrom(o0, o1).intoArray(dst, d + 3 * stride + j);
+            FloatVector p0 = EVEN.selectFrom(e0, e1), p1 = EVEN.selectFrom(o0, o1);
+            FloatVector p2 = ODD.selectFrom(e0, e1), p3 = ODD.selectFrom(o0, o1);
+            p0.intoArray(dst, d + j);
+            p1.intoArray(dst, d + stride + j);
+            p2.intoArray(dst, d + 2 * stride + j);
+            p3.intoArray(dst, d + 3 * stride + j);
+            if (d2 >= 0) {
+                // The second copy reuses the permutes.
+                p0.intoArray(dst, d2 + j);
+                p1.intoArray(dst, d2 + stride + j);
+                p2.intoArray(dst, d2 + 2 * stride + j);
+                p3.intoArray(dst, d2 + 3 * stride + j);
+            }
         }
     }
 

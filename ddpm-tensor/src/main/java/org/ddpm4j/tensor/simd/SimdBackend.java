@@ -180,7 +180,7 @@ public final class SimdBackend implements Backend {
                     for (int n = n0; n < n0 + images; n++) {
                         for (int o = 0; o < rows; o++) {
                             int off = (n * cout + r0 + o) * p;
-                            VectorOps.addScalar(yd, bd[r0 + o], yd, off, p);
+                            VectorOps.addScalar(yd, off, bd[r0 + o], yd, off, p);
                         }
                     }
                 }
@@ -655,7 +655,7 @@ public final class SimdBackend implements Backend {
         parallel.forRange(cv.batch() * cv.channels(), cv.spatial(), (start, end) -> {
             for (int plane = start; plane < end; plane++) {
                 float add = vv[cv.vectorIndex(plane / cv.channels(), plane % cv.channels())];
-                VectorOps.addScalar(xv, add, outv, plane * cv.spatial(), cv.spatial());
+                VectorOps.addScalar(xv, plane * cv.spatial(), add, outv, plane * cv.spatial(), cv.spatial());
             }
         });
     }

@@ -106,17 +106,6 @@ final class VectorOps {
         }
     }
 
-    /** {@code out[off..off+len) = x[off..off+len) + v}. */
-    static void addScalar(float[] x, float v, float[] out, int off, int len) {
-        int i = off, end = off + len;
-        for (int bound = off + SPECIES.loopBound(len); i < bound; i += VL) {
-            FloatVector.fromArray(SPECIES, x, i).add(v).intoArray(out, i);
-        }
-        for (; i < end; i++) {
-            out[i] = x[i] + v;
-        }
-    }
-
     /** {@code out[o..o+len) = x[s..s+len) + v}. */
     static void addScalar(float[] x, int s, float v, float[] out, int o, int len) {
         int i = 0;
