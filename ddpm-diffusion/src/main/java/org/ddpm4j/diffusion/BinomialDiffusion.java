@@ -1,10 +1,9 @@
 package org.ddpm4j.diffusion;
 
+import java.util.Map;
 import java.util.random.RandomGenerator;
 import org.ddpm4j.nn.Denoiser;
 import org.ddpm4j.nn.ForwardContext;
-import org.ddpm4j.tensor.Backend;
-import org.ddpm4j.tensor.Backends;
 import org.ddpm4j.tensor.Tensor;
 
 /**
@@ -28,10 +27,9 @@ public final class BinomialDiffusion implements TrainingObjective {
     private final int steps;
     private final double[] beta;
     private final double[] alphaBar;
-    private final Backend be;
 
     /** The schedule β_t = 1/(T − t + 1) over {@code steps} steps (Sohl-Dickstein et al. used T = 2000). */
-    public BinomialDiffusion(int steps, Backend be) {
+    public BinomialDiffusion(int steps) {
         if (steps < 1) {
             throw new IllegalArgumentException("binomial diffusion needs at least one step, got " + steps);
         }
@@ -44,10 +42,10 @@ public final class BinomialDiffusion implements TrainingObjective {
             keep *= 1 - beta[t];
             alphaBar[t] = keep;
         }
-        this.be = be != null ? be : Backends.getDefault();
     }
 
     /** T, the number of steps. */
+    @Override
     public int steps() {
         return steps;
     }
@@ -60,11 +58,6 @@ public final class BinomialDiffusion implements TrainingObjective {
     /** ᾱ_t = Π (1 − β_s): the probability that a bit of x₀ has survived to x_t untouched. */
     public double alphaBar(int t) {
         return alphaBar[t];
-    }
-
-    @Override
-    public Backend backend() {
-        return be;
     }
 
     /** q(x_t = 1 | x₀) for a bit x₀ ∈ {0, 1}: x₀·ᾱ_t + (1 − ᾱ_t)/2. */
@@ -94,41 +87,59 @@ public final class BinomialDiffusion implements TrainingObjective {
     }
 
     /**
-     * One random term of the bound per sequence (t uniform), averaged over the batch, in bits per sequence; adds its
-     * gradient to the model: with a the target probability (the posterior, or x₀ itself at t = 0) and p the model's,
-     * ∂KL(a ‖ p)/∂p = (p − a)/(p(1 − p)), times ∂p/∂l = (q₁ − q₀)·x̂₀(1 − x̂₀) through the x₀-parameterisation.
+     * One term of the bound per sequence at the given timesteps (uniform t: Algorithm 1's estimate), in bits per
+     * sequence, with its gradient with respect to the network's logits: with a the target probability (the
+     * posterior, or x₀ itself at t = 0) and p the model's, ∂KL(a ‖ p)/∂p = (p − a)/(p(1 − p)), times
+     * ∂p/∂l = (q₁ − q₀)·x̂₀(1 − x̂₀) through the x₀-parameterisation.
      */
     @Override
-    public double trainingLoss(Denoiser model, Tensor x0, int[] labels, RandomGenerator rng, ForwardContext ctx) {
+    public LossTerms loss(Denoiser model, Tensor x0, int[] t, double[] weights, int[] labels, RandomGenerator rng,
+                          ForwardContext ctx) {
         int b = x0.dim(0);
-        int[] t = new int[b];
-        for (int i = 0; i < b; i++) {
-            t[i] = rng.nextInt(steps);
+        if (t.length != b || (weights != null && weights.length != b)) {
+            throw new IllegalArgumentException("binomial loss: batch " + b + " but " + t.length + " timesteps"
+                    + (weights == null ? "" : " and " + weights.length + " weights"));
         }
         Tensor xt = x0.zerosLike(), input = x0.zerosLike(), target = x0.zerosLike();
         sample(x0, t, rng, xt);
         Tensor logits = model.forward(asInput(xt, input), t, labels, ctx);
         targets(x0, xt, t, target);
         Tensor grad = logits.zerosLike();
-        double total = 0, scale = 1 / (b * GaussianMath.LN2);
+        double[] terms = new double[b];
+        double loss = 0;
         int per = x0.size() / b;
         float[] lv = logits.data(), av = target.data(), xv = xt.data(), gv = grad.data();
-        for (int i = 0; i < lv.length; i++) {
-            int step = t[i / per];
-            double l = lv[i], a = av[i];
-            if (step == 0) {
-                // p(x₀ | x₁) = x̂₀: the KL against a one-hot target is −log p, its logit gradient p − a.
-                total += bernoulliKl(a, l);
-                gv[i] = (float) ((sigmoid(l) - a) * scale);
-            } else {
-                double x0hat = sigmoid(l), q1 = posteriorProbOne(1, xv[i], step), q0 = posteriorProbOne(0, xv[i], step);
-                double p = mixture(x0hat, q1, q0);
-                total += bernoulliKlOfProbability(a, p);
-                gv[i] = (float) ((p - a) / (p * (1 - p)) * (q1 - q0) * x0hat * (1 - x0hat) * scale);
+        for (int s = 0; s < b; s++) {
+            int step = t[s];
+            double weight = weights == null ? 1 : weights[s], scale = weight / (b * GaussianMath.LN2), total = 0;
+            for (int i = s * per; i < (s + 1) * per; i++) {
+                double l = lv[i], a = av[i];
+                if (step == 0) {
+                    // p(x₀ | x₁) = x̂₀: the KL against a one-hot target is −log p, its logit gradient p − a.
+                    total += bernoulliKl(a, l);
+                    gv[i] = (float) ((sigmoid(l) - a) * scale);
+                } else {
+                    double x0hat = sigmoid(l), q1 = posteriorProbOne(1, xv[i], step);
+                    double q0 = posteriorProbOne(0, xv[i], step), p = mixture(x0hat, q1, q0);
+                    total += bernoulliKlOfProbability(a, p);
+                    gv[i] = (float) ((p - a) / (p * (1 - p)) * (q1 - q0) * x0hat * (1 - x0hat) * scale);
+                }
             }
+            terms[s] = total / GaussianMath.LN2;
+            loss += weight * terms[s];
         }
-        model.backward(grad);
-        return total * scale;
+        return new LossTerms(loss / b, terms, grad);
+    }
+
+    /** Every term is a term of the bound: timesteps may be importance-sampled. */
+    @Override
+    public boolean supportsImportanceSampling() {
+        return true;
+    }
+
+    @Override
+    public Map<String, String> checkpointMetadata() {
+        return DiffusionMetadata.describe(this);
     }
 
     /**

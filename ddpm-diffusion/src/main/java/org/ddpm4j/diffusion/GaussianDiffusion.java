@@ -1,21 +1,22 @@
 package org.ddpm4j.diffusion;
 
+import java.util.Map;
 import java.util.random.RandomGenerator;
 import org.ddpm4j.nn.Denoiser;
 import org.ddpm4j.nn.ForwardContext;
 import org.ddpm4j.tensor.Backend;
-import org.ddpm4j.tensor.Backends;
 import org.ddpm4j.tensor.Tensor;
 
 /**
  * A Gaussian diffusion model (Ho et al. 2020): the forward process of a {@link Schedule}, the reverse process a
  * {@link Denoiser} parameterises ({@link MeanType}, {@link VarianceType}), its training losses and its
- * variational bound. Timesteps are 0-based: index t is the paper's step t + 1.
+ * variational bound, computed on the model's backend. Timesteps are 0-based: index t is the paper's step t + 1.
  *
  * <pre>{@code
  * var diffusion = GaussianDiffusion.builder().schedule(Schedules.linear(1000, 1e-4, 0.02)).build();
- * double loss = diffusion.trainingLoss(model, x0, null, rng, ForwardContext.training(step)); // adds gradients
- * Bound b = diffusion.bound(model, testBatch, null, rng);                                    // bits/dim
+ * LossTerms l = diffusion.loss(model, x0, null, rng, ForwardContext.training(step));
+ * model.backward(l.outputGradient());                      // the caller (the Trainer) runs backward
+ * Bound b = diffusion.bound(model, testBatch, null, rng);  // bits/dim
  * }</pre>
  *
  * <p>Immutable, so it may be shared between threads.
@@ -28,7 +29,6 @@ public final class GaussianDiffusion implements TrainingObjective {
     private final LossType lossType;
     private final DataKind dataKind;
     private final double varianceInterpolation;
-    private final Backend be;
 
     private GaussianDiffusion(Builder b) {
         this.schedule = b.schedule;
@@ -38,7 +38,6 @@ public final class GaussianDiffusion implements TrainingObjective {
         this.lossType = b.lossType;
         this.dataKind = b.dataKind;
         this.varianceInterpolation = b.varianceInterpolation;
-        this.be = b.backend != null ? b.backend : Backends.getDefault();
     }
 
     /**
@@ -68,15 +67,14 @@ public final class GaussianDiffusion implements TrainingObjective {
         return varianceType;
     }
 
-    /** The training objective of {@link #trainingLoss}. */
+    /** The training objective of {@link #loss}. */
     public LossType lossType() {
         return lossType;
     }
 
-    /** The backend the losses and gradients are computed on. */
-    @Override
-    public Backend backend() {
-        return be;
+    /** v of {@link VarianceType#INTERPOLATED}: log σ² = v·log β + (1 − v)·log β̃. */
+    public double varianceInterpolation() {
+        return varianceInterpolation;
     }
 
     /** The data the bound is measured for: 8-bit images (bits/dim) or continuous (bits/example). */
@@ -122,7 +120,6 @@ public final class GaussianDiffusion implements TrainingObjective {
         b.lossType = lossType;
         b.dataKind = dataKind;
         b.varianceInterpolation = varianceInterpolation;
-        b.backend = be;
         return new GaussianDiffusion(b);
     }
 
@@ -193,58 +190,35 @@ public final class GaussianDiffusion implements TrainingObjective {
         q.posteriorMean(x0Out, xt, t, meanOut);
     }
 
+    @Override
+    public int steps() {
+        return schedule.steps();
+    }
+
     /**
-     * One training step's loss on a batch (Algorithm 1): t uniform, ε ~ N(0, I), x_t from Eq. 4, then L_simple
-     * (Eq. 14, the MSE between the network's output and its target: ε, x₀ or μ̃), one term of the true bound per
-     * sample (in bits per dimension), or the hybrid of both. Adds the loss's gradients to the model's parameters
-     * and returns the loss.
-     *
-     * @param labels class labels or null
+     * One batch's loss (Algorithm 1 when t is uniform): ε ~ N(0, I), x_t from Eq. 4, then L_simple (Eq. 14, the MSE
+     * between the network's output and its target: ε, x₀ or μ̃), one term of the true bound per sample (bits per
+     * dimension), or the hybrid of both; computed on the model's backend. With {@code weights}, sample b's term counts
+     * {@code weights[b]} times in the mean and in the gradient: with {@code weights[b] = 1/(T·p(t_b))} the bound's
+     * terms at timesteps drawn from p estimate the bound (Nichol &amp; Dhariwal 2021, Eq. 18).
      */
     @Override
-    public double trainingLoss(Denoiser model, Tensor x0, int[] labels, RandomGenerator rng, ForwardContext ctx) {
-        int b = x0.dim(0);
-        int[] t = new int[b];
-        for (int i = 0; i < b; i++) {
-            t[i] = rng.nextInt(schedule.steps());
+    public LossTerms loss(Denoiser model, Tensor x0, int[] t, double[] weights, int[] labels, RandomGenerator rng,
+                          ForwardContext ctx) {
+        int batch = x0.dim(0);
+        if (t.length != batch || (weights != null && weights.length != batch)) {
+            throw new IllegalArgumentException("loss: batch " + batch + " but " + t.length + " timesteps"
+                    + (weights == null ? "" : " and " + weights.length + " weights"));
         }
-        return trainingLoss(model, x0, t, labels, rng, ctx);
-    }
-
-    /** {@link #trainingLoss(Denoiser, Tensor, int[], RandomGenerator, ForwardContext)} at given timesteps. */
-    public double trainingLoss(Denoiser model, Tensor x0, int[] t, int[] labels, RandomGenerator rng, ForwardContext ctx) {
-        return loss(model, x0, t, null, labels, rng, ctx, null);
-    }
-
-    /**
-     * The bound's terms at the given timesteps with sample {@code i}'s term scaled by {@code weights[i]}, its
-     * gradients added to the model: the estimator {@code E_{t∼p}[L_t/p_t]} of importance-sampled timesteps (Nichol
-     * &amp; Dhariwal 2021, Eq. 18) when {@code weights[i] = 1/(T·p(t_i))}. Writes each sample's unweighted term
-     * (bits/dim) to {@code termsOut} and returns the weighted mean. Needs {@link LossType#VLB}.
-     */
-    public double weightedBoundLoss(Denoiser model, Tensor x0, int[] t, double[] weights, int[] labels,
-                                    RandomGenerator rng, ForwardContext ctx, double[] termsOut) {
-        if (lossType != LossType.VLB) {
-            throw new IllegalStateException("weightedBoundLoss: the objective is " + lossType + ", not VLB");
-        }
-        int b = x0.dim(0);
-        if (t.length != b || weights.length != b || termsOut.length != b) {
-            throw new IllegalArgumentException("weightedBoundLoss: batch " + b + " but " + t.length + " timesteps, "
-                    + weights.length + " weights and " + termsOut.length + " term slots");
-        }
-        return loss(model, x0, t, weights, labels, rng, ctx, termsOut);
-    }
-
-    private double loss(Denoiser model, Tensor x0, int[] t, double[] sampleWeights, int[] labels, RandomGenerator rng,
-                        ForwardContext ctx, double[] termsOut) {
+        Backend be = model.backend();
         Tensor noise = x0.zerosLike(), xt = x0.zerosLike();
         ForwardProcess.gaussian(noise, rng);
         q.sample(x0, t, noise, xt);
         Tensor out = model.forward(xt, t, labels, ctx);
         ReverseDistribution p = newReverse(x0.shape());
         reverse(out, xt, t, false, p);
-        Tensor gradMean = x0.zerosLike(), gradVariance = x0.zerosLike();
-        double loss = 0;
+        Tensor gradMean = x0.zerosLike(), gradVariance = learnsVariance() ? x0.zerosLike() : null;
+        double[] terms = new double[batch];
         if (lossType != LossType.VLB) {
             Tensor meanPart = learnsVariance() ? p.meanOutput : out;
             Tensor target = switch (meanType) {
@@ -256,36 +230,68 @@ public final class GaussianDiffusion implements TrainingObjective {
                     yield mu;
                 }
             };
-            loss = be.mseLoss(meanPart, target);
+            be.meanSquaredErrorPerSample(meanPart, target, terms);
             be.mseLossBackward(meanPart, target, 1f, gradMean);
+            if (weights != null) {
+                scaleSamples(gradMean, weights);
+            }
         }
         if (lossType != LossType.SIMPLE) {
             // Hybrid: λ·L_vlb with L_vlb ≈ T·L_t for uniform t, λ = 0.001, and the mean held fixed in this term.
             boolean hybrid = lossType == LossType.HYBRID;
             double weight = hybrid ? schedule.steps() / 1000.0 : 1.0;
-            loss += weight * vlbLossAndGradient(p, x0, xt, t, weight, sampleWeights, !hybrid, gradMean, gradVariance,
-                    termsOut);
+            double[] bound = new double[batch];
+            vlbGradient(p, x0, xt, t, weight, weights, !hybrid, gradMean, gradVariance, bound);
+            for (int b = 0; b < batch; b++) {
+                terms[b] += weight * bound[b];
+            }
         }
-        Tensor grad = out.zerosLike();
-        joinHalves(gradMean, learnsVariance() ? gradVariance : null, grad);
-        model.backward(grad);
-        return loss;
+        double loss = 0;
+        for (int b = 0; b < batch; b++) {
+            loss += (weights == null ? 1 : weights[b]) * terms[b];
+        }
+        Tensor grad = gradMean;
+        if (learnsVariance()) {
+            grad = out.zerosLike();
+            joinHalves(gradMean, gradVariance, grad);
+        }
+        return new LossTerms(loss / batch, terms, grad);
+    }
+
+    @Override
+    public boolean supportsImportanceSampling() {
+        return lossType == LossType.VLB;
+    }
+
+    @Override
+    public Map<String, String> checkpointMetadata() {
+        return DiffusionMetadata.describe(this);
+    }
+
+    /** Multiplies sample b's values by {@code weights[b]}. */
+    private static void scaleSamples(Tensor x, double[] weights) {
+        int per = x.size() / weights.length;
+        float[] v = x.data();
+        for (int b = 0; b < weights.length; b++) {
+            for (int i = b * per; i < (b + 1) * per; i++) {
+                v[i] *= (float) weights[b];
+            }
+        }
     }
 
     /**
-     * The bound's term at t for each sample, averaged (bits/dim; sample b's term times {@code sampleWeights[b]} when
-     * given, and written unweighted to {@code termsOut[b]} when given), and its gradients (times {@code weight} and
+     * The bound's term at t for each sample, written unweighted to {@code termsOut[b]} (bits/dim), and its gradients (times {@code weight} and
      * the sample's weight) with respect to the network's mean output (if {@code trainMean}) and variance output v: KL terms give
      * (μ_θ − μ̃)/σ² for the mean and ½(1 − σ̃²/σ² − (μ_θ − μ̃)²/σ²) for log σ², the decoder the derivatives of its
      * negative log-likelihood, then the chain rule through μ_θ(output) and log σ²(v) = ½(log β − log β̃)·v + const.
      */
-    double vlbLossAndGradient(ReverseDistribution p, Tensor x0, Tensor xt, int[] t, double weight,
+    private void vlbGradient(ReverseDistribution p, Tensor x0, Tensor xt, int[] t, double weight,
                               double[] sampleWeights, boolean trainMean, Tensor gradMean, Tensor gradVariance,
                               double[] termsOut) {
         Tensor trueMean = x0.zerosLike();
         q.posteriorMean(x0, xt, t, trueMean);
         int per = x0.size() / t.length, n = x0.size();
-        double total = 0, scale = weight / (n * GaussianMath.LN2);
+        double scale = weight / (n * GaussianMath.LN2);
         double[] nll = new double[3];
         float[] mean = p.mean().data(), logVar = p.logVariance().data(), x0v = x0.data(), mt0 = trueMean.data();
         float[] dMean = gradMean.data(), dVar = learnsVariance() ? gradVariance.data() : null;
@@ -326,12 +332,8 @@ public final class GaussianDiffusion implements TrainingObjective {
                     dVar[i] += (float) (dTermDLogVar * dLogVarDV * sampleScale);
                 }
             }
-            total += sampleWeight * sampleTotal;
-            if (termsOut != null) {
-                termsOut[b] = sampleTotal / (per * GaussianMath.LN2);
-            }
+            termsOut[b] = sampleTotal / (per * GaussianMath.LN2);
         }
-        return total / (n * GaussianMath.LN2);
     }
 
     /**
@@ -432,7 +434,6 @@ public final class GaussianDiffusion implements TrainingObjective {
         private LossType lossType = LossType.SIMPLE;
         private DataKind dataKind = DataKind.IMAGES_8BIT;
         private double varianceInterpolation = 0.3;
-        private Backend backend;
 
         /** The β schedule (default: DDPM's linear 1e-4 → 0.02 over 1000 steps). */
         public Builder schedule(Schedule s) {
@@ -470,12 +471,6 @@ public final class GaussianDiffusion implements TrainingObjective {
                 throw new IllegalArgumentException("variance interpolation v must be in [0, 1], got " + v);
             }
             this.varianceInterpolation = v;
-            return this;
-        }
-
-        /** The backend for the loss computations (default: {@link Backends#getDefault()}). */
-        public Builder backend(Backend b) {
-            this.backend = b;
             return this;
         }
 

@@ -19,7 +19,7 @@ class BoundAndSamplerTest {
         // step is x₀ itself, L₀ is the Gaussian entropy term 0.5·log(2π·σ₀²) per dimension.
         Schedule s = Schedules.linear(50, 1e-3, 0.2);
         GaussianDiffusion d = GaussianDiffusion.builder().schedule(s).varianceType(VarianceType.FIXED_SMALL)
-                .dataKind(DataKind.CONTINUOUS).backend(new ScalarBackend()).build();
+                .dataKind(DataKind.CONTINUOUS).build();
         Tensor x0 = Tensor.zeros(64, 2);
         ForwardProcess.gaussian(x0, new SplittableRandom(3));
         Bound b = d.bound(OracleModels.trueNoise(s, x0), x0, null, new SplittableRandom(4));
@@ -50,7 +50,7 @@ class BoundAndSamplerTest {
         Schedule s = Schedules.linear(20, 1e-3, 0.3);
         for (DataKind kind : DataKind.values()) {
             GaussianDiffusion d = GaussianDiffusion.builder().schedule(s).dataKind(kind)
-                    .backend(new ScalarBackend()).build();
+                    .build();
             Tensor x0 = Tensor.zeros(6, 3, 2, 2);
             ForwardProcess.gaussian(x0, new SplittableRandom(5));
             Bound b = d.bound(OracleModels.standardNormalData(s), x0, null, new SplittableRandom(6));
@@ -71,7 +71,7 @@ class BoundAndSamplerTest {
     @Test
     void samplingIsDeterministicForAFixedSeed() {
         Schedule s = Schedules.linear(40, 1e-3, 0.3);
-        GaussianDiffusion d = GaussianDiffusion.builder().schedule(s).backend(new ScalarBackend()).build();
+        GaussianDiffusion d = GaussianDiffusion.builder().schedule(s).build();
         Denoiser model = OracleModels.standardNormalData(s);
         Tensor a = new Sampler(d).sample(model, new int[] {8, 3}, new SplittableRandom(9));
         Tensor b = new Sampler(d).sample(model, new int[] {8, 3}, new SplittableRandom(9));
@@ -84,7 +84,7 @@ class BoundAndSamplerTest {
         // DDIM with η = 1 over all steps is ancestral sampling with σ² = β̃.
         Schedule s = Schedules.linear(100, 1e-3, 0.2);
         GaussianDiffusion small = GaussianDiffusion.builder().schedule(s).varianceType(VarianceType.FIXED_SMALL)
-                .backend(new ScalarBackend()).build();
+                .build();
         Denoiser model = OracleModels.standardNormalData(s);
         int n = 20_000;
         double tol = 5 * Math.sqrt(2.0 / n); // ~5 standard errors of a sample variance
@@ -93,7 +93,7 @@ class BoundAndSamplerTest {
         // For unit-variance Gaussian data the exact reverse variance is β (the "fixed large" choice), so ancestral
         // sampling with it stays exact even on 25 respaced steps (with β̃ it would shrink the variance).
         GaussianDiffusion large = GaussianDiffusion.builder().schedule(s).varianceType(VarianceType.FIXED_LARGE)
-                .backend(new ScalarBackend()).build();
+                .build();
         checkMoments(new Sampler(large).clipDenoised(false).respaced(25).sample(model, new int[] {n, 1},
                 new SplittableRandom(4)), tol, "ancestral (β), 25 steps");
     }
@@ -103,7 +103,7 @@ class BoundAndSamplerTest {
         // With ᾱ = cos²θ and the exact ε-predictor of N(0, 1) data, x̂₀ = √ᾱ·x_t and a DDIM step (η = 0) is
         // x_prev = cos(θ_prev − θ)·x_t: the sampler must multiply x_T by the product of those cosines.
         Schedule s = Schedules.linear(100, 1e-3, 0.2);
-        GaussianDiffusion d = GaussianDiffusion.builder().schedule(s).backend(new ScalarBackend()).build();
+        GaussianDiffusion d = GaussianDiffusion.builder().schedule(s).build();
         Sampler sampler = new Sampler(d).clipDenoised(false).ddim(0.0).respaced(20);
         Tensor xT = Tensor.of(new float[] {1.5f, -0.5f}, 2, 1);
         Tensor x = sampler.denoise(OracleModels.standardNormalData(s), xT.copy(), s.steps() - 1, null, new SplittableRandom(0));
@@ -133,7 +133,7 @@ class BoundAndSamplerTest {
     @Test
     void progressReportsEveryKthStepWithTheCurrentPrediction() {
         Schedule s = Schedules.linear(40, 1e-3, 0.3);
-        GaussianDiffusion d = GaussianDiffusion.builder().schedule(s).backend(new ScalarBackend()).build();
+        GaussianDiffusion d = GaussianDiffusion.builder().schedule(s).build();
         java.util.List<Integer> seen = new java.util.ArrayList<>();
         new Sampler(d).progress(10, (t, xt, x0) -> {
             seen.add(t);
@@ -145,7 +145,7 @@ class BoundAndSamplerTest {
     @Test
     void clippingKeepsPredictedX0InsideTheImageRange() {
         Schedule s = Schedules.linear(20, 1e-3, 0.3);
-        GaussianDiffusion d = GaussianDiffusion.builder().schedule(s).backend(new ScalarBackend()).build();
+        GaussianDiffusion d = GaussianDiffusion.builder().schedule(s).build();
         Tensor xt = Tensor.of(new float[] {5f, -5f}, 2, 1), out = Tensor.zeros(2, 1);
         ReverseDistribution p = d.newReverse(2, 1);
         d.reverse(out, xt, new int[] {3, 3}, true, p);

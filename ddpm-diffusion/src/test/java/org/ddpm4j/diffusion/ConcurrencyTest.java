@@ -44,7 +44,7 @@ class ConcurrencyTest {
 
     private GaussianDiffusion diffusion() {
         return GaussianDiffusion.builder().schedule(Schedules.linear(60, 1e-3, 0.2)).dataKind(DataKind.CONTINUOUS)
-                .backend(be).build();
+                .build();
     }
 
     private MlpDenoiser model() {
@@ -92,6 +92,11 @@ class ConcurrencyTest {
                 Thread.currentThread().interrupt();
             }
             return inner.forward(x, t, labels, ctx);
+        }
+
+        @Override
+        public Backend backend() {
+            return inner.backend();
         }
 
         @Override

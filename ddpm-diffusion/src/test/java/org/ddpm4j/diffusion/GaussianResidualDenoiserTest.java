@@ -24,7 +24,7 @@ class GaussianResidualDenoiserTest {
     private static GaussianDiffusion diffusion(MeanType m, VarianceType v) {
         return GaussianDiffusion.builder().schedule(Schedules.linear(40, 1e-3, 0.2)).meanType(m).varianceType(v)
                 .lossType(v == VarianceType.LEARNED_RANGE ? LossType.VLB : LossType.SIMPLE)
-                .backend(new ScalarBackend()).build();
+                .build();
     }
 
     /**

@@ -70,17 +70,18 @@ class ImageDataTest {
         UNet net = new UNet(cfg, new ScalarBackend(), new SplittableRandom(1));
         Path learned = dir.resolve("learned.safetensors"), old = dir.resolve("old.safetensors"), bad = dir.resolve("bad.safetensors");
         Ema ema = new Ema(net.parameters(), 0.9);
-        Checkpoint.save(learned, net, cfg, ema, null, 7,
-                ImageModelFiles.diffusionMetadata(100, 1e-4, 0.02, VarianceType.LEARNED_RANGE));
+        Checkpoint.save(learned, net, cfg, ema, null, 7, GaussianDiffusion.builder()
+                .schedule(Schedules.linear(100, 1e-4, 0.02)).varianceType(VarianceType.LEARNED_RANGE)
+                .lossType(LossType.HYBRID).build().checkpointMetadata());
         ImageModelFiles.Loaded l = ImageModelFiles.loadForSampling(learned, new ScalarBackend());
         assertTrue(l.diffusion().learnsVariance() && l.step() == 7 && l.diffusion().schedule().steps() == 100);
-        Checkpoint.save(old, net, cfg, ema, null, 7, Map.of(ImageModelFiles.SCHEDULE_KEY, "100,1e-4,0.02"));
+        Checkpoint.save(old, net, cfg, ema, null, 7, Map.of(DiffusionMetadata.LEGACY_SCHEDULE_KEY, "100,1e-4,0.02"));
         assertEquals(VarianceType.FIXED_LARGE, ImageModelFiles.loadForSampling(old, new ScalarBackend()).diffusion().varianceType(),
                 "files from before the variance was stored");
-        Checkpoint.save(bad, net, cfg, ema, null, 7, Map.of(ImageModelFiles.SCHEDULE_KEY, "100,1e-4,0.02",
-                ImageModelFiles.VARIANCE_KEY, "WOBBLY"));
+        Checkpoint.save(bad, net, cfg, ema, null, 7, Map.of(DiffusionMetadata.LEGACY_SCHEDULE_KEY, "100,1e-4,0.02",
+                DiffusionMetadata.LEGACY_VARIANCE_KEY, "WOBBLY"));
         String msg = assertThrows(IOException.class, () -> ImageModelFiles.loadForSampling(bad, new ScalarBackend())).getMessage();
-        assertTrue(msg.contains("WOBBLY") && msg.contains(ImageModelFiles.VARIANCE_KEY), msg);
+        assertTrue(msg.contains("WOBBLY") && msg.contains(DiffusionMetadata.LEGACY_VARIANCE_KEY), msg);
     }
 
     @Test

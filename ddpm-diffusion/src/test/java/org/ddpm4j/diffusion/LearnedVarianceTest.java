@@ -22,7 +22,7 @@ class LearnedVarianceTest {
 
     private static GaussianDiffusion diffusion(VarianceType v, LossType l, DataKind kind, MeanType m) {
         return GaussianDiffusion.builder().schedule(Schedules.linear(20, 1e-3, 0.2)).varianceType(v).lossType(l)
-                .dataKind(kind).meanType(m).backend(new ScalarBackend()).build();
+                .dataKind(kind).meanType(m).build();
     }
 
     @ParameterizedTest
@@ -48,16 +48,15 @@ class LearnedVarianceTest {
         }
         int[] t = {0, 1, 13};
         FreeOutput model = new FreeOutput(out);
-        d.trainingLoss(model, x0, t, null, new SplittableRandom(9), ForwardContext.inference());
-        Tensor analytic = model.grad.zerosLike();
-        analytic.copyFrom(model.grad);
+        Tensor analytic = d.loss(model, x0, t, null, null, new SplittableRandom(9), ForwardContext.inference())
+                .outputGradient().copy();
         boolean hybrid = l == LossType.HYBRID;
         for (int i = 0; i < out.size(); i++) {
             float keep = out.data()[i];
             out.data()[i] = (float) (keep + FD_STEP);
-            double up = d.trainingLoss(model, x0, t, null, new SplittableRandom(9), ForwardContext.inference());
+            double up = d.loss(model, x0, t, null, null, new SplittableRandom(9), ForwardContext.inference()).loss();
             out.data()[i] = (float) (keep - FD_STEP);
-            double down = d.trainingLoss(model, x0, t, null, new SplittableRandom(9), ForwardContext.inference());
+            double down = d.loss(model, x0, t, null, null, new SplittableRandom(9), ForwardContext.inference()).loss();
             out.data()[i] = keep;
             double numeric = (up - down) / (2 * FD_STEP);
             boolean meanElement = factor == 1 || (i / (x0.size() / 3)) % 2 == 0;
@@ -119,9 +118,9 @@ class LearnedVarianceTest {
     void learnedVarianceAtItsEndsSamplesAsTheFixedVariances(float v, VarianceType fixed, int steps) {
         Schedule s = Schedules.linear(40, 1e-3, 0.3);
         GaussianDiffusion learned = GaussianDiffusion.builder().schedule(s).varianceType(VarianceType.LEARNED_RANGE)
-                .lossType(LossType.VLB).backend(new ScalarBackend()).build();
+                .lossType(LossType.VLB).build();
         GaussianDiffusion fixedDiffusion = GaussianDiffusion.builder().schedule(s).varianceType(fixed)
-                .backend(new ScalarBackend()).build();
+                .build();
         Tensor a = new Sampler(learned).respaced(steps).sample(standardNormalWithVariance(s, v), new int[] {16, 3},
                 new SplittableRandom(4));
         Tensor b = new Sampler(fixedDiffusion).respaced(steps).sample(OracleModels.standardNormalData(s),

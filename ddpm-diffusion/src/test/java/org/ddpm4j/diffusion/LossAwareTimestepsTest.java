@@ -16,7 +16,6 @@ import org.ddpm4j.diffusion.train.LossAwareTimesteps;
 import org.ddpm4j.diffusion.train.Trainer;
 import org.ddpm4j.nn.ForwardContext;
 import org.ddpm4j.nn.MlpDenoiser;
-import org.ddpm4j.nn.Parameter;
 import org.ddpm4j.tensor.ScalarBackend;
 import org.ddpm4j.tensor.Tensor;
 import org.junit.jupiter.api.Test;
@@ -65,32 +64,53 @@ class LossAwareTimestepsTest {
     }
 
     @Test
-    void weightedBoundLossScalesEachSamplesTermAndGradient() {
+    void weightedLossScalesEachSamplesTermAndGradient() {
         GaussianDiffusion d = SwissRollDiffusion.vlb();
         MlpDenoiser model = new MlpDenoiser(new MlpDenoiser.Config(2, 16, 2, 8, 0, true), new ScalarBackend(),
                 new SplittableRandom(1));
         Tensor x0 = SwissRoll.sample(3, new SplittableRandom(2)).all();
         int[] t = {0, 7, 31};
-        model.zeroGrad();
-        double plain = d.trainingLoss(model, x0, t, null, new SplittableRandom(3), ForwardContext.inference());
-        List<Tensor> plainGrads = grads(model);
-        double[] terms = new double[3];
-        model.zeroGrad();
-        double ones = d.weightedBoundLoss(model, x0, t, new double[] {1, 1, 1}, null, new SplittableRandom(3),
-                ForwardContext.inference(), terms);
-        assertEquals(plain, ones, 1e-12, "weights of 1 give the plain bound term");
-        assertEquals(plain, (terms[0] + terms[1] + terms[2]) / 3, 1e-12, "the terms average to the loss");
-        List<Tensor> oneGrads = grads(model);
-        for (int i = 0; i < plainGrads.size(); i++) {
-            assertArrayEquals(plainGrads.get(i).data(), oneGrads.get(i).data(), 0f);
-        }
+        LossTerms plain = d.loss(model, x0, t, null, null, new SplittableRandom(3), ForwardContext.inference());
+        float[] plainGrad = plain.outputGradient().data().clone();
+        LossTerms ones = d.loss(model, x0, t, new double[] {1, 1, 1}, null, new SplittableRandom(3),
+                ForwardContext.inference());
+        assertEquals(plain.loss(), ones.loss(), 1e-12, "weights of 1 give the plain bound term");
+        double[] terms = ones.perSample();
+        assertEquals(plain.loss(), (terms[0] + terms[1] + terms[2]) / 3, 1e-12, "the terms average to the loss");
+        assertArrayEquals(plainGrad, ones.outputGradient().data(), 0f);
         // Weighting only the second sample: its term and gradient alone, doubled.
-        model.zeroGrad();
-        double second = d.weightedBoundLoss(model, x0, t, new double[] {0, 2, 0}, null, new SplittableRandom(3),
-                ForwardContext.inference(), new double[3]);
-        assertEquals(2 * terms[1] / 3, second, 1e-12);
-        assertThrows(IllegalArgumentException.class, () -> d.weightedBoundLoss(model, x0, t, new double[2], null,
-                new SplittableRandom(3), ForwardContext.inference(), new double[3]));
+        LossTerms second = d.loss(model, x0, t, new double[] {0, 2, 0}, null, new SplittableRandom(3),
+                ForwardContext.inference());
+        assertEquals(2 * terms[1] / 3, second.loss(), 1e-12);
+        float[] g = second.outputGradient().data();
+        int per = g.length / 3;
+        for (int i = 0; i < g.length; i++) {
+            float expected = i / per == 1 ? 2 * plainGrad[i] : 0f;
+            assertEquals(expected, g[i], 1e-6f * (1 + Math.abs(expected)), "gradient element " + i);
+        }
+        assertThrows(IllegalArgumentException.class, () -> d.loss(model, x0, t, new double[2], null,
+                new SplittableRandom(3), ForwardContext.inference()));
+    }
+
+    @Test
+    void weightsScaleTheSimpleLossPerSampleToo() {
+        GaussianDiffusion d = GaussianDiffusion.builder().schedule(Schedules.linear(40, 1e-3, 0.2))
+                .dataKind(DataKind.CONTINUOUS).build();
+        MlpDenoiser model = new MlpDenoiser(new MlpDenoiser.Config(2, 16, 2, 8, 0), new ScalarBackend(),
+                new SplittableRandom(1));
+        Tensor x0 = SwissRoll.sample(4, new SplittableRandom(2)).all();
+        int[] t = {3, 9, 20, 39};
+        LossTerms plain = d.loss(model, x0, t, null, null, new SplittableRandom(5), ForwardContext.inference());
+        double mean = java.util.Arrays.stream(plain.perSample()).average().orElseThrow();
+        assertEquals(plain.loss(), mean, 1e-12, "the per-sample MSEs average to the loss");
+        LossTerms weighted = d.loss(model, x0, t, new double[] {0, 0, 4, 0}, null, new SplittableRandom(5),
+                ForwardContext.inference());
+        assertEquals(plain.perSample()[2], weighted.loss(), 1e-12, "4·term/4");
+        float[] pg = plain.outputGradient().data(), wg = weighted.outputGradient().data();
+        for (int i = 0; i < pg.length; i++) {
+            float expected = i / 2 == 2 ? 4 * pg[i] : 0f;
+            assertEquals(expected, wg[i], 1e-6f * (1 + Math.abs(expected)), "gradient element " + i);
+        }
     }
 
     @Test
@@ -98,7 +118,7 @@ class LossAwareTimestepsTest {
         Dataset data = SwissRoll.sample(300, new SplittableRandom(1));
         GaussianDiffusion d = GaussianDiffusion.builder().schedule(Schedules.logSnrLinear(8, 10, -10))
                 .varianceType(VarianceType.LEARNED_RANGE).lossType(LossType.VLB).dataKind(DataKind.CONTINUOUS)
-                .backend(new ScalarBackend()).build();
+                .build();
         MlpDenoiser.Config cfg = new MlpDenoiser.Config(2, 16, 2, 8, 0, true);
         // 8 terms × 10 values need 80 samples: with batch 16 the sampler leaves uniform after step 5.
         List<Double> straight = run(trainer(cfg, d, data, 7), 12);
@@ -112,7 +132,7 @@ class LossAwareTimestepsTest {
         assertEquals(straight, resumed);
         assertThrows(IllegalArgumentException.class, () -> Trainer.builder(new MlpDenoiser(cfg, new ScalarBackend(),
                 new SplittableRandom(1)), GaussianDiffusion.builder().schedule(Schedules.linear(8, 1e-3, 0.2))
-                .backend(new ScalarBackend()).build()).data(data).importanceSampledTimesteps(true).build(),
+                .build()).data(data).importanceSampledTimesteps(true).build(),
                 "L_simple has no bound terms to sample by");
     }
 
@@ -130,16 +150,12 @@ class LossAwareTimestepsTest {
         return out;
     }
 
-    private static List<Tensor> grads(MlpDenoiser model) {
-        return model.parameters().stream().map(Parameter::grad).map(Tensor::copy).toList();
-    }
-
     /** The swiss-roll demo's diffusion at 32 steps, trained on the bound. */
     private static final class SwissRollDiffusion {
         static GaussianDiffusion vlb() {
             return GaussianDiffusion.builder().schedule(Schedules.logSnrLinear(32, 10, -10))
                     .varianceType(VarianceType.LEARNED_RANGE).lossType(LossType.VLB).dataKind(DataKind.CONTINUOUS)
-                    .backend(new ScalarBackend()).build();
+                    .build();
         }
     }
 }

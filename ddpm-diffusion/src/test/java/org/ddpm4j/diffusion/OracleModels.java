@@ -4,10 +4,14 @@ import java.util.List;
 import org.ddpm4j.nn.Denoiser;
 import org.ddpm4j.nn.ForwardContext;
 import org.ddpm4j.nn.Parameter;
+import org.ddpm4j.tensor.Backend;
+import org.ddpm4j.tensor.ScalarBackend;
 import org.ddpm4j.tensor.Tensor;
 
 /** Models whose output is known in closed form, for testing the diffusion maths without training. */
 public final class OracleModels {
+    private static final Backend SCALAR = new ScalarBackend();
+
     private OracleModels() {
     }
 
@@ -41,6 +45,11 @@ public final class OracleModels {
     }
 
     private abstract static class Fixed implements Denoiser {
+        @Override
+        public Backend backend() {
+            return SCALAR;
+        }
+
         @Override
         public void backward(Tensor gradOutput) {
         }

@@ -71,7 +71,7 @@ class ToysAndInterpolationTest {
     void interpolationAtTheEndpointsDecodesEachSource() {
         // Deterministic DDIM decoding: λ = 0 must equal decoding a's own latent, and every mixture has a's shape.
         Schedule s = Schedules.linear(30, 1e-3, 0.3);
-        GaussianDiffusion d = GaussianDiffusion.builder().schedule(s).backend(new ScalarBackend()).build();
+        GaussianDiffusion d = GaussianDiffusion.builder().schedule(s).build();
         Sampler sampler = new Sampler(d).ddim(0.0).clipDenoised(false);
         var model = OracleModels.standardNormalData(s);
         Tensor a = Tensor.of(new float[] {0.5f, -0.25f}, 1, 2), b = Tensor.of(new float[] {-1f, 1f}, 1, 2);

@@ -35,7 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
 class TrainerNonFiniteTest {
     private static final MlpDenoiser.Config CONFIG = new MlpDenoiser.Config(2, 16, 2, 8, 0);
     private static final GaussianDiffusion DIFFUSION = GaussianDiffusion.builder()
-            .schedule(Schedules.linear(50, 1e-3, 0.2)).backend(new ScalarBackend()).build();
+            .schedule(Schedules.linear(50, 1e-3, 0.2)).build();
 
     @TempDir
     Path dir;

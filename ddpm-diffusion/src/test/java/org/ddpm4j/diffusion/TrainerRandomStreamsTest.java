@@ -106,7 +106,7 @@ class TrainerRandomStreamsTest {
             }
         };
         GaussianDiffusion d = GaussianDiffusion.builder().schedule(Schedules.linear(T, 1e-3, 0.2))
-                .dataKind(DataKind.CONTINUOUS).backend(new ScalarBackend()).build();
+                .dataKind(DataKind.CONTINUOUS).build();
         MlpDenoiser net = new MlpDenoiser(new MlpDenoiser.Config(PIXELS, 8, 1, 8, 0), new ScalarBackend(),
                 new SplittableRandom(1));
         Denoiser recorder = new Denoiser() {
@@ -124,6 +124,11 @@ class TrainerRandomStreamsTest {
                 r.timesteps.add(ts);
                 r.noise.add(eps);
                 return net.forward(x, t, labels, ctx);
+            }
+
+            @Override
+            public org.ddpm4j.tensor.Backend backend() {
+                return net.backend();
             }
 
             @Override

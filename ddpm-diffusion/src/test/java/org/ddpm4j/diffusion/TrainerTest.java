@@ -33,7 +33,7 @@ class TrainerTest {
         Dataset data = SwissRoll.sample(500, new SplittableRandom(1));
         MlpDenoiser.Config cfg = new MlpDenoiser.Config(2, 16, 2, 8, 0);
         GaussianDiffusion d = GaussianDiffusion.builder().schedule(Schedules.linear(50, 1e-3, 0.2))
-                .backend(new ScalarBackend()).build();
+                .build();
         List<Double> straight = losses(newTrainer(cfg, d, data, 7), 6);
 
         Trainer first = newTrainer(cfg, d, data, 7);
@@ -52,7 +52,7 @@ class TrainerTest {
         Dataset data = SwissRoll.sample(100, new SplittableRandom(1));
         MlpDenoiser.Config cfg = new MlpDenoiser.Config(2, 8, 1, 8, 0);
         GaussianDiffusion d = GaussianDiffusion.builder().schedule(Schedules.linear(10, 1e-3, 0.2))
-                .backend(new ScalarBackend()).build();
+                .build();
         Trainer trainer = newTrainer(cfg, d, data, 7);
         trainer.train(2, TrainingListener.NONE);
         List<TrainingListener.Progress> seen = new ArrayList<>();
@@ -85,6 +85,11 @@ class TrainerTest {
             }
 
             @Override
+            public org.ddpm4j.tensor.Backend backend() {
+                return inner.backend();
+            }
+
+            @Override
             public void backward(Tensor g) {
                 inner.backward(g);
             }
@@ -95,7 +100,7 @@ class TrainerTest {
             }
         };
         GaussianDiffusion d = GaussianDiffusion.builder().schedule(Schedules.linear(10, 1e-3, 0.2))
-                .dataKind(DataKind.CONTINUOUS).backend(new ScalarBackend()).build();
+                .dataKind(DataKind.CONTINUOUS).build();
         Trainer.builder(spy, d).data(data).batchSize(batch).conditional(true).labelDropout(0.25).seed(2).build()
                 .train(steps, TrainingListener.NONE);
         int n = steps * batch;
@@ -118,7 +123,7 @@ class TrainerTest {
         Backend be = Backends.create("simd", 2);
         GaussianDiffusion d = GaussianDiffusion.builder().schedule(Schedules.linear(50, 1e-3, 0.3))
                 .varianceType(VarianceType.FIXED_LARGE).lossType(LossType.VLB).dataKind(DataKind.CONTINUOUS)
-                .backend(be).build();
+                .build();
         MlpDenoiser model = new MlpDenoiser(new MlpDenoiser.Config(2, 64, 2, 16, 0), be, new SplittableRandom(2));
         Trainer trainer = Trainer.builder(model, d).data(train).batchSize(256).learningRate(2e-3).emaDecay(0.99)
                 .seed(3).build();
@@ -136,7 +141,7 @@ class TrainerTest {
         Dataset data = SwissRoll.sample(100, new SplittableRandom(1));
         MlpDenoiser.Config cfg = new MlpDenoiser.Config(2, 8, 1, 8, 0);
         GaussianDiffusion d = GaussianDiffusion.builder().schedule(Schedules.linear(10, 1e-3, 0.2))
-                .backend(new ScalarBackend()).build();
+                .build();
         MlpDenoiser model = new MlpDenoiser(cfg, new ScalarBackend(), new SplittableRandom(3));
         Trainer trainer = Trainer.builder(model, d).data(data).batchSize(16).learningRate(1e-2).cosineDecay(4)
                 .seed(5).build();

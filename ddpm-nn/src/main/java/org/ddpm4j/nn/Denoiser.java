@@ -1,5 +1,6 @@
 package org.ddpm4j.nn;
 
+import org.ddpm4j.tensor.Backend;
 import org.ddpm4j.tensor.Tensor;
 
 /**
@@ -27,6 +28,12 @@ public interface Denoiser extends Module {
 
     /** Backward of the last forward: adds every parameter's gradient for the loss gradient {@code gradOutput}. */
     void backward(Tensor gradOutput);
+
+    /**
+     * The backend holding the model's tensors. Whatever works on the model's inputs and outputs (the losses, the
+     * samplers, the bound) runs on this backend too, so a model on a device keeps its data there.
+     */
+    Backend backend();
 
     /** The number of classes of a class-conditional model (its "no class" label is this number); 0 if unconditional. */
     default int numClasses() {

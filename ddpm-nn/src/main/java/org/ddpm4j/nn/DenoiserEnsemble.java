@@ -2,13 +2,12 @@ package org.ddpm4j.nn;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.ddpm4j.tensor.Backend;
 import org.ddpm4j.tensor.Tensor;
 
 /**
  * The mean of several denoisers' outputs, itself a denoiser: its ε (and learned-variance v) is the average of its
- * members'. Independently trained networks err in different places, so their average errs less than each: on the
- * 2-D swiss roll six MLPs of the same settings ended 0.08 to 0.26 bits above the Bayes-optimal denoiser's bound,
- * their average 0.05. A bound or a sampler given the ensemble measures or samples the averaged model; it is a single
+ * members'. Independently trained networks err in different places, so their average errs less than each. A bound or a sampler given the ensemble measures or samples the averaged model; it is a single
  * model p_θ like any other.
  *
  * <p>Backward gives each member {@code gradOutput / K}, the gradient of the average, so the ensemble can also be
@@ -30,8 +29,18 @@ public final class DenoiserEnsemble implements Denoiser {
                 throw new IllegalArgumentException("denoiser ensemble: member " + i + " has "
                         + members.get(i).numClasses() + " classes, member 0 has " + members.get(0).numClasses());
             }
+            if (members.get(i).backend() != members.get(0).backend()) {
+                throw new IllegalArgumentException("denoiser ensemble: member " + i + " is on backend "
+                        + members.get(i).backend().name() + ", member 0 on " + members.get(0).backend().name());
+            }
         }
         this.members = List.copyOf(members);
+    }
+
+    /** The members' common backend. */
+    @Override
+    public Backend backend() {
+        return members.get(0).backend();
     }
 
     @Override

@@ -25,7 +25,7 @@ public final class MlpDenoiser implements Denoiser {
      *                        variance interpolation v of a learned reverse-process variance (Nichol &amp; Dhariwal)
      */
     public record Config(int dataDim, int hidden, int hiddenLayers, int timeDim, int numClasses,
-                         boolean learnedVariance) {
+                         boolean learnedVariance) implements ModelConfig {
         /** A model with a fixed reverse-process variance: the output has {@code dataDim} values per sample. */
         public Config(int dataDim, int hidden, int hiddenLayers, int timeDim, int numClasses) {
             this(dataDim, hidden, hiddenLayers, timeDim, numClasses, false);
@@ -93,6 +93,11 @@ public final class MlpDenoiser implements Denoiser {
     /** The configuration it was built with (stored in checkpoints). */
     public Config config() {
         return config;
+    }
+
+    @Override
+    public Backend backend() {
+        return be;
     }
 
     @Override

@@ -111,6 +111,11 @@ public final class UNet implements Denoiser {
     }
 
     @Override
+    public Backend backend() {
+        return be;
+    }
+
+    @Override
     public Tensor forward(Tensor x, int[] timesteps, int[] labels, ForwardContext ctx) {
         checkInput(x, timesteps);
         timeEmbedding = temb.forward(timesteps, labels);

@@ -20,7 +20,7 @@ import java.util.TreeSet;
  */
 public record UNetConfig(int imageChannels, int channels, int[] channelMult, int resBlocks,
                          Set<Integer> attentionResolutions, float dropout, int imageSize, int numClasses,
-                         boolean learnedVariance) {
+                         boolean learnedVariance) implements ModelConfig {
 
     /** A U-Net with a fixed reverse-process variance: the output has the image's channels. */
     public UNetConfig(int imageChannels, int channels, int[] channelMult, int resBlocks,

@@ -69,10 +69,15 @@ class CheckpointTest {
     @Test
     void aConfigWrittenBeforeLearnedVarianceExistedStillMatches() throws IOException {
         UNet net = TinyModels.tinyUNet(new ScalarBackend(), 0, 3);
-        Map<?, ?> oldConfig = new com.fasterxml.jackson.databind.ObjectMapper().convertValue(net.config(), Map.class);
+        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        Map<?, ?> oldConfig = json.convertValue(net.config(), Map.class);
         assertTrue(oldConfig.remove("learnedVariance") != null, oldConfig.toString());
         Path file = dir.resolve("old.safetensors");
-        Checkpoint.save(file, net, oldConfig, null, null, 1, Map.of());
+        Checkpoint.save(file, net, net.config(), null, null, 1, Map.of());
+        SafeTensors.Contents saved = SafeTensors.read(file);
+        Map<String, String> meta = new java.util.LinkedHashMap<>(saved.metadata());
+        meta.put("model_config", json.writeValueAsString(oldConfig)); // as written before the component existed
+        SafeTensors.write(file, saved.tensors(), meta);
         Checkpoint.restore(file, net, net.config(), null, null);
         UNet learned = new UNet(net.config().withLearnedVariance(true), new ScalarBackend(), new java.util.SplittableRandom(3));
         assertThrows(IOException.class, () -> Checkpoint.restore(file, learned, learned.config(), null, null));

@@ -18,13 +18,14 @@ class DenoiserEnsembleTest {
     private static final MlpDenoiser.Config CONFIG = new MlpDenoiser.Config(2, 8, 2, 8, 0, true);
     /** Float sums of three terms of order 1. */
     private static final double SUM_TOLERANCE = 1e-6;
+    private static final ScalarBackend BE = new ScalarBackend();
 
     @TempDir
     Path dir;
 
     private static List<MlpDenoiser> members(int count) {
         return java.util.stream.IntStream.range(0, count)
-                .mapToObj(i -> new MlpDenoiser(CONFIG, new ScalarBackend(), new SplittableRandom(10 + i))).toList();
+                .mapToObj(i -> new MlpDenoiser(CONFIG, BE, new SplittableRandom(10 + i))).toList();
     }
 
     @Test
@@ -73,12 +74,16 @@ class DenoiserEnsembleTest {
     @Test
     void membersThatDoNotFitAreRefused() {
         assertThrows(IllegalArgumentException.class, () -> new DenoiserEnsemble(List.of()));
-        MlpDenoiser conditional = new MlpDenoiser(new MlpDenoiser.Config(2, 8, 2, 8, 3), new ScalarBackend(),
+        MlpDenoiser conditional = new MlpDenoiser(new MlpDenoiser.Config(2, 8, 2, 8, 3), BE,
                 new SplittableRandom(1));
         var classes = assertThrows(IllegalArgumentException.class,
                 () -> new DenoiserEnsemble(List.of(members(1).get(0), conditional)));
         assertTrue(classes.getMessage().contains("member 1 has 3 classes"), classes.getMessage());
-        MlpDenoiser fixedVariance = new MlpDenoiser(CONFIG.withLearnedVariance(false), new ScalarBackend(),
+        MlpDenoiser elsewhere = new MlpDenoiser(CONFIG, new ScalarBackend(), new SplittableRandom(3));
+        var backend = assertThrows(IllegalArgumentException.class,
+                () -> new DenoiserEnsemble(List.of(members(1).get(0), elsewhere)));
+        assertTrue(backend.getMessage().contains("member 1 is on backend"), backend.getMessage());
+        MlpDenoiser fixedVariance = new MlpDenoiser(CONFIG.withLearnedVariance(false), BE,
                 new SplittableRandom(2));
         DenoiserEnsemble mixed = new DenoiserEnsemble(List.of(members(1).get(0), fixedVariance));
         var shape = assertThrows(IllegalArgumentException.class,

@@ -218,6 +218,28 @@ public interface Backend {
     /** Backward of {@link #mseLoss} scaled by {@code gradScale}: {@code dpred += gradScale·2·(pred − target)/n}. */
     void mseLossBackward(Tensor pred, Tensor target, float gradScale, Tensor dpred);
 
+    /**
+     * Per sample (the leading dimension), {@code mean((pred_b − target_b)²)} accumulated in double, into
+     * {@code out[b]}: each sample's own term of {@link #mseLoss}, whose mean it is.
+     */
+    default void meanSquaredErrorPerSample(Tensor pred, Tensor target, double[] out) {
+        ShapeCheck.requireSameShape("meanSquaredErrorPerSample", "pred", pred, "target", target);
+        if (out.length != pred.dim(0)) {
+            throw new IllegalArgumentException("meanSquaredErrorPerSample: " + pred.shapeString() + " has "
+                    + pred.dim(0) + " samples but out has " + out.length + " slots");
+        }
+        float[] p = pred.data(), q = target.data();
+        int per = pred.size() / out.length;
+        for (int b = 0; b < out.length; b++) {
+            double acc = 0;
+            for (int i = b * per; i < (b + 1) * per; i++) {
+                double d = (double) p[i] - q[i];
+                acc += d * d;
+            }
+            out[b] = acc / per;
+        }
+    }
+
     /** Sum of all elements, accumulated in double. */
     double sum(Tensor x);
 

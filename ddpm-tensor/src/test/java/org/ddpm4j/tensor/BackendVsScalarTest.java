@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -183,6 +184,22 @@ abstract class BackendVsScalarTest {
         assertReduction(SCALAR.sumOfSquares(a), candidate().sumOfSquares(a), "sumOfSquares");
         assertReduction(SCALAR.mseLoss(a, b), candidate().mseLoss(a, b), "mseLoss");
         assertReduction(SCALAR.mean(a), candidate().mean(a), "mean");
+    }
+
+    /** Each sample's mean squared error, for sample counts that do and do not divide the vector length. */
+    @ParameterizedTest(name = "{0} samples of {1}")
+    @CsvSource({"1,1", "3,17", "4,1024", "5,4097"})
+    void meanSquaredErrorPerSample(int samples, int per) {
+        RandomTensors r = new RandomTensors(samples * per);
+        Tensor a = r.normal(samples * per).reshape(samples, per), b = r.normal(samples * per).reshape(samples, per);
+        double[] expected = new double[samples], actual = new double[samples];
+        SCALAR.meanSquaredErrorPerSample(a, b, expected);
+        candidate().meanSquaredErrorPerSample(a, b, actual);
+        for (int i = 0; i < samples; i++) {
+            assertReduction(expected[i], actual[i], "meanSquaredErrorPerSample[" + i + "]");
+        }
+        double mean = java.util.Arrays.stream(expected).average().orElseThrow();
+        assertReduction(SCALAR.mseLoss(a, b), mean, "mean of the per-sample terms against mseLoss");
     }
 
     /**

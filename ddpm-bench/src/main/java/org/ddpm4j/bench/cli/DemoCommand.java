@@ -4,7 +4,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.ddpm4j.diffusion.demo.SwissRollDemo;
+import org.ddpm4j.bench.demo.SwissRollDemo;
 import org.ddpm4j.diffusion.io.ScatterPlot;
 import org.ddpm4j.tensor.Backend;
 import picocli.CommandLine.Command;
@@ -55,9 +55,9 @@ public final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Backend be = run.backend();
-        SwissRollDemo.Settings s = SwissRollDemo.Settings.defaults().withRun(steps, run.seed)
-                .withLearningRate(learningRate, cosineDecay).withImportanceSampling(importanceSampling)
-                .withNetwork(hidden, layers, networks);
+        SwissRollDemo.Settings s = SwissRollDemo.Settings.builder().trainSteps(steps).seed(run.seed)
+                .learningRate(learningRate, cosineDecay).importanceSampling(importanceSampling)
+                .network(hidden, layers).networks(networks).build();
         SwissRollDemo.Result r;
         try (TrainingBar bar = new TrainingBar(0, (long) steps * networks)) {
             r = SwissRollDemo.run(s, be, bar);

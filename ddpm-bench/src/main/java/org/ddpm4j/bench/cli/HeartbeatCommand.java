@@ -4,7 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.ddpm4j.diffusion.data.Heartbeat;
-import org.ddpm4j.diffusion.demo.HeartbeatDemo;
+import org.ddpm4j.bench.demo.HeartbeatDemo;
 import org.ddpm4j.tensor.Backend;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

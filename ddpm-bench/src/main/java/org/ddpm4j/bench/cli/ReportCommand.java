@@ -17,8 +17,8 @@ import org.ddpm4j.diffusion.Schedules;
 import org.ddpm4j.diffusion.data.Dataset;
 import org.ddpm4j.diffusion.data.Heartbeat;
 import org.ddpm4j.diffusion.data.ImageDatasets;
-import org.ddpm4j.diffusion.demo.HeartbeatDemo;
-import org.ddpm4j.diffusion.demo.SwissRollDemo;
+import org.ddpm4j.bench.demo.HeartbeatDemo;
+import org.ddpm4j.bench.demo.SwissRollDemo;
 import org.ddpm4j.diffusion.eval.ClassifierTraining;
 import org.ddpm4j.diffusion.eval.SampleQuality;
 import org.ddpm4j.diffusion.io.ImageGrid;
@@ -116,7 +116,7 @@ public final class ReportCommand implements Callable<Integer> {
         UNet model = new UNet(cfg, be, new SplittableRandom(run.seed));
         double scale = 1000.0 / plan.diffusionSteps();
         GaussianDiffusion diffusion = GaussianDiffusion.builder().schedule(Schedules.linear(plan.diffusionSteps(),
-                1e-4 * scale, Math.min(0.02 * scale, 0.999))).backend(be).build();
+                1e-4 * scale, Math.min(0.02 * scale, 0.999))).build();
         long t0 = System.nanoTime();
         Trainer trainer = Trainer.builder(model, diffusion).data(train).batchSize(plan.unetBatch()).flips(true)
                 .conditional(true).labelDropout(0.1).seed(run.seed).modelConfig(cfg).build();
@@ -231,9 +231,8 @@ public final class ReportCommand implements Callable<Integer> {
     private static final int SAMPLING_CHUNK = 100;
 
     private void toySection(ReportPlan plan, Backend be) throws Exception {
-        SwissRollDemo.Settings d = SwissRollDemo.Settings.defaults();
-        SwissRollDemo.Result roll = SwissRollDemo.run(d.withRun(plan.swissRollSteps(), run.seed)
-                .withNetwork(d.hidden(), d.hiddenLayers(), plan.swissRollNetworks()), be,
+        SwissRollDemo.Result roll = SwissRollDemo.run(SwissRollDemo.Settings.builder()
+                .trainSteps(plan.swissRollSteps()).seed(run.seed).networks(plan.swissRollNetworks()).build(), be,
                 TrainingListener.NONE);
         ScatterPlot.write(out.resolve("swissroll.png"), "swiss roll: samples over held-out data", roll.testPoints().all(),
                 roll.samples());

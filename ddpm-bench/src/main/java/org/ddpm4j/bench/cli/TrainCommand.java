@@ -91,10 +91,10 @@ public final class TrainCommand implements Callable<Integer> {
         UNet model = new UNet(cfg, be, new SplittableRandom(run.seed));
         VarianceType variance = learnVariance ? VarianceType.LEARNED_RANGE : VarianceType.FIXED_LARGE;
         GaussianDiffusion diffusion = GaussianDiffusion.builder().schedule(Schedules.linear(1000, 1e-4, 0.02))
-                .varianceType(variance).lossType(ImageModelFiles.lossFor(variance)).backend(be).build();
+                .varianceType(variance).lossType(ImageModelFiles.lossFor(variance)).build();
         Trainer trainer = Trainer.builder(model, diffusion).data(data).batchSize(batch).learningRate(lr).flips(true)
                 .conditional(classes).labelDropout(classes ? pUncond : 0)
-                .seed(run.seed).modelConfig(cfg).metadata(ImageModelFiles.diffusionMetadata(1000, 1e-4, 0.02, variance))
+                .seed(run.seed).modelConfig(cfg)
                 .checkpoint(checkpoint, checkpointEvery).skipNonFiniteSteps(skipNonFinite).build();
         boolean resuming = resume && Files.exists(checkpoint);
         if (resuming) {

@@ -31,7 +31,7 @@ public final class SampleWorkload {
     private static GaussianDiffusion diffusion(int steps, Backend be) {
         double scale = 1000.0 / steps;
         return GaussianDiffusion.builder()
-                .schedule(Schedules.linear(steps, 1e-4 * scale, Math.min(0.02 * scale, 0.999))).backend(be).build();
+                .schedule(Schedules.linear(steps, 1e-4 * scale, Math.min(0.02 * scale, 0.999))).build();
     }
 
     /** Compiles the path on a short respaced chain (about 1% of 1000 steps), for single-shot timing. */

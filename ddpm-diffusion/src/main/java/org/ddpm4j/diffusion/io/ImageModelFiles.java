@@ -1,5 +1,6 @@
 package org.ddpm4j.diffusion.io;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -7,7 +8,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import org.ddpm4j.diffusion.GaussianDiffusion;
 import org.ddpm4j.diffusion.LossType;
-import org.ddpm4j.diffusion.Schedules;
+import org.ddpm4j.diffusion.DiffusionMetadata;
 import org.ddpm4j.diffusion.VarianceType;
 import org.ddpm4j.diffusion.sample.Sampler;
 import org.ddpm4j.nn.UNet;
@@ -18,21 +19,12 @@ import org.ddpm4j.nn.optim.Ema;
 import org.ddpm4j.tensor.Backend;
 
 /**
- * Image-model checkpoints that carry what is needed to use them: the U-Net config (as every checkpoint), the
- * linear β schedule and the reverse-process variance, so {@code ddpm sample} and {@code ddpm eval} rebuild model
- * and diffusion from the file alone.
+ * Image-model checkpoints that carry what is needed to use them: the U-Net config (as every checkpoint) and the
+ * whole diffusion ({@link DiffusionMetadata}), so {@code ddpm sample} and {@code ddpm eval} rebuild model and
+ * diffusion from the file alone.
  */
 public final class ImageModelFiles {
-    public static final String SCHEDULE_KEY = "diffusion_linear_schedule";
-    /** The {@link VarianceType}'s name; absent in files written before it was stored: {@code FIXED_LARGE}. */
-    public static final String VARIANCE_KEY = "diffusion_variance";
-
     private ImageModelFiles() {
-    }
-
-    /** The metadata entries describing {@code linear(steps, start, end)} and the variance. */
-    public static Map<String, String> diffusionMetadata(int steps, double start, double end, VarianceType variance) {
-        return Map.of(SCHEDULE_KEY, steps + "," + start + "," + end, VARIANCE_KEY, variance.name());
     }
 
     /** A trained model with its EMA weights swapped in, and its diffusion. */
@@ -49,31 +41,29 @@ public final class ImageModelFiles {
     }
 
     /**
-     * The model (EMA weights), its diffusion and its step, from a checkpoint written by {@code ddpm train}.
+     * The model (EMA weights), its diffusion and its step, from a checkpoint written by {@code ddpm train} (or any
+     * {@link org.ddpm4j.diffusion.train.Trainer} of a U-Net).
      *
      * @throws IOException for a file that is not such a checkpoint, naming what is missing or invalid
      */
     public static Loaded loadForSampling(Path file, Backend be) throws IOException {
         Map<String, String> meta = SafeTensors.read(file).metadata();
-        String cfgJson = meta.get("model_config"), sched = meta.get(SCHEDULE_KEY);
-        if (cfgJson == null || sched == null) {
+        String cfgJson = meta.get("model_config");
+        if (cfgJson == null || !DiffusionMetadata.present(meta)) {
             throw new IOException(file + ": not an image-model checkpoint (needs metadata 'model_config' and '"
-                    + SCHEDULE_KEY + "')");
+                    + DiffusionMetadata.KEY + "')");
         }
-        UNetConfig cfg = new ObjectMapper().readValue(cfgJson, UNetConfig.class);
-        String[] parts = sched.split(",");
-        if (parts.length != 3) {
-            throw new IOException(file + ": metadata " + SCHEDULE_KEY + " is '" + sched + "', expected 'steps,start,end'");
+        UNetConfig cfg;
+        try {
+            cfg = new ObjectMapper().readValue(cfgJson, UNetConfig.class);
+        } catch (JsonProcessingException | IllegalArgumentException e) {
+            throw new IOException(file + ": metadata 'model_config' is not a U-Net config: " + e.getMessage(), e);
         }
         GaussianDiffusion diffusion;
         try {
-            VarianceType variance = VarianceType.valueOf(meta.getOrDefault(VARIANCE_KEY, VarianceType.FIXED_LARGE.name()));
-            diffusion = GaussianDiffusion.builder().schedule(Schedules.linear(Integer.parseInt(parts[0]),
-                    Double.parseDouble(parts[1]), Double.parseDouble(parts[2]))).varianceType(variance)
-                    .lossType(lossFor(variance)).backend(be).build();
+            diffusion = DiffusionMetadata.gaussian(meta);
         } catch (IllegalArgumentException e) {
-            throw new IOException(file + ": metadata " + SCHEDULE_KEY + " '" + sched + "' or " + VARIANCE_KEY + " '"
-                    + meta.get(VARIANCE_KEY) + "' is not valid: " + e.getMessage(), e);
+            throw new IOException(file + ": " + e.getMessage(), e);
         }
         UNet model = new UNet(cfg, be, new SplittableRandom(0));
         Ema ema = new Ema(model.parameters(), 0.5);

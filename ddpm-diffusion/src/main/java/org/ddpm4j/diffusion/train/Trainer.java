@@ -6,13 +6,13 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.ddpm4j.diffusion.Cancellation;
-import org.ddpm4j.diffusion.GaussianDiffusion;
-import org.ddpm4j.diffusion.LossType;
+import org.ddpm4j.diffusion.LossTerms;
 import org.ddpm4j.diffusion.TrainingObjective;
 import org.ddpm4j.diffusion.data.Dataset;
 import org.ddpm4j.diffusion.data.RandomFlips;
 import org.ddpm4j.nn.Denoiser;
 import org.ddpm4j.nn.ForwardContext;
+import org.ddpm4j.nn.ModelConfig;
 import org.ddpm4j.nn.Parameter;
 import org.ddpm4j.nn.io.Checkpoint;
 import org.ddpm4j.nn.optim.Adam;
@@ -54,7 +54,7 @@ public final class Trainer {
     private final long decaySteps;
     private final LossAwareTimesteps timesteps;
     private final Ema ema;
-    private final Object modelConfig;
+    private final ModelConfig modelConfig;
     private final Path checkpoint;
     private final int checkpointEvery;
     private final Map<String, String> metadata;
@@ -73,16 +73,15 @@ public final class Trainer {
         this.conditional = b.conditional;
         this.clipNorm = b.clipNorm;
         this.seed = b.seed;
-        this.adam = new Adam(b.diffusion.backend(), model.parameters(), b.learningRate, 0.9, 0.999, 1e-8,
+        this.adam = new Adam(model.backend(), model.parameters(), b.learningRate, 0.9, 0.999, 1e-8,
                 b.warmupSteps);
         this.decaySteps = b.decaySteps;
-        if (b.importanceSampling && !(b.diffusion instanceof GaussianDiffusion g && g.lossType() == LossType.VLB)) {
-            throw new IllegalArgumentException("importance-sampled timesteps need a GaussianDiffusion trained on the "
-                    + "bound (LossType.VLB)");
+        if (b.importanceSampling && !b.diffusion.supportsImportanceSampling()) {
+            throw new IllegalArgumentException("importance-sampled timesteps need an objective whose terms are the "
+                    + "bound's (a GaussianDiffusion with LossType.VLB, or a BinomialDiffusion)");
         }
-        this.timesteps = b.importanceSampling
-                ? new LossAwareTimesteps(((GaussianDiffusion) b.diffusion).schedule().steps()) : null;
-        this.ema = new Ema(b.diffusion.backend(), model.parameters(), b.emaDecay);
+        this.timesteps = b.importanceSampling ? new LossAwareTimesteps(b.diffusion.steps()) : null;
+        this.ema = new Ema(model.backend(), model.parameters(), b.emaDecay);
         this.modelConfig = b.modelConfig;
         this.checkpoint = b.checkpoint;
         this.checkpointEvery = b.checkpointEvery;
@@ -174,16 +173,19 @@ public final class Trainer {
         synchronized (model) {
             model.zeroGrad();
             ForwardContext ctx = ForwardContext.training(rng.nextLong());
+            LossTerms terms;
             if (timesteps == null) {
-                loss = diffusion.trainingLoss(model, x0, labels, rng, ctx);
+                terms = diffusion.loss(model, x0, labels, rng, ctx);
             } else {
                 int[] t = new int[batchSize];
-                double[] weights = new double[batchSize], terms = new double[batchSize];
+                double[] weights = new double[batchSize];
                 timesteps.draw(rng, t, weights);
-                loss = ((GaussianDiffusion) diffusion).weightedBoundLoss(model, x0, t, weights, labels, rng, ctx, terms);
-                timesteps.record(t, terms);
+                terms = diffusion.loss(model, x0, t, weights, labels, rng, ctx);
+                timesteps.record(t, terms.perSample());
             }
-            double norm = GradientClipping.globalNorm(diffusion.backend(), model.parameters());
+            model.backward(terms.outputGradient());
+            loss = terms.loss();
+            double norm = GradientClipping.globalNorm(model.backend(), model.parameters());
             if (!Double.isFinite(loss) || !Double.isFinite(norm)) {
                 skipOrStop(Double.isFinite(loss) ? "the gradient norm is " + norm : "the loss is " + loss);
                 step++;
@@ -191,7 +193,7 @@ public final class Trainer {
             }
             failedInARow = 0;
             if (clipNorm > 0) {
-                GradientClipping.clipToNorm(diffusion.backend(), model.parameters(), clipNorm, norm);
+                GradientClipping.clipToNorm(model.backend(), model.parameters(), clipNorm, norm);
             }
             adam.step(rateScale());
             requireFiniteWeights();
@@ -216,7 +218,7 @@ public final class Trainer {
     /** After an update: a weight the update made non-finite ends training (the weights can no longer be used). */
     private void requireFiniteWeights() {
         for (Parameter p : model.parameters()) {
-            if (!Double.isFinite(diffusion.backend().sumOfSquares(p.value()))) {
+            if (!Double.isFinite(model.backend().sumOfSquares(p.value()))) {
                 throw new TrainingDivergedException(step + 1, "the update made weight '" + p.name() + "' non-finite; "
                         + "the last checkpoint holds the last good weights: resume from it with a lower learning rate");
             }
@@ -231,7 +233,8 @@ public final class Trainer {
     /** Writes model, EMA, Adam and the step to {@code file} (atomically). */
     public void save(Path file) {
         try {
-            Map<String, String> meta = new java.util.LinkedHashMap<>(metadata);
+            Map<String, String> meta = new java.util.LinkedHashMap<>(diffusion.checkpointMetadata());
+            meta.putAll(metadata);
             meta.put("batch_size", Integer.toString(batchSize));
             meta.put("seed", Long.toString(seed));
             if (timesteps != null) {
@@ -273,7 +276,7 @@ public final class Trainer {
         private double labelDropout;
         private boolean conditional;
         private long seed;
-        private Object modelConfig = Map.of();
+        private ModelConfig modelConfig = new ModelConfig.None();
         private Path checkpoint;
         private int checkpointEvery;
         private Map<String, String> metadata = Map.of();
@@ -322,7 +325,8 @@ public final class Trainer {
 
         /**
          * Draw t by importance (Nichol &amp; Dhariwal 2021, §3.3; {@link LossAwareTimesteps}) instead of uniformly:
-         * for a {@link GaussianDiffusion} trained on the bound ({@link LossType#VLB}) only. Off by default.
+         * for objectives whose terms are the bound's ({@link TrainingObjective#supportsImportanceSampling}) only. Off
+         * by default.
          */
         public Builder importanceSampledTimesteps(boolean on) {
             this.importanceSampling = on;
@@ -365,13 +369,13 @@ public final class Trainer {
             return this;
         }
 
-        /** The model's config, stored in checkpoints and checked when resuming. */
-        public Builder modelConfig(Object config) {
+        /** The model's config, stored in checkpoints and checked when resuming (default: none, stored as {}). */
+        public Builder modelConfig(ModelConfig config) {
             this.modelConfig = config;
             return this;
         }
 
-        /** More metadata for the checkpoints (e.g. how the diffusion was configured). */
+        /** More metadata for the checkpoints, beside the diffusion's own description (which they always carry). */
         public Builder metadata(Map<String, String> extra) {
             this.metadata = extra;
             return this;

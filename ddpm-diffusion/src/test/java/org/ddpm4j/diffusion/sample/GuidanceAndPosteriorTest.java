@@ -27,7 +27,7 @@ class GuidanceAndPosteriorTest {
 
     private GaussianDiffusion diffusion() {
         return GaussianDiffusion.builder().schedule(Schedules.linear(30, 1e-3, 0.3)).dataKind(DataKind.CONTINUOUS)
-                .backend(be).build();
+                .build();
     }
 
     private MlpDenoiser conditionalModel() {
@@ -85,7 +85,7 @@ class GuidanceAndPosteriorTest {
         // reverse variance (exact for unit-variance Gaussian data) the chain from the matching step samples it.
         Schedule s = Schedules.linear(100, 1e-3, 0.2);
         GaussianDiffusion d = GaussianDiffusion.builder().schedule(s).varianceType(VarianceType.FIXED_LARGE)
-                .dataKind(DataKind.CONTINUOUS).backend(be).build();
+                .dataKind(DataKind.CONTINUOUS).build();
         double sigma = Math.sqrt((1 - s.alphaBar(40)) / s.alphaBar(40)), y = 1.0;
         int n = 20_000;
         Tensor observed = Tensor.zeros(n, 1);

@@ -48,7 +48,7 @@ class OpenClSamplingTest {
             }
         });
         GaussianDiffusion diffusion = GaussianDiffusion.builder().schedule(Schedules.linear(1000, 1e-4, 0.02))
-                .backend(be).build();
+                .build();
         return new Sampler(diffusion).respaced(5).sample(model, new int[] {2, 1, 8, 8}, new SplittableRandom(3));
     }
 }

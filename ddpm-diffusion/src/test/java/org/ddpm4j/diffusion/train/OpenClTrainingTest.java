@@ -86,7 +86,7 @@ class OpenClTrainingTest {
         UNetConfig config = new UNetConfig(1, 32, new int[] {1, 2}, 1, Set.of(4), 0.1f, 8, 0);
         UNet model = new UNet(config, be, new SplittableRandom(1));
         GaussianDiffusion diffusion = GaussianDiffusion.builder().schedule(Schedules.linear(100, 1e-4, 0.02))
-                .backend(be).build();
+                .build();
         SplittableRandom pixels = new SplittableRandom(4);
         float[] images = new float[16 * 64];
         for (int i = 0; i < images.length; i++) {

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.ddpm4j.nn.ModelConfig;
 import org.ddpm4j.nn.Module;
 import org.ddpm4j.nn.Parameter;
 import org.ddpm4j.nn.optim.Adam;
@@ -43,7 +44,7 @@ public final class Checkpoint {
      * @param modelConfig the model's configuration, stored as JSON and checked on restore
      * @param extra       more metadata (e.g. the training config), strings by key
      */
-    public static void save(Path file, Module model, Object modelConfig, Ema ema, Adam adam, long step,
+    public static void save(Path file, Module model, ModelConfig modelConfig, Ema ema, Adam adam, long step,
                             Map<String, String> extra) throws IOException {
         Map<String, Tensor> tensors = new LinkedHashMap<>();
         List<Parameter> params = model.parameters();
@@ -83,7 +84,7 @@ public final class Checkpoint {
      * Reads {@code file} into the model (and the EMA and Adam, when not null), after checking that it was written for
      * the same model config and holds every tensor with the right shape and only finite values.
      */
-    public static Info restore(Path file, Module model, Object modelConfig, Ema ema, Adam adam) throws IOException {
+    public static Info restore(Path file, Module model, ModelConfig modelConfig, Ema ema, Adam adam) throws IOException {
         SafeTensors.Contents c = SafeTensors.read(file);
         Map<String, String> meta = c.metadata();
         if (!FORMAT.equals(meta.get("format"))) {
@@ -152,7 +153,7 @@ public final class Checkpoint {
      * Parsed into the config's own type and compared with equals, not as text: a config written before a component
      * with a default was added (e.g. {@code learnedVariance}) still matches.
      */
-    private static boolean sameConfig(Object config, String stored) {
+    private static boolean sameConfig(ModelConfig config, String stored) {
         if (stored.isEmpty()) {
             return false;
         }
@@ -163,7 +164,7 @@ public final class Checkpoint {
         }
     }
 
-    private static String toJson(Object config) throws IOException {
+    private static String toJson(ModelConfig config) throws IOException {
         try {
             return JSON.writeValueAsString(config);
         } catch (JsonProcessingException e) {

@@ -706,6 +706,22 @@ public final class SimdBackend implements Backend {
         return reduce(pred.size(), (off, len) -> squaredDistance(pred.data(), target.data(), off, len)) / pred.size();
     }
 
+    @Override
+    public void meanSquaredErrorPerSample(Tensor pred, Tensor target, double[] out) {
+        ShapeCheck.requireSameShape("meanSquaredErrorPerSample", "pred", pred, "target", target);
+        if (out.length != pred.dim(0)) {
+            throw new IllegalArgumentException("meanSquaredErrorPerSample: " + pred.shapeString() + " has "
+                    + pred.dim(0) + " samples but out has " + out.length + " slots");
+        }
+        float[] p = pred.data(), q = target.data();
+        int per = pred.size() / out.length;
+        parallel.forRange(out.length, 2L * per, (from, to) -> {
+            for (int b = from; b < to; b++) {
+                out[b] = squaredDistance(p, q, b * per, per) / per;
+            }
+        });
+    }
+
     private static double squaredDistance(float[] a, float[] b, int off, int len) {
         double total = 0;
         for (int blockStart = off; blockStart < off + len; blockStart += REDUCE_BLOCK) {

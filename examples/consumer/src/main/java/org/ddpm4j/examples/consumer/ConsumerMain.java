@@ -46,7 +46,7 @@ public final class ConsumerMain {
         Backend be = Backends.getDefault();
         Dataset data = SwissRoll.sample(5000, new SplittableRandom(1));
         GaussianDiffusion diffusion = GaussianDiffusion.builder().schedule(Schedules.linear(50, 1e-3, 0.2))
-                .dataKind(DataKind.CONTINUOUS).backend(be).build();
+                .dataKind(DataKind.CONTINUOUS).build();
         MlpDenoiser model = new MlpDenoiser(new MlpDenoiser.Config(2, 64, 2, 16, 0), be, new SplittableRandom(2));
         Trainer trainer = Trainer.builder(model, diffusion).data(data).batchSize(128).learningRate(1e-3)
                 .emaDecay(0.99).seed(3).build();

@@ -1,4 +1,4 @@
-package org.ddpm4j.diffusion.demo;
+package org.ddpm4j.bench.demo;
 
 import java.util.Arrays;
 import java.util.List;
@@ -30,59 +30,160 @@ import org.ddpm4j.tensor.Tensor;
 public final class SwissRollDemo {
 
     /**
-     * Held-out points for the bound (and as many samples). Each point's bound is one noise draw per step; the gap
-     * per point had a standard deviation of 1.75 bits (demo, seed 0), so 2000 points leave ±0.04 bits of standard
-     * error on the gap, 10 000 ±0.017.
+     * Held-out points for the bound (and as many samples). Each point's bound is one noise draw per step, so the
+     * standard error of the reported gap falls as one over the square root of this count.
      */
     public static final int HELD_OUT_POINTS = 10_000;
 
-    /** What to run: diffusion steps, training steps, batch, network size and the number of networks averaged. */
+    /**
+     * What to run: diffusion steps, training steps, batch, network size, the number of networks averaged, the
+     * optimiser, the loss and the data. Built by name ({@link #builder()}, {@link #toBuilder()}); the defaults are
+     * the demo's (docs/experiments/swissroll.md says how they were chosen).
+     */
     public record Settings(int diffusionSteps, int trainSteps, int batchSize, int hidden, int hiddenLayers,
                            int networks, double learningRate, boolean cosineDecay, boolean importanceSampling,
                            LossType loss, int trainPoints, int testPoints, long seed) {
         public Settings {
-            if (networks < 1) {
-                throw new IllegalArgumentException("swiss-roll demo: networks must be at least 1 but was " + networks);
+            requirePositive("diffusion steps", diffusionSteps);
+            requirePositive("training steps", trainSteps);
+            requirePositive("batch size", batchSize);
+            requirePositive("hidden width", hidden);
+            requirePositive("hidden layers", hiddenLayers);
+            requirePositive("networks", networks);
+            requirePositive("training points", trainPoints);
+            requirePositive("test points", testPoints);
+            if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
+                throw new IllegalArgumentException("swiss-roll demo: learning rate must be positive and finite, was "
+                        + learningRate);
+            }
+        }
+
+        private static void requirePositive(String what, int value) {
+            if (value < 1) {
+                throw new IllegalArgumentException("swiss-roll demo: " + what + " must be at least 1 but was " + value);
             }
         }
 
         /**
          * T = 400; the average of 6 MLPs of 4 hidden layers of 128, each the residual over the Gaussian's exact ε
-         * ({@link GaussianResidualDenoiser}), trained independently with Adam from 1e-3 decayed to 0 by a cosine
-         * over 40 000 steps and t drawn by importance. Measured against the Bayes-optimal denoiser on the same 1000
-         * held-out points and noise (bits, seed 0, one thread per network): six single MLPs of these settings ended
-         * 0.08–0.26 above it, so the spread between training runs was most of their error; the average of the
-         * first 2 was 0.14 above it, of 4 0.08, of all 6 0.05 (gap to the truth on 10 000 held-out points 0.073 ±
-         * 0.020). Before the residual form a single 4 × 128 MLP was 0.11–0.18 above it (other seeds), and wider
-         * (3 × 256, 3 × 512), longer (120 000 steps) or larger-batch (1024) training did no better.
+         * ({@link GaussianResidualDenoiser}), trained independently on the bound with Adam from 1e-3 decayed to 0 by
+         * a cosine over 40 000 steps, batch 256, t drawn by importance, on 100 000 fresh points; seed 0.
          */
         public static Settings defaults() {
-            return new Settings(400, 40_000, 256, 128, 4, 6, 1e-3, true, true, LossType.VLB, 100_000,
-                    HELD_OUT_POINTS, 0);
+            return builder().build();
         }
 
-        /** These settings with another number of training steps (per network) and seed. */
-        public Settings withRun(int steps, long runSeed) {
-            return new Settings(diffusionSteps, steps, batchSize, hidden, hiddenLayers, networks, learningRate,
-                    cosineDecay, importanceSampling, loss, trainPoints, testPoints, runSeed);
+        /** A builder holding {@link #defaults()}. */
+        public static Builder builder() {
+            return new Builder();
         }
 
-        /** These settings with another peak learning rate, decayed to 0 over the run (cosine) or constant. */
-        public Settings withLearningRate(double lr, boolean cosine) {
-            return new Settings(diffusionSteps, trainSteps, batchSize, hidden, hiddenLayers, networks, lr, cosine,
-                    importanceSampling, loss, trainPoints, testPoints, seed);
+        /** A builder holding these settings. */
+        public Builder toBuilder() {
+            Builder b = new Builder();
+            b.diffusionSteps = diffusionSteps;
+            b.trainSteps = trainSteps;
+            b.batchSize = batchSize;
+            b.hidden = hidden;
+            b.hiddenLayers = hiddenLayers;
+            b.networks = networks;
+            b.learningRate = learningRate;
+            b.cosineDecay = cosineDecay;
+            b.importanceSampling = importanceSampling;
+            b.loss = loss;
+            b.trainPoints = trainPoints;
+            b.testPoints = testPoints;
+            b.seed = seed;
+            return b;
         }
 
-        /** These settings with other MLPs (hidden width, number of hidden layers) and another number of them. */
-        public Settings withNetwork(int width, int layers, int count) {
-            return new Settings(diffusionSteps, trainSteps, batchSize, width, layers, count, learningRate,
-                    cosineDecay, importanceSampling, loss, trainPoints, testPoints, seed);
-        }
+        /** Named settings; {@link #build} checks them. */
+        public static final class Builder {
+            private int diffusionSteps = 400;
+            private int trainSteps = 40_000;
+            private int batchSize = 256;
+            private int hidden = 128;
+            private int hiddenLayers = 4;
+            private int networks = 6;
+            private double learningRate = 1e-3;
+            private boolean cosineDecay = true;
+            private boolean importanceSampling = true;
+            private LossType loss = LossType.VLB;
+            private int trainPoints = 100_000;
+            private int testPoints = HELD_OUT_POINTS;
+            private long seed;
 
-        /** These settings with t drawn by importance ({@link Trainer.Builder#importanceSampledTimesteps}) or uniformly. */
-        public Settings withImportanceSampling(boolean on) {
-            return new Settings(diffusionSteps, trainSteps, batchSize, hidden, hiddenLayers, networks, learningRate,
-                    cosineDecay, on, loss, trainPoints, testPoints, seed);
+            private Builder() {
+            }
+
+            /** T of the diffusion. */
+            public Builder diffusionSteps(int t) {
+                this.diffusionSteps = t;
+                return this;
+            }
+
+            /** Training steps per network. */
+            public Builder trainSteps(int steps) {
+                this.trainSteps = steps;
+                return this;
+            }
+
+            /** Samples per training step. */
+            public Builder batchSize(int batch) {
+                this.batchSize = batch;
+                return this;
+            }
+
+            /** Each MLP's hidden width and number of hidden layers. */
+            public Builder network(int width, int layers) {
+                this.hidden = width;
+                this.hiddenLayers = layers;
+                return this;
+            }
+
+            /** How many independently trained networks are averaged ({@link DenoiserEnsemble}). */
+            public Builder networks(int count) {
+                this.networks = count;
+                return this;
+            }
+
+            /** Adam's peak learning rate, decayed to 0 over the run by a cosine or held constant. */
+            public Builder learningRate(double lr, boolean cosine) {
+                this.learningRate = lr;
+                this.cosineDecay = cosine;
+                return this;
+            }
+
+            /** t drawn by importance ({@link Trainer.Builder#importanceSampledTimesteps}) or uniformly. */
+            public Builder importanceSampling(boolean on) {
+                this.importanceSampling = on;
+                return this;
+            }
+
+            /** The training loss. */
+            public Builder loss(LossType l) {
+                this.loss = l;
+                return this;
+            }
+
+            /** Fresh training points and held-out test points drawn from the roll. */
+            public Builder points(int train, int test) {
+                this.trainPoints = train;
+                this.testPoints = test;
+                return this;
+            }
+
+            /** The seed of the data, the networks' initialisation and their training. */
+            public Builder seed(long s) {
+                this.seed = s;
+                return this;
+            }
+
+            /** @throws IllegalArgumentException naming a count below 1 or a learning rate that is not positive */
+            public Settings build() {
+                return new Settings(diffusionSteps, trainSteps, batchSize, hidden, hiddenLayers, networks,
+                        learningRate, cosineDecay, importanceSampling, loss, trainPoints, testPoints, seed);
+            }
         }
     }
 
@@ -105,18 +206,12 @@ public final class SwissRollDemo {
 
     /**
      * The diffusion used for the swiss roll: log-SNR-linear schedule from λ = 10 (noise σ ≈ 0.007, below the data's
-     * own 0.015) to λ = −10, a learned variance, the Gaussian L₀, bits per point. Measured on held-out points after
-     * 8000 steps (the per-t breakdown of {@link Bound#terms()}): the linear β schedule (2e-4 → 0.2, fixed β) lost
-     * 3.6 bits in its second step alone, where β jumps 10×; a constant step in λ spreads the bound evenly, and the
-     * learned variance absorbs the mean's error (K from −3.7 to −1.0). The number of steps is a trade: smaller
-     * steps make each Gaussian reverse step more exact, but each step adds the model's error. After 40 000 steps
-     * of the demo's training (width 256, seed 0) the gap was 0.64 bits at T = 50, 0.46 at 100, 0.37 at 200, 0.29
-     * at 400, 0.45 at 1000 and 0.90 at 4000; after 8000 steps, 100 and 200 steps had been worse than 50. At
-     * T = 400 the Bayes-optimal denoiser's bound is at the truth within ±0.1 (ddpm-bench/experiments/swissroll).
+     * own 0.015) to λ = −10, so that every step removes the same fraction of the SNR and no term of the bound is much
+     * coarser than another; a learned variance, the Gaussian L₀, bits per point.
      */
-    public static GaussianDiffusion diffusion(int steps, LossType loss, Backend be) {
+    public static GaussianDiffusion diffusion(int steps, LossType loss) {
         return GaussianDiffusion.builder().schedule(Schedules.logSnrLinear(steps, 10, -10))
-                .varianceType(VarianceType.LEARNED_RANGE).lossType(loss).dataKind(DataKind.CONTINUOUS).backend(be)
+                .varianceType(VarianceType.LEARNED_RANGE).lossType(loss).dataKind(DataKind.CONTINUOUS)
                 .build();
     }
 
@@ -129,7 +224,7 @@ public final class SwissRollDemo {
         Dataset train = SwissRoll.sample(s.trainPoints(), rng);
         Dataset test = SwissRoll.sample(s.testPoints(), rng);
         TrainedNetworks trained = train(s, train, rng, be, listener);
-        GaussianDiffusion diffusion = diffusion(s.diffusionSteps(), s.loss(), be);
+        GaussianDiffusion diffusion = diffusion(s.diffusionSteps(), s.loss());
         Denoiser model = trained.average();
         Bound bound = diffusion.bound(model, test.all(), null, rng.split());
         Tensor samples = new Sampler(diffusion).clipDenoised(false).sample(model, new int[] {s.testPoints(), 2}, rng.split());
@@ -166,7 +261,7 @@ public final class SwissRollDemo {
         long start = System.nanoTime();
         List<Denoiser> members = ConcurrentMembers.train(s.networks(), s.trainSteps(), be, (m, own, progress) -> {
             SplittableRandom memberRng = new SplittableRandom(memberSeeds[m]);
-            GaussianDiffusion diffusion = diffusion(s.diffusionSteps(), s.loss(), own);
+            GaussianDiffusion diffusion = diffusion(s.diffusionSteps(), s.loss());
             MlpDenoiser net = new MlpDenoiser(config, own, memberRng.split());
             Trainer trainer = Trainer.builder(residual(net, diffusion), diffusion).data(train)
                     .batchSize(s.batchSize()).learningRate(s.learningRate())
@@ -178,7 +273,7 @@ public final class SwissRollDemo {
             return own == be ? net : net.copyTo(be);
         }, listener);
         double seconds = (System.nanoTime() - start) / 1e9;
-        GaussianDiffusion diffusion = diffusion(s.diffusionSteps(), s.loss(), be);
+        GaussianDiffusion diffusion = diffusion(s.diffusionSteps(), s.loss());
         return new TrainedNetworks(members.stream().map(net -> residual(net, diffusion)).toList(),
                 Arrays.stream(finalLosses).average().orElseThrow(), seconds);
     }

@@ -1,4 +1,4 @@
-package org.ddpm4j.diffusion.demo;
+package org.ddpm4j.bench.demo;
 
 import java.util.SplittableRandom;
 import org.ddpm4j.diffusion.BinomialDiffusion;
@@ -41,7 +41,7 @@ public final class HeartbeatDemo {
         SplittableRandom rng = new SplittableRandom(s.seed());
         Dataset train = Heartbeat.sample(50_000, rng);
         Dataset test = Heartbeat.sample(s.testSequences(), rng);
-        BinomialDiffusion diffusion = new BinomialDiffusion(s.diffusionSteps(), be);
+        BinomialDiffusion diffusion = new BinomialDiffusion(s.diffusionSteps());
         MlpDenoiser.Config config = new MlpDenoiser.Config(Heartbeat.LENGTH, s.hidden(), s.hiddenLayers(), 32, 0);
         MlpDenoiser model = new MlpDenoiser(config, be, rng.split());
         Trainer trainer = Trainer.builder(model, diffusion).data(train).batchSize(s.batchSize())

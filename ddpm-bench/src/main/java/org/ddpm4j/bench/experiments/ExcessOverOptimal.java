@@ -1,3 +1,5 @@
+package org.ddpm4j.bench.experiments;
+
 import java.util.List;
 import java.util.SplittableRandom;
 import org.ddpm4j.diffusion.Bound;
@@ -5,7 +7,7 @@ import org.ddpm4j.diffusion.GaussianDiffusion;
 import org.ddpm4j.diffusion.LossType;
 import org.ddpm4j.diffusion.data.Dataset;
 import org.ddpm4j.diffusion.data.SwissRoll;
-import org.ddpm4j.diffusion.demo.SwissRollDemo;
+import org.ddpm4j.bench.demo.SwissRollDemo;
 import org.ddpm4j.diffusion.train.TrainingListener;
 import org.ddpm4j.nn.Denoiser;
 import org.ddpm4j.nn.DenoiserEnsemble;
@@ -29,15 +31,17 @@ public final class ExcessOverOptimal {
         long seed = Long.parseLong(a[1]);
         int hidden = Integer.parseInt(a[3]), layers = Integer.parseInt(a[4]), batch = Integer.parseInt(a[6]);
         int trainPoints = Integer.parseInt(a[7]), networks = Integer.parseInt(a[10]);
-        SwissRollDemo.Settings s = new SwissRollDemo.Settings(steps, trainSteps, batch, hidden, layers, networks,
-                Double.parseDouble(a[5]), true, a[8].equals("1"), LossType.valueOf(a[9]), trainPoints, 20_000, seed);
+        SwissRollDemo.Settings s = SwissRollDemo.Settings.builder().diffusionSteps(steps).trainSteps(trainSteps)
+                .batchSize(batch).network(hidden, layers).networks(networks)
+                .learningRate(Double.parseDouble(a[5]), true).importanceSampling(a[8].equals("1"))
+                .loss(LossType.valueOf(a[9])).points(trainPoints, 20_000).seed(seed).build();
         SplittableRandom rng = new SplittableRandom(seed);
         Dataset train = SwissRoll.sample(trainPoints, rng);
         Dataset test = SwissRoll.sample(s.testPoints(), rng);
         Backend be = Backends.create("simd", 2);
         SwissRollDemo.TrainedNetworks trained = SwissRollDemo.train(s, train, rng, be, TrainingListener.NONE);
         List<Denoiser> members = trained.networks();
-        GaussianDiffusion diffusion = SwissRollDemo.diffusion(steps, s.loss(), be);
+        GaussianDiffusion diffusion = SwissRollDemo.diffusion(steps, s.loss());
         float[] first = new float[2000];
         System.arraycopy(test.all().data(), 0, first, 0, first.length);
         Tensor paired = Tensor.of(first, 1000, 2);

@@ -1,3 +1,5 @@
+package org.ddpm4j.bench.experiments;
+
 import java.util.List;
 import java.util.stream.IntStream;
 import org.ddpm4j.diffusion.Schedule;
@@ -5,6 +7,8 @@ import org.ddpm4j.diffusion.data.SwissRoll;
 import org.ddpm4j.nn.Denoiser;
 import org.ddpm4j.nn.ForwardContext;
 import org.ddpm4j.nn.Parameter;
+import org.ddpm4j.tensor.Backend;
+import org.ddpm4j.tensor.ScalarBackend;
 import org.ddpm4j.tensor.Tensor;
 
 /**
@@ -15,6 +19,7 @@ import org.ddpm4j.tensor.Tensor;
  */
 public final class BayesOptimalDenoiser implements Denoiser {
     private static final int NODES = 20_000;
+    private static final Backend HOST = new ScalarBackend();
     private final Schedule schedule;
     private final double[] curveX = new double[NODES], curveY = new double[NODES];
     private final double noiseVar = Math.pow(SwissRoll.NOISE / SwissRoll.SCALE, 2);
@@ -69,6 +74,12 @@ public final class BayesOptimalDenoiser implements Denoiser {
             double frac = (Math.log(posterior + c0 * c0 * var[j]) - logMin) / (logMax - logMin);
             o[at + 2 + j] = (float) (2 * frac - 1);
         }
+    }
+
+    /** The quadrature runs on the host: a scalar backend for whatever the caller computes on its output. */
+    @Override
+    public Backend backend() {
+        return HOST;
     }
 
     @Override

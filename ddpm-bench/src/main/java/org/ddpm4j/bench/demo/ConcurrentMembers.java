@@ -1,4 +1,4 @@
-package org.ddpm4j.diffusion.demo;
+package org.ddpm4j.bench.demo;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -15,9 +15,9 @@ import org.ddpm4j.tensor.Backends;
 
 /**
  * Trains the members of an ensemble side by side. A SIMD backend's threads are split among workers, each with a
- * one-thread (or narrower) backend of its own: a small MLP's ops are too short to gain from a second thread (measured
- * on the 2-core machine: one demo MLP alone on 2 threads took 137 s for 40 000 steps; two at once on one thread each,
- * 87–101 s each; six, two at a time, 280 s). Other backends train the members one after another on the given backend.
+ * one-thread (or narrower) backend of its own: a small MLP's ops are too short to gain from a second thread, so two
+ * networks on one thread each finish sooner than two in turn on two threads. Other backends train the members one
+ * after another on the given backend.
  */
 final class ConcurrentMembers {
 
