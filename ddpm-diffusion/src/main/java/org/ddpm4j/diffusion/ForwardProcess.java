@@ -1,11 +1,14 @@
 package org.ddpm4j.diffusion;
 
+import java.util.function.IntToDoubleFunction;
 import java.util.random.RandomGenerator;
+import org.ddpm4j.tensor.Backend;
 import org.ddpm4j.tensor.Tensor;
 
 /**
  * The forward (noising) process q and its posterior, batched: tensors are {@code [B, ...]} with one timestep per
- * sample. Coefficients come from the double tables of the {@link Schedule} and are rounded to float at use.
+ * sample, computed on the backend given (the model's). Coefficients come from the double tables of the
+ * {@link Schedule} and are rounded to float at use.
  */
 public final class ForwardProcess {
     private final Schedule schedule;
@@ -20,52 +23,42 @@ public final class ForwardProcess {
         return schedule;
     }
 
-    /** Eq. 4: {@code out = √ᾱ_t·x₀ + √(1 − ᾱ_t)·ε}. out may alias x0 or noise. */
-    public void sample(Tensor x0, int[] t, Tensor noise, Tensor out) {
-        int per = perSample(x0, t, "sample");
-        float[] outV = out.data(), x0V = x0.data(), noiseV = noise.data();
-        for (int b = 0; b < t.length; b++) {
-            float a = (float) schedule.sqrtAlphaBar(t[b]), s = (float) schedule.sqrtOneMinusAlphaBar(t[b]);
-            for (int i = b * per; i < (b + 1) * per; i++) {
-                outV[i] = a * x0V[i] + s * noiseV[i];
-            }
-        }
+    /** Eq. 4: {@code out = √ᾱ_t·x₀ + √(1 − ᾱ_t)·ε}, on {@code be}. out may be x0 or noise. */
+    public void sample(Backend be, Tensor x0, int[] t, Tensor noise, Tensor out) {
+        perSample(x0, t, "sample");
+        be.combinePerSample(x0, coefficients(t, schedule::sqrtAlphaBar), noise,
+                coefficients(t, schedule::sqrtOneMinusAlphaBar), out);
     }
 
-    /** Eq. 7: the mean μ̃_t(x_t, x₀) of q(x_{t−1} | x_t, x₀). */
-    public void posteriorMean(Tensor x0, Tensor xt, int[] t, Tensor out) {
-        int per = perSample(x0, t, "posteriorMean");
-        float[] outV = out.data(), x0V = x0.data(), xtV = xt.data();
-        for (int b = 0; b < t.length; b++) {
-            float c0 = (float) schedule.posteriorMeanCoefX0(t[b]), ct = (float) schedule.posteriorMeanCoefXt(t[b]);
-            for (int i = b * per; i < (b + 1) * per; i++) {
-                outV[i] = c0 * x0V[i] + ct * xtV[i];
-            }
-        }
+    /** Eq. 7: the mean μ̃_t(x_t, x₀) of q(x_{t−1} | x_t, x₀), on {@code be}. */
+    public void posteriorMean(Backend be, Tensor x0, Tensor xt, int[] t, Tensor out) {
+        perSample(x0, t, "posteriorMean");
+        be.combinePerSample(x0, coefficients(t, schedule::posteriorMeanCoefX0), xt,
+                coefficients(t, schedule::posteriorMeanCoefXt), out);
     }
 
-    /** Eq. 15 rearranged: {@code x̂₀ = x_t/√ᾱ_t − √(1/ᾱ_t − 1)·ε}. */
-    public void predictX0FromEps(Tensor xt, int[] t, Tensor eps, Tensor out) {
-        int per = perSample(xt, t, "predictX0FromEps");
-        float[] outV = out.data(), xtV = xt.data(), epsV = eps.data();
-        for (int b = 0; b < t.length; b++) {
-            float a = (float) schedule.sqrtRecipAlphaBar(t[b]), c = (float) schedule.sqrtRecipAlphaBarMinusOne(t[b]);
-            for (int i = b * per; i < (b + 1) * per; i++) {
-                outV[i] = a * xtV[i] - c * epsV[i];
-            }
-        }
+    /** Eq. 15 rearranged: {@code x̂₀ = x_t/√ᾱ_t − √(1/ᾱ_t − 1)·ε}, on {@code be}. */
+    public void predictX0FromEps(Backend be, Tensor xt, int[] t, Tensor eps, Tensor out) {
+        perSample(xt, t, "predictX0FromEps");
+        be.combinePerSample(xt, coefficients(t, schedule::sqrtRecipAlphaBar), eps,
+                coefficients(t, step -> -schedule.sqrtRecipAlphaBarMinusOne(step)), out);
     }
 
-    /** The ε that x_t and a given x₀ imply: {@code (x_t/√ᾱ_t − x₀)/√(1/ᾱ_t − 1)}. */
-    public void predictEpsFromX0(Tensor xt, int[] t, Tensor x0, Tensor out) {
-        int per = perSample(xt, t, "predictEpsFromX0");
-        float[] outV = out.data(), xtV = xt.data(), x0V = x0.data();
+    /** The ε that x_t and a given x₀ imply: {@code (x_t/√ᾱ_t − x₀)/√(1/ᾱ_t − 1)}, on {@code be}. */
+    public void predictEpsFromX0(Backend be, Tensor xt, int[] t, Tensor x0, Tensor out) {
+        perSample(xt, t, "predictEpsFromX0");
+        be.combinePerSample(xt, coefficients(t, step -> schedule.sqrtRecipAlphaBar(step)
+                / schedule.sqrtRecipAlphaBarMinusOne(step)), x0,
+                coefficients(t, step -> -1 / schedule.sqrtRecipAlphaBarMinusOne(step)), out);
+    }
+
+    /** One coefficient per sample from the double tables, rounded to float at use. */
+    private static float[] coefficients(int[] t, IntToDoubleFunction table) {
+        float[] c = new float[t.length];
         for (int b = 0; b < t.length; b++) {
-            double a = schedule.sqrtRecipAlphaBar(t[b]), c = schedule.sqrtRecipAlphaBarMinusOne(t[b]);
-            for (int i = b * per; i < (b + 1) * per; i++) {
-                outV[i] = (float) ((a * xtV[i] - x0V[i]) / c);
-            }
+            c[b] = (float) table.applyAsDouble(t[b]);
         }
+        return c;
     }
 
     /** Fills {@code out} with independent standard normal values. */

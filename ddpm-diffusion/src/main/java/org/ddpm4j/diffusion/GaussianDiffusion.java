@@ -128,9 +128,10 @@ public final class GaussianDiffusion implements TrainingObjective {
      * [−1, 1], then the mean μ̃(x_t, x̂₀) (Eq. 7) — for {@link MeanType#MEAN} the output is the mean and x̂₀ follows
      * from it — and the log-variance, fixed or interpolated from the output's v half.
      *
+     * @param be     the backend holding the tensors (the model's)
      * @param output the network's output: the shape of x_t, or {@code [B, 2C, ...]} when the variance is learned
      */
-    public void reverse(Tensor output, Tensor xt, int[] t, boolean clipX0, ReverseDistribution p) {
+    public void reverse(Backend be, Tensor output, Tensor xt, int[] t, boolean clipX0, ReverseDistribution p) {
         int factor = learnsVariance() ? 2 : 1;
         if (output.size() != factor * xt.size() || output.dim(0) != xt.dim(0)
                 || (xt.rank() > 1 && output.dim(1) != factor * xt.dim(1))) {
@@ -145,7 +146,7 @@ public final class GaussianDiffusion implements TrainingObjective {
             splitHalves(output, p.meanOutput, p.varianceOutput);
             meanPart = p.meanOutput;
         }
-        meanFromOutput(meanPart, xt, t, clipX0, p.mean(), p.predictedX0());
+        meanFromOutput(be, meanPart, xt, t, clipX0, p.mean(), p.predictedX0());
         int per = ForwardProcess.perSample(xt, t, "reverse");
         float[] lv = p.logVariance().data(), v = p.varianceOutput.data();
         for (int b = 0; b < t.length; b++) {
@@ -161,33 +162,30 @@ public final class GaussianDiffusion implements TrainingObjective {
         }
     }
 
-    private void meanFromOutput(Tensor output, Tensor xt, int[] t, boolean clipX0, Tensor meanOut, Tensor x0Out) {
+    private void meanFromOutput(Backend be, Tensor output, Tensor xt, int[] t, boolean clipX0, Tensor meanOut,
+                                Tensor x0Out) {
         switch (meanType) {
-            case EPSILON -> q.predictX0FromEps(xt, t, output, x0Out);
-            case X0 -> x0Out.copyFrom(output);
+            case EPSILON -> q.predictX0FromEps(be, xt, t, output, x0Out);
+            case X0 -> be.scale(output, 1f, x0Out);
             case MEAN -> {
-                // μ = c0·x₀ + ct·x_t  ⇒  x₀ = (μ − ct·x_t)/c0
-                int per = ForwardProcess.perSample(xt, t, "reverse");
-                float[] x0v = x0Out.data(), mu = output.data(), xtv = xt.data();
+                // μ = c0·x₀ + ct·x_t  ⇒  x₀ = μ/c0 − (ct/c0)·x_t
+                float[] byMean = new float[t.length], byXt = new float[t.length];
                 for (int b = 0; b < t.length; b++) {
                     double c0 = schedule.posteriorMeanCoefX0(t[b]), ct = schedule.posteriorMeanCoefXt(t[b]);
-                    for (int i = b * per; i < (b + 1) * per; i++) {
-                        x0v[i] = (float) ((mu[i] - ct * xtv[i]) / c0);
-                    }
+                    byMean[b] = (float) (1 / c0);
+                    byXt[b] = (float) (-ct / c0);
                 }
+                be.combinePerSample(output, byMean, xt, byXt, x0Out);
                 if (!clipX0) {
-                    meanOut.copyFrom(output);
+                    be.scale(output, 1f, meanOut);
                     return;
                 }
             }
         }
         if (clipX0) {
-            float[] d = x0Out.data();
-            for (int i = 0; i < d.length; i++) {
-                d[i] = Math.max(-1f, Math.min(1f, d[i]));
-            }
+            be.clamp(x0Out, -1f, 1f, x0Out);
         }
-        q.posteriorMean(x0Out, xt, t, meanOut);
+        q.posteriorMean(be, x0Out, xt, t, meanOut);
     }
 
     @Override
@@ -213,10 +211,10 @@ public final class GaussianDiffusion implements TrainingObjective {
         Backend be = model.backend();
         Tensor noise = x0.zerosLike(), xt = x0.zerosLike();
         ForwardProcess.gaussian(noise, rng);
-        q.sample(x0, t, noise, xt);
+        q.sample(be, x0, t, noise, xt);
         Tensor out = model.forward(xt, t, labels, ctx);
         ReverseDistribution p = newReverse(x0.shape());
-        reverse(out, xt, t, false, p);
+        reverse(be, out, xt, t, false, p);
         Tensor gradMean = x0.zerosLike(), gradVariance = learnsVariance() ? x0.zerosLike() : null;
         double[] terms = new double[batch];
         if (lossType != LossType.VLB) {
@@ -226,7 +224,7 @@ public final class GaussianDiffusion implements TrainingObjective {
                 case X0 -> x0;
                 case MEAN -> {
                     Tensor mu = x0.zerosLike();
-                    q.posteriorMean(x0, xt, t, mu);
+                    q.posteriorMean(be, x0, xt, t, mu);
                     yield mu;
                 }
             };
@@ -241,7 +239,7 @@ public final class GaussianDiffusion implements TrainingObjective {
             boolean hybrid = lossType == LossType.HYBRID;
             double weight = hybrid ? schedule.steps() / 1000.0 : 1.0;
             double[] bound = new double[batch];
-            vlbGradient(p, x0, xt, t, weight, weights, !hybrid, gradMean, gradVariance, bound);
+            vlbGradient(be, p, x0, xt, t, weight, weights, !hybrid, gradMean, gradVariance, bound);
             for (int b = 0; b < batch; b++) {
                 terms[b] += weight * bound[b];
             }
@@ -285,11 +283,11 @@ public final class GaussianDiffusion implements TrainingObjective {
      * (μ_θ − μ̃)/σ² for the mean and ½(1 − σ̃²/σ² − (μ_θ − μ̃)²/σ²) for log σ², the decoder the derivatives of its
      * negative log-likelihood, then the chain rule through μ_θ(output) and log σ²(v) = ½(log β − log β̃)·v + const.
      */
-    private void vlbGradient(ReverseDistribution p, Tensor x0, Tensor xt, int[] t, double weight,
+    private void vlbGradient(Backend be, ReverseDistribution p, Tensor x0, Tensor xt, int[] t, double weight,
                               double[] sampleWeights, boolean trainMean, Tensor gradMean, Tensor gradVariance,
                               double[] termsOut) {
         Tensor trueMean = x0.zerosLike();
-        q.posteriorMean(x0, xt, t, trueMean);
+        q.posteriorMean(be, x0, xt, t, trueMean);
         int per = x0.size() / t.length, n = x0.size();
         double scale = weight / (n * GaussianMath.LN2);
         double[] nll = new double[3];
@@ -343,6 +341,7 @@ public final class GaussianDiffusion implements TrainingObjective {
      */
     public Bound bound(Denoiser model, Tensor x0, int[] labels, RandomGenerator rng) {
         DataKind kind = dataKind;
+        Backend be = model.backend();
         int b = x0.dim(0), steps = schedule.steps();
         double[] terms = new double[steps], distortion = new double[steps];
         Tensor noise = x0.zerosLike(), xt = x0.zerosLike(), trueMean = x0.zerosLike();
@@ -358,12 +357,12 @@ public final class GaussianDiffusion implements TrainingObjective {
             Cancellation.throwIfInterrupted("bound at step " + step);
             java.util.Arrays.fill(t, step);
             ForwardProcess.gaussian(noise, rng);
-            q.sample(x0, t, noise, xt);
+            q.sample(be, x0, t, noise, xt);
             synchronized (model) {
                 Tensor out = model.forward(xt, t, labels, ForwardContext.inference());
-                reverse(out, xt, t, false, p);
+                reverse(be, out, xt, t, false, p);
             }
-            q.posteriorMean(x0, xt, t, trueMean);
+            q.posteriorMean(be, x0, xt, t, trueMean);
             double lvq = schedule.posteriorLogVarianceClipped(step), sum = 0, sq = 0;
             float[] mean = p.mean().data(), logVar = p.logVariance().data(), x0hat = p.predictedX0().data();
             float[] x0v = x0.data(), mt = trueMean.data();

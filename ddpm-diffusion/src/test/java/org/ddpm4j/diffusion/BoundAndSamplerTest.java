@@ -148,7 +148,7 @@ class BoundAndSamplerTest {
         GaussianDiffusion d = GaussianDiffusion.builder().schedule(s).build();
         Tensor xt = Tensor.of(new float[] {5f, -5f}, 2, 1), out = Tensor.zeros(2, 1);
         ReverseDistribution p = d.newReverse(2, 1);
-        d.reverse(out, xt, new int[] {3, 3}, true, p);
+        d.reverse(new ScalarBackend(), out, xt, new int[] {3, 3}, true, p);
         assertTrue(p.predictedX0().data()[0] == 1f && p.predictedX0().data()[1] == -1f, "x̂₀ clipped to [−1, 1]");
     }
 }

@@ -89,7 +89,7 @@ class LearnedVarianceTest {
         Tensor xt = Tensor.zeros(3, 1), out = Tensor.of(new float[] {0, -1, 0, 1, 0, 0}, 3, 2);
         ReverseDistribution p = d.newReverse(3, 1);
         int[] t = {5, 5, 5};
-        d.reverse(out, xt, t, false, p);
+        d.reverse(new ScalarBackend(), out, xt, t, false, p);
         assertEquals(s.posteriorLogVarianceClipped(5), p.logVariance().data()[0], 1e-6, "v = −1: log β̃");
         assertEquals(Math.log(s.beta(5)), p.logVariance().data()[1], 1e-6, "v = 1: log β");
         assertEquals(0.5 * (Math.log(s.beta(5)) + s.posteriorLogVarianceClipped(5)), p.logVariance().data()[2], 1e-6);
@@ -134,7 +134,7 @@ class LearnedVarianceTest {
     void outputWithoutTheVarianceChannelsIsRejected() {
         GaussianDiffusion d = diffusion(VarianceType.LEARNED_RANGE, LossType.VLB, DataKind.CONTINUOUS, MeanType.EPSILON);
         var e = assertThrows(IllegalArgumentException.class,
-                () -> d.reverse(Tensor.zeros(3, 2), Tensor.zeros(3, 2), new int[] {1, 1, 1}, false, d.newReverse(3, 2)));
+                () -> d.reverse(new ScalarBackend(), Tensor.zeros(3, 2), Tensor.zeros(3, 2), new int[] {1, 1, 1}, false, d.newReverse(3, 2)));
         assertTrue(e.getMessage().contains("[3, 2]") && e.getMessage().contains("learned variance"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> GaussianDiffusion.builder()
                 .varianceType(VarianceType.LEARNED_RANGE).lossType(LossType.SIMPLE).build());

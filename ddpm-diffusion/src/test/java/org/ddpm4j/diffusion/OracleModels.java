@@ -21,7 +21,7 @@ public final class OracleModels {
             @Override
             public Tensor forward(Tensor xt, int[] t, int[] labels, ForwardContext ctx) {
                 Tensor eps = xt.zerosLike();
-                new ForwardProcess(s).predictEpsFromX0(xt, t, x0, eps);
+                new ForwardProcess(s).predictEpsFromX0(SCALAR, xt, t, x0, eps);
                 return eps;
             }
         };

@@ -8,6 +8,7 @@ import org.ddpm4j.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 
 class ScheduleAndForwardProcessTest {
+    private static final org.ddpm4j.tensor.Backend SCALAR = new org.ddpm4j.tensor.ScalarBackend();
     /** Sample moments from {@value #SAMPLES} draws: 5 standard errors of a mean of unit-variance values. */
     private static final int SAMPLES = 200_000;
     private static final double MOMENT_TOL = 5 / Math.sqrt(SAMPLES);
@@ -93,7 +94,7 @@ class ScheduleAndForwardProcessTest {
         ForwardProcess.gaussian(noise, new SplittableRandom(1));
         int[] ts = new int[SAMPLES];
         java.util.Arrays.fill(ts, t);
-        q.sample(x0, ts, noise, xt);
+        q.sample(SCALAR, x0, ts, noise, xt);
         double mean = 0, sq = 0;
         for (float v : xt.data()) {
             mean += v;
@@ -105,7 +106,7 @@ class ScheduleAndForwardProcessTest {
         assertEquals(1 - s.alphaBar(t), var, 2 * MOMENT_TOL);
         // x̂₀ from the true ε recovers x₀ (Eq. 15).
         Tensor x0hat = x0.zerosLike();
-        q.predictX0FromEps(xt, ts, noise, x0hat);
+        q.predictX0FromEps(SCALAR, xt, ts, noise, x0hat);
         assertEquals(0.7f, x0hat.data()[123], 1e-4f);
     }
 
@@ -121,7 +122,7 @@ class ScheduleAndForwardProcessTest {
                     / precision;
             assertEquals(1 / precision, s.posteriorVariance(t), 1e-12 / precision);
             Tensor out = Tensor.zeros(1, 1);
-            q.posteriorMean(Tensor.of(new float[] {(float) x0}, 1, 1), Tensor.of(new float[] {(float) xt}, 1, 1),
+            q.posteriorMean(SCALAR, Tensor.of(new float[] {(float) x0}, 1, 1), Tensor.of(new float[] {(float) xt}, 1, 1),
                     new int[] {t}, out);
             assertEquals(mean, out.data()[0], 1e-6);
         }

@@ -82,7 +82,7 @@ class ToysAndInterpolationTest {
         Tensor noise = a.zerosLike();
         ForwardProcess.gaussian(noise, rng);
         Tensor xa = a.zerosLike();
-        d.forwardProcess().sample(a, new int[] {20}, noise, xa);
+        d.forwardProcess().sample(new ScalarBackend(), a, new int[] {20}, noise, xa);
         Tensor alone = sampler.denoise(model, xa, 20, null, rng);
         assertEquals(alone.data()[0], mixes.data()[0], 1e-6f);
         assertEquals(alone.data()[1], mixes.data()[1], 1e-6f);

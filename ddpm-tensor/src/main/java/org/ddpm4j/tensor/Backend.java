@@ -210,6 +210,18 @@ public interface Backend {
         }
     }
 
+    // ---------------------------------------------------------------- per-sample arithmetic (the diffusion maths)
+
+    /**
+     * Per sample b (the leading dimension), {@code out = a[b]·x + c[b]·y}. With a schedule's coefficients this is
+     * q(x_t | x₀) (DDPM Eq. 4), the posterior mean μ̃ (Eq. 7), x̂₀ from ε (Eq. 15) and the sampler's update μ + σ·z,
+     * so the diffusion maths stays on the backend that holds the model. {@code out} may be {@code x} or {@code y}.
+     */
+    void combinePerSample(Tensor x, float[] a, Tensor y, float[] c, Tensor out);
+
+    /** {@code out = min(max(x, lo), hi)} element-wise (x̂₀ clipped to the data's range); {@code out} may be x. */
+    void clamp(Tensor x, float lo, float hi, Tensor out);
+
     // ---------------------------------------------------------------- losses and reductions
 
     /** Mean squared error {@code mean((pred − target)²)}, accumulated in double. */
@@ -222,23 +234,7 @@ public interface Backend {
      * Per sample (the leading dimension), {@code mean((pred_b − target_b)²)} accumulated in double, into
      * {@code out[b]}: each sample's own term of {@link #mseLoss}, whose mean it is.
      */
-    default void meanSquaredErrorPerSample(Tensor pred, Tensor target, double[] out) {
-        ShapeCheck.requireSameShape("meanSquaredErrorPerSample", "pred", pred, "target", target);
-        if (out.length != pred.dim(0)) {
-            throw new IllegalArgumentException("meanSquaredErrorPerSample: " + pred.shapeString() + " has "
-                    + pred.dim(0) + " samples but out has " + out.length + " slots");
-        }
-        float[] p = pred.data(), q = target.data();
-        int per = pred.size() / out.length;
-        for (int b = 0; b < out.length; b++) {
-            double acc = 0;
-            for (int i = b * per; i < (b + 1) * per; i++) {
-                double d = (double) p[i] - q[i];
-                acc += d * d;
-            }
-            out[b] = acc / per;
-        }
-    }
+    void meanSquaredErrorPerSample(Tensor pred, Tensor target, double[] out);
 
     /** Sum of all elements, accumulated in double. */
     double sum(Tensor x);

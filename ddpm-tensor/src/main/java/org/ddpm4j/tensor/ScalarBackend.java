@@ -505,6 +505,27 @@ public final class ScalarBackend implements Backend {
         }
     }
 
+    // ---------------------------------------------------------------- per-sample arithmetic
+
+    @Override
+    public void combinePerSample(Tensor x, float[] a, Tensor y, float[] c, Tensor out) {
+        int per = PerSample.check("combinePerSample", x, a, y, c, out);
+        float[] xv = x.data(), yv = y.data(), o = out.data();
+        for (int i = 0; i < o.length; i++) {
+            int b = i / per;
+            o[i] = a[b] * xv[i] + c[b] * yv[i];
+        }
+    }
+
+    @Override
+    public void clamp(Tensor x, float lo, float hi, Tensor out) {
+        ShapeCheck.requireSameShape("clamp", "x", x, "out", out);
+        float[] xv = x.data(), o = out.data();
+        for (int i = 0; i < o.length; i++) {
+            o[i] = Math.min(Math.max(xv[i], lo), hi);
+        }
+    }
+
     // ---------------------------------------------------------------- losses and reductions
 
     @Override
@@ -516,6 +537,20 @@ public final class ScalarBackend implements Backend {
             acc += d * d;
         }
         return acc / pred.size();
+    }
+
+    @Override
+    public void meanSquaredErrorPerSample(Tensor pred, Tensor target, double[] out) {
+        int per = PerSample.checkReduction("meanSquaredErrorPerSample", pred, target, out);
+        float[] p = pred.data(), q = target.data();
+        for (int b = 0; b < out.length; b++) {
+            double acc = 0;
+            for (int i = b * per; i < (b + 1) * per; i++) {
+                double d = (double) p[i] - q[i];
+                acc += d * d;
+            }
+            out[b] = acc / per;
+        }
     }
 
     @Override

@@ -2,6 +2,7 @@ package org.ddpm4j.tensor;
 
 import static org.ddpm4j.tensor.TensorAssert.assertClose;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -184,6 +185,35 @@ abstract class BackendVsScalarTest {
         assertReduction(SCALAR.sumOfSquares(a), candidate().sumOfSquares(a), "sumOfSquares");
         assertReduction(SCALAR.mseLoss(a, b), candidate().mseLoss(a, b), "mseLoss");
         assertReduction(SCALAR.mean(a), candidate().mean(a), "mean");
+    }
+
+    /** The per-sample combination and the clamp, out of place and in place on either operand. */
+    @ParameterizedTest(name = "{0} samples of {1}")
+    @CsvSource({"1,1", "3,17", "2,1024", "5,4097"})
+    void perSampleArithmetic(int samples, int per) {
+        RandomTensors r = new RandomTensors(7L * samples + per);
+        Tensor x = r.normal(samples, per), y = r.normal(samples, per);
+        float[] a = new float[samples], c = new float[samples];
+        for (int b = 0; b < samples; b++) {
+            a[b] = 0.5f + b;
+            c[b] = -0.25f * (b + 1);
+        }
+        check("combinePerSample", x, (be, out) -> be.combinePerSample(x, a, y, c, out));
+        check("combinePerSample into x", x, (be, out) -> {
+            out.copyFrom(x);
+            be.combinePerSample(out, a, y, c, out);
+        });
+        check("combinePerSample into y", x, (be, out) -> {
+            out.copyFrom(y);
+            be.combinePerSample(x, a, out, c, out);
+        });
+        check("clamp", x, (be, out) -> be.clamp(x, -0.5f, 0.75f, out));
+        check("clamp in place", x, (be, out) -> {
+            out.copyFrom(x);
+            be.clamp(out, -0.5f, 0.75f, out);
+        });
+        assertThrows(IllegalArgumentException.class,
+                () -> candidate().combinePerSample(x, new float[samples + 1], y, c, x.zerosLike()));
     }
 
     /** Each sample's mean squared error, for sample counts that do and do not divide the vector length. */

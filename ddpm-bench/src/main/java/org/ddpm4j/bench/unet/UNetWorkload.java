@@ -65,7 +65,7 @@ public final class UNetWorkload {
             t[i] = rng.nextInt(T);
         }
         ForwardProcess.gaussian(noise, rng);
-        q.sample(x0, t, noise, xt);
+        q.sample(be, x0, t, noise, xt);
         net.zeroGrad();
         Tensor eps = net.forward(xt, t, null, ForwardContext.training(step++));
         be.mseLoss(eps, noise);

@@ -30,8 +30,8 @@ public final class Interpolation {
         ForwardProcess q = sampler.diffusion().forwardProcess();
         Tensor noise = a.zerosLike(), xa = a.zerosLike(), xb = b.zerosLike();
         ForwardProcess.gaussian(noise, rng);
-        q.sample(a, new int[] {t}, noise, xa);
-        q.sample(b, new int[] {t}, noise, xb);
+        q.sample(model.backend(), a, new int[] {t}, noise, xa);
+        q.sample(model.backend(), b, new int[] {t}, noise, xb);
         int per = a.size();
         int[] shape = a.shape();
         shape[0] = lambdas.length;

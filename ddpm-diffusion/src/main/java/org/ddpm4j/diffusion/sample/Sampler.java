@@ -8,6 +8,7 @@ import org.ddpm4j.diffusion.ReverseDistribution;
 import org.ddpm4j.diffusion.Schedule;
 import org.ddpm4j.nn.Denoiser;
 import org.ddpm4j.nn.ForwardContext;
+import org.ddpm4j.tensor.Backend;
 import org.ddpm4j.tensor.Tensor;
 
 /**
@@ -124,7 +125,7 @@ public final class Sampler {
         Constraint keepKnown = (trainingStep, xt) -> {
             java.util.Arrays.fill(t, Math.max(trainingStep, 0));
             ForwardProcess.gaussian(noise, rng);
-            diffusion.forwardProcess().sample(image, t, noise, noisy);
+            diffusion.forwardProcess().sample(model.backend(), image, t, noise, noisy);
             float[] from = (trainingStep < 0 ? image : noisy).data(), to = xt.data(), mask = known.data();
             for (int i = 0; i < to.length; i++) {
                 if (mask[i] != 0) {
@@ -159,10 +160,7 @@ public final class Sampler {
         double scale = s.sqrtAlphaBar(t), extra = Math.sqrt(Math.max(0, (1 - s.alphaBar(t)) - s.alphaBar(t) * sigma * sigma));
         Tensor x = observed.zerosLike();
         ForwardProcess.gaussian(x, rng);
-        float[] xv = x.data(), y = observed.data();
-        for (int i = 0; i < xv.length; i++) {
-            xv[i] = (float) (scale * y[i] + extra * xv[i]);
-        }
+        model.backend().combinePerSample(observed, perSample(x, scale), x, perSample(x, extra), x);
         return denoise(model, x, t, labels, rng);
     }
 
@@ -182,6 +180,7 @@ public final class Sampler {
 
     private Tensor run(Denoiser model, Tensor x, int fromT, int[] labels, RandomGenerator rng, Constraint constraint) {
         int b = x.dim(0);
+        Backend be = model.backend();
         GuidedCall guided = guidance != null && labels != null ? new GuidedCall(model, x, labels, guidance) : null;
         int[] steps = stepsFrom(fromT);
         // Step k of this chain is training step steps[k]; on all T steps the chain is the diffusion itself.
@@ -199,23 +198,27 @@ public final class Sampler {
             synchronized (model) {
                 Tensor out = guided != null ? guided.forward(x, steps[k])
                         : model.forward(x, modelT, labels, ForwardContext.inference());
-                chain.reverse(out, x, chainT, clipDenoised, p);
+                chain.reverse(be, out, x, chainT, clipDenoised, p);
             }
             if (k > 0) {
                 ForwardProcess.gaussian(z, rng);
             }
             if (eta != null) {
                 // DDIM (Song et al. Eq. 12): x_{t−1} = √ᾱ_{t−1}·x̂₀ + √(1 − ᾱ_{t−1} − σ²)·ε̂ + σ·z
-                chain.forwardProcess().predictEpsFromX0(x, chainT, p.predictedX0(), eps);
+                chain.forwardProcess().predictEpsFromX0(be, x, chainT, p.predictedX0(), eps);
                 double abar = s.alphaBar(k), abarPrev = s.alphaBarPrev(k);
                 double sigma = eta * Math.sqrt((1 - abarPrev) / (1 - abar)) * Math.sqrt(1 - abar / abarPrev);
                 double cx0 = Math.sqrt(abarPrev), ceps = Math.sqrt(Math.max(0, 1 - abarPrev - sigma * sigma));
-                float[] xv = x.data(), x0 = p.predictedX0().data(), ev = eps.data(), zv = z.data();
-                for (int i = 0; i < xv.length; i++) {
-                    xv[i] = (float) (cx0 * x0[i] + ceps * ev[i] + (k > 0 ? sigma * zv[i] : 0));
+                be.combinePerSample(p.predictedX0(), perSample(x, cx0), eps, perSample(x, ceps), x);
+                if (k > 0) {
+                    be.combinePerSample(x, perSample(x, 1), z, perSample(x, sigma), x);
                 }
-            } else {
+            } else if (!chain.learnsVariance()) {
                 // Algorithm 2: x_{t−1} = μ_θ + σ_t·z, no noise at the last step.
+                double sigma = k > 0 ? Math.exp(0.5 * chain.modelLogVariance(k)) : 0;
+                be.combinePerSample(p.mean(), perSample(x, 1), z, perSample(x, sigma), x);
+            } else {
+                // The same with σ per element, from the network's variance output.
                 float[] xv = x.data(), mean = p.mean().data(), logVar = p.logVariance().data(), zv = z.data();
                 for (int i = 0; i < xv.length; i++) {
                     float noise = k > 0 ? (float) Math.exp(0.5 * logVar[i]) * zv[i] : 0f;
@@ -230,6 +233,13 @@ public final class Sampler {
             }
         }
         return x;
+    }
+
+    /** The same coefficient for every sample of x. */
+    private static float[] perSample(Tensor x, double value) {
+        float[] c = new float[x.dim(0)];
+        java.util.Arrays.fill(c, (float) value);
+        return c;
     }
 
     private int[] stepsFrom(int fromT) {

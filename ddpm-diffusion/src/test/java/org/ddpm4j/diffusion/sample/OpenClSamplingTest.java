@@ -1,5 +1,6 @@
 package org.ddpm4j.diffusion.sample;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Set;
@@ -13,6 +14,7 @@ import org.ddpm4j.tensor.OpenClTestDevice;
 import org.ddpm4j.tensor.ScalarBackend;
 import org.ddpm4j.tensor.Tensor;
 import org.ddpm4j.tensor.opencl.OpenClBackend;
+import org.ddpm4j.tensor.opencl.Transfers;
 import org.junit.jupiter.api.Test;
 
 /** Sampling with a U-Net on the OpenCL device draws what the scalar reference draws from the same generator. */
@@ -37,8 +39,43 @@ class OpenClSamplingTest {
         }
     }
 
+    /**
+     * The diffusion maths runs on the device: each further sampling step sends only its noise (drawn on the host
+     * from the caller's generator) and a few per-sample values to the device, and nothing comes back until the
+     * caller reads the result.
+     */
+    @Test
+    void eachSamplingStepMovesOnlyItsNoiseToTheDevice() {
+        OpenClBackend openCl = OpenClTestDevice.backendOrSkip();
+        try {
+            UNet model = model(openCl, new UNetConfig(1, 32, new int[] {1, 2}, 1, Set.of(4), 0.1f, 8, 0));
+            int batch = 2, imageBytes = batch * 8 * 8 * Float.BYTES;
+            sample(model, 2); // the weights and every buffer on the device
+            Transfers shortRun = traffic(openCl, model, 3), longRun = traffic(openCl, model, 8);
+            assertEquals(0, shortRun.bytesToHost() + longRun.bytesToHost(), "bytes back before the result is read");
+            long perStep = (longRun.bytesToDevice() - shortRun.bytesToDevice()) / 5;
+            assertTrue(perStep <= imageBytes + PER_STEP_SLACK_BYTES, "bytes to the device per step: " + perStep
+                    + ", the noise alone " + imageBytes);
+        } finally {
+            openCl.shutdown();
+        }
+    }
+
+    /** Beyond the noise, per step: the timesteps, the time embedding's input and the per-sample coefficients. */
+    private static final long PER_STEP_SLACK_BYTES = 1024;
+
+    private static Transfers traffic(OpenClBackend be, UNet model, int steps) {
+        Transfers before = be.transfers();
+        sample(model, steps);
+        return be.transfers().since(before);
+    }
+
     /** The U-Net's zero-initialised output layer would make every model equal: sample from random weights. */
     private static Tensor sample(Backend be, UNetConfig config) {
+        return sample(model(be, config), 5);
+    }
+
+    private static UNet model(Backend be, UNetConfig config) {
         UNet model = new UNet(config, be, new SplittableRandom(1));
         SplittableRandom weights = new SplittableRandom(2);
         model.parameters().forEach(p -> {
@@ -47,8 +84,12 @@ class OpenClSamplingTest {
                 d[i] += (float) (0.05 * weights.nextGaussian());
             }
         });
+        return model;
+    }
+
+    private static Tensor sample(UNet model, int steps) {
         GaussianDiffusion diffusion = GaussianDiffusion.builder().schedule(Schedules.linear(1000, 1e-4, 0.02))
                 .build();
-        return new Sampler(diffusion).respaced(5).sample(model, new int[] {2, 1, 8, 8}, new SplittableRandom(3));
+        return new Sampler(diffusion).respaced(steps).sample(model, new int[] {2, 1, 8, 8}, new SplittableRandom(3));
     }
 }

@@ -42,6 +42,10 @@ class OpenClTrainingTest {
      */
     private static final double WEIGHT_ABS = STEPS * 2 * LEARNING_RATE + 1e-5;
 
+    private static final int BATCH = 4;
+    /** A step's upload beyond its batch and noise: timesteps, the time embedding's input, per-sample values. */
+    private static final long STEP_SLACK_BYTES = 4096;
+
     @TempDir
     Path dir;
 
@@ -70,6 +74,11 @@ class OpenClTrainingTest {
             Transfers step = device.lastStep();
             assertTrue(step.bytesToDevice() < weightBytes / 4 && step.bytesToHost() < weightBytes / 4,
                     "a step moved " + step + " with " + weightBytes + " bytes of weights: they should stay put");
+            // Up: the batch and its noise, drawn on the host, plus the timesteps and per-sample coefficients. Down:
+            // only the reductions' partial sums (the loss, the gradient norm, the finite-weights check).
+            long batchBytes = 4L * BATCH * 64;
+            assertTrue(step.bytesToDevice() <= 2 * batchBytes + STEP_SLACK_BYTES, "a step sent " + step.bytesToDevice()
+                    + " bytes to the device for a batch of " + batchBytes + " bytes and its noise");
 
             SafeTensors.Contents saved = SafeTensors.read(checkpoint);
             Parameter first = device.params().get(0);
@@ -93,7 +102,7 @@ class OpenClTrainingTest {
             images[i] = (float) (2 * pixels.nextDouble() - 1);
         }
         Trainer trainer = Trainer.builder(model, diffusion).data(new InMemoryDataset(images, new int[] {1, 8, 8},
-                null, 0)).batchSize(4).learningRate(LEARNING_RATE).emaDecay(0.9).flips(true).clipNorm(1.0).seed(3)
+                null, 0)).batchSize(BATCH).learningRate(LEARNING_RATE).emaDecay(0.9).flips(true).clipNorm(1.0).seed(3)
                 .build();
         double[] losses = new double[STEPS];
         Transfers lastStep = null;

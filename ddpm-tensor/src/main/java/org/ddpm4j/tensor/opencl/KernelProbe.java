@@ -34,6 +34,8 @@ final class KernelProbe {
         be.dropout(x, 0.5f, 1L, y, dx.zerosLike());
         be.upsample2x(x, Tensor.zeros(1, 2, 8, 8));
         be.addChannelVector(x, perChannel, y);
+        be.combinePerSample(x, new float[] {1f}, y, new float[] {0.5f}, dx);
+        be.clamp(x, -1f, 1f, y);
         be.sum(x);
         be.adamUpdate(perChannel, dPerChannel, perChannel.zerosLike(), perChannel.zerosLike(),
                 new AdamCoefficients(1e-3f, 0.9f, 0.999f, 1f, 1e-8f));

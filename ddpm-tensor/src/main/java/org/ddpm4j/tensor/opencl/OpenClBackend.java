@@ -12,6 +12,7 @@ import org.ddpm4j.tensor.DeviceCopies;
 import org.ddpm4j.tensor.GroupNormGeometry;
 import org.ddpm4j.tensor.MatmulGeometry;
 import org.ddpm4j.tensor.OpChecks;
+import org.ddpm4j.tensor.PerSample;
 import org.ddpm4j.tensor.ShapeCheck;
 import org.ddpm4j.tensor.Tensor;
 
@@ -51,6 +52,7 @@ public final class OpenClBackend implements Backend {
     private final DropoutKernel dropout;
     private final LayoutKernel layout;
     private final ChannelVectorKernel channelVector;
+    private final PerSampleKernel perSample;
     private final ReductionKernel reduction;
     private final AdamKernel adam;
 
@@ -67,6 +69,7 @@ public final class OpenClBackend implements Backend {
         dropout = new DropoutKernel(runtime);
         layout = new LayoutKernel(runtime);
         channelVector = new ChannelVectorKernel(runtime);
+        perSample = new PerSampleKernel(runtime);
         reduction = new ReductionKernel(runtime);
         adam = new AdamKernel(runtime);
     }
@@ -565,6 +568,54 @@ public final class OpenClBackend implements Backend {
         }
     }
 
+    // ---------------------------------------------------------------- per-sample arithmetic
+
+    @Override
+    public void combinePerSample(Tensor x, float[] a, Tensor y, float[] c, Tensor out) {
+        int per = PerSample.check("combinePerSample", x, a, y, c, out);
+        PerSampleKernel k = perSample;
+        synchronized (DeviceRuntime.LOCK) {
+            float[] o = storage(out), xs = storage(x), ys = storage(y);
+            k.out = o;
+            k.xIsOut = xs == o ? 1 : 0;
+            k.yIsOut = ys == o ? 1 : 0;
+            k.x = xs == o ? ABSENT : xs;
+            k.y = ys == o ? ABSENT : ys;
+            // Fresh copies: the device tracks host arrays by identity, and the caller may reuse its coefficient
+            // arrays with other values; a copy per call is uploaded once (B floats).
+            k.a = a.clone();
+            k.c = c.clone();
+            k.perSample = per;
+            k.mode = PerSampleKernel.COMBINE;
+            k.items = out.size();
+            k.output(k.out, xs == o || ys == o);
+            k.launch(k.items, 1);
+        }
+    }
+
+    @Override
+    public void clamp(Tensor x, float lo, float hi, Tensor out) {
+        ShapeCheck.requireSameShape("clamp", "x", x, "out", out);
+        PerSampleKernel k = perSample;
+        synchronized (DeviceRuntime.LOCK) {
+            float[] o = storage(out), xs = storage(x);
+            k.out = o;
+            k.xIsOut = xs == o ? 1 : 0;
+            k.yIsOut = 0;
+            k.x = xs == o ? ABSENT : xs;
+            k.y = ABSENT;
+            k.a = ABSENT;
+            k.c = ABSENT;
+            k.perSample = 1;
+            k.lo = lo;
+            k.hi = hi;
+            k.mode = PerSampleKernel.CLAMP;
+            k.items = out.size();
+            k.output(k.out, xs == o);
+            k.launch(k.items, 1);
+        }
+    }
+
     // ---------------------------------------------------------------- losses and reductions
 
     @Override
@@ -582,6 +633,15 @@ public final class OpenClBackend implements Backend {
     }
 
     @Override
+    public void meanSquaredErrorPerSample(Tensor pred, Tensor target, double[] out) {
+        int per = PerSample.checkReduction("meanSquaredErrorPerSample", pred, target, out);
+        reduceSegments(ReductionKernel.SQUARED_DIFFERENCE, pred, target, per, out);
+        for (int s = 0; s < out.length; s++) {
+            out[s] /= per;
+        }
+    }
+
+    @Override
     public double sum(Tensor x) {
         return reduce(ReductionKernel.SUM, x, null);
     }
@@ -593,8 +653,19 @@ public final class OpenClBackend implements Backend {
 
     /** Chunk partials on the device, their sum in double on the host; {@code b} is null for the one-input modes. */
     private double reduce(int mode, Tensor a, Tensor b) {
+        double[] total = new double[1];
+        reduceSegments(mode, a, b, a.size(), total);
+        return total[0];
+    }
+
+    /**
+     * The reduction of each run of {@code segment} elements into {@code out} (one entry per segment): chunk partials
+     * on the device, each segment's sum of them in double on the host.
+     */
+    private void reduceSegments(int mode, Tensor a, Tensor b, int segment, double[] out) {
         ReductionKernel k = reduction;
-        int chunks = (a.size() + ReductionKernel.CHUNK - 1) / ReductionKernel.CHUNK;
+        int chunksPerSegment = Math.max(1, (segment + ReductionKernel.CHUNK - 1) / ReductionKernel.CHUNK);
+        int chunks = chunksPerSegment * out.length;
         synchronized (DeviceRuntime.LOCK) {
             // Grow only: gradient clipping reduces every parameter tensor, each of another size, every step.
             if (k.partial.length < chunks) {
@@ -602,17 +673,20 @@ public final class OpenClBackend implements Backend {
             }
             k.a = storage(a);
             k.b = b == null ? ABSENT : storage(b);
-            k.size = a.size();
+            k.segment = segment;
+            k.chunksPerSegment = chunksPerSegment;
             k.mode = mode;
             k.items = chunks;
             k.writes(k.partial);
             k.launch(chunks, 1);
             k.readBack(k.partial);
-            double total = 0;
-            for (int i = 0; i < chunks; i++) {
-                total += k.partial[i];
+            for (int s = 0; s < out.length; s++) {
+                double total = 0;
+                for (int i = s * chunksPerSegment; i < (s + 1) * chunksPerSegment; i++) {
+                    total += k.partial[i];
+                }
+                out[s] = total;
             }
-            return total;
         }
     }
 

@@ -1,7 +1,8 @@
 package org.ddpm4j.tensor.opencl;
 
 /**
- * Partial sums for the reductions, one work item per chunk of {@link #CHUNK} elements, compensated (Kahan) so that
+ * Partial sums for the reductions, one work item per chunk of up to {@link #CHUNK} elements of one segment (the
+ * whole tensor, or one sample for the per-sample reductions: no chunk straddles two), compensated (Kahan) so that
  * float32 partials keep the accuracy the host's double sum of them needs: mode {@link #SUM} Σa,
  * {@link #SUM_OF_SQUARES} Σa², {@link #SQUARED_DIFFERENCE} Σ(a − b)².
  */
@@ -14,7 +15,10 @@ final class ReductionKernel extends DeviceKernel {
     float[] a = new float[1];
     float[] b = new float[1];
     float[] partial = new float[1];
-    int size;
+    /** Elements per segment; a segment starts every {@code segment} elements. */
+    int segment;
+    /** Chunks per segment: ⌈segment / CHUNK⌉. */
+    int chunksPerSegment;
     int mode;
     int items;
 
@@ -26,10 +30,13 @@ final class ReductionKernel extends DeviceKernel {
     public void run() {
         int chunk = getGlobalId();
         if (chunk < items) {
-            int end = min(size, (chunk + 1) * CHUNK);
+            int segmentIndex = chunk / chunksPerSegment;
+            int segmentStart = segmentIndex * segment;
+            int start = segmentStart + (chunk - segmentIndex * chunksPerSegment) * CHUNK;
+            int end = min(segmentStart + segment, start + CHUNK);
             float sum = 0f;
             float lost = 0f;
-            for (int i = chunk * CHUNK; i < end; i++) {
+            for (int i = start; i < end; i++) {
                 float term = a[i];
                 if (mode == SUM_OF_SQUARES) {
                     term = a[i] * a[i];

@@ -10,6 +10,7 @@ import org.ddpm4j.tensor.DropoutMask;
 import org.ddpm4j.tensor.GroupNormGeometry;
 import org.ddpm4j.tensor.MatmulGeometry;
 import org.ddpm4j.tensor.OpChecks;
+import org.ddpm4j.tensor.PerSample;
 import org.ddpm4j.tensor.ShapeCheck;
 import org.ddpm4j.tensor.Tensor;
 
@@ -698,6 +699,28 @@ public final class SimdBackend implements Backend {
         });
     }
 
+    // ---------------------------------------------------------------- per-sample arithmetic
+
+    @Override
+    public void combinePerSample(Tensor x, float[] a, Tensor y, float[] c, Tensor out) {
+        int per = PerSample.check("combinePerSample", x, a, y, c, out);
+        float[] xv = x.data(), yv = y.data(), o = out.data();
+        forElements(o.length, 3, (off, len) -> {
+            for (int i = off, end = off + len; i < end; ) {
+                int b = i / per, segmentEnd = Math.min(end, (b + 1) * per);
+                VectorOps.linearCombination(a[b], xv, c[b], yv, o, i, segmentEnd - i);
+                i = segmentEnd;
+            }
+        });
+    }
+
+    @Override
+    public void clamp(Tensor x, float lo, float hi, Tensor out) {
+        ShapeCheck.requireSameShape("clamp", "x", x, "out", out);
+        float[] xv = x.data(), o = out.data();
+        forElements(o.length, 1, (off, len) -> VectorOps.clamp(xv, lo, hi, o, off, len));
+    }
+
     // ---------------------------------------------------------------- losses and reductions
 
     @Override
@@ -708,13 +731,8 @@ public final class SimdBackend implements Backend {
 
     @Override
     public void meanSquaredErrorPerSample(Tensor pred, Tensor target, double[] out) {
-        ShapeCheck.requireSameShape("meanSquaredErrorPerSample", "pred", pred, "target", target);
-        if (out.length != pred.dim(0)) {
-            throw new IllegalArgumentException("meanSquaredErrorPerSample: " + pred.shapeString() + " has "
-                    + pred.dim(0) + " samples but out has " + out.length + " slots");
-        }
+        int per = PerSample.checkReduction("meanSquaredErrorPerSample", pred, target, out);
         float[] p = pred.data(), q = target.data();
-        int per = pred.size() / out.length;
         parallel.forRange(out.length, 2L * per, (from, to) -> {
             for (int b = from; b < to; b++) {
                 out[b] = squaredDistance(p, q, b * per, per) / per;

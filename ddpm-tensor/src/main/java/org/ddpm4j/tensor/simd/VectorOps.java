@@ -64,6 +64,31 @@ final class VectorOps {
         }
     }
 
+    /** {@code out[i] = a·x[i] + c·y[i]} over [off, off+len); out may be x or y. */
+    static void linearCombination(float a, float[] x, float c, float[] y, float[] out, int off, int len) {
+        FloatVector av = FloatVector.broadcast(SPECIES, a), cv = FloatVector.broadcast(SPECIES, c);
+        int i = off, end = off + len;
+        for (int bound = off + SPECIES.loopBound(len); i < bound; i += VL) {
+            FloatVector.fromArray(SPECIES, x, i).mul(av).add(FloatVector.fromArray(SPECIES, y, i).mul(cv))
+                    .intoArray(out, i);
+        }
+        for (; i < end; i++) {
+            out[i] = a * x[i] + c * y[i];
+        }
+    }
+
+    /** {@code out[i] = min(max(x[i], lo), hi)} over [off, off+len). */
+    static void clamp(float[] x, float lo, float hi, float[] out, int off, int len) {
+        FloatVector lov = FloatVector.broadcast(SPECIES, lo), hiv = FloatVector.broadcast(SPECIES, hi);
+        int i = off, end = off + len;
+        for (int bound = off + SPECIES.loopBound(len); i < bound; i += VL) {
+            FloatVector.fromArray(SPECIES, x, i).max(lov).min(hiv).intoArray(out, i);
+        }
+        for (; i < end; i++) {
+            out[i] = Math.min(Math.max(x[i], lo), hi);
+        }
+    }
+
     static void add(float[] a, float[] b, float[] out, int off, int len) {
         int i = off, end = off + len;
         for (int bound = off + SPECIES.loopBound(len); i < bound; i += VL) {
