@@ -95,11 +95,7 @@ public final class BinomialDiffusion implements TrainingObjective {
     @Override
     public LossTerms loss(Denoiser model, Tensor x0, int[] t, double[] weights, int[] labels, RandomGenerator rng,
                           ForwardContext ctx) {
-        int b = x0.dim(0);
-        if (t.length != b || (weights != null && weights.length != b)) {
-            throw new IllegalArgumentException("binomial loss: batch " + b + " but " + t.length + " timesteps"
-                    + (weights == null ? "" : " and " + weights.length + " weights"));
-        }
+        int b = LossTerms.batchOf("binomial loss", x0, t, weights);
         Tensor xt = x0.zerosLike(), input = x0.zerosLike(), target = x0.zerosLike();
         sample(x0, t, rng, xt);
         Tensor logits = model.forward(asInput(xt, input), t, labels, ctx);

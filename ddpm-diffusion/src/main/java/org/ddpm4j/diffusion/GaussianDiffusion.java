@@ -203,11 +203,7 @@ public final class GaussianDiffusion implements TrainingObjective {
     @Override
     public LossTerms loss(Denoiser model, Tensor x0, int[] t, double[] weights, int[] labels, RandomGenerator rng,
                           ForwardContext ctx) {
-        int batch = x0.dim(0);
-        if (t.length != batch || (weights != null && weights.length != batch)) {
-            throw new IllegalArgumentException("loss: batch " + batch + " but " + t.length + " timesteps"
-                    + (weights == null ? "" : " and " + weights.length + " weights"));
-        }
+        int batch = LossTerms.batchOf("loss", x0, t, weights);
         Backend be = model.backend();
         Tensor noise = x0.zerosLike(), xt = x0.zerosLike();
         ForwardProcess.gaussian(noise, rng);

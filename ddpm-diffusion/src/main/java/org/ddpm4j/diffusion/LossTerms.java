@@ -13,4 +13,17 @@ import org.ddpm4j.tensor.Tensor;
  * @param outputGradient ∂loss/∂output, the shape of the model's output
  */
 public record LossTerms(double loss, double[] perSample, Tensor outputGradient) {
+
+    /**
+     * The batch size of a loss's inputs, after checking that there is one timestep (and one weight, when given) per
+     * sample.
+     */
+    static int batchOf(String objective, Tensor x0, int[] t, double[] weights) {
+        int batch = x0.dim(0);
+        if (t.length != batch || (weights != null && weights.length != batch)) {
+            throw new IllegalArgumentException(objective + ": batch " + batch + " but " + t.length + " timesteps"
+                    + (weights == null ? "" : " and " + weights.length + " weights"));
+        }
+        return batch;
+    }
 }
