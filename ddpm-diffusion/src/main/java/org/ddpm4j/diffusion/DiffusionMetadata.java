@@ -100,7 +100,7 @@ public final class DiffusionMetadata {
                 .build();
     }
 
-    /** The loss the older image checkpoints were trained with: L_simple, or the hybrid for a learned variance. */
+    /** A file of the older format: a linear schedule, the variance, and the loss that variance implies. */
     private static GaussianDiffusion legacy(Map<String, String> meta) {
         String sched = meta.get(LEGACY_SCHEDULE_KEY);
         if (sched == null) {
@@ -118,7 +118,7 @@ public final class DiffusionMetadata {
                     .schedule(Schedules.linear(Integer.parseInt(parts[0].trim()), Double.parseDouble(parts[1]),
                             Double.parseDouble(parts[2])))
                     .varianceType(variance)
-                    .lossType(variance == VarianceType.LEARNED_RANGE ? LossType.HYBRID : LossType.SIMPLE)
+                    .lossType(LossType.forVariance(variance))
                     .build();
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("metadata '" + LEGACY_SCHEDULE_KEY + "' '" + sched + "' or '"

@@ -227,7 +227,7 @@ public final class GaussianDiffusion implements TrainingObjective {
             be.meanSquaredErrorPerSample(meanPart, target, terms);
             be.mseLossBackward(meanPart, target, 1f, gradMean);
             if (weights != null) {
-                scaleSamples(gradMean, weights);
+                be.combinePerSample(gradMean, toFloats(weights), gradMean, new float[batch], gradMean);
             }
         }
         if (lossType != LossType.SIMPLE) {
@@ -262,15 +262,12 @@ public final class GaussianDiffusion implements TrainingObjective {
         return DiffusionMetadata.describe(this);
     }
 
-    /** Multiplies sample b's values by {@code weights[b]}. */
-    private static void scaleSamples(Tensor x, double[] weights) {
-        int per = x.size() / weights.length;
-        float[] v = x.data();
-        for (int b = 0; b < weights.length; b++) {
-            for (int i = b * per; i < (b + 1) * per; i++) {
-                v[i] *= (float) weights[b];
-            }
+    private static float[] toFloats(double[] values) {
+        float[] f = new float[values.length];
+        for (int i = 0; i < values.length; i++) {
+            f[i] = (float) values[i];
         }
+        return f;
     }
 
     /**

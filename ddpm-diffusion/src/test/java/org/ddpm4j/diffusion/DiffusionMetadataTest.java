@@ -35,7 +35,7 @@ class DiffusionMetadataTest {
         for (Schedule s : schedules) {
             for (MeanType m : MeanType.values()) {
                 for (VarianceType v : VarianceType.values()) {
-                    LossType loss = v == VarianceType.LEARNED_RANGE ? LossType.HYBRID : LossType.SIMPLE;
+                    LossType loss = LossType.forVariance(v);
                     GaussianDiffusion d = GaussianDiffusion.builder().schedule(s).meanType(m).varianceType(v)
                             .lossType(loss).varianceInterpolation(0.7).dataKind(DataKind.CONTINUOUS).build();
                     assertSame(d, DiffusionMetadata.gaussian(d.checkpointMetadata()), s.name() + " " + m + " " + v);

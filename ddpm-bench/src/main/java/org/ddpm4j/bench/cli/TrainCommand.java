@@ -7,12 +7,12 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import org.ddpm4j.diffusion.GaussianDiffusion;
+import org.ddpm4j.diffusion.LossType;
 import org.ddpm4j.diffusion.Schedules;
 import org.ddpm4j.diffusion.VarianceType;
 import org.ddpm4j.diffusion.data.Dataset;
 import org.ddpm4j.diffusion.data.ImageDatasets;
 import org.ddpm4j.diffusion.io.ImageGrid;
-import org.ddpm4j.diffusion.io.ImageModelFiles;
 import org.ddpm4j.diffusion.sample.Sampler;
 import org.ddpm4j.diffusion.train.Trainer;
 import org.ddpm4j.nn.UNet;
@@ -91,7 +91,7 @@ public final class TrainCommand implements Callable<Integer> {
         UNet model = new UNet(cfg, be, new SplittableRandom(run.seed));
         VarianceType variance = learnVariance ? VarianceType.LEARNED_RANGE : VarianceType.FIXED_LARGE;
         GaussianDiffusion diffusion = GaussianDiffusion.builder().schedule(Schedules.linear(1000, 1e-4, 0.02))
-                .varianceType(variance).lossType(ImageModelFiles.lossFor(variance)).build();
+                .varianceType(variance).lossType(LossType.forVariance(variance)).build();
         Trainer trainer = Trainer.builder(model, diffusion).data(data).batchSize(batch).learningRate(lr).flips(true)
                 .conditional(classes).labelDropout(classes ? pUncond : 0)
                 .seed(run.seed).modelConfig(cfg)

@@ -7,9 +7,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.ddpm4j.diffusion.GaussianDiffusion;
-import org.ddpm4j.diffusion.LossType;
 import org.ddpm4j.diffusion.DiffusionMetadata;
-import org.ddpm4j.diffusion.VarianceType;
 import org.ddpm4j.diffusion.sample.Sampler;
 import org.ddpm4j.nn.UNet;
 import org.ddpm4j.nn.UNetConfig;
@@ -33,11 +31,6 @@ public final class ImageModelFiles {
         public Sampler sampler(int steps) {
             return new Sampler(diffusion).respaced(Math.min(steps, diffusion.schedule().steps()));
         }
-    }
-
-    /** The loss image models are trained with: L_simple (DDPM), or the hybrid when the variance is learned. */
-    public static LossType lossFor(VarianceType variance) {
-        return variance == VarianceType.LEARNED_RANGE ? LossType.HYBRID : LossType.SIMPLE;
     }
 
     /**

@@ -53,6 +53,9 @@ public final class OpenClBackend implements Backend {
     private final LayoutKernel layout;
     private final ChannelVectorKernel channelVector;
     private final PerSampleKernel perSample;
+    /** The per-sample coefficients of {@link #combinePerSample}, held so that their device buffers are reused. */
+    private float[] perSampleA = new float[1];
+    private float[] perSampleC = new float[1];
     private final ReductionKernel reduction;
     private final AdamKernel adam;
 
@@ -581,16 +584,28 @@ public final class OpenClBackend implements Backend {
             k.yIsOut = ys == o ? 1 : 0;
             k.x = xs == o ? ABSENT : xs;
             k.y = ys == o ? ABSENT : ys;
-            // Fresh copies: the device tracks host arrays by identity, and the caller may reuse its coefficient
-            // arrays with other values; a copy per call is uploaded once (B floats).
-            k.a = a.clone();
-            k.c = c.clone();
+            perSampleA = hostValues(perSampleA, a);
+            perSampleC = hostValues(perSampleC, c);
+            k.a = perSampleA;
+            k.c = perSampleC;
             k.perSample = per;
             k.mode = PerSampleKernel.COMBINE;
             k.items = out.size();
             k.output(k.out, xs == o || ys == o);
             k.launch(k.items, 1);
         }
+    }
+
+    /**
+     * {@code values} in an array this backend keeps (grown only), marked newer on the host so that the launch
+     * uploads it: the device tracks arrays by identity, so neither the caller's array (which it may refill) nor a
+     * fresh copy per call (a device buffer per call) is bound.
+     */
+    private float[] hostValues(float[] held, float[] values) {
+        float[] into = held.length >= values.length ? held : new float[values.length];
+        System.arraycopy(values, 0, into, 0, values.length);
+        runtime.overwrittenOnHost(into, false);
+        return into;
     }
 
     @Override
