@@ -5,6 +5,8 @@ package org.ddpm4j.diffusion;
  * variances near t = 0. Timesteps are 0-based here: index {@code t} is the paper's step t + 1.
  */
 public final class Schedule {
+    /** The most steps a schedule may have: far beyond any published model, small enough to refuse a corrupt length. */
+    public static final int MAX_STEPS = 1_000_000;
     private final String name;
     private final double[] betas;
     private final double[] alphas;
@@ -20,6 +22,9 @@ public final class Schedule {
      * @param betas β_1..β_T, each in (0, 1); copied
      */
     public Schedule(String name, double[] betas) {
+        if (betas.length < 1 || betas.length > MAX_STEPS) {
+            throw new IllegalArgumentException(name + " schedule: " + betas.length + " steps, need 1 to " + MAX_STEPS);
+        }
         for (int i = 0; i < betas.length; i++) {
             if (!(betas[i] > 0 && betas[i] < 1)) {
                 throw new IllegalArgumentException(name + " schedule: β[" + i + "] = " + betas[i] + " is outside (0, 1)");

@@ -106,8 +106,8 @@ public final class Schedules {
     }
 
     private static int checkSteps(int steps) {
-        if (steps < 1) {
-            throw new IllegalArgumentException("a schedule needs at least one step, got " + steps);
+        if (steps < 1 || steps > Schedule.MAX_STEPS) {
+            throw new IllegalArgumentException("a schedule needs 1 to " + Schedule.MAX_STEPS + " steps, got " + steps);
         }
         return steps;
     }

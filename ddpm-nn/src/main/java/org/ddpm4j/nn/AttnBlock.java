@@ -27,6 +27,12 @@ public final class AttnBlock implements UNetLayer {
     private Tensor gradQkv;
     private Tensor gradInput;
 
+    /** The parameters of a block over {@code channels}, as the constructor allocates them. */
+    static long parameterCount(int channels) {
+        return GroupNorm.parameterCount(channels) + Conv2d.parameterCount(channels, 3 * channels, Conv2dSpec.pointwise())
+                + Conv2d.parameterCount(channels, channels, Conv2dSpec.pointwise());
+    }
+
     public AttnBlock(Backend be, String name, int channels, RandomGenerator rng) {
         this.be = be;
         this.channels = channels;

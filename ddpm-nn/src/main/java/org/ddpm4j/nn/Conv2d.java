@@ -20,6 +20,11 @@ public final class Conv2d implements Module {
      * @param initScale the DDPM variance-scaling factor: 1 for ordinary layers, 0 for the last convolution of a
      *                  residual branch (the block starts as the identity)
      */
+    /** The parameters of a layer of these sizes: its weight and its bias. */
+    static long parameterCount(int in, int out, Conv2dSpec spec) {
+        return (long) out * in * spec.kernel() * spec.kernel() + out;
+    }
+
     public Conv2d(Backend be, String name, int in, int out, Conv2dSpec spec, double initScale, RandomGenerator rng) {
         this.be = be;
         this.spec = spec;

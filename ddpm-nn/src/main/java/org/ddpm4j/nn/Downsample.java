@@ -11,6 +11,11 @@ public final class Downsample implements UNetLayer {
     private final Conv2d conv;
     private final int channels;
 
+    /** The parameters of the layer over {@code channels}: its convolution's. */
+    static long parameterCount(int channels) {
+        return Conv2d.parameterCount(channels, channels, Conv2dSpec.downsample3x3());
+    }
+
     public Downsample(Backend be, String name, int channels, RandomGenerator rng) {
         this.channels = channels;
         this.conv = new Conv2d(be, name + ".conv", channels, channels, Conv2dSpec.downsample3x3(), 1.0, rng);

@@ -21,6 +21,11 @@ public final class GroupNorm implements Module {
     private Tensor rstd;
     private Tensor gradInput;
 
+    /** The parameters of a layer over {@code channels}: a scale and a shift per channel. */
+    static long parameterCount(int channels) {
+        return 2L * channels;
+    }
+
     public GroupNorm(Backend be, String name, int channels, int groups) {
         if (channels % groups != 0) {
             throw new IllegalArgumentException(name + ": " + channels + " channels do not split into " + groups + " groups");

@@ -14,6 +14,11 @@ public final class Linear implements Module {
     private Tensor output;
     private Tensor gradInput;
 
+    /** The parameters of a layer of these sizes: its weight and its bias. */
+    static long parameterCount(int in, int out) {
+        return (long) out * in + out;
+    }
+
     public Linear(Backend be, String name, int in, int out, double initScale, RandomGenerator rng) {
         this.be = be;
         this.weight = new Parameter(name + ".weight", Tensor.zeros(out, in));

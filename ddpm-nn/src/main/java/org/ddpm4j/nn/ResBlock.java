@@ -28,6 +28,14 @@ public final class ResBlock implements UNetLayer {
     private Tensor gradTembProj;
     private Tensor gradInput;
 
+    /** The parameters of a block of these sizes, as the constructor allocates them. */
+    static long parameterCount(int in, int out, int tembDim) {
+        return GroupNorm.parameterCount(in) + Conv2d.parameterCount(in, out, Conv2dSpec.same3x3())
+                + Linear.parameterCount(tembDim, out) + GroupNorm.parameterCount(out)
+                + Conv2d.parameterCount(out, out, Conv2dSpec.same3x3())
+                + (in == out ? 0 : Conv2d.parameterCount(in, out, Conv2dSpec.pointwise()));
+    }
+
     public ResBlock(Backend be, String name, int in, int out, int tembDim, float dropoutP, RandomGenerator rng) {
         this.be = be;
         this.outChannels = out;

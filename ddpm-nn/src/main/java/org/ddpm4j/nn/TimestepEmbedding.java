@@ -24,18 +24,30 @@ public final class TimestepEmbedding implements Module {
     private Tensor sinusoid;
     private Tensor gradTemb;
 
+    /** The width of the embedding for base channel count {@code channels}: 4·ch. */
+    static int dimension(int channels) {
+        return 4 * channels;
+    }
+
+    /** The parameters of the embedding, as the constructor allocates them: two dense layers and the class table. */
+    static long parameterCount(int channels, int numClasses) {
+        return Linear.parameterCount(channels, dimension(channels))
+                + Linear.parameterCount(dimension(channels), dimension(channels))
+                + (numClasses > 0 ? (long) (numClasses + 1) * dimension(channels) : 0);
+    }
+
     public TimestepEmbedding(Backend be, int channels, int numClasses, RandomGenerator rng) {
         if (channels % 2 != 0 || channels < 4) {
             throw new IllegalArgumentException("timestep embedding: channels must be even and at least 4 but was " + channels);
         }
         this.be = be;
         this.channels = channels;
-        this.dense0 = new Linear(be, "temb.0", channels, 4 * channels, 1.0, rng);
+        this.dense0 = new Linear(be, "temb.0", channels, dimension(channels), 1.0, rng);
         this.act0 = new SiLU(be);
-        this.dense1 = new Linear(be, "temb.2", 4 * channels, 4 * channels, 1.0, rng);
+        this.dense1 = new Linear(be, "temb.2", dimension(channels), dimension(channels), 1.0, rng);
         this.blockActivation = new SiLU(be);
         if (numClasses > 0) {
-            Tensor table = Tensor.zeros(numClasses + 1, 4 * channels);
+            Tensor table = Tensor.zeros(numClasses + 1, dimension(channels));
             for (int i = 0; i < table.size(); i++) {
                 table.data()[i] = (float) rng.nextGaussian();
             }
@@ -47,7 +59,7 @@ public final class TimestepEmbedding implements Module {
 
     /** Width of the embedding the blocks receive: 4·ch. */
     public int dim() {
-        return 4 * channels;
+        return dimension(channels);
     }
 
     /** {@code silu(MLP(sinusoid(t)) + E[label])}, shape {@code [B, 4ch]}. */

@@ -51,58 +51,140 @@ public final class UNet implements Denoiser {
     public UNet(UNetConfig config, Backend be, RandomGenerator rng) {
         this.config = config;
         this.be = be;
-        int ch = config.channels();
         float p = config.dropout();
-        this.temb = new TimestepEmbedding(be, ch, config.numClasses(), rng);
+        this.temb = new TimestepEmbedding(be, config.channels(), config.numClasses(), rng);
         int tdim = temb.dim();
-        this.head = new Conv2d(be, "head", config.imageChannels(), ch, Conv2dSpec.same3x3(), 1.0, rng);
-        List<Integer> skipChannels = new ArrayList<>(List.of(ch));
-        int now = ch, res = config.imageSize();
-        int[] mult = config.channelMult();
-        for (int level = 0; level < mult.length; level++) {
-            int out = ch * mult[level];
-            for (int b = 0; b < config.resBlocks(); b++) {
-                addDown(new ResBlock(be, "down." + down.size(), now, out, tdim, p, rng));
-                now = out;
-                if (config.attentionResolutions().contains(res)) {
-                    addDown(new AttnBlock(be, "down." + down.size() + ".attn", now, rng));
-                }
-                skipChannels.add(now);
+        this.head = new Conv2d(be, "head", config.imageChannels(), config.channels(), Conv2dSpec.same3x3(), 1.0, rng);
+        int last = plan(config, new Plan() {
+            @Override
+            public void resBlock(Part part, String name, int in, int out) {
+                layers(part).add(new ResBlock(be, name, in, out, tdim, p, rng));
             }
-            if (level != mult.length - 1) {
-                addDown(new Downsample(be, "down." + down.size(), now, rng));
-                skipChannels.add(now);
-                res /= 2;
+
+            @Override
+            public void attention(Part part, String name, int channels) {
+                layers(part).add(new AttnBlock(be, name, channels, rng));
             }
-        }
-        mid.add(new ResBlock(be, "mid.0", now, now, tdim, p, rng));
-        mid.add(new AttnBlock(be, "mid.1.attn", now, rng));
-        mid.add(new ResBlock(be, "mid.2", now, now, tdim, p, rng));
-        for (int level = mult.length - 1; level >= 0; level--) {
-            int out = ch * mult[level];
-            for (int b = 0; b < config.resBlocks() + 1; b++) {
-                int skip = skipChannels.remove(skipChannels.size() - 1);
-                up.add(new ResBlock(be, "up." + up.size(), now + skip, out, tdim, p, rng));
-                now = out;
-                if (config.attentionResolutions().contains(res)) {
-                    up.add(new AttnBlock(be, "up." + up.size() + ".attn", now, rng));
-                }
+
+            @Override
+            public void downsample(String name, int channels) {
+                down.add(new Downsample(be, name, channels, rng));
             }
-            if (level != 0) {
-                up.add(new Upsample(be, "up." + up.size(), now, rng));
-                res *= 2;
+
+            @Override
+            public void upsample(String name, int channels) {
+                up.add(new Upsample(be, name, channels, rng));
             }
-        }
-        this.tailNorm = new GroupNorm(be, "tail.0", now, GroupNorm.DEFAULT_GROUPS);
+        });
+        this.tailNorm = new GroupNorm(be, "tail.0", last, GroupNorm.DEFAULT_GROUPS);
         this.tailAct = new SiLU(be);
-        this.tailConv = new Conv2d(be, "tail.2", now, config.outputChannels(), Conv2dSpec.same3x3(), 0.0, rng);
+        this.tailConv = new Conv2d(be, "tail.2", last, config.outputChannels(), Conv2dSpec.same3x3(), 0.0, rng);
         for (int i = 0; i < down.size(); i++) {
             downIsSkip.add(i + 1 >= down.size() || !(down.get(i + 1) instanceof AttnBlock));
         }
     }
 
-    private void addDown(UNetLayer layer) {
-        down.add(layer);
+    private List<UNetLayer> layers(Part part) {
+        return switch (part) {
+            case DOWN -> down;
+            case MID -> mid;
+            case UP -> up;
+        };
+    }
+
+    /** The three paths of the network between head and tail. */
+    private enum Part { DOWN, MID, UP }
+
+    /** The layers {@link #plan} lays out, in order. */
+    private interface Plan {
+        void resBlock(Part part, String name, int in, int out);
+
+        void attention(Part part, String name, int channels);
+
+        void downsample(String name, int channels);
+
+        void upsample(String name, int channels);
+    }
+
+    /**
+     * The one description of the layers between head and tail, in order, with their names and channels: the
+     * constructor builds from it, and {@link #parameterCount(UNetConfig)} counts from it without allocating.
+     *
+     * @return the channels entering the tail
+     */
+    private static int plan(UNetConfig config, Plan to) {
+        int ch = config.channels();
+        List<Integer> skipChannels = new ArrayList<>(List.of(ch));
+        int now = ch, res = config.imageSize(), downs = 0, ups = 0;
+        int[] mult = config.channelMult();
+        for (int level = 0; level < mult.length; level++) {
+            int out = ch * mult[level];
+            for (int b = 0; b < config.resBlocks(); b++) {
+                to.resBlock(Part.DOWN, "down." + downs++, now, out);
+                now = out;
+                if (config.attentionResolutions().contains(res)) {
+                    to.attention(Part.DOWN, "down." + downs++ + ".attn", now);
+                }
+                skipChannels.add(now);
+            }
+            if (level != mult.length - 1) {
+                to.downsample("down." + downs++, now);
+                skipChannels.add(now);
+                res /= 2;
+            }
+        }
+        to.resBlock(Part.MID, "mid.0", now, now);
+        to.attention(Part.MID, "mid.1.attn", now);
+        to.resBlock(Part.MID, "mid.2", now, now);
+        for (int level = mult.length - 1; level >= 0; level--) {
+            int out = ch * mult[level];
+            for (int b = 0; b < config.resBlocks() + 1; b++) {
+                int skip = skipChannels.remove(skipChannels.size() - 1);
+                to.resBlock(Part.UP, "up." + ups++, now + skip, out);
+                now = out;
+                if (config.attentionResolutions().contains(res)) {
+                    to.attention(Part.UP, "up." + ups++ + ".attn", now);
+                }
+            }
+            if (level != 0) {
+                to.upsample("up." + ups++, now);
+                res *= 2;
+            }
+        }
+        return now;
+    }
+
+    /**
+     * The number of scalar parameters a U-Net of {@code config} has, counted without building it: what a checkpoint
+     * must hold before a model is allocated for it.
+     */
+    static long parameterCount(UNetConfig config) {
+        int tdim = TimestepEmbedding.dimension(config.channels());
+        long[] total = {TimestepEmbedding.parameterCount(config.channels(), config.numClasses())
+                + Conv2d.parameterCount(config.imageChannels(), config.channels(), Conv2dSpec.same3x3())};
+        int last = plan(config, new Plan() {
+            @Override
+            public void resBlock(Part part, String name, int in, int out) {
+                total[0] += ResBlock.parameterCount(in, out, tdim);
+            }
+
+            @Override
+            public void attention(Part part, String name, int channels) {
+                total[0] += AttnBlock.parameterCount(channels);
+            }
+
+            @Override
+            public void downsample(String name, int channels) {
+                total[0] += Downsample.parameterCount(channels);
+            }
+
+            @Override
+            public void upsample(String name, int channels) {
+                total[0] += Upsample.parameterCount(channels);
+            }
+        });
+        return total[0] + GroupNorm.parameterCount(last)
+                + Conv2d.parameterCount(last, config.outputChannels(), Conv2dSpec.same3x3());
     }
 
     /** The configuration it was built with (stored in checkpoints). */

@@ -31,19 +31,36 @@ public record UNetConfig(int imageChannels, int channels, int[] channelMult, int
     public UNetConfig {
         channelMult = channelMult.clone();
         attentionResolutions = Set.copyOf(attentionResolutions);
-        if (imageChannels < 1 || channels < GroupNorm.DEFAULT_GROUPS || channels % GroupNorm.DEFAULT_GROUPS != 0) {
-            throw new IllegalArgumentException("U-Net: need imageChannels >= 1 and channels a multiple of "
+        if (imageChannels < 1 || imageChannels > MAX_CHANNELS || channels < GroupNorm.DEFAULT_GROUPS
+                || channels % GroupNorm.DEFAULT_GROUPS != 0) {
+            throw new IllegalArgumentException("U-Net: need imageChannels in [1, " + MAX_CHANNELS + "] and channels a multiple of "
                     + GroupNorm.DEFAULT_GROUPS + " (GroupNorm(32)), got " + imageChannels + " and " + channels);
         }
         if (channelMult.length == 0 || resBlocks < 1 || numClasses < 0) {
             throw new IllegalArgumentException("U-Net: need at least one level and one residual block, got mult "
                     + Arrays.toString(channelMult) + ", " + resBlocks + " blocks");
         }
-        if (imageSize % (1 << (channelMult.length - 1)) != 0) {
+        for (int m : channelMult) {
+            if (m < 1 || (long) m * channels > MAX_CHANNELS) {
+                throw new IllegalArgumentException("U-Net: channel multiplier " + m + " of " + Arrays.toString(channelMult)
+                        + " must be at least 1, and channels × multiplier at most " + MAX_CHANNELS);
+            }
+        }
+        if (imageSize < 1 || imageSize > MAX_IMAGE_SIZE || resBlocks > MAX_RES_BLOCKS || numClasses > MAX_CLASSES
+                || !(dropout >= 0 && dropout < 1)) {
+            throw new IllegalArgumentException("U-Net: need image size in [1, " + MAX_IMAGE_SIZE + "], at most "
+                    + MAX_RES_BLOCKS + " residual blocks, at most " + MAX_CLASSES + " classes and dropout in [0, 1), "
+                    + "got " + imageSize + ", " + resBlocks + ", " + numClasses + ", " + dropout);
+        }
+        if (channelMult.length > 31 || imageSize % (1 << (channelMult.length - 1)) != 0) {
             throw new IllegalArgumentException("U-Net: image size " + imageSize + " cannot be halved "
                     + (channelMult.length - 1) + " times");
         }
     }
+
+    /** Limits that keep a config read from a file from asking for absurd memory before any weight is checked. */
+    public static final int MAX_CHANNELS = 1 << 16, MAX_IMAGE_SIZE = 1 << 14, MAX_RES_BLOCKS = 64,
+            MAX_CLASSES = 1 << 20;
 
     /** DDPM's CIFAR-10 model: ch 128, mult (1,2,2,2), 2 blocks, attention at 16×16, dropout 0.1, 35.7 M parameters. */
     public static UNetConfig cifar10() {
@@ -53,6 +70,14 @@ public record UNetConfig(int imageChannels, int channels, int[] channelMult, int
     /** The small default for 28/32-pixel grayscale (Fashion-MNIST padded to 32): ch 64, mult (1,2,2), attention at 16. */
     public static UNetConfig smallGrayscale() {
         return new UNetConfig(1, 64, new int[] {1, 2, 2}, 2, Set.of(16), 0.1f, 32, 0);
+    }
+
+    /**
+     * The number of scalar parameters of a U-Net of this config, counted without allocating it: a checkpoint's
+     * config is checked against the weights the file holds before a model is built for it.
+     */
+    public long parameterCount() {
+        return UNet.parameterCount(this);
     }
 
     /** Channels of the output: the image's, twice that with a learned variance. */

@@ -14,6 +14,11 @@ public final class Upsample implements UNetLayer {
     private Tensor upsampled;
     private Tensor gradInput;
 
+    /** The parameters of the layer over {@code channels}: its convolution's. */
+    static long parameterCount(int channels) {
+        return Conv2d.parameterCount(channels, channels, Conv2dSpec.same3x3());
+    }
+
     public Upsample(Backend be, String name, int channels, RandomGenerator rng) {
         this.be = be;
         this.channels = channels;

@@ -11,6 +11,8 @@ import java.util.Arrays;
  * first brings it back (see {@link DeviceCopies}).
  */
 public final class Tensor {
+    /** The most elements a tensor holds: the largest Java array the JVMs we run on allocate. */
+    public static final int MAX_ELEMENTS = Integer.MAX_VALUE - 8;
     private final float[] data;
     /** Shared with every view: whether the host array is known to hold only zeros (see {@link #takeKnownZero}). */
     private final ZeroFlag zeroFlag;
@@ -160,16 +162,30 @@ public final class Tensor {
         return "Tensor" + shapeString();
     }
 
-    private static int checkedSize(int[] shape) {
+    /**
+     * The number of elements of {@code shape}, saturating at {@link Long#MAX_VALUE} instead of wrapping: a 64-bit
+     * product of declared dimensions (from a file) can wrap to a small number, even 0, and pass a size check.
+     *
+     * @throws IllegalArgumentException for a negative dimension
+     */
+    public static long elementCount(int[] shape) {
         long size = 1;
+        boolean empty = false;
         for (int d : shape) {
             if (d < 0) {
                 throw new IllegalArgumentException("negative dimension in shape " + Arrays.toString(shape));
             }
-            size *= d;
+            empty |= d == 0;
+            size = d != 0 && size > Long.MAX_VALUE / d ? Long.MAX_VALUE : size * d;
         }
-        if (size > Integer.MAX_VALUE - 8) {
-            throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " has " + size
+        return empty ? 0 : size;
+    }
+
+    private static int checkedSize(int[] shape) {
+        long size = elementCount(shape);
+        if (size > MAX_ELEMENTS) {
+            throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " has "
+                    + (size == Long.MAX_VALUE ? "more than 2^63" : Long.toString(size))
                     + " elements, more than a Java array holds");
         }
         return (int) size;

@@ -6,17 +6,23 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
 
 /**
  * A folder of PNG/JPEG images, each centre-cropped to a square, resized to {@code size × size} (bilinear) and scaled
  * to [−1, 1], as RGB ({@code [3, size, size]}) or grayscale ({@code [1, size, size]}). Files that are not images
- * are skipped; an image that cannot be decoded is an error naming the file.
+ * are skipped; an image that cannot be decoded (truncated, corrupt, or declaring more than {@link #MAX_PIXELS}
+ * pixels) is an error naming the file.
  */
 public final class ImageFolder {
+    /** The most pixels an input image may declare (a 16384 × 16384 picture): enough for any photo. */
+    static final long MAX_PIXELS = 1L << 28;
     private ImageFolder() {
     }
 
@@ -41,11 +47,7 @@ public final class ImageFolder {
         int channels = grayscale ? 1 : 3, per = channels * size * size;
         float[] data = new float[files.size() * per];
         for (int i = 0; i < files.size(); i++) {
-            BufferedImage img = ImageIO.read(files.get(i).toFile());
-            if (img == null) {
-                throw new IOException(files.get(i) + ": not a readable PNG or JPEG image");
-            }
-            BufferedImage square = resizedSquare(img, size);
+            BufferedImage square = resizedSquare(decode(files.get(i)), size);
             for (int y = 0; y < size; y++) {
                 for (int x = 0; x < size; x++) {
                     int rgb = square.getRGB(x, y);
@@ -62,6 +64,37 @@ public final class ImageFolder {
             }
         }
         return new InMemoryDataset(data, new int[] {channels, size, size}, null, 0);
+    }
+
+    /**
+     * The image in {@code file}, after checking the dimensions its header declares: a small file can declare a
+     * picture that needs gigabytes to decode.
+     */
+    private static BufferedImage decode(Path file) throws IOException {
+        try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+            Iterator<ImageReader> readers = in == null ? java.util.Collections.emptyIterator()
+                    : ImageIO.getImageReaders(in);
+            if (!readers.hasNext()) {
+                throw new IOException(file + ": not a readable PNG or JPEG image");
+            }
+            ImageReader reader = readers.next();
+            long w, h;
+            try {
+                reader.setInput(in, true, true);
+                w = reader.getWidth(0);
+                h = reader.getHeight(0);
+                if (w * h <= MAX_PIXELS) {
+                    return reader.read(0);
+                }
+            } catch (IOException | RuntimeException e) {
+                // ImageIO's messages ("Error reading PNG image data") do not say which file.
+                throw new IOException(file + ": cannot decode the image: " + e.getMessage(), e);
+            } finally {
+                reader.dispose();
+            }
+            throw new IOException(file + ": " + w + "×" + h + " pixels, more than the " + MAX_PIXELS
+                    + " an input image may have");
+        }
     }
 
     private static BufferedImage resizedSquare(BufferedImage img, int size) {

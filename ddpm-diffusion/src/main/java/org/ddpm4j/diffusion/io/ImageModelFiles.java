@@ -40,7 +40,8 @@ public final class ImageModelFiles {
      * @throws IOException for a file that is not such a checkpoint, naming what is missing or invalid
      */
     public static Loaded loadForSampling(Path file, Backend be) throws IOException {
-        Map<String, String> meta = SafeTensors.read(file).metadata();
+        SafeTensors.Contents contents = SafeTensors.read(file);
+        Map<String, String> meta = contents.metadata();
         String cfgJson = meta.get("model_config");
         if (cfgJson == null || !DiffusionMetadata.present(meta)) {
             throw new IOException(file + ": not an image-model checkpoint (needs metadata 'model_config' and '"
@@ -58,9 +59,15 @@ public final class ImageModelFiles {
         } catch (IllegalArgumentException e) {
             throw new IOException(file + ": " + e.getMessage(), e);
         }
+        // Before allocating a model: a small file whose config declares a huge network is refused here.
+        long declared = cfg.parameterCount(), held = Checkpoint.modelWeightCount(contents);
+        if (declared != held) {
+            throw new IOException(file + ": metadata 'model_config' describes a U-Net of " + declared
+                    + " parameters but the file holds " + held + " model weights");
+        }
         UNet model = new UNet(cfg, be, new SplittableRandom(0));
-        Ema ema = new Ema(model.parameters(), 0.5);
-        long step = Checkpoint.restore(file, model, cfg, ema, null).step();
+        Ema ema = new Ema(be, model.parameters(), 0.5);
+        long step = Checkpoint.restore(file, contents, model, cfg, ema, null).step();
         ema.swap();
         return new Loaded(model, diffusion, step);
     }

@@ -85,7 +85,12 @@ public final class Checkpoint {
      * the same model config and holds every tensor with the right shape and only finite values.
      */
     public static Info restore(Path file, Module model, ModelConfig modelConfig, Ema ema, Adam adam) throws IOException {
-        SafeTensors.Contents c = SafeTensors.read(file);
+        return restore(file, SafeTensors.read(file), model, modelConfig, ema, adam);
+    }
+
+    /** {@link #restore(Path, Module, ModelConfig, Ema, Adam)} from contents already read from {@code file}. */
+    public static Info restore(Path file, SafeTensors.Contents c, Module model, ModelConfig modelConfig, Ema ema,
+                               Adam adam) throws IOException {
         Map<String, String> meta = c.metadata();
         if (!FORMAT.equals(meta.get("format"))) {
             throw new IOException(file + ": not a ddpm4j checkpoint (metadata format is '" + meta.get("format")
@@ -113,6 +118,21 @@ public final class Checkpoint {
             adam.setStepCount(parseLong(meta, "adam_step", file));
         }
         return new Info(parseLong(meta, "step", file), stored, meta);
+    }
+
+    /**
+     * The number of model weights {@code c} holds: the elements of its tensors that are not EMA or Adam state. A
+     * model config read from a file is checked against it before a model is built for that config.
+     */
+    public static long modelWeightCount(SafeTensors.Contents c) {
+        long n = 0;
+        for (Map.Entry<String, Tensor> e : c.tensors().entrySet()) {
+            String name = e.getKey();
+            if (!name.startsWith(EMA_PREFIX) && !name.startsWith(ADAM_M_PREFIX) && !name.startsWith(ADAM_V_PREFIX)) {
+                n += e.getValue().size();
+            }
+        }
+        return n;
     }
 
     private static void putAll(Map<String, Tensor> tensors, String prefix, List<Parameter> params, List<Tensor> values) {

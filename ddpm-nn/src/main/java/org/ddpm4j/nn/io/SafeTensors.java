@@ -1,8 +1,11 @@
 package org.ddpm4j.nn.io;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -27,16 +30,23 @@ import org.ddpm4j.tensor.Tensor;
  * byte range, then the raw little-endian data), so Python users open our files with {@code safetensors} or plain
  * {@code struct} + {@code numpy}. Only float32 ({@code F32}) tensors are written and read.
  *
- * <p>Writing goes to a temporary file in the same directory that is renamed over the target, so a crash never
- * leaves a half-written checkpoint. Reading checks the header length against the file, the JSON, every dtype, shape
- * and offset range, and that ranges neither overlap nor leave gaps; a bad file gives an {@link IOException} that
- * says what is wrong and where.
+ * <p>Writing goes to {@link #temporaryFile} beside the target, is forced to disk and renamed over the target, and the
+ * directory is forced after the rename, so a crash never leaves a half-written checkpoint; a temporary file left by
+ * a killed save is reused by the next one. Reading checks the header length against the file, the JSON (no duplicate
+ * names, nothing after it but padding), every dtype, shape (element counts never wrap) and offset range, and that
+ * ranges neither overlap nor leave gaps, all before it allocates a tensor; a bad file gives an {@link IOException}
+ * that says what is wrong and where.
  */
 public final class SafeTensors {
     /** Headers larger than this are refused: a corrupted length must not make us allocate gigabytes. */
     static final long MAX_HEADER_BYTES = 100L << 20;
     private static final String METADATA = "__metadata__";
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Strict: a second key of one name, or anything but padding after the header's JSON, is an error. */
+    private static final ObjectMapper JSON = JsonMapper.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
+    /** The suffix of the temporary file a save writes next to its target before renaming it over the target. */
+    public static final String TEMP_SUFFIX = ".tmp";
 
     /** The contents of one file: tensors in file order and the string metadata. */
     public record Contents(Map<String, Tensor> tensors, Map<String, String> metadata) {
@@ -71,9 +81,12 @@ public final class SafeTensors {
         int padded = (json.length + 7) / 8 * 8; // the format pads the header with spaces to a multiple of 8
         Path dir = file.toAbsolutePath().getParent();
         Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
+        // One fixed name per target: a save killed half-way leaves this file, and the next save truncates and
+        // reuses it. Created like any file (mode from the umask), not 0600 as createTempFile would.
+        Path tmp = temporaryFile(file);
         try {
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.CREATE,
+                    StandardOpenOption.TRUNCATE_EXISTING);
                  OutputStream out = java.nio.channels.Channels.newOutputStream(ch)) {
                 ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(padded);
                 out.write(len.array());
@@ -100,8 +113,26 @@ public final class SafeTensors {
             } catch (AtomicMoveNotSupportedException e) {
                 Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
             }
+            syncDirectory(dir);
         } finally {
             Files.deleteIfExists(tmp);
+        }
+    }
+
+    /** Where {@link #write} puts the data before renaming it over {@code file}: {@code .NAME.tmp} beside it. */
+    public static Path temporaryFile(Path file) {
+        return file.toAbsolutePath().resolveSibling("." + file.getFileName() + TEMP_SUFFIX);
+    }
+
+    /**
+     * The rename is durable only once the directory entry is on disk. Linux and macOS allow opening a directory
+     * for this; where a platform refuses (Windows), the rename is as durable as that platform makes it.
+     */
+    private static void syncDirectory(Path dir) {
+        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+            d.force(true);
+        } catch (IOException e) {
+            // Not supported here: nothing more to do.
         }
     }
 
@@ -169,16 +200,16 @@ public final class SafeTensors {
                 throw new IOException(at + " needs a shape array and two data_offsets");
             }
             int[] shape = new int[shapeNode.size()];
-            long count = 1;
             for (int i = 0; i < shape.length; i++) {
                 JsonNode d = shapeNode.get(i);
-                if (!d.canConvertToInt() || d.asInt() < 0) {
+                if (!d.isIntegralNumber() || !d.canConvertToInt() || d.asInt() < 0) {
                     throw new IOException(at + " has a bad dimension " + d + " in its shape");
                 }
                 shape[i] = d.asInt();
-                count *= shape[i];
             }
-            if (!offsets.get(0).canConvertToLong() || !offsets.get(1).canConvertToLong()) {
+            long count = Tensor.elementCount(shape);
+            if (!offsets.get(0).isIntegralNumber() || !offsets.get(1).isIntegralNumber()
+                    || !offsets.get(0).canConvertToLong() || !offsets.get(1).canConvertToLong()) {
                 throw new IOException(at + " has non-integer data_offsets " + offsets);
             }
             long begin = offsets.get(0).asLong(), end = offsets.get(1).asLong();
@@ -186,8 +217,9 @@ public final class SafeTensors {
                 throw new IOException(at + ": data_offsets [" + begin + ", " + end + ") outside the " + dataLen
                         + " data bytes (file truncated?)");
             }
-            if (end - begin != 4 * count || count > Integer.MAX_VALUE - 8) {
-                throw new IOException(at + ": shape " + java.util.Arrays.toString(shape) + " needs " + 4 * count
+            if (count > Tensor.MAX_ELEMENTS || end - begin != 4 * count) {
+                throw new IOException(at + ": shape " + java.util.Arrays.toString(shape) + " needs "
+                        + (count > Tensor.MAX_ELEMENTS ? "more than 2^33" : Long.toString(4 * count))
                         + " bytes but data_offsets [" + begin + ", " + end + ") hold " + (end - begin));
             }
             return new Entry(name, shape, begin, end);
