@@ -5,6 +5,7 @@ import java.util.random.RandomGenerator;
 import org.ddpm4j.nn.Denoiser;
 import org.ddpm4j.nn.ForwardContext;
 import org.ddpm4j.tensor.Backend;
+import org.ddpm4j.tensor.NonFiniteException;
 import org.ddpm4j.tensor.Tensor;
 
 /**
@@ -331,6 +332,8 @@ public final class GaussianDiffusion implements TrainingObjective {
      * The full variational bound of a batch (Eq. 5): every term t = 0..T−1 with fresh noise, plus the prior term.
      * One model forward per step, in inference mode and under the model's lock (see {@link Denoiser}); an interrupt
      * stops it within a step ({@link Cancellation}). Also records the distortion of x̂₀ at each t.
+     *
+     * @throws NonFiniteException at the first term that is NaN or infinite (a diverged model), naming its t
      */
     public Bound bound(Denoiser model, Tensor x0, int[] labels, RandomGenerator rng) {
         DataKind kind = dataKind;
@@ -379,6 +382,10 @@ public final class GaussianDiffusion implements TrainingObjective {
                 sq += e * e;
             }
             terms[step] = sum / (perUnit * GaussianMath.LN2);
+            if (!Double.isFinite(terms[step])) {
+                throw new NonFiniteException("the bound's term L_" + step + " is " + terms[step] + ": the model's "
+                        + "output at t = " + (step + 1) + " holds non-finite values");
+            }
             distortion[step] = Math.sqrt(sq / x0.size());
         }
         // L_T = KL(q(x_T|x₀) ‖ N(0, I)): mean √ᾱ_T·x₀, variance 1 − ᾱ_T.

@@ -44,6 +44,17 @@ public final class OracleModels {
         };
     }
 
+    /** Outputs NaN from timestep {@code from} (0-based) on, and zeros below: a diverged model. */
+    public static Denoiser nanFrom(int from) {
+        return new Fixed() {
+            @Override
+            public Tensor forward(Tensor xt, int[] t, int[] labels, ForwardContext ctx) {
+                Tensor out = xt.zerosLike();
+                return t[0] >= from ? out.fill(Float.NaN) : out;
+            }
+        };
+    }
+
     private abstract static class Fixed implements Denoiser {
         @Override
         public Backend backend() {

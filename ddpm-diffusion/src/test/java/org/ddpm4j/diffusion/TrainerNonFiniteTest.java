@@ -110,6 +110,15 @@ class TrainerNonFiniteTest {
         assertFalse(Files.exists(png));
     }
 
+    @Test
+    void theBoundOfADivergedModelIsReportedNotReturnedAsNaN() {
+        GaussianDiffusion d = GaussianDiffusion.builder().schedule(Schedules.linear(20, 1e-4, 0.02)).build();
+        Tensor x0 = Tensor.zeros(2, 1, 4, 4).fill(0.5f);
+        NonFiniteException e = assertThrows(NonFiniteException.class,
+                () -> d.bound(OracleModels.nanFrom(7), x0, null, new SplittableRandom(1)));
+        assertTrue(e.getMessage().contains("L_7") && e.getMessage().contains("t = 8"), e.getMessage());
+    }
+
     private static Trainer.Builder trainer(Dataset data, double lr, long initSeed) {
         MlpDenoiser model = new MlpDenoiser(CONFIG, new ScalarBackend(), new SplittableRandom(initSeed));
         return Trainer.builder(model, DIFFUSION).data(data).batchSize(16).learningRate(lr).seed(11).modelConfig(CONFIG);

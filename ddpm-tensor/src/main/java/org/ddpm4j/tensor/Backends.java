@@ -52,8 +52,14 @@ public final class Backends {
      * Vector API is not available gives the scalar backend and a warning instead of an error; asking for
      * {@code opencl} where there is no usable OpenCL device gives the SIMD backend and one warning, or an error when
      * {@value #REQUIRE_OPENCL_ENV}=1.
+     *
+     * @throws IllegalArgumentException for an unknown name or fewer than one thread
      */
     public static Backend create(String name, int threads) {
+        if (threads < 1) {
+            // Refused here: the SIMD backend's constructor would fail and the fallback would hide it behind scalar.
+            throw new IllegalArgumentException("threads must be at least 1, got " + threads);
+        }
         switch (name.toLowerCase(Locale.ROOT)) {
             case "scalar":
                 return new ScalarBackend();

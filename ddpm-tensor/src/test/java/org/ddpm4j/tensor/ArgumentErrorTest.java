@@ -43,6 +43,18 @@ class ArgumentErrorTest {
         expect(() -> Tensor.zeros(2, 3).reshape(4, 2), "reshape", "[2, 3]", "[4, 2]");
         expect(() -> new Conv2dSpec(0, 1, 0), "conv2d", "kernel 0");
         expect(() -> Backends.create("gpu-magic", 1), "ddpm.backend", "gpu-magic");
+        expect(() -> Backends.create("simd", 0), "threads", "0");
+        // 65536^4 = 2^64: a 64-bit product wraps to 0 and would have made an empty tensor.
+        expect(() -> Tensor.zeros(65536, 65536, 65536, 65536), "more than 2^63", "more than a Java array holds");
+        expect(() -> Tensor.zeros(65536, 65536), "4294967296");
+    }
+
+    @org.junit.jupiter.api.Test
+    void elementCountsSaturateInsteadOfWrapping() {
+        org.junit.jupiter.api.Assertions.assertEquals(Long.MAX_VALUE,
+                Tensor.elementCount(new int[] {65536, 65536, 65536, 65536}));
+        org.junit.jupiter.api.Assertions.assertEquals(0, Tensor.elementCount(new int[] {65536, 65536, 65536, 65536, 0}));
+        org.junit.jupiter.api.Assertions.assertEquals(6, Tensor.elementCount(new int[] {2, 3}));
     }
 
     private static void expect(Executable call, String... fragments) {

@@ -57,6 +57,20 @@ public final class BenchOptions {
             + "3 short rounds)")
     boolean quick;
 
+    /** Checks the options before a benchmark starts. */
+    void check(OptionChecks checks) {
+        checks.atLeast("--threads", threads, 1)
+                .require(java.util.List.of("simd", "scalar", "opencl").contains(backend),
+                        "--backend must be simd, scalar or opencl, got '" + backend + "'")
+                .writableFile("--out", out).atLeast("--rounds", rounds, 1).positive("--round-seconds", roundSeconds)
+                .nonNegative("--warmup-seconds", warmupSeconds).atLeast("--forks", forks, 0)
+                .atLeast("--warmup", warmup, 0).atLeast("--iterations", iterations, 1)
+                .positive("--iteration-seconds", iterationSeconds);
+        if (pytorchScript != null) {
+            checks.readableFile("--pytorch-script", pytorchScript);
+        }
+    }
+
     JmhRunner.Settings settings() {
         return quick ? JmhRunner.Settings.quick() : new JmhRunner.Settings(forks, warmup, iterations, iterationSeconds);
     }

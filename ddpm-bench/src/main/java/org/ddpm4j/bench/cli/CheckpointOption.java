@@ -11,6 +11,11 @@ public final class CheckpointOption {
     @Option(names = "--checkpoint", required = true, description = "checkpoint written by ddpm train")
     Path file;
 
+    /** Checks the option before the command starts work. */
+    void check(OptionChecks checks) {
+        checks.readableFile("--checkpoint", file);
+    }
+
     /** The model with its EMA weights and its diffusion, validated. */
     ImageModelFiles.Loaded load(Backend be) throws IOException {
         return ImageModelFiles.loadForSampling(file, be);

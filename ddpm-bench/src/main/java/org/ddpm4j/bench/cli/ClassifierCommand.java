@@ -11,7 +11,9 @@ import org.ddpm4j.nn.ImageClassifier;
 import org.ddpm4j.tensor.Backend;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code ddpm classifier}: trains the feature classifier of the sample-quality metrics on Fashion-MNIST's training
@@ -32,8 +34,12 @@ public final class ClassifierCommand implements Callable<Integer> {
     @Mixin
     RunOptions run;
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
+        check(new OptionChecks(spec.commandLine()));
         Backend be = run.backend();
         Dataset train = ImageDatasets.mnistFormat(dataDir, true), test = ImageDatasets.mnistFormat(dataDir, false);
         ClassifierTraining.Settings d = ClassifierTraining.Settings.defaults();
@@ -56,5 +62,11 @@ public final class ClassifierCommand implements Callable<Integer> {
         run.printJson(m);
         be.shutdown();
         return 0;
+    }
+
+    /** Every option, before any work starts. */
+    private void check(OptionChecks checks) {
+        run.check(checks);
+        checks.atLeast("--steps", steps, 1).directory("--data-dir", dataDir).writableFile("--out", out);
     }
 }

@@ -21,24 +21,40 @@ public final class DdpmCommand implements Runnable {
         System.exit(commandLine().execute(args));
     }
 
-    /** The command line with its error handling: what {@link #main} runs. */
+    /** Exit code of a run that failed on its input files or in itself (a diverged training, NaN samples). */
+    static final int FAILED = 1;
+
+    /**
+     * The command line with its error handling: what {@link #main} runs. Every error is one line that starts with the
+     * command and names the option or file; usage errors (a bad option or value) exit with 2, failures with 1.
+     */
     static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new DdpmCommand());
-        // Bad input (a missing file, a corrupt checkpoint, a wrong option value) is reported in one line, not a trace.
+        cli.setParameterExceptionHandler((e, args) -> {
+            CommandLine cmd = e.getCommandLine();
+            cmd.getErr().println(prefix(cmd) + e.getMessage() + " (see " + cmd.getCommandSpec().qualifiedName()
+                    + " --help)");
+            return cmd.getCommandSpec().exitCodeOnInvalidInput();
+        });
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
-            if (e instanceof java.io.IOException || e instanceof IllegalArgumentException
-                    || e instanceof java.io.UncheckedIOException) {
-                String what = e instanceof java.nio.file.NoSuchFileException ? "no such file: " + e.getMessage() : e.getMessage();
-                cmd.getErr().println("ddpm " + cmd.getCommandName() + ": " + what);
-                return 2;
+            if (e instanceof IllegalArgumentException) {
+                // A value the library refused (e.g. a channel count GroupNorm cannot split): the user's input.
+                cmd.getErr().println(prefix(cmd) + e.getMessage());
+                return cmd.getCommandSpec().exitCodeOnInvalidInput();
             }
-            if (e instanceof org.ddpm4j.tensor.NonFiniteException) {
-                // Not the user's input but the run itself: a diverged training step, NaN samples.
-                cmd.getErr().println("ddpm " + cmd.getCommandName() + ": " + e.getMessage());
-                return 1;
+            if (e instanceof java.io.IOException || e instanceof java.io.UncheckedIOException
+                    || e instanceof org.ddpm4j.tensor.NonFiniteException) {
+                String what = e instanceof java.nio.file.NoSuchFileException ? "no such file: " + e.getMessage()
+                        : e.getMessage();
+                cmd.getErr().println(prefix(cmd) + what);
+                return FAILED;
             }
             throw e;
         });
         return cli;
+    }
+
+    private static String prefix(CommandLine cmd) {
+        return cmd.getCommandSpec().qualifiedName() + ": ";
     }
 }

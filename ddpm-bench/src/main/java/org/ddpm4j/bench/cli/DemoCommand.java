@@ -9,7 +9,9 @@ import org.ddpm4j.diffusion.io.ScatterPlot;
 import org.ddpm4j.tensor.Backend;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code ddpm demo}: the built-in main job. Trains a diffusion model of the 2-D swiss roll, writes a scatter plot of
@@ -52,8 +54,12 @@ public final class DemoCommand implements Callable<Integer> {
     @Mixin
     RunOptions run;
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
+        check(new OptionChecks(spec.commandLine()));
         Backend be = run.backend();
         SwissRollDemo.Settings s = SwissRollDemo.Settings.builder().trainSteps(steps).seed(run.seed)
                 .learningRate(learningRate, cosineDecay).importanceSampling(importanceSampling)
@@ -90,5 +96,12 @@ public final class DemoCommand implements Callable<Integer> {
         run.printJson(m);
         be.shutdown();
         return 0;
+    }
+
+    /** Every option, before any work starts. */
+    private void check(OptionChecks checks) {
+        run.check(checks);
+        checks.atLeast("--steps", steps, 1).positive("--learning-rate", learningRate).atLeast("--hidden", hidden, 1)
+                .atLeast("--layers", layers, 1).atLeast("--networks", networks, 1).writableFile("--out", out);
     }
 }

@@ -13,7 +13,9 @@ import org.ddpm4j.tensor.Backend;
 import org.ddpm4j.tensor.Tensor;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code ddpm denoise}: adds Gaussian noise of a known σ to test images and draws the clean images from the
@@ -37,8 +39,12 @@ public final class DenoiseCommand implements Callable<Integer> {
     @Mixin
     RunOptions run;
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
+        check(new OptionChecks(spec.commandLine()));
         Backend be = run.backend();
         ImageModelFiles.Loaded loaded = checkpoint.load(be);
         Tensor x0 = images.load(), noisy = x0.zerosLike();
@@ -70,5 +76,13 @@ public final class DenoiseCommand implements Callable<Integer> {
         run.printJson(m);
         be.shutdown();
         return 0;
+    }
+
+    /** Every option, before any work starts. */
+    private void check(OptionChecks checks) {
+        run.check(checks);
+        checkpoint.check(checks);
+        images.check(checks);
+        checks.positive("--sigma", sigma).writableFile("--out", out);
     }
 }

@@ -13,7 +13,9 @@ import org.ddpm4j.tensor.Backend;
 import org.ddpm4j.tensor.Tensor;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code ddpm eval}: the variational bound of a trained image model on test images, in bits/dim, with the
@@ -34,8 +36,12 @@ public final class EvalCommand implements Callable<Integer> {
     @Mixin
     RunOptions run;
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
+        check(new OptionChecks(spec.commandLine()));
         Backend be = run.backend();
         ImageModelFiles.Loaded loaded = checkpoint.load(be);
         Dataset test = ImageDatasets.mnistFormat(dataDir, false);
@@ -62,5 +68,12 @@ public final class EvalCommand implements Callable<Integer> {
         run.printJson(m);
         be.shutdown();
         return 0;
+    }
+
+    /** Every option, before any work starts. */
+    private void check(OptionChecks checks) {
+        run.check(checks);
+        checkpoint.check(checks);
+        checks.atLeast("--n", n, 1).directory("--data-dir", dataDir);
     }
 }

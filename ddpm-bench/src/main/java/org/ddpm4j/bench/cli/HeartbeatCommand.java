@@ -8,7 +8,9 @@ import org.ddpm4j.bench.demo.HeartbeatDemo;
 import org.ddpm4j.tensor.Backend;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code ddpm heartbeat}: binomial diffusion of Sohl-Dickstein et al.'s heartbeat sequences, trained on the bound
@@ -24,8 +26,12 @@ public final class HeartbeatCommand implements Callable<Integer> {
     @Mixin
     RunOptions run;
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
+        check(new OptionChecks(spec.commandLine()));
         Backend be = run.backend();
         HeartbeatDemo.Settings d = HeartbeatDemo.Settings.defaults();
         HeartbeatDemo.Settings s = new HeartbeatDemo.Settings(d.diffusionSteps(), steps, d.batchSize(), d.hidden(),
@@ -51,5 +57,11 @@ public final class HeartbeatCommand implements Callable<Integer> {
         run.printJson(m);
         be.shutdown();
         return 0;
+    }
+
+    /** Every option, before any work starts. */
+    private void check(OptionChecks checks) {
+        run.check(checks);
+        checks.atLeast("--steps", steps, 1);
     }
 }

@@ -12,7 +12,9 @@ import org.ddpm4j.tensor.Backend;
 import org.ddpm4j.tensor.Tensor;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code ddpm inpaint}: fills a masked region of test images from the model's posterior (Sohl-Dickstein et al.
@@ -42,8 +44,12 @@ public final class InpaintCommand implements Callable<Integer> {
     @Mixin
     RunOptions run;
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
+        check(new OptionChecks(spec.commandLine()));
         Backend be = run.backend();
         ImageModelFiles.Loaded loaded = checkpoint.load(be);
         Tensor x0 = images.load(), known = mask(x0);
@@ -85,5 +91,13 @@ public final class InpaintCommand implements Callable<Integer> {
             mv[i] = inside ? 0f : 1f;
         }
         return m;
+    }
+
+    /** Every option, before any work starts. */
+    private void check(OptionChecks checks) {
+        run.check(checks);
+        checkpoint.check(checks);
+        images.check(checks);
+        checks.atLeast("--steps", steps, 1).writableFile("--out", out);
     }
 }

@@ -10,7 +10,9 @@ import org.ddpm4j.bench.kernels.KernelCase;
 import org.ddpm4j.bench.kernels.KernelWorkload;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code ddpm bench kernels}: the conv, GroupNorm and attention cases, timed with JMH or beside PyTorch. */
 @Command(name = "kernels", mixinStandardHelpOptions = true,
@@ -23,8 +25,12 @@ public final class KernelsCommand implements Callable<Integer> {
     @Option(names = "--sections", split = ",", description = "subset of conv,gn,attn (default: all)")
     List<String> sections = List.of("conv", "gn", "attn");
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
+        check(new OptionChecks(spec.commandLine()));
         List<KernelCase> cases = new ArrayList<>();
         for (String s : sections) {
             cases.addAll(KernelCase.section(s.trim()));
@@ -39,5 +45,14 @@ public final class KernelsCommand implements Callable<Integer> {
             return new JmhRunner.CaseInfo(c.section(), c.name(), c.mode(), c.gflop(), c.gbytes());
         }, false);
         return 0;
+    }
+
+    /** Every option, before any work starts. */
+    private void check(OptionChecks checks) {
+        options.check(checks);
+        for (String s : sections) {
+            checks.require(List.of("conv", "gn", "attn").contains(s.trim()), "--sections: unknown section '" + s
+                    + "' (expected conv, gn or attn)");
+        }
     }
 }

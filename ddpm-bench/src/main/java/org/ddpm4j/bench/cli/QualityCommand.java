@@ -17,7 +17,9 @@ import org.ddpm4j.tensor.Backend;
 import org.ddpm4j.tensor.Tensor;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code ddpm quality}: samples a trained image model and measures the samples against the test images in the
@@ -52,8 +54,12 @@ public final class QualityCommand implements Callable<Integer> {
     @Mixin
     RunOptions run;
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
+        check(new OptionChecks(spec.commandLine()));
         Backend be = run.backend();
         ImageModelFiles.Loaded loaded = checkpoint.load(be);
         ImageClassifier cls = ClassifierTraining.load(classifier, be);
@@ -117,5 +123,15 @@ public final class QualityCommand implements Callable<Integer> {
             out[i] = (x[i] + 1) / 2;
         }
         return out;
+    }
+
+    /** Every option, before any work starts. */
+    private void check(OptionChecks checks) {
+        run.check(checks);
+        checkpoint.check(checks);
+        checks.readableFile("--classifier", classifier).directory("--data-dir", dataDir)
+                .atLeast("--n", n, 2).atLeast("--steps", steps, 1)
+                .require(guidance == null || guidance >= 0 && Double.isFinite(guidance),
+                        "--guidance must be a number >= 0, got " + guidance);
     }
 }

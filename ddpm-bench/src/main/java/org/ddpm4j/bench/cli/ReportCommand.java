@@ -34,7 +34,9 @@ import org.ddpm4j.tensor.Backend;
 import org.ddpm4j.tensor.Tensor;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code ddpm report}: trains what it needs and writes {@code DIR/report.md} with PNG figures — Fashion-MNIST
@@ -62,8 +64,12 @@ public final class ReportCommand implements Callable<Integer> {
 
     private final StringBuilder md = new StringBuilder();
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
+        check(new OptionChecks(spec.commandLine()));
         ReportPlan plan = tiny ? ReportPlan.tiny() : quick ? ReportPlan.quick() : ReportPlan.full();
         Backend be = run.backend();
         Files.createDirectories(out);
@@ -266,5 +272,12 @@ public final class ReportCommand implements Callable<Integer> {
 
     private static double seconds(long startNanos) {
         return (System.nanoTime() - startNanos) / 1e9;
+    }
+
+    /** Every option, before any work starts. */
+    private void check(OptionChecks checks) {
+        run.check(checks);
+        checks.require(!Files.exists(out) || Files.isDirectory(out), "--out " + out + ": exists and is not a folder")
+                .writableFile("--out", out.resolve("report.md")).directory("--data-dir", dataDir);
     }
 }

@@ -9,6 +9,7 @@ import picocli.CommandLine.Option;
 
 /** Options of the commands that train, sample or evaluate: backend, threads, seed, and the closing JSON line. */
 public final class RunOptions {
+    private static final java.util.List<String> BACKENDS = java.util.List.of("simd", "scalar", "opencl");
 
     @Option(names = "--threads", description = "worker threads (default: available processors)")
     Integer threads;
@@ -22,6 +23,12 @@ public final class RunOptions {
     @Option(names = "--backend", description = "simd, scalar or opencl (default: ${DEFAULT-VALUE}; opencl falls back "
             + "to simd with a warning when there is no OpenCL device)")
     String backend = System.getProperty("ddpm.backend", "simd");
+
+    /** Checks the options before the command starts work. */
+    void check(OptionChecks checks) {
+        checks.require(threads == null || threads >= 1, "--threads must be at least 1, got " + threads)
+                .require(BACKENDS.contains(backend), "--backend must be one of " + BACKENDS + ", got '" + backend + "'");
+    }
 
     /** The chosen backend with the chosen thread count. */
     Backend backend() {

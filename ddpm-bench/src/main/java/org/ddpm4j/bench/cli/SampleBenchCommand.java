@@ -45,6 +45,7 @@ public final class SampleBenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        check(new OptionChecks(spec.commandLine()));
         List<SampleCase> cases = new ArrayList<>();
         for (int ch : channels) {
             cases.add(new SampleCase(ch, batch, steps));
@@ -77,5 +78,14 @@ public final class SampleBenchCommand implements Callable<Integer> {
 
     private static double gflop(SampleCase c) {
         return FlopCounter.forwardGflopPerImage(c.config()) * c.batch() * c.steps();
+    }
+
+    /** Every option, before any work starts. */
+    private void check(OptionChecks checks) {
+        options.check(checks);
+        for (int c : channels) {
+            checks.require(c >= 32 && c % 32 == 0, "--channels: " + c + " is not a positive multiple of 32");
+        }
+        checks.atLeast("--batch", batch, 1).atLeast("--steps", steps, 1);
     }
 }

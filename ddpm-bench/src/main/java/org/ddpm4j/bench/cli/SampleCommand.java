@@ -12,7 +12,9 @@ import org.ddpm4j.tensor.Backend;
 import org.ddpm4j.tensor.Tensor;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code ddpm sample}: draws images from a checkpoint written by {@code ddpm train} (its EMA weights). */
 @Command(name = "sample", mixinStandardHelpOptions = true, description = "Sample images from a trained checkpoint.")
@@ -53,8 +55,12 @@ public final class SampleCommand implements Callable<Integer> {
     @Mixin
     RunOptions run;
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
+        check(new OptionChecks(spec.commandLine()));
         Backend be = run.backend();
         ImageModelFiles.Loaded loaded = checkpoint.load(be);
         Sampler sampler = loaded.sampler(steps).clipDenoised(!noClip);
@@ -124,5 +130,19 @@ public final class SampleCommand implements Callable<Integer> {
         int[] all = new int[n];
         java.util.Arrays.fill(all, sampleClass);
         return all;
+    }
+
+    /** Every option, before the checkpoint is read (the class range once it is). */
+    private void check(OptionChecks checks) {
+        run.check(checks);
+        checkpoint.check(checks);
+        checks.atLeast("--n", n, 1).atLeast("--steps", steps, 1)
+                .require(ddimEta == null || ddimEta >= 0 && Double.isFinite(ddimEta),
+                        "--ddim-eta must be a number >= 0, got " + ddimEta)
+                .require(guidance == null || guidance >= 0 && Double.isFinite(guidance),
+                        "--guidance must be a number >= 0, got " + guidance)
+                .require(perClass == null || perClass >= 1, "--per-class must be at least 1, got " + perClass)
+                .require(sampleClass == null || sampleClass >= 0, "--class must be at least 0, got " + sampleClass)
+                .writableFile("--out", out).writableFile("--progressive", progressive);
     }
 }

@@ -18,6 +18,11 @@ public final class TestImageOptions {
     @Option(names = "--n", description = "number of test images (default: ${DEFAULT-VALUE})")
     int n = 8;
 
+    /** Checks the options before the command starts work (the upper end of the range once the data is read). */
+    void check(OptionChecks checks) {
+        checks.atLeast("--index", index, 0).atLeast("--n", n, 1).directory("--data-dir", dataDir);
+    }
+
     /** The chosen test images, [n, 1, 32, 32] in [−1, 1]. */
     Tensor load() throws IOException {
         Dataset test = ImageDatasets.mnistFormat(dataDir, false);

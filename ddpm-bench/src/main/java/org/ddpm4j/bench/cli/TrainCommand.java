@@ -21,7 +21,9 @@ import org.ddpm4j.tensor.Backend;
 import org.ddpm4j.tensor.Tensor;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code ddpm train}: trains the small DDPM U-Net on Fashion-MNIST (MNIST format) and writes a sample grid. */
 @Command(name = "train", mixinStandardHelpOptions = true,
@@ -62,6 +64,10 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--resume", description = "continue from --checkpoint if it exists")
     boolean resume;
 
+    @Option(names = "--force", description = "start afresh over an existing --checkpoint (without it, train refuses "
+            + "to overwrite one unless --resume is given)")
+    boolean force;
+
     @Option(names = "--samples", description = "PNG grid of 16 samples after training (default: ${DEFAULT-VALUE})")
     Path samples = Path.of("ddpm-samples.png");
 
@@ -82,15 +88,22 @@ public final class TrainCommand implements Callable<Integer> {
     @Mixin
     RunOptions run;
 
+    @Spec
+    CommandSpec spec;
+
+    /** The diffusion's T: the linear schedule of DDPM. */
+    private static final int DIFFUSION_STEPS = 1000;
+
     @Override
     public Integer call() throws Exception {
+        check(new OptionChecks(spec.commandLine()));
         Backend be = run.backend();
         Dataset data = ImageDatasets.mnistFormat(dataDir, true);
         UNetConfig cfg = UNetConfig.smallGrayscale().withChannels(channels).withLearnedVariance(learnVariance)
                 .withClasses(classes ? data.numClasses() : 0);
         UNet model = new UNet(cfg, be, new SplittableRandom(run.seed));
         VarianceType variance = learnVariance ? VarianceType.LEARNED_RANGE : VarianceType.FIXED_LARGE;
-        GaussianDiffusion diffusion = GaussianDiffusion.builder().schedule(Schedules.linear(1000, 1e-4, 0.02))
+        GaussianDiffusion diffusion = GaussianDiffusion.builder().schedule(Schedules.linear(DIFFUSION_STEPS, 1e-4, 0.02))
                 .varianceType(variance).lossType(LossType.forVariance(variance)).build();
         Trainer trainer = Trainer.builder(model, diffusion).data(data).batchSize(batch).learningRate(lr).flips(true)
                 .conditional(classes).labelDropout(classes ? pUncond : 0)
@@ -126,6 +139,25 @@ public final class TrainCommand implements Callable<Integer> {
         run.printJson(m);
         be.shutdown();
         return 0;
+    }
+
+    /** Every option, the paths included, before the data is read: nothing fails after training has run. */
+    private void check(OptionChecks checks) {
+        run.check(checks);
+        checks.atLeast("--steps", steps, 1).atLeast("--batch", batch, 1)
+                .require(channels >= 32 && channels % 32 == 0, "--channels must be a positive multiple of 32 "
+                        + "(GroupNorm's 32 groups), got " + channels)
+                .inHalfOpenRange("--p-uncond", pUncond, 0, 1).positive("--lr", lr)
+                .atLeast("--checkpoint-every", checkpointEvery, 1)
+                .require(sampleSteps >= 1 && sampleSteps <= DIFFUSION_STEPS, "--sample-steps must be in [1, "
+                        + DIFFUSION_STEPS + "], got " + sampleSteps)
+                .atLeast("--sample-every", sampleEvery, 0).atLeast("--skip-non-finite", skipNonFinite, 0)
+                .require(!(resume && force), "--resume and --force exclude each other")
+                .directory("--data-dir", dataDir)
+                .writableFile("--checkpoint", checkpoint).writableFile("--samples", samples)
+                .writableFile("--loss-log", lossLog)
+                .require(resume || force || !Files.exists(checkpoint), "--checkpoint " + checkpoint + " exists: "
+                        + "pass --resume to continue it or --force to start afresh over it");
     }
 
     /** 16 samples of the EMA weights (swapped in for the occasion and back) as a 4×4 grid; classes 0, 1, ... in turn. */

@@ -10,7 +10,9 @@ import org.ddpm4j.bench.unet.UNetCase;
 import org.ddpm4j.bench.unet.UNetWorkload;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code ddpm bench unet}: U-Net training steps and sampling forwards, with JMH's GC profiler or beside PyTorch. */
 @Command(name = "unet", mixinStandardHelpOptions = true,
@@ -23,8 +25,12 @@ public final class UNetCommand implements Callable<Integer> {
     @Option(names = "--channels", split = ",", description = "base channel counts to run (default: 64,32)")
     List<Integer> channels = List.of(64, 32);
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
+        check(new OptionChecks(spec.commandLine()));
         List<UNetCase> cases = UNetCase.all().stream().filter(c -> channels.contains(c.channels())).toList();
         if (cases.isEmpty()) {
             throw new IllegalArgumentException("--channels " + channels + ": the U-Net cases have 64 or 32");
@@ -48,5 +54,13 @@ public final class UNetCommand implements Callable<Integer> {
     /** Nominal GFLOP of one call: the forward's per image times the batch, three times that for a training step. */
     private static double gflop(UNetCase c) {
         return (c.training() ? 3 : 1) * FlopCounter.forwardGflopPerImage(UNetWorkload.config(c)) * c.batch();
+    }
+
+    /** Every option, before any work starts. */
+    private void check(OptionChecks checks) {
+        options.check(checks);
+        for (int c : channels) {
+            checks.require(c >= 32 && c % 32 == 0, "--channels: " + c + " is not a positive multiple of 32");
+        }
     }
 }
