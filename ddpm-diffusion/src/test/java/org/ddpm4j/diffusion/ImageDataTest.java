@@ -69,7 +69,7 @@ class ImageDataTest {
         UNetConfig cfg = new UNetConfig(1, 32, new int[] {1, 2}, 1, java.util.Set.of(4), 0f, 8, 0, true);
         UNet net = new UNet(cfg, new ScalarBackend(), new SplittableRandom(1));
         Path learned = dir.resolve("learned.safetensors"), old = dir.resolve("old.safetensors"), bad = dir.resolve("bad.safetensors");
-        Ema ema = new Ema(net.parameters(), 0.9);
+        Ema ema = new Ema(new ScalarBackend(), net.parameters(), 0.9);
         Checkpoint.save(learned, net, cfg, ema, null, 7, GaussianDiffusion.builder()
                 .schedule(Schedules.linear(100, 1e-4, 0.02)).varianceType(VarianceType.LEARNED_RANGE)
                 .lossType(LossType.HYBRID).build().checkpointMetadata());

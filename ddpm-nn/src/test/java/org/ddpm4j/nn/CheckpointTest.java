@@ -29,8 +29,8 @@ class CheckpointTest {
     @Test
     void roundTripIsBitExactForModelEmaAndAdam() throws IOException {
         UNet net = TinyModels.tinyUNet(new ScalarBackend(), 2, 3);
-        Ema ema = new Ema(net.parameters(), 0.9);
-        Adam adam = Adam.ddpm(net.parameters());
+        Ema ema = new Ema(new ScalarBackend(), net.parameters(), 0.9);
+        Adam adam = Adam.ddpm(new ScalarBackend(), net.parameters());
         for (Parameter p : net.parameters()) {
             p.grad().fill(0.01f);
         }
@@ -41,8 +41,8 @@ class CheckpointTest {
         assertEquals(List.of("ckpt.safetensors"), listDir(), "no temporary file is left behind");
 
         UNet other = TinyModels.tinyUNet(new ScalarBackend(), 2, 99);
-        Ema otherEma = new Ema(other.parameters(), 0.9);
-        Adam otherAdam = Adam.ddpm(other.parameters());
+        Ema otherEma = new Ema(new ScalarBackend(), other.parameters(), 0.9);
+        Adam otherAdam = Adam.ddpm(new ScalarBackend(), other.parameters());
         Checkpoint.Info info = Checkpoint.restore(file, other, other.config(), otherEma, otherAdam);
         assertEquals(42, info.step());
         assertEquals("{\"lr\":0.0002}", info.metadata().get("training_config"));

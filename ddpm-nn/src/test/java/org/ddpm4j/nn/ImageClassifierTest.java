@@ -73,7 +73,7 @@ class ImageClassifierTest {
         ImageClassifier net = new ImageClassifier(TINY, be, new SplittableRandom(3));
         Tensor x = TinyModels.normal(4, 4, 1, 8, 8);
         int[] labels = {0, 1, 2, 1};
-        Adam adam = new Adam(net.parameters(), 1e-2, 0.9, 0.999, 1e-8, 0);
+        Adam adam = new Adam(new ScalarBackend(), net.parameters(), 1e-2, 0.9, 0.999, 1e-8, 0);
         double loss = Double.NaN;
         for (int step = 0; step < 60; step++) {
             net.zeroGrad();

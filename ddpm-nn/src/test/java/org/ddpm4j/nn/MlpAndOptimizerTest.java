@@ -64,7 +64,7 @@ class MlpAndOptimizerTest {
         p.grad().data()[0] = 3f;
         p.grad().data()[1] = -0.001f;
         p.grad().data()[2] = 0f;
-        Adam adam = new Adam(List.of(p), 0.1, 0.9, 0.999, 1e-8, 0);
+        Adam adam = new Adam(new ScalarBackend(), List.of(p), 0.1, 0.9, 0.999, 1e-8, 0);
         adam.step();
         assertEquals(0.9f, p.value().data()[0], 1e-6f);
         assertEquals(-1.9f, p.value().data()[1], 1e-4f);
@@ -74,7 +74,7 @@ class MlpAndOptimizerTest {
     @Test
     void warmupRampsTheLearningRateLinearly() {
         Parameter p = new Parameter("w", Tensor.zeros(1));
-        Adam adam = new Adam(List.of(p), 1e-3, 0.9, 0.999, 1e-8, 4);
+        Adam adam = new Adam(new ScalarBackend(), List.of(p), 1e-3, 0.9, 0.999, 1e-8, 4);
         assertEquals(0.25e-3, adam.currentLearningRate(), 1e-12);
         adam.step();
         adam.step();
@@ -87,7 +87,7 @@ class MlpAndOptimizerTest {
     @Test
     void emaAveragesAndSwapsBack() {
         Parameter p = new Parameter("w", Tensor.of(new float[] {0f}, 1));
-        Ema ema = new Ema(List.of(p), 0.9);
+        Ema ema = new Ema(new ScalarBackend(), List.of(p), 0.9);
         p.value().data()[0] = 10f;
         ema.update(); // warm-up: d = min(0.9, 2/11) = 2/11, so 0·2/11 + 10·9/11
         assertEquals(10f * 9 / 11, ema.shadow().get(0).data()[0], 1e-5f);

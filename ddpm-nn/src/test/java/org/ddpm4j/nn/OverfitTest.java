@@ -3,6 +3,7 @@ package org.ddpm4j.nn;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.SplittableRandom;
+import org.ddpm4j.tensor.ScalarBackend;
 import org.ddpm4j.nn.optim.Adam;
 import org.ddpm4j.nn.optim.GradientClipping;
 import org.ddpm4j.tensor.Backend;
@@ -23,7 +24,7 @@ class OverfitTest {
         UNet net = new UNet(TinyModels.tinyConfig(0).withDropout(0f), be, new SplittableRandom(1));
         Tensor x = TinyModels.normal(5, 4, 1, 8, 8), target = TinyModels.normal(6, 4, 1, 8, 8);
         int[] t = {10, 200, 400, 900};
-        Adam adam = new Adam(net.parameters(), 1e-3, 0.9, 0.999, 1e-8, 10);
+        Adam adam = new Adam(new ScalarBackend(), net.parameters(), 1e-3, 0.9, 0.999, 1e-8, 10);
         Tensor grad = target.zerosLike();
         double first = Double.NaN, last = Double.NaN;
         for (int step = 0; step < STEPS; step++) {

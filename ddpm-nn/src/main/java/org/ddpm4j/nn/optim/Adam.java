@@ -5,7 +5,6 @@ import java.util.List;
 import org.ddpm4j.nn.Parameter;
 import org.ddpm4j.tensor.AdamCoefficients;
 import org.ddpm4j.tensor.Backend;
-import org.ddpm4j.tensor.ScalarBackend;
 import org.ddpm4j.tensor.Tensor;
 
 /**
@@ -25,11 +24,6 @@ public final class Adam {
     private final double eps;
     private final int warmupSteps;
     private long step;
-
-    /** An optimiser whose update runs on the host, as {@link ScalarBackend#adamUpdate}. */
-    public Adam(List<Parameter> params, double lr, double beta1, double beta2, double eps, int warmupSteps) {
-        this(new ScalarBackend(), params, lr, beta1, beta2, eps, warmupSteps);
-    }
 
     /**
      * @param be          runs the element-wise update (use the model's backend)
@@ -58,12 +52,7 @@ public final class Adam {
         }
     }
 
-    /** DDPM's settings: lr 2e-4, β 0.9/0.999, ε 1e-8, no warmup, updating on the host. */
-    public static Adam ddpm(List<Parameter> params) {
-        return ddpm(new ScalarBackend(), params);
-    }
-
-    /** DDPM's settings, updating on {@code be}. */
+    /** DDPM's settings (lr 2e-4, β 0.9/0.999, ε 1e-8, no warmup), updating on {@code be}. */
     public static Adam ddpm(Backend be, List<Parameter> params) {
         return new Adam(be, params, 2e-4, 0.9, 0.999, 1e-8, 0);
     }

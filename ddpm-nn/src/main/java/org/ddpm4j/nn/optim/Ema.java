@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import org.ddpm4j.nn.Parameter;
 import org.ddpm4j.tensor.Backend;
-import org.ddpm4j.tensor.ScalarBackend;
 import org.ddpm4j.tensor.Tensor;
 
 /**
@@ -21,11 +20,6 @@ public final class Ema {
     private final double decay;
     private long updates;
     private boolean swapped;
-
-    /** An average updated on the host, as {@link ScalarBackend}'s element-wise ops. */
-    public Ema(List<Parameter> params, double decay) {
-        this(new ScalarBackend(), params, decay);
-    }
 
     /**
      * Starts the average at the parameters' current values; updates run on {@code be} (on the device for the OpenCL
