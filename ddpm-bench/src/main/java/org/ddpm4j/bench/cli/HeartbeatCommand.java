@@ -33,15 +33,13 @@ public final class HeartbeatCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         check(new OptionChecks(spec.commandLine()));
         Backend be = run.backend();
-        HeartbeatDemo.Settings d = HeartbeatDemo.Settings.defaults();
-        HeartbeatDemo.Settings s = new HeartbeatDemo.Settings(d.diffusionSteps(), steps, d.batchSize(), d.hidden(),
-                d.hiddenLayers(), d.learningRate(), d.testSequences(), run.seed);
+        HeartbeatDemo.Settings s = HeartbeatDemo.Settings.defaults().withTrainSteps(steps).withSeed(run.seed);
         HeartbeatDemo.Result r;
         try (TrainingBar bar = new TrainingBar(0, steps)) {
             r = HeartbeatDemo.run(s, be, bar);
         }
         System.out.printf("trained %d steps in %.1f s (%s); T = %d%n", steps, r.trainSeconds(), be.describe(),
-                d.diffusionSteps());
+                s.diffusionSteps());
         System.out.printf("held-out bound K                   %8.3f bits/sequence%n", r.loglikBoundBits());
         System.out.printf("true log-likelihood log2(1/5)      %8.3f bits/sequence (gap %.3f)%n",
                 Heartbeat.TRUE_LOGLIK_BITS, r.gapBits());

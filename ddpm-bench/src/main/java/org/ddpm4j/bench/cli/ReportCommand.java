@@ -242,9 +242,8 @@ public final class ReportCommand implements Callable<Integer> {
                 TrainingListener.NONE);
         ScatterPlot.write(out.resolve("swissroll.png"), "swiss roll: samples over held-out data", roll.testPoints().all(),
                 roll.samples());
-        HeartbeatDemo.Settings h = HeartbeatDemo.Settings.defaults();
-        HeartbeatDemo.Result beat = HeartbeatDemo.run(new HeartbeatDemo.Settings(plan.heartbeatT(), plan.heartbeatSteps(),
-                h.batchSize(), h.hidden(), h.hiddenLayers(), h.learningRate(), h.testSequences(), run.seed), be,
+        HeartbeatDemo.Result beat = HeartbeatDemo.run(HeartbeatDemo.Settings.defaults()
+                .withDiffusionSteps(plan.heartbeatT()).withTrainSteps(plan.heartbeatSteps()).withSeed(run.seed), be,
                 TrainingListener.NONE);
         section("Toy likelihoods (Sohl-Dickstein et al. Table 1)");
         line("| data | our bound K | true log-likelihood | published K | training |");

@@ -16,12 +16,53 @@ import org.ddpm4j.tensor.Backend;
  */
 public final class HeartbeatDemo {
 
-    /** What to run: diffusion steps T, training steps, batch, MLP size, held-out sequences. */
+    /**
+     * What to run: diffusion steps T, training steps, batch, MLP size, held-out sequences. Start from
+     * {@link #defaults()} and change settings by name ({@code defaults().withTrainSteps(2000).withSeed(1)}).
+     */
     public record Settings(int diffusionSteps, int trainSteps, int batchSize, int hidden, int hiddenLayers,
                            double learningRate, int testSequences, long seed) {
         /** T = 2000 as Sohl-Dickstein et al.; a few minutes on 2 cores. */
         public static Settings defaults() {
             return new Settings(2000, 10_000, 256, 128, 2, 3e-4, 1000, 0);
+        }
+
+        /** These settings with T = {@code t}. */
+        public Settings withDiffusionSteps(int t) {
+            return new Settings(t, trainSteps, batchSize, hidden, hiddenLayers, learningRate, testSequences, seed);
+        }
+
+        /** These settings with {@code steps} training steps. */
+        public Settings withTrainSteps(int steps) {
+            return new Settings(diffusionSteps, steps, batchSize, hidden, hiddenLayers, learningRate, testSequences,
+                    seed);
+        }
+
+        /** These settings with batches of {@code batch} sequences. */
+        public Settings withBatchSize(int batch) {
+            return new Settings(diffusionSteps, trainSteps, batch, hidden, hiddenLayers, learningRate, testSequences,
+                    seed);
+        }
+
+        /** These settings with an MLP of {@code layers} hidden layers of {@code width}. */
+        public Settings withNetwork(int width, int layers) {
+            return new Settings(diffusionSteps, trainSteps, batchSize, width, layers, learningRate, testSequences, seed);
+        }
+
+        /** These settings with Adam's learning rate {@code lr}. */
+        public Settings withLearningRate(double lr) {
+            return new Settings(diffusionSteps, trainSteps, batchSize, hidden, hiddenLayers, lr, testSequences, seed);
+        }
+
+        /** These settings with {@code n} held-out sequences for the bound. */
+        public Settings withTestSequences(int n) {
+            return new Settings(diffusionSteps, trainSteps, batchSize, hidden, hiddenLayers, learningRate, n, seed);
+        }
+
+        /** These settings with random seed {@code s}. */
+        public Settings withSeed(long s) {
+            return new Settings(diffusionSteps, trainSteps, batchSize, hidden, hiddenLayers, learningRate,
+                    testSequences, s);
         }
     }
 

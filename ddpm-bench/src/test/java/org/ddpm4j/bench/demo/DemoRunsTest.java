@@ -52,7 +52,9 @@ class DemoRunsTest {
 
     @Test
     void aShortHeartbeatRunLearnsMostOfTheStructure() {
-        HeartbeatDemo.Settings quick = new HeartbeatDemo.Settings(200, 2000, 128, 64, 2, 1e-3, 300, 1);
+        HeartbeatDemo.Settings quick = HeartbeatDemo.Settings.defaults().withDiffusionSteps(200)
+                .withTrainSteps(2000).withBatchSize(128).withNetwork(64, 2).withLearningRate(1e-3).withTestSequences(300)
+                .withSeed(1);
         Backend be = Backends.create("simd", 2);
         HeartbeatDemo.Result r = HeartbeatDemo.run(quick, be, TrainingListener.NONE);
         be.shutdown();
