@@ -61,12 +61,12 @@ public final class ForwardProcess {
         return c;
     }
 
-    /** Fills {@code out} with independent standard normal values. */
-    public static void gaussian(Tensor out, RandomGenerator rng) {
-        float[] d = out.data();
-        for (int i = 0; i < d.length; i++) {
-            d[i] = (float) rng.nextGaussian();
-        }
+    /**
+     * Fills {@code out} with independent standard normal values, drawn on {@code be} (on the device, for a device
+     * backend) from one seed that {@code rng} gives: the same values on every backend ({@link Backend#gaussianNoise}).
+     */
+    public static void gaussian(Backend be, Tensor out, RandomGenerator rng) {
+        be.gaussianNoise(rng.nextLong(), out);
     }
 
     static int perSample(Tensor x, int[] t, String op) {

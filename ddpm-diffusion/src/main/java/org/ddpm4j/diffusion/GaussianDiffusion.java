@@ -207,7 +207,7 @@ public final class GaussianDiffusion implements TrainingObjective {
         int batch = LossTerms.batchOf("loss", x0, t, weights);
         Backend be = model.backend();
         Tensor noise = x0.zerosLike(), xt = x0.zerosLike();
-        ForwardProcess.gaussian(noise, rng);
+        ForwardProcess.gaussian(be, noise, rng);
         q.sample(be, x0, t, noise, xt);
         Tensor out = model.forward(xt, t, labels, ctx);
         ReverseDistribution p = newReverse(x0.shape());
@@ -352,7 +352,7 @@ public final class GaussianDiffusion implements TrainingObjective {
         for (int step = 0; step < steps; step++) {
             Cancellation.throwIfInterrupted("bound at step " + step);
             java.util.Arrays.fill(t, step);
-            ForwardProcess.gaussian(noise, rng);
+            ForwardProcess.gaussian(be, noise, rng);
             q.sample(be, x0, t, noise, xt);
             synchronized (model) {
                 Tensor out = model.forward(xt, t, labels, ForwardContext.inference());

@@ -21,7 +21,7 @@ class BoundAndSamplerTest {
         GaussianDiffusion d = GaussianDiffusion.builder().schedule(s).varianceType(VarianceType.FIXED_SMALL)
                 .dataKind(DataKind.CONTINUOUS).build();
         Tensor x0 = Tensor.zeros(64, 2);
-        ForwardProcess.gaussian(x0, new SplittableRandom(3));
+        ForwardProcess.gaussian(new ScalarBackend(), x0, new SplittableRandom(3));
         Bound b = d.bound(OracleModels.trueNoise(s, x0), x0, null, new SplittableRandom(4));
         for (int t = 1; t < s.steps(); t++) {
             assertEquals(0, b.terms()[t], 1e-4, "KL term " + t);
@@ -52,7 +52,7 @@ class BoundAndSamplerTest {
             GaussianDiffusion d = GaussianDiffusion.builder().schedule(s).dataKind(kind)
                     .build();
             Tensor x0 = Tensor.zeros(6, 3, 2, 2);
-            ForwardProcess.gaussian(x0, new SplittableRandom(5));
+            ForwardProcess.gaussian(new ScalarBackend(), x0, new SplittableRandom(5));
             Bound b = d.bound(OracleModels.standardNormalData(s), x0, null, new SplittableRandom(6));
             double mean = java.util.Arrays.stream(b.perExample()).average().orElseThrow();
             assertEquals(6, b.perExample().length, kind.toString());

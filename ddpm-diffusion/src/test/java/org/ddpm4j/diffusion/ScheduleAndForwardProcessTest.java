@@ -91,7 +91,7 @@ class ScheduleAndForwardProcessTest {
         ForwardProcess q = new ForwardProcess(s);
         int t = 300;
         Tensor x0 = Tensor.zeros(SAMPLES, 1).fill(0.7f), noise = x0.zerosLike(), xt = x0.zerosLike();
-        ForwardProcess.gaussian(noise, new SplittableRandom(1));
+        ForwardProcess.gaussian(SCALAR, noise, new SplittableRandom(1));
         int[] ts = new int[SAMPLES];
         java.util.Arrays.fill(ts, t);
         q.sample(SCALAR, x0, ts, noise, xt);

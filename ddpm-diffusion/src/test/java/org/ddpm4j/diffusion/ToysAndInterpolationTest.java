@@ -80,7 +80,7 @@ class ToysAndInterpolationTest {
         // Re-encode a with the same noise draw and decode it alone.
         SplittableRandom rng = new SplittableRandom(3);
         Tensor noise = a.zerosLike();
-        ForwardProcess.gaussian(noise, rng);
+        ForwardProcess.gaussian(new ScalarBackend(), noise, rng);
         Tensor xa = a.zerosLike();
         d.forwardProcess().sample(new ScalarBackend(), a, new int[] {20}, noise, xa);
         Tensor alone = sampler.denoise(model, xa, 20, null, rng);

@@ -180,6 +180,15 @@ public interface Backend {
     /** Backward of {@link #addChannelVector} for the vector: {@code dv += Σ_positions dy} (and Σ_n when dv is {@code [C]}). */
     void addChannelVectorBackward(Tensor dy, Tensor dv);
 
+    // ---------------------------------------------------------------- noise
+
+    /**
+     * Fills {@code out} with standard normal values that depend only on {@code seed} and each element's index
+     * ({@link CounterNoise}): every backend and thread count draws the same noise, and a device backend draws it on
+     * the device, where the diffusion's x_t lives.
+     */
+    void gaussianNoise(long seed, Tensor out);
+
     // ---------------------------------------------------------------- dropout
 
     /**

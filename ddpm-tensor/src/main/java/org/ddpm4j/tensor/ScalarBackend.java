@@ -495,6 +495,14 @@ public final class ScalarBackend implements Backend {
     // ---------------------------------------------------------------- dropout
 
     @Override
+    public void gaussianNoise(long seed, Tensor out) {
+        float[] o = out.data();
+        for (int i = 0; i < o.length; i++) {
+            o[i] = CounterNoise.gaussian(seed, i);
+        }
+    }
+
+    @Override
     public void dropout(Tensor x, float p, long seed, Tensor y, Tensor mask) {
         OpChecks.dropout(x, p, y, mask);
         float keepScale = 1f / (1f - p);

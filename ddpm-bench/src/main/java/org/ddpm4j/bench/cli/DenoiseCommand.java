@@ -49,7 +49,7 @@ public final class DenoiseCommand implements Callable<Integer> {
         ImageModelFiles.Loaded loaded = checkpoint.load(be);
         Tensor x0 = images.load(), noisy = x0.zerosLike();
         SplittableRandom rng = new SplittableRandom(run.seed);
-        ForwardProcess.gaussian(noisy, rng);
+        ForwardProcess.gaussian(be, noisy, rng);
         float[] clean = x0.data(), y = noisy.data();
         for (int i = 0; i < y.length; i++) {
             y[i] = (float) (clean[i] + sigma * y[i]);

@@ -39,14 +39,14 @@ public final class UNetWorkload {
         this.adam = Adam.ddpm(be, net.parameters());
         int b = kernelCase.batch();
         this.x0 = Tensor.zeros(b, 1, 32, 32);
-        ForwardProcess.gaussian(x0, rng); // stands in for Fashion-MNIST padded to 32×32 and scaled to [-1, 1]
+        ForwardProcess.gaussian(be, x0, rng); // stands in for Fashion-MNIST padded to 32×32 and scaled to [-1, 1]
         this.noise = x0.zerosLike();
         this.xt = x0.zerosLike();
         this.grad = x0.zerosLike();
         this.t = new int[b];
         java.util.Arrays.fill(t, 500);
         if (!kernelCase.training()) {
-            ForwardProcess.gaussian(xt, rng); // the script samples from x_t = randn at t = 500
+            ForwardProcess.gaussian(be, xt, rng); // the script samples from x_t = randn at t = 500
         }
     }
 
@@ -64,7 +64,7 @@ public final class UNetWorkload {
         for (int i = 0; i < t.length; i++) {
             t[i] = rng.nextInt(T);
         }
-        ForwardProcess.gaussian(noise, rng);
+        ForwardProcess.gaussian(be, noise, rng);
         q.sample(be, x0, t, noise, xt);
         net.zeroGrad();
         Tensor eps = net.forward(xt, t, null, ForwardContext.training(step++));

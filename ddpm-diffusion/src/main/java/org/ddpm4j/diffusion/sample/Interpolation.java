@@ -29,7 +29,7 @@ public final class Interpolation {
         }
         ForwardProcess q = sampler.diffusion().forwardProcess();
         Tensor noise = a.zerosLike(), xa = a.zerosLike(), xb = b.zerosLike();
-        ForwardProcess.gaussian(noise, rng);
+        ForwardProcess.gaussian(model.backend(), noise, rng);
         q.sample(model.backend(), a, new int[] {t}, noise, xa);
         q.sample(model.backend(), b, new int[] {t}, noise, xb);
         int per = a.size();

@@ -102,7 +102,7 @@ public final class Sampler {
     /** Samples with class labels (one per sample, or null), guided if {@link #guidance(double)} was set. */
     public Tensor sample(Denoiser model, int[] shape, int[] labels, RandomGenerator rng) {
         Tensor x = Tensor.zeros(shape);
-        ForwardProcess.gaussian(x, rng);
+        ForwardProcess.gaussian(model.backend(), x, rng);
         return denoise(model, x, diffusion.schedule().steps() - 1, labels, rng);
     }
 
@@ -121,10 +121,10 @@ public final class Sampler {
         }
         Tensor x = image.zerosLike(), noise = image.zerosLike(), noisy = image.zerosLike();
         int[] t = new int[image.dim(0)];
-        ForwardProcess.gaussian(x, rng);
+        ForwardProcess.gaussian(model.backend(), x, rng);
         Constraint keepKnown = (trainingStep, xt) -> {
             java.util.Arrays.fill(t, Math.max(trainingStep, 0));
-            ForwardProcess.gaussian(noise, rng);
+            ForwardProcess.gaussian(model.backend(), noise, rng);
             diffusion.forwardProcess().sample(model.backend(), image, t, noise, noisy);
             float[] from = (trainingStep < 0 ? image : noisy).data(), to = xt.data(), mask = known.data();
             for (int i = 0; i < to.length; i++) {
@@ -159,7 +159,7 @@ public final class Sampler {
         // √ᾱ·y has variance ᾱσ² around √ᾱ·x₀; x_t needs 1 − ᾱ: add the difference (≥ 0 by the choice of t).
         double scale = s.sqrtAlphaBar(t), extra = Math.sqrt(Math.max(0, (1 - s.alphaBar(t)) - s.alphaBar(t) * sigma * sigma));
         Tensor x = observed.zerosLike();
-        ForwardProcess.gaussian(x, rng);
+        ForwardProcess.gaussian(model.backend(), x, rng);
         model.backend().combinePerSample(observed, perSample(x, scale), x, perSample(x, extra), x);
         return denoise(model, x, t, labels, rng);
     }
@@ -201,7 +201,7 @@ public final class Sampler {
                 chain.reverse(be, out, x, chainT, clipDenoised, p);
             }
             if (k > 0) {
-                ForwardProcess.gaussian(z, rng);
+                ForwardProcess.gaussian(be, z, rng);
             }
             if (eta != null) {
                 // DDIM (Song et al. Eq. 12): x_{t−1} = √ᾱ_{t−1}·x̂₀ + √(1 − ᾱ_{t−1} − σ²)·ε̂ + σ·z

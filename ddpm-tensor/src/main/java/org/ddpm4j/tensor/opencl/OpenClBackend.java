@@ -50,6 +50,7 @@ public final class OpenClBackend implements Backend {
     private final AttentionBackwardKernel attentionBackward;
     private final ElementwiseKernel elementwise;
     private final DropoutKernel dropout;
+    private final NoiseKernel noise;
     private final LayoutKernel layout;
     private final ChannelVectorKernel channelVector;
     private final PerSampleKernel perSample;
@@ -70,6 +71,7 @@ public final class OpenClBackend implements Backend {
         attentionBackward = new AttentionBackwardKernel(runtime);
         elementwise = new ElementwiseKernel(runtime);
         dropout = new DropoutKernel(runtime);
+        noise = new NoiseKernel(runtime);
         layout = new LayoutKernel(runtime);
         channelVector = new ChannelVectorKernel(runtime);
         perSample = new PerSampleKernel(runtime);
@@ -549,6 +551,20 @@ public final class OpenClBackend implements Backend {
         k.perSample = cv.perSample() ? 1 : 0;
         k.mode = mode;
         k.items = items;
+    }
+
+    // ---------------------------------------------------------------- noise
+
+    @Override
+    public void gaussianNoise(long seed, Tensor out) {
+        NoiseKernel k = noise;
+        synchronized (DeviceRuntime.LOCK) {
+            k.out = storage(out);
+            k.seed = seed;
+            k.items = out.size();
+            k.writes(k.out);
+            k.launch(k.items, 1);
+        }
     }
 
     // ---------------------------------------------------------------- dropout

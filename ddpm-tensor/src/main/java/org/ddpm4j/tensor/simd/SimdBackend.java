@@ -6,6 +6,7 @@ import org.ddpm4j.tensor.ChannelConcat;
 import org.ddpm4j.tensor.ChannelVector;
 import org.ddpm4j.tensor.Conv2dSpec;
 import org.ddpm4j.tensor.ConvGeometry;
+import org.ddpm4j.tensor.CounterNoise;
 import org.ddpm4j.tensor.DropoutMask;
 import org.ddpm4j.tensor.GroupNormGeometry;
 import org.ddpm4j.tensor.MatmulGeometry;
@@ -685,6 +686,16 @@ public final class SimdBackend implements Backend {
     }
 
     // ---------------------------------------------------------------- dropout
+
+    @Override
+    public void gaussianNoise(long seed, Tensor out) {
+        float[] o = out.data();
+        forElements(o.length, 40, (off, len) -> {
+            for (int i = off; i < off + len; i++) {
+                o[i] = CounterNoise.gaussian(seed, i);
+            }
+        });
+    }
 
     @Override
     public void dropout(Tensor x, float p, long seed, Tensor y, Tensor mask) {
