@@ -49,8 +49,7 @@ public final class OpenClBackend implements Backend {
     private final AttentionKernel attention;
     private final AttentionBackwardKernel attentionBackward;
     private final ElementwiseKernel elementwise;
-    private final DropoutKernel dropout;
-    private final NoiseKernel noise;
+    private final CounterRandomKernel random;
     private final LayoutKernel layout;
     private final ChannelVectorKernel channelVector;
     private final PerSampleKernel perSample;
@@ -70,8 +69,7 @@ public final class OpenClBackend implements Backend {
         attention = new AttentionKernel(runtime);
         attentionBackward = new AttentionBackwardKernel(runtime);
         elementwise = new ElementwiseKernel(runtime);
-        dropout = new DropoutKernel(runtime);
-        noise = new NoiseKernel(runtime);
+        random = new CounterRandomKernel(runtime);
         layout = new LayoutKernel(runtime);
         channelVector = new ChannelVectorKernel(runtime);
         perSample = new PerSampleKernel(runtime);
@@ -557,12 +555,15 @@ public final class OpenClBackend implements Backend {
 
     @Override
     public void gaussianNoise(long seed, Tensor out) {
-        NoiseKernel k = noise;
+        CounterRandomKernel k = random;
         synchronized (DeviceRuntime.LOCK) {
-            k.out = storage(out);
+            k.mode = CounterRandomKernel.NOISE;
+            k.x = ABSENT;
+            k.mask = ABSENT;
+            k.y = storage(out);
             k.seed = seed;
             k.items = out.size();
-            k.writes(k.out);
+            k.writes(k.y);
             k.launch(k.items, 1);
         }
     }
@@ -572,8 +573,9 @@ public final class OpenClBackend implements Backend {
     @Override
     public void dropout(Tensor x, float p, long seed, Tensor y, Tensor mask) {
         OpChecks.dropout(x, p, y, mask);
-        DropoutKernel k = dropout;
+        CounterRandomKernel k = random;
         synchronized (DeviceRuntime.LOCK) {
+            k.mode = CounterRandomKernel.DROPOUT;
             k.x = distinct(storage(x), storage(y));
             k.y = storage(y);
             k.mask = storage(mask);
