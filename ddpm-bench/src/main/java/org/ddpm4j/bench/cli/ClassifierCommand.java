@@ -67,6 +67,6 @@ public final class ClassifierCommand implements Callable<Integer> {
     /** Every option, before any work starts. */
     private void check(OptionChecks checks) {
         run.check(checks);
-        checks.atLeast("--steps", steps, 1).directory("--data-dir", dataDir).writableFile("--out", out);
+        checks.atLeast("--steps", steps, 1).dataDirectory("--data-dir", dataDir).writableFile("--out", out);
     }
 }

@@ -74,6 +74,6 @@ public final class EvalCommand implements Callable<Integer> {
     private void check(OptionChecks checks) {
         run.check(checks);
         checkpoint.check(checks);
-        checks.atLeast("--n", n, 1).directory("--data-dir", dataDir);
+        checks.atLeast("--n", n, 1).dataDirectory("--data-dir", dataDir);
     }
 }

@@ -2,6 +2,7 @@ package org.ddpm4j.bench.cli;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.ddpm4j.diffusion.data.ImageDatasets;
 import picocli.CommandLine;
 import picocli.CommandLine.ParameterException;
 
@@ -32,6 +33,11 @@ final class OptionChecks {
         return require(value >= 0 && Double.isFinite(value), option + " must be a number >= 0, got " + value);
     }
 
+    /** {@code value} finite and {@code >= 0} when given (not null). */
+    OptionChecks nonNegativeIfGiven(String option, Double value) {
+        return value == null ? this : nonNegative(option, value);
+    }
+
     /** {@code lo <= value < hi}. */
     OptionChecks inHalfOpenRange(String option, double value, double lo, double hi) {
         return require(value >= lo && value < hi, option + " must be in [" + lo + ", " + hi + "), got " + value);
@@ -43,10 +49,11 @@ final class OptionChecks {
                 option + " " + file + ": " + (Files.exists(file) ? "not a readable file" : "no such file"));
     }
 
-    /** An existing directory. */
-    OptionChecks directory(String option, Path dir) {
-        return require(Files.isDirectory(dir), option + " " + dir + ": " + (Files.exists(dir) ? "not a directory"
-                : "no such directory"));
+    /** A directory of MNIST-format files; the default one says which Debian package provides it. */
+    OptionChecks dataDirectory(String option, Path dir) {
+        boolean debian = dir.equals(ImageDatasets.DEBIAN_FASHION_MNIST);
+        return require(Files.isDirectory(dir), option + " " + dir + ": no such directory"
+                + (debian ? " (Debian: apt-get install dataset-fashion-mnist)" : ""));
     }
 
     /**

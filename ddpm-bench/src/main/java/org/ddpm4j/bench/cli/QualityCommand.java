@@ -129,9 +129,8 @@ public final class QualityCommand implements Callable<Integer> {
     private void check(OptionChecks checks) {
         run.check(checks);
         checkpoint.check(checks);
-        checks.readableFile("--classifier", classifier).directory("--data-dir", dataDir)
+        checks.readableFile("--classifier", classifier).dataDirectory("--data-dir", dataDir)
                 .atLeast("--n", n, 2).atLeast("--steps", steps, 1)
-                .require(guidance == null || guidance >= 0 && Double.isFinite(guidance),
-                        "--guidance must be a number >= 0, got " + guidance);
+                .nonNegativeIfGiven("--guidance", guidance);
     }
 }

@@ -277,6 +277,6 @@ public final class ReportCommand implements Callable<Integer> {
     private void check(OptionChecks checks) {
         run.check(checks);
         checks.require(!Files.exists(out) || Files.isDirectory(out), "--out " + out + ": exists and is not a folder")
-                .writableFile("--out", out.resolve("report.md")).directory("--data-dir", dataDir);
+                .writableFile("--out", out.resolve("report.md")).dataDirectory("--data-dir", dataDir);
     }
 }

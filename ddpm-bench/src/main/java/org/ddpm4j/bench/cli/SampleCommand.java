@@ -137,10 +137,8 @@ public final class SampleCommand implements Callable<Integer> {
         run.check(checks);
         checkpoint.check(checks);
         checks.atLeast("--n", n, 1).atLeast("--steps", steps, 1)
-                .require(ddimEta == null || ddimEta >= 0 && Double.isFinite(ddimEta),
-                        "--ddim-eta must be a number >= 0, got " + ddimEta)
-                .require(guidance == null || guidance >= 0 && Double.isFinite(guidance),
-                        "--guidance must be a number >= 0, got " + guidance)
+                .nonNegativeIfGiven("--ddim-eta", ddimEta)
+                .nonNegativeIfGiven("--guidance", guidance)
                 .require(perClass == null || perClass >= 1, "--per-class must be at least 1, got " + perClass)
                 .require(sampleClass == null || sampleClass >= 0, "--class must be at least 0, got " + sampleClass)
                 .writableFile("--out", out).writableFile("--progressive", progressive);

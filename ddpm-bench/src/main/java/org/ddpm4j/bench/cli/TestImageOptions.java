@@ -20,7 +20,7 @@ public final class TestImageOptions {
 
     /** Checks the options before the command starts work (the upper end of the range once the data is read). */
     void check(OptionChecks checks) {
-        checks.atLeast("--index", index, 0).atLeast("--n", n, 1).directory("--data-dir", dataDir);
+        checks.atLeast("--index", index, 0).atLeast("--n", n, 1).dataDirectory("--data-dir", dataDir);
     }
 
     /** The chosen test images, [n, 1, 32, 32] in [−1, 1]. */

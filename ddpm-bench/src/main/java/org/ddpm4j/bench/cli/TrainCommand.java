@@ -153,7 +153,7 @@ public final class TrainCommand implements Callable<Integer> {
                         + DIFFUSION_STEPS + "], got " + sampleSteps)
                 .atLeast("--sample-every", sampleEvery, 0).atLeast("--skip-non-finite", skipNonFinite, 0)
                 .require(!(resume && force), "--resume and --force exclude each other")
-                .directory("--data-dir", dataDir)
+                .dataDirectory("--data-dir", dataDir)
                 .writableFile("--checkpoint", checkpoint).writableFile("--samples", samples)
                 .writableFile("--loss-log", lossLog)
                 .require(resume || force || !Files.exists(checkpoint), "--checkpoint " + checkpoint + " exists: "
