@@ -82,10 +82,6 @@ public final class DiffusionMetadata {
             throw new IllegalArgumentException("metadata '" + KEY + "' has no schedule with a non-empty 'betas' array");
         }
         JsonNode betaNodes = schedule.get("betas");
-        if (betaNodes.size() > Schedule.MAX_STEPS) {
-            throw new IllegalArgumentException("metadata '" + KEY + "': " + betaNodes.size() + " betas, more than the "
-                    + Schedule.MAX_STEPS + " steps a schedule may have");
-        }
         double[] betas = new double[betaNodes.size()];
         for (int t = 0; t < betas.length; t++) {
             if (!betaNodes.get(t).isNumber()) {

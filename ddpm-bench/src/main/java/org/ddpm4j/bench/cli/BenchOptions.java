@@ -60,8 +60,7 @@ public final class BenchOptions {
     /** Checks the options before a benchmark starts. */
     void check(OptionChecks checks) {
         checks.atLeast("--threads", threads, 1)
-                .require(java.util.List.of("simd", "scalar", "opencl").contains(backend),
-                        "--backend must be simd, scalar or opencl, got '" + backend + "'")
+                .backend("--backend", backend)
                 .writableFile("--out", out).atLeast("--rounds", rounds, 1).positive("--round-seconds", roundSeconds)
                 .nonNegative("--warmup-seconds", warmupSeconds).atLeast("--forks", forks, 0)
                 .atLeast("--warmup", warmup, 0).atLeast("--iterations", iterations, 1)

@@ -2,7 +2,9 @@ package org.ddpm4j.bench.cli;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.ddpm4j.diffusion.data.ImageDatasets;
+import org.ddpm4j.nn.GroupNorm;
 import picocli.CommandLine;
 import picocli.CommandLine.ParameterException;
 
@@ -12,6 +14,7 @@ import picocli.CommandLine.ParameterException;
  * exit code 2 (a usage error).
  */
 final class OptionChecks {
+    private static final List<String> BACKENDS = List.of("simd", "scalar", "opencl");
     private final CommandLine cmd;
 
     OptionChecks(CommandLine cmd) {
@@ -36,6 +39,18 @@ final class OptionChecks {
     /** {@code value} finite and {@code >= 0} when given (not null). */
     OptionChecks nonNegativeIfGiven(String option, Double value) {
         return value == null ? this : nonNegative(option, value);
+    }
+
+    /** A backend name {@link org.ddpm4j.tensor.Backends#create} knows. */
+    OptionChecks backend(String option, String name) {
+        return require(BACKENDS.contains(name), option + " must be one of " + BACKENDS + ", got '" + name + "'");
+    }
+
+    /** A U-Net base channel count: a positive multiple of GroupNorm's groups. */
+    OptionChecks channels(String option, int channels) {
+        int groups = GroupNorm.DEFAULT_GROUPS;
+        return require(channels >= groups && channels % groups == 0, option + " must be a positive multiple of "
+                + groups + " (GroupNorm's groups), got " + channels);
     }
 
     /** {@code lo <= value < hi}. */

@@ -9,7 +9,6 @@ import picocli.CommandLine.Option;
 
 /** Options of the commands that train, sample or evaluate: backend, threads, seed, and the closing JSON line. */
 public final class RunOptions {
-    private static final java.util.List<String> BACKENDS = java.util.List.of("simd", "scalar", "opencl");
 
     @Option(names = "--threads", description = "worker threads (default: available processors)")
     Integer threads;
@@ -27,7 +26,7 @@ public final class RunOptions {
     /** Checks the options before the command starts work. */
     void check(OptionChecks checks) {
         checks.require(threads == null || threads >= 1, "--threads must be at least 1, got " + threads)
-                .require(BACKENDS.contains(backend), "--backend must be one of " + BACKENDS + ", got '" + backend + "'");
+                .backend("--backend", backend);
     }
 
     /** The chosen backend with the chosen thread count. */

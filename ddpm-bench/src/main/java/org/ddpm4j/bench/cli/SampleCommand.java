@@ -122,9 +122,6 @@ public final class SampleCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--class " + sampleClass + " is outside 0.." + (classes - 1));
         }
         if (perClass != null) {
-            if (perClass < 1) {
-                throw new IllegalArgumentException("--per-class must be at least 1, got " + perClass);
-            }
             return java.util.stream.IntStream.range(0, classes * perClass).map(i -> i / perClass).toArray();
         }
         int[] all = new int[n];

@@ -145,8 +145,7 @@ public final class TrainCommand implements Callable<Integer> {
     private void check(OptionChecks checks) {
         run.check(checks);
         checks.atLeast("--steps", steps, 1).atLeast("--batch", batch, 1)
-                .require(channels >= 32 && channels % 32 == 0, "--channels must be a positive multiple of 32 "
-                        + "(GroupNorm's 32 groups), got " + channels)
+                .channels("--channels", channels)
                 .inHalfOpenRange("--p-uncond", pUncond, 0, 1).positive("--lr", lr)
                 .atLeast("--checkpoint-every", checkpointEvery, 1)
                 .require(sampleSteps >= 1 && sampleSteps <= DIFFUSION_STEPS, "--sample-steps must be in [1, "

@@ -60,7 +60,7 @@ public final class UNetCommand implements Callable<Integer> {
     private void check(OptionChecks checks) {
         options.check(checks);
         for (int c : channels) {
-            checks.require(c >= 32 && c % 32 == 0, "--channels: " + c + " is not a positive multiple of 32");
+            checks.channels("--channels", c);
         }
     }
 }
