@@ -78,12 +78,13 @@ public final class BinomialDiffusion implements TrainingObjective {
     /** Draws x_t ~ q(x_t | x₀) for each sample's timestep (bits as 0/1 floats). */
     public void sample(Tensor x0, int[] t, RandomGenerator rng, Tensor xt) {
         int per = ForwardProcess.perSample(x0, t, "binomial sample");
-        float[] from = x0.data(), to = xt.data();
+        float[] from = x0.toArray(), to = new float[xt.size()];
         for (int b = 0; b < t.length; b++) {
             for (int i = b * per; i < (b + 1) * per; i++) {
                 to[i] = rng.nextDouble() < probOne(from[i], t[b]) ? 1f : 0f;
             }
         }
+        xt.copyFrom(to);
     }
 
     /**
@@ -104,7 +105,7 @@ public final class BinomialDiffusion implements TrainingObjective {
         double[] terms = new double[b];
         double loss = 0;
         int per = x0.size() / b;
-        float[] lv = logits.data(), av = target.data(), xv = xt.data(), gv = grad.data();
+        float[] lv = logits.toArray(), av = target.toArray(), xv = xt.toArray(), gv = new float[grad.size()];
         for (int s = 0; s < b; s++) {
             int step = t[s];
             double weight = weights == null ? 1 : weights[s], scale = weight / (b * GaussianMath.LN2), total = 0;
@@ -124,7 +125,7 @@ public final class BinomialDiffusion implements TrainingObjective {
             terms[s] = total / GaussianMath.LN2;
             loss += weight * terms[s];
         }
-        return new LossTerms(loss / b, terms, grad);
+        return new LossTerms(loss / b, terms, grad.copyFrom(gv));
     }
 
     /** Every term is a term of the bound: timesteps may be importance-sampled. */
@@ -155,7 +156,7 @@ public final class BinomialDiffusion implements TrainingObjective {
             double sum = 0;
             synchronized (model) {
                 Tensor logits = model.forward(asInput(xt, input), t, labels, ForwardContext.inference());
-                float[] lv = logits.data(), av = target.data(), xv = xt.data();
+                float[] lv = logits.toArray(), av = target.toArray(), xv = xt.toArray();
                 for (int i = 0; i < lv.length; i++) {
                     sum += step == 0 ? bernoulliKl(av[i], lv[i])
                             : bernoulliKlOfProbability(av[i], reverseProbOne(lv[i], xv[i], step));
@@ -164,7 +165,7 @@ public final class BinomialDiffusion implements TrainingObjective {
             terms[step] = sum / (b * GaussianMath.LN2);
         }
         double prior = 0;
-        for (float bit : x0.data()) {
+        for (float bit : x0.toArray()) {
             double p = probOne(bit, steps - 1);
             prior += xlogy(p, 2 * p) + xlogy(1 - p, 2 * (1 - p));
         }
@@ -201,21 +202,22 @@ public final class BinomialDiffusion implements TrainingObjective {
     /** What p(x_{t−1} = 1 | x_t) should be: q's posterior for t ≥ 1, the data bit itself at t = 0. */
     private void targets(Tensor x0, Tensor xt, int[] t, Tensor target) {
         int per = x0.size() / t.length;
-        float[] to = target.data(), x0v = x0.data(), xtv = xt.data();
+        float[] to = new float[target.size()], x0v = x0.toArray(), xtv = xt.toArray();
         for (int b = 0; b < t.length; b++) {
             for (int i = b * per; i < (b + 1) * per; i++) {
                 to[i] = (float) (t[b] == 0 ? x0v[i] : posteriorProbOne(x0v[i], xtv[i], t[b]));
             }
         }
+        target.copyFrom(to);
     }
 
     /** Bits 0/1 as the network's input −1/+1. */
     private static Tensor asInput(Tensor bits, Tensor input) {
-        float[] from = bits.data(), to = input.data();
+        float[] from = bits.toArray(), to = new float[input.size()];
         for (int i = 0; i < from.length; i++) {
             to[i] = 2 * from[i] - 1;
         }
-        return input;
+        return input.copyFrom(to);
     }
 
     /** KL(Bernoulli(a) ‖ Bernoulli(σ(l))) in nats, stable for large |l|; a ∈ {0, 1} gives −log p of that bit. */

@@ -144,22 +144,29 @@ public final class GaussianDiffusion implements TrainingObjective {
         }
         Tensor meanPart = output;
         if (learnsVariance()) {
-            splitHalves(output, p.meanOutput, p.varianceOutput);
+            splitHalves(be, output, p.meanOutput, p.varianceOutput);
             meanPart = p.meanOutput;
         }
         meanFromOutput(be, meanPart, xt, t, clipX0, p.mean(), p.predictedX0());
-        int per = ForwardProcess.perSample(xt, t, "reverse");
-        float[] lv = p.logVariance().data(), v = p.varianceOutput.data();
-        for (int b = 0; b < t.length; b++) {
-            if (learnsVariance()) {
+        if (learnsVariance()) {
+            // Nichol & Dhariwal Eq. 15: log σ² = frac·log β + (1 − frac)·log β̃ with frac = (v + 1)/2, an affine
+            // function of v per sample.
+            float[] a = new float[t.length], c = new float[t.length];
+            for (int b = 0; b < t.length; b++) {
                 double max = Math.log(schedule.beta(t[b])), min = schedule.posteriorLogVarianceClipped(t[b]);
-                for (int i = b * per; i < (b + 1) * per; i++) {
-                    double frac = (v[i] + 1) / 2;
-                    lv[i] = (float) (frac * max + (1 - frac) * min);
-                }
-            } else {
+                a[b] = (float) ((max - min) / 2);
+                c[b] = (float) ((max + min) / 2);
+            }
+            be.combinePerSample(p.varianceOutput, a, p.ones(), c, p.logVariance());
+        } else {
+            // A constant per sample, written on the host: the bound reads it there, and no op on the hot path
+            // reads it at all (the sampler uses σ_t directly), so it never travels to a device.
+            int per = ForwardProcess.perSample(xt, t, "reverse");
+            float[] lv = new float[xt.size()];
+            for (int b = 0; b < t.length; b++) {
                 java.util.Arrays.fill(lv, b * per, (b + 1) * per, (float) modelLogVariance(t[b]));
             }
+            p.logVariance().copyFrom(lv);
         }
     }
 
@@ -248,7 +255,7 @@ public final class GaussianDiffusion implements TrainingObjective {
         Tensor grad = gradMean;
         if (learnsVariance()) {
             grad = out.zerosLike();
-            joinHalves(gradMean, gradVariance, grad);
+            joinHalves(be, gradMean, gradVariance, grad);
         }
         return new LossTerms(loss / batch, terms, grad);
     }
@@ -285,8 +292,9 @@ public final class GaussianDiffusion implements TrainingObjective {
         int per = x0.size() / t.length, n = x0.size();
         double scale = weight / (n * GaussianMath.LN2);
         double[] nll = new double[3];
-        float[] mean = p.mean().data(), logVar = p.logVariance().data(), x0v = x0.data(), mt0 = trueMean.data();
-        float[] dMean = gradMean.data(), dVar = learnsVariance() ? gradVariance.data() : null;
+        float[] mean = p.mean().toArray(), logVar = p.logVariance().toArray(), x0v = x0.toArray();
+        float[] mt0 = trueMean.toArray();
+        float[] dMean = gradMean.toArray(), dVar = learnsVariance() ? gradVariance.toArray() : null;
         for (int b = 0; b < t.length; b++) {
             double dMeanDOut = switch (meanType) {
                 case EPSILON -> -schedule.posteriorMeanCoefX0(t[b]) * schedule.sqrtRecipAlphaBarMinusOne(t[b]);
@@ -326,6 +334,12 @@ public final class GaussianDiffusion implements TrainingObjective {
             }
             termsOut[b] = sampleTotal / (per * GaussianMath.LN2);
         }
+        if (trainMean) {
+            gradMean.copyFrom(dMean);
+        }
+        if (learnsVariance()) {
+            gradVariance.copyFrom(dVar);
+        }
     }
 
     /**
@@ -360,8 +374,8 @@ public final class GaussianDiffusion implements TrainingObjective {
             }
             q.posteriorMean(be, x0, xt, t, trueMean);
             double lvq = schedule.posteriorLogVarianceClipped(step), sum = 0, sq = 0;
-            float[] mean = p.mean().data(), logVar = p.logVariance().data(), x0hat = p.predictedX0().data();
-            float[] x0v = x0.data(), mt = trueMean.data();
+            float[] mean = p.mean().toArray(), logVar = p.logVariance().toArray(), x0hat = p.predictedX0().toArray();
+            float[] x0v = x0.toArray(), mt = trueMean.toArray();
             for (int i = 0; i < x0v.length; i++) {
                 double m = mean[i], lv = logVar[i], term;
                 if (step == 0) {
@@ -391,7 +405,7 @@ public final class GaussianDiffusion implements TrainingObjective {
         // L_T = KL(q(x_T|x₀) ‖ N(0, I)): mean √ᾱ_T·x₀, variance 1 − ᾱ_T.
         int last = steps - 1;
         double lvT = Math.log(1 - schedule.alphaBar(last)), prior = 0;
-        float[] x0v = x0.data();
+        float[] x0v = x0.toArray();
         for (int i = 0; i < x0v.length; i++) {
             double kl = GaussianMath.normalKl(schedule.sqrtAlphaBar(last) * x0v[i], lvT, 0, 0);
             prior += kl;
@@ -404,25 +418,16 @@ public final class GaussianDiffusion implements TrainingObjective {
     }
 
     /** Per sample, the first half of the output's elements (the first C channels) and the second half. */
-    private static void splitHalves(Tensor output, Tensor first, Tensor second) {
-        int per = first.size() / first.dim(0);
-        for (int b = 0; b < first.dim(0); b++) {
-            System.arraycopy(output.data(), 2 * b * per, first.data(), b * per, per);
-            System.arraycopy(output.data(), (2 * b + 1) * per, second.data(), b * per, per);
-        }
+    private static void splitHalves(Backend be, Tensor output, Tensor first, Tensor second) {
+        int b = first.dim(0), per = first.size() / b;
+        be.splitChannelsBackward(output.reshape(b, 2 * per), first.zero().reshape(b, per),
+                second.zero().reshape(b, per));
     }
 
-    /** The inverse of {@link #splitHalves}; with {@code second == null} the output is {@code first} alone. */
-    private static void joinHalves(Tensor first, Tensor second, Tensor output) {
-        if (second == null) {
-            output.copyFrom(first);
-            return;
-        }
-        int per = first.size() / first.dim(0);
-        for (int b = 0; b < first.dim(0); b++) {
-            System.arraycopy(first.data(), b * per, output.data(), 2 * b * per, per);
-            System.arraycopy(second.data(), b * per, output.data(), (2 * b + 1) * per, per);
-        }
+    /** The inverse of {@link #splitHalves}. */
+    private static void joinHalves(Backend be, Tensor first, Tensor second, Tensor output) {
+        int b = first.dim(0), per = first.size() / b;
+        be.concatChannels(first.reshape(b, per), second.reshape(b, per), output.reshape(b, 2 * per));
     }
 
     /** Fluent configuration: DDPM's defaults are ε-prediction, fixed large variance and L_simple. */

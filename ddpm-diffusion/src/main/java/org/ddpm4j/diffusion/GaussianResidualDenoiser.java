@@ -17,15 +17,17 @@ import org.ddpm4j.tensor.Tensor;
  * network then no longer has to carry x_t through its layers where the answer is nearly x_t itself: at high noise,
  * ε ≈ x_t.
  *
- * <p>A learned variance's v channels (the second half of the channels) pass through unchanged. The skip is added
- * on the host, so on a device backend the output makes one round trip per call; the parameters, gradients and
- * checkpoint names are the wrapped network's.
+ * <p>A learned variance's v channels (the second half of the channels) pass through unchanged. The skip is a
+ * per-sample combination on the network's backend; the parameters, gradients and checkpoint names are the wrapped
+ * network's.
  */
 public final class GaussianResidualDenoiser implements Denoiser {
     private final Denoiser network;
     private final double[] skip;
     private final boolean learnedVariance;
     private Tensor output;
+    /** [x_t, 0] per sample, for a learned variance: the skip then adds nothing to the v channels. */
+    private Tensor padded;
 
     /**
      * @param network      F_θ, with the output layout the diffusion expects
@@ -72,19 +74,26 @@ public final class GaussianResidualDenoiser implements Denoiser {
                     + " does not fit x_t " + x.shapeString() + (learnedVariance ? " with a learned variance" : "")
                     + " and " + timesteps.length + " timesteps");
         }
-        output = output != null && output.sameShape(raw) ? output.copyFrom(raw) : raw.copy();
-        float[] o = output.data(), xv = x.data();
+        float[] ones = new float[b], k = new float[b];
         for (int r = 0; r < b; r++) {
             int t = timesteps[r];
             if (t < 0 || t >= skip.length) {
                 throw new IllegalArgumentException("Gaussian residual: timestep " + t + " at index " + r
                         + " is outside [0, " + skip.length + ")");
             }
-            // Channels first: the mean part of sample r is the first `per` values of its output row.
-            for (int i = 0; i < per; i++) {
-                o[r * outPer + i] += (float) (skip[t] * xv[r * per + i]);
-            }
+            ones[r] = 1f;
+            k[r] = (float) skip[t];
         }
+        Backend be = backend();
+        Tensor addend = x.reshape(b, per);
+        if (learnedVariance) {
+            // Channels first: the mean part of sample r is the first `per` values of its output row.
+            padded = padded != null && padded.hasShape(b, outPer) ? padded : Tensor.zeros(b, outPer);
+            be.concatChannels(addend, Tensor.zeros(b, per), padded);
+            addend = padded;
+        }
+        output = output != null && output.sameShape(raw) ? output : raw.zerosLike();
+        be.combinePerSample(raw, ones, addend.reshape(raw.shape()), k, output);
         return output;
     }
 

@@ -16,6 +16,8 @@ public final class ReverseDistribution {
     /** The network output's two halves when the variance is learned (else unused): ε-part and v. */
     final Tensor meanOutput;
     final Tensor varianceOutput;
+    /** Ones, for a learned variance: the constant its log-variance is combined from on the backend. */
+    private Tensor ones;
 
     ReverseDistribution(int[] shape) {
         this.mean = Tensor.zeros(shape);
@@ -38,6 +40,13 @@ public final class ReverseDistribution {
     /** x̂₀ behind the mean (Eq. 15 for ε-prediction), clipped if asked. */
     public Tensor predictedX0() {
         return predictedX0;
+    }
+
+    Tensor ones() {
+        if (ones == null) {
+            ones = mean.zerosLike().fill(1f);
+        }
+        return ones;
     }
 
     boolean fits(Tensor x) {

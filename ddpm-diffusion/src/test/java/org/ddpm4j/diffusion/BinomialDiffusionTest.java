@@ -47,8 +47,8 @@ class BinomialDiffusionTest {
         Dataset one = Heartbeat.sample(1, new SplittableRandom(3));
         Tensor batch = Tensor.zeros(8, Heartbeat.LENGTH), knows = batch.zerosLike();
         for (int i = 0; i < batch.size(); i++) {
-            batch.data()[i] = one.all().data()[i % Heartbeat.LENGTH];
-            knows.data()[i] = batch.data()[i] > 0 ? 40f : -40f; // x̂₀ logits: the sequence, near certain
+            batch.set(i, one.all().get(i % Heartbeat.LENGTH));
+            knows.set(i, batch.get(i) > 0 ? 40f : -40f); // x̂₀ logits: the sequence, near certain
         }
         BinomialDiffusion.Bits bits = d.bound(new FreeOutput(knows), batch, null, new SplittableRandom(1));
         assertEquals(0, bits.total(), 1e-9);
@@ -61,21 +61,21 @@ class BinomialDiffusionTest {
         SplittableRandom init = new SplittableRandom(4);
         Tensor logits = x0.zerosLike();
         for (int i = 0; i < logits.size(); i++) {
-            logits.data()[i] = (float) (4 * init.nextDouble() - 2);
+            logits.set(i, (float) (4 * init.nextDouble() - 2));
         }
         FreeOutput model = new FreeOutput(logits);
         // The seed fixes the drawn timesteps; this one draws t = 0 (the decoder) and t >= 1 terms.
         Tensor analytic = d.loss(model, x0, null, new SplittableRandom(11), ForwardContext.inference())
                 .outputGradient().copy();
         for (int i = 0; i < logits.size(); i++) {
-            float keep = logits.data()[i];
-            logits.data()[i] = (float) (keep + FD_STEP);
+            float keep = logits.get(i);
+            logits.set(i, (float) (keep + FD_STEP));
             double up = d.loss(model, x0, null, new SplittableRandom(11), ForwardContext.inference()).loss();
-            logits.data()[i] = (float) (keep - FD_STEP);
+            logits.set(i, (float) (keep - FD_STEP));
             double down = d.loss(model, x0, null, new SplittableRandom(11), ForwardContext.inference()).loss();
-            logits.data()[i] = keep;
+            logits.set(i, keep);
             double numeric = (up - down) / (2 * FD_STEP);
-            assertEquals(numeric, analytic.data()[i], GRAD_TOLERANCE * (1 + Math.abs(numeric)), "logit " + i);
+            assertEquals(numeric, analytic.get(i), GRAD_TOLERANCE * (1 + Math.abs(numeric)), "logit " + i);
         }
     }
 
@@ -83,7 +83,7 @@ class BinomialDiffusionTest {
     void heartbeatDataHasFivePhasesWithAPulseEveryFifthBin() {
         Dataset data = Heartbeat.sample(5000, new SplittableRandom(6));
         int[] phases = new int[Heartbeat.PERIOD];
-        float[] d = data.all().data();
+        float[] d = data.all().toArray();
         for (int i = 0; i < data.size(); i++) {
             int ones = 0, first = -1;
             for (int j = 0; j < Heartbeat.LENGTH; j++) {

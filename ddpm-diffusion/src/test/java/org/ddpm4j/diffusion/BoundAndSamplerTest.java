@@ -31,7 +31,7 @@ class BoundAndSamplerTest {
         double prior = 0;
         double[] priorOfExample = new double[64];
         int last = s.steps() - 1;
-        float[] x = x0.data();
+        float[] x = x0.toArray();
         for (int i = 0; i < x.length; i++) {
             double m = s.sqrtAlphaBar(last) * x[i], var = 1 - s.alphaBar(last);
             double kl = 0.5 * (-1 - Math.log(var) + var + m * m);
@@ -75,7 +75,7 @@ class BoundAndSamplerTest {
         Denoiser model = OracleModels.standardNormalData(s);
         Tensor a = new Sampler(d).sample(model, new int[] {8, 3}, new SplittableRandom(9));
         Tensor b = new Sampler(d).sample(model, new int[] {8, 3}, new SplittableRandom(9));
-        assertArrayEquals(a.data(), b.data());
+        assertArrayEquals(a.toArray(), b.toArray());
     }
 
     @Test
@@ -114,13 +114,13 @@ class BoundAndSamplerTest {
             double thetaPrev = k > 0 ? Math.acos(Math.sqrt(s.alphaBar(steps[k - 1]))) : 0;
             factor *= Math.cos(theta - thetaPrev);
         }
-        assertEquals(1.5 * factor, x.data()[0], 1e-5);
-        assertEquals(-0.5 * factor, x.data()[1], 1e-5);
+        assertEquals(1.5 * factor, x.get(0), 1e-5);
+        assertEquals(-0.5 * factor, x.get(1), 1e-5);
     }
 
     private static void checkMoments(Tensor x, double tol, String what) {
         double mean = 0, sq = 0;
-        for (float v : x.data()) {
+        for (float v : x.toArray()) {
             mean += v;
             sq += (double) v * v;
         }
@@ -149,6 +149,6 @@ class BoundAndSamplerTest {
         Tensor xt = Tensor.of(new float[] {5f, -5f}, 2, 1), out = Tensor.zeros(2, 1);
         ReverseDistribution p = d.newReverse(2, 1);
         d.reverse(new ScalarBackend(), out, xt, new int[] {3, 3}, true, p);
-        assertTrue(p.predictedX0().data()[0] == 1f && p.predictedX0().data()[1] == -1f, "x̂₀ clipped to [−1, 1]");
+        assertTrue(p.predictedX0().get(0) == 1f && p.predictedX0().get(1) == -1f, "x̂₀ clipped to [−1, 1]");
     }
 }

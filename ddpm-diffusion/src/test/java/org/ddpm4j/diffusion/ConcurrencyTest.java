@@ -57,7 +57,7 @@ class ConcurrencyTest {
         Sampler sampler = new Sampler(diffusion()).clipDenoised(false);
         List<float[]> alone = new ArrayList<>();
         for (int i = 0; i < SAMPLERS; i++) {
-            alone.add(sampler.sample(shared, new int[] {100, 2}, new SplittableRandom(i)).data());
+            alone.add(sampler.sample(shared, new int[] {100, 2}, new SplittableRandom(i)).toArray());
         }
 
         ExecutorService pool = Executors.newFixedThreadPool(SAMPLERS);
@@ -68,7 +68,7 @@ class ConcurrencyTest {
                 together.add(pool.submit(() -> sampler.sample(shared, new int[] {100, 2}, new SplittableRandom(seed))));
             }
             for (int i = 0; i < SAMPLERS; i++) {
-                assertArrayEquals(alone.get(i), together.get(i).get().data(), JIT_ROUNDING, "sampler " + i);
+                assertArrayEquals(alone.get(i), together.get(i).get().toArray(), JIT_ROUNDING, "sampler " + i);
             }
         } finally {
             pool.shutdownNow();

@@ -62,7 +62,7 @@ class GaussianResidualDenoiserTest {
         Tensor got = new GaussianResidualDenoiser(new FreeOutput(x.zerosLike()), d, 1.0)
                 .forward(x, t, null, ForwardContext.inference());
         Tensor oracle = OracleModels.standardNormalData(d.schedule()).forward(x, t, null, ForwardContext.inference());
-        assertArrayEquals(oracle.data(), got.data(), (float) FLOAT_TOLERANCE);
+        assertArrayEquals(oracle.toArray(), got.toArray(), (float) FLOAT_TOLERANCE);
     }
 
     /** Images with a learned variance: [B, 2C, H, W]; the skip goes to the first C channels of every sample only. */
@@ -78,14 +78,14 @@ class GaussianResidualDenoiserTest {
         double[] k = GaussianResidualDenoiser.coefficients(d.schedule(), MeanType.EPSILON, 1.0);
         for (int b = 0; b < 2; b++) {
             for (int i = 0; i < 24; i++) {
-                double expected = raw.data()[b * 24 + i] + (i < 12 ? k[t[b]] * x.data()[b * 12 + i] : 0);
-                assertEquals(expected, out.data()[b * 24 + i], FLOAT_TOLERANCE, "sample " + b + ", value " + i);
+                double expected = raw.get(b * 24 + i) + (i < 12 ? k[t[b]] * x.get(b * 12 + i) : 0);
+                assertEquals(expected, out.get(b * 24 + i), FLOAT_TOLERANCE, "sample " + b + ", value " + i);
             }
         }
         assertTrue(k[33] > 0.5, "the skip must be large at high noise for this test to see it: " + k[33]);
         Tensor grad = randomTensor(rng, 2, 6, 2, 2);
         model.backward(grad);
-        assertArrayEquals(grad.data(), network.grad.data());
+        assertArrayEquals(grad.toArray(), network.grad.toArray());
     }
 
     @Test
@@ -108,7 +108,7 @@ class GaussianResidualDenoiserTest {
     private static Tensor randomTensor(SplittableRandom rng, int... shape) {
         Tensor t = Tensor.zeros(shape);
         for (int i = 0; i < t.size(); i++) {
-            t.data()[i] = (float) rng.nextGaussian();
+            t.set(i, (float) rng.nextGaussian());
         }
         return t;
     }

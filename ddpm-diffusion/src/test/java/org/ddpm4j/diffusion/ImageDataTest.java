@@ -45,8 +45,8 @@ class ImageDataTest {
         assertEquals(9, d.label(1));
         Tensor x = d.all();
         assertTrue(x.hasShape(2, 1, 32, 32));
-        assertEquals(1f, x.data()[2 * 32 + 2], 0f, "pixel (0,0) lands at (2,2) of the padded image, 255 -> 1");
-        assertEquals(-1f, x.data()[0], 0f, "padding is black");
+        assertEquals(1f, x.get(2 * 32 + 2), 0f, "pixel (0,0) lands at (2,2) of the padded image, 255 -> 1");
+        assertEquals(-1f, x.get(0), 0f, "padding is black");
     }
 
     @Test

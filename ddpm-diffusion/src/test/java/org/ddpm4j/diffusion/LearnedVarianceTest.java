@@ -38,13 +38,13 @@ class LearnedVarianceTest {
         Tensor x0 = Tensor.zeros(3, 2, 2, 1);
         for (int i = 0; i < x0.size(); i++) {
             // Pixels on the 8-bit grid, including both edges, so every branch of the decoder is used.
-            x0.data()[i] = kind == DataKind.IMAGES_8BIT ? (init.nextInt(256) / 127.5f - 1) : (float) init.nextGaussian();
+            x0.set(i, kind == DataKind.IMAGES_8BIT ? (init.nextInt(256) / 127.5f - 1) : (float) init.nextGaussian());
         }
-        x0.data()[0] = -1f;
-        x0.data()[1] = 1f;
+        x0.set(0, -1f);
+        x0.set(1, 1f);
         Tensor out = Tensor.zeros(3, 2 * factor, 2, 1);
         for (int i = 0; i < out.size(); i++) {
-            out.data()[i] = (float) (0.8 * init.nextDouble() - 0.4);
+            out.set(i, (float) (0.8 * init.nextDouble() - 0.4));
         }
         int[] t = {0, 1, 13};
         FreeOutput model = new FreeOutput(out);
@@ -52,19 +52,19 @@ class LearnedVarianceTest {
                 .outputGradient().copy();
         boolean hybrid = l == LossType.HYBRID;
         for (int i = 0; i < out.size(); i++) {
-            float keep = out.data()[i];
-            out.data()[i] = (float) (keep + FD_STEP);
+            float keep = out.get(i);
+            out.set(i, (float) (keep + FD_STEP));
             double up = d.loss(model, x0, t, null, null, new SplittableRandom(9), ForwardContext.inference()).loss();
-            out.data()[i] = (float) (keep - FD_STEP);
+            out.set(i, (float) (keep - FD_STEP));
             double down = d.loss(model, x0, t, null, null, new SplittableRandom(9), ForwardContext.inference()).loss();
-            out.data()[i] = keep;
+            out.set(i, keep);
             double numeric = (up - down) / (2 * FD_STEP);
             boolean meanElement = factor == 1 || (i / (x0.size() / 3)) % 2 == 0;
             if (hybrid && meanElement) {
                 // The hybrid's bound term is stopped at the mean: its gradient there is L_simple's alone.
                 continue;
             }
-            assertEquals(numeric, analytic.data()[i], GRAD_TOLERANCE * (1 + Math.abs(numeric)), "output element " + i);
+            assertEquals(numeric, analytic.get(i), GRAD_TOLERANCE * (1 + Math.abs(numeric)), "output element " + i);
         }
     }
 
@@ -90,9 +90,9 @@ class LearnedVarianceTest {
         ReverseDistribution p = d.newReverse(3, 1);
         int[] t = {5, 5, 5};
         d.reverse(new ScalarBackend(), out, xt, t, false, p);
-        assertEquals(s.posteriorLogVarianceClipped(5), p.logVariance().data()[0], 1e-6, "v = −1: log β̃");
-        assertEquals(Math.log(s.beta(5)), p.logVariance().data()[1], 1e-6, "v = 1: log β");
-        assertEquals(0.5 * (Math.log(s.beta(5)) + s.posteriorLogVarianceClipped(5)), p.logVariance().data()[2], 1e-6);
+        assertEquals(s.posteriorLogVarianceClipped(5), p.logVariance().get(0), 1e-6, "v = −1: log β̃");
+        assertEquals(Math.log(s.beta(5)), p.logVariance().get(1), 1e-6, "v = 1: log β");
+        assertEquals(0.5 * (Math.log(s.beta(5)) + s.posteriorLogVarianceClipped(5)), p.logVariance().get(2), 1e-6);
     }
 
     /** The exact ε of standard-normal data, with every variance output set to {@code v}. */
@@ -104,8 +104,8 @@ class LearnedVarianceTest {
                 Tensor e = eps.forward(x, t, labels, ctx), out = Tensor.zeros(x.dim(0), 2 * x.dim(1));
                 for (int b = 0; b < x.dim(0); b++) {
                     for (int j = 0; j < x.dim(1); j++) {
-                        out.data()[b * 2 * x.dim(1) + j] = e.data()[b * x.dim(1) + j];
-                        out.data()[b * 2 * x.dim(1) + x.dim(1) + j] = v;
+                        out.set(b * 2 * x.dim(1) + j, e.get(b * x.dim(1) + j));
+                        out.set(b * 2 * x.dim(1) + x.dim(1) + j, v);
                     }
                 }
                 return out;
@@ -126,7 +126,7 @@ class LearnedVarianceTest {
         Tensor b = new Sampler(fixedDiffusion).respaced(steps).sample(OracleModels.standardNormalData(s),
                 new int[] {16, 3}, new SplittableRandom(4));
         for (int i = 0; i < a.size(); i++) {
-            assertEquals(b.data()[i], a.data()[i], 1e-5, "sample element " + i);
+            assertEquals(b.get(i), a.get(i), 1e-5, "sample element " + i);
         }
     }
 

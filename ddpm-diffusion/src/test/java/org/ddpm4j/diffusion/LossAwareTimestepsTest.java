@@ -71,18 +71,18 @@ class LossAwareTimestepsTest {
         Tensor x0 = SwissRoll.sample(3, new SplittableRandom(2)).all();
         int[] t = {0, 7, 31};
         LossTerms plain = d.loss(model, x0, t, null, null, new SplittableRandom(3), ForwardContext.inference());
-        float[] plainGrad = plain.outputGradient().data().clone();
+        float[] plainGrad = plain.outputGradient().toArray().clone();
         LossTerms ones = d.loss(model, x0, t, new double[] {1, 1, 1}, null, new SplittableRandom(3),
                 ForwardContext.inference());
         assertEquals(plain.loss(), ones.loss(), 1e-12, "weights of 1 give the plain bound term");
         double[] terms = ones.perSample();
         assertEquals(plain.loss(), (terms[0] + terms[1] + terms[2]) / 3, 1e-12, "the terms average to the loss");
-        assertArrayEquals(plainGrad, ones.outputGradient().data(), 0f);
+        assertArrayEquals(plainGrad, ones.outputGradient().toArray(), 0f);
         // Weighting only the second sample: its term and gradient alone, doubled.
         LossTerms second = d.loss(model, x0, t, new double[] {0, 2, 0}, null, new SplittableRandom(3),
                 ForwardContext.inference());
         assertEquals(2 * terms[1] / 3, second.loss(), 1e-12);
-        float[] g = second.outputGradient().data();
+        float[] g = second.outputGradient().toArray();
         int per = g.length / 3;
         for (int i = 0; i < g.length; i++) {
             float expected = i / per == 1 ? 2 * plainGrad[i] : 0f;
@@ -106,7 +106,7 @@ class LossAwareTimestepsTest {
         LossTerms weighted = d.loss(model, x0, t, new double[] {0, 0, 4, 0}, null, new SplittableRandom(5),
                 ForwardContext.inference());
         assertEquals(plain.perSample()[2], weighted.loss(), 1e-12, "4·term/4");
-        float[] pg = plain.outputGradient().data(), wg = weighted.outputGradient().data();
+        float[] pg = plain.outputGradient().toArray(), wg = weighted.outputGradient().toArray();
         for (int i = 0; i < pg.length; i++) {
             float expected = i / 2 == 2 ? 4 * pg[i] : 0f;
             assertEquals(expected, wg[i], 1e-6f * (1 + Math.abs(expected)), "gradient element " + i);

@@ -36,7 +36,7 @@ public final class OracleModels {
                 int per = xt.size() / t.length;
                 for (int b = 0; b < t.length; b++) {
                     for (int i = b * per; i < (b + 1) * per; i++) {
-                        eps.data()[i] = (float) (s.sqrtOneMinusAlphaBar(t[b]) * xt.data()[i]);
+                        eps.set(i, (float) (s.sqrtOneMinusAlphaBar(t[b]) * xt.get(i)));
                     }
                 }
                 return eps;

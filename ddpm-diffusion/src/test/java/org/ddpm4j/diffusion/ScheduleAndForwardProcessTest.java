@@ -96,7 +96,7 @@ class ScheduleAndForwardProcessTest {
         java.util.Arrays.fill(ts, t);
         q.sample(SCALAR, x0, ts, noise, xt);
         double mean = 0, sq = 0;
-        for (float v : xt.data()) {
+        for (float v : xt.toArray()) {
             mean += v;
             sq += (double) v * v;
         }
@@ -107,7 +107,7 @@ class ScheduleAndForwardProcessTest {
         // x̂₀ from the true ε recovers x₀ (Eq. 15).
         Tensor x0hat = x0.zerosLike();
         q.predictX0FromEps(SCALAR, xt, ts, noise, x0hat);
-        assertEquals(0.7f, x0hat.data()[123], 1e-4f);
+        assertEquals(0.7f, x0hat.get(123), 1e-4f);
     }
 
     @Test
@@ -124,7 +124,7 @@ class ScheduleAndForwardProcessTest {
             Tensor out = Tensor.zeros(1, 1);
             q.posteriorMean(SCALAR, Tensor.of(new float[] {(float) x0}, 1, 1), Tensor.of(new float[] {(float) xt}, 1, 1),
                     new int[] {t}, out);
-            assertEquals(mean, out.data()[0], 1e-6);
+            assertEquals(mean, out.get(0), 1e-6);
         }
     }
 }

@@ -12,7 +12,7 @@ class SwissRollTest {
     @Test
     void generatorHasUnitVarianceAndTheDocumentedTrueLikelihood() {
         Dataset d = SwissRoll.sample(4000, new SplittableRandom(0));
-        float[] p = d.all().data();
+        float[] p = d.all().toArray();
         double sq = 0, mean = 0;
         for (float v : p) {
             mean += v;

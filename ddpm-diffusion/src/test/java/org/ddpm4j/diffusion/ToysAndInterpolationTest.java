@@ -60,8 +60,8 @@ class ToysAndInterpolationTest {
         assertEquals(1, rgb.size());
         assertArrayEquals(new int[] {3, 8, 8}, rgb.sampleShape());
         Tensor t = rgb.all();
-        assertEquals(1f, t.data()[0], 1e-6f, "red channel of red is 255 -> 1");
-        assertEquals(-1f, t.data()[64], 1e-6f, "green channel of red is 0 -> -1");
+        assertEquals(1f, t.get(0), 1e-6f, "red channel of red is 255 -> 1");
+        assertEquals(-1f, t.get(64), 1e-6f, "green channel of red is 0 -> -1");
         Files.writeString(dir.resolve("broken.png"), "garbage");
         IOException e = assertThrows(IOException.class, () -> ImageFolder.load(dir, 8, true));
         assertTrue(e.getMessage().contains("broken.png"), e.getMessage());
@@ -84,9 +84,9 @@ class ToysAndInterpolationTest {
         Tensor xa = a.zerosLike();
         d.forwardProcess().sample(new ScalarBackend(), a, new int[] {20}, noise, xa);
         Tensor alone = sampler.denoise(model, xa, 20, null, rng);
-        assertEquals(alone.data()[0], mixes.data()[0], 1e-6f);
-        assertEquals(alone.data()[1], mixes.data()[1], 1e-6f);
+        assertEquals(alone.get(0), mixes.get(0), 1e-6f);
+        assertEquals(alone.get(1), mixes.get(1), 1e-6f);
         // Linear in the latent, and the oracle's DDIM map is linear: the midpoint is the mean of the endpoints.
-        assertEquals((mixes.data()[0] + mixes.data()[4]) / 2, mixes.data()[2], 1e-5f);
+        assertEquals((mixes.get(0) + mixes.get(4)) / 2, mixes.get(2), 1e-5f);
     }
 }

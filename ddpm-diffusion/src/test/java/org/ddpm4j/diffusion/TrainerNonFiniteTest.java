@@ -94,7 +94,7 @@ class TrainerNonFiniteTest {
         assertEquals(40, trainer.step());
         assertTrue(trainer.skippedSteps() > 5 && trainer.skippedSteps() < 35, "skipped " + trainer.skippedSteps());
         for (Parameter p : model.parameters()) {
-            for (float v : p.value().data()) {
+            for (float v : p.value().toArray()) {
                 assertTrue(Float.isFinite(v), p.name());
             }
         }
@@ -103,7 +103,7 @@ class TrainerNonFiniteTest {
     @Test
     void aGridOfNonFiniteSamplesIsNotWritten() {
         Tensor images = Tensor.zeros(2, 1, 4, 4);
-        images.data()[7] = Float.NaN;
+        images.set(7, Float.NaN);
         Path png = dir.resolve("samples.png");
         NonFiniteException e = assertThrows(NonFiniteException.class, () -> ImageGrid.write(png, images, 2));
         assertTrue(e.getMessage().contains(png.toString()) && e.getMessage().contains("NaN"), e.getMessage());
@@ -127,7 +127,7 @@ class TrainerNonFiniteTest {
     private static List<float[]> values(MlpDenoiser model) {
         List<float[]> out = new ArrayList<>();
         for (Parameter p : model.parameters()) {
-            out.add(p.value().data().clone());
+            out.add(p.value().toArray().clone());
         }
         return out;
     }

@@ -113,7 +113,7 @@ class TrainerRandomStreamsTest {
             @Override
             public Tensor forward(Tensor x, int[] t, int[] labels, ForwardContext ctx) {
                 double[] ts = new double[t.length], eps = new double[x.size()];
-                float[] xd = x.data();
+                float[] xd = x.toArray();
                 for (int i = 0; i < t.length; i++) {
                     ts[i] = t[i];
                     double scale = d.schedule().sqrtOneMinusAlphaBar(t[i]);

@@ -131,7 +131,7 @@ class TrainerTest {
         trainer.ema().swap();
         Tensor test = train.batch(java.util.stream.IntStream.range(0, 2000).toArray());
         double k = -d.bound(model, test, null, new SplittableRandom(4)).total();
-        double lNull = SwissRoll.nullLogLikelihoodBits(new InMemoryDataset(test.data(), new int[] {2}, null, 0));
+        double lNull = SwissRoll.nullLogLikelihoodBits(new InMemoryDataset(test.toArray(), new int[] {2}, null, 0));
         assertTrue(k > lNull + MIN_BITS_OVER_L_NULL, "bound " + k + " bits vs L_null " + lNull);
         be.shutdown();
     }
@@ -145,11 +145,11 @@ class TrainerTest {
         MlpDenoiser model = new MlpDenoiser(cfg, new ScalarBackend(), new SplittableRandom(3));
         Trainer trainer = Trainer.builder(model, d).data(data).batchSize(16).learningRate(1e-2).cosineDecay(4)
                 .seed(5).build();
-        float[] w = model.parameters().get(0).value().data();
+        Tensor w = model.parameters().get(0).value();
         for (int step = 0; step < 6; step++) {
-            float[] before = w.clone();
+            float[] before = w.toArray();
             trainer.trainStep();
-            boolean moved = !java.util.Arrays.equals(before, w);
+            boolean moved = !java.util.Arrays.equals(before, w.toArray());
             assertEquals(step < 4, moved, "step " + step + (moved ? " moved" : " left") + " the weights");
         }
     }

@@ -20,7 +20,7 @@ public final class CrossEntropy {
             throw new IllegalArgumentException("cross-entropy: logits " + logits.shapeString() + ", " + labels.length
                     + " labels, gradient " + grad.shapeString());
         }
-        float[] l = logits.data(), g = grad.data();
+        float[] l = logits.toArray(), g = new float[grad.size()];
         double total = 0;
         for (int i = 0; i < b; i++) {
             if (labels[i] < 0 || labels[i] >= k) {
@@ -40,6 +40,7 @@ public final class CrossEntropy {
                 g[i * k + c] = (float) ((p - (c == labels[i] ? 1 : 0)) / b);
             }
         }
+        grad.copyFrom(g);
         return total / b;
     }
 }

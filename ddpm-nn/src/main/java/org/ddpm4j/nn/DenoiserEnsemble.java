@@ -53,10 +53,11 @@ public final class DenoiserEnsemble implements Denoiser {
                 throw new IllegalArgumentException("denoiser ensemble: member " + m + " output "
                         + out.shapeString() + " differs from member 0's " + output.shapeString());
             }
-            float[] sum = output.data(), o = out.data();
             float weight = 1f / members.size();
-            for (int i = 0; i < sum.length; i++) {
-                sum[i] = m == 0 ? weight * o[i] : sum[i] + weight * o[i];
+            if (m == 0) {
+                backend().scale(out, weight, output);
+            } else {
+                backend().axpy(weight, out, output);
             }
         }
         return output;
@@ -65,10 +66,7 @@ public final class DenoiserEnsemble implements Denoiser {
     @Override
     public void backward(Tensor gradOutput) {
         memberGrad = Buffers.ensure(memberGrad, gradOutput.shape());
-        float[] g = gradOutput.data(), scaled = memberGrad.data();
-        for (int i = 0; i < g.length; i++) {
-            scaled[i] = g[i] / members.size();
-        }
+        backend().scale(gradOutput, 1f / members.size(), memberGrad);
         for (Denoiser member : members) {
             member.backward(memberGrad);
         }

@@ -112,7 +112,7 @@ public final class ImageClassifier implements Module {
         Tensor g = fc.backward(fcAct.backward(head.backward(gradLogits)));
         gradActivation = Buffers.ensure(gradActivation, lastActivation.shape());
         int w = lastActivation.dim(3), half = w / 2, planes = lastActivation.size() / (w * w);
-        float[] d = gradActivation.data(), gp = g.data();
+        float[] d = new float[gradActivation.size()], gp = g.toArray();
         // Backward of the 2×2 mean: each of the four inputs receives a quarter of its output's gradient.
         for (int p = 0; p < planes; p++) {
             for (int y = 0; y < w; y++) {
@@ -121,7 +121,7 @@ public final class ImageClassifier implements Module {
                 }
             }
         }
-        Tensor h = gradActivation;
+        Tensor h = gradActivation.copyFrom(d);
         for (int i = convs.size() - 1; i >= 0; i--) {
             h = convs.get(i).backward(norms.get(i).backward(acts.get(i).backward(h)), i > 0);
         }
@@ -130,7 +130,7 @@ public final class ImageClassifier implements Module {
     /** Mean of each 2×2 block: [B, C, H, W] → [B, C·(H/2)·(W/2)], flattened per image. */
     private static void averagePool2x2(Tensor x, Tensor out) {
         int w = x.dim(3), half = w / 2, planes = x.size() / (w * w);
-        float[] d = x.data(), o = out.data();
+        float[] d = x.toArray(), o = new float[out.size()];
         for (int p = 0; p < planes; p++) {
             for (int y = 0; y < half; y++) {
                 for (int xx = 0; xx < half; xx++) {
@@ -139,6 +139,7 @@ public final class ImageClassifier implements Module {
                 }
             }
         }
+        out.copyFrom(o);
     }
 
     @Override

@@ -18,10 +18,10 @@ public final class Init {
         int receptive = w.size() / (out * in);
         double fanAvg = (in * receptive + out * receptive) / 2.0;
         double a = Math.sqrt(3 * scale / fanAvg);
-        float[] d = w.data();
+        float[] d = new float[w.size()];
         for (int i = 0; i < d.length; i++) {
             d[i] = (float) ((rng.nextDouble() * 2 - 1) * a);
         }
-        return w;
+        return w.copyFrom(d);
     }
 }

@@ -53,9 +53,10 @@ public final class MlpDenoiser implements Denoiser {
     private final Backend be;
     private final List<Linear> layers = new ArrayList<>();
     private final List<SiLU> activations = new ArrayList<>();
-    private final Parameter classEmbedding;
+    private final ClassEmbedding classEmbedding;
     private Tensor timeEmbedding;
     private Tensor input;
+    private Tensor gradTime;
     private int[] labels;
 
     /** A freshly initialised MLP (fan-average uniform weights, zero biases; class embedding N(0, 1)). */
@@ -69,15 +70,8 @@ public final class MlpDenoiser implements Denoiser {
             in = config.hidden();
         }
         layers.add(new Linear(be, "net." + 2 * config.hiddenLayers(), in, config.outputDim(), 1.0, rng));
-        if (config.numClasses() > 0) {
-            Tensor table = Tensor.zeros(config.numClasses() + 1, config.timeDim());
-            for (int i = 0; i < table.size(); i++) {
-                table.data()[i] = (float) rng.nextGaussian();
-            }
-            classEmbedding = new Parameter("class_emb.weight", table);
-        } else {
-            classEmbedding = null;
-        }
+        classEmbedding = config.numClasses() > 0
+                ? new ClassEmbedding(be, config.numClasses(), config.timeDim(), rng) : null;
     }
 
     /** A network with the same configuration and weights whose ops run on {@code other}. */
@@ -114,7 +108,7 @@ public final class MlpDenoiser implements Denoiser {
         TimestepEmbedding.sinusoidal(timesteps, config.timeDim(), timeEmbedding);
         this.labels = classEmbedding == null ? null : labels != null ? labels : noClass(b);
         if (this.labels != null) {
-            addClassRows(this.labels);
+            classEmbedding.addRows(this.labels, timeEmbedding);
         }
         input = Buffers.ensure(input, b, config.dataDim() + config.timeDim());
         be.concatChannels(x, timeEmbedding, input);
@@ -133,29 +127,9 @@ public final class MlpDenoiser implements Denoiser {
         }
         if (labels != null) {
             // The class embedding entered through the time-embedding columns of the first layer's input.
-            float[] ge = classEmbedding.grad().data(), gi = g.data();
-            int width = config.dataDim() + config.timeDim();
-            for (int r = 0; r < labels.length; r++) {
-                for (int j = 0; j < config.timeDim(); j++) {
-                    ge[labels[r] * config.timeDim() + j] += gi[r * width + config.dataDim() + j];
-                }
-            }
-        }
-    }
-
-    private void addClassRows(int[] rows) {
-        int tableRows = classEmbedding.value().dim(0);
-        if (rows.length != timeEmbedding.dim(0)) {
-            throw new IllegalArgumentException("got " + rows.length + " labels for a batch of " + timeEmbedding.dim(0));
-        }
-        float[] e = classEmbedding.value().data(), d = timeEmbedding.data();
-        for (int r = 0; r < rows.length; r++) {
-            if (rows[r] < 0 || rows[r] >= tableRows) {
-                throw new IllegalArgumentException("label " + rows[r] + " at index " + r + " is outside [0, " + tableRows + ")");
-            }
-            for (int j = 0; j < config.timeDim(); j++) {
-                d[r * config.timeDim() + j] += e[rows[r] * config.timeDim() + j];
-            }
+            gradTime = Buffers.ensureZeroed(gradTime, labels.length, config.timeDim());
+            be.splitChannelsBackward(g, null, gradTime);
+            classEmbedding.backward(gradTime);
         }
     }
 
@@ -172,7 +146,7 @@ public final class MlpDenoiser implements Denoiser {
             ps.addAll(l.parameters());
         }
         if (classEmbedding != null) {
-            ps.add(classEmbedding);
+            ps.add(classEmbedding.parameter());
         }
         return ps;
     }

@@ -18,7 +18,7 @@ public final class TimestepEmbedding implements Module {
     private final Linear dense0;
     private final SiLU act0;
     private final Linear dense1;
-    private final Parameter classEmbedding;
+    private final ClassEmbedding classEmbedding;
     private final SiLU blockActivation;
     private int[] labels;
     private Tensor sinusoid;
@@ -33,7 +33,7 @@ public final class TimestepEmbedding implements Module {
     static long parameterCount(int channels, int numClasses) {
         return Linear.parameterCount(channels, dimension(channels))
                 + Linear.parameterCount(dimension(channels), dimension(channels))
-                + (numClasses > 0 ? (long) (numClasses + 1) * dimension(channels) : 0);
+                + (numClasses > 0 ? ClassEmbedding.parameterCount(numClasses, dimension(channels)) : 0);
     }
 
     public TimestepEmbedding(Backend be, int channels, int numClasses, RandomGenerator rng) {
@@ -46,15 +46,7 @@ public final class TimestepEmbedding implements Module {
         this.act0 = new SiLU(be);
         this.dense1 = new Linear(be, "temb.2", dimension(channels), dimension(channels), 1.0, rng);
         this.blockActivation = new SiLU(be);
-        if (numClasses > 0) {
-            Tensor table = Tensor.zeros(numClasses + 1, dimension(channels));
-            for (int i = 0; i < table.size(); i++) {
-                table.data()[i] = (float) rng.nextGaussian();
-            }
-            this.classEmbedding = new Parameter("class_emb.weight", table);
-        } else {
-            this.classEmbedding = null;
-        }
+        this.classEmbedding = numClasses > 0 ? new ClassEmbedding(be, numClasses, dimension(channels), rng) : null;
     }
 
     /** Width of the embedding the blocks receive: 4·ch. */
@@ -75,13 +67,7 @@ public final class TimestepEmbedding implements Module {
         this.labels = labels == null && classEmbedding != null ? noClass(b) : labels;
         labels = this.labels;
         if (labels != null) {
-            checkLabels(labels, b);
-            float[] e = classEmbedding.value().data(), d = temb.data();
-            for (int i = 0; i < b; i++) {
-                for (int j = 0; j < dim(); j++) {
-                    d[i * dim() + j] += e[labels[i] * dim() + j];
-                }
-            }
+            classEmbedding.addRows(labels, temb);
         }
         return blockActivation.forward(temb);
     }
@@ -90,12 +76,7 @@ public final class TimestepEmbedding implements Module {
     public void backward(Tensor gradActivated) {
         gradTemb = blockActivation.backward(gradActivated);
         if (labels != null) {
-            float[] ge = classEmbedding.grad().data(), g = gradTemb.data();
-            for (int i = 0; i < labels.length; i++) {
-                for (int j = 0; j < dim(); j++) {
-                    ge[labels[i] * dim() + j] += g[i * dim() + j];
-                }
-            }
+            classEmbedding.backward(gradTemb);
         }
         dense0.backward(act0.backward(dense1.backward(gradTemb)));
     }
@@ -107,7 +88,7 @@ public final class TimestepEmbedding implements Module {
     public static void sinusoidal(int[] timesteps, int dim, Tensor out) {
         int half = dim / 2;
         double scale = Math.log(10000) / (half - 1);
-        float[] d = out.data();
+        float[] d = new float[out.size()];
         for (int b = 0; b < timesteps.length; b++) {
             for (int i = 0; i < half; i++) {
                 double arg = timesteps[b] * Math.exp(-scale * i);
@@ -115,25 +96,13 @@ public final class TimestepEmbedding implements Module {
                 d[b * dim + half + i] = (float) Math.cos(arg);
             }
         }
+        out.copyFrom(d);
     }
 
     private int[] noClass(int batch) {
         int[] l = new int[batch];
-        java.util.Arrays.fill(l, classEmbedding.value().dim(0) - 1);
+        java.util.Arrays.fill(l, classEmbedding.noClass());
         return l;
-    }
-
-    private void checkLabels(int[] labels, int batch) {
-        if (labels.length != batch) {
-            throw new IllegalArgumentException("got " + labels.length + " labels for a batch of " + batch);
-        }
-        int rows = classEmbedding.value().dim(0);
-        for (int i = 0; i < labels.length; i++) {
-            if (labels[i] < 0 || labels[i] >= rows) {
-                throw new IllegalArgumentException("label " + labels[i] + " at index " + i + " is outside [0, "
-                        + rows + ") (the last row is 'no class')");
-            }
-        }
     }
 
     @Override
@@ -141,7 +110,7 @@ public final class TimestepEmbedding implements Module {
         List<Parameter> ps = new ArrayList<>(dense0.parameters());
         ps.addAll(dense1.parameters());
         if (classEmbedding != null) {
-            ps.add(classEmbedding);
+            ps.add(classEmbedding.parameter());
         }
         return ps;
     }

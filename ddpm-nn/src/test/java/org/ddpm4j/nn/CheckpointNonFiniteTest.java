@@ -29,7 +29,7 @@ class CheckpointNonFiniteTest {
         Checkpoint.save(file, net, net.config(), null, null, 10, Map.of());
         byte[] good = Files.readAllBytes(file);
         Parameter broken = net.parameters().get(2);
-        broken.value().data()[1] = Float.POSITIVE_INFINITY;
+        broken.value().set(1, Float.POSITIVE_INFINITY);
 
         NonFiniteException e = assertThrows(NonFiniteException.class,
                 () -> Checkpoint.save(file, net, net.config(), null, null, 11, Map.of()));
@@ -47,7 +47,7 @@ class CheckpointNonFiniteTest {
         Map<String, Tensor> tensors = new LinkedHashMap<>(saved.tensors());
         String name = net.parameters().get(0).name();
         Tensor poisoned = tensors.get(name).copy();
-        poisoned.data()[0] = Float.NaN;
+        poisoned.set(0, Float.NaN);
         tensors.put(name, poisoned);
         SafeTensors.write(file, tensors, saved.metadata()); // written around Checkpoint, as another tool might
 

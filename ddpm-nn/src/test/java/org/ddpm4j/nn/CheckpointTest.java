@@ -48,10 +48,10 @@ class CheckpointTest {
         assertEquals("{\"lr\":0.0002}", info.metadata().get("training_config"));
         assertEquals(1, otherAdam.stepCount());
         for (int i = 0; i < net.parameters().size(); i++) {
-            assertArrayEquals(net.parameters().get(i).value().data(), other.parameters().get(i).value().data());
-            assertArrayEquals(ema.shadow().get(i).data(), otherEma.shadow().get(i).data());
-            assertArrayEquals(adam.firstMoments().get(i).data(), otherAdam.firstMoments().get(i).data());
-            assertArrayEquals(adam.secondMoments().get(i).data(), otherAdam.secondMoments().get(i).data());
+            assertArrayEquals(net.parameters().get(i).value().toArray(), other.parameters().get(i).value().toArray());
+            assertArrayEquals(ema.shadow().get(i).toArray(), otherEma.shadow().get(i).toArray());
+            assertArrayEquals(adam.firstMoments().get(i).toArray(), otherAdam.firstMoments().get(i).toArray());
+            assertArrayEquals(adam.secondMoments().get(i).toArray(), otherAdam.secondMoments().get(i).toArray());
         }
     }
 

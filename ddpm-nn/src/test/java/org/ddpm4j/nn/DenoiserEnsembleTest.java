@@ -38,9 +38,9 @@ class DenoiserEnsembleTest {
         for (int i = 0; i < mean.size(); i++) {
             double expected = 0;
             for (MlpDenoiser m : members) {
-                expected += m.forward(x, t, null, ForwardContext.inference()).data()[i] / 3.0;
+                expected += m.forward(x, t, null, ForwardContext.inference()).get(i) / 3.0;
             }
-            assertEquals(expected, mean.data()[i], SUM_TOLERANCE, "value " + i);
+            assertEquals(expected, mean.get(i), SUM_TOLERANCE, "value " + i);
         }
     }
 
@@ -61,8 +61,8 @@ class DenoiserEnsembleTest {
             single.forward(x, t, null, ForwardContext.inference());
             single.backward(g);
             for (int p = 0; p < single.parameters().size(); p++) {
-                float[] want = single.parameters().get(p).grad().data();
-                float[] got = members.get(m).parameters().get(p).grad().data();
+                float[] want = single.parameters().get(p).grad().toArray();
+                float[] got = members.get(m).parameters().get(p).grad().toArray();
                 for (int i = 0; i < want.length; i++) {
                     assertEquals(want[i] / 3.0, got[i], SUM_TOLERANCE + 1e-6 * Math.abs(want[i]),
                             "member " + m + ", " + single.parameters().get(p).name() + "[" + i + "]");

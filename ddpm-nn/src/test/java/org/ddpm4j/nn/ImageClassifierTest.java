@@ -38,16 +38,16 @@ class ImageClassifierTest {
             if (!probes.contains(p.name())) {
                 continue;
             }
-            float[] w = p.value().data();
+            float[] w = p.value().toArray();
             for (int k = 0; k < 3; k++) {
                 int i = (k * 7919 + 5) % w.length;
                 float saved = w[i];
-                w[i] = (float) (saved + NnTolerances.FD_STEP);
+                p.value().set(i, (float) (saved + NnTolerances.FD_STEP));
                 double plus = loss(net, x);
-                w[i] = (float) (saved - NnTolerances.FD_STEP);
+                p.value().set(i, (float) (saved - NnTolerances.FD_STEP));
                 double minus = loss(net, x);
-                w[i] = saved;
-                double fd = (plus - minus) / (2 * NnTolerances.FD_STEP), analytic = p.grad().data()[i];
+                p.value().set(i, saved);
+                double fd = (plus - minus) / (2 * NnTolerances.FD_STEP), analytic = p.grad().get(i);
                 assertTrue(NnTolerances.close(fd, analytic, NnTolerances.GRADIENT_ABS, NnTolerances.GRADIENT_REL),
                         p.name() + "[" + i + "]: backward " + analytic + ", finite difference " + fd);
                 checked++;
@@ -62,8 +62,8 @@ class ImageClassifierTest {
         Tensor logits = Tensor.of(new float[] {0, 0, (float) Math.log(2)}, 1, 3), grad = logits.zerosLike();
         // softmax = (1/4, 1/4, 1/2): −log(1/2) for label 2, gradient (1/4, 1/4, −1/2).
         assertEquals(Math.log(2), CrossEntropy.lossAndGradient(logits, new int[] {2}, grad), 1e-7);
-        assertEquals(0.25, grad.data()[0], 1e-7);
-        assertEquals(-0.5, grad.data()[2], 1e-7);
+        assertEquals(0.25, grad.get(0), 1e-7);
+        assertEquals(-0.5, grad.get(2), 1e-7);
         assertThrows(IllegalArgumentException.class, () -> CrossEntropy.lossAndGradient(logits, new int[] {3}, grad));
     }
 

@@ -47,7 +47,7 @@ class KilledSaveTest {
 
             SafeTensors.Contents c = SafeTensors.read(target);
             int step = Integer.parseInt(c.metadata().get("step"));
-            float[] w = c.tensors().get("w").data();
+            float[] w = c.tensors().get("w").toArray();
             assertEquals(SaveLoopMain.VALUES, w.length);
             for (float v : w) {
                 assertEquals(step, v, "a checkpoint holds one save's data, never a mix");

@@ -26,18 +26,18 @@ class MlpAndOptimizerTest {
         net.forward(x, t, labels, ForwardContext.inference());
         net.backward(r);
         for (Parameter p : net.parameters()) {
-            float[] w = p.value().data();
+            float[] w = p.value().toArray();
             for (int k = 0; k < 4; k++) {
                 int i = (k * 37 + 5) % w.length;
                 float saved = w[i];
-                w[i] = (float) (saved + NnTolerances.FD_STEP);
+                p.value().set(i, (float) (saved + NnTolerances.FD_STEP));
                 double plus = dot(net.forward(x, t, labels, ForwardContext.inference()), r);
-                w[i] = (float) (saved - NnTolerances.FD_STEP);
+                p.value().set(i, (float) (saved - NnTolerances.FD_STEP));
                 double minus = dot(net.forward(x, t, labels, ForwardContext.inference()), r);
-                w[i] = saved;
+                p.value().set(i, saved);
                 double fd = (plus - minus) / (2 * NnTolerances.FD_STEP);
-                assertTrue(NnTolerances.close(fd, p.grad().data()[i], NnTolerances.GRADIENT_ABS, NnTolerances.GRADIENT_REL),
-                        p.name() + "[" + i + "]: backward " + p.grad().data()[i] + ", finite difference " + fd);
+                assertTrue(NnTolerances.close(fd, p.grad().get(i), NnTolerances.GRADIENT_ABS, NnTolerances.GRADIENT_REL),
+                        p.name() + "[" + i + "]: backward " + p.grad().get(i) + ", finite difference " + fd);
             }
         }
     }
@@ -49,11 +49,11 @@ class MlpAndOptimizerTest {
         MlpDenoiser copy = net.copyTo(new ScalarBackend());
         Tensor x = TinyModels.normal(1, 5, 2);
         int[] t = {0, 10, 100, 500, 999};
-        assertArrayEquals(net.forward(x, t, null, ForwardContext.inference()).data(),
-                copy.forward(x, t, null, ForwardContext.inference()).data());
+        assertArrayEquals(net.forward(x, t, null, ForwardContext.inference()).toArray(),
+                copy.forward(x, t, null, ForwardContext.inference()).toArray());
         assertEquals(net.config(), copy.config());
-        net.parameters().get(0).value().data()[0] += 1;
-        assertTrue(copy.parameters().get(0).value().data()[0] != net.parameters().get(0).value().data()[0],
+        net.parameters().get(0).value().set(0, net.parameters().get(0).value().get(0) + 1);
+        assertTrue(copy.parameters().get(0).value().get(0) != net.parameters().get(0).value().get(0),
                 "the copy has weights of its own");
     }
 
@@ -61,14 +61,12 @@ class MlpAndOptimizerTest {
     void adamFirstStepMovesEachWeightByTheLearningRate() {
         // With bias correction, step 1 is θ −= lr·g/(|g| + ε): a move of lr against the gradient's sign.
         Parameter p = new Parameter("w", Tensor.of(new float[] {1f, -2f, 0.5f}, 3));
-        p.grad().data()[0] = 3f;
-        p.grad().data()[1] = -0.001f;
-        p.grad().data()[2] = 0f;
+        p.grad().copyFrom(new float[] {3f, -0.001f, 0f});
         Adam adam = new Adam(new ScalarBackend(), List.of(p), 0.1, 0.9, 0.999, 1e-8, 0);
         adam.step();
-        assertEquals(0.9f, p.value().data()[0], 1e-6f);
-        assertEquals(-1.9f, p.value().data()[1], 1e-4f);
-        assertEquals(0.5f, p.value().data()[2], 0f);
+        assertEquals(0.9f, p.value().get(0), 1e-6f);
+        assertEquals(-1.9f, p.value().get(1), 1e-4f);
+        assertEquals(0.5f, p.value().get(2), 0f);
     }
 
     @Test
@@ -88,37 +86,37 @@ class MlpAndOptimizerTest {
     void emaAveragesAndSwapsBack() {
         Parameter p = new Parameter("w", Tensor.of(new float[] {0f}, 1));
         Ema ema = new Ema(new ScalarBackend(), List.of(p), 0.9);
-        p.value().data()[0] = 10f;
+        p.value().set(0, 10f);
         ema.update(); // warm-up: d = min(0.9, 2/11) = 2/11, so 0·2/11 + 10·9/11
-        assertEquals(10f * 9 / 11, ema.shadow().get(0).data()[0], 1e-5f);
+        assertEquals(10f * 9 / 11, ema.shadow().get(0).get(0), 1e-5f);
         for (int i = 0; i < 200; i++) {
             ema.update(); // d reaches 0.9 after 80 updates; the average converges to the constant weight
         }
-        assertEquals(10f, ema.shadow().get(0).data()[0], 1e-4f);
-        p.value().data()[0] = 0f;
+        assertEquals(10f, ema.shadow().get(0).get(0), 1e-4f);
+        p.value().set(0, 0f);
         ema.update(); // now the full decay: 0.9·10 + 0.1·0
-        assertEquals(9f, ema.shadow().get(0).data()[0], 1e-4f);
+        assertEquals(9f, ema.shadow().get(0).get(0), 1e-4f);
         ema.swap();
-        assertEquals(9f, p.value().data()[0], 1e-4f);
+        assertEquals(9f, p.value().get(0), 1e-4f);
         ema.swap();
-        assertEquals(0f, p.value().data()[0], 0f);
+        assertEquals(0f, p.value().get(0), 0f);
     }
 
     @Test
     void clippingScalesTheGlobalNormDownToTheLimit() {
         Parameter a = new Parameter("a", Tensor.zeros(1)), b = new Parameter("b", Tensor.zeros(1));
-        a.grad().data()[0] = 3f;
-        b.grad().data()[0] = 4f;
+        a.grad().set(0, 3f);
+        b.grad().set(0, 4f);
         double norm = GradientClipping.clipGlobalNorm(new ScalarBackend(), List.of(a, b), 1.0);
         assertEquals(5.0, norm, 1e-9);
-        assertEquals(0.6f, a.grad().data()[0], 1e-6f);
-        assertEquals(0.8f, b.grad().data()[0], 1e-6f);
+        assertEquals(0.6f, a.grad().get(0), 1e-6f);
+        assertEquals(0.8f, b.grad().get(0), 1e-6f);
     }
 
     private static double dot(Tensor y, Tensor r) {
         double s = 0;
         for (int i = 0; i < y.size(); i++) {
-            s += (double) y.data()[i] * r.data()[i];
+            s += (double) y.get(i) * r.get(i);
         }
         return s;
     }

@@ -24,22 +24,23 @@ final class TinyModels {
     static void randomize(Module m, long seed) {
         SplittableRandom rng = new SplittableRandom(seed ^ 0x5DEECE66DL);
         for (Parameter p : m.parameters()) {
-            float[] d = p.value().data();
+            float[] d = new float[p.value().size()];
             boolean gamma = p.name().endsWith("norm1.weight") || p.name().endsWith("norm2.weight")
                     || p.name().endsWith("norm.weight") || p.name().equals("tail.0.weight");
             for (int i = 0; i < d.length; i++) {
                 d[i] = (float) ((gamma ? 1 : 0) + 0.2 * (rng.nextDouble() * 2 - 1));
             }
+            p.value().copyFrom(d);
         }
     }
 
     static Tensor normal(long seed, int... shape) {
         SplittableRandom rng = new SplittableRandom(seed);
-        Tensor t = Tensor.zeros(shape);
-        for (int i = 0; i < t.size(); i++) {
-            t.data()[i] = (float) rng.nextGaussian();
+        float[] d = new float[Math.toIntExact(Tensor.elementCount(shape))];
+        for (int i = 0; i < d.length; i++) {
+            d[i] = (float) rng.nextGaussian();
         }
-        return t;
+        return Tensor.of(d, shape);
     }
 
     static void copyParameters(Module from, Module to) {

@@ -27,7 +27,7 @@ class UNetGradientTest {
         Tensor y = net.forward(x, T, LABELS, ForwardContext.training(7L));
         double s = 0;
         for (int i = 0; i < y.size(); i++) {
-            s += (double) y.data()[i] * r.data()[i];
+            s += (double) y.get(i) * r.get(i);
         }
         return s;
     }
@@ -49,17 +49,17 @@ class UNetGradientTest {
             if (!probes.contains(p.name())) {
                 continue;
             }
-            float[] w = p.value().data();
+            float[] w = p.value().toArray();
             for (int k = 0; k < 3; k++) {
                 int i = (int) ((long) (k * 7919 + 13) % w.length);
                 float saved = w[i];
-                w[i] = (float) (saved + NnTolerances.FD_STEP);
+                p.value().set(i, (float) (saved + NnTolerances.FD_STEP));
                 double plus = loss(net, x, r);
-                w[i] = (float) (saved - NnTolerances.FD_STEP);
+                p.value().set(i, (float) (saved - NnTolerances.FD_STEP));
                 double minus = loss(net, x, r);
-                w[i] = saved;
+                p.value().set(i, saved);
                 double fd = (plus - minus) / (2 * NnTolerances.FD_STEP);
-                double analytic = p.grad().data()[i];
+                double analytic = p.grad().get(i);
                 assertTrue(NnTolerances.close(fd, analytic, NnTolerances.GRADIENT_ABS, NnTolerances.GRADIENT_REL),
                         p.name() + "[" + i + "]: backward " + analytic + ", finite difference " + fd);
                 checked++;
@@ -112,7 +112,7 @@ class UNetGradientTest {
             int checkedUpdates = 0;
             for (int i = 0; i < pa.size(); i++) {
                 assertClose(pa.get(i).grad(), pb.get(i).grad(), pa.get(i).name() + ".grad");
-                float[] g = pb.get(i).grad().data(), w = pb.get(i).value().data(), w0 = before.get(i).data();
+                float[] g = pb.get(i).grad().toArray(), w = pb.get(i).value().toArray(), w0 = before.get(i).toArray();
                 for (int j = 0; j < g.length; j++) {
                     if (Math.abs(g[j]) > 1e-4) {
                         double expected = -lr * Math.signum(g[j]);
@@ -144,7 +144,7 @@ class UNetGradientTest {
 
     private static void assertClose(Tensor expected, Tensor actual, String what) {
         for (int i = 0; i < expected.size(); i++) {
-            double e = expected.data()[i], v = actual.data()[i];
+            double e = expected.get(i), v = actual.get(i);
             assertTrue(NnTolerances.close(e, v, NnTolerances.KERNELS_VS_SCALAR_ABS, NnTolerances.KERNELS_VS_SCALAR_REL),
                     what + "[" + i + "]: scalar " + e + ", optimised backend " + v);
         }

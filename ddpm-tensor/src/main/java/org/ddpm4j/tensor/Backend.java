@@ -1,5 +1,7 @@
 package org.ddpm4j.tensor;
 
+import static org.ddpm4j.tensor.TensorArrays.hostArray;
+
 /**
  * The engine's ops, each forward beside its hand-written backward.
  *
@@ -198,6 +200,15 @@ public interface Backend {
      */
     void dropout(Tensor x, float p, long seed, Tensor y, Tensor mask);
 
+    /**
+     * {@code out = src} on this backend, as a product with 1, which IEEE arithmetic makes exact (a device that
+     * flushes subnormals to zero flushes them here too). The shapes must match.
+     */
+    default void copy(Tensor src, Tensor out) {
+        ShapeCheck.requireSameShape("copy", "src", src, "out", out);
+        scale(src, 1f, out);
+    }
+
     /** Backward of {@link #dropout}: {@code dx += dy ⊙ mask}. */
     default void dropoutBackward(Tensor dy, Tensor mask, Tensor dx) {
         addProduct(dy, mask, dx);
@@ -211,7 +222,7 @@ public interface Backend {
      */
     default void adamUpdate(Tensor param, Tensor grad, Tensor m, Tensor v, AdamCoefficients k) {
         OpChecks.adamUpdate(param, grad, m, v);
-        float[] w = param.data(), g = grad.data(), md = m.data(), vd = v.data();
+        float[] w = hostArray(param), g = hostArray(grad), md = hostArray(m), vd = hostArray(v);
         for (int j = 0; j < w.length; j++) {
             md[j] = k.beta1() * md[j] + (1 - k.beta1()) * g[j];
             vd[j] = k.beta2() * vd[j] + (1 - k.beta2()) * g[j] * g[j];

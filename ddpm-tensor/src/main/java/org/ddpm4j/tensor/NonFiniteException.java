@@ -16,7 +16,7 @@ public class NonFiniteException extends ArithmeticException {
      * value, its flat index and how many there are.
      */
     public static void requireFinite(Tensor t, String what) {
-        float[] d = t.data();
+        float[] d = t.toArray();
         int first = -1, count = 0;
         for (int i = 0, n = t.size(); i < n; i++) {
             if (!Float.isFinite(d[i])) {

@@ -1,5 +1,7 @@
 package org.ddpm4j.tensor;
 
+import static org.ddpm4j.tensor.TensorArrays.hostArray;
+
 /**
  * The reference backend: plain loops that follow each op's definition, single-threaded, accumulating in double.
  * Every other backend is tested against this one, so clarity beats speed here.
@@ -21,13 +23,13 @@ public final class ScalarBackend implements Backend {
     @Override
     public void conv2d(Tensor x, Tensor w, Tensor bias, Conv2dSpec spec, Tensor y) {
         ConvGeometry g = ConvGeometry.of("conv2d", x, w, bias, spec, y);
-        float[] xd = x.data(), wd = w.data(), yd = y.data();
+        float[] xd = hostArray(x), wd = hostArray(w), yd = hostArray(y);
         int k = spec.kernel();
         for (int n = 0; n < g.batch(); n++) {
             for (int o = 0; o < g.outChannels(); o++) {
                 for (int oy = 0; oy < g.outHeight(); oy++) {
                     for (int ox = 0; ox < g.outWidth(); ox++) {
-                        double acc = bias == null ? 0 : bias.data()[o];
+                        double acc = bias == null ? 0 : hostArray(bias)[o];
                         for (int c = 0; c < g.inChannels(); c++) {
                             for (int ky = 0; ky < k; ky++) {
                                 int iy = oy * spec.stride() - spec.padding() + ky;
@@ -54,7 +56,7 @@ public final class ScalarBackend implements Backend {
     @Override
     public void conv2dBackward(Tensor x, Tensor w, Tensor dy, Conv2dSpec spec, Tensor dx, Tensor dw, Tensor dbias) {
         ConvGeometry g = OpChecks.conv2dBackward(x, w, dy, spec, dx, dw, dbias);
-        float[] xd = x.data(), wd = w.data(), dyd = dy.data(), dwd = dw.data();
+        float[] xd = hostArray(x), wd = hostArray(w), dyd = hostArray(dy), dwd = hostArray(dw);
         int k = spec.kernel();
         // dw[o,c,ky,kx] = Σ_{n,oy,ox} dy[n,o,oy,ox]·x[n,c,iy,ix]; dx gathers the same pairs the other way.
         double[] dxAcc = dx == null ? null : new double[x.size()];
@@ -95,11 +97,11 @@ public final class ScalarBackend implements Backend {
                         biasAcc += dyd[(n * g.outChannels() + o) * g.outPlane() + p];
                     }
                 }
-                dbias.data()[o] += (float) biasAcc;
+                hostArray(dbias)[o] += (float) biasAcc;
             }
         }
         if (dxAcc != null) {
-            float[] dxd = dx.data();
+            float[] dxd = hostArray(dx);
             for (int i = 0; i < dxd.length; i++) {
                 dxd[i] += (float) dxAcc[i];
             }
@@ -111,7 +113,7 @@ public final class ScalarBackend implements Backend {
     @Override
     public void matmul(Tensor a, boolean transA, Tensor b, boolean transB, Tensor c, float alpha, boolean accumulate) {
         MatmulGeometry g = MatmulGeometry.of(a, transA, b, transB, c);
-        float[] ad = a.data(), bd = b.data(), cd = c.data();
+        float[] ad = hostArray(a), bd = hostArray(b), cd = hostArray(c);
         for (int bt = 0; bt < g.batch(); bt++) {
             int ao = bt * g.strideA(), bo = bt * g.strideB(), co = bt * g.strideC();
             for (int i = 0; i < g.m(); i++) {
@@ -134,7 +136,7 @@ public final class ScalarBackend implements Backend {
     @Override
     public void groupNorm(Tensor x, Tensor gamma, Tensor beta, int groups, float eps, Tensor y, Tensor mean, Tensor rstd) {
         GroupNormGeometry g = OpChecks.groupNorm(x, gamma, beta, groups, y, mean, rstd);
-        float[] xd = x.data(), yd = y.data();
+        float[] xd = hostArray(x), yd = hostArray(y);
         for (int n = 0; n < g.batch(); n++) {
             for (int grp = 0; grp < groups; grp++) {
                 int start = g.groupStart(n, grp);
@@ -149,12 +151,12 @@ public final class ScalarBackend implements Backend {
                     sq += d * d;
                 }
                 double rs = 1.0 / Math.sqrt(sq / g.groupSize() + eps);
-                mean.data()[n * groups + grp] = (float) mu;
-                rstd.data()[n * groups + grp] = (float) rs;
+                hostArray(mean)[n * groups + grp] = (float) mu;
+                hostArray(rstd)[n * groups + grp] = (float) rs;
                 for (int cc = 0; cc < g.channelsPerGroup(); cc++) {
                     int c = grp * g.channelsPerGroup() + cc;
-                    double gm = gamma == null ? 1 : gamma.data()[c];
-                    double bt = beta == null ? 0 : beta.data()[c];
+                    double gm = gamma == null ? 1 : hostArray(gamma)[c];
+                    double bt = beta == null ? 0 : hostArray(beta)[c];
                     int off = start + cc * g.spatial();
                     for (int p = 0; p < g.spatial(); p++) {
                         yd[off + p] = (float) ((xd[off + p] - mu) * rs * gm + bt);
@@ -168,17 +170,17 @@ public final class ScalarBackend implements Backend {
     public void groupNormBackward(Tensor x, Tensor gamma, Tensor mean, Tensor rstd, Tensor dy, int groups,
                                   Tensor dx, Tensor dgamma, Tensor dbeta) {
         GroupNormGeometry g = OpChecks.groupNormBackward(x, gamma, mean, rstd, dy, groups, dx, dgamma, dbeta);
-        float[] xd = x.data(), dyd = dy.data();
+        float[] xd = hostArray(x), dyd = hostArray(dy);
         for (int n = 0; n < g.batch(); n++) {
             for (int grp = 0; grp < groups; grp++) {
-                double mu = mean.data()[n * groups + grp], rs = rstd.data()[n * groups + grp];
+                double mu = hostArray(mean)[n * groups + grp], rs = hostArray(rstd)[n * groups + grp];
                 int start = g.groupStart(n, grp);
                 // x̂ = (x − μ)·rstd, y = γ·x̂ + β; with d = γ·dy:
                 // dx = rstd·(d − mean(d) − x̂·mean(d·x̂)) over the group.
                 double sumD = 0, sumDXhat = 0;
                 for (int cc = 0; cc < g.channelsPerGroup(); cc++) {
                     int c = grp * g.channelsPerGroup() + cc;
-                    double gm = gamma == null ? 1 : gamma.data()[c];
+                    double gm = gamma == null ? 1 : hostArray(gamma)[c];
                     int off = start + cc * g.spatial();
                     double dGamma = 0, dBeta = 0;
                     for (int p = 0; p < g.spatial(); p++) {
@@ -190,10 +192,10 @@ public final class ScalarBackend implements Backend {
                         sumDXhat += gy * gm * xhat;
                     }
                     if (dgamma != null) {
-                        dgamma.data()[c] += (float) dGamma;
+                        hostArray(dgamma)[c] += (float) dGamma;
                     }
                     if (dbeta != null) {
-                        dbeta.data()[c] += (float) dBeta;
+                        hostArray(dbeta)[c] += (float) dBeta;
                     }
                 }
                 if (dx == null) {
@@ -202,11 +204,11 @@ public final class ScalarBackend implements Backend {
                 double meanD = sumD / g.groupSize(), meanDXhat = sumDXhat / g.groupSize();
                 for (int cc = 0; cc < g.channelsPerGroup(); cc++) {
                     int c = grp * g.channelsPerGroup() + cc;
-                    double gm = gamma == null ? 1 : gamma.data()[c];
+                    double gm = gamma == null ? 1 : hostArray(gamma)[c];
                     int off = start + cc * g.spatial();
                     for (int p = 0; p < g.spatial(); p++) {
                         double xhat = (xd[off + p] - mu) * rs;
-                        dx.data()[off + p] += (float) (rs * (dyd[off + p] * gm - meanD - xhat * meanDXhat));
+                        hostArray(dx)[off + p] += (float) (rs * (dyd[off + p] * gm - meanD - xhat * meanDXhat));
                     }
                 }
             }
@@ -218,7 +220,7 @@ public final class ScalarBackend implements Backend {
     @Override
     public void silu(Tensor x, Tensor y) {
         ShapeCheck.requireSameShape("silu", "x", x, "y", y);
-        float[] xd = x.data(), yd = y.data();
+        float[] xd = hostArray(x), yd = hostArray(y);
         for (int i = 0; i < xd.length; i++) {
             double v = xd[i];
             yd[i] = (float) (v / (1 + Math.exp(-v)));
@@ -229,7 +231,7 @@ public final class ScalarBackend implements Backend {
     public void siluBackward(Tensor x, Tensor dy, Tensor dx) {
         ShapeCheck.requireSameShape("siluBackward", "x", x, "dy", dy);
         ShapeCheck.requireSameShape("siluBackward", "x", x, "dx", dx);
-        float[] xd = x.data(), dyd = dy.data(), dxd = dx.data();
+        float[] xd = hostArray(x), dyd = hostArray(dy), dxd = hostArray(dx);
         for (int i = 0; i < xd.length; i++) {
             double v = xd[i];
             double s = 1 / (1 + Math.exp(-v));
@@ -242,7 +244,7 @@ public final class ScalarBackend implements Backend {
         ShapeCheck.requireSameShape("softmax", "x", x, "y", y);
         ShapeCheck.requireRank("softmax", "x", x, 1);
         int cols = x.dim(-1);
-        float[] xd = x.data(), yd = y.data();
+        float[] xd = hostArray(x), yd = hostArray(y);
         for (int row = 0; row < x.size() / Math.max(cols, 1); row++) {
             softmaxRow(xd, yd, row * cols, cols);
         }
@@ -269,7 +271,7 @@ public final class ScalarBackend implements Backend {
         ShapeCheck.requireSameShape("softmaxBackward", "y", y, "dy", dy);
         ShapeCheck.requireSameShape("softmaxBackward", "y", y, "dx", dx);
         int cols = y.dim(-1);
-        float[] yd = y.data(), dyd = dy.data(), dxd = dx.data();
+        float[] yd = hostArray(y), dyd = hostArray(dy), dxd = hostArray(dx);
         for (int row = 0; row < y.size() / Math.max(cols, 1); row++) {
             int off = row * cols;
             double dot = 0;
@@ -289,7 +291,7 @@ public final class ScalarBackend implements Backend {
         AttentionGeometry g = AttentionGeometry.of("attention", qkv, out, probs);
         int c = g.channels(), t = g.positions();
         double scale = 1.0 / Math.sqrt(c);
-        float[] in = qkv.data(), o = out.data(), p = probs.data();
+        float[] in = hostArray(qkv), o = hostArray(out), p = hostArray(probs);
         for (int b = 0; b < g.batch(); b++) {
             int q0 = g.queryOffset(b), k0 = g.keyOffset(b), v0 = g.valueOffset(b), p0 = b * t * t;
             for (int i = 0; i < t; i++) {
@@ -319,7 +321,7 @@ public final class ScalarBackend implements Backend {
         AttentionGeometry g = OpChecks.attentionBackward(qkv, probs, dout, dqkv);
         int c = g.channels(), t = g.positions();
         double scale = 1.0 / Math.sqrt(c);
-        float[] in = qkv.data(), p = probs.data(), dO = dout.data(), d = dqkv.data();
+        float[] in = hostArray(qkv), p = hostArray(probs), dO = hostArray(dout), d = hostArray(dqkv);
         double[] dS = new double[t * t];
         for (int b = 0; b < g.batch(); b++) {
             int q0 = g.queryOffset(b), k0 = g.keyOffset(b), v0 = g.valueOffset(b), p0 = b * t * t, o0 = b * c * t;
@@ -369,7 +371,7 @@ public final class ScalarBackend implements Backend {
     public void upsample2x(Tensor x, Tensor y) {
         OpChecks.upsample2x("upsample2x", "x", x, "y", y);
         int n = x.dim(0), c = x.dim(1), h = x.dim(2), w = x.dim(3);
-        float[] xd = x.data(), yd = y.data();
+        float[] xd = hostArray(x), yd = hostArray(y);
         for (int plane = 0; plane < n * c; plane++) {
             for (int oy = 0; oy < 2 * h; oy++) {
                 for (int ox = 0; ox < 2 * w; ox++) {
@@ -383,7 +385,7 @@ public final class ScalarBackend implements Backend {
     public void upsample2xBackward(Tensor dy, Tensor dx) {
         OpChecks.upsample2x("upsample2xBackward", "dx", dx, "dy", dy);
         int n = dx.dim(0), c = dx.dim(1), h = dx.dim(2), w = dx.dim(3);
-        float[] dyd = dy.data(), dxd = dx.data();
+        float[] dyd = hostArray(dy), dxd = hostArray(dx);
         for (int plane = 0; plane < n * c; plane++) {
             for (int oy = 0; oy < 2 * h; oy++) {
                 for (int ox = 0; ox < 2 * w; ox++) {
@@ -397,8 +399,8 @@ public final class ScalarBackend implements Backend {
     public void concatChannels(Tensor a, Tensor b, Tensor out) {
         ChannelConcat cc = ChannelConcat.of("concatChannels", a, b, out);
         for (int n = 0; n < cc.batch(); n++) {
-            System.arraycopy(a.data(), n * cc.sizeA(), out.data(), n * cc.sizeOut(), cc.sizeA());
-            System.arraycopy(b.data(), n * cc.sizeB(), out.data(), n * cc.sizeOut() + cc.sizeA(), cc.sizeB());
+            System.arraycopy(hostArray(a), n * cc.sizeA(), hostArray(out), n * cc.sizeOut(), cc.sizeA());
+            System.arraycopy(hostArray(b), n * cc.sizeB(), hostArray(out), n * cc.sizeOut() + cc.sizeA(), cc.sizeB());
         }
     }
 
@@ -408,12 +410,12 @@ public final class ScalarBackend implements Backend {
         for (int n = 0; n < cc.batch(); n++) {
             if (da != null) {
                 for (int i = 0; i < cc.sizeA(); i++) {
-                    da.data()[n * cc.sizeA() + i] += dout.data()[n * cc.sizeOut() + i];
+                    hostArray(da)[n * cc.sizeA() + i] += hostArray(dout)[n * cc.sizeOut() + i];
                 }
             }
             if (db != null) {
                 for (int i = 0; i < cc.sizeB(); i++) {
-                    db.data()[n * cc.sizeB() + i] += dout.data()[n * cc.sizeOut() + cc.sizeA() + i];
+                    hostArray(db)[n * cc.sizeB() + i] += hostArray(dout)[n * cc.sizeOut() + cc.sizeA() + i];
                 }
             }
         }
@@ -425,7 +427,7 @@ public final class ScalarBackend implements Backend {
     public void add(Tensor a, Tensor b, Tensor out) {
         OpChecks.elementwise("add", a, b, out);
         for (int i = 0; i < a.size(); i++) {
-            out.data()[i] = a.data()[i] + b.data()[i];
+            hostArray(out)[i] = hostArray(a)[i] + hostArray(b)[i];
         }
     }
 
@@ -433,7 +435,7 @@ public final class ScalarBackend implements Backend {
     public void mul(Tensor a, Tensor b, Tensor out) {
         OpChecks.elementwise("mul", a, b, out);
         for (int i = 0; i < a.size(); i++) {
-            out.data()[i] = a.data()[i] * b.data()[i];
+            hostArray(out)[i] = hostArray(a)[i] * hostArray(b)[i];
         }
     }
 
@@ -441,7 +443,7 @@ public final class ScalarBackend implements Backend {
     public void scale(Tensor a, float s, Tensor out) {
         ShapeCheck.requireSameShape("scale", "a", a, "out", out);
         for (int i = 0; i < a.size(); i++) {
-            out.data()[i] = s * a.data()[i];
+            hostArray(out)[i] = s * hostArray(a)[i];
         }
     }
 
@@ -449,7 +451,7 @@ public final class ScalarBackend implements Backend {
     public void axpy(float alpha, Tensor x, Tensor y) {
         ShapeCheck.requireSameShape("axpy", "x", x, "y", y);
         for (int i = 0; i < x.size(); i++) {
-            y.data()[i] += alpha * x.data()[i];
+            hostArray(y)[i] += alpha * hostArray(x)[i];
         }
     }
 
@@ -457,7 +459,7 @@ public final class ScalarBackend implements Backend {
     public void addProduct(Tensor a, Tensor b, Tensor out) {
         OpChecks.elementwise("addProduct", a, b, out);
         for (int i = 0; i < a.size(); i++) {
-            out.data()[i] += a.data()[i] * b.data()[i];
+            hostArray(out)[i] += hostArray(a)[i] * hostArray(b)[i];
         }
     }
 
@@ -468,10 +470,10 @@ public final class ScalarBackend implements Backend {
         ShapeCheck.requireSameShape("addChannelVector", "x", x, "out", out);
         for (int n = 0; n < cv.batch(); n++) {
             for (int c = 0; c < cv.channels(); c++) {
-                float add = v.data()[cv.vectorIndex(n, c)];
+                float add = hostArray(v)[cv.vectorIndex(n, c)];
                 int off = (n * cv.channels() + c) * cv.spatial();
                 for (int p = 0; p < cv.spatial(); p++) {
-                    out.data()[off + p] = x.data()[off + p] + add;
+                    hostArray(out)[off + p] = hostArray(x)[off + p] + add;
                 }
             }
         }
@@ -485,9 +487,9 @@ public final class ScalarBackend implements Backend {
                 double acc = 0;
                 int off = (n * cv.channels() + c) * cv.spatial();
                 for (int p = 0; p < cv.spatial(); p++) {
-                    acc += dy.data()[off + p];
+                    acc += hostArray(dy)[off + p];
                 }
-                dv.data()[cv.vectorIndex(n, c)] += (float) acc;
+                hostArray(dv)[cv.vectorIndex(n, c)] += (float) acc;
             }
         }
     }
@@ -496,7 +498,7 @@ public final class ScalarBackend implements Backend {
 
     @Override
     public void gaussianNoise(long seed, Tensor out) {
-        float[] o = out.data();
+        float[] o = hostArray(out);
         for (int i = 0; i < o.length; i++) {
             o[i] = CounterNoise.gaussian(seed, i);
         }
@@ -508,8 +510,8 @@ public final class ScalarBackend implements Backend {
         float keepScale = 1f / (1f - p);
         for (int i = 0; i < x.size(); i++) {
             float m = DropoutMask.value(seed, i, p, keepScale);
-            mask.data()[i] = m;
-            y.data()[i] = x.data()[i] * m;
+            hostArray(mask)[i] = m;
+            hostArray(y)[i] = hostArray(x)[i] * m;
         }
     }
 
@@ -518,7 +520,7 @@ public final class ScalarBackend implements Backend {
     @Override
     public void combinePerSample(Tensor x, float[] a, Tensor y, float[] c, Tensor out) {
         int per = PerSample.check("combinePerSample", x, a, y, c, out);
-        float[] xv = x.data(), yv = y.data(), o = out.data();
+        float[] xv = hostArray(x), yv = hostArray(y), o = hostArray(out);
         for (int i = 0; i < o.length; i++) {
             int b = i / per;
             o[i] = a[b] * xv[i] + c[b] * yv[i];
@@ -528,7 +530,7 @@ public final class ScalarBackend implements Backend {
     @Override
     public void clamp(Tensor x, float lo, float hi, Tensor out) {
         ShapeCheck.requireSameShape("clamp", "x", x, "out", out);
-        float[] xv = x.data(), o = out.data();
+        float[] xv = hostArray(x), o = hostArray(out);
         for (int i = 0; i < o.length; i++) {
             o[i] = Math.min(Math.max(xv[i], lo), hi);
         }
@@ -541,7 +543,7 @@ public final class ScalarBackend implements Backend {
         ShapeCheck.requireSameShape("mseLoss", "pred", pred, "target", target);
         double acc = 0;
         for (int i = 0; i < pred.size(); i++) {
-            double d = (double) pred.data()[i] - target.data()[i];
+            double d = (double) hostArray(pred)[i] - hostArray(target)[i];
             acc += d * d;
         }
         return acc / pred.size();
@@ -550,7 +552,7 @@ public final class ScalarBackend implements Backend {
     @Override
     public void meanSquaredErrorPerSample(Tensor pred, Tensor target, double[] out) {
         int per = PerSample.checkReduction("meanSquaredErrorPerSample", pred, target, out);
-        float[] p = pred.data(), q = target.data();
+        float[] p = hostArray(pred), q = hostArray(target);
         for (int b = 0; b < out.length; b++) {
             double acc = 0;
             for (int i = b * per; i < (b + 1) * per; i++) {
@@ -567,14 +569,14 @@ public final class ScalarBackend implements Backend {
         ShapeCheck.requireSameShape("mseLossBackward", "pred", pred, "dpred", dpred);
         double f = 2.0 * gradScale / pred.size();
         for (int i = 0; i < pred.size(); i++) {
-            dpred.data()[i] += (float) (f * ((double) pred.data()[i] - target.data()[i]));
+            hostArray(dpred)[i] += (float) (f * ((double) hostArray(pred)[i] - hostArray(target)[i]));
         }
     }
 
     @Override
     public double sum(Tensor x) {
         double acc = 0;
-        for (float v : x.data()) {
+        for (float v : hostArray(x)) {
             acc += v;
         }
         return acc;
@@ -583,7 +585,7 @@ public final class ScalarBackend implements Backend {
     @Override
     public double sumOfSquares(Tensor x) {
         double acc = 0;
-        for (float v : x.data()) {
+        for (float v : hostArray(x)) {
             acc += (double) v * v;
         }
         return acc;

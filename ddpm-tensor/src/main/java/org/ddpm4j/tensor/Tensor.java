@@ -1,104 +1,194 @@
 package org.ddpm4j.tensor;
 
 import java.util.Arrays;
+import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
- * A dense float32 tensor: one {@code float[]} in row-major order plus its shape. Images are NCHW.
+ * A dense float32 tensor: its values in row-major order plus its shape. Images are NCHW.
  *
- * <p>A tensor owns no device memory and no autograd state; ops live on a {@link Backend}. Reshaping gives a
- * view that shares the same array, so layers can reinterpret {@code [B, 3C, H, W]} as {@code [B, 3C, H*W]}
- * without copying. A device backend may hold a newer copy of the array; every method here that touches the values
- * first brings it back (see {@link DeviceCopies}).
+ * <p>A tensor has no autograd state; ops live on a {@link Backend}, which may keep the values on a device. Code
+ * outside a backend reaches the values only through copies: {@link #toArray} reads them, {@link #copyFrom(float[])}
+ * replaces them, {@link #update} edits them. No method hands out the array itself, so keeping an array across an op
+ * (which would read stale values on a device backend and current ones on a host backend) cannot happen: a copy never
+ * changes the tensor, on every backend. Reshaping gives a view that shares the same values, so layers can
+ * reinterpret {@code [B, 3C, H, W]} as {@code [B, 3C, H*W]} without copying.
  */
 public final class Tensor {
     /** The most elements a tensor holds: the largest Java array the JVMs we run on allocate. */
     public static final int MAX_ELEMENTS = Integer.MAX_VALUE - 8;
-    private final float[] data;
-    /** Shared with every view: whether the host array is known to hold only zeros (see {@link #takeKnownZero}). */
-    private final ZeroFlag zeroFlag;
+    final Storage storage;
     private final int[] shape;
 
-    /** A mutable flag shared by a tensor and its views, which share one array. */
-    private static final class ZeroFlag {
-        volatile boolean known;
+    /**
+     * The values shared by a tensor and its views, and who else holds them: the device backend with a copy (at most
+     * one), whether the host array is known to hold only zeros, and how many {@link #update}s have them open.
+     */
+    static final class Storage {
+        private final float[] array;
+        private volatile boolean knownZero;
+        private volatile DeviceHolder holder;
+        private volatile int openUpdates;
 
-        ZeroFlag(boolean known) {
-            this.known = known;
+        Storage(float[] array, boolean knownZero) {
+            this.array = array;
+            this.knownZero = knownZero;
+        }
+
+        /** The array with current values, for reading on the host; a device copy stays valid. */
+        private float[] read() {
+            DeviceHolder h = holder;
+            if (h != null) {
+                h.toHost(array);
+            }
+            return array;
+        }
+
+        /** The host replaces every value: a device copy becomes stale without being fetched. */
+        private float[] overwrite(boolean zeros) {
+            DeviceHolder h = holder;
+            if (h != null) {
+                h.overwrittenOnHost(array, zeros);
+            }
+            if (knownZero != zeros) {
+                knownZero = zeros;
+            }
+            return array;
+        }
+
+        float[] forHostBackend(Tensor t) {
+            requireClosed(t);
+            DeviceHolder h = holder;
+            if (h != null) {
+                h.giveBack(array);
+                holder = null;
+            }
+            // Read before writing: worker threads reach shared tensors, and a write each time would make their cores
+            // fight over the flag's cache line.
+            if (knownZero) {
+                knownZero = false;
+            }
+            return array;
+        }
+
+        float[] forDevice(Tensor t, DeviceHolder device) {
+            requireClosed(t);
+            DeviceHolder h = holder;
+            if (h != device) {
+                if (h != null) {
+                    h.giveBack(array);
+                }
+                holder = device;
+            }
+            return array;
+        }
+
+        boolean takeKnownZero() {
+            if (knownZero) {
+                knownZero = false;
+                return true;
+            }
+            return false;
+        }
+
+        private void requireClosed(Tensor t) {
+            if (openUpdates > 0) {
+                throw new IllegalStateException("tensor " + t.shapeString() + " is open in Tensor.update: an op "
+                        + "cannot use it until the update returns (its result would be overwritten)");
+            }
+        }
+
+        private synchronized void open() {
+            openUpdates++;
+        }
+
+        private synchronized void close() {
+            openUpdates--;
         }
     }
 
-    private Tensor(float[] data, ZeroFlag zeroFlag, int[] shape) {
-        this.data = data;
-        this.zeroFlag = zeroFlag;
+    private Tensor(Storage storage, int[] shape) {
+        this.storage = storage;
         this.shape = shape;
     }
 
     /** A new zero-filled tensor of the given shape. */
     public static Tensor zeros(int... shape) {
-        return new Tensor(new float[checkedSize(shape)], new ZeroFlag(true), shape.clone());
+        return new Tensor(new Storage(new float[checkedSize(shape)], true), shape.clone());
     }
 
-    /** Wraps {@code data} (not copied) as a tensor of the given shape; the lengths must agree. */
-    public static Tensor of(float[] data, int... shape) {
+    /** A tensor of the given shape holding a copy of {@code values}; the lengths must agree. */
+    public static Tensor of(float[] values, int... shape) {
         int size = checkedSize(shape);
-        if (data.length != size) {
+        if (values.length != size) {
             throw new IllegalArgumentException("Tensor.of: shape " + Arrays.toString(shape) + " holds " + size
-                    + " elements but the array has " + data.length);
+                    + " elements but the array has " + values.length);
         }
-        return new Tensor(data, new ZeroFlag(false), shape.clone());
+        return new Tensor(new Storage(values.clone(), false), shape.clone());
     }
 
     /** A zero tensor with the same shape as this one. */
     public Tensor zerosLike() {
-        return new Tensor(new float[data.length], new ZeroFlag(true), shape);
+        return new Tensor(new Storage(new float[size()], true), shape);
     }
 
-    /** A deep copy. */
+    /** A deep copy (made on the host). */
     public Tensor copy() {
-        return new Tensor(data().clone(), new ZeroFlag(false), shape);
+        return new Tensor(new Storage(storage.read().clone(), false), shape);
     }
 
-    /** A view with another shape of the same size, sharing this tensor's data. */
+    /** A view with another shape of the same size, sharing this tensor's values. */
     public Tensor reshape(int... newShape) {
         int size = checkedSize(newShape);
-        if (size != data.length) {
-            throw new IllegalArgumentException("reshape: cannot view " + shapeString() + " (" + data.length
+        if (size != size()) {
+            throw new IllegalArgumentException("reshape: cannot view " + shapeString() + " (" + size()
                     + " elements) as " + Arrays.toString(newShape) + " (" + size + " elements)");
         }
-        return new Tensor(data, zeroFlag, newShape.clone());
+        return new Tensor(storage, newShape.clone());
+    }
+
+    /** A copy of the values, row-major. Writing to it never changes the tensor. */
+    public float[] toArray() {
+        return storage.read().clone();
+    }
+
+    /** The value at flat (row-major) {@code index}. */
+    public float get(int index) {
+        Objects.checkIndex(index, size());
+        return storage.read()[index];
+    }
+
+    /** Sets the value at flat (row-major) {@code index}. */
+    public Tensor set(int index, float value) {
+        Objects.checkIndex(index, size());
+        storage.read();
+        storage.overwrite(false)[index] = value;
+        return this;
+    }
+
+    /** Replaces every value with {@code values} (copied), which must hold {@link #size()} elements. */
+    public Tensor copyFrom(float[] values) {
+        if (values.length != size()) {
+            throw new IllegalArgumentException("copyFrom: " + values.length + " values into " + shapeString()
+                    + " (" + size() + " elements)");
+        }
+        System.arraycopy(values, 0, storage.overwrite(false), 0, values.length);
+        return this;
     }
 
     /**
-     * The backing array, row-major; writes are visible to every view. If a device backend holds a newer copy, it is
-     * copied back first, and the backend treats the host array as newer from then on: read and write it freely
-     * between ops, but call {@code data()} again after an op rather than keeping the array across one.
+     * Edits the values on the host: {@code edit} gets a copy of them, row-major, and what it leaves there replaces
+     * them when it returns (nothing changes if it throws). While it runs, every op refuses this tensor and its views.
      */
-    public float[] data() {
-        DeviceCopies.hostAccess(data);
-        // Read before writing: worker threads call data() on shared tensors, and a write each time would make
-        // their cores fight over the flag's cache line (measured: 2 threads ran the swiss-roll MLP 2.5× slower).
-        if (zeroFlag.known) {
-            zeroFlag.known = false;
+    public Tensor update(Consumer<float[]> edit) {
+        float[] values = toArray();
+        storage.open();
+        try {
+            edit.accept(values);
+        } finally {
+            storage.close();
         }
-        return data;
-    }
-
-    /** The array without any device synchronisation, for {@link DeviceCopies#storage}. */
-    float[] storage() {
-        return data;
-    }
-
-    /**
-     * True once if the array is known to hold only zeros (a new tensor, or one just zeroed, that nobody has had the
-     * array of since): a device backend can then clear its copy on the device instead of uploading zeros. The
-     * flag is cleared, since the device may write the array next.
-     */
-    boolean takeKnownZero() {
-        if (zeroFlag.known) {
-            zeroFlag.known = false;
-            return true;
-        }
-        return false;
+        return copyFrom(values);
     }
 
     /** A copy of the shape. */
@@ -117,7 +207,7 @@ public final class Tensor {
 
     /** Number of elements. */
     public int size() {
-        return data.length;
+        return storage.array.length;
     }
 
     public boolean hasShape(int... expected) {
@@ -130,10 +220,7 @@ public final class Tensor {
 
     /** Sets every element to {@code value}; a device copy is not fetched first, since every value is replaced. */
     public Tensor fill(float value) {
-        boolean zeros = Float.floatToRawIntBits(value) == 0;
-        DeviceCopies.hostOverwrite(data, zeros);
-        Arrays.fill(data, value);
-        zeroFlag.known = zeros;
+        Arrays.fill(storage.overwrite(Float.floatToRawIntBits(value) == 0), value);
         return this;
     }
 
@@ -141,15 +228,13 @@ public final class Tensor {
         return fill(0f);
     }
 
-    /** Copies {@code src}'s values into this tensor; the sizes must match. */
+    /** Copies {@code src}'s values into this tensor (on the host); the sizes must match. */
     public Tensor copyFrom(Tensor src) {
         if (src.size() != size()) {
             throw new IllegalArgumentException("copyFrom: " + src.shapeString() + " into " + shapeString());
         }
-        float[] from = src.data();
-        DeviceCopies.hostOverwrite(data, false);
-        zeroFlag.known = false;
-        System.arraycopy(from, 0, data, 0, data.length);
+        float[] from = src.storage.read();
+        System.arraycopy(from, 0, storage.overwrite(false), 0, from.length);
         return this;
     }
 

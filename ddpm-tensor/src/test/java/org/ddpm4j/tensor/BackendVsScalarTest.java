@@ -171,7 +171,7 @@ abstract class BackendVsScalarTest {
     void elementwiseOps(int size) {
         RandomTensors r = new RandomTensors(size);
         Tensor a = r.normal(size), b = r.normal(size);
-        a.data()[0] = -90f; // exp overflow in σ(−x): silu must give −0, not NaN
+        a.update(v -> v[0] = -90f); // exp overflow in σ(−x): silu must give −0, not NaN
         check("silu", a, (be, out) -> be.silu(a, out));
         check("add", a, (be, out) -> be.add(a, b, out));
         check("mul", a, (be, out) -> be.mul(a, b, out));
@@ -257,7 +257,7 @@ abstract class BackendVsScalarTest {
     private static double[] toDoubles(Tensor t) {
         double[] d = new double[t.size()];
         for (int i = 0; i < d.length; i++) {
-            d[i] = t.data()[i];
+            d[i] = t.get(i);
         }
         return d;
     }
@@ -344,9 +344,11 @@ abstract class BackendVsScalarTest {
         RandomTensors r = new RandomTensors(size + 7L);
         Tensor grad = r.normal(size);
         Tensor ps = r.normal(size), ms = r.normal(size), vs = r.normal(size);
-        for (int i = 0; i < size; i++) {
-            vs.data()[i] = Math.abs(vs.data()[i]);
-        }
+        vs.update(v -> {
+            for (int i = 0; i < v.length; i++) {
+                v[i] = Math.abs(v[i]);
+            }
+        });
         Tensor pc = ps.copy(), mc = ms.copy(), vc = vs.copy();
         AdamCoefficients k = new AdamCoefficients(1e-3f / 0.1f, 0.9f, 0.999f, (float) (1 / Math.sqrt(1e-3)), 1e-8f);
         SCALAR.adamUpdate(ps, grad, ms, vs, k);
@@ -397,8 +399,8 @@ abstract class BackendVsScalarTest {
         Tensor ys = x.zerosLike(), ms = x.zerosLike(), yv = x.zerosLike(), mv = x.zerosLike();
         SCALAR.dropout(x, 0.1f, 42L, ys, ms);
         candidate().dropout(x, 0.1f, 42L, yv, mv);
-        assertArrayEquals(ms.data(), mv.data(), "dropout mask");
-        assertArrayEquals(ys.data(), yv.data(), "dropout output");
+        assertArrayEquals(ms.toArray(), mv.toArray(), "dropout mask");
+        assertArrayEquals(ys.toArray(), yv.toArray(), "dropout output");
     }
 
     @Test
@@ -437,9 +439,10 @@ abstract class BackendVsScalarTest {
     }
 
     private static Tensor shifted(Tensor t, float shift) {
-        for (int i = 0; i < t.size(); i++) {
-            t.data()[i] += shift;
-        }
-        return t;
+        return t.update(v -> {
+            for (int i = 0; i < v.length; i++) {
+                v[i] += shift;
+            }
+        });
     }
 }

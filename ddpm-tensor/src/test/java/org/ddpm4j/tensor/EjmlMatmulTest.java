@@ -32,7 +32,7 @@ class EjmlMatmulTest {
                             }
                         }
                     }
-                    TensorAssert.assertClose(expected, c.data(), Tolerances.VS_EJML,
+                    TensorAssert.assertClose(expected, c.toArray(), Tolerances.VS_EJML,
                             be.name() + " matmul ta=" + ta + " tb=" + tb);
                 }
             }
@@ -44,7 +44,7 @@ class EjmlMatmulTest {
         SimpleMatrix m = new SimpleMatrix(rows, cols);
         for (int i = 0; i < rows; i++) {
             for (int j = 0; j < cols; j++) {
-                m.set(i, j, t.data()[(batch * rows + i) * cols + j]);
+                m.set(i, j, t.get((batch * rows + i) * cols + j));
             }
         }
         return m;

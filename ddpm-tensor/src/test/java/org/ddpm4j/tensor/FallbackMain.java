@@ -13,6 +13,6 @@ public final class FallbackMain {
         Backend second = Backends.getDefault();
         Tensor x = Tensor.of(new float[] {-1f, 0f, 2f}, 3), y = x.zerosLike();
         first.silu(x, y);
-        System.out.println("backend=" + first.name() + " same=" + (first == second) + " silu(2)=" + y.data()[2]);
+        System.out.println("backend=" + first.name() + " same=" + (first == second) + " silu(2)=" + y.get(2));
     }
 }

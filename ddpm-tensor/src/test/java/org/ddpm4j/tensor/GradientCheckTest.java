@@ -152,7 +152,7 @@ class GradientCheckTest {
         Tensor y = a.zerosLike(), mask = a.zerosLike(), dDrop = a.zerosLike();
         be.dropout(a, 0.3f, 99L, y, mask);
         be.dropoutBackward(dy, mask, dDrop);
-        double[] m = toDouble(mask.data());
+        double[] m = toDouble(mask.toArray());
         check(be.name() + " dropout", in -> DoubleReference.mul(in[0], m), new Tensor[] {a}, 0, dDrop, dy);
 
         Tensor dpred = a.zerosLike();
@@ -165,9 +165,9 @@ class GradientCheckTest {
     private static void check(String what, Forward f, Tensor[] inputs, int which, Tensor grad, Tensor upstream) {
         double[][] base = new double[inputs.length][];
         for (int i = 0; i < inputs.length; i++) {
-            base[i] = toDouble(inputs[i].data());
+            base[i] = toDouble(inputs[i].toArray());
         }
-        double[] r = toDouble(upstream.data());
+        double[] r = toDouble(upstream.toArray());
         int size = base[which].length, step = Math.max(1, size / MAX_CHECKED_ELEMENTS);
         int checked = (size + step - 1) / step;
         double[] expected = new double[checked];
@@ -180,7 +180,7 @@ class GradientCheckTest {
             double minus = dot(r, f.apply(base));
             base[which][j] = saved;
             expected[e] = (plus - minus) / (2 * H);
-            actual[e] = grad.data()[j];
+            actual[e] = grad.get(j);
         }
         TensorAssert.assertClose(expected, actual, TOL, what);
     }

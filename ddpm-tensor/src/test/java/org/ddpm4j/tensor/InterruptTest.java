@@ -19,7 +19,7 @@ class InterruptTest {
             Thread.currentThread().interrupt();
             be.matmul(a, false, b, false, interrupted, 1f, false);
             assertTrue(Thread.interrupted(), "the interrupt is still set after the op (and cleared here)");
-            assertArrayEquals(quiet.data(), interrupted.data(), "every chunk finished before the op returned");
+            assertArrayEquals(quiet.toArray(), interrupted.toArray(), "every chunk finished before the op returned");
         } finally {
             Thread.interrupted();
             be.shutdown();

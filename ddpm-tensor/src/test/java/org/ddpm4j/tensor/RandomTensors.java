@@ -12,22 +12,20 @@ final class RandomTensors {
 
     /** Standard normal entries. */
     Tensor normal(int... shape) {
-        Tensor t = Tensor.zeros(shape);
-        float[] d = t.data();
+        float[] d = new float[Math.toIntExact(Tensor.elementCount(shape))];
         for (int i = 0; i < d.length; i++) {
             d[i] = (float) gaussian();
         }
-        return t;
+        return Tensor.of(d, shape);
     }
 
     /** Uniform entries in [lo, hi). */
     Tensor uniform(float lo, float hi, int... shape) {
-        Tensor t = Tensor.zeros(shape);
-        float[] d = t.data();
+        float[] d = new float[Math.toIntExact(Tensor.elementCount(shape))];
         for (int i = 0; i < d.length; i++) {
             d[i] = (float) (lo + (hi - lo) * rng.nextDouble());
         }
-        return t;
+        return Tensor.of(d, shape);
     }
 
     int nextInt(int lo, int hiInclusive) {

@@ -13,7 +13,7 @@ final class TensorAssert {
         if (!expected.sameShape(actual)) {
             fail(what + ": shape " + actual.shapeString() + " but expected " + expected.shapeString());
         }
-        assertClose(toDouble(expected.data()), actual.data(), tol, what);
+        assertClose(toDouble(expected.toArray()), actual.toArray(), tol, what);
     }
 
     static void assertClose(double[] expected, float[] actual, Tolerances.Tolerance tol, String what) {

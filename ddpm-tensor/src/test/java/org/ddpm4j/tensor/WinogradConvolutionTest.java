@@ -66,14 +66,14 @@ class WinogradConvolutionTest {
         try {
             Tensor y = r.normal(n, cout, h, w);
             simd.conv2d(x, wt, b, Conv2dSpec.same3x3(), y);
-            assertWithin(exact.y, y.data(), bound, "y");
+            assertWithin(exact.y, y.toArray(), bound, "y");
             // The gradients start non-zero: the backward adds into them.
             Tensor dx = r.normal(n, cin, h, w), dw = r.normal(cout, cin, 3, 3), db = r.normal(cout);
             double[] dxExpected = plus(exact.dx, dx), dwExpected = plus(exact.dw, dw), dbExpected = plus(exact.db, db);
             simd.conv2dBackward(x, wt, dy, Conv2dSpec.same3x3(), dx, dw, db);
-            assertWithin(dxExpected, dx.data(), bound, "dx");
-            assertWithin(dwExpected, dw.data(), bound, "dw");
-            assertWithin(dbExpected, db.data(), DIRECT_BOUND, "dbias");
+            assertWithin(dxExpected, dx.toArray(), bound, "dx");
+            assertWithin(dwExpected, dw.toArray(), bound, "dw");
+            assertWithin(dbExpected, db.toArray(), DIRECT_BOUND, "dbias");
         } finally {
             simd.shutdown();
         }
@@ -93,7 +93,7 @@ class WinogradConvolutionTest {
     private static double[] plus(double[] exact, Tensor start) {
         double[] sum = exact.clone();
         for (int i = 0; i < sum.length; i++) {
-            sum[i] += start.data()[i];
+            sum[i] += start.get(i);
         }
         return sum;
     }
@@ -113,9 +113,9 @@ class WinogradConvolutionTest {
     private record Exact(double[] y, double[] dx, double[] dw, double[] db) {
         static Exact of(Tensor x, Tensor w, Tensor b, Tensor dy) {
             int n = x.dim(0), cin = x.dim(1), h = x.dim(2), wd = x.dim(3), cout = w.dim(0);
-            double[] xs = TensorAssert.toDouble(x.data()), ws = TensorAssert.toDouble(w.data());
-            double[] dys = TensorAssert.toDouble(dy.data());
-            double[] y = DoubleReference.conv2d(xs, ws, TensorAssert.toDouble(b.data()), n, cin, h, wd, cout,
+            double[] xs = TensorAssert.toDouble(x.toArray()), ws = TensorAssert.toDouble(w.toArray());
+            double[] dys = TensorAssert.toDouble(dy.toArray());
+            double[] y = DoubleReference.conv2d(xs, ws, TensorAssert.toDouble(b.toArray()), n, cin, h, wd, cout,
                     Conv2dSpec.same3x3());
             double[] dx = new double[xs.length], dw = new double[ws.length], db = new double[cout];
             for (int i = 0; i < n; i++) {

@@ -50,16 +50,18 @@ public final class DenoiseCommand implements Callable<Integer> {
         Tensor x0 = images.load(), noisy = x0.zerosLike();
         SplittableRandom rng = new SplittableRandom(run.seed);
         ForwardProcess.gaussian(be, noisy, rng);
-        float[] clean = x0.data(), y = noisy.data();
-        for (int i = 0; i < y.length; i++) {
-            y[i] = (float) (clean[i] + sigma * y[i]);
-        }
+        float[] clean = x0.toArray();
+        noisy.update(y -> {
+            for (int i = 0; i < y.length; i++) {
+                y[i] = (float) (clean[i] + sigma * y[i]);
+            }
+        });
         long start = System.nanoTime();
         Tensor result = new Sampler(loaded.diffusion()).denoiseObservation(loaded.model(), noisy, sigma, null, rng);
         double seconds = (System.nanoTime() - start) / 1e9;
         ImageGrid.write(out, PosteriorRows.stack(x0, noisy, result), x0.dim(0));
         double mseIn = 0, mseOut = 0;
-        float[] truth = x0.data(), in = noisy.data(), denoised = result.data();
+        float[] truth = x0.toArray(), in = noisy.toArray(), denoised = result.toArray();
         for (int i = 0; i < truth.length; i++) {
             mseIn += Math.pow(in[i] - truth[i], 2) / truth.length;
             mseOut += Math.pow(denoised[i] - truth[i], 2) / truth.length;

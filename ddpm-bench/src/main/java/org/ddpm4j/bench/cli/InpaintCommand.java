@@ -57,11 +57,12 @@ public final class InpaintCommand implements Callable<Integer> {
         long start = System.nanoTime();
         Tensor result = sampler.inpaint(loaded.model(), x0, known, null, new SplittableRandom(run.seed));
         double seconds = (System.nanoTime() - start) / 1e9;
-        Tensor input = x0.copy();
-        float[] in = input.data(), mask = known.data();
-        for (int i = 0; i < in.length; i++) {
-            in[i] = mask[i] != 0 ? in[i] : 0f;
-        }
+        float[] mask = known.toArray();
+        Tensor input = x0.copy().update(in -> {
+            for (int i = 0; i < in.length; i++) {
+                in[i] = mask[i] != 0 ? in[i] : 0f;
+            }
+        });
         ImageGrid.write(out, PosteriorRows.stack(x0, input, result), x0.dim(0));
         System.out.printf("inpainted the %s of %d images in %.1f s: %s%n", region.name().toLowerCase(), x0.dim(0),
                 seconds, out.toAbsolutePath());
@@ -76,8 +77,7 @@ public final class InpaintCommand implements Callable<Integer> {
 
     /** 1 where the pixel is known (outside the region), 0 inside it. */
     private Tensor mask(Tensor x) {
-        Tensor m = x.zerosLike();
-        float[] mv = m.data();
+        float[] mv = new float[x.size()];
         int size = x.dim(3), per = x.size() / x.dim(0), plane = size * size;
         for (int i = 0; i < x.size(); i++) {
             int p = (i % per) % plane, row = p / size, col = p % size, half = size / 2, q = size / 4;
@@ -90,7 +90,7 @@ public final class InpaintCommand implements Callable<Integer> {
             };
             mv[i] = inside ? 0f : 1f;
         }
-        return m;
+        return Tensor.of(mv, x.shape());
     }
 
     /** Every option, before any work starts. */

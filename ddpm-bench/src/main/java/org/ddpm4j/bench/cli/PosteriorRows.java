@@ -10,12 +10,12 @@ final class PosteriorRows {
     static Tensor stack(Tensor... rows) {
         int[] shape = rows[0].shape();
         shape[0] *= rows.length;
-        Tensor out = Tensor.zeros(shape);
+        float[] out = new float[Math.toIntExact(Tensor.elementCount(shape))];
         int at = 0;
         for (Tensor r : rows) {
-            System.arraycopy(r.data(), 0, out.data(), at, r.size());
+            System.arraycopy(r.toArray(), 0, out, at, r.size());
             at += r.size();
         }
-        return out;
+        return Tensor.of(out, shape);
     }
 }

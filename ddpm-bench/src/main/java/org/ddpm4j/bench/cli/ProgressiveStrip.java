@@ -11,12 +11,13 @@ final class ProgressiveStrip {
     static Tensor rowsPerSample(List<Tensor> snapshots) {
         Tensor first = snapshots.get(0);
         int samples = first.dim(0), per = first.size() / samples, cols = snapshots.size();
-        Tensor out = Tensor.zeros(samples * cols, first.dim(1), first.dim(2), first.dim(3));
-        for (int s = 0; s < samples; s++) {
-            for (int c = 0; c < cols; c++) {
-                System.arraycopy(snapshots.get(c).data(), s * per, out.data(), (s * cols + c) * per, per);
+        float[] out = new float[samples * cols * per];
+        for (int c = 0; c < cols; c++) {
+            float[] snapshot = snapshots.get(c).toArray();
+            for (int s = 0; s < samples; s++) {
+                System.arraycopy(snapshot, s * per, out, (s * cols + c) * per, per);
             }
         }
-        return out;
+        return Tensor.of(out, samples * cols, first.dim(1), first.dim(2), first.dim(3));
     }
 }

@@ -105,9 +105,9 @@ public final class QualityCommand implements Callable<Integer> {
      */
     private double parzen(Tensor samples, Dataset test) {
         int d = samples.size() / samples.dim(0), half = Math.min(1000, test.size() / 2);
-        float[] centres = toUnitRange(samples.data());
-        float[] validation = toUnitRange(test.batch(java.util.stream.IntStream.range(0, half).toArray()).data());
-        float[] held = toUnitRange(test.batch(java.util.stream.IntStream.range(half, 2 * half).toArray()).data());
+        float[] centres = toUnitRange(samples.toArray());
+        float[] validation = toUnitRange(test.batch(java.util.stream.IntStream.range(0, half).toArray()).toArray());
+        float[] held = toUnitRange(test.batch(java.util.stream.IntStream.range(half, 2 * half).toArray()).toArray());
         double sigma = ParzenWindow.chooseSigma(centres, validation, d, PARZEN_SIGMAS);
         double ll = ParzenWindow.meanLogLikelihood(centres, held, d, sigma);
         System.out.printf("Parzen window (σ = %.3f chosen on %d test images): %.1f nats on %d others%n", sigma, half, ll, half);

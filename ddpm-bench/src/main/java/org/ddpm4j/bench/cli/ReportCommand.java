@@ -151,7 +151,7 @@ public final class ReportCommand implements Callable<Integer> {
         List<Tensor> snapshots = new ArrayList<>();
         int shown = 4, every = Math.max(1, plan.samplingSteps() / 8);
         new Sampler(diffusion).respaced(plan.samplingSteps()).progress(every, (t, xt, x0) -> snapshots.add(
-                Tensor.of(java.util.Arrays.copyOf(x0.data(), shown * 32 * 32), shown, 1, 32, 32))).sample(model,
+                Tensor.of(java.util.Arrays.copyOf(x0.toArray(), shown * 32 * 32), shown, 1, 32, 32))).sample(model,
                 new int[] {shown, 1, 32, 32}, new int[] {0, 1, 7, 9}, new SplittableRandom(run.seed + 2));
         ImageGrid.write(out.resolve("progressive.png"), ProgressiveStrip.rowsPerSample(snapshots), snapshots.size());
         section("Progressive generation");
@@ -224,14 +224,14 @@ public final class ReportCommand implements Callable<Integer> {
      * and guidance doubles it.
      */
     private static Tensor inChunks(Sampler sampler, UNet model, int[] labels, SplittableRandom rng) {
-        Tensor all = Tensor.zeros(labels.length, 1, 32, 32);
+        float[] all = new float[labels.length * 32 * 32];
         int per = 32 * 32;
         for (int from = 0; from < labels.length; from += SAMPLING_CHUNK) {
             int[] chunk = java.util.Arrays.copyOfRange(labels, from, Math.min(labels.length, from + SAMPLING_CHUNK));
             Tensor x = sampler.sample(model, new int[] {chunk.length, 1, 32, 32}, chunk, rng);
-            System.arraycopy(x.data(), 0, all.data(), from * per, x.size());
+            System.arraycopy(x.toArray(), 0, all, from * per, x.size());
         }
-        return all;
+        return Tensor.of(all, labels.length, 1, 32, 32);
     }
 
     private static final int SAMPLING_CHUNK = 100;

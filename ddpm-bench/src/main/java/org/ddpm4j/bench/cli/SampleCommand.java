@@ -79,7 +79,7 @@ public final class SampleCommand implements Callable<Integer> {
             // The callback's tensors are the sampler's buffers: copy the first samples' x̂₀ out.
             sampler.progress(every, (t, xt, x0) -> {
                 int per = x0.size() / x0.dim(0);
-                snapshots.add(Tensor.of(java.util.Arrays.copyOf(x0.data(), snapshotsOf * per),
+                snapshots.add(Tensor.of(java.util.Arrays.copyOf(x0.toArray(), snapshotsOf * per),
                         snapshotsOf, cfg.imageChannels(), cfg.imageSize(), cfg.imageSize()));
             });
         }

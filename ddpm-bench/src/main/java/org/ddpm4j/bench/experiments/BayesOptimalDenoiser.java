@@ -35,10 +35,9 @@ public final class BayesOptimalDenoiser implements Denoiser {
 
     @Override
     public Tensor forward(Tensor x, int[] timesteps, int[] labels, ForwardContext ctx) {
-        Tensor out = Tensor.zeros(x.dim(0), 4);
-        float[] in = x.data(), o = out.data();
+        float[] in = x.toArray(), o = new float[4 * x.dim(0)];
         IntStream.range(0, x.dim(0)).parallel().forEach(r -> predict(in[2 * r], in[2 * r + 1], timesteps[r], o, 4 * r));
-        return out;
+        return Tensor.of(o, x.dim(0), 4);
     }
 
     private void predict(double px, double py, int t, float[] o, int at) {

@@ -43,7 +43,7 @@ public final class ExcessOverOptimal {
         List<Denoiser> members = trained.networks();
         GaussianDiffusion diffusion = SwissRollDemo.diffusion(steps, s.loss());
         float[] first = new float[2000];
-        System.arraycopy(test.all().data(), 0, first, 0, first.length);
+        System.arraycopy(test.all().toArray(), 0, first, 0, first.length);
         Tensor paired = Tensor.of(first, 1000, 2);
         double[] optimal = diffusion.bound(new BayesOptimalDenoiser(diffusion.schedule()), paired, null,
                 new SplittableRandom(77)).terms();

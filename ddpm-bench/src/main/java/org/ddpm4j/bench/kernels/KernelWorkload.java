@@ -107,12 +107,11 @@ public final class KernelWorkload {
 
     /** Standard normal inputs, as {@code torch.randn} in the PyTorch peer. */
     private static Tensor normal(int... shape) {
-        Tensor t = Tensor.zeros(shape);
-        float[] d = t.data();
+        float[] d = new float[Math.toIntExact(Tensor.elementCount(shape))];
         for (int i = 0; i < d.length; i++) {
             d[i] = (float) RNG.nextGaussian();
         }
-        return t;
+        return Tensor.of(d, shape);
     }
 
     /** PyTorch's default Conv2d weight init: U(−1/√fan_in, 1/√fan_in) (kaiming uniform with a = √5). */
@@ -125,11 +124,10 @@ public final class KernelWorkload {
     }
 
     private static Tensor uniform(double bound, int... shape) {
-        Tensor t = Tensor.zeros(shape);
-        float[] d = t.data();
+        float[] d = new float[Math.toIntExact(Tensor.elementCount(shape))];
         for (int i = 0; i < d.length; i++) {
             d[i] = (float) ((RNG.nextDouble() * 2 - 1) * bound);
         }
-        return t;
+        return Tensor.of(d, shape);
     }
 }

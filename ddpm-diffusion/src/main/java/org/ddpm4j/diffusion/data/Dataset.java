@@ -38,11 +38,11 @@ public interface Dataset {
         int[] shape = new int[sampleShape().length + 1];
         shape[0] = indices.length;
         System.arraycopy(sampleShape(), 0, shape, 1, sampleShape().length);
-        Tensor out = Tensor.zeros(shape);
+        float[] values = new float[Math.toIntExact((long) indices.length * sampleSize())];
         for (int i = 0; i < indices.length; i++) {
-            copySample(indices[i], out.data(), i * sampleSize());
+            copySample(indices[i], values, i * sampleSize());
         }
-        return out;
+        return Tensor.of(values, shape);
     }
 
     /** All samples as one tensor. */

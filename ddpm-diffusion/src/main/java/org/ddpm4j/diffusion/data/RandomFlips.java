@@ -14,19 +14,20 @@ public final class RandomFlips {
             throw new IllegalArgumentException("flips need image batches [B, C, H, W], got " + x.shapeString());
         }
         int b = x.dim(0), rows = x.dim(1) * x.dim(2), w = x.dim(3);
-        float[] d = x.data();
-        for (int n = 0; n < b; n++) {
-            if (!rng.nextBoolean()) {
-                continue;
-            }
-            for (int r = 0; r < rows; r++) {
-                int off = (n * rows + r) * w;
-                for (int i = 0, j = w - 1; i < j; i++, j--) {
-                    float tmp = d[off + i];
-                    d[off + i] = d[off + j];
-                    d[off + j] = tmp;
+        x.update(d -> {
+            for (int n = 0; n < b; n++) {
+                if (!rng.nextBoolean()) {
+                    continue;
+                }
+                for (int r = 0; r < rows; r++) {
+                    int off = (n * rows + r) * w;
+                    for (int i = 0, j = w - 1; i < j; i++, j--) {
+                        float tmp = d[off + i];
+                        d[off + i] = d[off + j];
+                        d[off + j] = tmp;
+                    }
                 }
             }
-        }
+        });
     }
 }

@@ -55,7 +55,7 @@ public final class SwissRoll {
 
     /** log₂ p(x) of every point, in dataset order (computed in parallel: each is a 20 000-node quadrature). */
     public static double[] logDensityBits(Dataset points) {
-        float[] d = points.all().data();
+        float[] d = points.all().toArray();
         return IntStream.range(0, d.length / 2).parallel()
                 .mapToDouble(i -> logDensity(d[2 * i], d[2 * i + 1]) / Math.log(2)).toArray();
     }
@@ -65,7 +65,7 @@ public final class SwissRoll {
      * the data's mean (the data being scaled to unit variance).
      */
     public static double nullLogLikelihoodBits(Dataset points) {
-        float[] d = points.all().data();
+        float[] d = points.all().toArray();
         int n = d.length / 2;
         double mx = 0, my = 0;
         for (int i = 0; i < n; i++) {

@@ -130,17 +130,16 @@ public final class ClassifierTraining {
     /** Features and logits of every image, {@value #EVAL_BATCH} at a time. */
     public static Outputs outputs(ImageClassifier model, Tensor images) {
         int n = images.dim(0), per = images.size() / n, f = model.config().featureDim(), k = model.config().numClasses();
-        float[] features = new float[n * f], logits = new float[n * k];
+        float[] features = new float[n * f], logits = new float[n * k], all = images.toArray();
         for (int from = 0; from < n; from += EVAL_BATCH) {
             int b = Math.min(EVAL_BATCH, n - from);
             int[] shape = images.shape();
             shape[0] = b;
-            Tensor batch = Tensor.zeros(shape);
-            System.arraycopy(images.data(), from * per, batch.data(), 0, b * per);
+            Tensor batch = Tensor.of(java.util.Arrays.copyOfRange(all, from * per, (from + b) * per), shape);
             synchronized (model) {
                 Tensor l = model.forward(batch);
-                System.arraycopy(l.data(), 0, logits, from * k, b * k);
-                System.arraycopy(model.features().data(), 0, features, from * f, b * f);
+                System.arraycopy(l.toArray(), 0, logits, from * k, b * k);
+                System.arraycopy(model.features().toArray(), 0, features, from * f, b * f);
             }
         }
         return new Outputs(features, logits);

@@ -35,7 +35,7 @@ public final class ImageGrid {
         int b = images.dim(0), c = images.dim(1), h = images.dim(2), w = images.dim(3);
         int cols = Math.max(1, Math.min(columns, b)), rows = (b + cols - 1) / cols;
         BufferedImage img = new BufferedImage(cols * (w + GAP) + GAP, rows * (h + GAP) + GAP, BufferedImage.TYPE_INT_RGB);
-        float[] d = images.data();
+        float[] d = images.toArray();
         for (int n = 0; n < b; n++) {
             int x0 = GAP + (n % cols) * (w + GAP), y0 = GAP + (n / cols) * (h + GAP);
             for (int y = 0; y < h; y++) {

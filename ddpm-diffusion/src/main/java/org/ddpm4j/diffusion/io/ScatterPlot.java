@@ -30,9 +30,10 @@ public final class ScatterPlot {
         }
         int n = points.dim(0);
         double[] x = new double[n], y = new double[n];
+        float[] xy = points.toArray();
         for (int i = 0; i < n; i++) {
-            x[i] = points.data()[2 * i];
-            y[i] = points.data()[2 * i + 1];
+            x[i] = xy[2 * i];
+            y[i] = xy[2 * i + 1];
         }
         XYSeries s = chart.addSeries(name, x, y);
         s.setMarker(SeriesMarkers.CIRCLE);

@@ -2,13 +2,14 @@ package org.ddpm4j.diffusion.sample;
 
 import org.ddpm4j.nn.Denoiser;
 import org.ddpm4j.nn.ForwardContext;
+import org.ddpm4j.tensor.Backend;
 import org.ddpm4j.tensor.Tensor;
 
 /**
  * Classifier-free guidance's network call (Ho &amp; Salimans 2021, Eq. 6): one forward on the doubled batch
  * [x; x] with labels [c; no class], combined as (1 + w)·ε(z, c) − w·ε(z). The combination is affine, so it is the
  * same whether the network predicts ε, x₀ or μ̃; the learned-variance half of the output, if any, is taken from the
- * conditional call. Buffers are allocated once per sampling run.
+ * conditional call. Both run on the model's backend; buffers are allocated once per sampling run.
  */
 final class GuidedCall {
     private final Denoiser model;
@@ -18,6 +19,8 @@ final class GuidedCall {
     private final Tensor doubled;
     private final int[] doubledLabels;
     private final int[] doubledSteps;
+    private Tensor conditional;
+    private Tensor unconditional;
     private Tensor combined;
 
     GuidedCall(Denoiser model, Tensor x, int[] labels, double w) {
@@ -43,23 +46,32 @@ final class GuidedCall {
 
     /** The guided output for x at training step {@code step}: the shape of one call on x. */
     Tensor forward(Tensor x, int step) {
-        System.arraycopy(x.data(), 0, doubled.data(), 0, x.size());
-        System.arraycopy(x.data(), 0, doubled.data(), x.size(), x.size());
+        Backend be = model.backend();
+        Tensor flat = x.reshape(1, x.size());
+        be.concatChannels(flat, flat, doubled.reshape(1, doubled.size()));
         java.util.Arrays.fill(doubledSteps, step);
         Tensor out = model.forward(doubled, doubledSteps, doubledLabels, ForwardContext.inference());
         if (combined == null) {
             int[] shape = out.shape();
             shape[0] = batch;
             combined = Tensor.zeros(shape);
+            conditional = combined.zerosLike();
+            unconditional = combined.zerosLike();
         }
-        int per = out.size() / (2 * batch);
-        float[] o = out.data(), c = combined.data();
-        for (int i = 0; i < batch; i++) {
-            for (int j = 0; j < per; j++) {
-                float conditional = o[i * per + j], unconditional = o[(batch + i) * per + j];
-                c[i * per + j] = j < dataPerSample ? (float) ((1 + w) * conditional - w * unconditional) : conditional;
-            }
+        int half = out.size() / 2;
+        be.splitChannelsBackward(out.reshape(1, out.size()), conditional.zero().reshape(1, half),
+                unconditional.zero().reshape(1, half));
+        // Rows of dataPerSample values: a sample's mean part is guided, a learned variance part (if any) is the
+        // conditional one.
+        int rowsPerSample = half / batch / dataPerSample;
+        float[] a = new float[batch * rowsPerSample], c = new float[a.length];
+        for (int r = 0; r < a.length; r++) {
+            boolean mean = r % rowsPerSample == 0;
+            a[r] = mean ? (float) (1 + w) : 1f;
+            c[r] = mean ? (float) -w : 0f;
         }
+        int[] rows = {a.length, dataPerSample};
+        be.combinePerSample(conditional.reshape(rows), a, unconditional.reshape(rows), c, combined.reshape(rows));
         return combined;
     }
 }

@@ -35,14 +35,16 @@ public final class Interpolation {
         int per = a.size();
         int[] shape = a.shape();
         shape[0] = lambdas.length;
-        Tensor mix = Tensor.zeros(shape);
-        float[] m = mix.data(), va = xa.data(), vb = xb.data();
+        // Row k of the mix is (1 − λ_k)·x_a + λ_k·x_b: the product of the weights [K, 2] with [x_a; x_b] [2, per].
+        float[] weights = new float[2 * lambdas.length];
         for (int k = 0; k < lambdas.length; k++) {
-            float l = (float) lambdas[k];
-            for (int i = 0; i < per; i++) {
-                m[k * per + i] = (1 - l) * va[i] + l * vb[i];
-            }
+            weights[2 * k] = (float) (1 - lambdas[k]);
+            weights[2 * k + 1] = (float) lambdas[k];
         }
+        Tensor both = Tensor.zeros(2, per), mix = Tensor.zeros(shape);
+        model.backend().concatChannels(xa.reshape(1, per), xb.reshape(1, per), both.reshape(1, 2 * per));
+        model.backend().matmul(Tensor.of(weights, lambdas.length, 2), false, both, false,
+                mix.reshape(lambdas.length, per), 1f, false);
         return sampler.denoise(model, mix, t, null, rng);
     }
 }

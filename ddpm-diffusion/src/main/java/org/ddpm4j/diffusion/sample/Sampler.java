@@ -119,19 +119,19 @@ public final class Sampler {
             throw new IllegalArgumentException("inpaint: mask " + known.shapeString() + " must have the image's shape "
                     + image.shapeString());
         }
+        Backend be = model.backend();
         Tensor x = image.zerosLike(), noise = image.zerosLike(), noisy = image.zerosLike();
+        Tensor keep = known.copy().update(Sampler::nonZeroAsOne), redraw = known.copy().update(Sampler::zeroAsOne);
         int[] t = new int[image.dim(0)];
-        ForwardProcess.gaussian(model.backend(), x, rng);
+        ForwardProcess.gaussian(be, x, rng);
         Constraint keepKnown = (trainingStep, xt) -> {
             java.util.Arrays.fill(t, Math.max(trainingStep, 0));
-            ForwardProcess.gaussian(model.backend(), noise, rng);
-            diffusion.forwardProcess().sample(model.backend(), image, t, noise, noisy);
-            float[] from = (trainingStep < 0 ? image : noisy).data(), to = xt.data(), mask = known.data();
-            for (int i = 0; i < to.length; i++) {
-                if (mask[i] != 0) {
-                    to[i] = from[i];
-                }
-            }
+            ForwardProcess.gaussian(be, noise, rng);
+            diffusion.forwardProcess().sample(be, image, t, noise, noisy);
+            // xt = keep⊙from + redraw⊙xt with 0/1 masks: every product and sum is exact, so the known pixels end
+            // equal to the image.
+            be.mul(redraw, xt, xt);
+            be.addProduct(keep, trainingStep < 0 ? image : noisy, xt);
         };
         int last = diffusion.schedule().steps() - 1;
         keepKnown.apply(last, x);
@@ -219,11 +219,13 @@ public final class Sampler {
                 be.combinePerSample(p.mean(), perSample(x, 1), z, perSample(x, sigma), x);
             } else {
                 // The same with σ per element, from the network's variance output.
-                float[] xv = x.data(), mean = p.mean().data(), logVar = p.logVariance().data(), zv = z.data();
+                float[] xv = new float[x.size()], mean = p.mean().toArray(), logVar = p.logVariance().toArray();
+                float[] zv = z.toArray();
                 for (int i = 0; i < xv.length; i++) {
                     float noise = k > 0 ? (float) Math.exp(0.5 * logVar[i]) * zv[i] : 0f;
                     xv[i] = mean[i] + noise;
                 }
+                x.copyFrom(xv);
             }
             if (constraint != null) {
                 constraint.apply(k > 0 ? steps[k - 1] : -1, x);
@@ -233,6 +235,18 @@ public final class Sampler {
             }
         }
         return x;
+    }
+
+    private static void nonZeroAsOne(float[] mask) {
+        for (int i = 0; i < mask.length; i++) {
+            mask[i] = mask[i] != 0 ? 1f : 0f;
+        }
+    }
+
+    private static void zeroAsOne(float[] mask) {
+        for (int i = 0; i < mask.length; i++) {
+            mask[i] = mask[i] != 0 ? 0f : 1f;
+        }
     }
 
     /** The same coefficient for every sample of x. */

@@ -109,7 +109,7 @@ class SampleMetricsTest {
         org.ddpm4j.tensor.Tensor images = org.ddpm4j.tensor.Tensor.zeros(40, 1, 8, 8);
         SplittableRandom rng = new SplittableRandom(2);
         for (int i = 0; i < images.size(); i++) {
-            images.data()[i] = (float) rng.nextGaussian();
+            images.set(i, (float) rng.nextGaussian());
         }
         SampleQuality q = SampleQuality.measure(classifier, images, null, images);
         assertEquals(0, q.frechetDistance(), 1e-6);
@@ -140,7 +140,7 @@ class SampleMetricsTest {
         var loaded = ClassifierTraining.load(file, be);
         assertEquals(config, loaded.config());
         org.ddpm4j.tensor.Tensor x = org.ddpm4j.tensor.Tensor.zeros(2, 1, 8, 8).fill(0.3f);
-        float[] a = model.forward(x).copy().data(), b = loaded.forward(x).data();
+        float[] a = model.forward(x).copy().toArray(), b = loaded.forward(x).toArray();
         org.junit.jupiter.api.Assertions.assertArrayEquals(a, b);
         java.nio.file.Path notOne = dir.resolve("x.safetensors");
         java.nio.file.Files.writeString(notOne, "nonsense");

@@ -42,7 +42,7 @@ class GuidanceAndPosteriorTest {
         Tensor guided = new Sampler(diffusion()).clipDenoised(false).guidance(0).sample(model, new int[] {4, 2}, labels,
                 new SplittableRandom(7));
         for (int i = 0; i < plain.size(); i++) {
-            assertEquals(plain.data()[i], guided.data()[i], SAME_CALL_TOLERANCE, "element " + i);
+            assertEquals(plain.get(i), guided.get(i), SAME_CALL_TOLERANCE, "element " + i);
         }
     }
 
@@ -56,7 +56,7 @@ class GuidanceAndPosteriorTest {
         Tensor cond = model.forward(x, new int[] {11, 11}, labels, ForwardContext.inference()).copy();
         Tensor uncond = model.forward(x, new int[] {11, 11}, new int[] {CLASSES, CLASSES}, ForwardContext.inference()).copy();
         for (int i = 0; i < x.size(); i++) {
-            assertEquals((1 + w) * cond.data()[i] - w * uncond.data()[i], guided.data()[i], SAME_CALL_TOLERANCE, "element " + i);
+            assertEquals((1 + w) * cond.get(i) - w * uncond.get(i), guided.get(i), SAME_CALL_TOLERANCE, "element " + i);
         }
         var e = assertThrows(IllegalArgumentException.class, () -> new GuidedCall(
                 new MlpDenoiser(new MlpDenoiser.Config(2, 8, 1, 8, 0), be, new SplittableRandom(1)), x, labels, w));
@@ -70,11 +70,11 @@ class GuidanceAndPosteriorTest {
         Tensor out = new Sampler(diffusion()).clipDenoised(false).inpaint(conditionalModel(), image, known, null,
                 new SplittableRandom(2));
         for (int i = 0; i < image.size(); i++) {
-            if (known.data()[i] != 0) {
-                assertEquals(image.data()[i], out.data()[i], 0f, "known pixel " + i);
+            if (known.get(i) != 0) {
+                assertEquals(image.get(i), out.get(i), 0f, "known pixel " + i);
             }
         }
-        assertTrue(out.data()[1] != image.data()[1] && out.data()[2] != image.data()[2], "unknown pixels are sampled");
+        assertTrue(out.get(1) != image.get(1) && out.get(2) != image.get(2), "unknown pixels are sampled");
         assertThrows(IllegalArgumentException.class, () -> new Sampler(diffusion()).inpaint(conditionalModel(), image,
                 Tensor.zeros(2, 3), null, new SplittableRandom(2)));
     }
@@ -93,7 +93,7 @@ class GuidanceAndPosteriorTest {
         Tensor x = new Sampler(d).clipDenoised(false).denoiseObservation(OracleModels.standardNormalData(s), observed, sigma, null,
                 new SplittableRandom(5));
         double mean = 0, sq = 0;
-        for (float v : x.data()) {
+        for (float v : x.toArray()) {
             mean += v / (double) n;
             sq += (double) v * v / n;
         }

@@ -31,7 +31,7 @@ class OpenClSamplingTest {
             Tensor onScalar = sample(new ScalarBackend(), config);
             Tensor onDevice = sample(openCl, config);
             for (int i = 0; i < onScalar.size(); i++) {
-                double e = onScalar.data()[i], a = onDevice.data()[i];
+                double e = onScalar.get(i), a = onDevice.get(i);
                 assertTrue(Math.abs(a - e) <= ABS + REL * Math.abs(e), "sample[" + i + "]: scalar " + e + ", OpenCL " + a);
             }
         } finally {
@@ -77,12 +77,11 @@ class OpenClSamplingTest {
     private static UNet model(Backend be, UNetConfig config) {
         UNet model = new UNet(config, be, new SplittableRandom(1));
         SplittableRandom weights = new SplittableRandom(2);
-        model.parameters().forEach(p -> {
-            float[] d = p.value().data();
+        model.parameters().forEach(p -> p.value().update(d -> {
             for (int i = 0; i < d.length; i++) {
                 d[i] += (float) (0.05 * weights.nextGaussian());
             }
-        });
+        }));
         return model;
     }
 

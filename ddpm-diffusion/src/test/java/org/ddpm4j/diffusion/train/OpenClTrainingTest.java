@@ -89,7 +89,7 @@ class OpenClTrainingTest {
             Parameter first = device.params().get(0);
             Tensor stored = saved.tensors().get(first.name());
             assertTrue(stored != null, "checkpoint tensors: " + saved.tensors().keySet());
-            assertEquals(java.util.Arrays.toString(first.value().data()), java.util.Arrays.toString(stored.data()),
+            assertEquals(java.util.Arrays.toString(first.value().toArray()), java.util.Arrays.toString(stored.toArray()),
                     "the checkpoint holds the device's weights");
         } finally {
             openCl.shutdown();
@@ -123,7 +123,7 @@ class OpenClTrainingTest {
     }
 
     private static void assertClose(Tensor expected, Tensor actual, String what) {
-        float[] e = expected.data(), a = actual.data();
+        float[] e = expected.toArray(), a = actual.toArray();
         for (int i = 0; i < e.length; i++) {
             assertTrue(Math.abs(e[i] - a[i]) <= WEIGHT_ABS, what + "[" + i + "]: scalar " + e[i] + ", OpenCL " + a[i]);
         }

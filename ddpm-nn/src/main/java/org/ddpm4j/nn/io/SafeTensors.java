@@ -99,7 +99,7 @@ public final class SafeTensors {
                 }
                 ByteBuffer chunk = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
                 for (Tensor t : tensors.values()) {
-                    for (float v : t.data()) {
+                    for (float v : t.toArray()) {
                         if (!chunk.hasRemaining()) {
                             out.write(chunk.array(), 0, chunk.position());
                             chunk.clear();

@@ -61,12 +61,10 @@ public final class Ema {
     /** Exchanges the model's weights with the averaged ones; call again to exchange them back. */
     public void swap() {
         for (int i = 0; i < params.size(); i++) {
-            float[] s = shadow.get(i).data(), w = params.get(i).value().data();
-            for (int j = 0; j < s.length; j++) {
-                float t = s[j];
-                s[j] = w[j];
-                w[j] = t;
-            }
+            Tensor s = shadow.get(i), w = params.get(i).value(), held = s.zerosLike();
+            be.copy(s, held);
+            be.copy(w, s);
+            be.copy(held, w);
         }
         swapped = !swapped;
     }

@@ -16,7 +16,7 @@ import java.util.Set;
  * The device copies of host arrays: a cache keyed by array identity, each entry knowing which side is newer.
  *
  * <p>An array used by a kernel gets a device buffer; it is uploaded only when the host copy is newer (a new array, or
- * one the host has touched through {@code Tensor.data()} since), and downloaded only when the host asks for it. So a
+ * one whose values the host or a host backend has written since), and downloaded only when the host asks for it. So a
  * training step's activations, gradients and weights move between kernels without leaving the device.
  *
  * <p>Entries hold their arrays weakly: when an array is garbage collected its buffer is released (on the next use of
@@ -65,7 +65,7 @@ final class DeviceArrays {
 
     /**
      * The lookup key for an array: hashed and compared like an {@link ArrayKey} but without creating a weak reference,
-     * since every {@code Tensor.data()} call looks its array up.
+     * since every request from a tensor to bring its values back looks its array up.
      */
     private record Probe(float[] array) {
         @Override

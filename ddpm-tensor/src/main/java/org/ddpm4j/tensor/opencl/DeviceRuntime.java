@@ -4,17 +4,17 @@ import com.aparapi.device.OpenCLDevice;
 import java.lang.foreign.MemorySegment;
 import java.util.HashMap;
 import java.util.Map;
-import org.ddpm4j.tensor.DeviceCopies;
+import org.ddpm4j.tensor.DeviceHolder;
 
 /**
  * One OpenCL device as the backend uses it: a queue, the device copies of host arrays ({@link DeviceArrays}), and the
- * compiled form of each kernel class. Every op runs under {@link #LOCK}, as does every {@link #giveBack} from
- * {@code Tensor.data()} on another thread, so one backend may serve several threads.
+ * compiled form of each kernel class. Every op runs under {@link #LOCK}, as does every request from a tensor to bring
+ * its values back ({@link DeviceHolder}) on another thread, so one backend may serve several threads.
  */
-final class DeviceRuntime implements DeviceCopies.Holder {
+final class DeviceRuntime implements DeviceHolder {
     /**
-     * One lock for every OpenCL runtime in the JVM: an op of one backend may make another give an array back
-     * ({@link DeviceCopies#claim}), and with a lock per runtime two such ops could each wait for the other's.
+     * One lock for every OpenCL runtime in the JVM: an op of one backend may make another give an array back (when
+     * two backends share a tensor), and with a lock per runtime two such ops could each wait for the other's.
      */
     static final Object LOCK = new Object();
 
@@ -40,7 +40,6 @@ final class DeviceRuntime implements DeviceCopies.Holder {
     DeviceRuntime(OpenCLDevice device, long budgetBytes) {
         queue = new ClQueue(ClApi.load(), device.getDeviceId());
         arrays = new DeviceArrays(queue, transfers, budgetBytes, device.getMaxMemAllocSize());
-        DeviceCopies.register(this);
     }
 
     ClQueue queue() {
@@ -62,6 +61,15 @@ final class DeviceRuntime implements DeviceCopies.Holder {
             TranslatedKernel t = TranslatedKernel.of(kernel);
             return new CompiledKernel(t, queue.kernel(t.source(), TranslatedKernel.ENTRY, c.getSimpleName()));
         });
+    }
+
+    @Override
+    public void toHost(float[] array) {
+        synchronized (LOCK) {
+            if (!closed) {
+                arrays.toHost(array);
+            }
+        }
     }
 
     @Override
@@ -104,7 +112,6 @@ final class DeviceRuntime implements DeviceCopies.Holder {
             if (closed) {
                 return;
             }
-            DeviceCopies.unregister(this);
             try {
                 arrays.releaseAll();
             } finally {

@@ -8,21 +8,22 @@ import org.ddpm4j.tensor.ChannelConcat;
 import org.ddpm4j.tensor.ChannelVector;
 import org.ddpm4j.tensor.Conv2dSpec;
 import org.ddpm4j.tensor.ConvGeometry;
-import org.ddpm4j.tensor.DeviceCopies;
 import org.ddpm4j.tensor.GroupNormGeometry;
 import org.ddpm4j.tensor.MatmulGeometry;
 import org.ddpm4j.tensor.OpChecks;
 import org.ddpm4j.tensor.PerSample;
 import org.ddpm4j.tensor.ShapeCheck;
 import org.ddpm4j.tensor.Tensor;
+import org.ddpm4j.tensor.TensorArrays;
 
 /**
  * The engine on an OpenCL device: every op of {@link Backend}, forward and backward, and the Adam update run as
  * kernels written in Java, translated to OpenCL C by Aparapi and launched on buffers this backend owns.
  *
  * <p>Data stays on the device between ops: a tensor's array is uploaded when an op first needs it or after the host
- * touched it through {@code Tensor.data()}, and an op's output is downloaded only when the host asks for it (the
- * rule is {@link DeviceCopies}; the cache is {@link DeviceArrays}). {@link #transfers()} counts the bytes moved.
+ * replaced its values, and an op's output is downloaded only when the host asks for a copy or a host backend uses
+ * the tensor (each tensor records this backend as its {@link org.ddpm4j.tensor.DeviceHolder}; the cache is
+ * {@link DeviceArrays}). {@link #transfers()} counts the bytes moved.
  * {@link #shutdown()} copies every newer device array back, so nothing computed is lost.
  *
  * <p>Creating the backend translates and compiles every kernel with a small probe run, so a kernel that Aparapi
@@ -762,9 +763,8 @@ public final class OpenClBackend implements Backend {
 
     /** The tensor's array as the kernels bind it: no host synchronisation (the device copy may be the newer one). */
     private float[] storage(Tensor t) {
-        float[] array = DeviceCopies.storage(t);
-        DeviceCopies.claim(array, runtime);
-        if (DeviceCopies.takeKnownZero(t)) {
+        float[] array = TensorArrays.forDevice(t, runtime);
+        if (TensorArrays.takeKnownZero(t)) {
             runtime.knownZero(array);
         }
         return array;

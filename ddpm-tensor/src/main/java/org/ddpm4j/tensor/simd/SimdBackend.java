@@ -1,5 +1,7 @@
 package org.ddpm4j.tensor.simd;
 
+import static org.ddpm4j.tensor.TensorArrays.hostArray;
+
 import org.ddpm4j.tensor.AttentionGeometry;
 import org.ddpm4j.tensor.Backend;
 import org.ddpm4j.tensor.ChannelConcat;
@@ -136,7 +138,7 @@ public final class SimdBackend implements Backend {
     @Override
     public void conv2d(Tensor x, Tensor w, Tensor bias, Conv2dSpec spec, Tensor y) {
         ConvGeometry g = ConvGeometry.of("conv2d", x, w, bias, spec, y);
-        float[] xd = x.data(), wd = w.data(), yd = y.data(), bd = bias == null ? null : bias.data();
+        float[] xd = hostArray(x), wd = hostArray(w), yd = hostArray(y), bd = bias == null ? null : hostArray(bias);
         WinogradTransform winograd = winogradFor(g);
         if (winograd != null) {
             WinogradConvolution conv = new WinogradConvolution(winograd, g.batch(), g.inChannels(), g.outChannels(),
@@ -193,11 +195,11 @@ public final class SimdBackend implements Backend {
     @Override
     public void conv2dBackward(Tensor x, Tensor w, Tensor dy, Conv2dSpec spec, Tensor dx, Tensor dw, Tensor dbias) {
         ConvGeometry g = OpChecks.conv2dBackward(x, w, dy, spec, dx, dw, dbias);
-        float[] xd = x.data(), wd = w.data(), dyd = dy.data();
-        float[] dxd = dx == null ? null : dx.data();
+        float[] xd = hostArray(x), wd = hostArray(w), dyd = hostArray(dy);
+        float[] dxd = dx == null ? null : hostArray(dx);
         WinogradTransform winograd = winogradFor(g);
         if (winograd != null) {
-            winogradBackward(winograd, g, xd, wd, dyd, dxd, dw.data(), dbias == null ? null : dbias.data());
+            winogradBackward(winograd, g, xd, wd, dyd, dxd, hostArray(dw), dbias == null ? null : hostArray(dbias));
             return;
         }
         int cout = g.outChannels(), kk = g.patchSize(), p = g.outPlane(), inSize = g.inChannels() * g.inPlane();
@@ -248,7 +250,7 @@ public final class SimdBackend implements Backend {
                 }
             }
         });
-        float[] dwd = dw.data();
+        float[] dwd = hostArray(dw);
         for (int c = 0; c < chunks; c++) {
             VectorOps.addInto(dwPartials, c * partialSize, dwd, 0, dwd.length);
         }
@@ -258,7 +260,7 @@ public final class SimdBackend implements Backend {
                 for (double[] part : dbPartial) {
                     acc += part[o];
                 }
-                dbias.data()[o] += (float) acc;
+                hostArray(dbias)[o] += (float) acc;
             }
         }
     }
@@ -378,8 +380,8 @@ public final class SimdBackend implements Backend {
                     continue;
                 }
                 int bOff = bt * g.strideB() + (transB ? j0 * ldb : j0);
-                Sgemm.gemm(transA, transB, m, cols, k, alpha, a.data(), bt * g.strideA(), lda, b.data(), bOff, ldb,
-                        accumulate, c.data(), bt * g.strideC() + j0, n);
+                Sgemm.gemm(transA, transB, m, cols, k, alpha, hostArray(a), bt * g.strideA(), lda, hostArray(b), bOff, ldb,
+                        accumulate, hostArray(c), bt * g.strideC() + j0, n);
             }
         });
     }
@@ -389,19 +391,19 @@ public final class SimdBackend implements Backend {
     @Override
     public void groupNorm(Tensor x, Tensor gamma, Tensor beta, int groups, float eps, Tensor y, Tensor mean, Tensor rstd) {
         GroupNormGeometry g = OpChecks.groupNorm(x, gamma, beta, groups, y, mean, rstd);
-        float[] xd = x.data(), yd = y.data();
+        float[] xd = hostArray(x), yd = hostArray(y);
         parallel.forRange(g.batch() * groups, 3L * g.groupSize(), (start, end) -> {
             for (int item = start; item < end; item++) {
                 int n = item / groups, grp = item % groups, off = g.groupStart(n, grp);
                 double mu = VectorOps.sum(xd, off, g.groupSize()) / g.groupSize();
                 double var = VectorOps.sumSquaredDeviation(xd, off, g.groupSize(), (float) mu) / g.groupSize();
                 float rs = (float) (1.0 / Math.sqrt(var + eps));
-                mean.data()[item] = (float) mu;
-                rstd.data()[item] = rs;
+                hostArray(mean)[item] = (float) mu;
+                hostArray(rstd)[item] = rs;
                 for (int cc = 0; cc < g.channelsPerGroup(); cc++) {
                     int c = grp * g.channelsPerGroup() + cc;
-                    float scale = gamma == null ? rs : rs * gamma.data()[c];
-                    float shift = beta == null ? 0f : beta.data()[c];
+                    float scale = gamma == null ? rs : rs * hostArray(gamma)[c];
+                    float shift = beta == null ? 0f : hostArray(beta)[c];
                     VectorOps.normalize(xd, yd, off + cc * g.spatial(), g.spatial(), (float) mu, scale, shift);
                 }
             }
@@ -412,7 +414,7 @@ public final class SimdBackend implements Backend {
     public void groupNormBackward(Tensor x, Tensor gamma, Tensor mean, Tensor rstd, Tensor dy, int groups,
                                   Tensor dx, Tensor dgamma, Tensor dbeta) {
         GroupNormGeometry g = OpChecks.groupNormBackward(x, gamma, mean, rstd, dy, groups, dx, dgamma, dbeta);
-        float[] xd = x.data(), dyd = dy.data();
+        float[] xd = hostArray(x), dyd = hostArray(dy);
         int cpg = g.channelsPerGroup();
         // One task per group over all samples, so each task owns its channels' dgamma and dbeta.
         parallel.forRange(groups, 4L * g.groupSize() * g.batch(), (start, end) -> {
@@ -424,7 +426,7 @@ public final class SimdBackend implements Backend {
                 java.util.Arrays.fill(dBeta, 0);
                 for (int n = 0; n < g.batch(); n++) {
                     int off = g.groupStart(n, grp);
-                    double mu = mean.data()[n * groups + grp], rs = rstd.data()[n * groups + grp];
+                    double mu = hostArray(mean)[n * groups + grp], rs = hostArray(rstd)[n * groups + grp];
                     // With x̂ = (x − μ)·rstd and d = γ·dy: Σd and Σd·x̂ over the group.
                     double sumD = 0, sumDXhat = 0;
                     for (int cc = 0; cc < cpg; cc++) {
@@ -433,7 +435,7 @@ public final class SimdBackend implements Backend {
                         sumDy[cc] = sums[0];
                         sumDyX[cc] = sums[1];
                         double xhatDot = rs * (sums[1] - mu * sums[0]);
-                        double gm = gamma == null ? 1 : gamma.data()[c];
+                        double gm = gamma == null ? 1 : hostArray(gamma)[c];
                         dGamma[cc] += xhatDot;
                         dBeta[cc] += sums[0];
                         sumD += gm * sums[0];
@@ -448,16 +450,16 @@ public final class SimdBackend implements Backend {
                     float c0 = (float) (-rs * meanD + rs * rs * mu * meanDXhat);
                     for (int cc = 0; cc < cpg; cc++) {
                         int c = grp * cpg + cc;
-                        float a = (float) (rs * (gamma == null ? 1 : gamma.data()[c]));
-                        VectorOps.affineAccumulate(dyd, xd, dx.data(), off + cc * g.spatial(), g.spatial(), a, b, c0);
+                        float a = (float) (rs * (gamma == null ? 1 : hostArray(gamma)[c]));
+                        VectorOps.affineAccumulate(dyd, xd, hostArray(dx), off + cc * g.spatial(), g.spatial(), a, b, c0);
                     }
                 }
                 for (int cc = 0; cc < cpg; cc++) {
                     if (dgamma != null) {
-                        dgamma.data()[grp * cpg + cc] += (float) dGamma[cc];
+                        hostArray(dgamma)[grp * cpg + cc] += (float) dGamma[cc];
                     }
                     if (dbeta != null) {
-                        dbeta.data()[grp * cpg + cc] += (float) dBeta[cc];
+                        hostArray(dbeta)[grp * cpg + cc] += (float) dBeta[cc];
                     }
                 }
             }
@@ -469,14 +471,14 @@ public final class SimdBackend implements Backend {
     @Override
     public void silu(Tensor x, Tensor y) {
         ShapeCheck.requireSameShape("silu", "x", x, "y", y);
-        forElements(x.size(), 20, (off, len) -> VectorOps.silu(x.data(), y.data(), off, len));
+        forElements(x.size(), 20, (off, len) -> VectorOps.silu(hostArray(x), hostArray(y), off, len));
     }
 
     @Override
     public void siluBackward(Tensor x, Tensor dy, Tensor dx) {
         ShapeCheck.requireSameShape("siluBackward", "x", x, "dy", dy);
         ShapeCheck.requireSameShape("siluBackward", "x", x, "dx", dx);
-        forElements(x.size(), 30, (off, len) -> VectorOps.siluBackward(x.data(), dy.data(), dx.data(), off, len));
+        forElements(x.size(), 30, (off, len) -> VectorOps.siluBackward(hostArray(x), hostArray(dy), hostArray(dx), off, len));
     }
 
     @Override
@@ -486,7 +488,7 @@ public final class SimdBackend implements Backend {
         int cols = x.dim(-1), rows = cols == 0 ? 0 : x.size() / cols;
         parallel.forRange(rows, 20L * cols, (start, end) -> {
             for (int r = start; r < end; r++) {
-                VectorOps.softmaxRow(x.data(), y.data(), r * cols, cols);
+                VectorOps.softmaxRow(hostArray(x), hostArray(y), r * cols, cols);
             }
         });
     }
@@ -498,7 +500,7 @@ public final class SimdBackend implements Backend {
         int cols = y.dim(-1), rows = cols == 0 ? 0 : y.size() / cols;
         parallel.forRange(rows, 4L * cols, (start, end) -> {
             for (int r = start; r < end; r++) {
-                VectorOps.softmaxBackwardRow(y.data(), dy.data(), dx.data(), r * cols, cols, 1f);
+                VectorOps.softmaxBackwardRow(hostArray(y), hostArray(dy), hostArray(dx), r * cols, cols, 1f);
             }
         });
     }
@@ -510,7 +512,7 @@ public final class SimdBackend implements Backend {
         AttentionGeometry g = AttentionGeometry.of("attention", qkv, out, probs);
         int c = g.channels(), t = g.positions();
         float scale = (float) (1.0 / Math.sqrt(c));
-        float[] in = qkv.data(), o = out.data(), p = probs.data();
+        float[] in = hostArray(qkv), o = hostArray(out), p = hostArray(probs);
         parallel.forRange(g.batch(), (start, end) -> {
             for (int b = start; b < end; b++) {
                 int p0 = b * t * t;
@@ -530,7 +532,7 @@ public final class SimdBackend implements Backend {
         AttentionGeometry g = OpChecks.attentionBackward(qkv, probs, dout, dqkv);
         int c = g.channels(), t = g.positions();
         float scale = (float) (1.0 / Math.sqrt(c));
-        float[] in = qkv.data(), p = probs.data(), dO = dout.data(), d = dqkv.data();
+        float[] in = hostArray(qkv), p = hostArray(probs), dO = hostArray(dout), d = hostArray(dqkv);
         parallel.forRange(g.batch(), (start, end) -> {
             float[] dS = Workspace.current().get(Workspace.Slot.SCORES, t * t);
             for (int b = start; b < end; b++) {
@@ -556,7 +558,7 @@ public final class SimdBackend implements Backend {
     public void upsample2x(Tensor x, Tensor y) {
         OpChecks.upsample2x("upsample2x", "x", x, "y", y);
         int h = x.dim(2), w = x.dim(3);
-        float[] xd = x.data(), yd = y.data();
+        float[] xd = hostArray(x), yd = hostArray(y);
         parallel.forRange(x.dim(0) * x.dim(1), 4L * h * w, (start, end) -> {
             for (int plane = start; plane < end; plane++) {
                 for (int iy = 0; iy < h; iy++) {
@@ -576,7 +578,7 @@ public final class SimdBackend implements Backend {
     public void upsample2xBackward(Tensor dy, Tensor dx) {
         OpChecks.upsample2x("upsample2xBackward", "dx", dx, "dy", dy);
         int h = dx.dim(2), w = dx.dim(3);
-        float[] dyd = dy.data(), dxd = dx.data();
+        float[] dyd = hostArray(dy), dxd = hostArray(dx);
         parallel.forRange(dx.dim(0) * dx.dim(1), 4L * h * w, (start, end) -> {
             for (int plane = start; plane < end; plane++) {
                 for (int iy = 0; iy < h; iy++) {
@@ -595,8 +597,8 @@ public final class SimdBackend implements Backend {
         ChannelConcat cc = ChannelConcat.of("concatChannels", a, b, out);
         parallel.forRange(cc.batch(), cc.sizeOut(), (start, end) -> {
             for (int n = start; n < end; n++) {
-                System.arraycopy(a.data(), n * cc.sizeA(), out.data(), n * cc.sizeOut(), cc.sizeA());
-                System.arraycopy(b.data(), n * cc.sizeB(), out.data(), n * cc.sizeOut() + cc.sizeA(), cc.sizeB());
+                System.arraycopy(hostArray(a), n * cc.sizeA(), hostArray(out), n * cc.sizeOut(), cc.sizeA());
+                System.arraycopy(hostArray(b), n * cc.sizeB(), hostArray(out), n * cc.sizeOut() + cc.sizeA(), cc.sizeB());
             }
         });
     }
@@ -607,10 +609,10 @@ public final class SimdBackend implements Backend {
         parallel.forRange(cc.batch(), cc.sizeOut(), (start, end) -> {
             for (int n = start; n < end; n++) {
                 if (da != null) {
-                    VectorOps.addInto(dout.data(), n * cc.sizeOut(), da.data(), n * cc.sizeA(), cc.sizeA());
+                    VectorOps.addInto(hostArray(dout), n * cc.sizeOut(), hostArray(da), n * cc.sizeA(), cc.sizeA());
                 }
                 if (db != null) {
-                    VectorOps.addInto(dout.data(), n * cc.sizeOut() + cc.sizeA(), db.data(), n * cc.sizeB(), cc.sizeB());
+                    VectorOps.addInto(hostArray(dout), n * cc.sizeOut() + cc.sizeA(), hostArray(db), n * cc.sizeB(), cc.sizeB());
                 }
             }
         });
@@ -621,31 +623,31 @@ public final class SimdBackend implements Backend {
     @Override
     public void add(Tensor a, Tensor b, Tensor out) {
         OpChecks.elementwise("add", a, b, out);
-        forElements(a.size(), 1, (off, len) -> VectorOps.add(a.data(), b.data(), out.data(), off, len));
+        forElements(a.size(), 1, (off, len) -> VectorOps.add(hostArray(a), hostArray(b), hostArray(out), off, len));
     }
 
     @Override
     public void mul(Tensor a, Tensor b, Tensor out) {
         OpChecks.elementwise("mul", a, b, out);
-        forElements(a.size(), 1, (off, len) -> VectorOps.mul(a.data(), b.data(), out.data(), off, len));
+        forElements(a.size(), 1, (off, len) -> VectorOps.mul(hostArray(a), hostArray(b), hostArray(out), off, len));
     }
 
     @Override
     public void scale(Tensor a, float s, Tensor out) {
         ShapeCheck.requireSameShape("scale", "a", a, "out", out);
-        forElements(a.size(), 1, (off, len) -> VectorOps.scale(a.data(), s, out.data(), off, len));
+        forElements(a.size(), 1, (off, len) -> VectorOps.scale(hostArray(a), s, hostArray(out), off, len));
     }
 
     @Override
     public void axpy(float alpha, Tensor x, Tensor y) {
         ShapeCheck.requireSameShape("axpy", "x", x, "y", y);
-        forElements(x.size(), 1, (off, len) -> VectorOps.axpy(alpha, x.data(), y.data(), off, len));
+        forElements(x.size(), 1, (off, len) -> VectorOps.axpy(alpha, hostArray(x), hostArray(y), off, len));
     }
 
     @Override
     public void addProduct(Tensor a, Tensor b, Tensor out) {
         OpChecks.elementwise("addProduct", a, b, out);
-        forElements(a.size(), 1, (off, len) -> VectorOps.addProduct(a.data(), b.data(), out.data(), off, len));
+        forElements(a.size(), 1, (off, len) -> VectorOps.addProduct(hostArray(a), hostArray(b), hostArray(out), off, len));
     }
 
 
@@ -653,7 +655,7 @@ public final class SimdBackend implements Backend {
     public void addChannelVector(Tensor x, Tensor v, Tensor out) {
         ChannelVector cv = ChannelVector.of("addChannelVector", x, v);
         ShapeCheck.requireSameShape("addChannelVector", "x", x, "out", out);
-        float[] xv = x.data(), vv = v.data(), outv = out.data();
+        float[] xv = hostArray(x), vv = hostArray(v), outv = hostArray(out);
         parallel.forRange(cv.batch() * cv.channels(), cv.spatial(), (start, end) -> {
             for (int plane = start; plane < end; plane++) {
                 float add = vv[cv.vectorIndex(plane / cv.channels(), plane % cv.channels())];
@@ -666,7 +668,7 @@ public final class SimdBackend implements Backend {
     public void addChannelVectorBackward(Tensor dy, Tensor dv) {
         ChannelVector cv = ChannelVector.of("addChannelVectorBackward", dy, dv);
         // One task per channel over all samples, so a shared [C] vector is never written by two threads.
-        float[] dyv = dy.data(), dvv = dv.data();
+        float[] dyv = hostArray(dy), dvv = hostArray(dv);
         parallel.forRange(cv.channels(), (long) cv.batch() * cv.spatial(), (start, end) -> {
             for (int c = start; c < end; c++) {
                 double shared = 0;
@@ -689,7 +691,7 @@ public final class SimdBackend implements Backend {
 
     @Override
     public void gaussianNoise(long seed, Tensor out) {
-        float[] o = out.data();
+        float[] o = hostArray(out);
         forElements(o.length, 40, (off, len) -> {
             for (int i = off; i < off + len; i++) {
                 o[i] = CounterNoise.gaussian(seed, i);
@@ -701,12 +703,12 @@ public final class SimdBackend implements Backend {
     public void dropout(Tensor x, float p, long seed, Tensor y, Tensor mask) {
         OpChecks.dropout(x, p, y, mask);
         float keepScale = 1f / (1f - p);
-        float[] md = mask.data();
+        float[] md = hostArray(mask);
         forElements(x.size(), 10, (off, len) -> {
             for (int i = off; i < off + len; i++) {
                 md[i] = DropoutMask.value(seed, i, p, keepScale);
             }
-            VectorOps.mul(x.data(), md, y.data(), off, len);
+            VectorOps.mul(hostArray(x), md, hostArray(y), off, len);
         });
     }
 
@@ -715,7 +717,7 @@ public final class SimdBackend implements Backend {
     @Override
     public void combinePerSample(Tensor x, float[] a, Tensor y, float[] c, Tensor out) {
         int per = PerSample.check("combinePerSample", x, a, y, c, out);
-        float[] xv = x.data(), yv = y.data(), o = out.data();
+        float[] xv = hostArray(x), yv = hostArray(y), o = hostArray(out);
         forElements(o.length, 3, (off, len) -> {
             for (int i = off, end = off + len; i < end; ) {
                 int b = i / per, segmentEnd = Math.min(end, (b + 1) * per);
@@ -728,7 +730,7 @@ public final class SimdBackend implements Backend {
     @Override
     public void clamp(Tensor x, float lo, float hi, Tensor out) {
         ShapeCheck.requireSameShape("clamp", "x", x, "out", out);
-        float[] xv = x.data(), o = out.data();
+        float[] xv = hostArray(x), o = hostArray(out);
         forElements(o.length, 1, (off, len) -> VectorOps.clamp(xv, lo, hi, o, off, len));
     }
 
@@ -737,13 +739,13 @@ public final class SimdBackend implements Backend {
     @Override
     public double mseLoss(Tensor pred, Tensor target) {
         ShapeCheck.requireSameShape("mseLoss", "pred", pred, "target", target);
-        return reduce(pred.size(), (off, len) -> squaredDistance(pred.data(), target.data(), off, len)) / pred.size();
+        return reduce(pred.size(), (off, len) -> squaredDistance(hostArray(pred), hostArray(target), off, len)) / pred.size();
     }
 
     @Override
     public void meanSquaredErrorPerSample(Tensor pred, Tensor target, double[] out) {
         int per = PerSample.checkReduction("meanSquaredErrorPerSample", pred, target, out);
-        float[] p = pred.data(), q = target.data();
+        float[] p = hostArray(pred), q = hostArray(target);
         parallel.forRange(out.length, 2L * per, (from, to) -> {
             for (int b = from; b < to; b++) {
                 out[b] = squaredDistance(p, q, b * per, per) / per;
@@ -769,14 +771,14 @@ public final class SimdBackend implements Backend {
         ShapeCheck.requireSameShape("mseLossBackward", "pred", pred, "dpred", dpred);
         float f = (float) (2.0 * gradScale / pred.size());
         forElements(pred.size(), 2, (off, len) -> {
-            VectorOps.axpy(f, pred.data(), dpred.data(), off, len);
-            VectorOps.axpy(-f, target.data(), dpred.data(), off, len);
+            VectorOps.axpy(f, hostArray(pred), hostArray(dpred), off, len);
+            VectorOps.axpy(-f, hostArray(target), hostArray(dpred), off, len);
         });
     }
 
     @Override
     public double sum(Tensor x) {
-        return reduce(x.size(), (off, len) -> blockedSum(x.data(), off, len));
+        return reduce(x.size(), (off, len) -> blockedSum(hostArray(x), off, len));
     }
 
     @Override
@@ -784,7 +786,7 @@ public final class SimdBackend implements Backend {
         return reduce(x.size(), (off, len) -> {
             double total = 0;
             for (int b = off; b < off + len; b += REDUCE_BLOCK) {
-                total += VectorOps.dot(x.data(), b, x.data(), b, Math.min(REDUCE_BLOCK, off + len - b));
+                total += VectorOps.dot(hostArray(x), b, hostArray(x), b, Math.min(REDUCE_BLOCK, off + len - b));
             }
             return total;
         });

@@ -1,5 +1,7 @@
 package org.ddpm4j.tensor.simd;
 
+import static org.ddpm4j.tensor.TensorArrays.hostArray;
+
 import org.ddpm4j.tensor.Backend;
 import org.ddpm4j.tensor.Conv2dSpec;
 import org.ddpm4j.tensor.Tensor;
@@ -59,7 +61,7 @@ final class Warmup {
     private static Tensor ramp(int... shape) {
         Tensor t = Tensor.zeros(shape);
         for (int i = 0; i < t.size(); i++) {
-            t.data()[i] = (float) Math.sin(0.37 * i);
+            hostArray(t)[i] = (float) Math.sin(0.37 * i);
         }
         return t;
     }

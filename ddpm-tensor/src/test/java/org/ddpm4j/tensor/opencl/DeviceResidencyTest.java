@@ -50,9 +50,9 @@ class DeviceResidencyTest {
         assertEquals(0, ops.bytesToHost(), "nothing comes back until the host asks");
 
         before = backend.transfers();
-        assertEquals(7f, out2.data()[N - 1], "(1 + 2 + 0.5) · 2");
-        assertEquals(3.5f, out.data()[0]);
-        out2.data();
+        assertEquals(7f, out2.get(N - 1), "(1 + 2 + 0.5) · 2");
+        assertEquals(3.5f, out.get(0));
+        out2.toArray();
         assertEquals(new Transfers(0, 2 * BYTES), backend.transfers().since(before), "each output came back once");
     }
 
@@ -60,13 +60,13 @@ class DeviceResidencyTest {
     void aHostWriteBetweenOpsIsUploadedBeforeTheNextOp() {
         Tensor a = filled(1f), out = Tensor.zeros(N);
         backend.scale(a, 3f, out);
-        out.data()[5] = 100f;
+        out.update(v -> v[5] = 100f);
         Tensor twice = Tensor.zeros(N);
         Transfers before = backend.transfers();
         backend.scale(out, 2f, twice);
         assertEquals(BYTES, backend.transfers().since(before).bytesToDevice(), "out changed on the host: re-sent");
-        assertEquals(200f, twice.data()[5]);
-        assertEquals(6f, twice.data()[6]);
+        assertEquals(200f, twice.get(5));
+        assertEquals(6f, twice.get(6));
     }
 
     @Test
@@ -75,8 +75,8 @@ class DeviceResidencyTest {
         backend.silu(x, y);
         Tensor flat = y.reshape(2, 500);
         float expected = (float) (-1.0 / (1.0 + Math.exp(1.0)));
-        assertEquals(expected, flat.data()[999], 1e-6f);
-        assertEquals(expected, y.copy().data()[0], 1e-6f, "copy() reads the current values too");
+        assertEquals(expected, flat.get(999), 1e-6f);
+        assertEquals(expected, y.copy().get(0), 1e-6f, "copy() reads the current values too");
     }
 
     @Test
@@ -86,11 +86,11 @@ class DeviceResidencyTest {
         out.fill(-2f);
         Tensor back = Tensor.zeros(N);
         backend.scale(out, 1f, back);
-        assertEquals(-2f, back.data()[3]);
+        assertEquals(-2f, back.get(3));
         back.copyFrom(a);
         Tensor again = Tensor.zeros(N);
         backend.add(back, a, again);
-        assertEquals(2f, again.data()[7]);
+        assertEquals(2f, again.get(7));
     }
 
     @Test
@@ -101,13 +101,13 @@ class DeviceResidencyTest {
         acc.zero();
         backend.axpy(2f, a, acc);
         assertEquals(new Transfers(0, 0), backend.transfers().since(before), "cleared on the device, not re-sent");
-        assertEquals(2f, acc.data()[N - 1], "the old device values are gone");
+        assertEquals(2f, acc.get(N - 1), "the old device values are gone");
 
         Tensor fresh = Tensor.zeros(N);
         before = backend.transfers();
         backend.axpy(1f, a, fresh);
         assertEquals(0, backend.transfers().since(before).bytesToDevice(), "a new zero tensor is not uploaded");
-        assertEquals(1f, fresh.data()[0]);
+        assertEquals(1f, fresh.get(0));
     }
 
     @Test
@@ -116,7 +116,7 @@ class DeviceResidencyTest {
         Tensor a = filled(2f), out = Tensor.zeros(N);
         own.scale(a, 1.5f, out);
         own.shutdown();
-        assertEquals(3f, out.data()[N / 2], "computed before shutdown, read after");
+        assertEquals(3f, out.get(N / 2), "computed before shutdown, read after");
         assertThrows(IllegalStateException.class, () -> own.scale(a, 1f, out), "used after shutdown");
     }
 
@@ -136,7 +136,7 @@ class DeviceResidencyTest {
                 }
             }
             for (int i = 0; i < chain.length; i++) {
-                assertEquals((float) Math.pow(2, i), chain[i].data()[N - 1], "link " + i);
+                assertEquals((float) Math.pow(2, i), chain[i].get(N - 1), "link " + i);
             }
         } finally {
             small.shutdown();
@@ -179,7 +179,7 @@ class DeviceResidencyTest {
         Transfers sum = backend.transfers().since(before);
         assertEquals(0, sum.bytesToDevice());
         assertTrue(sum.bytesToHost() < BYTES, "only the partial sums come back: " + sum.bytesToHost());
-        assertArrayEquals(filled(1f).data(), out.data());
+        assertArrayEquals(filled(1f).toArray(), out.toArray());
     }
 
     private static long used(OpenClBackend be) {

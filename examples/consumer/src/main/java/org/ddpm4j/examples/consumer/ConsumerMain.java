@@ -84,14 +84,15 @@ public final class ConsumerMain {
     private static double[][] moments(Tensor points) {
         int n = points.dim(0), d = points.dim(1);
         double[] mean = new double[d], std = new double[d];
+        float[] values = points.toArray();
         for (int i = 0; i < n; i++) {
             for (int j = 0; j < d; j++) {
-                mean[j] += points.data()[i * d + j] / (double) n;
+                mean[j] += values[i * d + j] / (double) n;
             }
         }
         for (int i = 0; i < n; i++) {
             for (int j = 0; j < d; j++) {
-                double e = points.data()[i * d + j] - mean[j];
+                double e = values[i * d + j] - mean[j];
                 std[j] += e * e / n;
             }
         }
