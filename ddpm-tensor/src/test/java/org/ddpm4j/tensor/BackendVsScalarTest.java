@@ -176,6 +176,7 @@ abstract class BackendVsScalarTest {
         check("add", a, (be, out) -> be.add(a, b, out));
         check("mul", a, (be, out) -> be.mul(a, b, out));
         check("scale", a, (be, out) -> be.scale(a, -1.5f, out));
+        check("copy", a, (be, out) -> be.copy(a, out));
         Tensor start = r.normal(size);
         checkFromStart("siluBackward", start, (be, acc) -> be.siluBackward(a, b, acc));
         checkFromStart("axpy", start, (be, acc) -> be.axpy(0.3f, a, acc));
