@@ -243,7 +243,8 @@ public final class GaussianDiffusion implements TrainingObjective {
             boolean hybrid = lossType == LossType.HYBRID;
             double weight = hybrid ? schedule.steps() / 1000.0 : 1.0;
             double[] bound = new double[batch];
-            vlbGradient(be, p, x0, xt, t, weight, weights, !hybrid, gradMean, gradVariance, bound);
+            new VariationalBound(this).termsAndGradients(be, p, x0, xt, t, weight, weights, !hybrid, gradMean,
+                    gradVariance, bound);
             for (int b = 0; b < batch; b++) {
                 terms[b] += weight * bound[b];
             }
@@ -279,70 +280,6 @@ public final class GaussianDiffusion implements TrainingObjective {
     }
 
     /**
-     * The bound's term at t for each sample, written unweighted to {@code termsOut[b]} (bits/dim), and its gradients (times {@code weight} and
-     * the sample's weight) with respect to the network's mean output (if {@code trainMean}) and variance output v: KL terms give
-     * (μ_θ − μ̃)/σ² for the mean and ½(1 − σ̃²/σ² − (μ_θ − μ̃)²/σ²) for log σ², the decoder the derivatives of its
-     * negative log-likelihood, then the chain rule through μ_θ(output) and log σ²(v) = ½(log β − log β̃)·v + const.
-     */
-    private void vlbGradient(Backend be, ReverseDistribution p, Tensor x0, Tensor xt, int[] t, double weight,
-                              double[] sampleWeights, boolean trainMean, Tensor gradMean, Tensor gradVariance,
-                              double[] termsOut) {
-        Tensor trueMean = x0.zerosLike();
-        q.posteriorMean(be, x0, xt, t, trueMean);
-        int per = x0.size() / t.length, n = x0.size();
-        double scale = weight / (n * GaussianMath.LN2);
-        double[] nll = new double[3];
-        float[] mean = p.mean().toArray(), logVar = p.logVariance().toArray(), x0v = x0.toArray();
-        float[] mt0 = trueMean.toArray();
-        float[] dMean = gradMean.toArray(), dVar = learnsVariance() ? gradVariance.toArray() : null;
-        for (int b = 0; b < t.length; b++) {
-            double dMeanDOut = switch (meanType) {
-                case EPSILON -> -schedule.posteriorMeanCoefX0(t[b]) * schedule.sqrtRecipAlphaBarMinusOne(t[b]);
-                case X0 -> schedule.posteriorMeanCoefX0(t[b]);
-                case MEAN -> 1.0;
-            };
-            double dLogVarDV = 0.5 * (Math.log(schedule.beta(t[b])) - schedule.posteriorLogVarianceClipped(t[b]));
-            double sampleWeight = sampleWeights == null ? 1.0 : sampleWeights[b], sampleScale = scale * sampleWeight;
-            double sampleTotal = 0;
-            for (int i = b * per; i < (b + 1) * per; i++) {
-                double m = mean[i], lv = logVar[i], invVar = Math.exp(-lv), term, dTermDMean, dTermDLogVar;
-                if (t[b] == 0) {
-                    double x = x0v[i];
-                    if (dataKind == DataKind.IMAGES_8BIT) {
-                        GaussianMath.discretizedNll(x, m, lv, nll);
-                        term = nll[0];
-                        dTermDMean = nll[1];
-                        dTermDLogVar = nll[2];
-                    } else {
-                        term = GaussianMath.gaussianNll(x, m, lv);
-                        dTermDMean = (m - x) * invVar;
-                        dTermDLogVar = 0.5 * (1 - (x - m) * (x - m) * invVar);
-                    }
-                } else {
-                    double mt = mt0[i], lvq = schedule.posteriorLogVarianceClipped(t[b]);
-                    term = GaussianMath.normalKl(mt, lvq, m, lv);
-                    dTermDMean = (m - mt) * invVar;
-                    dTermDLogVar = 0.5 * (1 - Math.exp(lvq - lv) - (m - mt) * (m - mt) * invVar);
-                }
-                sampleTotal += term;
-                if (trainMean) {
-                    dMean[i] += (float) (dTermDMean * dMeanDOut * sampleScale);
-                }
-                if (learnsVariance()) {
-                    dVar[i] += (float) (dTermDLogVar * dLogVarDV * sampleScale);
-                }
-            }
-            termsOut[b] = sampleTotal / (per * GaussianMath.LN2);
-        }
-        if (trainMean) {
-            gradMean.copyFrom(dMean);
-        }
-        if (learnsVariance()) {
-            gradVariance.copyFrom(dVar);
-        }
-    }
-
-    /**
      * The full variational bound of a batch (Eq. 5): every term t = 0..T−1 with fresh noise, plus the prior term.
      * One model forward per step, in inference mode and under the model's lock (see {@link Denoiser}); an interrupt
      * stops it within a step ({@link Cancellation}). Also records the distortion of x̂₀ at each t.
@@ -350,71 +287,7 @@ public final class GaussianDiffusion implements TrainingObjective {
      * @throws NonFiniteException at the first term that is NaN or infinite (a diverged model), naming its t
      */
     public Bound bound(Denoiser model, Tensor x0, int[] labels, RandomGenerator rng) {
-        DataKind kind = dataKind;
-        Backend be = model.backend();
-        int b = x0.dim(0), steps = schedule.steps();
-        double[] terms = new double[steps], distortion = new double[steps];
-        Tensor noise = x0.zerosLike(), xt = x0.zerosLike(), trueMean = x0.zerosLike();
-        ReverseDistribution p = newReverse(x0.shape());
-        int[] t = new int[b];
-        double[] nll = new double[3];
-        double perUnit = kind == DataKind.IMAGES_8BIT ? x0.size() : b; // bits per dimension or per example
-        int per = x0.size() / b;
-        double perExampleUnit = kind == DataKind.IMAGES_8BIT ? per : 1;
-        double[] perExample = new double[b];
-        double pixelScale = kind == DataKind.IMAGES_8BIT ? 127.5 : 1.0;
-        for (int step = 0; step < steps; step++) {
-            Cancellation.throwIfInterrupted("bound at step " + step);
-            java.util.Arrays.fill(t, step);
-            ForwardProcess.gaussian(be, noise, rng);
-            q.sample(be, x0, t, noise, xt);
-            synchronized (model) {
-                Tensor out = model.forward(xt, t, labels, ForwardContext.inference());
-                reverse(be, out, xt, t, false, p);
-            }
-            q.posteriorMean(be, x0, xt, t, trueMean);
-            double lvq = schedule.posteriorLogVarianceClipped(step), sum = 0, sq = 0;
-            float[] mean = p.mean().toArray(), logVar = p.logVariance().toArray(), x0hat = p.predictedX0().toArray();
-            float[] x0v = x0.toArray(), mt = trueMean.toArray();
-            for (int i = 0; i < x0v.length; i++) {
-                double m = mean[i], lv = logVar[i], term;
-                if (step == 0) {
-                    if (kind == DataKind.IMAGES_8BIT) {
-                        GaussianMath.discretizedNll(x0v[i], m, lv, nll);
-                        term = nll[0];
-                    } else {
-                        term = GaussianMath.gaussianNll(x0v[i], m, lv);
-                    }
-                } else {
-                    term = GaussianMath.normalKl(mt[i], lvq, m, lv);
-                }
-                sum += term;
-                perExample[i / per] += term;
-                // Distortion of images is measured on x̂₀ clipped to the pixel range, as DDPM's Table 4.
-                double xh = kind == DataKind.IMAGES_8BIT ? Math.max(-1, Math.min(1, x0hat[i])) : x0hat[i];
-                double e = (xh - x0v[i]) * pixelScale;
-                sq += e * e;
-            }
-            terms[step] = sum / (perUnit * GaussianMath.LN2);
-            if (!Double.isFinite(terms[step])) {
-                throw new NonFiniteException("the bound's term L_" + step + " is " + terms[step] + ": the model's "
-                        + "output at t = " + (step + 1) + " holds non-finite values");
-            }
-            distortion[step] = Math.sqrt(sq / x0.size());
-        }
-        // L_T = KL(q(x_T|x₀) ‖ N(0, I)): mean √ᾱ_T·x₀, variance 1 − ᾱ_T.
-        int last = steps - 1;
-        double lvT = Math.log(1 - schedule.alphaBar(last)), prior = 0;
-        float[] x0v = x0.toArray();
-        for (int i = 0; i < x0v.length; i++) {
-            double kl = GaussianMath.normalKl(schedule.sqrtAlphaBar(last) * x0v[i], lvT, 0, 0);
-            prior += kl;
-            perExample[i / per] += kl;
-        }
-        for (int e = 0; e < b; e++) {
-            perExample[e] /= perExampleUnit * GaussianMath.LN2;
-        }
-        return new Bound(terms, prior / (perUnit * GaussianMath.LN2), distortion, perExample, kind);
+        return new VariationalBound(this).of(model, x0, labels, rng);
     }
 
     /** Per sample, the first half of the output's elements (the first C channels) and the second half. */
