@@ -30,6 +30,7 @@ public final class GaussianDiffusion implements TrainingObjective {
     private final LossType lossType;
     private final DataKind dataKind;
     private final double varianceInterpolation;
+    private final VariationalBound vlb;
 
     private GaussianDiffusion(Builder b) {
         this.schedule = b.schedule;
@@ -39,6 +40,7 @@ public final class GaussianDiffusion implements TrainingObjective {
         this.lossType = b.lossType;
         this.dataKind = b.dataKind;
         this.varianceInterpolation = b.varianceInterpolation;
+        this.vlb = new VariationalBound(this);
     }
 
     /**
@@ -243,8 +245,7 @@ public final class GaussianDiffusion implements TrainingObjective {
             boolean hybrid = lossType == LossType.HYBRID;
             double weight = hybrid ? schedule.steps() / 1000.0 : 1.0;
             double[] bound = new double[batch];
-            new VariationalBound(this).termsAndGradients(be, p, x0, xt, t, weight, weights, !hybrid, gradMean,
-                    gradVariance, bound);
+            vlb.termsAndGradients(be, p, x0, xt, t, weight, weights, !hybrid, gradMean, gradVariance, bound);
             for (int b = 0; b < batch; b++) {
                 terms[b] += weight * bound[b];
             }
@@ -287,7 +288,7 @@ public final class GaussianDiffusion implements TrainingObjective {
      * @throws NonFiniteException at the first term that is NaN or infinite (a diverged model), naming its t
      */
     public Bound bound(Denoiser model, Tensor x0, int[] labels, RandomGenerator rng) {
-        return new VariationalBound(this).of(model, x0, labels, rng);
+        return vlb.of(model, x0, labels, rng);
     }
 
     /** Per sample, the first half of the output's elements (the first C channels) and the second half. */

@@ -28,6 +28,7 @@ public final class GaussianResidualDenoiser implements Denoiser {
     private Tensor output;
     /** [x_t, 0] per sample, for a learned variance: the skip then adds nothing to the v channels. */
     private Tensor padded;
+    private Tensor zeros;
 
     /**
      * @param network      F_θ, with the output layout the diffusion expects
@@ -88,8 +89,11 @@ public final class GaussianResidualDenoiser implements Denoiser {
         Tensor addend = x.reshape(b, per);
         if (learnedVariance) {
             // Channels first: the mean part of sample r is the first `per` values of its output row.
-            padded = padded != null && padded.hasShape(b, outPer) ? padded : Tensor.zeros(b, outPer);
-            be.concatChannels(addend, Tensor.zeros(b, per), padded);
+            if (padded == null || !padded.hasShape(b, outPer)) {
+                padded = Tensor.zeros(b, outPer);
+                zeros = Tensor.zeros(b, per);
+            }
+            be.concatChannels(addend, zeros, padded);
             addend = padded;
         }
         output = output != null && output.sameShape(raw) ? output : raw.zerosLike();

@@ -22,6 +22,9 @@ final class GuidedCall {
     private Tensor conditional;
     private Tensor unconditional;
     private Tensor combined;
+    /** The combination's coefficients per row of {@code dataPerSample} values: guided for a mean, 1·cond otherwise. */
+    private float[] condCoef;
+    private float[] uncondCoef;
 
     GuidedCall(Denoiser model, Tensor x, int[] labels, double w) {
         int classes = model.numClasses();
@@ -57,21 +60,23 @@ final class GuidedCall {
             combined = Tensor.zeros(shape);
             conditional = combined.zerosLike();
             unconditional = combined.zerosLike();
+            // Rows of dataPerSample values: a sample's mean part is guided, a learned variance part (if any) is the
+            // conditional one.
+            int rowsPerSample = combined.size() / batch / dataPerSample;
+            condCoef = new float[batch * rowsPerSample];
+            uncondCoef = new float[condCoef.length];
+            for (int r = 0; r < condCoef.length; r++) {
+                boolean mean = r % rowsPerSample == 0;
+                condCoef[r] = mean ? (float) (1 + w) : 1f;
+                uncondCoef[r] = mean ? (float) -w : 0f;
+            }
         }
         int half = out.size() / 2;
         be.splitChannelsBackward(out.reshape(1, out.size()), conditional.zero().reshape(1, half),
                 unconditional.zero().reshape(1, half));
-        // Rows of dataPerSample values: a sample's mean part is guided, a learned variance part (if any) is the
-        // conditional one.
-        int rowsPerSample = half / batch / dataPerSample;
-        float[] a = new float[batch * rowsPerSample], c = new float[a.length];
-        for (int r = 0; r < a.length; r++) {
-            boolean mean = r % rowsPerSample == 0;
-            a[r] = mean ? (float) (1 + w) : 1f;
-            c[r] = mean ? (float) -w : 0f;
-        }
-        int[] rows = {a.length, dataPerSample};
-        be.combinePerSample(conditional.reshape(rows), a, unconditional.reshape(rows), c, combined.reshape(rows));
+        int[] rows = {condCoef.length, dataPerSample};
+        be.combinePerSample(conditional.reshape(rows), condCoef, unconditional.reshape(rows), uncondCoef,
+                combined.reshape(rows));
         return combined;
     }
 }

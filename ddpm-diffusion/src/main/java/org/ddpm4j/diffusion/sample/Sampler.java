@@ -121,7 +121,7 @@ public final class Sampler {
         }
         Backend be = model.backend();
         Tensor x = image.zerosLike(), noise = image.zerosLike(), noisy = image.zerosLike();
-        Tensor keep = known.copy().update(Sampler::nonZeroAsOne), redraw = known.copy().update(Sampler::zeroAsOne);
+        Tensor keep = indicator(known, true), redraw = indicator(known, false);
         int[] t = new int[image.dim(0)];
         ForwardProcess.gaussian(be, x, rng);
         Constraint keepKnown = (trainingStep, xt) -> {
@@ -237,16 +237,13 @@ public final class Sampler {
         return x;
     }
 
-    private static void nonZeroAsOne(float[] mask) {
-        for (int i = 0; i < mask.length; i++) {
-            mask[i] = mask[i] != 0 ? 1f : 0f;
-        }
-    }
-
-    private static void zeroAsOne(float[] mask) {
-        for (int i = 0; i < mask.length; i++) {
-            mask[i] = mask[i] != 0 ? 0f : 1f;
-        }
+    /** 1 where {@code mask} is non-zero (if {@code nonZero}) or zero (if not), else 0. */
+    private static Tensor indicator(Tensor mask, boolean nonZero) {
+        return mask.copy().update(m -> {
+            for (int i = 0; i < m.length; i++) {
+                m[i] = (m[i] != 0) == nonZero ? 1f : 0f;
+            }
+        });
     }
 
     /** The same coefficient for every sample of x. */
