@@ -39,6 +39,9 @@ public final class DiffusionMetadata {
         n.put("variance", d.varianceType().name());
         n.put("variance_interpolation", d.varianceInterpolation());
         n.put("loss", d.lossType().name());
+        if (d.minSnrGamma() > 0) {
+            n.put("min_snr_gamma", d.minSnrGamma());
+        }
         n.put("data", d.dataKind().name());
         return Map.of(KEY, n.toString());
     }
@@ -97,6 +100,7 @@ public final class DiffusionMetadata {
                 .varianceInterpolation(number(n, "variance_interpolation"))
                 .lossType(constant(LossType.class, n, "loss"))
                 .dataKind(constant(DataKind.class, n, "data"))
+                .minSnrGamma(n.has("min_snr_gamma") ? number(n, "min_snr_gamma") : 0)
                 .build();
     }
 

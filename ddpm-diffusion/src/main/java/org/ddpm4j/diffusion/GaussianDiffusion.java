@@ -30,6 +30,7 @@ public final class GaussianDiffusion implements TrainingObjective {
     private final LossType lossType;
     private final DataKind dataKind;
     private final double varianceInterpolation;
+    private final double minSnrGamma;
     private final VariationalBound vlb;
 
     private GaussianDiffusion(Builder b) {
@@ -40,6 +41,7 @@ public final class GaussianDiffusion implements TrainingObjective {
         this.lossType = b.lossType;
         this.dataKind = b.dataKind;
         this.varianceInterpolation = b.varianceInterpolation;
+        this.minSnrGamma = b.minSnrGamma;
         this.vlb = new VariationalBound(this);
     }
 
@@ -60,7 +62,7 @@ public final class GaussianDiffusion implements TrainingObjective {
         return q;
     }
 
-    /** What the network predicts: ε, x₀ or μ̃. */
+    /** What the network predicts: ε, x₀, μ̃ or v. */
     public MeanType meanType() {
         return meanType;
     }
@@ -78,6 +80,11 @@ public final class GaussianDiffusion implements TrainingObjective {
     /** v of {@link VarianceType#INTERPOLATED}: log σ² = v·log β + (1 − v)·log β̃. */
     public double varianceInterpolation() {
         return varianceInterpolation;
+    }
+
+    /** γ of the min-SNR loss weighting, or 0 when L_simple is unweighted. */
+    public double minSnrGamma() {
+        return minSnrGamma;
     }
 
     /** The data the bound is measured for: 8-bit images (bits/dim) or continuous (bits/example). */
@@ -123,6 +130,7 @@ public final class GaussianDiffusion implements TrainingObjective {
         b.lossType = lossType;
         b.dataKind = dataKind;
         b.varianceInterpolation = varianceInterpolation;
+        b.minSnrGamma = minSnrGamma;
         return new GaussianDiffusion(b);
     }
 
@@ -177,6 +185,15 @@ public final class GaussianDiffusion implements TrainingObjective {
         switch (meanType) {
             case EPSILON -> q.predictX0FromEps(be, xt, t, output, x0Out);
             case X0 -> be.scale(output, 1f, x0Out);
+            case VELOCITY -> {
+                // x̂₀ = √ᾱ·x_t − √(1 − ᾱ)·v̂ (Salimans & Ho §4)
+                float[] byXt = new float[t.length], byV = new float[t.length];
+                for (int b = 0; b < t.length; b++) {
+                    byXt[b] = (float) schedule.sqrtAlphaBar(t[b]);
+                    byV[b] = (float) -schedule.sqrtOneMinusAlphaBar(t[b]);
+                }
+                be.combinePerSample(xt, byXt, output, byV, x0Out);
+            }
             case MEAN -> {
                 // μ = c0·x₀ + ct·x_t  ⇒  x₀ = μ/c0 − (ct/c0)·x_t
                 float[] byMean = new float[t.length], byXt = new float[t.length];
@@ -233,11 +250,31 @@ public final class GaussianDiffusion implements TrainingObjective {
                     q.posteriorMean(be, x0, xt, t, mu);
                     yield mu;
                 }
+                case VELOCITY -> {
+                    Tensor v = x0.zerosLike();
+                    float[] byEps = new float[batch], byX0 = new float[batch];
+                    for (int b = 0; b < batch; b++) {
+                        byEps[b] = (float) schedule.sqrtAlphaBar(t[b]);
+                        byX0[b] = (float) -schedule.sqrtOneMinusAlphaBar(t[b]);
+                    }
+                    be.combinePerSample(noise, byEps, x0, byX0, v);
+                    yield v;
+                }
             };
             be.meanSquaredErrorPerSample(meanPart, target, terms);
             be.mseLossBackward(meanPart, target, 1f, gradMean);
-            if (weights != null) {
-                be.combinePerSample(gradMean, toFloats(weights), gradMean, new float[batch], gradMean);
+            double[] simpleWeights = minSnrGamma > 0 ? minSnrWeights(t) : null;
+            if (simpleWeights != null) {
+                for (int b = 0; b < batch; b++) {
+                    terms[b] *= simpleWeights[b];
+                }
+            }
+            if (weights != null || simpleWeights != null) {
+                double[] w = new double[batch];
+                for (int b = 0; b < batch; b++) {
+                    w[b] = (weights == null ? 1 : weights[b]) * (simpleWeights == null ? 1 : simpleWeights[b]);
+                }
+                be.combinePerSample(gradMean, toFloats(w), gradMean, new float[batch], gradMean);
             }
         }
         if (lossType != LossType.SIMPLE) {
@@ -260,6 +297,25 @@ public final class GaussianDiffusion implements TrainingObjective {
             joinHalves(be, gradMean, gradVariance, grad);
         }
         return new LossTerms(loss / batch, terms, grad);
+    }
+
+    /**
+     * Min-SNR-γ weighting (Hang et al. 2023, Eq. 11 and §3.4): the x₀-space loss weight min(SNR_t, γ) with
+     * SNR_t = ᾱ_t/(1 − ᾱ_t), expressed for the network's target: divided by SNR_t for ε (whose MSE is SNR_t times
+     * x₀'s) and by SNR_t + 1 for v.
+     */
+    private double[] minSnrWeights(int[] t) {
+        double[] w = new double[t.length];
+        for (int b = 0; b < t.length; b++) {
+            double snr = schedule.alphaBar(t[b]) / (1 - schedule.alphaBar(t[b])), clipped = Math.min(snr, minSnrGamma);
+            w[b] = switch (meanType) {
+                case EPSILON -> clipped / snr;
+                case X0 -> clipped;
+                case VELOCITY -> clipped / (snr + 1);
+                case MEAN -> throw new IllegalStateException("min-SNR weighting is not defined for μ̃-prediction");
+            };
+        }
+        return w;
     }
 
     @Override
@@ -312,6 +368,7 @@ public final class GaussianDiffusion implements TrainingObjective {
         private LossType lossType = LossType.SIMPLE;
         private DataKind dataKind = DataKind.IMAGES_8BIT;
         private double varianceInterpolation = 0.3;
+        private double minSnrGamma;
 
         /** The β schedule (default: DDPM's linear 1e-4 → 0.02 over 1000 steps). */
         public Builder schedule(Schedule s) {
@@ -352,11 +409,30 @@ public final class GaussianDiffusion implements TrainingObjective {
             return this;
         }
 
-        /** @throws IllegalArgumentException for a learned variance with L_simple, which gives it no gradient */
+        /**
+         * Weights L_simple's term at t by min(SNR_t, γ) in x₀ terms (Min-SNR-γ, Hang et al. 2023; they recommend
+         * γ = 5), which stops the low-noise steps from dominating training. 0 (the default) leaves it unweighted.
+         */
+        public Builder minSnrGamma(double gamma) {
+            if (!(gamma >= 0) || Double.isInfinite(gamma)) {
+                throw new IllegalArgumentException("min-SNR γ must be a finite number >= 0 (0: off), got " + gamma);
+            }
+            this.minSnrGamma = gamma;
+            return this;
+        }
+
+        /**
+         * @throws IllegalArgumentException for a learned variance with L_simple, which gives it no gradient, or
+         *                                  min-SNR weighting without an L_simple term or for μ̃-prediction
+         */
         public GaussianDiffusion build() {
             if (varianceType == VarianceType.LEARNED_RANGE && lossType == LossType.SIMPLE) {
                 throw new IllegalArgumentException("a learned variance gets no gradient from L_simple: use the VLB "
                         + "or HYBRID loss");
+            }
+            if (minSnrGamma > 0 && (lossType == LossType.VLB || meanType == MeanType.MEAN)) {
+                throw new IllegalArgumentException("min-SNR-γ weights L_simple's MSE to ε, x₀ or v; it does not apply to "
+                        + (lossType == LossType.VLB ? "the VLB loss" : "μ̃-prediction"));
             }
             return new GaussianDiffusion(this);
         }

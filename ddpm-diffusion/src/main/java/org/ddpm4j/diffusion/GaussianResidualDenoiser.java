@@ -13,7 +13,7 @@ import org.ddpm4j.tensor.Tensor;
  *
  * <p>For x₀ ~ N(0, s²·I) and x_t = √ᾱ_t·x₀ + √(1 − ᾱ_t)·ε (Eq. 4), x_t has variance v_t = ᾱ_t·s² + 1 − ᾱ_t and
  * E[ε | x_t] = √(1 − ᾱ_t)/v_t·x_t, E[x₀ | x_t] = √ᾱ_t·s²/v_t·x_t, and the posterior mean μ̃ of Eq. 7 is linear in both.
- * So {@code k_t} is the ε, x₀ or μ̃ coefficient, whichever the diffusion's {@link MeanType} asks the network for. The
+ * So {@code k_t} is the ε, x₀, μ̃ or v coefficient, whichever the diffusion's {@link MeanType} asks the network for. The
  * network then no longer has to carry x_t through its layers where the answer is nearly x_t itself: at high noise,
  * ε ≈ x_t.
  *
@@ -56,6 +56,7 @@ public final class GaussianResidualDenoiser implements Denoiser {
                 case EPSILON -> eps;
                 case X0 -> x0;
                 case MEAN -> s.posteriorMeanCoefX0(t) * x0 + s.posteriorMeanCoefXt(t);
+                case VELOCITY -> s.sqrtAlphaBar(t) * eps - s.sqrtOneMinusAlphaBar(t) * x0;
             };
         }
         return k;

@@ -50,6 +50,7 @@ final class VariationalBound {
                 case EPSILON -> -schedule.posteriorMeanCoefX0(t[b]) * schedule.sqrtRecipAlphaBarMinusOne(t[b]);
                 case X0 -> schedule.posteriorMeanCoefX0(t[b]);
                 case MEAN -> 1.0;
+                case VELOCITY -> -schedule.posteriorMeanCoefX0(t[b]) * schedule.sqrtOneMinusAlphaBar(t[b]);
             };
             double dLogVarDV = 0.5 * (Math.log(schedule.beta(t[b])) - schedule.posteriorLogVarianceClipped(t[b]));
             double sampleWeight = sampleWeights == null ? 1.0 : sampleWeights[b], sampleScale = scale * sampleWeight;

@@ -32,7 +32,8 @@ class GaussianResidualDenoiserTest {
      * of the target on x_t over draws of Eq. 4, whatever the data variance.
      */
     @ParameterizedTest
-    @CsvSource({"EPSILON, 1.0", "EPSILON, 0.25", "X0, 1.0", "X0, 0.25", "MEAN, 1.0", "MEAN, 4.0"})
+    @CsvSource({"EPSILON, 1.0", "EPSILON, 0.25", "X0, 1.0", "X0, 0.25", "MEAN, 1.0", "MEAN, 4.0", "VELOCITY, 1.0",
+            "VELOCITY, 0.25"})
     void coefficientIsTheRegressionSlopeOfTheTargetOnXt(MeanType meanType, double dataVariance) {
         Schedule s = Schedules.linear(40, 1e-3, 0.2);
         double[] k = GaussianResidualDenoiser.coefficients(s, meanType, dataVariance);
@@ -46,6 +47,7 @@ class GaussianResidualDenoiserTest {
                     case EPSILON -> eps;
                     case X0 -> x0;
                     case MEAN -> s.posteriorMeanCoefX0(t) * x0 + s.posteriorMeanCoefXt(t) * xt; // Eq. 7
+                    case VELOCITY -> s.sqrtAlphaBar(t) * eps - s.sqrtOneMinusAlphaBar(t) * x0;
                 };
                 sxy += target * xt;
                 sxx += xt * xt;

@@ -30,7 +30,8 @@ class LearnedVarianceTest {
             "LEARNED_RANGE, VLB, CONTINUOUS, EPSILON", "LEARNED_RANGE, VLB, IMAGES_8BIT, EPSILON",
             "LEARNED_RANGE, HYBRID, IMAGES_8BIT, EPSILON", "LEARNED_RANGE, VLB, CONTINUOUS, X0",
             "LEARNED_RANGE, HYBRID, CONTINUOUS, MEAN", "FIXED_SMALL, VLB, IMAGES_8BIT, EPSILON",
-            "FIXED_LARGE, HYBRID, CONTINUOUS, EPSILON"})
+            "FIXED_LARGE, HYBRID, CONTINUOUS, EPSILON", "LEARNED_RANGE, VLB, IMAGES_8BIT, VELOCITY",
+            "LEARNED_RANGE, HYBRID, CONTINUOUS, VELOCITY"})
     void lossGradientMatchesCentralDifferences(VarianceType v, LossType l, DataKind kind, MeanType m) {
         GaussianDiffusion d = diffusion(v, l, kind, m);
         int factor = v == VarianceType.LEARNED_RANGE ? 2 : 1;

@@ -44,6 +44,37 @@ public final class OracleModels {
         };
     }
 
+    /**
+     * The exact ε-predictor for data ~ N(0, s²·I): E[ε | x_t] = √(1 − ᾱ_t)/(ᾱ_t·s² + 1 − ᾱ_t)·x_t, counting its calls.
+     */
+    public static Counting gaussianData(Schedule s, double variance) {
+        return new Counting() {
+            @Override
+            public Tensor forward(Tensor xt, int[] t, int[] labels, ForwardContext ctx) {
+                calls++;
+                Tensor eps = xt.zerosLike();
+                int per = xt.size() / t.length;
+                for (int b = 0; b < t.length; b++) {
+                    double abar = s.alphaBar(t[b]), k = Math.sqrt(1 - abar) / (abar * variance + 1 - abar);
+                    for (int i = b * per; i < (b + 1) * per; i++) {
+                        eps.set(i, (float) (k * xt.get(i)));
+                    }
+                }
+                return eps;
+            }
+        };
+    }
+
+    /** A fixed model that counts the network calls made on it. */
+    public abstract static class Counting extends Fixed {
+        int calls;
+
+        /** Forward calls so far. */
+        public int calls() {
+            return calls;
+        }
+    }
+
     /** Outputs NaN from timestep {@code from} (0-based) on, and zeros below: a diverged model. */
     public static Denoiser nanFrom(int from) {
         return new Fixed() {

@@ -69,11 +69,12 @@ class OpenClSamplingTest {
      * per-sample values (timesteps' embedding input, coefficients; twice the batch for guidance), never an image.
      */
     enum Mode {
-        GUIDED, INPAINTING, RESIDUAL_SKIP;
+        GUIDED, INPAINTING, RESIDUAL_SKIP, GUIDED_DPM_SOLVER, HEUN;
 
         /** A class-conditional model for guidance, else an unconditional one. */
         UNetConfig config() {
-            return new UNetConfig(1, 32, new int[] {1, 2}, 1, Set.of(8), 0.1f, 16, this == GUIDED ? 3 : 0);
+            boolean guided = this == GUIDED || this == GUIDED_DPM_SOLVER;
+            return new UNetConfig(1, 32, new int[] {1, 2}, 1, Set.of(8), 0.1f, 16, guided ? 3 : 0);
         }
 
         Tensor sample(UNet model, int steps) {
@@ -94,6 +95,9 @@ class OpenClSamplingTest {
                 }
                 case RESIDUAL_SKIP -> sampler.sample(new GaussianResidualDenoiser(model, diffusion, 0.25), shape,
                         new SplittableRandom(3));
+                case GUIDED_DPM_SOLVER -> sampler.dpmSolver().guidance(2.0).sample(model, shape, new int[] {0, 2},
+                        new SplittableRandom(3));
+                case HEUN -> sampler.heun().sample(model, shape, new SplittableRandom(3));
             };
         }
     }
