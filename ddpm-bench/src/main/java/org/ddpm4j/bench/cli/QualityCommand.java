@@ -22,15 +22,21 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code ddpm quality}: samples a trained image model and measures the samples against the test images in the
- * feature space of a classifier trained by {@code ddpm classifier}: Fréchet distance, classifier score,
- * precision and recall, and (for a class-conditional model, one class per sample in turn) class accuracy.
+ * {@code ddpm quality}: samples a trained image model (or reads images generated elsewhere) and measures them against
+ * the test images in the feature space of a classifier trained by {@code ddpm classifier}: Fréchet distance,
+ * classifier score, precision and recall, and (for a class-conditional model, one class per sample in turn) class
+ * accuracy.
  */
 @Command(name = "quality", mixinStandardHelpOptions = true,
-        description = "Sample a checkpoint and measure the samples in a classifier's feature space.")
+        description = "Sample a checkpoint (or read generated images) and measure them in a classifier's feature space.")
 public final class QualityCommand implements Callable<Integer> {
-    @Mixin
-    CheckpointOption checkpoint;
+    @Option(names = "--checkpoint", description = "checkpoint written by ddpm train, to sample from")
+    Path checkpoint;
+
+    @Option(names = "--images", description = "instead of --checkpoint: images generated elsewhere, a folder of PNGs "
+            + "or a .npy file (uint8 pixels, or floats in [-1, 1]; [N, H, W], [N, C, H, W] or [N, H, W, C]); the "
+            + "first --n are measured")
+    Path images;
 
     @Option(names = "--classifier", required = true, description = "classifier written by ddpm classifier")
     Path classifier;
@@ -43,6 +49,9 @@ public final class QualityCommand implements Callable<Integer> {
 
     @Option(names = "--steps", description = "sampling steps, respaced over T (default: ${DEFAULT-VALUE})")
     int steps = 100;
+
+    @Mixin
+    SamplingOptions sampling;
 
     @Option(names = "--guidance", description = "classifier-free guidance weight (class-conditional models)")
     Double guidance;
@@ -61,24 +70,35 @@ public final class QualityCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         check(new OptionChecks(spec.commandLine()));
         Backend be = run.backend();
-        ImageModelFiles.Loaded loaded = checkpoint.load(be);
         ImageClassifier cls = ClassifierTraining.load(classifier, be);
         Dataset test = ImageDatasets.mnistFormat(dataDir, false);
         Tensor reference = test.batch(java.util.stream.IntStream.range(0, Math.min(n, test.size())).toArray());
-        var cfg = loaded.model().config();
-        int[] labels = cfg.numClasses() == 0 ? null
-                : java.util.stream.IntStream.range(0, n).map(i -> i % cfg.numClasses()).toArray();
-        Sampler sampler = loaded.sampler(steps);
-        if (guidance != null) {
-            sampler.guidance(guidance);
+        int[] labels = null;
+        Tensor samples;
+        String source;
+        double sampleSeconds = Double.NaN;
+        if (images != null) {
+            samples = GeneratedImages.first(images, n, cls.config());
+            source = images.toString();
+        } else {
+            ImageModelFiles.Loaded loaded = ImageModelFiles.loadForSampling(checkpoint, be);
+            var cfg = loaded.model().config();
+            labels = cfg.numClasses() == 0 ? null
+                    : java.util.stream.IntStream.range(0, n).map(i -> i % cfg.numClasses()).toArray();
+            Sampler sampler = sampling.sampler(loaded.diffusion(), steps);
+            if (guidance != null) {
+                sampler.guidance(guidance);
+            }
+            long start = System.nanoTime();
+            samples = sampler.sample(loaded.model(), new int[] {n, cfg.imageChannels(), cfg.imageSize(), cfg.imageSize()},
+                    labels, new SplittableRandom(run.seed));
+            sampleSeconds = (System.nanoTime() - start) / 1e9;
+            source = String.format("%s, %s, %d network calls, %.1f s", checkpoint, sampler.methodName(),
+                    sampler.networkEvaluations(), sampleSeconds);
         }
-        long start = System.nanoTime();
-        Tensor samples = sampler.sample(loaded.model(), new int[] {n, cfg.imageChannels(), cfg.imageSize(), cfg.imageSize()},
-                labels, new SplittableRandom(run.seed));
-        double sampleSeconds = (System.nanoTime() - start) / 1e9;
         SampleQuality q = SampleQuality.measure(cls, samples, labels, reference);
-        System.out.printf("%d samples (%d steps, %.1f s) against %d test images: Fréchet distance %.3f, classifier "
-                        + "score %.3f, precision %.3f, recall %.3f, class accuracy %s%n", n, steps, sampleSeconds,
+        System.out.printf("%d samples (%s) against %d test images: Fréchet distance %.3f, classifier "
+                        + "score %.3f, precision %.3f, recall %.3f, class accuracy %s%n", n, source,
                 reference.dim(0), q.frechetDistance(), q.classifierScore(), q.precision(), q.recall(),
                 Double.isNaN(q.classAccuracy()) ? "-" : String.format("%.3f", q.classAccuracy()));
         Map<String, Object> m = new LinkedHashMap<>();
@@ -86,14 +106,15 @@ public final class QualityCommand implements Callable<Integer> {
             m.put("parzen_nats", parzen(samples, test));
         }
         m.put("samples", n);
-        m.put("sampling_steps", steps);
+        m.put("source", images != null ? images.toString() : checkpoint.toString());
+        m.put("sampling_steps", images != null ? null : steps);
         m.put("guidance", guidance);
         m.put("frechet_distance", q.frechetDistance());
         m.put("classifier_score", q.classifierScore());
         m.put("precision", q.precision());
         m.put("recall", q.recall());
         m.put("class_accuracy", Double.isNaN(q.classAccuracy()) ? null : q.classAccuracy());
-        m.put("sample_seconds", sampleSeconds);
+        m.put("sample_seconds", Double.isNaN(sampleSeconds) ? null : sampleSeconds);
         run.printJson(m);
         be.shutdown();
         return 0;
@@ -128,7 +149,16 @@ public final class QualityCommand implements Callable<Integer> {
     /** Every option, before any work starts. */
     private void check(OptionChecks checks) {
         run.check(checks);
-        checkpoint.check(checks);
+        sampling.check(checks);
+        checks.require((checkpoint == null) != (images == null), "give either --checkpoint (to sample) or --images "
+                + "(generated elsewhere), not " + (checkpoint == null ? "neither" : "both"));
+        if (checkpoint != null) {
+            checks.readableFile("--checkpoint", checkpoint);
+        } else {
+            checks.require(java.nio.file.Files.isDirectory(images) || java.nio.file.Files.isReadable(images),
+                    "--images " + images + " is neither a folder nor a readable file");
+            checks.require(guidance == null, "--guidance applies to sampling a --checkpoint, not to --images");
+        }
         checks.readableFile("--classifier", classifier).dataDirectory("--data-dir", dataDir)
                 .atLeast("--n", n, 2).atLeast("--steps", steps, 1)
                 .nonNegativeIfGiven("--guidance", guidance);

@@ -31,8 +31,12 @@ public final class SampleCommand implements Callable<Integer> {
     @Option(names = "--steps", description = "sampling steps, evenly respaced over T; T = all (default: ${DEFAULT-VALUE})")
     int steps = 250;
 
-    @Option(names = "--ddim-eta", description = "use DDIM with this η instead of ancestral sampling")
-    Double ddimEta;
+    @Mixin
+    SamplingOptions sampling;
+
+    @Option(names = "--npy", description = "also write the samples as a float32 .npy array [N, C, H, W] on the "
+            + "[-1, 1] scale, for other tools or ddpm quality --images")
+    Path npy;
 
     @Option(names = "--no-clip", description = "plain Algorithm 2: do not clip x̂₀ to [-1, 1]")
     boolean noClip;
@@ -63,10 +67,7 @@ public final class SampleCommand implements Callable<Integer> {
         check(new OptionChecks(spec.commandLine()));
         Backend be = run.backend();
         ImageModelFiles.Loaded loaded = checkpoint.load(be);
-        Sampler sampler = loaded.sampler(steps).clipDenoised(!noClip);
-        if (ddimEta != null) {
-            sampler.ddim(ddimEta);
-        }
+        Sampler sampler = sampling.sampler(loaded.diffusion(), steps).clipDenoised(!noClip);
         var cfg = loaded.model().config();
         int[] labels = labels(cfg.numClasses());
         int count = labels != null ? labels.length : n, columns = perClass != null ? perClass : (int) Math.ceil(Math.sqrt(count));
@@ -88,14 +89,20 @@ public final class SampleCommand implements Callable<Integer> {
                 labels, new SplittableRandom(run.seed));
         double seconds = (System.nanoTime() - start) / 1e9;
         ImageGrid.write(out, x, columns);
+        if (npy != null) {
+            org.ddpm4j.diffusion.io.NpyWriter.write(npy, x);
+        }
         if (progressive != null) {
             ImageGrid.write(progressive, ProgressiveStrip.rowsPerSample(snapshots), snapshots.size());
             System.out.println("progressive x̂₀: " + progressive.toAbsolutePath());
         }
-        System.out.printf("%d samples in %.1f s (%d steps, %s): %s%n", count, seconds, steps, be.describe(), out.toAbsolutePath());
+        System.out.printf("%d samples in %.1f s (%s, %d network calls, %s): %s%n", count, seconds, sampler.methodName(),
+                sampler.networkEvaluations(), be.describe(), out.toAbsolutePath());
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("samples", count);
         m.put("guidance", guidance);
+        m.put("sampler", sampler.methodName());
+        m.put("network_evaluations", sampler.networkEvaluations());
         m.put("seconds", seconds);
         m.put("samples_png", out.toAbsolutePath().toString());
         run.printJson(m);
@@ -133,11 +140,12 @@ public final class SampleCommand implements Callable<Integer> {
     private void check(OptionChecks checks) {
         run.check(checks);
         checkpoint.check(checks);
+        sampling.check(checks);
         checks.atLeast("--n", n, 1).atLeast("--steps", steps, 1)
-                .nonNegativeIfGiven("--ddim-eta", ddimEta)
                 .nonNegativeIfGiven("--guidance", guidance)
                 .require(perClass == null || perClass >= 1, "--per-class must be at least 1, got " + perClass)
                 .require(sampleClass == null || sampleClass >= 0, "--class must be at least 0, got " + sampleClass)
-                .writableFile("--out", out).writableFile("--progressive", progressive);
+                .writableFile("--out", out).writableFile("--progressive", progressive)
+                .writableFile("--npy", npy);
     }
 }

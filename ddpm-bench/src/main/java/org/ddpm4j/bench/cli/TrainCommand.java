@@ -8,12 +8,12 @@ import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import org.ddpm4j.diffusion.GaussianDiffusion;
 import org.ddpm4j.diffusion.LossType;
+import org.ddpm4j.diffusion.MeanType;
 import org.ddpm4j.diffusion.Schedules;
 import org.ddpm4j.diffusion.VarianceType;
 import org.ddpm4j.diffusion.data.Dataset;
 import org.ddpm4j.diffusion.data.ImageDatasets;
 import org.ddpm4j.diffusion.io.ImageGrid;
-import org.ddpm4j.diffusion.sample.Sampler;
 import org.ddpm4j.diffusion.train.Trainer;
 import org.ddpm4j.nn.UNet;
 import org.ddpm4j.nn.UNetConfig;
@@ -52,6 +52,14 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--p-uncond", description = "with --classes: probability of dropping a label (default: ${DEFAULT-VALUE})")
     double pUncond = 0.1;
 
+    @Option(names = "--prediction", description = "what the network predicts: eps (DDPM), x0, or v (Salimans & Ho "
+            + "2022) (default: ${DEFAULT-VALUE})")
+    String prediction = "eps";
+
+    @Option(names = "--min-snr-gamma", description = "weight L_simple by min(SNR, γ) in x₀ terms (Hang et al. 2023; "
+            + "they use 5); 0: unweighted (default: ${DEFAULT-VALUE})")
+    double minSnrGamma;
+
     @Option(names = "--lr", description = "Adam learning rate (default: ${DEFAULT-VALUE})")
     double lr = 2e-4;
 
@@ -86,10 +94,17 @@ public final class TrainCommand implements Callable<Integer> {
     int skipNonFinite;
 
     @Mixin
+    SamplingOptions sampling;
+
+    @Mixin
     RunOptions run;
 
     @Spec
     CommandSpec spec;
+
+    /** --prediction's values. */
+    private static final Map<String, MeanType> PREDICTIONS = Map.of("eps", MeanType.EPSILON, "x0", MeanType.X0,
+            "v", MeanType.VELOCITY);
 
     /** The diffusion's T: the linear schedule of DDPM. */
     private static final int DIFFUSION_STEPS = 1000;
@@ -104,6 +119,7 @@ public final class TrainCommand implements Callable<Integer> {
         UNet model = new UNet(cfg, be, new SplittableRandom(run.seed));
         VarianceType variance = learnVariance ? VarianceType.LEARNED_RANGE : VarianceType.FIXED_LARGE;
         GaussianDiffusion diffusion = GaussianDiffusion.builder().schedule(Schedules.linear(DIFFUSION_STEPS, 1e-4, 0.02))
+                .meanType(PREDICTIONS.get(prediction)).minSnrGamma(minSnrGamma)
                 .varianceType(variance).lossType(LossType.forVariance(variance)).build();
         Trainer trainer = Trainer.builder(model, diffusion).data(data).batchSize(batch).learningRate(lr).flips(true)
                 .conditional(classes).labelDropout(classes ? pUncond : 0)
@@ -144,6 +160,7 @@ public final class TrainCommand implements Callable<Integer> {
     /** Every option, the paths included, before the data is read: nothing fails after training has run. */
     private void check(OptionChecks checks) {
         run.check(checks);
+        sampling.check(checks);
         checks.atLeast("--steps", steps, 1).atLeast("--batch", batch, 1)
                 .channels("--channels", channels)
                 .inHalfOpenRange("--p-uncond", pUncond, 0, 1).positive("--lr", lr)
@@ -151,6 +168,9 @@ public final class TrainCommand implements Callable<Integer> {
                 .require(sampleSteps >= 1 && sampleSteps <= DIFFUSION_STEPS, "--sample-steps must be in [1, "
                         + DIFFUSION_STEPS + "], got " + sampleSteps)
                 .atLeast("--sample-every", sampleEvery, 0).atLeast("--skip-non-finite", skipNonFinite, 0)
+                .require(PREDICTIONS.containsKey(prediction), "--prediction must be one of eps, x0, v; got '"
+                        + prediction + "'")
+                .nonNegative("--min-snr-gamma", minSnrGamma)
                 .require(!(resume && force), "--resume and --force exclude each other")
                 .dataDirectory("--data-dir", dataDir)
                 .writableFile("--checkpoint", checkpoint).writableFile("--samples", samples)
@@ -165,7 +185,7 @@ public final class TrainCommand implements Callable<Integer> {
         try {
             int[] labels = model.numClasses() == 0 ? null
                     : java.util.stream.IntStream.range(0, 16).map(i -> i % model.numClasses()).toArray();
-            Tensor x = new Sampler(diffusion).respaced(sampleSteps).sample(model, new int[] {16, 1, 32, 32}, labels,
+            Tensor x = sampling.sampler(diffusion, sampleSteps).sample(model, new int[] {16, 1, 32, 32}, labels,
                     new SplittableRandom(run.seed + 1));
             ImageGrid.write(file, x, 4);
         } catch (java.io.IOException e) {

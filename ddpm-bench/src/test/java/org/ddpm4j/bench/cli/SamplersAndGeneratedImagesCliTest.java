@@ -1,0 +1,178 @@
+package org.ddpm4j.bench.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.SplittableRandom;
+import javax.imageio.ImageIO;
+import org.ddpm4j.nn.io.SafeTensors;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * Issue 20 on the command line: {@code --sampler}, {@code --prediction v}, {@code --min-snr-gamma}, and
+ * {@code ddpm quality --images} reading a PNG folder or a .npy file generated elsewhere.
+ */
+class SamplersAndGeneratedImagesCliTest {
+    private static final int USAGE = 2;
+    private static final int IMAGES = 6;
+
+    @TempDir
+    Path dir;
+    private Path data;
+
+    @BeforeEach
+    void smallDataSet() throws IOException {
+        data = Files.createDirectories(dir.resolve("data"));
+        MnistFiles.write(data, "train", 8, 1);
+        MnistFiles.write(data, "t10k", IMAGES, 2);
+    }
+
+    private record Run(int exitCode, String out, String err) {
+        JsonNode json() throws IOException {
+            String[] lines = out.strip().split("\n");
+            return new ObjectMapper().readTree(lines[lines.length - 1]);
+        }
+    }
+
+    private static Run ddpm(String... args) {
+        CommandLine cli = DdpmCommand.commandLine();
+        StringWriter err = new StringWriter(), out = new StringWriter();
+        cli.setErr(new PrintWriter(err, true));
+        cli.setOut(new PrintWriter(out, true));
+        java.io.PrintStream before = System.out;
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        System.setOut(new java.io.PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            int rc = cli.execute(args);
+            return new Run(rc, captured.toString(StandardCharsets.UTF_8) + out, err.toString());
+        } finally {
+            System.setOut(before);
+        }
+    }
+
+    private Run train(String... more) {
+        java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("train", "--data-dir",
+                data.toString(), "--checkpoint", dir.resolve("run.safetensors").toString(), "--samples",
+                dir.resolve("s.png").toString(), "--threads", "2", "--batch", "2", "--steps", "2",
+                "--sample-steps", "3"));
+        args.addAll(java.util.List.of(more));
+        return ddpm(args.toArray(String[]::new));
+    }
+
+    @Test
+    void aVelocityModelWithMinSnrTrainsAndSamplesWithEverySolver() throws IOException {
+        Run trained = train("--prediction", "v", "--min-snr-gamma", "5", "--sampler", "dpm-solver++");
+        assertEquals(0, trained.exitCode(), trained.err());
+        String diffusion = SafeTensors.read(dir.resolve("run.safetensors")).metadata().get("diffusion");
+        assertTrue(diffusion.contains("\"mean\":\"VELOCITY\"") && diffusion.contains("\"min_snr_gamma\":5.0"),
+                diffusion);
+        String ckpt = dir.resolve("run.safetensors").toString();
+        for (String[] expect : new String[][] {{"heun", "5"}, {"dpm-solver++", "3"}, {"ancestral", "3"},
+                {"ddim", "3"}}) {
+            Run r = ddpm("sample", "--checkpoint", ckpt, "--sampler", expect[0], "--steps", "3", "--n", "2",
+                    "--out", dir.resolve(expect[0] + ".png").toString(), "--threads", "2", "--json");
+            assertEquals(0, r.exitCode(), r.err());
+            assertEquals(Integer.parseInt(expect[1]), r.json().get("network_evaluations").asInt(), expect[0]);
+            assertTrue(Files.size(dir.resolve(expect[0] + ".png")) > 0);
+        }
+    }
+
+    @Test
+    void badSamplerAndPredictionOptionsAreOneLineUsageErrors() throws IOException {
+        Path ckpt = Files.writeString(dir.resolve("c.safetensors"), "not read");
+        assertUsage(ddpm("sample", "--checkpoint", ckpt.toString(), "--sampler", "euler"), "--sampler", "euler");
+        assertUsage(ddpm("sample", "--checkpoint", ckpt.toString(), "--sampler", "heun", "--ddim-eta", "0.5"),
+                "--ddim-eta", "heun");
+        assertUsage(train("--prediction", "mu"), "--prediction", "mu");
+        assertUsage(train("--min-snr-gamma", "-1"), "--min-snr-gamma");
+        Path cls = Files.writeString(dir.resolve("cls.safetensors"), "not read");
+        assertUsage(ddpm("quality", "--classifier", cls.toString(), "--data-dir", data.toString()), "--checkpoint",
+                "--images", "neither");
+        assertUsage(ddpm("quality", "--classifier", cls.toString(), "--data-dir", data.toString(), "--checkpoint",
+                ckpt.toString(), "--images", dir.toString()), "both");
+    }
+
+    private static void assertUsage(Run r, String... fragments) {
+        assertEquals(USAGE, r.exitCode(), r.err());
+        for (String f : fragments) {
+            assertTrue(r.err().contains(f), "'" + r.err() + "' names " + f);
+        }
+    }
+
+    /**
+     * The same images as 8-bit PNGs, as a uint8 .npy and as a float32 .npy on [−1, 1] give the same metrics; a
+     * float .npy on [0, 1] is refused with the fix, and a file with too few images names its count.
+     */
+    @Test
+    void qualityMeasuresPngFoldersAndNpyFilesAlike() throws IOException {
+        Path cls = dir.resolve("cls.safetensors");
+        Run trained = ddpm("classifier", "--data-dir", data.toString(), "--steps", "2", "--out", cls.toString(),
+                "--threads", "2");
+        assertEquals(0, trained.exitCode(), trained.err());
+        SplittableRandom rng = new SplittableRandom(7);
+        byte[] pixels = new byte[IMAGES * 32 * 32];
+        for (int i = 0; i < pixels.length; i++) {
+            pixels[i] = (byte) rng.nextInt(256);
+        }
+        Path pngs = Files.createDirectories(dir.resolve("pngs"));
+        for (int n = 0; n < IMAGES; n++) {
+            BufferedImage img = new BufferedImage(32, 32, BufferedImage.TYPE_BYTE_GRAY);
+            for (int y = 0; y < 32; y++) {
+                for (int x = 0; x < 32; x++) {
+                    int v = pixels[n * 1024 + y * 32 + x] & 0xff;
+                    img.getRaster().setSample(x, y, 0, v);
+                }
+            }
+            ImageIO.write(img, "png", pngs.resolve(String.format("%03d.png", n)).toFile());
+        }
+        float[] scaled = new float[pixels.length], unit = new float[pixels.length];
+        for (int i = 0; i < pixels.length; i++) {
+            scaled[i] = (pixels[i] & 0xff) / 127.5f - 1f;
+            unit[i] = (pixels[i] & 0xff) / 255f;
+        }
+        Path u8 = NpyFiles.write(dir.resolve("u8.npy"), "|u1", new int[] {IMAGES, 32, 32}, ByteBuffer.wrap(pixels));
+        Path f32 = NpyFiles.write(dir.resolve("f32.npy"), "<f4", new int[] {IMAGES, 1, 32, 32}, floats(scaled));
+        Path f01 = NpyFiles.write(dir.resolve("f01.npy"), "<f4", new int[] {IMAGES, 32, 32, 1}, floats(unit));
+        double[] fd = new double[3];
+        Path[] sources = {pngs, u8, f32};
+        for (int i = 0; i < 3; i++) {
+            Run r = quality(cls, sources[i], IMAGES);
+            assertEquals(0, r.exitCode(), r.err());
+            fd[i] = r.json().get("frechet_distance").asDouble();
+        }
+        assertEquals(fd[0], fd[1], 1e-6 * (1 + fd[0]), "PNG folder and uint8 .npy (pixels scaled in float and in double)");
+        assertEquals(fd[1], fd[2], 1e-5 * (1 + fd[1]), "uint8 and float32 .npy");
+        Run unitRange = quality(cls, f01, IMAGES);
+        assertEquals(DdpmCommand.FAILED, unitRange.exitCode(), unitRange.err());
+        assertTrue(unitRange.err().contains("[-1, 1]") && unitRange.err().contains("x * 2 - 1"), unitRange.err());
+        Run tooFew = quality(cls, u8, IMAGES + 1);
+        assertTrue(tooFew.exitCode() != 0 && tooFew.err().contains("holds " + IMAGES + " images"), tooFew.err());
+    }
+
+    private Run quality(Path cls, Path images, int n) {
+        return ddpm("quality", "--classifier", cls.toString(), "--images", images.toString(), "--n",
+                String.valueOf(n), "--data-dir", data.toString(), "--threads", "2", "--json");
+    }
+
+    private static ByteBuffer floats(float[] v) {
+        ByteBuffer b = ByteBuffer.allocate(4 * v.length).order(ByteOrder.LITTLE_ENDIAN);
+        for (float f : v) {
+            b.putFloat(f);
+        }
+        return b.flip();
+    }
+}
