@@ -142,7 +142,7 @@ class SamplersAndGeneratedImagesCliTest {
         float[] scaled = new float[pixels.length], unit = new float[pixels.length];
         for (int i = 0; i < pixels.length; i++) {
             scaled[i] = (pixels[i] & 0xff) / 127.5f - 1f;
-            unit[i] = (pixels[i] & 0xff) / 255f;
+            unit[i] = pixels[i] & 0xff;
         }
         Path u8 = NpyFiles.write(dir.resolve("u8.npy"), "|u1", new int[] {IMAGES, 32, 32}, ByteBuffer.wrap(pixels));
         Path f32 = NpyFiles.write(dir.resolve("f32.npy"), "<f4", new int[] {IMAGES, 1, 32, 32}, floats(scaled));
@@ -158,7 +158,7 @@ class SamplersAndGeneratedImagesCliTest {
         assertEquals(fd[1], fd[2], 1e-5 * (1 + fd[1]), "uint8 and float32 .npy");
         Run unitRange = quality(cls, f01, IMAGES);
         assertEquals(DdpmCommand.FAILED, unitRange.exitCode(), unitRange.err());
-        assertTrue(unitRange.err().contains("[-1, 1]") && unitRange.err().contains("x * 2 - 1"), unitRange.err());
+        assertTrue(unitRange.err().contains("[-1, 1]") && unitRange.err().contains("x / 127.5 - 1"), unitRange.err());
         Run tooFew = quality(cls, u8, IMAGES + 1);
         assertTrue(tooFew.exitCode() != 0 && tooFew.err().contains("holds " + IMAGES + " images"), tooFew.err());
     }

@@ -121,7 +121,7 @@ public final class NpyImages {
         }
         if (itemSize > 1 && (min < -1 - RANGE_SLACK || max > 1 + RANGE_SLACK)) {
             throw new IOException(file + ": float images must be on the [-1, 1] scale, found values from " + min
-                    + " to " + max + (min >= 0 ? " (for [0, 1] images save x * 2 - 1)" : ""));
+                    + " to " + max + (min >= 0 ? " (for 0-255 pixels save uint8, or x / 127.5 - 1)" : ""));
         }
         return Tensor.of(out, n, c, h, w);
     }
