@@ -94,6 +94,66 @@ final class VariationalBound {
     }
 
     /**
+     * An unbiased estimate of each example's bound from {@code timesteps} of its T − 1 KL terms, as
+     * {@link GaussianDiffusion#boundEstimate} describes it.
+     */
+    BoundEstimate estimate(Denoiser model, Tensor x0, int[] labels, RandomGenerator rng, int timesteps) {
+        int b = x0.dim(0), steps = schedule.steps(), strata = Math.min(timesteps, steps - 1);
+        if (strata < 1) {
+            throw new IllegalArgumentException("bound estimate: needs at least 1 timestep and T >= 2, got "
+                    + timesteps + " of T = " + steps);
+        }
+        Backend be = model.backend();
+        Tensor noise = x0.zerosLike(), xt = x0.zerosLike(), unusedGradient = x0.zerosLike();
+        Tensor unusedVarianceGradient = d.learnsVariance() ? x0.zerosLike() : null;
+        ReverseDistribution p = d.newReverse(x0.shape());
+        double[] perExample = prior(x0), decoder = new double[b], terms = new double[b];
+        double perDimension = dataKind == DataKind.IMAGES_8BIT ? 1 : x0.size() / b;
+        int[] t = new int[b];
+        // Stratum 0 is t = 0 alone (the decoder L₀); strata 1..k split 1..T−1 evenly, one draw per example each,
+        // weighted by the stratum's size: Σ_j n_j·L_{t_j} is unbiased for Σ_{t ≥ 1} L_t.
+        for (int j = 0; j <= strata; j++) {
+            Cancellation.throwIfInterrupted("bound estimate at stratum " + j);
+            int from = j == 0 ? 0 : 1 + (int) ((long) (j - 1) * (steps - 1) / strata);
+            int to = j == 0 ? 1 : 1 + (int) ((long) j * (steps - 1) / strata);
+            for (int e = 0; e < b; e++) {
+                t[e] = from + rng.nextInt(to - from);
+            }
+            ForwardProcess.gaussian(be, noise, rng);
+            q.sample(be, x0, t, noise, xt);
+            synchronized (model) {
+                Tensor out = model.forward(xt, t, labels, ForwardContext.inference());
+                d.reverse(be, out, xt, t, false, p);
+            }
+            termsAndGradients(be, p, x0, xt, t, 1, null, false, unusedGradient, unusedVarianceGradient, terms);
+            for (int e = 0; e < b; e++) {
+                terms[e] *= perDimension; // bits/dim for images, bits/example for continuous data
+                if (!Double.isFinite(terms[e])) {
+                    throw new NonFiniteException("the bound's term at t = " + (t[e] + 1) + " of example " + e + " is "
+                            + terms[e] + ": the model's output holds non-finite values");
+                }
+                perExample[e] += (to - from) * terms[e];
+                if (j == 0) {
+                    decoder[e] = terms[e];
+                }
+            }
+        }
+        return new BoundEstimate(perExample, decoder, strata, dataKind);
+    }
+
+    /** L_T = KL(q(x_T|x₀) ‖ N(0, I)) of each example, in bits per dimension (images) or per example. */
+    private double[] prior(Tensor x0) {
+        int b = x0.dim(0), per = x0.size() / b, last = schedule.steps() - 1;
+        double lvT = Math.log(1 - schedule.alphaBar(last)), unit = dataKind == DataKind.IMAGES_8BIT ? per : 1;
+        double[] out = new double[b];
+        float[] x0v = x0.toArray();
+        for (int i = 0; i < x0v.length; i++) {
+            out[i / per] += GaussianMath.normalKl(schedule.sqrtAlphaBar(last) * x0v[i], lvT, 0, 0) / (unit * GaussianMath.LN2);
+        }
+        return out;
+    }
+
+    /**
      * The full variational bound of a batch, as {@link GaussianDiffusion#bound} describes it.
      */
     Bound of(Denoiser model, Tensor x0, int[] labels, RandomGenerator rng) {
