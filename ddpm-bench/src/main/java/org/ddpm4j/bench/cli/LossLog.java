@@ -10,7 +10,11 @@ import java.nio.file.StandardOpenOption;
 import java.util.Locale;
 import org.ddpm4j.diffusion.train.TrainingListener;
 
-/** {@code train --loss-log}: one CSV line {@code step,loss} per training step, for plotting and comparing runs. */
+/**
+ * {@code train --loss-log}: one CSV line {@code step,loss} per training step, for plotting and comparing runs. Each
+ * line is flushed as it is written, so a run that is killed keeps its log up to the step it reached; a resumed run
+ * drops the lines after the checkpoint's step (those steps are trained again) and appends.
+ */
 final class LossLog implements AutoCloseable {
     private final BufferedWriter out;
     private final Path file;
@@ -20,13 +24,32 @@ final class LossLog implements AutoCloseable {
         this.file = file;
     }
 
-    /** A log that writes to {@code file} (appending when resuming), or one that writes nothing when it is null. */
-    static LossLog open(Path file, boolean append) throws IOException {
+    /**
+     * A log that writes to {@code file}, or one that writes nothing when it is null.
+     *
+     * @param resumedAt the step a resumed run starts from (the lines up to it are kept), or a negative number for a
+     *                  fresh run (the log starts empty)
+     */
+    static LossLog open(Path file, long resumedAt) throws IOException {
         if (file == null) {
             return new LossLog(null, null);
         }
+        java.util.List<String> kept = new java.util.ArrayList<>();
+        if (resumedAt >= 0 && Files.exists(file)) {
+            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                int comma = line.indexOf(',');
+                if (comma > 0 && Long.parseLong(line.substring(0, comma)) <= resumedAt) {
+                    kept.add(line);
+                }
+            }
+        }
         BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-                append ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
+                StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
+        for (String line : kept) {
+            out.write(line);
+            out.newLine();
+        }
+        out.flush();
         return new LossLog(out, file);
     }
 
@@ -37,6 +60,7 @@ final class LossLog implements AutoCloseable {
         try {
             out.write(p.step() + "," + String.format(Locale.ROOT, "%.6f", p.loss()));
             out.newLine();
+            out.flush();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the loss log " + file, e);
         }

@@ -133,7 +133,7 @@ public final class TrainCommand implements Callable<Integer> {
         int todo = (int) Math.max(0, steps - trainer.step());
         long start = System.nanoTime();
         double loss;
-        try (TrainingBar bar = new TrainingBar(trainer.step(), steps); LossLog log = LossLog.open(lossLog, resuming)) {
+        try (TrainingBar bar = new TrainingBar(trainer.step(), steps); LossLog log = LossLog.open(lossLog, resuming ? trainer.step() : -1)) {
             loss = trainer.train(todo, p -> {
                 bar.onStep(p);
                 log.onStep(p);
