@@ -35,4 +35,19 @@ class LossLogTest {
         }
         assertEquals(List.of("1,1.000000"), Files.readAllLines(file), "a fresh run starts the log again");
     }
+
+    @Test
+    void plotLossAveragesEachCurveAndNamesABadLine() throws Exception {
+        double[][] avg = PlotLossCommand.movingAverage(new double[][] {{1, 2, 3, 4}, {4, 2, 6, 0}}, 2);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new double[] {4, 3, 4, 3}, avg[1]);
+        Path good = Files.writeString(dir.resolve("a.csv"), "1,0.5\n2,0.25\n");
+        Path bad = Files.writeString(dir.resolve("b.csv"), "1,0.5\nstep two,0.1\n");
+        Path png = dir.resolve("loss.png");
+        int rc = DdpmCommand.commandLine().execute("plot-loss", "ours=" + good, "--out", png.toString(), "--window", "1");
+        assertEquals(0, rc);
+        org.junit.jupiter.api.Assertions.assertTrue(Files.size(png) > 0);
+        var e = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class, () -> PlotLossCommand.read(bad));
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("line 2") && e.getMessage().contains(bad.toString()),
+                e.getMessage());
+    }
 }
