@@ -1,23 +1,53 @@
 package org.ddpm4j.bench.cli;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import org.ddpm4j.diffusion.io.ImageModelFiles;
 import org.ddpm4j.tensor.Backend;
 import picocli.CommandLine.Option;
 
-/** The trained image model a command works with: {@code --checkpoint FILE} as written by {@code ddpm train}. */
+/**
+ * The trained image model a command works with: {@code --checkpoint FILE} as written by {@code ddpm train} or
+ * {@code ddpm export}, or, without the option, the Fashion-MNIST model embedded in the jar (its EMA weights).
+ */
 public final class CheckpointOption {
-    @Option(names = "--checkpoint", required = true, description = "checkpoint written by ddpm train")
+    /** The embedded model's resource: the EMA weights of the Fashion-MNIST run described in README. */
+    static final String EMBEDDED = "/models/fashion-mnist-ch32.safetensors";
+
+    @Option(names = "--checkpoint", description = "checkpoint written by ddpm train or ddpm export (default: the "
+            + "embedded Fashion-MNIST model)")
     Path file;
 
     /** Checks the option before the command starts work. */
     void check(OptionChecks checks) {
-        checks.readableFile("--checkpoint", file);
+        if (file != null) {
+            checks.readableFile("--checkpoint", file);
+        }
+    }
+
+    /** What the model is, for messages: the file, or the embedded model. */
+    String describe() {
+        return file != null ? file.toString() : "the embedded Fashion-MNIST model";
     }
 
     /** The model with its EMA weights and its diffusion, validated. */
     ImageModelFiles.Loaded load(Backend be) throws IOException {
-        return ImageModelFiles.loadForSampling(file, be);
+        if (file != null) {
+            return ImageModelFiles.loadForSampling(file, be);
+        }
+        Path copy = Files.createTempFile("ddpm4j-embedded-", ".safetensors");
+        try (InputStream in = CheckpointOption.class.getResourceAsStream(EMBEDDED)) {
+            if (in == null) {
+                throw new IOException("this jar has no embedded model (" + EMBEDDED + "): pass --checkpoint");
+            }
+            Files.copy(in, copy, StandardCopyOption.REPLACE_EXISTING);
+            System.out.println("model: the embedded Fashion-MNIST model (pass --checkpoint for another)");
+            return ImageModelFiles.loadForSampling(copy, be);
+        } finally {
+            Files.deleteIfExists(copy);
+        }
     }
 }

@@ -122,7 +122,7 @@ public final class SampleCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--class and --per-class exclude each other");
         }
         if (classes == 0) {
-            throw new IllegalArgumentException(checkpoint.file + " is an unconditional model (train with --classes for "
+            throw new IllegalArgumentException(checkpoint.describe() + " is an unconditional model (train with --classes for "
                     + "--class, --per-class and --guidance)");
         }
         if (sampleClass != null && (sampleClass < 0 || sampleClass >= classes)) {

@@ -91,6 +91,27 @@ class SamplersAndGeneratedImagesCliTest {
         }
     }
 
+    /** An exported model samples exactly what its training checkpoint samples, from a third of the bytes. */
+    @Test
+    void exportKeepsTheEmaWeightsAlone() throws IOException {
+        assertEquals(0, train().exitCode());
+        Path ckpt = dir.resolve("run.safetensors"), exported = dir.resolve("model.safetensors");
+        Run r = ddpm("export", "--checkpoint", ckpt.toString(), "--out", exported.toString(), "--note", "a test");
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(SafeTensors.read(exported).tensors().keySet().stream().noneMatch(k -> k.contains(".")
+                && (k.startsWith("ema.") || k.startsWith("adam."))), "no EMA or Adam tensors");
+        assertEquals("a test", SafeTensors.read(exported).metadata().get("note"));
+        assertTrue(Files.size(exported) * 3 < Files.size(ckpt) + 4096, Files.size(exported) + " of " + Files.size(ckpt));
+        for (Path p : new Path[] {ckpt, exported}) {
+            Run s = ddpm("sample", "--checkpoint", p.toString(), "--steps", "4", "--n", "2", "--threads", "2",
+                    "--out", dir.resolve(p.getFileName() + ".png").toString(),
+                    "--npy", dir.resolve(p.getFileName() + ".npy").toString());
+            assertEquals(0, s.exitCode(), s.err());
+        }
+        org.junit.jupiter.api.Assertions.assertArrayEquals(Files.readAllBytes(dir.resolve("run.safetensors.npy")),
+                Files.readAllBytes(dir.resolve("model.safetensors.npy")));
+    }
+
     @Test
     void badSamplerAndPredictionOptionsAreOneLineUsageErrors() throws IOException {
         Path ckpt = Files.writeString(dir.resolve("c.safetensors"), "not read");

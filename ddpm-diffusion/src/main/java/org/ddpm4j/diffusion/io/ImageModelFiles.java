@@ -35,11 +35,25 @@ public final class ImageModelFiles {
 
     /**
      * The model (EMA weights), its diffusion and its step, from a checkpoint written by {@code ddpm train} (or any
-     * {@link org.ddpm4j.diffusion.train.Trainer} of a U-Net).
+     * {@link org.ddpm4j.diffusion.train.Trainer} of a U-Net), or from one written by {@link #writeForSampling}.
      *
      * @throws IOException for a file that is not such a checkpoint, naming what is missing or invalid
      */
     public static Loaded loadForSampling(Path file, Backend be) throws IOException {
+        return load(file, be);
+    }
+
+    /**
+     * Writes the loaded model's weights (the EMA's, as loaded) with its config, diffusion and step, without the EMA
+     * and optimizer state training needs: a third of a training checkpoint's size, for sampling and evaluation only.
+     */
+    public static void writeForSampling(Path file, Loaded loaded, Map<String, String> extra) throws IOException {
+        Map<String, String> meta = new java.util.LinkedHashMap<>(extra);
+        meta.putAll(DiffusionMetadata.describe(loaded.diffusion()));
+        Checkpoint.save(file, loaded.model(), loaded.model().config(), null, null, loaded.step(), meta);
+    }
+
+    private static Loaded load(Path file, Backend be) throws IOException {
         SafeTensors.Contents contents = SafeTensors.read(file);
         Map<String, String> meta = contents.metadata();
         String cfgJson = meta.get("model_config");
@@ -66,9 +80,14 @@ public final class ImageModelFiles {
                     + " parameters but the file holds " + held + " model weights");
         }
         UNet model = new UNet(cfg, be, new SplittableRandom(0));
-        Ema ema = new Ema(be, model.parameters(), 0.5);
+        // A training checkpoint holds the EMA beside the weights; an exported one (ddpm export) only the weights to
+        // sample with.
+        boolean hasEma = contents.tensors().keySet().stream().anyMatch(k -> k.startsWith(Checkpoint.EMA_PREFIX));
+        Ema ema = hasEma ? new Ema(be, model.parameters(), 0.5) : null;
         long step = Checkpoint.restore(file, contents, model, cfg, ema, null).step();
-        ema.swap();
+        if (ema != null) {
+            ema.swap();
+        }
         return new Loaded(model, diffusion, step);
     }
 }
