@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Issue 20's side-by-side run: ddpm4j and PyTorch train the same U-Net (ch 32, mult 1,2,2, attention at 16x16,
+# dropout 0.1) on all 60 000 Fashion-MNIST images padded to 32x32, batch 32, 4000 steps, Adam 2e-4, clipping at 1,
+# flips, EMA 0.9999 (warmed up), T = 1000 linear beta, L_simple. Both run at the same time with one thread each, so
+# the machine's drift hits both alike; each resumes from its last checkpoint (every 250 steps) if stopped.
+#
+#   RUN=/work/runs/fm4000 bash run.sh train      # start, or resume, both trainings in the background
+#   RUN=/work/runs/fm4000 bash run.sh evaluate   # after both reached 4000 steps: bound, samples, quality, plot
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/../../.." && pwd)
+py="$repo/ddpm-bench/src/main/python"
+RUN=${RUN:?set RUN to a folder outside the repository for checkpoints}
+mkdir -p "$RUN"
+export GLIBC_TUNABLES=glibc.malloc.mmap_max=0:glibc.malloc.trim_threshold=68719476736
+
+case "${1:-}" in
+train)
+  # A private copy of the jar: rebuilding the repository must not change the classes of a running JVM.
+  cp "$repo/ddpm-bench/target/ddpm.jar" "$RUN/ddpm.jar"
+  resume=(); [ -f "$RUN/ours.safetensors" ] && resume=(--resume)
+  segment=$(ls "$RUN"/ours-segment-*.log 2>/dev/null | wc -l)
+  DDPM_JAR="$RUN/ddpm.jar" nohup "$repo/ddpm" train --steps 4000 --batch 32 --channels 32 --threads 1 --seed 0 \
+    --checkpoint "$RUN/ours.safetensors" --checkpoint-every 250 --samples "$RUN/ours-samples.png" \
+    --loss-log "$RUN/ours-loss.csv" --json "${resume[@]}" > "$RUN/ours-segment-$segment.log" 2>&1 &
+  presume=(); [ -f "$RUN/pytorch/state.pt" ] && presume=(--resume)
+  OMP_NUM_THREADS=1 nohup /usr/bin/python3 "$py/pytorch_train.py" --threads 1 --steps 4000 --checkpoint-every 250 \
+    --out "$RUN/pytorch" "${presume[@]}" >> "$RUN/pytorch.log" 2>&1 &
+  ;;
+evaluate)
+  ddpm="$repo/ddpm"
+  /usr/bin/python3 "$py/pytorch_export.py" "$RUN/pytorch/state.pt" "$RUN/pytorch.safetensors"
+  "$ddpm" export --checkpoint "$RUN/ours.safetensors" --out "$RUN/ours-ema.safetensors"
+  [ -f "$RUN/classifier.safetensors" ] || "$ddpm" classifier --out "$RUN/classifier.safetensors" --json \
+    > "$here/classifier.log"
+  for who in ours pytorch; do
+    ckpt="$RUN/$who-ema.safetensors"; [ "$who" = pytorch ] && ckpt="$RUN/pytorch.safetensors"
+    "$ddpm" eval --checkpoint "$ckpt" --n 1000 --timesteps 50 --threads 2 --json > "$here/bound-$who.log"
+  done
+  # Samples: ours from ddpm4j's sampler, PyTorch's from its own; both measured by the same Java evaluator.
+  "$ddpm" sample --checkpoint "$RUN/ours-ema.safetensors" --n 1000 --steps 100 --threads 2 \
+    --out "$here/samples-ours.png" --npy "$RUN/samples-ours.npy" --json > "$here/sample-ours.log"
+  OMP_NUM_THREADS=2 /usr/bin/python3 "$py/pytorch_sample.py" "$RUN/pytorch/state.pt" "$RUN/samples-pytorch.npy" \
+    --n 1000 --steps 100 --threads 2 > "$here/sample-pytorch.log"
+  for who in ours pytorch; do
+    "$ddpm" quality --images "$RUN/samples-$who.npy" --classifier "$RUN/classifier.safetensors" --n 1000 \
+      --threads 2 --json > "$here/quality-$who.log"
+  done
+  cp "$RUN/ours-loss.csv" "$here/loss-ours.csv"; cp "$RUN/pytorch/loss.csv" "$here/loss-pytorch.csv"
+  "$ddpm" plot-loss ddpm4j="$here/loss-ours.csv" pytorch="$here/loss-pytorch.csv" --out "$here/loss.png"
+  ;;
+*) echo "usage: RUN=DIR bash run.sh train|evaluate" >&2; exit 2 ;;
+esac
