@@ -21,6 +21,10 @@ public final class CheckpointOption {
             + "embedded Fashion-MNIST model)")
     Path file;
 
+    @Option(names = "--allow-non-finite", description = "load weights holding NaN or infinities (a diverged run's), "
+            + "to inspect them; samples and bounds then report the non-finite values they meet")
+    boolean allowNonFinite;
+
     /** Checks the option before the command starts work. */
     void check(OptionChecks checks) {
         if (file != null) {
@@ -36,7 +40,8 @@ public final class CheckpointOption {
     /** The model with its EMA weights and its diffusion, validated. */
     ImageModelFiles.Loaded load(Backend be) throws IOException {
         if (file != null) {
-            return ImageModelFiles.loadForSampling(file, be);
+            return allowNonFinite ? ImageModelFiles.loadAllowingNonFinite(file, be)
+                    : ImageModelFiles.loadForSampling(file, be);
         }
         Path copy = Files.createTempFile("ddpm4j-embedded-", ".safetensors");
         try (InputStream in = CheckpointOption.class.getResourceAsStream(EMBEDDED)) {

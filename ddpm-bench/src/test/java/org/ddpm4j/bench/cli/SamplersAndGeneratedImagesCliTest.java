@@ -112,6 +112,28 @@ class SamplersAndGeneratedImagesCliTest {
                 Files.readAllBytes(dir.resolve("model.safetensors.npy")));
     }
 
+    /** Issue 19: a diverged checkpoint is refused by name, or loaded on request and its NaN samples reported. */
+    @Test
+    void nonFiniteWeightsLoadOnlyWhenAskedAndTheirSamplesAreReported() throws IOException {
+        assertEquals(0, train().exitCode());
+        Path ckpt = dir.resolve("run.safetensors");
+        SafeTensors.Contents c = SafeTensors.read(ckpt);
+        java.util.Map<String, org.ddpm4j.tensor.Tensor> tensors = new java.util.LinkedHashMap<>(c.tensors());
+        tensors.get("ema.tail.2.weight").set(0, Float.NaN);
+        SafeTensors.write(ckpt, tensors, c.metadata());
+        String[] sample = {"sample", "--checkpoint", ckpt.toString(), "--steps", "2", "--n", "2", "--threads", "2",
+                "--out", dir.resolve("nan.png").toString()};
+        Run refused = ddpm(sample);
+        assertEquals(DdpmCommand.FAILED, refused.exitCode(), refused.err());
+        assertTrue(refused.err().contains("ema.tail.2.weight") && refused.err().contains("diverged"), refused.err());
+        String[] allowed = java.util.Arrays.copyOf(sample, sample.length + 1);
+        allowed[sample.length] = "--allow-non-finite";
+        Run loaded = ddpm(allowed);
+        assertEquals(DdpmCommand.FAILED, loaded.exitCode(), loaded.err());
+        assertTrue(loaded.err().contains("NaN") && !loaded.err().contains("diverged model"), loaded.err());
+        assertTrue(!Files.exists(dir.resolve("nan.png")), "no black PNG");
+    }
+
     @Test
     void badSamplerAndPredictionOptionsAreOneLineUsageErrors() throws IOException {
         Path ckpt = Files.writeString(dir.resolve("c.safetensors"), "not read");

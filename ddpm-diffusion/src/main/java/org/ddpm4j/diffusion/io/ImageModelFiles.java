@@ -40,7 +40,15 @@ public final class ImageModelFiles {
      * @throws IOException for a file that is not such a checkpoint, naming what is missing or invalid
      */
     public static Loaded loadForSampling(Path file, Backend be) throws IOException {
-        return load(file, be);
+        return load(file, be, false);
+    }
+
+    /**
+     * As {@link #loadForSampling(Path, Backend)}, but loading NaN and infinite weights instead of refusing them, to
+     * inspect a diverged run (its samples and bound then report the non-finite values they meet).
+     */
+    public static Loaded loadAllowingNonFinite(Path file, Backend be) throws IOException {
+        return load(file, be, true);
     }
 
     /**
@@ -53,7 +61,7 @@ public final class ImageModelFiles {
         Checkpoint.save(file, loaded.model(), loaded.model().config(), null, null, loaded.step(), meta);
     }
 
-    private static Loaded load(Path file, Backend be) throws IOException {
+    private static Loaded load(Path file, Backend be, boolean allowNonFinite) throws IOException {
         SafeTensors.Contents contents = SafeTensors.read(file);
         Map<String, String> meta = contents.metadata();
         String cfgJson = meta.get("model_config");
@@ -84,7 +92,7 @@ public final class ImageModelFiles {
         // sample with.
         boolean hasEma = contents.tensors().keySet().stream().anyMatch(k -> k.startsWith(Checkpoint.EMA_PREFIX));
         Ema ema = hasEma ? new Ema(be, model.parameters(), 0.5) : null;
-        long step = Checkpoint.restore(file, contents, model, cfg, ema, null).step();
+        long step = Checkpoint.restore(file, contents, model, cfg, ema, null, allowNonFinite).step();
         if (ema != null) {
             ema.swap();
         }

@@ -91,6 +91,16 @@ public final class Checkpoint {
     /** {@link #restore(Path, Module, ModelConfig, Ema, Adam)} from contents already read from {@code file}. */
     public static Info restore(Path file, SafeTensors.Contents c, Module model, ModelConfig modelConfig, Ema ema,
                                Adam adam) throws IOException {
+        return restore(file, c, model, modelConfig, ema, adam, false);
+    }
+
+    /**
+     * As {@link #restore(Path, SafeTensors.Contents, Module, ModelConfig, Ema, Adam)}, but with
+     * {@code allowNonFinite} NaN and infinite values are loaded instead of refused: for inspecting a diverged run,
+     * never for training on.
+     */
+    public static Info restore(Path file, SafeTensors.Contents c, Module model, ModelConfig modelConfig, Ema ema,
+                               Adam adam, boolean allowNonFinite) throws IOException {
         Map<String, String> meta = c.metadata();
         if (!FORMAT.equals(meta.get("format"))) {
             throw new IOException(file + ": not a ddpm4j checkpoint (metadata format is '" + meta.get("format")
@@ -102,18 +112,18 @@ public final class Checkpoint {
         }
         List<Parameter> params = model.parameters();
         for (Parameter p : params) {
-            copy(c.tensors(), p.name(), p.value(), file);
+            copy(c.tensors(), p.name(), p.value(), file, allowNonFinite);
         }
         if (ema != null) {
             for (int i = 0; i < params.size(); i++) {
-                copy(c.tensors(), EMA_PREFIX + params.get(i).name(), ema.shadow().get(i), file);
+                copy(c.tensors(), EMA_PREFIX + params.get(i).name(), ema.shadow().get(i), file, allowNonFinite);
             }
             ema.setUpdates(parseLong(meta, "ema_updates", file));
         }
         if (adam != null) {
             for (int i = 0; i < params.size(); i++) {
-                copy(c.tensors(), ADAM_M_PREFIX + params.get(i).name(), adam.firstMoments().get(i), file);
-                copy(c.tensors(), ADAM_V_PREFIX + params.get(i).name(), adam.secondMoments().get(i), file);
+                copy(c.tensors(), ADAM_M_PREFIX + params.get(i).name(), adam.firstMoments().get(i), file, allowNonFinite);
+                copy(c.tensors(), ADAM_V_PREFIX + params.get(i).name(), adam.secondMoments().get(i), file, allowNonFinite);
             }
             adam.setStepCount(parseLong(meta, "adam_step", file));
         }
@@ -141,7 +151,8 @@ public final class Checkpoint {
         }
     }
 
-    private static void copy(Map<String, Tensor> tensors, String name, Tensor into, Path file) throws IOException {
+    private static void copy(Map<String, Tensor> tensors, String name, Tensor into, Path file, boolean allowNonFinite)
+            throws IOException {
         Tensor t = tensors.get(name);
         if (t == null) {
             throw new IOException(file + ": tensor '" + name + "' is missing");
@@ -151,7 +162,9 @@ public final class Checkpoint {
                     + into.shapeString());
         }
         try {
-            NonFiniteException.requireFinite(t, "tensor '" + name + "'");
+            if (!allowNonFinite) {
+                NonFiniteException.requireFinite(t, "tensor '" + name + "'");
+            }
         } catch (NonFiniteException e) {
             throw new IOException(file + ": " + e.getMessage() + "; it was saved from a diverged model");
         }
