@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,7 +16,6 @@ import org.ddpm4j.nn.io.SafeTensors;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * Issue 19's command-line rows: every option is checked before work starts, and each error is one line that names
@@ -38,28 +35,12 @@ class CliValidationTest {
         MnistFiles.write(data, "t10k", 4, 2);
     }
 
-    /** What a run of {@code ddpm ARGS} printed on stderr, and its exit code. */
-    private record Run(int exitCode, String err) {
-        /** The error's non-empty lines. */
-        List<String> lines() {
-            return err.lines().filter(l -> !l.isBlank()).toList();
-        }
-    }
-
-    private static Run ddpm(String... args) {
-        CommandLine cli = DdpmCommand.commandLine();
-        StringWriter err = new StringWriter();
-        cli.setErr(new PrintWriter(err, true));
-        cli.setOut(new PrintWriter(new StringWriter(), true));
-        int rc = cli.execute(args);
-        return new Run(rc, err.toString());
-    }
 
     /**
      * {@code ddpm train} on the small data set, writing into the test's folder; {@code more} are options (each with
      * its value, or a flag alone) that replace the defaults of the same name.
      */
-    private Run train(String... more) {
+    private CliRun train(String... more) {
         Map<String, String> options = new LinkedHashMap<>(Map.of("--data-dir", data.toString(), "--checkpoint",
                 dir.resolve("run.safetensors").toString(), "--samples", dir.resolve("s.png").toString(),
                 "--threads", "2", "--channels", "32", "--batch", "2"));
@@ -74,10 +55,10 @@ class CliValidationTest {
                 args.add(v);
             }
         });
-        return ddpm(args.toArray(String[]::new));
+        return CliRun.ddpm(args.toArray(String[]::new));
     }
 
-    private static void assertUsageError(Run r, String... fragments) {
+    private static void assertUsageError(CliRun r, String... fragments) {
         assertEquals(USAGE, r.exitCode(), r.err());
         assertEquals(1, r.lines().size(), "one line: " + r.err());
         for (String f : fragments) {
@@ -99,14 +80,14 @@ class CliValidationTest {
     @Test
     void zeroThreadsAreRefusedInsteadOfFallingBackToScalar() {
         assertUsageError(train("--threads", "0"), "--threads", "0");
-        assertUsageError(ddpm("sample", "--checkpoint", "x", "--threads", "0"), "--threads");
+        assertUsageError(CliRun.ddpm("sample", "--checkpoint", "x", "--threads", "0"), "--threads");
     }
 
     @Test
     void zeroImagesAreRefusedBySampleAndEval() throws IOException {
         Path ckpt = Files.writeString(dir.resolve("c.safetensors"), "not read");
-        assertUsageError(ddpm("sample", "--checkpoint", ckpt.toString(), "--n", "0"), "--n", "0");
-        assertUsageError(ddpm("eval", "--checkpoint", ckpt.toString(), "--n", "0", "--data-dir", data.toString()),
+        assertUsageError(CliRun.ddpm("sample", "--checkpoint", ckpt.toString(), "--n", "0"), "--n", "0");
+        assertUsageError(CliRun.ddpm("eval", "--checkpoint", ckpt.toString(), "--n", "0", "--data-dir", data.toString()),
                 "--n", "0");
     }
 
@@ -142,18 +123,18 @@ class CliValidationTest {
     @Test
     void aMissingCheckpointIsNamed() {
         Path missing = dir.resolve("missing.safetensors");
-        assertUsageError(ddpm("sample", "--checkpoint", missing.toString()), missing.toString(), "no such file");
+        assertUsageError(CliRun.ddpm("sample", "--checkpoint", missing.toString()), missing.toString(), "no such file");
     }
 
     @Test
     void aDivergingRunStopsWithTheStepAndKeepsTheLastGoodCheckpoint() throws IOException {
         Path ckpt = dir.resolve("run.safetensors");
-        Run good = train("--steps", "2", "--checkpoint-every", "1", "--sample-steps", "2");
+        CliRun good = train("--steps", "2", "--checkpoint-every", "1", "--sample-steps", "2");
         assertEquals(0, good.exitCode(), good.err());
         byte[] lastGood = Files.readAllBytes(ckpt);
         Files.delete(dir.resolve("s.png"));
 
-        Run r = train("--resume", "--steps", "6", "--lr", "1e30", "--checkpoint-every", "1", "--sample-steps", "2");
+        CliRun r = train("--resume", "--steps", "6", "--lr", "1e30", "--checkpoint-every", "1", "--sample-steps", "2");
         assertEquals(DdpmCommand.FAILED, r.exitCode(), r.err());
         assertTrue(r.err().contains("diverged at step 3") && r.err().contains("non-finite"), r.err());
         assertFalse(Files.exists(dir.resolve("s.png")), "no samples of a diverged model");

@@ -3,15 +3,10 @@ package org.ddpm4j.bench.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.SplittableRandom;
@@ -20,7 +15,6 @@ import org.ddpm4j.nn.io.SafeTensors;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * Issue 20 on the command line: {@code --sampler}, {@code --prediction v}, {@code --min-snr-gamma}, and
@@ -41,41 +35,19 @@ class SamplersAndGeneratedImagesCliTest {
         MnistFiles.write(data, "t10k", IMAGES, 2);
     }
 
-    private record Run(int exitCode, String out, String err) {
-        JsonNode json() throws IOException {
-            String[] lines = out.strip().split("\n");
-            return new ObjectMapper().readTree(lines[lines.length - 1]);
-        }
-    }
 
-    private static Run ddpm(String... args) {
-        CommandLine cli = DdpmCommand.commandLine();
-        StringWriter err = new StringWriter(), out = new StringWriter();
-        cli.setErr(new PrintWriter(err, true));
-        cli.setOut(new PrintWriter(out, true));
-        java.io.PrintStream before = System.out;
-        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
-        System.setOut(new java.io.PrintStream(captured, true, StandardCharsets.UTF_8));
-        try {
-            int rc = cli.execute(args);
-            return new Run(rc, captured.toString(StandardCharsets.UTF_8) + out, err.toString());
-        } finally {
-            System.setOut(before);
-        }
-    }
-
-    private Run train(String... more) {
+    private CliRun train(String... more) {
         java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("train", "--data-dir",
                 data.toString(), "--checkpoint", dir.resolve("run.safetensors").toString(), "--samples",
                 dir.resolve("s.png").toString(), "--threads", "2", "--batch", "2", "--steps", "2",
                 "--sample-steps", "3"));
         args.addAll(java.util.List.of(more));
-        return ddpm(args.toArray(String[]::new));
+        return CliRun.ddpm(args.toArray(String[]::new));
     }
 
     @Test
     void aVelocityModelWithMinSnrTrainsAndSamplesWithEverySolver() throws IOException {
-        Run trained = train("--prediction", "v", "--min-snr-gamma", "5", "--sampler", "dpm-solver++");
+        CliRun trained = train("--prediction", "v", "--min-snr-gamma", "5", "--sampler", "dpm-solver++");
         assertEquals(0, trained.exitCode(), trained.err());
         String diffusion = SafeTensors.read(dir.resolve("run.safetensors")).metadata().get("diffusion");
         assertTrue(diffusion.contains("\"mean\":\"VELOCITY\"") && diffusion.contains("\"min_snr_gamma\":5.0"),
@@ -83,7 +55,7 @@ class SamplersAndGeneratedImagesCliTest {
         String ckpt = dir.resolve("run.safetensors").toString();
         for (String[] expect : new String[][] {{"heun", "5"}, {"dpm-solver++", "3"}, {"ancestral", "3"},
                 {"ddim", "3"}}) {
-            Run r = ddpm("sample", "--checkpoint", ckpt, "--sampler", expect[0], "--steps", "3", "--n", "2",
+            CliRun r = CliRun.ddpm("sample", "--checkpoint", ckpt, "--sampler", expect[0], "--steps", "3", "--n", "2",
                     "--out", dir.resolve(expect[0] + ".png").toString(), "--threads", "2", "--json");
             assertEquals(0, r.exitCode(), r.err());
             assertEquals(Integer.parseInt(expect[1]), r.json().get("network_evaluations").asInt(), expect[0]);
@@ -96,7 +68,7 @@ class SamplersAndGeneratedImagesCliTest {
     void exportKeepsTheEmaWeightsAlone() throws IOException {
         assertEquals(0, train().exitCode());
         Path ckpt = dir.resolve("run.safetensors"), exported = dir.resolve("model.safetensors");
-        Run r = ddpm("export", "--checkpoint", ckpt.toString(), "--out", exported.toString(), "--note", "a test");
+        CliRun r = CliRun.ddpm("export", "--checkpoint", ckpt.toString(), "--out", exported.toString(), "--note", "a test");
         assertEquals(0, r.exitCode(), r.err());
         SafeTensors.Contents original = SafeTensors.read(ckpt), weights = SafeTensors.read(exported);
         assertEquals("a test", weights.metadata().get("note"));
@@ -107,7 +79,7 @@ class SamplersAndGeneratedImagesCliTest {
             org.junit.jupiter.api.Assertions.assertArrayEquals(original.tensors().get("ema." + e.getKey()).toArray(),
                     e.getValue().toArray(), e.getKey());
         }
-        Run s = ddpm("sample", "--checkpoint", exported.toString(), "--steps", "4", "--n", "2", "--threads", "2",
+        CliRun s = CliRun.ddpm("sample", "--checkpoint", exported.toString(), "--steps", "4", "--n", "2", "--threads", "2",
                 "--out", dir.resolve("exported.png").toString());
         assertEquals(0, s.exitCode(), s.err());
     }
@@ -123,12 +95,12 @@ class SamplersAndGeneratedImagesCliTest {
         SafeTensors.write(ckpt, tensors, c.metadata());
         String[] sample = {"sample", "--checkpoint", ckpt.toString(), "--steps", "2", "--n", "2", "--threads", "2",
                 "--out", dir.resolve("nan.png").toString()};
-        Run refused = ddpm(sample);
+        CliRun refused = CliRun.ddpm(sample);
         assertEquals(DdpmCommand.FAILED, refused.exitCode(), refused.err());
         assertTrue(refused.err().contains("ema.tail.2.weight") && refused.err().contains("diverged"), refused.err());
         String[] allowed = java.util.Arrays.copyOf(sample, sample.length + 1);
         allowed[sample.length] = "--allow-non-finite";
-        Run loaded = ddpm(allowed);
+        CliRun loaded = CliRun.ddpm(allowed);
         assertEquals(DdpmCommand.FAILED, loaded.exitCode(), loaded.err());
         assertTrue(loaded.err().contains("NaN") && !loaded.err().contains("diverged model"), loaded.err());
         assertTrue(!Files.exists(dir.resolve("nan.png")), "no black PNG");
@@ -137,19 +109,19 @@ class SamplersAndGeneratedImagesCliTest {
     @Test
     void badSamplerAndPredictionOptionsAreOneLineUsageErrors() throws IOException {
         Path ckpt = Files.writeString(dir.resolve("c.safetensors"), "not read");
-        assertUsage(ddpm("sample", "--checkpoint", ckpt.toString(), "--sampler", "euler"), "--sampler", "euler");
-        assertUsage(ddpm("sample", "--checkpoint", ckpt.toString(), "--sampler", "heun", "--ddim-eta", "0.5"),
+        assertUsage(CliRun.ddpm("sample", "--checkpoint", ckpt.toString(), "--sampler", "euler"), "--sampler", "euler");
+        assertUsage(CliRun.ddpm("sample", "--checkpoint", ckpt.toString(), "--sampler", "heun", "--ddim-eta", "0.5"),
                 "--ddim-eta", "heun");
         assertUsage(train("--prediction", "mu"), "--prediction", "mu");
         assertUsage(train("--min-snr-gamma", "-1"), "--min-snr-gamma");
         Path cls = Files.writeString(dir.resolve("cls.safetensors"), "not read");
-        assertUsage(ddpm("quality", "--classifier", cls.toString(), "--data-dir", data.toString()), "--checkpoint",
+        assertUsage(CliRun.ddpm("quality", "--classifier", cls.toString(), "--data-dir", data.toString()), "--checkpoint",
                 "--images", "neither");
-        assertUsage(ddpm("quality", "--classifier", cls.toString(), "--data-dir", data.toString(), "--checkpoint",
+        assertUsage(CliRun.ddpm("quality", "--classifier", cls.toString(), "--data-dir", data.toString(), "--checkpoint",
                 ckpt.toString(), "--images", dir.toString()), "both");
     }
 
-    private static void assertUsage(Run r, String... fragments) {
+    private static void assertUsage(CliRun r, String... fragments) {
         assertEquals(USAGE, r.exitCode(), r.err());
         for (String f : fragments) {
             assertTrue(r.err().contains(f), "'" + r.err() + "' names " + f);
@@ -163,7 +135,7 @@ class SamplersAndGeneratedImagesCliTest {
     @Test
     void qualityMeasuresPngFoldersAndNpyFilesAlike() throws IOException {
         Path cls = dir.resolve("cls.safetensors");
-        Run trained = ddpm("classifier", "--data-dir", data.toString(), "--steps", "2", "--out", cls.toString(),
+        CliRun trained = CliRun.ddpm("classifier", "--data-dir", data.toString(), "--steps", "2", "--out", cls.toString(),
                 "--threads", "2");
         assertEquals(0, trained.exitCode(), trained.err());
         SplittableRandom rng = new SplittableRandom(7);
@@ -193,21 +165,21 @@ class SamplersAndGeneratedImagesCliTest {
         double[] fd = new double[3];
         Path[] sources = {pngs, u8, f32};
         for (int i = 0; i < 3; i++) {
-            Run r = quality(cls, sources[i], IMAGES);
+            CliRun r = quality(cls, sources[i], IMAGES);
             assertEquals(0, r.exitCode(), r.err());
             fd[i] = r.json().get("frechet_distance").asDouble();
         }
         assertEquals(fd[0], fd[1], 1e-6 * (1 + fd[0]), "PNG folder and uint8 .npy (pixels scaled in float and in double)");
         assertEquals(fd[1], fd[2], 1e-5 * (1 + fd[1]), "uint8 and float32 .npy");
-        Run unitRange = quality(cls, f01, IMAGES);
+        CliRun unitRange = quality(cls, f01, IMAGES);
         assertEquals(DdpmCommand.FAILED, unitRange.exitCode(), unitRange.err());
         assertTrue(unitRange.err().contains("[-1, 1]") && unitRange.err().contains("x / 127.5 - 1"), unitRange.err());
-        Run tooFew = quality(cls, u8, IMAGES + 1);
+        CliRun tooFew = quality(cls, u8, IMAGES + 1);
         assertTrue(tooFew.exitCode() != 0 && tooFew.err().contains("holds " + IMAGES + " images"), tooFew.err());
     }
 
-    private Run quality(Path cls, Path images, int n) {
-        return ddpm("quality", "--classifier", cls.toString(), "--images", images.toString(), "--n",
+    private CliRun quality(Path cls, Path images, int n) {
+        return CliRun.ddpm("quality", "--classifier", cls.toString(), "--images", images.toString(), "--n",
                 String.valueOf(n), "--data-dir", data.toString(), "--threads", "2", "--json");
     }
 

@@ -250,22 +250,26 @@ public final class Sampler {
         GaussianDiffusion chain = steps.length == diffusion.schedule().steps() ? diffusion : diffusion.respaced(steps);
         Schedule s = chain.schedule();
         ReverseDistribution p = chain.newReverse(x.shape());
-        if (method == Method.DPM_SOLVER_2M || method == Method.HEUN) {
-            return solve(model, guided, chain, steps, x, labels, p);
-        }
-        Tensor eps = x.zerosLike(), z = x.zerosLike();
         int[] modelT = new int[b], chainT = new int[b];
-        for (int k = steps.length - 1; k >= 0; k--) {
+        // The model's output lives in its own buffers until its next forward: read it under the model's lock, so
+        // samplers on other threads can share the model (see Denoiser).
+        DataPrediction network = (xt, k) -> {
             Cancellation.throwIfInterrupted("sampling at step " + steps[k]);
             java.util.Arrays.fill(modelT, steps[k]);
             java.util.Arrays.fill(chainT, k);
-            // The model's output lives in its own buffers until its next forward: read it under the model's lock,
-            // so samplers on other threads can share the model (see Denoiser).
             synchronized (model) {
-                Tensor out = guided != null ? guided.forward(x, steps[k])
-                        : model.forward(x, modelT, labels, ForwardContext.inference());
-                chain.reverse(be, out, x, chainT, clipDenoised, p);
+                Tensor out = guided != null ? guided.forward(xt, steps[k])
+                        : model.forward(xt, modelT, labels, ForwardContext.inference());
+                chain.reverse(be, out, xt, chainT, clipDenoised, p);
             }
+            return p.predictedX0();
+        };
+        if (method == Method.DPM_SOLVER_2M || method == Method.HEUN) {
+            return solve(be, chain.schedule(), steps, x, network);
+        }
+        Tensor eps = x.zerosLike(), z = x.zerosLike();
+        for (int k = steps.length - 1; k >= 0; k--) {
+            network.predictX0(x, k);
             if (k > 0) {
                 ForwardProcess.gaussian(be, z, rng);
             }
@@ -303,29 +307,15 @@ public final class Sampler {
         return x;
     }
 
-    /** The deterministic solvers: x̂₀ from one (guided) call under the model's lock, progress as the other methods. */
-    private Tensor solve(Denoiser model, GuidedCall guided, GaussianDiffusion chain, int[] steps, Tensor x, int[] labels,
-                         ReverseDistribution p) {
-        Backend be = model.backend();
-        int[] modelT = new int[x.dim(0)], chainT = new int[x.dim(0)];
-        DataPrediction network = (xt, k) -> {
-            Cancellation.throwIfInterrupted("sampling at step " + steps[k]);
-            java.util.Arrays.fill(modelT, steps[k]);
-            java.util.Arrays.fill(chainT, k);
-            synchronized (model) {
-                Tensor out = guided != null ? guided.forward(xt, steps[k])
-                        : model.forward(xt, modelT, labels, ForwardContext.inference());
-                chain.reverse(be, out, xt, chainT, clipDenoised, p);
-            }
-            return p.predictedX0();
-        };
+    /** The deterministic solvers, reporting progress as the other methods do. */
+    private Tensor solve(Backend be, Schedule chain, int[] steps, Tensor x, DataPrediction network) {
         StepListener onStep = (k, xNow, x0) -> {
             if (progress != null && k % progressEvery == 0) {
                 progress.step(steps[k], xNow, x0);
             }
         };
-        return method == Method.HEUN ? HeunSolver.solve(be, chain.schedule(), steps.length, x, network, onStep)
-                : DpmSolverPlusPlus.solve(be, chain.schedule(), steps.length, x, network, onStep);
+        return method == Method.HEUN ? HeunSolver.solve(be, chain, steps.length, x, network, onStep)
+                : DpmSolverPlusPlus.solve(be, chain, steps.length, x, network, onStep);
     }
 
     /** 1 where {@code mask} is non-zero (if {@code nonZero}) or zero (if not), else 0. */
