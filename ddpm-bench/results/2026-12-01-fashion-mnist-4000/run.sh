@@ -38,8 +38,15 @@ evaluate)
     "$ddpm" eval --checkpoint "$ckpt" --n 1000 --timesteps 50 --threads 2 --json > "$here/bound-$who.log"
   done
   # Samples: ours from ddpm4j's sampler, PyTorch's from its own; both measured by the same Java evaluator.
-  "$ddpm" sample --checkpoint "$RUN/ours-ema.safetensors" --n 1000 --steps 100 --threads 2 \
-    --out "$here/samples-ours.png" --npy "$RUN/samples-ours.npy" --json > "$here/sample-ours.log"
+  # ddpm sample draws its --n in one batch: 10 batches of 100 (seeds 1..10), joined with numpy.
+  : > "$here/sample-ours.log"
+  for seed in $(seq 1 10); do
+    "$ddpm" sample --checkpoint "$RUN/ours-ema.safetensors" --n 100 --steps 100 --threads 2 --seed "$seed" \
+      --out "$RUN/samples-ours-$seed.png" --npy "$RUN/samples-ours-$seed.npy" --json >> "$here/sample-ours.log"
+  done
+  cp "$RUN/samples-ours-1.png" "$here/samples-ours.png"
+  /usr/bin/python3 -c "import numpy as np, sys; np.save(sys.argv[1], np.concatenate([np.load(f) for f in sys.argv[2:]]))" \
+    "$RUN/samples-ours.npy" "$RUN"/samples-ours-{1..10}.npy
   OMP_NUM_THREADS=2 /usr/bin/python3 "$py/pytorch_sample.py" "$RUN/pytorch/state.pt" "$RUN/samples-pytorch.npy" \
     --n 1000 --steps 100 --threads 2 > "$here/sample-pytorch.log"
   for who in ours pytorch; do
