@@ -52,6 +52,20 @@ public final class ForwardProcess {
                 coefficients(t, step -> -1 / schedule.sqrtRecipAlphaBarMinusOne(step)), out);
     }
 
+    /** The velocity of Salimans &amp; Ho (2022, §4): {@code v = √ᾱ_t·ε − √(1 − ᾱ_t)·x₀}, on {@code be}. */
+    public void velocity(Backend be, Tensor eps, Tensor x0, int[] t, Tensor out) {
+        perSample(eps, t, "velocity");
+        be.combinePerSample(eps, coefficients(t, schedule::sqrtAlphaBar), x0,
+                coefficients(t, step -> -schedule.sqrtOneMinusAlphaBar(step)), out);
+    }
+
+    /** x₀ from x_t and the velocity: {@code x̂₀ = √ᾱ_t·x_t − √(1 − ᾱ_t)·v}, on {@code be}. */
+    public void predictX0FromVelocity(Backend be, Tensor xt, int[] t, Tensor v, Tensor out) {
+        perSample(xt, t, "predictX0FromVelocity");
+        be.combinePerSample(xt, coefficients(t, schedule::sqrtAlphaBar), v,
+                coefficients(t, step -> -schedule.sqrtOneMinusAlphaBar(step)), out);
+    }
+
     /** One coefficient per sample from the double tables, rounded to float at use. */
     private static float[] coefficients(int[] t, IntToDoubleFunction table) {
         float[] c = new float[t.length];

@@ -185,15 +185,7 @@ public final class GaussianDiffusion implements TrainingObjective {
         switch (meanType) {
             case EPSILON -> q.predictX0FromEps(be, xt, t, output, x0Out);
             case X0 -> be.scale(output, 1f, x0Out);
-            case VELOCITY -> {
-                // x̂₀ = √ᾱ·x_t − √(1 − ᾱ)·v̂ (Salimans & Ho §4)
-                float[] byXt = new float[t.length], byV = new float[t.length];
-                for (int b = 0; b < t.length; b++) {
-                    byXt[b] = (float) schedule.sqrtAlphaBar(t[b]);
-                    byV[b] = (float) -schedule.sqrtOneMinusAlphaBar(t[b]);
-                }
-                be.combinePerSample(xt, byXt, output, byV, x0Out);
-            }
+            case VELOCITY -> q.predictX0FromVelocity(be, xt, t, output, x0Out);
             case MEAN -> {
                 // μ = c0·x₀ + ct·x_t  ⇒  x₀ = μ/c0 − (ct/c0)·x_t
                 float[] byMean = new float[t.length], byXt = new float[t.length];
@@ -252,12 +244,7 @@ public final class GaussianDiffusion implements TrainingObjective {
                 }
                 case VELOCITY -> {
                     Tensor v = x0.zerosLike();
-                    float[] byEps = new float[batch], byX0 = new float[batch];
-                    for (int b = 0; b < batch; b++) {
-                        byEps[b] = (float) schedule.sqrtAlphaBar(t[b]);
-                        byX0[b] = (float) -schedule.sqrtOneMinusAlphaBar(t[b]);
-                    }
-                    be.combinePerSample(noise, byEps, x0, byX0, v);
+                    q.velocity(be, noise, x0, t, v);
                     yield v;
                 }
             };

@@ -107,6 +107,11 @@ public final class Schedule {
         return alphaBarPrev[t];
     }
 
+    /** log SNR_t = log(ᾱ_t/(1 − ᾱ_t)): the ODE solvers' time variable (twice their λ_t) and their step spacing. */
+    public double logSnr(int t) {
+        return Math.log(alphaBar[t]) - Math.log1p(-alphaBar[t]);
+    }
+
     /** √ᾱ_t, the signal coefficient of q(x_t | x₀) (Eq. 4). */
     public double sqrtAlphaBar(int t) {
         return Math.sqrt(alphaBar[t]);

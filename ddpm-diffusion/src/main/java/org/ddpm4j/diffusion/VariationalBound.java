@@ -209,18 +209,16 @@ final class VariationalBound {
             }
             distortion[step] = Math.sqrt(sq / x0.size());
         }
-        // L_T = KL(q(x_T|x₀) ‖ N(0, I)): mean √ᾱ_T·x₀, variance 1 − ᾱ_T.
-        int last = steps - 1;
-        double lvT = Math.log(1 - schedule.alphaBar(last)), prior = 0;
-        float[] x0v = x0.toArray();
-        for (int i = 0; i < x0v.length; i++) {
-            double kl = GaussianMath.normalKl(schedule.sqrtAlphaBar(last) * x0v[i], lvT, 0, 0);
-            prior += kl;
-            perExample[i / per] += kl;
-        }
         for (int e = 0; e < b; e++) {
             perExample[e] /= perExampleUnit * GaussianMath.LN2;
         }
-        return new Bound(terms, prior / (perUnit * GaussianMath.LN2), distortion, perExample, kind);
+        // Each example spans the same number of units, so the batch's prior is the mean of the examples'.
+        double[] priors = prior(x0);
+        double prior = 0;
+        for (int e = 0; e < b; e++) {
+            perExample[e] += priors[e];
+            prior += priors[e] / b;
+        }
+        return new Bound(terms, prior, distortion, perExample, kind);
     }
 }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.IntStream;
+import org.ddpm4j.diffusion.data.Dataset;
 import org.ddpm4j.diffusion.data.ImageFolder;
 import org.ddpm4j.diffusion.io.NpyImages;
 import org.ddpm4j.nn.ImageClassifier;
@@ -21,26 +22,27 @@ final class GeneratedImages {
      */
     static Tensor first(Path source, int n, ImageClassifier.Config classifier) throws IOException {
         int size = classifier.imageSize(), channels = classifier.imageChannels();
-        Tensor all = Files.isDirectory(source)
-                ? ImageFolder.load(source, size, channels == 1).batch(IntStream.range(0, count(source, n)).toArray())
-                : NpyImages.read(source);
-        if (all.dim(0) < n) {
-            throw new IOException(source + ": holds " + all.dim(0) + " images, --n asks for " + n);
+        Tensor first;
+        if (Files.isDirectory(source)) {
+            Dataset folder = ImageFolder.load(source, size, channels == 1);
+            requireCount(source, folder.size(), n);
+            first = folder.batch(IntStream.range(0, n).toArray());
+        } else {
+            Tensor all = NpyImages.read(source);
+            requireCount(source, all.dim(0), n);
+            int per = all.size() / all.dim(0);
+            first = Tensor.of(java.util.Arrays.copyOf(all.toArray(), n * per), n, all.dim(1), all.dim(2), all.dim(3));
         }
-        if (all.dim(1) != channels || all.dim(2) != size || all.dim(3) != size) {
-            throw new IOException(source + ": images are " + all.dim(1) + "×" + all.dim(2) + "×" + all.dim(3)
+        if (first.dim(1) != channels || first.dim(2) != size || first.dim(3) != size) {
+            throw new IOException(source + ": images are " + first.dim(1) + "×" + first.dim(2) + "×" + first.dim(3)
                     + " (channels×height×width), the classifier reads " + channels + "×" + size + "×" + size);
         }
-        float[] kept = java.util.Arrays.copyOf(all.toArray(), n * channels * size * size);
-        return Tensor.of(kept, n, channels, size, size);
+        return first;
     }
 
-    /** How many of the folder's images to take: n, or all of them when there are fewer (reported by the caller). */
-    private static int count(Path dir, int n) throws IOException {
-        try (var files = Files.list(dir)) {
-            long images = files.filter(p -> p.getFileName().toString().toLowerCase(java.util.Locale.ROOT)
-                    .matches(".*\\.(png|jpe?g)")).count();
-            return (int) Math.min(n, images);
+    private static void requireCount(Path source, int held, int n) throws IOException {
+        if (held < n) {
+            throw new IOException(source + ": holds " + held + " images, --n asks for " + n);
         }
     }
 }

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.List;
 import java.util.Locale;
 import org.ddpm4j.diffusion.train.TrainingListener;
 
@@ -34,12 +35,17 @@ final class LossLog implements AutoCloseable {
         if (file == null) {
             return new LossLog(null, null);
         }
-        java.util.List<String> kept = new java.util.ArrayList<>();
+        List<String> kept = new java.util.ArrayList<>();
         if (resumedAt >= 0 && Files.exists(file)) {
-            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-                int comma = line.indexOf(',');
-                if (comma > 0 && Long.parseLong(line.substring(0, comma)) <= resumedAt) {
-                    kept.add(line);
+            List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+            for (int i = 0; i < lines.size(); i++) {
+                int comma = lines.get(i).indexOf(',');
+                try {
+                    if (comma > 0 && Long.parseLong(lines.get(i).substring(0, comma)) <= resumedAt) {
+                        kept.add(lines.get(i));
+                    }
+                } catch (NumberFormatException e) {
+                    throw new IOException(file + ": line " + (i + 1) + " is not 'step,loss': '" + lines.get(i) + "'", e);
                 }
             }
         }

@@ -28,7 +28,7 @@ public final class NpyWriter {
     /**
      * Raw data of a numpy dtype ({@code descr}, e.g. {@code "<f4"} or {@code "|u1"}) and shape.
      *
-     * @throws IllegalArgumentException if the data's length does not fit the shape's element count
+     * @throws IllegalArgumentException if the data's length is not the shape's element count times the item size
      */
     public static void write(Path file, String descr, int[] shape, byte[] data) throws IOException {
         StringBuilder dims = new StringBuilder();
@@ -38,9 +38,11 @@ public final class NpyWriter {
             count *= d;
         }
         String tuple = shape.length == 1 ? dims.toString().strip() : dims.substring(0, Math.max(0, dims.length() - 2));
-        if (data.length % count != 0 || data.length / count > 8) {
+        // descr is byte order, kind, item size in bytes: '<f4', '|u1'.
+        long itemSize = Long.parseLong(descr.substring(2));
+        if (data.length != count * itemSize) {
             throw new IllegalArgumentException(".npy: " + data.length + " bytes do not fit shape "
-                    + java.util.Arrays.toString(shape) + " of " + descr);
+                    + java.util.Arrays.toString(shape) + " of " + descr + " (" + count * itemSize + " bytes)");
         }
         StringBuilder header = new StringBuilder("{'descr': '" + descr + "', 'fortran_order': False, 'shape': ("
                 + tuple + "), }");

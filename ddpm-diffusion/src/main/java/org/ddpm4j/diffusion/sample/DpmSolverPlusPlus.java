@@ -24,7 +24,6 @@ final class DpmSolverPlusPlus {
      * @param onStep called after each step with the chain index just left, x and the x̂₀ it used
      */
     static Tensor solve(Backend be, Schedule chain, int steps, Tensor x, DataPrediction model, StepListener onStep) {
-        int b = x.dim(0);
         Tensor previous = x.zerosLike(), combined = x.zerosLike();
         double previousH = Double.NaN;
         for (int k = steps - 1; k >= 0; k--) {
@@ -36,12 +35,13 @@ final class DpmSolverPlusPlus {
                 Tensor d = x0;
                 if (!Double.isNaN(previousH)) {
                     double r = previousH / h;
-                    be.combinePerSample(x0, same(b, 1 + 1 / (2 * r)), previous, same(b, -1 / (2 * r)), combined);
+                    be.combinePerSample(x0, Sampler.perSample(x, 1 + 1 / (2 * r)), previous,
+                            Sampler.perSample(x, -1 / (2 * r)), combined);
                     d = combined;
                 }
                 double ratio = chain.sqrtOneMinusAlphaBar(k - 1) / chain.sqrtOneMinusAlphaBar(k);
                 double byD = -chain.sqrtAlphaBar(k - 1) * Math.expm1(-h);
-                be.combinePerSample(x, same(b, ratio), d, same(b, byD), x);
+                be.combinePerSample(x, Sampler.perSample(x, ratio), d, Sampler.perSample(x, byD), x);
                 be.copy(x0, previous);
                 previousH = h;
             }
@@ -50,14 +50,8 @@ final class DpmSolverPlusPlus {
         return x;
     }
 
-    /** λ = log(α/σ) = ½·log(ᾱ/(1 − ᾱ)), the half log-SNR. */
+    /** λ = log(α/σ), the half log-SNR. */
     private static double lambda(Schedule s, int k) {
-        return 0.5 * (Math.log(s.alphaBar(k)) - Math.log1p(-s.alphaBar(k)));
-    }
-
-    static float[] same(int batch, double value) {
-        float[] c = new float[batch];
-        java.util.Arrays.fill(c, (float) value);
-        return c;
+        return 0.5 * s.logSnr(k);
     }
 }

@@ -24,7 +24,6 @@ final class HeunSolver {
      * Solves from x at chain step {@code steps − 1} to the data, in place (see {@link DpmSolverPlusPlus#solve}).
      */
     static Tensor solve(Backend be, Schedule chain, int steps, Tensor x, DataPrediction model, StepListener onStep) {
-        int b = x.dim(0);
         Tensor y = x.zerosLike(), euler = x.zerosLike(), firstX0 = x.zerosLike(), input = x.zerosLike();
         be.scale(x, (float) (1 / chain.sqrtAlphaBar(steps - 1)), y);
         for (int k = steps - 1; k >= 0; k--) {
@@ -32,7 +31,7 @@ final class HeunSolver {
             be.scale(y, (float) chain.sqrtAlphaBar(k), input);
             Tensor x0 = model.predictX0(input, k);
             // Euler: y + (to − from)·(y − D)/from = (to/from)·y + (1 − to/from)·D
-            be.combinePerSample(y, DpmSolverPlusPlus.same(b, to / from), x0, DpmSolverPlusPlus.same(b, 1 - to / from),
+            be.combinePerSample(y, Sampler.perSample(x, to / from), x0, Sampler.perSample(x, 1 - to / from),
                     euler);
             if (k == 0) {
                 be.copy(euler, y);
@@ -42,9 +41,9 @@ final class HeunSolver {
                 Tensor x0Next = model.predictX0(input, k - 1);
                 // y + (to − from)/2·((y − D)/from + (y' − D')/to)
                 double half = (to - from) / 2, a = half / from, c = half / to;
-                be.combinePerSample(y, DpmSolverPlusPlus.same(b, 1 + a), firstX0, DpmSolverPlusPlus.same(b, -a), y);
-                be.combinePerSample(y, DpmSolverPlusPlus.same(b, 1), euler, DpmSolverPlusPlus.same(b, c), y);
-                be.combinePerSample(y, DpmSolverPlusPlus.same(b, 1), x0Next, DpmSolverPlusPlus.same(b, -c), y);
+                be.combinePerSample(y, Sampler.perSample(x, 1 + a), firstX0, Sampler.perSample(x, -a), y);
+                be.combinePerSample(y, Sampler.perSample(x, 1), euler, Sampler.perSample(x, c), y);
+                be.combinePerSample(y, Sampler.perSample(x, 1), x0Next, Sampler.perSample(x, -c), y);
                 x0 = firstX0;
             }
             // x = α·y at the level reached (α = 1 for the data)

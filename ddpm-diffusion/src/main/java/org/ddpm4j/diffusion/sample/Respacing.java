@@ -51,6 +51,6 @@ public final class Respacing {
     }
 
     private static double lambda(Schedule s, int t) {
-        return 0.5 * (Math.log(s.alphaBar(t)) - Math.log1p(-s.alphaBar(t)));
+        return 0.5 * s.logSnr(t);
     }
 }

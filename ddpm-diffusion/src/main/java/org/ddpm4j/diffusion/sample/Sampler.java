@@ -327,8 +327,8 @@ public final class Sampler {
         });
     }
 
-    /** The same coefficient for every sample of x. */
-    private static float[] perSample(Tensor x, double value) {
+    /** The same coefficient for every sample of x (the solvers' per-sample combinations use it too). */
+    static float[] perSample(Tensor x, double value) {
         float[] c = new float[x.dim(0)];
         java.util.Arrays.fill(c, (float) value);
         return c;
