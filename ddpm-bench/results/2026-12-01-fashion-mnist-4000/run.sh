@@ -19,7 +19,8 @@ train)
   # A private copy of the jar: rebuilding the repository must not change the classes of a running JVM.
   cp "$repo/ddpm-bench/target/ddpm.jar" "$RUN/ddpm.jar"
   resume=(); [ -f "$RUN/ours.safetensors" ] && resume=(--resume)
-  segment=$(ls "$RUN"/ours-segment-*.log 2>/dev/null | wc -l)
+  segments=("$RUN"/ours-segment-*.log); [ -e "${segments[0]}" ] || segments=()
+  segment=${#segments[@]}
   DDPM_JAR="$RUN/ddpm.jar" nohup "$repo/ddpm" train --steps 4000 --batch 32 --channels 32 --threads 1 --seed 0 \
     --checkpoint "$RUN/ours.safetensors" --checkpoint-every 250 --samples "$RUN/ours-samples.png" \
     --loss-log "$RUN/ours-loss.csv" --json "${resume[@]}" > "$RUN/ours-segment-$segment.log" 2>&1 &

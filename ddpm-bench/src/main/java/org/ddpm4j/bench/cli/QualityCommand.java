@@ -53,6 +53,10 @@ public final class QualityCommand implements Callable<Integer> {
     @Mixin
     SamplingOptions sampling;
 
+    @Option(names = "--batch", description = "with --checkpoint: sample at most this many images at a time "
+            + "(default: ${DEFAULT-VALUE})")
+    int batch = SampleBatches.DEFAULT_BATCH;
+
     @Option(names = "--guidance", description = "classifier-free guidance weight (class-conditional models)")
     Double guidance;
 
@@ -90,8 +94,9 @@ public final class QualityCommand implements Callable<Integer> {
                 sampler.guidance(guidance);
             }
             long start = System.nanoTime();
-            samples = sampler.sample(loaded.model(), new int[] {n, cfg.imageChannels(), cfg.imageSize(), cfg.imageSize()},
-                    labels, new SplittableRandom(run.seed));
+            samples = SampleBatches.draw(sampler, loaded.model(),
+                    new int[] {n, cfg.imageChannels(), cfg.imageSize(), cfg.imageSize()}, labels,
+                    new SplittableRandom(run.seed), batch);
             sampleSeconds = (System.nanoTime() - start) / 1e9;
             source = String.format("%s, %s, %d network calls, %.1f s", checkpoint, sampler.methodName(),
                     sampler.networkEvaluations(), sampleSeconds);
@@ -160,7 +165,7 @@ public final class QualityCommand implements Callable<Integer> {
             checks.require(guidance == null, "--guidance applies to sampling a --checkpoint, not to --images");
         }
         checks.readableFile("--classifier", classifier).dataDirectory("--data-dir", dataDir)
-                .atLeast("--n", n, 2).atLeast("--steps", steps, 1)
+                .atLeast("--n", n, 2).atLeast("--steps", steps, 1).atLeast("--batch", batch, 1)
                 .nonNegativeIfGiven("--guidance", guidance);
     }
 }

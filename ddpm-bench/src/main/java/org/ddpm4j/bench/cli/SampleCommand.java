@@ -34,6 +34,10 @@ public final class SampleCommand implements Callable<Integer> {
     @Mixin
     SamplingOptions sampling;
 
+    @Option(names = "--batch", description = "draw at most this many images at a time: memory grows with the batch "
+            + "(default: ${DEFAULT-VALUE})")
+    int batch = SampleBatches.DEFAULT_BATCH;
+
     @Option(names = "--npy", description = "also write the samples as a float32 .npy array [N, C, H, W] on the "
             + "[-1, 1] scale, for other tools or ddpm quality --images")
     Path npy;
@@ -74,19 +78,24 @@ public final class SampleCommand implements Callable<Integer> {
         if (guidance != null) {
             sampler.guidance(guidance);
         }
-        int snapshotsOf = Math.min(4, count), every = Math.max(1, Math.min(steps, loaded.diffusion().schedule().steps()) / 10);
+        int snapshotsOf = Math.min(4, Math.min(count, batch)), every = Math.max(1, Math.min(steps, loaded.diffusion().schedule().steps()) / 10);
         java.util.List<Tensor> snapshots = new java.util.ArrayList<>();
+        boolean[] firstBatch = {true};
         if (progressive != null) {
-            // The callback's tensors are the sampler's buffers: copy the first samples' x̂₀ out.
+            // The callback's tensors are the sampler's buffers: copy the first samples' x̂₀ out, in the first batch.
             sampler.progress(every, (t, xt, x0) -> {
+                if (!firstBatch[0]) {
+                    return;
+                }
                 int per = x0.size() / x0.dim(0);
                 snapshots.add(Tensor.of(java.util.Arrays.copyOf(x0.toArray(), snapshotsOf * per),
                         snapshotsOf, cfg.imageChannels(), cfg.imageSize(), cfg.imageSize()));
             });
         }
         long start = System.nanoTime();
-        Tensor x = sampler.sample(loaded.model(), new int[] {count, cfg.imageChannels(), cfg.imageSize(), cfg.imageSize()},
-                labels, new SplittableRandom(run.seed));
+        Tensor x = SampleBatches.draw(sampler, loaded.model(),
+                new int[] {count, cfg.imageChannels(), cfg.imageSize(), cfg.imageSize()}, labels,
+                new SplittableRandom(run.seed), batch, index -> firstBatch[0] = index == 0);
         double seconds = (System.nanoTime() - start) / 1e9;
         ImageGrid.write(out, x, columns);
         if (npy != null) {
@@ -141,7 +150,7 @@ public final class SampleCommand implements Callable<Integer> {
         run.check(checks);
         checkpoint.check(checks);
         sampling.check(checks);
-        checks.atLeast("--n", n, 1).atLeast("--steps", steps, 1)
+        checks.atLeast("--n", n, 1).atLeast("--steps", steps, 1).atLeast("--batch", batch, 1)
                 .nonNegativeIfGiven("--guidance", guidance)
                 .require(perClass == null || perClass >= 1, "--per-class must be at least 1, got " + perClass)
                 .require(sampleClass == null || sampleClass >= 0, "--class must be at least 0, got " + sampleClass)

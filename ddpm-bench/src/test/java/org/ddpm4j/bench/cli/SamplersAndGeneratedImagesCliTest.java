@@ -190,4 +190,47 @@ class SamplersAndGeneratedImagesCliTest {
         }
         return b.flip();
     }
+
+    /**
+     * {@code --batch} draws the images a batch at a time from one stream: every batch gets fresh noise, and one
+     * batch of all the images is the unbatched run. (Same-seed runs in one JVM agree to rounding, not bits.)
+     */
+    @Test
+    void samplingInBatchesDrawsFreshNoiseForEachBatch() throws IOException {
+        assertEquals(0, train().exitCode());
+        String ckpt = dir.resolve("run.safetensors").toString();
+        java.util.Map<String, float[]> drawn = new java.util.HashMap<>();
+        for (String batch : new String[] {"2", "5", "100"}) {
+            Path npy = dir.resolve("b" + batch + ".npy");
+            CliRun r = CliRun.ddpm("sample", "--checkpoint", ckpt, "--steps", "3", "--n", "5", "--batch", batch,
+                    "--out", dir.resolve("b" + batch + ".png").toString(), "--npy", npy.toString(), "--threads", "2",
+                    "--progressive", dir.resolve("p" + batch + ".png").toString());
+            assertEquals(0, r.exitCode(), r.err());
+            org.ddpm4j.tensor.Tensor x = org.ddpm4j.diffusion.io.NpyImages.read(npy);
+            assertEquals(5, x.dim(0));
+            drawn.put(batch, x.toArray());
+        }
+        int per = drawn.get("2").length / 5;
+        float[] batched = drawn.get("2");
+        // Image 0 opens the first batch, image 2 the second: the same seed restarted per batch would repeat it.
+        assertTrue(maxDifference(batched, 0, batched, 2 * per, per) > 0.1, "the second batch repeats the first");
+        assertTrue(maxDifference(drawn.get("5"), 0, drawn.get("100"), 0, 5 * per) < SAME_RUN_TOLERANCE,
+                "one batch of all 5 is the unbatched run");
+        // The progressive strip follows the first batch only: as many snapshots (columns), two samples (rows) not four.
+        BufferedImage firstBatchOnly = ImageIO.read(dir.resolve("p2.png").toFile()),
+                oneBatch = ImageIO.read(dir.resolve("p5.png").toFile());
+        assertEquals(oneBatch.getWidth(), firstBatchOnly.getWidth());
+        assertTrue(firstBatchOnly.getHeight() < oneBatch.getHeight(), firstBatchOnly.getHeight() + " rows of pixels");
+    }
+
+    /** Two same-seed runs in one JVM: the engine's reductions may round differently once compiled. */
+    private static final double SAME_RUN_TOLERANCE = 1e-3;
+
+    private static double maxDifference(float[] a, int fromA, float[] b, int fromB, int length) {
+        double max = 0;
+        for (int i = 0; i < length; i++) {
+            max = Math.max(max, Math.abs(a[fromA + i] - b[fromB + i]));
+        }
+        return max;
+    }
 }
