@@ -50,12 +50,20 @@ public final class SamplingOptions {
 
     /** A sampler of {@code diffusion} on at most {@code steps} of its T steps, with the chosen method. */
     Sampler sampler(GaussianDiffusion diffusion, int steps) {
-        int count = Math.min(steps, diffusion.schedule().steps());
         Method m = sampler != null ? Method.named(sampler) : ddimEta != null ? Method.DDIM : Method.ANCESTRAL;
+        return sampler(diffusion, m, steps, ddimEta == null ? 0 : ddimEta);
+    }
+
+    /**
+     * A sampler of {@code diffusion} with method {@code m} on at most {@code steps} of its T steps: evenly respaced,
+     * or evenly in log-SNR for DPM-Solver++ (Lu et al. 2022 §4); {@code ddimEta} applies to DDIM only.
+     */
+    static Sampler sampler(GaussianDiffusion diffusion, Method m, int steps, double ddimEta) {
+        int count = Math.min(steps, diffusion.schedule().steps());
         Sampler s = new Sampler(diffusion);
         return switch (m) {
             case ANCESTRAL -> s.respaced(count);
-            case DDIM -> s.respaced(count).ddim(ddimEta == null ? 0 : ddimEta);
+            case DDIM -> s.respaced(count).ddim(ddimEta);
             case DPM_SOLVER -> s.respacedByLogSnr(count).dpmSolver();
             case HEUN -> s.respaced(count).heun();
         };

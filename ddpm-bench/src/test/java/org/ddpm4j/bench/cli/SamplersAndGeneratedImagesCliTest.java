@@ -223,6 +223,38 @@ class SamplersAndGeneratedImagesCliTest {
         assertTrue(firstBatchOnly.getHeight() < oneBatch.getHeight(), firstBatchOnly.getHeight() + " rows of pixels");
     }
 
+    /**
+     * {@code ddpm sampler-curve} measures each method at each budget as {@code ddpm quality} would, counts Heun's
+     * 2n−1 evaluations, and writes the table and the plot; an unknown method is a usage error.
+     */
+    @Test
+    void samplerCurveMeasuresEachMethodAtEachBudget() throws IOException {
+        assertEquals(0, train().exitCode());
+        Path cls = dir.resolve("cls.safetensors"), curve = dir.resolve("curve");
+        assertEquals(0, CliRun.ddpm("classifier", "--data-dir", data.toString(), "--steps", "2", "--out",
+                cls.toString(), "--threads", "2").exitCode());
+        String ckpt = dir.resolve("run.safetensors").toString();
+        CliRun r = CliRun.ddpm("sampler-curve", "--checkpoint", ckpt, "--classifier", cls.toString(), "--data-dir",
+                data.toString(), "--samplers", "ancestral,heun", "--evaluations", "2,3", "--n", "4", "--out",
+                curve.toString(), "--threads", "2");
+        assertEquals(0, r.exitCode(), r.err());
+        java.util.List<String> rows = Files.readAllLines(curve.resolve("sampler-curve.csv"));
+        assertEquals(5, rows.size(), String.join("\n", rows));
+        assertEquals(java.util.List.of("ancestral,2,2", "ancestral,3,3", "heun,1,1", "heun,2,3"), rows.subList(1, 5)
+                .stream().map(row -> String.join(",", java.util.Arrays.copyOf(row.split(","), 3))).toList());
+        assertTrue(Files.size(curve.resolve("sampler-curve.png")) > 0);
+        assertTrue(Files.readString(curve.resolve("sampler-curve.md")).contains("| heun | 2 | 3 |"));
+        CliRun single = CliRun.ddpm("quality", "--checkpoint", ckpt, "--classifier", cls.toString(), "--data-dir",
+                data.toString(), "--steps", "3", "--n", "4", "--threads", "2", "--json");
+        assertEquals(0, single.exitCode(), single.err());
+        assertEquals(single.json().get("frechet_distance").asDouble(), Double.parseDouble(rows.get(2).split(",")[3]),
+                SAME_RUN_TOLERANCE * Math.max(1, single.json().get("frechet_distance").asDouble()));
+        CliRun bad = CliRun.ddpm("sampler-curve", "--checkpoint", ckpt, "--classifier", cls.toString(), "--data-dir",
+                data.toString(), "--samplers", "euler", "--out", curve.toString());
+        assertEquals(USAGE, bad.exitCode());
+        assertTrue(bad.err().contains("--samplers: 'euler'"), bad.err());
+    }
+
     /** Two same-seed runs in one JVM: the engine's reductions may round differently once compiled. */
     private static final double SAME_RUN_TOLERANCE = 1e-3;
 
