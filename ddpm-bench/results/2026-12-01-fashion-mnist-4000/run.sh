@@ -32,24 +32,20 @@ evaluate)
   ddpm="$repo/ddpm"
   /usr/bin/python3 "$py/pytorch_export.py" "$RUN/pytorch/state.pt" "$RUN/pytorch.safetensors"
   "$ddpm" export --checkpoint "$RUN/ours.safetensors" --out "$RUN/ours-ema.safetensors"
-  [ -f "$RUN/classifier.safetensors" ] || "$ddpm" classifier --out "$RUN/classifier.safetensors" --json \
-    > "$here/classifier.log"
   for who in ours pytorch; do
     ckpt="$RUN/$who-ema.safetensors"; [ "$who" = pytorch ] && ckpt="$RUN/pytorch.safetensors"
     "$ddpm" eval --checkpoint "$ckpt" --n 1000 --timesteps 50 --threads 2 --json > "$here/bound-$who.log"
   done
-  # Samples: ours from ddpm4j's sampler, PyTorch's from its own; both measured by the same Java evaluator.
-  # ddpm sample draws its --n in one batch: 10 batches of 100 (seeds 1..10), joined with numpy.
-  : > "$here/sample-ours.log"
-  for seed in $(seq 1 10); do
-    "$ddpm" sample --checkpoint "$RUN/ours-ema.safetensors" --n 100 --steps 100 --threads 2 --seed "$seed" \
-      --out "$RUN/samples-ours-$seed.png" --npy "$RUN/samples-ours-$seed.npy" --json >> "$here/sample-ours.log"
-  done
-  cp "$RUN/samples-ours-1.png" "$here/samples-ours.png"
-  /usr/bin/python3 -c "import numpy as np, sys; np.save(sys.argv[1], np.concatenate([np.load(f) for f in sys.argv[2:]]))" \
-    "$RUN/samples-ours.npy" "$RUN"/samples-ours-{1..10}.npy
+  # Samples: ours from ddpm4j's sampler (batches of 100 from one stream), PyTorch's from its own; both measured by
+  # the same Java evaluator.
+  "$ddpm" sample --checkpoint "$RUN/ours-ema.safetensors" --n 1000 --batch 100 --steps 100 --threads 2 --seed 1 \
+    --out "$RUN/samples-ours.png" --npy "$RUN/samples-ours.npy" --json > "$here/sample-ours.log"
+  "$ddpm" sample --checkpoint "$RUN/ours-ema.safetensors" --n 64 --steps 100 --threads 2 --seed 1 \
+    --out "$here/samples-ours.png" > /dev/null
   OMP_NUM_THREADS=2 /usr/bin/python3 "$py/pytorch_sample.py" "$RUN/pytorch/state.pt" "$RUN/samples-pytorch.npy" \
     --n 1000 --steps 100 --threads 2 > "$here/sample-pytorch.log"
+  [ -f "$RUN/classifier.safetensors" ] || "$ddpm" classifier --out "$RUN/classifier.safetensors" --json \
+    > "$here/classifier.log"
   for who in ours pytorch; do
     "$ddpm" quality --images "$RUN/samples-$who.npy" --classifier "$RUN/classifier.safetensors" --n 1000 \
       --threads 2 --json > "$here/quality-$who.log"
