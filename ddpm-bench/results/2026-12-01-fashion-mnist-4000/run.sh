@@ -6,6 +6,9 @@
 #
 #   RUN=/work/runs/fm4000 bash run.sh train      # start, or resume, both trainings in the background
 #   RUN=/work/runs/fm4000 bash run.sh evaluate   # after both reached 4000 steps: bound, samples, quality, plot
+#
+# SAMPLES (default 1000) sets how many images each side samples and how many test images they are compared with; a
+# bound already measured (its log ends in the JSON line) is not measured again.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../../.." && pwd)
@@ -30,24 +33,26 @@ train)
   ;;
 evaluate)
   ddpm="$repo/ddpm"
+  n=${SAMPLES:-1000}
   /usr/bin/python3 "$py/pytorch_export.py" "$RUN/pytorch/state.pt" "$RUN/pytorch.safetensors"
   "$ddpm" export --checkpoint "$RUN/ours.safetensors" --out "$RUN/ours-ema.safetensors"
   for who in ours pytorch; do
     ckpt="$RUN/$who-ema.safetensors"; [ "$who" = pytorch ] && ckpt="$RUN/pytorch.safetensors"
+    tail -1 "$here/bound-$who.log" 2>/dev/null | grep -q '^{' && continue
     "$ddpm" eval --checkpoint "$ckpt" --n 1000 --timesteps 50 --threads 2 --json > "$here/bound-$who.log"
   done
   # Samples: ours from ddpm4j's sampler (batches of 100 from one stream), PyTorch's from its own; both measured by
   # the same Java evaluator.
-  "$ddpm" sample --checkpoint "$RUN/ours-ema.safetensors" --n 1000 --batch 100 --steps 100 --threads 2 --seed 1 \
+  "$ddpm" sample --checkpoint "$RUN/ours-ema.safetensors" --n "$n" --batch 100 --steps 100 --threads 2 --seed 1 \
     --out "$RUN/samples-ours.png" --npy "$RUN/samples-ours.npy" --json > "$here/sample-ours.log"
   "$ddpm" sample --checkpoint "$RUN/ours-ema.safetensors" --n 64 --steps 100 --threads 2 --seed 1 \
     --out "$here/samples-ours.png" > /dev/null
   OMP_NUM_THREADS=2 /usr/bin/python3 "$py/pytorch_sample.py" "$RUN/pytorch/state.pt" "$RUN/samples-pytorch.npy" \
-    --n 1000 --steps 100 --threads 2 > "$here/sample-pytorch.log"
+    --n "$n" --steps 100 --threads 2 --grid "$here/samples-pytorch.png" > "$here/sample-pytorch.log"
   [ -f "$RUN/classifier.safetensors" ] || "$ddpm" classifier --out "$RUN/classifier.safetensors" --json \
     > "$here/classifier.log"
   for who in ours pytorch; do
-    "$ddpm" quality --images "$RUN/samples-$who.npy" --classifier "$RUN/classifier.safetensors" --n 1000 \
+    "$ddpm" quality --images "$RUN/samples-$who.npy" --classifier "$RUN/classifier.safetensors" --n "$n" \
       --threads 2 --json > "$here/quality-$who.log"
   done
   cp "$RUN/ours-loss.csv" "$here/loss-ours.csv"; cp "$RUN/pytorch/loss.csv" "$here/loss-pytorch.csv"

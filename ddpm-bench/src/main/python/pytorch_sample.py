@@ -55,6 +55,19 @@ def sample(model, n, steps, generator):
     return x
 
 
+def write_grid(path, images, columns=8):
+    """[N, 1, H, W] on [-1, 1] as a grayscale PNG, `columns` images per row, rounded as ddpm4j's ImageGrid rounds."""
+    from PIL import Image
+    n, _, h, w = images.shape
+    rows = (n + columns - 1) // columns
+    canvas = np.zeros((rows * h, columns * w), dtype=np.uint8)
+    pixels = np.floor(np.clip((images[:, 0] + 1) * 127.5, 0, 255) + 0.5).astype(np.uint8)
+    for i in range(n):
+        r, c = divmod(i, columns)
+        canvas[r * h:(r + 1) * h, c * w:(c + 1) * w] = pixels[i]
+    Image.fromarray(canvas, mode="L").save(path)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("state")
@@ -64,6 +77,7 @@ def main():
     ap.add_argument("--batch", type=int, default=100)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--grid", help="also write the first 64 samples as an 8x8 PNG grid")
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
     s = torch.load(args.state)
@@ -75,7 +89,10 @@ def main():
     for i in range(0, args.n, args.batch):
         parts.append(sample(model, min(args.batch, args.n - i), args.steps, generator))
     seconds = time.perf_counter() - start
-    np.save(args.out, torch.cat(parts).numpy().astype(np.float32))
+    images = torch.cat(parts).numpy().astype(np.float32)
+    np.save(args.out, images)
+    if args.grid:
+        write_grid(args.grid, images[:64])
     print(f"{args.n} samples, {args.steps} ancestral steps, {seconds:.1f} s ({args.threads} threads): {args.out}")
 
 
