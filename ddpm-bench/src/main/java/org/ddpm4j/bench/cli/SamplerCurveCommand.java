@@ -113,7 +113,7 @@ public final class SamplerCurveCommand implements Callable<Integer> {
                     w.flush();
                     System.out.printf(Locale.ROOT, "%-12s %4d network evaluations: Fréchet distance %.3f (%.0f s)%n",
                             p.sampler(), p.networkEvaluations(), q.frechetDistance(), p.seconds());
-                    writeFigures(points);
+                    writeFigures(points, reference.dim(0));
                 }
             }
         }
@@ -126,7 +126,7 @@ public final class SamplerCurveCommand implements Callable<Integer> {
     }
 
     /** The plot (log x) and the Markdown table of the points so far. */
-    private void writeFigures(List<Point> points) throws IOException {
+    private void writeFigures(List<Point> points, int testImages) throws IOException {
         Map<String, double[][]> series = new LinkedHashMap<>();
         for (String name : points.stream().map(Point::sampler).distinct().toList()) {
             List<Point> of = points.stream().filter(p -> p.sampler().equals(name)).toList();
@@ -137,7 +137,7 @@ public final class SamplerCurveCommand implements Callable<Integer> {
                 "network evaluations per sample", "Fréchet distance", series, true);
         StringBuilder md = new StringBuilder(String.format(Locale.ROOT, "%d samples per point (seed %d) against %d "
                 + "test images, %s.%n%n| sampler | steps | network evaluations | Fréchet distance | classifier score "
-                + "| precision | recall | seconds |%n|---|---|---|---|---|---|---|---|%n", n, run.seed, Math.min(n, 10_000),
+                + "| precision | recall | seconds |%n|---|---|---|---|---|---|---|---|%n", n, run.seed, testImages,
                 checkpoint.describe()));
         for (Point p : points) {
             SampleQuality q = p.quality();
