@@ -26,10 +26,6 @@ final class SampleBatches {
     static Tensor draw(Sampler sampler, Denoiser model, int[] shape, int[] labels, RandomGenerator rng, int batch,
             IntConsumer beforeBatch) {
         int n = shape[0];
-        if (batch >= n) {
-            beforeBatch.accept(0);
-            return sampler.sample(model, shape, labels, rng);
-        }
         int per = Arrays.stream(shape, 1, shape.length).reduce(1, Math::multiplyExact);
         float[] all = new float[Math.multiplyExact(n, per)];
         for (int from = 0, index = 0; from < n; from += batch, index++) {
