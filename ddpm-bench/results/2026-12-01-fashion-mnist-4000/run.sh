@@ -6,6 +6,7 @@
 #
 #   RUN=/work/runs/fm4000 bash run.sh train      # start, or resume, both trainings in the background
 #   RUN=/work/runs/fm4000 bash run.sh evaluate   # after both reached 4000 steps: bound, samples, quality, plot
+#   RUN=/work/runs/fm4000 bash run.sh spread     # after evaluate: the same quality for more sampling seeds
 #
 # SAMPLES (default 1000) sets how many images each side samples and how many test images they are compared with; a
 # bound already measured (its log ends in the JSON line) is not measured again.
@@ -58,5 +59,25 @@ evaluate)
   cp "$RUN/ours-loss.csv" "$here/loss-ours.csv"; cp "$RUN/pytorch/loss.csv" "$here/loss-pytorch.csv"
   "$ddpm" plot-loss ddpm4j="$here/loss-ours.csv" pytorch="$here/loss-pytorch.csv" --out "$here/loss.png"
   ;;
-*) echo "usage: RUN=DIR bash run.sh train|evaluate" >&2; exit 2 ;;
+spread)
+  # How much of the Fréchet distance gap is sampling noise: each side samples again with other seeds (SEEDS, default
+  # "2 3"), one thread each, side by side, and the same evaluator scores them against the same test images.
+  n=${SAMPLES:-1000}
+  cp "$repo/ddpm-bench/target/ddpm.jar" "$RUN/ddpm-spread.jar"
+  export DDPM_JAR="$RUN/ddpm-spread.jar"
+  for seed in ${SEEDS:-2 3}; do
+    "$repo/ddpm" sample --checkpoint "$RUN/ours-ema.safetensors" --n "$n" --batch 100 --steps 100 --threads 1 \
+      --seed "$seed" --out "$RUN/samples-ours-seed$seed.png" --npy "$RUN/samples-ours-seed$seed.npy" --json \
+      > "$here/sample-ours-seed$seed.log" &
+    OMP_NUM_THREADS=1 /usr/bin/python3 "$py/pytorch_sample.py" "$RUN/pytorch/state.pt" \
+      "$RUN/samples-pytorch-seed$seed.npy" --n "$n" --steps 100 --threads 1 --seed "$seed" \
+      > "$here/sample-pytorch-seed$seed.log" &
+    wait
+    for who in ours pytorch; do
+      "$repo/ddpm" quality --images "$RUN/samples-$who-seed$seed.npy" --classifier "$RUN/classifier.safetensors" \
+        --n "$n" --threads 2 --json > "$here/quality-$who-seed$seed.log"
+    done
+  done
+  ;;
+*) echo "usage: RUN=DIR bash run.sh train|evaluate|spread" >&2; exit 2 ;;
 esac

@@ -33,10 +33,10 @@ public final class AttnBlock implements UNetLayer {
                 + Conv2d.parameterCount(channels, channels, Conv2dSpec.pointwise());
     }
 
-    public AttnBlock(Backend be, String name, int channels, RandomGenerator rng) {
+    public AttnBlock(Backend be, String name, int channels, float normEps, RandomGenerator rng) {
         this.be = be;
         this.channels = channels;
-        this.norm = new GroupNorm(be, name + ".norm", channels, GroupNorm.DEFAULT_GROUPS);
+        this.norm = new GroupNorm(be, name + ".norm", channels, GroupNorm.DEFAULT_GROUPS, normEps);
         this.qkv = new Conv2d(be, name + ".qkv", channels, 3 * channels, Conv2dSpec.pointwise(), 1.0, rng);
         this.proj = new Conv2d(be, name + ".proj", channels, channels, Conv2dSpec.pointwise(), 0.0, rng);
     }

@@ -16,9 +16,9 @@ public final class Downsample implements UNetLayer {
         return Conv2d.parameterCount(channels, channels, Conv2dSpec.downsample3x3());
     }
 
-    public Downsample(Backend be, String name, int channels, RandomGenerator rng) {
+    public Downsample(Backend be, String name, int channels, DownsamplePadding padding, RandomGenerator rng) {
         this.channels = channels;
-        this.conv = new Conv2d(be, name + ".conv", channels, channels, Conv2dSpec.downsample3x3(), 1.0, rng);
+        this.conv = new Conv2d(be, name + ".conv", channels, channels, padding.spec(), 1.0, rng);
     }
 
     @Override

@@ -9,10 +9,11 @@ public final class GroupNorm implements Module {
     /** DDPM normalises in 32 groups. */
     public static final int DEFAULT_GROUPS = 32;
     /** PyTorch's default ε. */
-    public static final float EPS = 1e-5f;
+    public static final float DEFAULT_EPS = 1e-5f;
 
     private final Backend be;
     private final int groups;
+    private final float eps;
     private final Parameter gamma;
     private final Parameter beta;
     private Tensor input;
@@ -26,12 +27,22 @@ public final class GroupNorm implements Module {
         return 2L * channels;
     }
 
+    /** With PyTorch's default ε. */
     public GroupNorm(Backend be, String name, int channels, int groups) {
+        this(be, name, channels, groups, DEFAULT_EPS);
+    }
+
+    /** With ε {@code eps} added to each group's variance. */
+    public GroupNorm(Backend be, String name, int channels, int groups, float eps) {
+        if (!(eps > 0)) {
+            throw new IllegalArgumentException(name + ": GroupNorm eps must be positive, got " + eps);
+        }
         if (channels % groups != 0) {
             throw new IllegalArgumentException(name + ": " + channels + " channels do not split into " + groups + " groups");
         }
         this.be = be;
         this.groups = groups;
+        this.eps = eps;
         this.gamma = new Parameter(name + ".weight", Tensor.zeros(channels).fill(1f));
         this.beta = new Parameter(name + ".bias", Tensor.zeros(channels));
     }
@@ -41,7 +52,7 @@ public final class GroupNorm implements Module {
         output = Buffers.ensure(output, x.shape());
         mean = Buffers.ensure(mean, x.dim(0), groups);
         rstd = Buffers.ensure(rstd, x.dim(0), groups);
-        be.groupNorm(x, gamma.value(), beta.value(), groups, EPS, output, mean, rstd);
+        be.groupNorm(x, gamma.value(), beta.value(), groups, eps, output, mean, rstd);
         return output;
     }
 

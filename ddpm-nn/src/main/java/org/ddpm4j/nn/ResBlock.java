@@ -36,14 +36,15 @@ public final class ResBlock implements UNetLayer {
                 + (in == out ? 0 : Conv2d.parameterCount(in, out, Conv2dSpec.pointwise()));
     }
 
-    public ResBlock(Backend be, String name, int in, int out, int tembDim, float dropoutP, RandomGenerator rng) {
+    public ResBlock(Backend be, String name, int in, int out, int tembDim, float dropoutP, float normEps,
+                    RandomGenerator rng) {
         this.be = be;
         this.outChannels = out;
-        this.norm1 = new GroupNorm(be, name + ".norm1", in, GroupNorm.DEFAULT_GROUPS);
+        this.norm1 = new GroupNorm(be, name + ".norm1", in, GroupNorm.DEFAULT_GROUPS, normEps);
         this.act1 = new SiLU(be);
         this.conv1 = new Conv2d(be, name + ".conv1", in, out, Conv2dSpec.same3x3(), 1.0, rng);
         this.tembProj = new Linear(be, name + ".temb_proj", tembDim, out, 1.0, rng);
-        this.norm2 = new GroupNorm(be, name + ".norm2", out, GroupNorm.DEFAULT_GROUPS);
+        this.norm2 = new GroupNorm(be, name + ".norm2", out, GroupNorm.DEFAULT_GROUPS, normEps);
         this.act2 = new SiLU(be);
         this.dropout = new Dropout(be, name + ".dropout", dropoutP);
         this.conv2 = new Conv2d(be, name + ".conv2", out, out, Conv2dSpec.same3x3(), 0.0, rng);

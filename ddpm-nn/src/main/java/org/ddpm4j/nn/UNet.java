@@ -58,17 +58,17 @@ public final class UNet implements Denoiser {
         int last = plan(config, new Plan() {
             @Override
             public void resBlock(Part part, String name, int in, int out) {
-                layers(part).add(new ResBlock(be, name, in, out, tdim, p, rng));
+                layers(part).add(new ResBlock(be, name, in, out, tdim, p, config.normEps(), rng));
             }
 
             @Override
             public void attention(Part part, String name, int channels) {
-                layers(part).add(new AttnBlock(be, name, channels, rng));
+                layers(part).add(new AttnBlock(be, name, channels, config.normEps(), rng));
             }
 
             @Override
             public void downsample(String name, int channels) {
-                down.add(new Downsample(be, name, channels, rng));
+                down.add(new Downsample(be, name, channels, config.downsamplePadding(), rng));
             }
 
             @Override
@@ -76,7 +76,7 @@ public final class UNet implements Denoiser {
                 up.add(new Upsample(be, name, channels, rng));
             }
         });
-        this.tailNorm = new GroupNorm(be, "tail.0", last, GroupNorm.DEFAULT_GROUPS);
+        this.tailNorm = new GroupNorm(be, "tail.0", last, GroupNorm.DEFAULT_GROUPS, config.normEps());
         this.tailAct = new SiLU(be);
         this.tailConv = new Conv2d(be, "tail.2", last, config.outputChannels(), Conv2dSpec.same3x3(), 0.0, rng);
         for (int i = 0; i < down.size(); i++) {
@@ -93,10 +93,10 @@ public final class UNet implements Denoiser {
     }
 
     /** The three paths of the network between head and tail. */
-    private enum Part { DOWN, MID, UP }
+    enum Part { DOWN, MID, UP }
 
     /** The layers {@link #plan} lays out, in order. */
-    private interface Plan {
+    interface Plan {
         void resBlock(Part part, String name, int in, int out);
 
         void attention(Part part, String name, int channels);
@@ -112,7 +112,7 @@ public final class UNet implements Denoiser {
      *
      * @return the channels entering the tail
      */
-    private static int plan(UNetConfig config, Plan to) {
+    static int plan(UNetConfig config, Plan to) {
         int ch = config.channels();
         List<Integer> skipChannels = new ArrayList<>(List.of(ch));
         int now = ch, res = config.imageSize(), downs = 0, ups = 0;

@@ -1,5 +1,7 @@
 package org.ddpm4j.nn;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.Arrays;
 import java.util.Set;
 import java.util.TreeSet;
@@ -17,10 +19,14 @@ import java.util.TreeSet;
  * @param numClasses           0 for an unconditional model, else the number of classes (classifier-free guidance)
  * @param learnedVariance      whether the output has {@code 2·imageChannels} channels: the mean part, then the
  *                             variance interpolation v of a learned reverse-process variance (Nichol &amp; Dhariwal)
+ * @param normEps              the ε of every GroupNorm: PyTorch's 1e-5 for ddpm4j's models, 1e-6 in the published
+ *                             DDPM models (TensorFlow's)
+ * @param downsamplePadding    where the downsampling convolutions pad
  */
 public record UNetConfig(int imageChannels, int channels, int[] channelMult, int resBlocks,
                          Set<Integer> attentionResolutions, float dropout, int imageSize, int numClasses,
-                         boolean learnedVariance) implements ModelConfig {
+                         boolean learnedVariance, float normEps, DownsamplePadding downsamplePadding)
+        implements ModelConfig {
 
     /** A U-Net with a fixed reverse-process variance: the output has the image's channels. */
     public UNetConfig(int imageChannels, int channels, int[] channelMult, int resBlocks,
@@ -28,9 +34,42 @@ public record UNetConfig(int imageChannels, int channels, int[] channelMult, int
         this(imageChannels, channels, channelMult, resBlocks, attentionResolutions, dropout, imageSize, numClasses, false);
     }
 
+    /** ddpm4j's own numerics: GroupNorm ε 1e-5 and downsampling padded on both sides. */
+    public UNetConfig(int imageChannels, int channels, int[] channelMult, int resBlocks,
+                      Set<Integer> attentionResolutions, float dropout, int imageSize, int numClasses,
+                      boolean learnedVariance) {
+        this(imageChannels, channels, channelMult, resBlocks, attentionResolutions, dropout, imageSize, numClasses,
+                learnedVariance, GroupNorm.DEFAULT_EPS, DownsamplePadding.BOTH_SIDES);
+    }
+
+    /**
+     * The JSON form in checkpoints. A checkpoint written before {@code normEps} and {@code downsamplePadding}
+     * existed holds a model with ddpm4j's numerics, so their absence means those, never a zero ε.
+     */
+    @JsonCreator
+    static UNetConfig fromJson(@JsonProperty("imageChannels") int imageChannels, @JsonProperty("channels") int channels,
+                               @JsonProperty("channelMult") int[] channelMult, @JsonProperty("resBlocks") int resBlocks,
+                               @JsonProperty("attentionResolutions") Set<Integer> attentionResolutions,
+                               @JsonProperty("dropout") float dropout, @JsonProperty("imageSize") int imageSize,
+                               @JsonProperty("numClasses") int numClasses,
+                               @JsonProperty("learnedVariance") boolean learnedVariance,
+                               @JsonProperty("normEps") Float normEps,
+                               @JsonProperty("downsamplePadding") DownsamplePadding downsamplePadding) {
+        if (channelMult == null || attentionResolutions == null) {
+            throw new IllegalArgumentException("U-Net config: channelMult and attentionResolutions are required");
+        }
+        return new UNetConfig(imageChannels, channels, channelMult, resBlocks, attentionResolutions, dropout,
+                imageSize, numClasses, learnedVariance, normEps == null ? GroupNorm.DEFAULT_EPS : normEps,
+                downsamplePadding == null ? DownsamplePadding.BOTH_SIDES : downsamplePadding);
+    }
+
     public UNetConfig {
         channelMult = channelMult.clone();
         attentionResolutions = Set.copyOf(attentionResolutions);
+        if (!(normEps > 0 && normEps < 1) || downsamplePadding == null) {
+            throw new IllegalArgumentException("U-Net: GroupNorm eps must be in (0, 1) and the downsample padding "
+                    + "given, got " + normEps + " and " + downsamplePadding);
+        }
         if (imageChannels < 1 || imageChannels > MAX_CHANNELS || channels < GroupNorm.DEFAULT_GROUPS
                 || channels % GroupNorm.DEFAULT_GROUPS != 0) {
             throw new IllegalArgumentException("U-Net: need imageChannels in [1, " + MAX_CHANNELS + "] and channels a multiple of "
@@ -88,25 +127,25 @@ public record UNetConfig(int imageChannels, int channels, int[] channelMult, int
     /** This config with base channel count {@code ch} (a multiple of 32). */
     public UNetConfig withChannels(int ch) {
         return new UNetConfig(imageChannels, ch, channelMult, resBlocks, attentionResolutions, dropout, imageSize,
-                numClasses, learnedVariance);
+                numClasses, learnedVariance, normEps, downsamplePadding);
     }
 
     /** This config with dropout probability {@code p} in the residual blocks. */
     public UNetConfig withDropout(float p) {
         return new UNetConfig(imageChannels, channels, channelMult, resBlocks, attentionResolutions, p, imageSize,
-                numClasses, learnedVariance);
+                numClasses, learnedVariance, normEps, downsamplePadding);
     }
 
     /** This config with {@code classes} classes (0: unconditional) and their "no class" embedding row. */
     public UNetConfig withClasses(int classes) {
         return new UNetConfig(imageChannels, channels, channelMult, resBlocks, attentionResolutions, dropout, imageSize,
-                classes, learnedVariance);
+                classes, learnedVariance, normEps, downsamplePadding);
     }
 
     /** This config with or without the learned-variance output channels. */
     public UNetConfig withLearnedVariance(boolean learned) {
         return new UNetConfig(imageChannels, channels, channelMult, resBlocks, attentionResolutions, dropout, imageSize,
-                numClasses, learned);
+                numClasses, learned, normEps, downsamplePadding);
     }
 
     /** Sorted, so that the JSON form in checkpoints does not depend on a JVM's set iteration order. */
@@ -125,13 +164,14 @@ public record UNetConfig(int imageChannels, int channels, int[] channelMult, int
         return o instanceof UNetConfig c && imageChannels == c.imageChannels && channels == c.channels
                 && Arrays.equals(channelMult, c.channelMult) && resBlocks == c.resBlocks
                 && attentionResolutions.equals(c.attentionResolutions) && dropout == c.dropout
-                && imageSize == c.imageSize && numClasses == c.numClasses && learnedVariance == c.learnedVariance;
+                && imageSize == c.imageSize && numClasses == c.numClasses && learnedVariance == c.learnedVariance
+                && normEps == c.normEps && downsamplePadding == c.downsamplePadding;
     }
 
     @Override
     public int hashCode() {
         return Arrays.hashCode(channelMult) * 31 + java.util.Objects.hash(imageChannels, channels, resBlocks,
-                attentionResolutions, dropout, imageSize, numClasses, learnedVariance);
+                attentionResolutions, dropout, imageSize, numClasses, learnedVariance, normEps, downsamplePadding);
     }
 
     @Override
@@ -139,6 +179,7 @@ public record UNetConfig(int imageChannels, int channels, int[] channelMult, int
         return "UNetConfig[imageChannels=" + imageChannels + ", channels=" + channels + ", channelMult="
                 + Arrays.toString(channelMult) + ", resBlocks=" + resBlocks + ", attentionResolutions="
                 + new TreeSet<>(attentionResolutions) + ", dropout=" + dropout + ", imageSize=" + imageSize
-                + ", numClasses=" + numClasses + ", learnedVariance=" + learnedVariance + "]";
+                + ", numClasses=" + numClasses + ", learnedVariance=" + learnedVariance + ", normEps=" + normEps
+                + ", downsamplePadding=" + downsamplePadding + "]";
     }
 }

@@ -37,24 +37,27 @@ abstract class BackendVsScalarTest {
 
     static Stream<Arguments> convCases() {
         return Stream.of(
-                // N, Cin, Cout, H, W, kernel, stride, padding
-                Arguments.of(2, 3, 5, 7, 9, 3, 1, 1),
-                Arguments.of(3, 4, 6, 8, 8, 3, 2, 1),
-                Arguments.of(2, 5, 7, 6, 5, 1, 1, 0),
-                Arguments.of(1, 3, 13, 11, 7, 3, 1, 1),
-                Arguments.of(2, 1, 16, 9, 9, 3, 1, 1),
-                Arguments.of(2, 3, 4, 7, 7, 3, 2, 0),
-                Arguments.of(3, 37, 9, 5, 5, 3, 1, 1),
-                Arguments.of(1, 4, 130, 6, 6, 3, 1, 1),
-                Arguments.of(1, 2, 3, 48, 48, 3, 1, 1),
-                Arguments.of(4, 8, 8, 4, 4, 1, 2, 0));
+                // N, Cin, Cout, H, W, kernel, stride, padding before, padding after
+                Arguments.of(2, 3, 5, 7, 9, 3, 1, 1, 1),
+                Arguments.of(3, 4, 6, 8, 8, 3, 2, 1, 1),
+                Arguments.of(2, 5, 7, 6, 5, 1, 1, 0, 0),
+                Arguments.of(1, 3, 13, 11, 7, 3, 1, 1, 1),
+                Arguments.of(2, 1, 16, 9, 9, 3, 1, 1, 1),
+                Arguments.of(2, 3, 4, 7, 7, 3, 2, 0, 0),
+                Arguments.of(3, 37, 9, 5, 5, 3, 1, 1, 1),
+                Arguments.of(1, 4, 130, 6, 6, 3, 1, 1, 1),
+                Arguments.of(1, 2, 3, 48, 48, 3, 1, 1, 1),
+                Arguments.of(4, 8, 8, 4, 4, 1, 2, 0, 0),
+                // diffusers' and TensorFlow's stride-2 downsampling: zeros after the image only
+                Arguments.of(2, 3, 5, 8, 8, 3, 2, 0, 1),
+                Arguments.of(1, 37, 9, 6, 10, 3, 2, 0, 1));
     }
 
-    @ParameterizedTest(name = "N{0} {1}->{2} {3}x{4} k{5} s{6} p{7}")
+    @ParameterizedTest(name = "N{0} {1}->{2} {3}x{4} k{5} s{6} p{7},{8}")
     @MethodSource("convCases")
-    void conv2dForwardAndBackward(int n, int cin, int cout, int h, int w, int k, int s, int p) {
+    void conv2dForwardAndBackward(int n, int cin, int cout, int h, int w, int k, int s, int p, int pe) {
         RandomTensors r = new RandomTensors(11 + n * 31L + cin * 7L + cout);
-        Conv2dSpec spec = new Conv2dSpec(k, s, p);
+        Conv2dSpec spec = new Conv2dSpec(k, s, p, pe);
         Tensor x = r.normal(n, cin, h, w), wt = r.normal(cout, cin, k, k), b = r.normal(cout);
         int ho = spec.outSize(h), wo = spec.outSize(w);
         Tensor ys = Tensor.zeros(n, cout, ho, wo), yv = r.normal(n, cout, ho, wo);

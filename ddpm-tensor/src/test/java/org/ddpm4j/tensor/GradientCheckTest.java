@@ -38,10 +38,12 @@ class GradientCheckTest {
     @ParameterizedTest
     @MethodSource("backends")
     void conv2d(Backend be) {
-        int[][] cases = {{2, 3, 4, 5, 6, 3, 1, 1}, {2, 2, 3, 7, 7, 3, 2, 1}, {1, 3, 2, 4, 5, 1, 1, 0}, {2, 1, 3, 5, 5, 3, 1, 1}};
+        // N, Cin, Cout, H, W, kernel, stride, padding before, padding after
+        int[][] cases = {{2, 3, 4, 5, 6, 3, 1, 1, 1}, {2, 2, 3, 7, 7, 3, 2, 1, 1}, {1, 3, 2, 4, 5, 1, 1, 0, 0},
+                {2, 1, 3, 5, 5, 3, 1, 1, 1}, {2, 2, 3, 6, 8, 3, 2, 0, 1}};
         for (int[] c : cases) {
             int n = c[0], cin = c[1], cout = c[2], h = c[3], w = c[4];
-            Conv2dSpec spec = new Conv2dSpec(c[5], c[6], c[7]);
+            Conv2dSpec spec = new Conv2dSpec(c[5], c[6], c[7], c[8]);
             RandomTensors r = new RandomTensors(c[1] * 10L + c[6]);
             Tensor x = r.normal(n, cin, h, w), wt = r.normal(cout, cin, c[5], c[5]), b = r.normal(cout);
             Tensor dy = r.normal(n, cout, spec.outSize(h), spec.outSize(w));

@@ -28,7 +28,7 @@ import org.ddpm4j.tensor.Tensor;
 /**
  * The safetensors format (8-byte little-endian header length, a JSON header naming each tensor's dtype, shape and
  * byte range, then the raw little-endian data), so Python users open our files with {@code safetensors} or plain
- * {@code struct} + {@code numpy}. Only float32 ({@code F32}) tensors are written and read.
+ * {@code struct} + {@code numpy}. Tensors are written as float32 ({@code F32}); F16 and BF16 are read too.
  *
  * <p>Writing goes to {@link #temporaryFile} beside the target, is forced to disk and renamed over the target, and the
  * directory is forced after the rename, so a crash never leaves a half-written checkpoint; a temporary file left by
@@ -139,7 +139,10 @@ public final class SafeTensors {
         }
     }
 
-    /** Reads and validates a file written by us or by the Python {@code safetensors} package (F32 only). */
+    /**
+     * Reads and validates a file written by us or by the Python {@code safetensors} package; F16 and BF16 tensors are
+     * widened to float32 exactly.
+     */
     public static Contents read(Path file) throws IOException {
         long size = Files.size(file);
         String where = file.toString();
@@ -180,23 +183,54 @@ public final class SafeTensors {
             for (Entry e : entries) {
                 ByteBuffer raw = ByteBuffer.allocate((int) (e.end - e.begin)).order(ByteOrder.LITTLE_ENDIAN);
                 readFully(ch, raw, dataStart + e.begin, where);
-                float[] values = new float[raw.capacity() / 4];
-                raw.flip().asFloatBuffer().get(values);
-                tensors.put(e.name, Tensor.of(values, e.shape));
+                tensors.put(e.name, Tensor.of(e.dtype.decode(raw.flip()), e.shape));
             }
             return new Contents(tensors, metadata);
         }
     }
 
-    private record Entry(String name, int[] shape, long begin, long end) {
+    /** The element types read: float32, and the half-precision forms published weights also come in (widened). */
+    private enum DType {
+        F32(4), F16(2), BF16(2);
+
+        final int bytes;
+
+        DType(int bytes) {
+            this.bytes = bytes;
+        }
+
+        float[] decode(ByteBuffer raw) {
+            float[] values = new float[raw.remaining() / bytes];
+            switch (this) {
+                case F32 -> raw.asFloatBuffer().get(values);
+                case F16 -> {
+                    for (int i = 0; i < values.length; i++) {
+                        values[i] = Float.float16ToFloat(raw.getShort());
+                    }
+                }
+                case BF16 -> {
+                    // bfloat16 is the upper half of a float32.
+                    for (int i = 0; i < values.length; i++) {
+                        values[i] = Float.intBitsToFloat((raw.getShort() & 0xffff) << 16);
+                    }
+                }
+            }
+            return values;
+        }
+    }
+
+    private record Entry(String name, DType dtype, int[] shape, long begin, long end) {
         static Entry parse(String name, JsonNode node, long dataLen, String where) throws IOException {
             String at = where + ": tensor '" + name + "'";
             if (!node.isObject()) {
                 throw new IOException(at + " is not a JSON object");
             }
-            String dtype = node.path("dtype").asText("");
-            if (!dtype.equals("F32")) {
-                throw new IOException(at + " has dtype '" + dtype + "'; only F32 is supported");
+            String dtypeName = node.path("dtype").asText("");
+            DType dtype;
+            try {
+                dtype = DType.valueOf(dtypeName);
+            } catch (IllegalArgumentException e) {
+                throw new IOException(at + " has dtype '" + dtypeName + "'; only F32, F16 and BF16 are read");
             }
             JsonNode shapeNode = node.path("shape"), offsets = node.path("data_offsets");
             if (!shapeNode.isArray() || !offsets.isArray() || offsets.size() != 2) {
@@ -220,12 +254,12 @@ public final class SafeTensors {
                 throw new IOException(at + ": data_offsets [" + begin + ", " + end + ") outside the " + dataLen
                         + " data bytes (file truncated?)");
             }
-            if (count > Tensor.MAX_ELEMENTS || end - begin != 4 * count) {
+            if (count > Tensor.MAX_ELEMENTS || end - begin != dtype.bytes * count) {
                 throw new IOException(at + ": shape " + java.util.Arrays.toString(shape) + " needs "
-                        + (count > Tensor.MAX_ELEMENTS ? "more than 2^33" : Long.toString(4 * count))
+                        + (count > Tensor.MAX_ELEMENTS ? "more than 2^33" : Long.toString(dtype.bytes * count))
                         + " bytes but data_offsets [" + begin + ", " + end + ") hold " + (end - begin));
             }
-            return new Entry(name, shape, begin, end);
+            return new Entry(name, dtype, shape, begin, end);
         }
     }
 

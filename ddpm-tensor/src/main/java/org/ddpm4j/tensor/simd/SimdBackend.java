@@ -123,7 +123,7 @@ public final class SimdBackend implements Backend {
     private WinogradTransform winogradFor(ConvGeometry g) {
         Conv2dSpec spec = g.spec();
         boolean applies = conv3x3 != Conv3x3.DIRECT && spec.kernel() == WinogradTransform.KERNEL
-                && spec.stride() == 1 && spec.padding() == 1
+                && spec.stride() == 1 && spec.padding() == 1 && spec.isSymmetric()
                 && g.inChannels() >= WINOGRAD_MIN_CHANNELS && g.outChannels() >= WINOGRAD_MIN_CHANNELS;
         if (!applies) {
             return null;
@@ -309,7 +309,7 @@ public final class SimdBackend implements Backend {
             int k = spec.kernel(), cin = g.inChannels(), cout = g.outChannels();
             // The transposed convolution reads Cout·k·k unrolled rows of dy for every input channel it produces;
             // with few input channels (the image layer) forming Wᵀ·dY and scattering it back is cheaper.
-            boolean same = spec.stride() == 1 && 2 * spec.padding() == k - 1 && cin >= Sgemm.MR;
+            boolean same = spec.stride() == 1 && spec.isSymmetric() && 2 * spec.padding() == k - 1 && cin >= Sgemm.MR;
             if (spec.isPointwise() || !same) {
                 transposed = null;
                 packed = Sgemm.PackedA.pack(true, g.patchSize(), cout, w, 0, g.patchSize(),
