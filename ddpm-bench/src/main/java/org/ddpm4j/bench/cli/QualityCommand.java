@@ -89,7 +89,7 @@ public final class QualityCommand implements Callable<Integer> {
             var cfg = loaded.model().config();
             labels = cfg.numClasses() == 0 ? null
                     : java.util.stream.IntStream.range(0, n).map(i -> i % cfg.numClasses()).toArray();
-            Sampler sampler = sampling.sampler(loaded.diffusion(), steps);
+            Sampler sampler = sampling.sampler(loaded.diffusion(), steps).clipDenoised(loaded.clipX0());
             if (guidance != null) {
                 sampler.guidance(guidance);
             }

@@ -71,7 +71,7 @@ public final class SampleCommand implements Callable<Integer> {
         check(new OptionChecks(spec.commandLine()));
         Backend be = run.backend();
         ImageModelFiles.Loaded loaded = checkpoint.load(be);
-        Sampler sampler = sampling.sampler(loaded.diffusion(), steps).clipDenoised(!noClip);
+        Sampler sampler = sampling.sampler(loaded.diffusion(), steps).clipDenoised(!noClip && loaded.clipX0());
         var cfg = loaded.model().config();
         int[] labels = labels(cfg.numClasses());
         int count = labels != null ? labels.length : n, columns = perClass != null ? perClass : (int) Math.ceil(Math.sqrt(count));

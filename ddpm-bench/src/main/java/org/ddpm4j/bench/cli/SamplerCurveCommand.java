@@ -97,7 +97,8 @@ public final class SamplerCurveCommand implements Callable<Integer> {
                 SamplingOptions.Method method = SamplingOptions.Method.named(name);
                 for (int e : evaluations) {
                     int steps = method == SamplingOptions.Method.HEUN ? (e + 1) / 2 : e;
-                    Sampler sampler = SamplingOptions.sampler(loaded.diffusion(), method, steps, 0);
+                    Sampler sampler = SamplingOptions.sampler(loaded.diffusion(), method, steps, 0)
+                            .clipDenoised(loaded.clipX0());
                     long start = System.nanoTime();
                     Tensor samples = SampleBatches.draw(sampler, loaded.model(),
                             new int[] {n, cfg.imageChannels(), cfg.imageSize(), cfg.imageSize()}, null,

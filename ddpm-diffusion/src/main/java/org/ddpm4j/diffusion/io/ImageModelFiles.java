@@ -3,6 +3,7 @@ package org.ddpm4j.diffusion.io;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -12,6 +13,7 @@ import org.ddpm4j.diffusion.sample.Sampler;
 import org.ddpm4j.nn.UNet;
 import org.ddpm4j.nn.UNetConfig;
 import org.ddpm4j.nn.io.Checkpoint;
+import org.ddpm4j.nn.io.DiffusersUNet;
 import org.ddpm4j.nn.io.SafeTensors;
 import org.ddpm4j.nn.optim.Ema;
 import org.ddpm4j.tensor.Backend;
@@ -25,12 +27,40 @@ public final class ImageModelFiles {
     private ImageModelFiles() {
     }
 
-    /** A trained model with its EMA weights swapped in, and its diffusion. */
-    public record Loaded(UNet model, GaussianDiffusion diffusion, long step) {
+    /**
+     * A trained model with its EMA weights swapped in, and its diffusion.
+     *
+     * @param clipX0 whether sampling clips x̂₀ to [−1, 1] (DDPM's code does; a diffusers scheduler may say not to)
+     */
+    public record Loaded(UNet model, GaussianDiffusion diffusion, long step, boolean clipX0) {
+        /** A model whose sampling clips x̂₀, as DDPM's code. */
+        public Loaded(UNet model, GaussianDiffusion diffusion, long step) {
+            this(model, diffusion, step, true);
+        }
+
         /** A sampler over at most {@code steps} evenly respaced steps of the model's T (all of them if more). */
         public Sampler sampler(int steps) {
-            return new Sampler(diffusion).respaced(Math.min(steps, diffusion.schedule().steps()));
+            return new Sampler(diffusion).respaced(Math.min(steps, diffusion.schedule().steps())).clipDenoised(clipX0);
         }
+    }
+
+    /**
+     * A model in diffusers' layout: {@code config.json} and {@code diffusion_pytorch_model.safetensors} of a
+     * {@code UNet2DModel} ({@link DiffusersUNet}) beside a {@code scheduler_config.json} ({@link DiffusersScheduler}),
+     * as the published DDPM models are, in one directory or as a pipeline's {@code unet/} and {@code scheduler/}.
+     */
+    public static Loaded loadDiffusers(Path dir, Backend be) throws IOException {
+        Path unet = Files.isDirectory(dir.resolve("unet")) ? dir.resolve("unet") : dir;
+        Path scheduler = Files.isDirectory(dir.resolve("scheduler")) ? dir.resolve("scheduler") : dir;
+        UNetConfig config = DiffusersUNet.readConfig(unet);
+        DiffusersScheduler.Scheduler s = DiffusersScheduler.read(scheduler, config.learnedVariance());
+        return new Loaded(DiffusersUNet.load(unet, be), s.diffusion(), 0, s.clipSample());
+    }
+
+    /** Writes {@code loaded} in diffusers' layout (U-Net config, weights and scheduler config) into {@code dir}. */
+    public static void writeDiffusers(Path dir, Loaded loaded) throws IOException {
+        DiffusersUNet.save(loaded.model(), dir);
+        DiffusersScheduler.write(dir, loaded.diffusion(), loaded.clipX0());
     }
 
     /**
