@@ -1,6 +1,7 @@
 package org.ddpm4j.nn.io;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
+import static org.ddpm4j.nn.io.StrictConfig.require;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -11,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -88,21 +88,10 @@ public final class DiffusersUNet {
     /** The ddpm4j config of the {@code UNet2DModel} that {@code dir/config.json} describes. */
     public static UNetConfig readConfig(Path dir) throws IOException {
         Path file = dir.resolve(CONFIG);
-        if (!Files.isRegularFile(file)) {
-            throw new IOException(dir + ": no " + CONFIG + " (is this a diffusers model directory? a pipeline keeps "
-                    + "the U-Net in its unet/ folder)");
-        }
-        JsonNode root;
+        StrictConfig config = StrictConfig.read(file, "is this a diffusers model directory? a pipeline keeps the U-Net "
+                + "in its unet/ folder");
         try {
-            root = JSON.readTree(file.toFile());
-        } catch (JsonProcessingException e) {
-            throw new IOException(file + ": not valid JSON: " + e.getOriginalMessage(), e);
-        }
-        if (root == null || !root.isObject()) {
-            throw new IOException(file + ": not a JSON object");
-        }
-        try {
-            return new ConfigReader(root).unetConfig();
+            return unetConfig(config);
         } catch (IllegalArgumentException e) {
             throw new IOException(file + ": " + e.getMessage(), e);
         }
@@ -211,189 +200,101 @@ public final class DiffusersUNet {
         return all;
     }
 
-    /** Reads a {@code UNet2DModel} config, refusing by name what ddpm4j's U-Net does not compute. */
-    private static final class ConfigReader {
-        private final JsonNode root;
-        private final Set<String> read = new HashSet<>();
-
-        ConfigReader(JsonNode root) {
-            this.root = root;
+    /** A {@code UNet2DModel} config as ddpm4j's, refusing by name what ddpm4j's U-Net does not compute. */
+    private static UNetConfig unetConfig(StrictConfig c) {
+        String className = c.text("_class_name", "UNet2DModel");
+        require(className.equals("UNet2DModel"), "_class_name", className, "UNet2DModel");
+        int size = sampleSize(c);
+        int in = c.integer("in_channels", 3), out = c.integer("out_channels", 3);
+        if (out != in && out != 2 * in) {
+            throw new IllegalArgumentException("out_channels " + out + " must equal in_channels " + in
+                    + " (ε, x₀ or v) or twice it (with a learned variance)");
         }
-
-        UNetConfig unetConfig() {
-            String className = text("_class_name", "UNet2DModel");
-            require(className.equals("UNet2DModel"), "_class_name", className, "UNet2DModel");
-            int size = sampleSize();
-            int in = integer("in_channels", 3), out = integer("out_channels", 3);
-            if (out != in && out != 2 * in) {
-                throw new IllegalArgumentException("out_channels " + out + " must equal in_channels " + in
-                        + " (ε, x₀ or v) or twice it (with a learned variance)");
-            }
-            require(!bool("center_input_sample", false), "center_input_sample", "true", "false");
-            require(text("time_embedding_type", "positional").equals("positional"), "time_embedding_type",
-                    text("time_embedding_type", ""), "positional");
-            require(bool("flip_sin_to_cos", true) == FLIP_SIN_TO_COS, "flip_sin_to_cos",
-                    Boolean.toString(!FLIP_SIN_TO_COS), "false (DDPM's sines-first embedding)");
-            require(integer("freq_shift", 0) == FREQ_SHIFT, "freq_shift", Integer.toString(integer("freq_shift", 0)),
-                    FREQ_SHIFT + " (DDPM's embedding)");
-            List<String> down = strings("down_block_types"), up = strings("up_block_types");
-            List<Integer> widths = integers("block_out_channels");
-            if (down.size() != widths.size() || up.size() != widths.size() || widths.isEmpty()) {
-                throw new IllegalArgumentException("down_block_types, up_block_types and block_out_channels must have "
-                        + "the same non-zero length, got " + down.size() + ", " + up.size() + ", " + widths.size());
-            }
-            int ch = widths.get(0);
-            int[] mult = new int[widths.size()];
-            Set<Integer> attention = new TreeSet<>();
-            List<Integer> attendingWidths = new ArrayList<>();
-            for (int level = 0; level < widths.size(); level++) {
-                if (widths.get(level) <= 0 || widths.get(level) % ch != 0) {
-                    throw new IllegalArgumentException("block_out_channels " + widths + ": every entry must be a "
-                            + "multiple of the first (ddpm4j's U-Net has channel multipliers)");
-                }
-                mult[level] = widths.get(level) / ch;
-                String d = down.get(level), u = up.get(widths.size() - 1 - level);
-                boolean attends = d.equals(ATTN_DOWN);
-                require(d.equals(DOWN) || attends, "down_block_types[" + level + "]", d, DOWN + " or " + ATTN_DOWN);
-                require(u.equals(attends ? ATTN_UP : UP), "up_block_types[" + (widths.size() - 1 - level) + "]", u,
-                        (attends ? ATTN_UP : UP) + ", mirroring down_block_types[" + level + "] (ddpm4j attends at "
-                                + "the same resolutions on both paths)");
-                if (attends) {
-                    attention.add(size >> level);
-                    attendingWidths.add(widths.get(level));
-                }
-            }
-            require(text("mid_block_type", "UNetMidBlock2D").equals("UNetMidBlock2D"), "mid_block_type",
-                    text("mid_block_type", ""), "UNetMidBlock2D");
-            int layers = integer("layers_per_block", 2);
-            require(number("mid_block_scale_factor", 1) == 1, "mid_block_scale_factor",
-                    Double.toString(number("mid_block_scale_factor", 1)), "1");
-            int padding = integer("downsample_padding", 1);
-            require(padding == 0 || padding == 1, "downsample_padding", Integer.toString(padding), "0 or 1");
-            require(text("downsample_type", "conv").equals("conv"), "downsample_type", text("downsample_type", ""),
-                    "conv");
-            require(text("upsample_type", "conv").equals("conv"), "upsample_type", text("upsample_type", ""), "conv");
-            double dropout = number("dropout", 0);
-            require(text("act_fn", "silu").equals("silu"), "act_fn", text("act_fn", ""), "silu");
-            // diffusers' default head dimension is 8 (multi-head); DDPM's models set null: one head over all channels.
-            JsonNode heads = root.get("attention_head_dim");
-            read.add("attention_head_dim");
-            if (heads == null || !heads.isNull()) {
-                // A head dimension equal to the channels of every attention layer (the middle's included) is one head.
-                boolean single = heads != null && heads.isInt() && attendingWidths.stream()
-                        .allMatch(w -> w == heads.asInt()) && heads.asInt() == widths.get(widths.size() - 1);
-                require(single, "attention_head_dim", heads == null ? "absent (diffusers' default 8)" : heads.toString(),
-                        "null (one attention head, as DDPM)");
-            }
-            require(integer("norm_num_groups", 32) == GroupNorm.DEFAULT_GROUPS, "norm_num_groups",
-                    Integer.toString(integer("norm_num_groups", 32)), Integer.toString(GroupNorm.DEFAULT_GROUPS));
-            JsonNode attnGroups = root.get("attn_norm_num_groups");
-            read.add("attn_norm_num_groups");
-            require(attnGroups == null || attnGroups.isNull() || attnGroups.asInt() == GroupNorm.DEFAULT_GROUPS,
-                    "attn_norm_num_groups", String.valueOf(attnGroups), "null or " + GroupNorm.DEFAULT_GROUPS);
-            double eps = number("norm_eps", 1e-5);
-            require(text("resnet_time_scale_shift", "default").equals("default"), "resnet_time_scale_shift",
-                    text("resnet_time_scale_shift", ""), "default");
-            require(bool("add_attention", true), "add_attention", "false", "true (DDPM's middle attention)");
-            for (String key : List.of("class_embed_type", "num_class_embeds")) {
-                JsonNode v = root.get(key);
-                read.add(key);
-                require(v == null || v.isNull(), key, String.valueOf(v), "null (class-conditional diffusers models "
-                        + "are not read)");
-            }
-            // Only the "learned" time embedding uses it: with the positional one diffusers ignores it too.
-            read.add("num_train_timesteps");
-            for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
-                String key = it.next();
-                if (!key.startsWith("_") && !read.contains(key)) {
-                    throw new IllegalArgumentException("'" + key + "' is not a UNet2DModel option ddpm4j reads");
-                }
-            }
-            return new UNetConfig(in, ch, mult, layers, attention, (float) dropout, size, 0, out == 2 * in,
-                    (float) eps, padding == 0 ? DownsamplePadding.END : DownsamplePadding.BOTH_SIDES);
+        require(!c.bool("center_input_sample", false), "center_input_sample", true, "false");
+        String embedding = c.text("time_embedding_type", "positional");
+        require(embedding.equals("positional"), "time_embedding_type", embedding, "positional");
+        boolean flip = c.bool("flip_sin_to_cos", true);
+        require(flip == FLIP_SIN_TO_COS, "flip_sin_to_cos", flip, FLIP_SIN_TO_COS + " (DDPM's sines-first embedding)");
+        int shift = c.integer("freq_shift", 0);
+        require(shift == FREQ_SHIFT, "freq_shift", shift, FREQ_SHIFT + " (DDPM's embedding)");
+        List<String> down = c.strings("down_block_types"), up = c.strings("up_block_types");
+        List<Integer> widths = c.integers("block_out_channels");
+        if (down.size() != widths.size() || up.size() != widths.size() || widths.isEmpty()) {
+            throw new IllegalArgumentException("down_block_types, up_block_types and block_out_channels must have "
+                    + "the same non-zero length, got " + down.size() + ", " + up.size() + ", " + widths.size());
         }
-
-        private int sampleSize() {
-            JsonNode v = root.get("sample_size");
-            read.add("sample_size");
-            if (v != null && v.isArray() && v.size() == 2 && v.get(0).isInt() && v.get(0).equals(v.get(1))) {
-                return v.get(0).asInt();
+        int ch = widths.get(0), levels = widths.size();
+        int[] mult = new int[levels];
+        Set<Integer> attention = new TreeSet<>();
+        List<Integer> attendingWidths = new ArrayList<>(List.of(widths.get(levels - 1)));
+        for (int level = 0; level < levels; level++) {
+            if (widths.get(level) <= 0 || widths.get(level) % ch != 0) {
+                throw new IllegalArgumentException("block_out_channels " + widths + ": every entry must be a "
+                        + "multiple of the first (ddpm4j's U-Net has channel multipliers)");
             }
-            if (v == null || !v.isInt()) {
-                throw new IllegalArgumentException("sample_size is " + v + "; ddpm4j needs one integer (square images)");
-            }
-            return v.asInt();
-        }
-
-        private static void require(boolean ok, String key, String value, String supported) {
-            if (!ok) {
-                throw new IllegalArgumentException(key + " is " + value + "; ddpm4j supports " + supported);
+            mult[level] = widths.get(level) / ch;
+            String d = down.get(level), u = up.get(levels - 1 - level);
+            boolean attends = d.equals(ATTN_DOWN);
+            require(d.equals(DOWN) || attends, "down_block_types[" + level + "]", d, DOWN + " or " + ATTN_DOWN);
+            require(u.equals(attends ? ATTN_UP : UP), "up_block_types[" + (levels - 1 - level) + "]", u,
+                    (attends ? ATTN_UP : UP) + ", mirroring down_block_types[" + level + "] (ddpm4j attends at the "
+                            + "same resolutions on both paths)");
+            if (attends) {
+                attention.add(size >> level);
+                attendingWidths.add(widths.get(level));
             }
         }
-
-        private JsonNode field(String key) {
-            read.add(key);
-            JsonNode v = root.get(key);
-            return v == null || v.isNull() ? null : v;
+        String mid = c.text("mid_block_type", "UNetMidBlock2D");
+        require(mid.equals("UNetMidBlock2D"), "mid_block_type", mid, "UNetMidBlock2D");
+        int layers = c.integer("layers_per_block", 2);
+        double midScale = c.number("mid_block_scale_factor", 1);
+        require(midScale == 1, "mid_block_scale_factor", midScale, "1");
+        int padding = c.integer("downsample_padding", 1);
+        require(padding == 0 || padding == 1, "downsample_padding", padding, "0 or 1");
+        for (String resample : List.of("downsample_type", "upsample_type")) {
+            String kind = c.text(resample, "conv");
+            require(kind.equals("conv"), resample, kind, "conv");
         }
-
-        private String text(String key, String otherwise) {
-            JsonNode v = field(key);
-            if (v != null && !v.isTextual()) {
-                throw new IllegalArgumentException(key + " is " + v + ", not a string");
-            }
-            return v == null ? otherwise : v.asText();
+        double dropout = c.number("dropout", 0);
+        String act = c.text("act_fn", "silu");
+        require(act.equals("silu"), "act_fn", act, "silu");
+        // diffusers' default head dimension is 8 (multi-head); DDPM's models set null: one head over all channels,
+        // as does a head dimension equal to the channels of every attention layer (the middle's included).
+        boolean headsGiven = c.has("attention_head_dim");
+        JsonNode heads = c.node("attention_head_dim");
+        boolean single = headsGiven && (heads == null
+                || heads.isInt() && attendingWidths.stream().allMatch(w -> w == heads.asInt()));
+        require(single, "attention_head_dim", headsGiven ? String.valueOf(heads) : "absent (diffusers' default 8)",
+                "null (one attention head, as DDPM)");
+        int groups = c.integer("norm_num_groups", GroupNorm.DEFAULT_GROUPS);
+        require(groups == GroupNorm.DEFAULT_GROUPS, "norm_num_groups", groups,
+                String.valueOf(GroupNorm.DEFAULT_GROUPS));
+        JsonNode attnGroups = c.node("attn_norm_num_groups");
+        require(attnGroups == null || attnGroups.asInt() == GroupNorm.DEFAULT_GROUPS, "attn_norm_num_groups",
+                attnGroups, "null or " + GroupNorm.DEFAULT_GROUPS);
+        double eps = c.number("norm_eps", 1e-5);
+        String shiftKind = c.text("resnet_time_scale_shift", "default");
+        require(shiftKind.equals("default"), "resnet_time_scale_shift", shiftKind, "default");
+        require(c.bool("add_attention", true), "add_attention", false, "true (DDPM's middle attention)");
+        for (String key : List.of("class_embed_type", "num_class_embeds")) {
+            JsonNode v = c.node(key);
+            require(v == null, key, v, "null (class-conditional diffusers models are not read)");
         }
+        // Only the "learned" time embedding uses it: with the positional one diffusers ignores it too.
+        c.node("num_train_timesteps");
+        c.refuseUnread("UNet2DModel");
+        return new UNetConfig(in, ch, mult, layers, attention, (float) dropout, size, 0, out == 2 * in, (float) eps,
+                padding == 0 ? DownsamplePadding.END : DownsamplePadding.BOTH_SIDES);
+    }
 
-        private int integer(String key, int otherwise) {
-            JsonNode v = field(key);
-            if (v != null && (!v.isIntegralNumber() || !v.canConvertToInt())) {
-                throw new IllegalArgumentException(key + " is " + v + ", not an integer");
-            }
-            return v == null ? otherwise : v.asInt();
+    private static int sampleSize(StrictConfig c) {
+        JsonNode v = c.node("sample_size");
+        if (v != null && v.isArray() && v.size() == 2 && v.get(0).isInt() && v.get(0).equals(v.get(1))) {
+            return v.get(0).asInt();
         }
-
-        private double number(String key, double otherwise) {
-            JsonNode v = field(key);
-            if (v != null && !v.isNumber()) {
-                throw new IllegalArgumentException(key + " is " + v + ", not a number");
-            }
-            return v == null ? otherwise : v.asDouble();
+        if (v == null || !v.isInt()) {
+            throw new IllegalArgumentException("sample_size is " + v + "; ddpm4j needs one integer (square images)");
         }
-
-        private boolean bool(String key, boolean otherwise) {
-            JsonNode v = field(key);
-            if (v != null && !v.isBoolean()) {
-                throw new IllegalArgumentException(key + " is " + v + ", not true or false");
-            }
-            return v == null ? otherwise : v.asBoolean();
-        }
-
-        private List<String> strings(String key) {
-            JsonNode v = field(key);
-            if (v == null || !v.isArray()) {
-                throw new IllegalArgumentException(key + " is " + v + ", not a list");
-            }
-            List<String> out = new ArrayList<>();
-            for (JsonNode e : v) {
-                out.add(e.asText());
-            }
-            return out;
-        }
-
-        private List<Integer> integers(String key) {
-            JsonNode v = field(key);
-            if (v == null || !v.isArray()) {
-                throw new IllegalArgumentException(key + " is " + v + ", not a list");
-            }
-            List<Integer> out = new ArrayList<>();
-            for (JsonNode e : v) {
-                if (!e.isInt()) {
-                    throw new IllegalArgumentException(key + " holds " + e + ", not an integer");
-                }
-                out.add(e.asInt());
-            }
-            return out;
-        }
+        return v.asInt();
     }
 }
