@@ -26,11 +26,14 @@ def diffusion_metadata():
                        "data": "IMAGES_8BIT"}, separators=(",", ":"))
 
 
-def write_safetensors(path, tensors, metadata):
+def write_safetensors(path, tensors, metadata, half=False):
+    """The safetensors format by hand (a JSON header, then raw little-endian data): float32, or float16 if half."""
     header, offset, blobs = {"__metadata__": metadata}, 0, []
     for name in sorted(tensors):
-        data = tensors[name].detach().contiguous().float().numpy().tobytes()
-        header[name] = {"dtype": "F32", "shape": list(tensors[name].shape), "data_offsets": [offset, offset + len(data)]}
+        t = tensors[name].detach().contiguous()
+        data = (t.half() if half else t.float()).numpy().tobytes()
+        header[name] = {"dtype": "F16" if half else "F32", "shape": list(t.shape),
+                        "data_offsets": [offset, offset + len(data)]}
         blobs.append(data)
         offset += len(data)
     encoded = json.dumps(header, separators=(",", ":")).encode()

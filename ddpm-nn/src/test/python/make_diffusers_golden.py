@@ -10,18 +10,21 @@ epsilon and time embedding of google/ddpm-cifar10-32 at a smaller width (block_o
 random weights stored as float16 (every value is used as float16 rounded to float32 on both sides, so the file is
 small and the comparison exact up to float32 arithmetic).
 
-The directory holds config.json, diffusion_pytorch_model.safetensors (written by hand in the safetensors format,
-which is a JSON header and raw little-endian data), scheduler_config.json and golden.json (input, timesteps,
-output).
+The directory holds config.json, diffusion_pytorch_model.safetensors (written by pytorch_export.py's writer, so
+neither diffusers nor safetensors is needed), scheduler_config.json and golden.json (input, timesteps, output).
 """
 import json
 import math
 import os
-import struct
+import sys
 
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "..", "ddpm-bench",
+                                "src", "main", "python"))
+from pytorch_export import write_safetensors  # noqa: E402
 
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "resources", "diffusers-tiny")
 CONFIG = {
@@ -242,22 +245,6 @@ class UNet2DModel(nn.Module):
         return self.conv_out(F.silu(self.conv_norm_out(h)))
 
 
-def write_safetensors(path, tensors):
-    header, blobs, offset = {"__metadata__": {"format": "pt"}}, [], 0
-    for name, t in tensors.items():
-        data = t.detach().contiguous().numpy().astype("<f2").tobytes()
-        header[name] = {"dtype": "F16", "shape": list(t.shape), "data_offsets": [offset, offset + len(data)]}
-        blobs.append(data)
-        offset += len(data)
-    raw = json.dumps(header, separators=(",", ":")).encode()
-    raw += b" " * (-len(raw) % 8)
-    with open(path, "wb") as f:
-        f.write(struct.pack("<Q", len(raw)))
-        f.write(raw)
-        for b in blobs:
-            f.write(b)
-
-
 def main():
     torch.manual_seed(0)
     model = UNet2DModel(CONFIG).eval()
@@ -268,7 +255,8 @@ def main():
             p.mul_(3.0).add_(torch.randn_like(p) * 0.05)
             p.copy_(p.half().float())
     os.makedirs(OUT, exist_ok=True)
-    write_safetensors(os.path.join(OUT, "diffusion_pytorch_model.safetensors"), model.state_dict())
+    write_safetensors(os.path.join(OUT, "diffusion_pytorch_model.safetensors"), model.state_dict(), {"format": "pt"},
+                      half=True)
     with open(os.path.join(OUT, "config.json"), "w") as f:
         json.dump(CONFIG, f, indent=2)
     with open(os.path.join(OUT, "scheduler_config.json"), "w") as f:

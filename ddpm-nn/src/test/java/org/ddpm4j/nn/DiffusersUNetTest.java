@@ -1,5 +1,7 @@
 package org.ddpm4j.nn;
 
+import static org.ddpm4j.nn.GoldenJson.ints;
+import static org.ddpm4j.nn.GoldenJson.tensor;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -190,22 +192,5 @@ class DiffusersUNetTest {
 
     private static JsonNode goldenJson() throws IOException {
         return JSON.readTree(golden().resolve("golden.json").toFile());
-    }
-
-    private static Tensor tensor(JsonNode n) {
-        int[] shape = ints(n.get("shape"));
-        float[] d = new float[n.get("data").size()];
-        for (int i = 0; i < d.length; i++) {
-            d[i] = (float) n.get("data").get(i).asDouble();
-        }
-        return Tensor.of(d, shape);
-    }
-
-    private static int[] ints(JsonNode arr) {
-        int[] v = new int[arr.size()];
-        for (int i = 0; i < v.length; i++) {
-            v[i] = arr.get(i).asInt();
-        }
-        return v;
     }
 }

@@ -1,5 +1,7 @@
 package org.ddpm4j.nn;
 
+import static org.ddpm4j.nn.GoldenJson.ints;
+import static org.ddpm4j.nn.GoldenJson.tensor;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -98,23 +100,6 @@ class UNetPyTorchGoldenTest {
     private static void assertClose(double expected, double actual, String what) {
         assertTrue(NnTolerances.close(expected, actual, NnTolerances.PYTORCH_ABS, NnTolerances.PYTORCH_REL),
                 what + ": PyTorch " + expected + ", ours " + actual);
-    }
-
-    private static Tensor tensor(JsonNode n) {
-        int[] shape = ints(n.get("shape"));
-        float[] d = new float[n.get("data").size()];
-        for (int i = 0; i < d.length; i++) {
-            d[i] = (float) n.get("data").get(i).asDouble();
-        }
-        return Tensor.of(d, shape);
-    }
-
-    private static int[] ints(JsonNode arr) {
-        int[] v = new int[arr.size()];
-        for (int i = 0; i < v.length; i++) {
-            v[i] = arr.get(i).asInt();
-        }
-        return v;
     }
 
     private static Map<String, String> toStrings(Map<String, int[]> m) {
