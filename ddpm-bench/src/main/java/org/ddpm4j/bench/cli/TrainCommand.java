@@ -13,6 +13,7 @@ import org.ddpm4j.diffusion.Schedules;
 import org.ddpm4j.diffusion.VarianceType;
 import org.ddpm4j.diffusion.data.Dataset;
 import org.ddpm4j.diffusion.data.ImageDatasets;
+import org.ddpm4j.diffusion.data.ImageFolder;
 import org.ddpm4j.diffusion.io.ImageGrid;
 import org.ddpm4j.diffusion.train.Trainer;
 import org.ddpm4j.nn.UNet;
@@ -25,12 +26,20 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code ddpm train}: trains the small DDPM U-Net on Fashion-MNIST (MNIST format) and writes a sample grid. */
+/**
+ * {@code ddpm train}: trains the small DDPM U-Net on Fashion-MNIST (MNIST format), or on a folder of colour images,
+ * and writes a sample grid.
+ */
 @Command(name = "train", mixinStandardHelpOptions = true,
-        description = "Train a DDPM U-Net on 32×32 grayscale images (Fashion-MNIST by default) and write samples.")
+        description = "Train a DDPM U-Net on 32×32 images (Fashion-MNIST by default, or a folder of colour images) "
+                + "and write samples.")
 public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--data-dir", description = "directory with *-images-idx3-ubyte[.gz] (default: ${DEFAULT-VALUE})")
     Path dataDir = ImageDatasets.DEBIAN_FASHION_MNIST;
+
+    @Option(names = "--image-folder", description = "instead of --data-dir: a folder of PNG/JPEG images, trained on in "
+            + "colour (RGB), centre-cropped and scaled to 32×32")
+    Path imageFolder;
 
     @Option(names = "--steps", description = "training steps (default: ${DEFAULT-VALUE})")
     int steps = 4000;
@@ -108,14 +117,19 @@ public final class TrainCommand implements Callable<Integer> {
 
     /** The diffusion's T: the linear schedule of DDPM. */
     private static final int DIFFUSION_STEPS = 1000;
+    /** Fashion-MNIST's 28 pixels padded to 32, and the side images from a folder are scaled to. */
+    private static final int IMAGE_SIZE = 32;
 
     @Override
     public Integer call() throws Exception {
         check(new OptionChecks(spec.commandLine()));
         Backend be = run.backend();
-        Dataset data = ImageDatasets.mnistFormat(dataDir, true);
-        UNetConfig cfg = UNetConfig.smallGrayscale().withChannels(channels).withLearnedVariance(learnVariance)
-                .withClasses(classes ? data.numClasses() : 0);
+        Dataset data = imageFolder != null ? ImageFolder.load(imageFolder, IMAGE_SIZE, false)
+                : ImageDatasets.mnistFormat(dataDir, true);
+        UNetConfig gray = UNetConfig.smallGrayscale();
+        UNetConfig cfg = new UNetConfig(data.sampleShape()[0], channels, gray.channelMult(), gray.resBlocks(),
+                gray.attentionResolutions(), gray.dropout(), IMAGE_SIZE, classes ? data.numClasses() : 0,
+                learnVariance);
         UNet model = new UNet(cfg, be, new SplittableRandom(run.seed));
         VarianceType variance = learnVariance ? VarianceType.LEARNED_RANGE : VarianceType.FIXED_LARGE;
         GaussianDiffusion diffusion = GaussianDiffusion.builder().schedule(Schedules.linear(DIFFUSION_STEPS, 1e-4, 0.02))
@@ -172,11 +186,16 @@ public final class TrainCommand implements Callable<Integer> {
                         + prediction + "'")
                 .nonNegative("--min-snr-gamma", minSnrGamma)
                 .require(!(resume && force), "--resume and --force exclude each other")
-                .dataDirectory("--data-dir", dataDir)
+                .require(imageFolder == null || Files.isDirectory(imageFolder), "--image-folder " + imageFolder
+                        + ": no such directory")
+                .require(imageFolder == null || !classes, "--classes needs labels, which an --image-folder lacks")
                 .writableFile("--checkpoint", checkpoint).writableFile("--samples", samples)
                 .writableFile("--loss-log", lossLog)
                 .require(resume || force || !Files.exists(checkpoint), "--checkpoint " + checkpoint + " exists: "
                         + "pass --resume to continue it or --force to start afresh over it");
+        if (imageFolder == null) {
+            checks.dataDirectory("--data-dir", dataDir);
+        }
     }
 
     /** 16 samples of the EMA weights (swapped in for the occasion and back) as a 4×4 grid; classes 0, 1, ... in turn. */
@@ -185,7 +204,9 @@ public final class TrainCommand implements Callable<Integer> {
         try {
             int[] labels = model.numClasses() == 0 ? null
                     : java.util.stream.IntStream.range(0, 16).map(i -> i % model.numClasses()).toArray();
-            Tensor x = sampling.sampler(diffusion, sampleSteps).sample(model, new int[] {16, 1, 32, 32}, labels,
+            UNetConfig c = model.config();
+            Tensor x = sampling.sampler(diffusion, sampleSteps).sample(model,
+                    new int[] {16, c.imageChannels(), c.imageSize(), c.imageSize()}, labels,
                     new SplittableRandom(run.seed + 1));
             ImageGrid.write(file, x, 4);
         } catch (java.io.IOException e) {
