@@ -162,6 +162,13 @@ class DiffusersUNetTest {
         SafeTensors.write(tmp.resolve(DiffusersUNet.WEIGHTS), misshapen, Map.of());
         assertMessage(tmp, "'conv_in.weight' has shape [32, 3, 5, 5]");
 
+        Map<String, Tensor> diverged = new LinkedHashMap<>(tensors);
+        float[] nan = tensors.get("conv_out.bias").toArray();
+        nan[1] = Float.NaN;
+        diverged.put("conv_out.bias", Tensor.of(nan, nan.length));
+        SafeTensors.write(tmp.resolve(DiffusersUNet.WEIGHTS), diverged, Map.of());
+        assertMessage(tmp, "'conv_out.bias'");
+
         Files.delete(tmp.resolve(DiffusersUNet.WEIGHTS));
         Files.writeString(tmp.resolve(DiffusersUNet.PICKLED_WEIGHTS), "pickle");
         assertMessage(tmp, "unpickling");

@@ -81,6 +81,11 @@ public final class DiffusersUNet {
         for (DiffusersLayout.Entry e : layout) {
             Tensor into = params.get(e.name()).value();
             into.copyFrom(concatenate(weights, tensors, e, into));
+            try {
+                NonFiniteException.requireFinite(into, "tensor '" + String.join("', '", e.sources()) + "'");
+            } catch (NonFiniteException bad) {
+                throw new IOException(weights + ": " + bad.getMessage(), bad);
+            }
         }
         return model;
     }
