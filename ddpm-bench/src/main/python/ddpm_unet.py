@@ -155,6 +155,10 @@ def from_checkpoint(path, ema=True):
     """The U-Net of a ddpm4j checkpoint with its (EMA, by default) weights loaded by name."""
     meta, tensors = read_checkpoint(path)
     cfg = json.loads(meta["model_config"])
+    # This model pads downsampling on both sides with GroupNorm eps 1e-5; a model read from diffusers' layout may not.
+    if cfg.get("downsamplePadding", "BOTH_SIDES") != "BOTH_SIDES" or cfg.get("normEps", 1e-5) != 1e-5:
+        raise ValueError(f"{path}: downsamplePadding {cfg.get('downsamplePadding')} / normEps {cfg.get('normEps')} "
+                         "is not this model's (BOTH_SIDES / 1e-5); export it with ddpm export --diffusers instead")
     model = UNet(in_ch=cfg["imageChannels"], ch=cfg["channels"], mult=tuple(cfg["channelMult"]),
                  blocks=cfg["resBlocks"], attn=tuple(cfg["attentionResolutions"]), dropout=cfg["dropout"],
                  res=cfg["imageSize"])
