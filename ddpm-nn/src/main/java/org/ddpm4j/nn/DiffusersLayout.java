@@ -19,13 +19,12 @@ public final class DiffusersLayout {
 
     /** The attention parameter names: current diffusers, or the names of files written before diffusers 0.15. */
     public enum AttentionNames {
-        CURRENT("group_norm", "to_q", "to_k", "to_v", "to_out.0"),
-        LEGACY("group_norm", "query", "key", "value", "proj_attn");
+        CURRENT("to_q", "to_k", "to_v", "to_out.0"),
+        LEGACY("query", "key", "value", "proj_attn");
 
-        final String norm, query, key, value, out;
+        final String query, key, value, out;
 
-        AttentionNames(String norm, String query, String key, String value, String out) {
-            this.norm = norm;
+        AttentionNames(String query, String key, String value, String out) {
             this.query = query;
             this.key = key;
             this.value = value;
@@ -86,7 +85,7 @@ public final class DiffusersLayout {
                     case MID -> "mid_block.attentions.0";
                     case UP -> "up_blocks." + upLevel + ".attentions." + (upBlock - 1);
                 };
-                both(entries, name + ".norm", to + "." + attention.norm);
+                both(entries, name + ".norm", to + ".group_norm");
                 for (String suffix : List.of(".weight", ".bias")) {
                     entries.add(new Entry(name + ".qkv" + suffix, List.of(to + "." + attention.query + suffix,
                             to + "." + attention.key + suffix, to + "." + attention.value + suffix), true));

@@ -39,6 +39,7 @@ public final class CheckpointOption {
         if (pretrained != null) {
             checks.require(file == null, "give --checkpoint or --pretrained, not both");
             checks.require(Files.isDirectory(pretrained), "--pretrained " + pretrained + ": no such directory");
+            checks.require(!allowNonFinite, "--allow-non-finite applies to --checkpoint files, not --pretrained");
         }
     }
 

@@ -52,6 +52,9 @@ class DiffusersCliTest {
         CliRun empty = CliRun.ddpm("sample", "--pretrained", dir.toString(), "--out", dir.resolve("a.png").toString());
         assertNotEquals(0, empty.exitCode());
         assertTrue(empty.err().contains("config.json"), empty.err());
+        CliRun nonFinite = CliRun.ddpm("sample", "--pretrained", dir.toString(), "--allow-non-finite", "--out",
+                dir.resolve("a.png").toString());
+        assertTrue(nonFinite.err().contains("--allow-non-finite"), nonFinite.err());
         CliRun neither = CliRun.ddpm("export");
         assertTrue(neither.err().contains("--out FILE and --diffusers DIR"), neither.err());
     }

@@ -81,11 +81,6 @@ public final class DiffusersUNet {
         for (DiffusersLayout.Entry e : layout) {
             Tensor into = params.get(e.name()).value();
             into.copyFrom(concatenate(weights, tensors, e, into));
-            try {
-                NonFiniteException.requireFinite(into, "tensor '" + String.join("', '", e.sources()) + "'");
-            } catch (NonFiniteException bad) {
-                throw new IOException(weights + ": " + bad.getMessage(), bad);
-            }
         }
         return model;
     }
@@ -198,6 +193,11 @@ public final class DiffusersUNet {
                 throw new IOException(file + ": tensor '" + name + "' has shape " + t.shapeString() + " but the config "
                         + "needs " + java.util.Arrays.toString(e.linear() && want.length == 4 ? new int[] {rows, want[1]}
                         : want));
+            }
+            try {
+                NonFiniteException.requireFinite(t, "tensor '" + name + "'");
+            } catch (NonFiniteException bad) {
+                throw new IOException(file + ": " + bad.getMessage(), bad);
             }
             float[] v = t.toArray();
             System.arraycopy(v, 0, all, (int) (i * perPart), v.length);
