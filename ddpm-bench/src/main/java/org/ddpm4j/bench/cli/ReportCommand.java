@@ -1,5 +1,6 @@
 package org.ddpm4j.bench.cli;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -22,6 +23,7 @@ import org.ddpm4j.bench.demo.SwissRollDemo;
 import org.ddpm4j.diffusion.eval.ClassifierTraining;
 import org.ddpm4j.diffusion.eval.SampleQuality;
 import org.ddpm4j.diffusion.io.ImageGrid;
+import org.ddpm4j.diffusion.io.ImageModelFiles;
 import org.ddpm4j.diffusion.io.LinePlot;
 import org.ddpm4j.diffusion.io.ScatterPlot;
 import org.ddpm4j.diffusion.sample.Sampler;
@@ -39,10 +41,13 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code ddpm report}: trains what it needs and writes {@code DIR/report.md} with PNG figures — Fashion-MNIST
- * samples (one row per class), progressive generation, the bound in bits/dim with DDPM's rate/distortion table and
- * plot, a classifier-free-guidance sweep (Fréchet distance and class accuracy over w, as Ho &amp; Salimans' Fig. 2),
- * and the swiss-roll and heartbeat bounds beside the published ones. Every number states how it was produced.
+ * {@code ddpm report}: trains what it needs (or takes a trained model and classifier) and writes {@code DIR/report.md}
+ * with PNG figures — Fashion-MNIST samples (one row per class for a conditional model), progressive generation, the
+ * bound in bits/dim with DDPM's rate/distortion table and plot, then for a class-conditional model a
+ * classifier-free-guidance sweep (Fréchet distance and class accuracy over w, as Ho &amp; Salimans' Fig. 2) and for
+ * an unconditional one the sampler curve (Fréchet distance against network evaluations), and the swiss-roll and
+ * heartbeat bounds beside the published ones. Every number states how it was produced. {@code report.md} is
+ * rewritten after each section, so a run that stops keeps what it measured.
  */
 @Command(name = "report", mixinStandardHelpOptions = true,
         description = "Train, sample and measure; write DIR/report.md with figures (--quick: minutes; default: hours).")
@@ -58,6 +63,15 @@ public final class ReportCommand implements Callable<Integer> {
 
     @Option(names = "--data-dir", description = "directory with the MNIST-format files (default: ${DEFAULT-VALUE})")
     Path dataDir = ImageDatasets.DEBIAN_FASHION_MNIST;
+
+    @Option(names = "--checkpoint", description = "report on this model (written by ddpm train or ddpm export) "
+            + "instead of training one: an unconditional model gets the sampler curve, a class-conditional one the "
+            + "guidance sweep")
+    Path checkpoint;
+
+    @Option(names = "--classifier", description = "the feature classifier, written by ddpm classifier, instead of "
+            + "training one")
+    Path classifierFile;
 
     @Mixin
     RunOptions run;
@@ -77,21 +91,26 @@ public final class ReportCommand implements Callable<Integer> {
         Dataset train = ImageDatasets.mnistFormat(dataDir, true), test = ImageDatasets.mnistFormat(dataDir, false);
         line("# ddpm4j report");
         line("");
-        line("Written by `ddpm report" + (tiny ? " --tiny" : quick ? " --quick" : "") + " --seed " + run.seed + "` on "
+        line("Written by `ddpm report" + (tiny ? " --tiny" : quick ? " --quick" : "")
+                + (checkpoint != null ? " --checkpoint " + checkpoint : "")
+                + (classifierFile != null ? " --classifier " + classifierFile : "") + " --seed " + run.seed + "` on "
                 + Instant.now() + ", backend " + be.describe() + ", data " + dataDir + " (" + train.size()
                 + " training and " + test.size() + " test images). Settings: " + plan + ".");
 
-        ImageClassifier classifier = classifierSection(plan, train, test, be);
-        ImageModel trained = modelSection(plan, train, be);
-        UNet model = trained.model();
-        GaussianDiffusion diffusion = trained.diffusion();
-        samplesSection(plan, model, diffusion, train.numClasses());
-        boundSection(plan, model, diffusion, test);
-        guidanceSection(plan, model, diffusion, classifier, test, train.numClasses());
+        ImageClassifier classifier = classifierFile != null ? givenClassifierSection(test, be)
+                : classifierSection(plan, train, test, be);
+        ImageModel model = checkpoint != null ? givenModelSection(be) : modelSection(plan, train, be);
+        samplesSection(plan, model, train.numClasses());
+        boundSection(plan, model, test);
+        if (model.conditional()) {
+            guidanceSection(plan, model, classifier, test, train.numClasses());
+        } else {
+            curveSection(plan, model, classifier, test);
+        }
         toySection(plan, be);
         line("");
         line(String.format(Locale.ROOT, "Total time %.0f s.", seconds(start)));
-        Files.writeString(out.resolve("report.md"), md.toString());
+        write();
         System.out.println("report: " + out.resolve("report.md").toAbsolutePath());
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("report", out.resolve("report.md").toAbsolutePath().toString());
@@ -110,14 +129,50 @@ public final class ReportCommand implements Callable<Integer> {
         line(String.format(Locale.ROOT, "`ImageClassifier` (128 features), %d steps of batch 128 in %.0f s: **%.2f%%** "
                 + "test accuracy on %d images. Its features are the space of every distance below.",
                 plan.classifierSteps(), r.trainSeconds(), 100 * r.testAccuracy(), test.size()));
+        write();
         return r.model();
     }
 
-    /** The trained class-conditional U-Net (EMA weights swapped in) and its diffusion. */
-    private record ImageModel(UNet model, GaussianDiffusion diffusion) {
+    private ImageClassifier givenClassifierSection(Dataset test, Backend be) throws IOException {
+        ImageClassifier c = ClassifierTraining.load(classifierFile, be);
+        section("Feature classifier");
+        line(String.format(Locale.ROOT, "`ImageClassifier` from `%s`: **%.2f%%** test accuracy on %d images. Its "
+                + "features are the space of every distance below.", classifierFile,
+                100 * ClassifierTraining.accuracy(c, test), test.size()));
+        write();
+        return c;
     }
 
-    private ImageModel modelSection(ReportPlan plan, Dataset train, Backend be) {
+    /** The U-Net with the weights to sample (EMA), its diffusion, and whether sampling clips x̂₀. */
+    private record ImageModel(UNet model, GaussianDiffusion diffusion, boolean clipX0) {
+        boolean conditional() {
+            return model.config().numClasses() != 0;
+        }
+
+        /** Ancestral sampling over at most {@code steps} evenly respaced steps. */
+        Sampler sampler(int steps) {
+            return new Sampler(diffusion).respaced(Math.min(steps, diffusion.schedule().steps())).clipDenoised(clipX0);
+        }
+
+        ImageModelFiles.Loaded loaded() {
+            return new ImageModelFiles.Loaded(model, diffusion, 0, clipX0);
+        }
+    }
+
+    private ImageModel givenModelSection(Backend be) throws IOException {
+        ImageModelFiles.Loaded loaded = ImageModelFiles.loadForSampling(checkpoint, be);
+        UNet model = loaded.model();
+        GaussianDiffusion d = loaded.diffusion();
+        section("Fashion-MNIST diffusion model");
+        line(String.format(Locale.ROOT, "`%s`, step %d: U-Net %s, %,d parameters; T = %d, %s schedule, %s mean, %s "
+                + "variance, %s loss; its saved weights (the EMA's, for a file from `ddpm export`) are used below.",
+                checkpoint, loaded.step(), model.config(), model.parameterCount(), d.schedule().steps(),
+                d.schedule().name(), d.meanType(), d.varianceType(), d.lossType()));
+        write();
+        return new ImageModel(model, d, loaded.clipX0());
+    }
+
+    private ImageModel modelSection(ReportPlan plan, Dataset train, Backend be) throws IOException {
         UNetConfig cfg = UNetConfig.smallGrayscale().withChannels(plan.unetChannels()).withClasses(train.numClasses());
         UNet model = new UNet(cfg, be, new SplittableRandom(run.seed));
         double scale = 1000.0 / plan.diffusionSteps();
@@ -133,43 +188,60 @@ public final class ReportCommand implements Callable<Integer> {
                 + "linear β, L_simple, Adam 2e-4, EMA 0.9999, batch %d, %d steps in %.0f s, final loss %.4f; the "
                 + "EMA weights are used below.", plan.unetChannels(), model.parameterCount(), plan.diffusionSteps(),
                 plan.unetBatch(), plan.unetSteps(), seconds(t0), loss));
-        return new ImageModel(model, diffusion);
+        write();
+        return new ImageModel(model, diffusion, true);
     }
 
-    private void samplesSection(ReportPlan plan, UNet model, GaussianDiffusion diffusion, int classes) throws Exception {
-        int perClass = 8;
-        int[] labels = IntStream.range(0, classes * perClass).map(i -> i / perClass).toArray();
+    private void samplesSection(ReportPlan plan, ImageModel m, int classes) throws Exception {
+        int perRow = 8;
+        boolean conditional = m.conditional();
+        int count = conditional ? classes * perRow : perRow * perRow;
+        int[] labels = conditional ? IntStream.range(0, count).map(i -> i / perRow).toArray() : null;
+        int steps = Math.min(plan.samplingSteps(), m.diffusion().schedule().steps());
         long t0 = System.nanoTime();
-        Tensor grid = new Sampler(diffusion).respaced(plan.samplingSteps()).sample(model,
-                new int[] {labels.length, 1, 32, 32}, labels, new SplittableRandom(run.seed + 1));
-        ImageGrid.write(out.resolve("samples.png"), grid, perClass);
+        Tensor grid = m.sampler(steps).sample(m.model(), imageShape(m, count), labels, new SplittableRandom(run.seed + 1));
+        ImageGrid.write(out.resolve("samples.png"), grid, perRow);
         section("Samples");
-        line(String.format(Locale.ROOT, "One row per class (0–%d), %d respaced ancestral steps, x̂₀ clipped, no guidance, "
-                + "seed %d; %.0f s for %d images.", classes - 1, plan.samplingSteps(), run.seed + 1, seconds(t0), labels.length));
+        line(String.format(Locale.ROOT, "%s, %d respaced ancestral steps, x̂₀ %s, no guidance, seed %d; %.0f s for %d "
+                + "images.", conditional ? "One row per class (0–" + (classes - 1) + ")" : "Unconditional", steps,
+                m.clipX0() ? "clipped" : "not clipped", run.seed + 1, seconds(t0), count));
         line("");
         line("![samples](samples.png)");
         List<Tensor> snapshots = new ArrayList<>();
-        int shown = 4, every = Math.max(1, plan.samplingSteps() / 8);
-        new Sampler(diffusion).respaced(plan.samplingSteps()).progress(every, (t, xt, x0) -> snapshots.add(
-                Tensor.of(java.util.Arrays.copyOf(x0.toArray(), shown * 32 * 32), shown, 1, 32, 32))).sample(model,
-                new int[] {shown, 1, 32, 32}, new int[] {0, 1, 7, 9}, new SplittableRandom(run.seed + 2));
+        int shown = 4, every = Math.max(1, steps / 8), per = imageSize(m);
+        int[] shownShape = imageShape(m, shown);
+        m.sampler(steps).progress(every, (t, xt, x0) -> snapshots.add(
+                Tensor.of(java.util.Arrays.copyOf(x0.toArray(), shown * per), shownShape))).sample(m.model(),
+                shownShape, conditional ? new int[] {0, 1, 7, 9} : null, new SplittableRandom(run.seed + 2));
         ImageGrid.write(out.resolve("progressive.png"), ProgressiveStrip.rowsPerSample(snapshots), snapshots.size());
         section("Progressive generation");
-        line("x̂₀ every " + every + " of the " + plan.samplingSteps() + " steps, left to right (DDPM Fig. 6), classes 0, 1,"
-                + " 7, 9.");
+        line("x̂₀ every " + every + " of the " + steps + " steps, left to right (DDPM Fig. 6)"
+                + (conditional ? ", classes 0, 1, 7, 9." : "."));
         line("");
         line("![progressive](progressive.png)");
+        write();
     }
 
-    private void boundSection(ReportPlan plan, UNet model, GaussianDiffusion diffusion, Dataset test) throws Exception {
+    private static int[] imageShape(ImageModel m, int count) {
+        UNetConfig c = m.model().config();
+        return new int[] {count, c.imageChannels(), c.imageSize(), c.imageSize()};
+    }
+
+    private static int imageSize(ImageModel m) {
+        UNetConfig c = m.model().config();
+        return c.imageChannels() * c.imageSize() * c.imageSize();
+    }
+
+    private void boundSection(ReportPlan plan, ImageModel m, Dataset test) throws Exception {
         int n = Math.min(plan.boundImages(), test.size());
-        int[] idx = IntStream.range(0, n).toArray(), labels = IntStream.range(0, n).map(test::label).toArray();
+        int[] idx = IntStream.range(0, n).toArray();
+        int[] labels = m.conditional() ? IntStream.range(0, n).map(test::label).toArray() : null;
         long t0 = System.nanoTime();
-        Bound b = diffusion.bound(model, test.batch(idx), labels, new SplittableRandom(run.seed + 3));
+        Bound b = m.diffusion().bound(m.model(), test.batch(idx), labels, new SplittableRandom(run.seed + 3));
         section("Likelihood and rate/distortion");
-        line(String.format(Locale.ROOT, "Variational bound on the first %d test images (their labels given), every one "
-                + "of the %d steps: **%.3f bits/dim** (L_T %.4f, L₀ %.3f); %.0f s.", n, plan.diffusionSteps(), b.total(),
-                b.prior(), b.terms()[0], seconds(t0)));
+        line(String.format(Locale.ROOT, "Variational bound on the first %d test images%s, every one of the %d steps: "
+                + "**%.3f bits/dim** (L_T %.4f, L₀ %.3f); %.0f s.", n, m.conditional() ? " (their labels given)" : "",
+                m.diffusion().schedule().steps(), b.total(), b.prior(), b.terms()[0], seconds(t0)));
         line("");
         line("| t | rate (bits/dim) | distortion (RMSE, [0, 255]) |");
         line("|---|---|---|");
@@ -186,10 +258,11 @@ public final class ReportCommand implements Callable<Integer> {
                 "distortion (RMSE, [0, 255])", Map.of("test images", new double[][] {rate, distortion}));
         line("");
         line("![rate/distortion](rate_distortion.png)");
+        write();
     }
 
-    private void guidanceSection(ReportPlan plan, UNet model, GaussianDiffusion diffusion, ImageClassifier classifier,
-                                 Dataset test, int classes) throws Exception {
+    private void guidanceSection(ReportPlan plan, ImageModel m, ImageClassifier classifier, Dataset test, int classes)
+            throws Exception {
         int n = plan.sweepSamples();
         Tensor reference = test.batch(IntStream.range(0, Math.min(n, test.size())).toArray());
         int[] labels = IntStream.range(0, n).map(i -> i % classes).toArray();
@@ -204,9 +277,8 @@ public final class ReportCommand implements Callable<Integer> {
         for (int i = 0; i < w.length; i++) {
             long t0 = System.nanoTime();
             // Guidance doubles each batch: the default batch of 100 keeps the U-Net's activations small.
-            Tensor samples = SampleBatches.draw(new Sampler(diffusion).respaced(plan.samplingSteps()).guidance(w[i]),
-                    model, new int[] {labels.length, 1, 32, 32}, labels, new SplittableRandom(run.seed + 4),
-                    SampleBatches.DEFAULT_BATCH);
+            Tensor samples = SampleBatches.draw(m.sampler(plan.samplingSteps()).guidance(w[i]), m.model(),
+                    imageShape(m, labels.length), labels, new SplittableRandom(run.seed + 4), SampleBatches.DEFAULT_BATCH);
             SampleQuality q = SampleQuality.measure(classifier, samples, labels, reference);
             fd[i] = q.frechetDistance();
             accuracy[i] = q.classAccuracy();
@@ -219,6 +291,24 @@ public final class ReportCommand implements Callable<Integer> {
                 Map.of("samples", new double[][] {w, accuracy}));
         line("");
         line("![Fréchet distance over w](guidance_fd.png) ![class accuracy over w](guidance_accuracy.png)");
+        write();
+    }
+
+    private void curveSection(ReportPlan plan, ImageModel m, ImageClassifier classifier, Dataset test)
+            throws Exception {
+        int n = plan.curveSamples();
+        Tensor reference = test.batch(IntStream.range(0, Math.min(n, test.size())).toArray());
+        SamplerCurve curve = new SamplerCurve(plan.curveBudgets(), n, SampleBatches.DEFAULT_BATCH, run.seed + 4);
+        String name = "`" + checkpoint + "`";
+        section("Fewer network evaluations per sample");
+        line("Fréchet distance against network evaluations per sample for ancestral sampling (DDPM Alg. 2, respaced), "
+                + "DDIM (η = 0) and DPM-Solver++(2M) (steps even in log-SNR), each from the same initial noise.");
+        line("");
+        List<SamplerCurve.Point> points = curve.measure(m.loaded(), classifier, reference, out, name, p -> { });
+        md.append(curve.table(points, reference.dim(0), name));
+        line("");
+        line("![sampler curve](sampler-curve.png)");
+        write();
     }
 
     private void toySection(ReportPlan plan, Backend be) throws Exception {
@@ -242,6 +332,12 @@ public final class ReportCommand implements Callable<Integer> {
                 plan.heartbeatSteps(), beat.trainSeconds()));
         line("");
         line("![swiss roll](swissroll.png)");
+        write();
+    }
+
+    /** report.md as written so far. */
+    private void write() throws IOException {
+        Files.writeString(out.resolve("report.md"), md.toString());
     }
 
     private void section(String title) {
@@ -261,6 +357,12 @@ public final class ReportCommand implements Callable<Integer> {
     /** Every option, before any work starts. */
     private void check(OptionChecks checks) {
         run.check(checks);
+        if (checkpoint != null) {
+            checks.readableFile("--checkpoint", checkpoint);
+        }
+        if (classifierFile != null) {
+            checks.readableFile("--classifier", classifierFile);
+        }
         checks.require(!Files.exists(out) || Files.isDirectory(out), "--out " + out + ": exists and is not a folder")
                 .writableFile("--out", out.resolve("report.md")).dataDirectory("--data-dir", dataDir);
     }
