@@ -4,14 +4,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.SplittableRandom;
 import org.ddpm4j.diffusion.Cancellation;
-import org.ddpm4j.diffusion.LossTerms;
 import org.ddpm4j.diffusion.TrainingObjective;
 import org.ddpm4j.diffusion.data.Dataset;
-import org.ddpm4j.diffusion.data.RandomFlips;
 import org.ddpm4j.nn.Denoiser;
-import org.ddpm4j.nn.ForwardContext;
 import org.ddpm4j.nn.ModelConfig;
 import org.ddpm4j.nn.Parameter;
 import org.ddpm4j.nn.io.Checkpoint;
@@ -19,7 +15,6 @@ import org.ddpm4j.nn.optim.Adam;
 import org.ddpm4j.nn.optim.Ema;
 import org.ddpm4j.nn.optim.GradientClipping;
 import org.ddpm4j.tensor.Seeds;
-import org.ddpm4j.tensor.Tensor;
 
 /**
  * DDPM training (Algorithm 1): minibatches drawn uniformly from the data (optionally flipped horizontally, with
@@ -33,9 +28,13 @@ import org.ddpm4j.tensor.Tensor;
  * it, the step is skipped (as mixed-precision trainers skip overflowed steps) until too many fail in a row. Weights
  * that an update made non-finite stop training too. Nothing non-finite is ever written to a checkpoint.
  *
- * <p>Every random draw of step k comes from a generator seeded by {@link Seeds#derive}(seed, k), so a run resumed
- * from a checkpoint at step k continues exactly as the uninterrupted run would, and the steps' batches, timesteps,
- * noise and dropout masks are independent of one another.
+ * <p>Every random draw of step k comes from a generator seeded by {@link Seeds#derive}(seed, k) (and the
+ * micro-batch's rank when the batch is split, see {@link MicroBatch}), so a run resumed from a checkpoint at step k
+ * continues exactly as the uninterrupted run would, and the steps' batches, timesteps, noise and dropout masks are
+ * independent of one another.
+ *
+ * <p>The step's gradient comes from a {@link GradientReduction}: this process by default, optionally as several
+ * accumulated micro-batches, or workers elsewhere (Spark). Clipping, Adam and the EMA are applied here, once.
  */
 public final class Trainer {
     /** Checkpoint metadata holding the loss history of importance-sampled timesteps. */
@@ -44,10 +43,8 @@ public final class Trainer {
     private final Denoiser model;
     private final TrainingObjective diffusion;
     private final Dataset data;
-    private final int batchSize;
-    private final boolean flips;
-    private final double labelDropout;
-    private final boolean conditional;
+    private final BatchRecipe recipe;
+    private final GradientReduction reduction;
     private final double clipNorm;
     private final long seed;
     private final Adam adam;
@@ -67,10 +64,13 @@ public final class Trainer {
         this.model = b.model;
         this.diffusion = b.diffusion;
         this.data = b.data;
-        this.batchSize = b.batchSize;
-        this.flips = b.flips;
-        this.labelDropout = b.labelDropout;
-        this.conditional = b.conditional;
+        this.reduction = b.reduction;
+        this.recipe = new BatchRecipe(b.batchSize, b.reduction.microBatches(), b.flips, b.conditional, b.labelDropout,
+                b.seed);
+        if (b.importanceSampling && b.reduction.microBatches() > 1) {
+            throw new IllegalArgumentException("importance-sampled timesteps keep one loss history, which micro-batches "
+                    + "(gradient accumulation or distributed workers) would each need: use uniform timesteps");
+        }
         this.clipNorm = b.clipNorm;
         this.seed = b.seed;
         this.adam = new Adam(model.backend(), model.parameters(), b.learningRate, 0.9, 0.999, 1e-8,
@@ -150,41 +150,12 @@ public final class Trainer {
      *                                   its update made a weight non-finite
      */
     public double trainStep() {
-        SplittableRandom rng = new SplittableRandom(Seeds.derive(seed, step));
-        int[] indices = new int[batchSize];
-        for (int i = 0; i < batchSize; i++) {
-            indices[i] = rng.nextInt(data.size());
-        }
-        Tensor x0 = data.batch(indices);
-        if (flips) {
-            RandomFlips.flipSomeHorizontally(x0, rng);
-        }
-        int[] labels = null;
-        if (conditional) {
-            labels = new int[batchSize];
-            for (int i = 0; i < batchSize; i++) {
-                // Classifier-free guidance: drop the label (use the "no class" row) with probability p_uncond.
-                labels[i] = rng.nextDouble() < labelDropout ? data.numClasses() : data.label(indices[i]);
-            }
-        }
         double loss;
         // Under the model's lock, as every library call that runs the model (see Denoiser): a sampler on another
         // thread sees the weights between steps, never half-updated.
         synchronized (model) {
-            model.zeroGrad();
-            ForwardContext ctx = ForwardContext.training(rng.nextLong());
-            LossTerms terms;
-            if (timesteps == null) {
-                terms = diffusion.loss(model, x0, labels, rng, ctx);
-            } else {
-                int[] t = new int[batchSize];
-                double[] weights = new double[batchSize];
-                timesteps.draw(rng, t, weights);
-                terms = diffusion.loss(model, x0, t, weights, labels, rng, ctx);
-                timesteps.record(t, terms.perSample());
-            }
-            model.backward(terms.outputGradient());
-            loss = terms.loss();
+            loss = timesteps == null ? reduction.gradient(step, model, diffusion, modelConfig, data, recipe)
+                    : MicroBatch.backward(model, diffusion, data, recipe, step, 0, timesteps).loss();
             double norm = GradientClipping.globalNorm(model.backend(), model.parameters());
             if (!Double.isFinite(loss) || !Double.isFinite(norm)) {
                 skipOrStop(Double.isFinite(loss) ? "the gradient norm is " + norm : "the loss is " + loss);
@@ -235,7 +206,10 @@ public final class Trainer {
         try {
             Map<String, String> meta = new java.util.LinkedHashMap<>(diffusion.checkpointMetadata());
             meta.putAll(metadata);
-            meta.put("batch_size", Integer.toString(batchSize));
+            meta.put("batch_size", Integer.toString(recipe.batchSize()));
+            if (recipe.microBatches() > 1) {
+                meta.put("micro_batches", Integer.toString(recipe.microBatches()));
+            }
             meta.put("seed", Long.toString(seed));
             if (timesteps != null) {
                 meta.put(TIMESTEP_HISTORY_KEY, timesteps.encode());
@@ -281,6 +255,7 @@ public final class Trainer {
         private int checkpointEvery;
         private Map<String, String> metadata = Map.of();
         private int skipNonFinite;
+        private GradientReduction reduction = new LocalGradients(1);
 
         private Builder(Denoiser model, TrainingObjective diffusion) {
             this.model = model;
@@ -296,6 +271,25 @@ public final class Trainer {
         /** Samples per step (default 64). */
         public Builder batchSize(int b) {
             this.batchSize = b;
+            return this;
+        }
+
+        /**
+         * Split each step's batch into {@code k} micro-batches computed one after the other, their gradients summed
+         * (gradient accumulation; default 1). Micro-batch i draws from shard i of the data ({@link ShardedDataset}),
+         * as worker i of a distributed run with k workers does.
+         */
+        public Builder microBatches(int k) {
+            this.reduction = new LocalGradients(k);
+            return this;
+        }
+
+        /**
+         * Where each step's gradient is computed (default: in this process, {@link LocalGradients}); e.g. the Spark
+         * workers of {@code org.ddpm4j.diffusion.spark.SparkGradients}. Clipping, Adam and the EMA stay here.
+         */
+        public Builder gradientReduction(GradientReduction r) {
+            this.reduction = java.util.Objects.requireNonNull(r, "gradientReduction");
             return this;
         }
 

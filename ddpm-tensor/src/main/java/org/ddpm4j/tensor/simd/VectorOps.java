@@ -1,12 +1,19 @@
 package org.ddpm4j.tensor.simd;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Single-threaded Vector API loops over array ranges: the building blocks of the elementwise ops, the
  * reductions and the row-wise softmax. Each is a main loop over whole vectors plus a scalar tail.
+ *
+ * <p>Every loop gives the same bits whether the JVM interprets it or has compiled it: the Vector API leaves the order
+ * of {@code reduceLanes(ADD)} and the accuracy of {@code lanewise(EXP)} to the implementation, and the two differ
+ * between the interpreter's fallback and the compiled intrinsics, so a same-seed run gave other floats once its loops
+ * were compiled. Lanes are therefore summed in lane order ({@link #sumLanes}), and e^x is a polynomial of exactly
+ * rounded operations ({@link #exp}).
  */
 final class VectorOps {
     static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
@@ -15,7 +22,42 @@ final class VectorOps {
     /** ln(2^-126): exponents below this give subnormal floats, which softmax flushes to zero. */
     static final float SUBNORMAL_EXP_BELOW = -87.33654f;
 
+    /** e^x is clamped to [e^EXP_MIN, e^EXP_MAX]: 2^n with n in [−126, 127] stays a normal float. */
+    private static final float EXP_MIN = -87.0f, EXP_MAX = 88.0f;
+    private static final float LOG2E = 1.44269504088896341f;
+    /** ln 2 split so that n·LN2_HI is exact for |n| ≤ 127 (Cody and Waite's reduction, as Cephes' expf). */
+    private static final float LN2_HI = 0.693359375f, LN2_LO = -2.12194440e-4f;
+    /** 1.5·2^23: adding it rounds a float of magnitude below 2^22 to an integer in its low mantissa bits. */
+    private static final float ROUND = 12582912f;
+    /** Cephes' expf minimax polynomial for e^r − 1 − r over |r| ≤ ln2/2 (relative error about 1 ulp). */
+    private static final float P0 = 1.9875691500e-4f, P1 = 1.3981999507e-3f, P2 = 8.3334519073e-3f,
+            P3 = 4.1665795894e-2f, P4 = 1.6666665459e-1f, P5 = 5.0000001201e-1f;
+
     private VectorOps() {
+    }
+
+    /** The lanes' sum, added in lane order into a double: the same bits interpreted or compiled. */
+    static double sumLanes(FloatVector v) {
+        double s = 0;
+        for (float lane : v.toArray()) {
+            s += lane;
+        }
+        return s;
+    }
+
+    /**
+     * e^x lane by lane, from additions and multiplications only (each exactly rounded by IEEE 754, so the
+     * interpreter and compiled code agree): x = n·ln2 + r, e^x = 2^n·(1 + r + r²·P(r)). Arguments are clamped to
+     * [{@value #EXP_MIN}, {@value #EXP_MAX}]: below, callers flush to zero themselves (softmax) or add 1 (SiLU).
+     */
+    static FloatVector exp(FloatVector x) {
+        FloatVector c = x.max(EXP_MIN).min(EXP_MAX);
+        FloatVector n = c.fma(LOG2E, ROUND).sub(ROUND);
+        FloatVector r = c.sub(n.mul(LN2_HI)).sub(n.mul(LN2_LO));
+        FloatVector p = r.mul(P0).add(P1).mul(r).add(P2).mul(r).add(P3).mul(r).add(P4).mul(r).add(P5);
+        FloatVector y = p.mul(r).mul(r).add(r).add(1f);
+        IntVector bits = ((IntVector) n.convert(VectorOperators.F2I, 0)).add(127).lanewise(VectorOperators.LSHL, 23);
+        return y.mul(bits.reinterpretAsFloats());
     }
 
     /** {@code dst[d..d+len) += src[s..s+len)}. */
@@ -149,7 +191,7 @@ final class VectorOps {
             acc0 = acc0.add(FloatVector.fromArray(SPECIES, x, i));
             acc1 = acc1.add(FloatVector.fromArray(SPECIES, x, i + VL));
         }
-        double s = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        double s = sumLanes(acc0.add(acc1));
         for (; i < end; i++) {
             s += x[i];
         }
@@ -166,7 +208,7 @@ final class VectorOps {
             acc0 = d0.fma(d0, acc0);
             acc1 = d1.fma(d1, acc1);
         }
-        double s = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        double s = sumLanes(acc0.add(acc1));
         for (; i < end; i++) {
             double d = x[i] - shift;
             s += d * d;
@@ -181,7 +223,7 @@ final class VectorOps {
             acc0 = FloatVector.fromArray(SPECIES, a, ao + i).fma(FloatVector.fromArray(SPECIES, b, bo + i), acc0);
             acc1 = FloatVector.fromArray(SPECIES, a, ao + i + VL).fma(FloatVector.fromArray(SPECIES, b, bo + i + VL), acc1);
         }
-        double s = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        double s = sumLanes(acc0.add(acc1));
         for (; i < len; i++) {
             s += (double) a[ao + i] * b[bo + i];
         }
@@ -210,7 +252,7 @@ final class VectorOps {
             s = s.add(g);
             d = g.fma(FloatVector.fromArray(SPECIES, x, i), d);
         }
-        double sum = s.reduceLanes(VectorOperators.ADD), dot = d.reduceLanes(VectorOperators.ADD);
+        double sum = sumLanes(s), dot = sumLanes(d);
         for (; i < end; i++) {
             sum += dy[i];
             dot += (double) dy[i] * x[i];
@@ -236,7 +278,7 @@ final class VectorOps {
         int i = off, end = off + len;
         for (int bound = off + SPECIES.loopBound(len); i < bound; i += VL) {
             FloatVector v = FloatVector.fromArray(SPECIES, x, i);
-            v.div(v.neg().lanewise(VectorOperators.EXP).add(1f)).intoArray(y, i);
+            v.div(exp(v.neg()).add(1f)).intoArray(y, i);
         }
         for (; i < end; i++) {
             y[i] = (float) (x[i] / (1 + Math.exp(-x[i])));
@@ -249,7 +291,7 @@ final class VectorOps {
         int i = off, end = off + len;
         for (int bound = off + SPECIES.loopBound(len); i < bound; i += VL) {
             FloatVector v = FloatVector.fromArray(SPECIES, x, i);
-            FloatVector s = one.div(v.neg().lanewise(VectorOperators.EXP).add(1f));
+            FloatVector s = one.div(exp(v.neg()).add(1f));
             FloatVector grad = s.mul(v.mul(s.neg().add(1f)).add(1f));
             FloatVector.fromArray(SPECIES, dy, i).fma(grad, FloatVector.fromArray(SPECIES, dx, i)).intoArray(dx, i);
         }
@@ -275,11 +317,11 @@ final class VectorOps {
             FloatVector d = FloatVector.fromArray(SPECIES, x, i).sub(max);
             // exp below 2^-126 is subnormal; Java cannot set flush-to-zero, and subnormal operands make every
             // later FMA on these probabilities (P·V, the attention backward) take a slow microcode path.
-            FloatVector e = d.lanewise(VectorOperators.EXP).blend(0f, d.lt(SUBNORMAL_EXP_BELOW));
+            FloatVector e = exp(d).blend(0f, d.lt(SUBNORMAL_EXP_BELOW));
             e.intoArray(y, i);
             sv = sv.add(e);
         }
-        double sum = sv.reduceLanes(VectorOperators.ADD);
+        double sum = sumLanes(sv);
         for (; i < end; i++) {
             float d = x[i] - max;
             float e = d < SUBNORMAL_EXP_BELOW ? 0f : (float) Math.exp(d);

@@ -1,0 +1,88 @@
+package org.ddpm4j.diffusion.spark;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentHashMap;
+import org.ddpm4j.diffusion.DiffusionMetadata;
+import org.ddpm4j.diffusion.GaussianDiffusion;
+import org.ddpm4j.nn.Parameter;
+import org.ddpm4j.nn.UNet;
+import org.ddpm4j.nn.UNetConfig;
+import org.ddpm4j.tensor.Backend;
+import org.ddpm4j.tensor.Backends;
+
+/**
+ * A worker's copy of the model being trained, built once per worker JVM and run (cached under the run's id) and
+ * given the driver's weights at every step. It holds no optimiser state: Adam and the EMA live once, on the driver.
+ */
+final class Replica {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Map<String, Replica> BY_RUN = new ConcurrentHashMap<>();
+
+    final UNet model;
+    final GaussianDiffusion diffusion;
+
+    private Replica(UNet model, GaussianDiffusion diffusion) {
+        this.model = model;
+        this.diffusion = diffusion;
+    }
+
+    /** The run's replica in this JVM, built on first use (tasks of one run share it, one at a time). */
+    static Replica of(String runId, String configJson, Map<String, String> diffusionMetadata, String backend,
+                      int threads) {
+        return BY_RUN.computeIfAbsent(runId, id -> {
+            try {
+                UNetConfig config = JSON.readValue(configJson, UNetConfig.class);
+                Backend be = Backends.create(backend, threads);
+                return new Replica(new UNet(config, be, new SplittableRandom(0)),
+                        DiffusionMetadata.gaussian(diffusionMetadata));
+            } catch (JsonProcessingException e) {
+                throw new IllegalArgumentException("the run's model config is not a U-Net's: " + e.getMessage(), e);
+            }
+        });
+    }
+
+    /** Forgets the run's replica in this JVM (the driver's, when training ends; workers' go with their JVM). */
+    static void forget(String runId) {
+        BY_RUN.remove(runId);
+    }
+
+    /** Sets the weights to {@code flat} (every parameter's values, concatenated in order). */
+    void load(float[] flat) {
+        int at = 0;
+        for (Parameter p : model.parameters()) {
+            int n = p.value().size();
+            float[] part = new float[n];
+            System.arraycopy(flat, at, part, 0, n);
+            p.value().copyFrom(part);
+            at += n;
+        }
+        if (at != flat.length) {
+            throw new IllegalArgumentException(flat.length + " weights sent for a model of " + at);
+        }
+    }
+
+    /** Every parameter's values, concatenated in order. */
+    static float[] weights(List<Parameter> params) {
+        float[] flat = new float[Math.toIntExact(params.stream().mapToLong(p -> p.value().size()).sum())];
+        int at = 0;
+        for (Parameter p : params) {
+            float[] v = p.value().toArray();
+            System.arraycopy(v, 0, flat, at, v.length);
+            at += v.length;
+        }
+        return flat;
+    }
+
+    /** A checksum of weights' bits (FNV-1a over the floats), to show every worker computed at the same weights. */
+    static long checksum(float[] flat) {
+        long h = 0xcbf29ce484222325L;
+        for (float f : flat) {
+            h = (h ^ Float.floatToRawIntBits(f)) * 0x100000001b3L;
+        }
+        return h;
+    }
+}

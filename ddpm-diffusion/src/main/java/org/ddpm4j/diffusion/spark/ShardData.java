@@ -1,0 +1,61 @@
+package org.ddpm4j.diffusion.spark;
+
+import java.io.Serializable;
+import org.ddpm4j.diffusion.data.Dataset;
+import org.ddpm4j.diffusion.train.ShardedDataset;
+
+/**
+ * One worker's shard of the training set as it travels to the worker: its samples and labels, copied once when
+ * training starts and cached there by Spark.
+ *
+ * @param shape      one sample's shape
+ * @param samples    the shard's samples, one after the other
+ * @param labels     their classes (−1 for unlabelled data)
+ * @param numClasses the data set's number of classes
+ */
+record ShardData(int[] shape, float[] samples, int[] labels, int numClasses) implements Serializable {
+
+    /** Shard {@code rank} of {@code count} of {@code data}, as {@link ShardedDataset} defines it. */
+    static ShardData of(Dataset data, int rank, int count) {
+        ShardedDataset shard = new ShardedDataset(data, rank, count);
+        int n = shard.size(), per = shard.sampleSize();
+        float[] samples = new float[Math.multiplyExact(n, per)];
+        int[] labels = new int[n];
+        for (int i = 0; i < n; i++) {
+            shard.copySample(i, samples, i * per);
+            labels[i] = shard.label(i);
+        }
+        return new ShardData(shard.sampleShape(), samples, labels, shard.numClasses());
+    }
+
+    /** The shard as a data set, indexed from 0. */
+    Dataset dataset() {
+        int per = samples.length / labels.length;
+        return new Dataset() {
+            @Override
+            public int size() {
+                return labels.length;
+            }
+
+            @Override
+            public int[] sampleShape() {
+                return shape.clone();
+            }
+
+            @Override
+            public void copySample(int index, float[] dst, int offset) {
+                System.arraycopy(samples, index * per, dst, offset, per);
+            }
+
+            @Override
+            public int label(int index) {
+                return labels[index];
+            }
+
+            @Override
+            public int numClasses() {
+                return numClasses;
+            }
+        };
+    }
+}

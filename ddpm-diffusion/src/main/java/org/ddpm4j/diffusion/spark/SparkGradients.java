@@ -1,0 +1,183 @@
+package org.ddpm4j.diffusion.spark;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.ddpm4j.diffusion.TrainingObjective;
+import org.ddpm4j.diffusion.data.Dataset;
+import org.ddpm4j.diffusion.train.BatchRecipe;
+import org.ddpm4j.diffusion.train.GradientReduction;
+import org.ddpm4j.diffusion.train.GradientSum;
+import org.ddpm4j.diffusion.train.MicroBatch;
+import org.ddpm4j.nn.Denoiser;
+import org.ddpm4j.nn.ModelConfig;
+import org.ddpm4j.nn.UNetConfig;
+
+/**
+ * Data-parallel training on Apache Spark: each step's gradient computed by {@code workers} Spark tasks, task k on
+ * shard k of the data (cached on its executor), as Spark MLlib trains: one Spark job per step. The driver broadcasts
+ * the step's weights; every task loads them into its replica, backpropagates its micro-batch and sends back its
+ * gradient; the driver sums them in rank order ({@link GradientSum}), and the {@link org.ddpm4j.diffusion.train.Trainer}
+ * clips, applies Adam and updates the EMA once. So the optimiser state and the EMA exist once, on the driver, and a
+ * run with k workers computes exactly what {@code Trainer.Builder.microBatches(k)} computes in one process.
+ *
+ * <p>A task that fails (its executor lost, or killed) is run again by Spark from the broadcast weights and its
+ * cached or recomputed shard, so a lost worker costs a retry, never a step's consistency; when the driver itself
+ * stops, training resumes from the last checkpoint as single-process training does.
+ *
+ * <p>Every task reports the checksum of the weights it computed at; a step whose workers disagree with the driver is
+ * refused ({@link IllegalStateException}), and {@link #lastChecksums} shows them.
+ */
+public final class SparkGradients implements GradientReduction, AutoCloseable {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final JavaSparkContext sc;
+    private final int workers;
+    private final int threadsPerWorker;
+    private final String runId = UUID.randomUUID().toString();
+    private JavaRDD<ShardData> shards;
+    private long[] lastChecksums = new long[0];
+    private long lastDriverChecksum;
+    private long bytesSent;
+    private long bytesReceived;
+
+    /**
+     * @param sc               the Spark context to run on (the caller owns it)
+     * @param workers          tasks per step, and micro-batches per step (each gets a shard of the data)
+     * @param threadsPerWorker the SIMD threads of each task's replica
+     * @throws IllegalArgumentException when either count is below 1
+     */
+    public SparkGradients(JavaSparkContext sc, int workers, int threadsPerWorker) {
+        if (workers < 1 || threadsPerWorker < 1) {
+            throw new IllegalArgumentException("Spark training needs at least one worker and one thread each, got "
+                    + workers + " workers × " + threadsPerWorker + " threads");
+        }
+        this.sc = sc;
+        this.workers = workers;
+        this.threadsPerWorker = threadsPerWorker;
+    }
+
+    @Override
+    public int microBatches() {
+        return workers;
+    }
+
+    @Override
+    public double gradient(long step, Denoiser model, TrainingObjective objective, ModelConfig config, Dataset data,
+                           BatchRecipe recipe) {
+        if (!(config instanceof UNetConfig)) {
+            throw new IllegalArgumentException("Spark training builds U-Net replicas from the trainer's model config, "
+                    + "but it is " + config + ": pass the U-Net's config to Trainer.Builder.modelConfig");
+        }
+        if (shards == null) {
+            shards = distribute(data);
+        }
+        float[] weights = Replica.weights(model.parameters());
+        long driverChecksum = Replica.checksum(weights);
+        String configJson = json(config), backend = model.backend().name(), run = runId;
+        Map<String, String> diffusion = Map.copyOf(objective.checkpointMetadata());
+        int threads = threadsPerWorker;
+        Broadcast<float[]> sent = sc.broadcast(weights);
+        List<WorkerResult> results;
+        try {
+            results = new ArrayList<>(shards.mapPartitionsWithIndex((rank, it) -> {
+                ShardData shard = it.next();
+                Replica replica = Replica.of(run, configJson, diffusion, backend, threads);
+                synchronized (replica) {
+                    replica.load(sent.value());
+                    double loss = MicroBatch.backward(replica.model, replica.diffusion, shard.dataset(), recipe, step,
+                            rank, null).loss();
+                    return List.of(new WorkerResult(rank, loss, GradientSum.flatten(replica.model.parameters()),
+                            Replica.checksum(Replica.weights(replica.model.parameters())))).iterator();
+                }
+            }, true).collect());
+        } finally {
+            sent.destroy();
+        }
+        results.sort(Comparator.comparingInt(WorkerResult::rank));
+        check(step, results, driverChecksum);
+        GradientSum sum = new GradientSum(weights.length);
+        for (WorkerResult r : results) {
+            sum.add(r.gradient(), r.loss(), (double) recipe.microBatchSize(r.rank()) / recipe.batchSize());
+            bytesReceived += 4L * r.gradient().length;
+        }
+        bytesSent += 4L * weights.length * workers;
+        sum.writeTo(model.parameters());
+        return sum.loss();
+    }
+
+    private JavaRDD<ShardData> distribute(Dataset data) {
+        List<ShardData> parts = new ArrayList<>(workers);
+        for (int k = 0; k < workers; k++) {
+            parts.add(ShardData.of(data, k, workers));
+        }
+        // One shard per partition: parallelize slices a list of k items into k partitions of one item each.
+        return sc.parallelize(parts, workers).cache();
+    }
+
+    private void check(long step, List<WorkerResult> results, long driverChecksum) {
+        if (results.size() != workers) {
+            throw new IllegalStateException("step " + (step + 1) + ": " + results.size() + " of " + workers
+                    + " workers answered");
+        }
+        long[] sums = new long[workers];
+        for (int k = 0; k < workers; k++) {
+            WorkerResult r = results.get(k);
+            if (r.rank() != k) {
+                throw new IllegalStateException("step " + (step + 1) + ": worker " + k + " is missing");
+            }
+            sums[k] = r.weightsChecksum();
+            if (sums[k] != driverChecksum) {
+                throw new IllegalStateException(String.format("step %d: worker %d computed at weights with checksum "
+                        + "%016x, the driver's are %016x", step + 1, k, sums[k], driverChecksum));
+            }
+        }
+        lastChecksums = sums;
+        lastDriverChecksum = driverChecksum;
+    }
+
+    /** The weight checksums the workers reported for the last step, by rank (each equals {@link #lastDriverChecksum}). */
+    public long[] lastChecksums() {
+        return lastChecksums.clone();
+    }
+
+    /** The checksum of the driver's weights at the last step. */
+    public long lastDriverChecksum() {
+        return lastDriverChecksum;
+    }
+
+    /** Weight bytes sent to workers so far (the broadcast's payload once per worker; Spark's framing not counted). */
+    public long bytesSent() {
+        return bytesSent;
+    }
+
+    /** Gradient bytes received from workers so far. */
+    public long bytesReceived() {
+        return bytesReceived;
+    }
+
+    private static String json(ModelConfig config) {
+        try {
+            return JSON.writeValueAsString(config);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("cannot write the model config " + config + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Drops the cached shards; the Spark context stays the caller's. */
+    @Override
+    public void close() {
+        if (shards != null) {
+            shards.unpersist(false);
+            shards = null;
+        }
+        Replica.forget(runId);
+    }
+}
