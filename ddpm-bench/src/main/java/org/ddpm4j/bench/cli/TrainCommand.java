@@ -102,6 +102,24 @@ public final class TrainCommand implements Callable<Integer> {
             + "infinite instead of stopping at the first (default: ${DEFAULT-VALUE})")
     int skipNonFinite;
 
+    @Option(names = "--micro-batches", description = "split each step's batch into K micro-batches computed one after "
+            + "the other (gradient accumulation; K = 2 computes what --spark-master local[2] computes) "
+            + "(default: ${DEFAULT-VALUE})")
+    int microBatches = 1;
+
+    @Option(names = "--spark-master", description = "train data-parallel on Apache Spark: local[N] (N worker threads "
+            + "in this JVM) or a cluster's master URL such as spark://host:7077; each worker computes one micro-batch "
+            + "of every step on its shard of the data")
+    String sparkMaster;
+
+    @Option(names = "--spark-workers", description = "with --spark-master: workers (micro-batches) per step (default: N "
+            + "of local[N]; required for a cluster)")
+    Integer sparkWorkers;
+
+    @Option(names = "--worker-threads", description = "with --spark-master: SIMD threads of each worker "
+            + "(default: ${DEFAULT-VALUE})")
+    int workerThreads = 1;
+
     @Mixin
     SamplingOptions sampling;
 
@@ -135,10 +153,32 @@ public final class TrainCommand implements Callable<Integer> {
         GaussianDiffusion diffusion = GaussianDiffusion.builder().schedule(Schedules.linear(DIFFUSION_STEPS, 1e-4, 0.02))
                 .meanType(PREDICTIONS.get(prediction)).minSnrGamma(minSnrGamma)
                 .varianceType(variance).lossType(LossType.forVariance(variance)).build();
-        Trainer trainer = Trainer.builder(model, diffusion).data(data).batchSize(batch).learningRate(lr).flips(true)
-                .conditional(classes).labelDropout(classes ? pUncond : 0)
-                .seed(run.seed).modelConfig(cfg)
-                .checkpoint(checkpoint, checkpointEvery).skipNonFiniteSteps(skipNonFinite).build();
+        SparkCluster cluster = sparkMaster == null ? null : SparkCluster.connect(sparkMaster, workers(), workerThreads);
+        try {
+            Trainer.Builder builder = Trainer.builder(model, diffusion).data(data).batchSize(batch).learningRate(lr)
+                    .flips(true).conditional(classes).labelDropout(classes ? pUncond : 0)
+                    .seed(run.seed).modelConfig(cfg)
+                    .checkpoint(checkpoint, checkpointEvery).skipNonFiniteSteps(skipNonFinite)
+                    .microBatches(microBatches);
+            if (cluster != null) {
+                builder.gradientReduction(cluster.gradients());
+                System.out.println("Spark: " + sparkMaster + ", " + workers() + " workers × " + workerThreads
+                        + " threads, batch " + batch + " split into " + workers() + " micro-batches");
+            }
+            return train(builder.build(), be, model, diffusion, cluster);
+        } finally {
+            if (cluster != null) {
+                cluster.close();
+            }
+        }
+    }
+
+    private int workers() {
+        return sparkWorkers != null ? sparkWorkers : SparkCluster.localWorkers(sparkMaster);
+    }
+
+    private Integer train(Trainer trainer, Backend be, UNet model, GaussianDiffusion diffusion, SparkCluster cluster)
+            throws Exception {
         boolean resuming = resume && Files.exists(checkpoint);
         if (resuming) {
             trainer.resume(checkpoint);
@@ -166,6 +206,12 @@ public final class TrainCommand implements Callable<Integer> {
         m.put("final_loss", loss);
         m.put("checkpoint", checkpoint.toAbsolutePath().toString());
         m.put("samples_png", samples.toAbsolutePath().toString());
+        if (cluster != null) {
+            long[] traffic = cluster.traffic();
+            m.put("spark_workers", workers());
+            m.put("spark_bytes_sent", traffic[0]);
+            m.put("spark_bytes_received", traffic[1]);
+        }
         run.printJson(m);
         be.shutdown();
         return 0;
@@ -195,6 +241,21 @@ public final class TrainCommand implements Callable<Integer> {
                         + "pass --resume to continue it or --force to start afresh over it");
         if (imageFolder == null) {
             checks.dataDirectory("--data-dir", dataDir);
+        }
+        checks.atLeast("--micro-batches", microBatches, 1).require(microBatches <= batch, "--micro-batches "
+                + microBatches + " exceeds --batch " + batch + ": every micro-batch needs at least one sample");
+        if (sparkMaster != null) {
+            checks.require(microBatches == 1, "--micro-batches and --spark-master exclude each other: the Spark "
+                    + "workers are the micro-batches")
+                    .require(SparkCluster.available(), "--spark-master: Spark is not on the class path; run ./ddpm, "
+                    + "which adds it, or submit ddpm.jar with spark-submit")
+                    .require(workers() >= 1, "--spark-workers: give the number of workers for master " + sparkMaster)
+                    .require(workers() <= batch, "--spark-workers " + workers() + " exceeds --batch " + batch
+                            + ": every worker needs at least one sample per step")
+                    .atLeast("--worker-threads", workerThreads, 1);
+        } else {
+            checks.require(sparkWorkers == null && workerThreads == 1,
+                    "--spark-workers and --worker-threads need --spark-master");
         }
     }
 

@@ -10,6 +10,7 @@ import java.util.UUID;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.storage.StorageLevel;
 import org.ddpm4j.diffusion.TrainingObjective;
 import org.ddpm4j.diffusion.data.Dataset;
 import org.ddpm4j.diffusion.train.BatchRecipe;
@@ -28,9 +29,12 @@ import org.ddpm4j.nn.UNetConfig;
  * clips, applies Adam and updates the EMA once. So the optimiser state and the EMA exist once, on the driver, and a
  * run with k workers computes exactly what {@code Trainer.Builder.microBatches(k)} computes in one process.
  *
- * <p>A task that fails (its executor lost, or killed) is run again by Spark from the broadcast weights and its
- * cached or recomputed shard, so a lost worker costs a retry, never a step's consistency; when the driver itself
- * stops, training resumes from the last checkpoint as single-process training does.
+ * <p>A task that fails or is killed is run again by Spark from the broadcast weights and its cached shard, so it
+ * costs a retry, never a step's consistency. The shards are checkpointed when training starts: into the context's
+ * checkpoint directory when it has one ({@code SparkContext.setCheckpointDir}, on a cluster a shared file system),
+ * from which a lost executor's shard is read again; without one they live on the executors only, and losing an
+ * executor ends the run. When the driver stops, training resumes from the last checkpoint file as single-process
+ * training does.
  *
  * <p>Every task reports the checksum of the weights it computed at; a step whose workers disagree with the driver is
  * refused ({@link IllegalStateException}), and {@link #lastChecksums} shows them.
@@ -119,7 +123,18 @@ public final class SparkGradients implements GradientReduction, AutoCloseable {
             parts.add(ShardData.of(data, k, workers));
         }
         // One shard per partition: parallelize slices a list of k items into k partitions of one item each.
-        return sc.parallelize(parts, workers).cache();
+        JavaRDD<ShardData> rdd = sc.parallelize(parts, workers).persist(StorageLevel.MEMORY_AND_DISK());
+        // A parallelized collection's partitions hold their data, so every task of every step would carry its shard
+        // again; a checkpoint cuts that lineage, and tasks then carry only the partition's index. A reliable one
+        // (the context's checkpoint directory, on a cluster a shared file system) survives a lost executor; without
+        // one the shards are kept by the executors alone.
+        if (sc.getCheckpointDir().isPresent()) {
+            rdd.checkpoint();
+        } else {
+            rdd.rdd().localCheckpoint();
+        }
+        rdd.count();
+        return rdd;
     }
 
     private void check(long step, List<WorkerResult> results, long driverChecksum) {
