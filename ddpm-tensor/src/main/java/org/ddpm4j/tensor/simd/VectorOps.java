@@ -46,16 +46,21 @@ final class VectorOps {
     }
 
     /**
-     * e^x lane by lane, from additions and multiplications only (each exactly rounded by IEEE 754, so the
+     * e^x lane by lane, from additions, multiplications and fused multiply-adds only (each exactly rounded by IEEE 754, so the
      * interpreter and compiled code agree): x = n·ln2 + r, e^x = 2^n·(1 + r + r²·P(r)). Arguments are clamped to
      * [{@value #EXP_MIN}, {@value #EXP_MAX}]: below, callers flush to zero themselves (softmax) or add 1 (SiLU).
      */
     static FloatVector exp(FloatVector x) {
         FloatVector c = x.max(EXP_MIN).min(EXP_MAX);
         FloatVector n = c.fma(LOG2E, ROUND).sub(ROUND);
-        FloatVector r = c.sub(n.mul(LN2_HI)).sub(n.mul(LN2_LO));
-        FloatVector p = r.mul(P0).add(P1).mul(r).add(P2).mul(r).add(P3).mul(r).add(P4).mul(r).add(P5);
-        FloatVector y = p.mul(r).mul(r).add(r).add(1f);
+        FloatVector r = n.fma(FloatVector.broadcast(SPECIES, -LN2_HI), c);
+        r = n.fma(FloatVector.broadcast(SPECIES, -LN2_LO), r);
+        FloatVector p = r.fma(P0, P1);
+        p = p.fma(r, FloatVector.broadcast(SPECIES, P2));
+        p = p.fma(r, FloatVector.broadcast(SPECIES, P3));
+        p = p.fma(r, FloatVector.broadcast(SPECIES, P4));
+        p = p.fma(r, FloatVector.broadcast(SPECIES, P5));
+        FloatVector y = p.fma(r.mul(r), r).add(1f);
         IntVector bits = ((IntVector) n.convert(VectorOperators.F2I, 0)).add(127).lanewise(VectorOperators.LSHL, 23);
         return y.mul(bits.reinterpretAsFloats());
     }
