@@ -8,6 +8,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
 import org.ddpm4j.diffusion.DiffusionMetadata;
 import org.ddpm4j.diffusion.GaussianDiffusion;
+import org.ddpm4j.diffusion.train.GradientSum;
 import org.ddpm4j.nn.Parameter;
 import org.ddpm4j.nn.UNet;
 import org.ddpm4j.nn.UNetConfig;
@@ -67,14 +68,7 @@ final class Replica {
 
     /** Every parameter's values, concatenated in order. */
     static float[] weights(List<Parameter> params) {
-        float[] flat = new float[Math.toIntExact(params.stream().mapToLong(p -> p.value().size()).sum())];
-        int at = 0;
-        for (Parameter p : params) {
-            float[] v = p.value().toArray();
-            System.arraycopy(v, 0, flat, at, v.length);
-            at += v.length;
-        }
-        return flat;
+        return GradientSum.concatenate(params, Parameter::value);
     }
 
     /** A checksum of weights' bits (FNV-1a over the floats), to show every worker computed at the same weights. */

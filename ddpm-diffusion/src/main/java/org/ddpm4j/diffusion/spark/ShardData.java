@@ -2,6 +2,7 @@ package org.ddpm4j.diffusion.spark;
 
 import java.io.Serializable;
 import org.ddpm4j.diffusion.data.Dataset;
+import org.ddpm4j.diffusion.data.InMemoryDataset;
 import org.ddpm4j.diffusion.train.ShardedDataset;
 
 /**
@@ -30,32 +31,6 @@ record ShardData(int[] shape, float[] samples, int[] labels, int numClasses) imp
 
     /** The shard as a data set, indexed from 0. */
     Dataset dataset() {
-        int per = samples.length / labels.length;
-        return new Dataset() {
-            @Override
-            public int size() {
-                return labels.length;
-            }
-
-            @Override
-            public int[] sampleShape() {
-                return shape.clone();
-            }
-
-            @Override
-            public void copySample(int index, float[] dst, int offset) {
-                System.arraycopy(samples, index * per, dst, offset, per);
-            }
-
-            @Override
-            public int label(int index) {
-                return labels[index];
-            }
-
-            @Override
-            public int numClasses() {
-                return numClasses;
-            }
-        };
+        return new InMemoryDataset(samples, shape, numClasses == 0 ? null : labels, numClasses);
     }
 }

@@ -1,7 +1,9 @@
 package org.ddpm4j.diffusion.train;
 
 import java.util.List;
+import java.util.function.Function;
 import org.ddpm4j.nn.Parameter;
+import org.ddpm4j.tensor.Tensor;
 
 /**
  * The weighted sum of micro-batches' gradients, flattened in parameter order. Micro-batches are added in rank order
@@ -18,10 +20,15 @@ public final class GradientSum {
 
     /** The gradients of {@code params}, concatenated in their order. */
     public static float[] flatten(List<Parameter> params) {
-        float[] flat = new float[Math.toIntExact(params.stream().mapToLong(p -> p.grad().size()).sum())];
+        return concatenate(params, Parameter::grad);
+    }
+
+    /** One tensor of each parameter ({@code part}: its value or its gradient), concatenated in their order. */
+    public static float[] concatenate(List<Parameter> params, Function<Parameter, Tensor> part) {
+        float[] flat = new float[Math.toIntExact(params.stream().mapToLong(p -> part.apply(p).size()).sum())];
         int at = 0;
         for (Parameter p : params) {
-            float[] g = p.grad().toArray();
+            float[] g = part.apply(p).toArray();
             System.arraycopy(g, 0, flat, at, g.length);
             at += g.length;
         }
