@@ -16,8 +16,8 @@ import org.ddpm4j.tensor.Backend;
 import org.ddpm4j.tensor.Backends;
 
 /**
- * A worker's copy of the model being trained, built once per worker JVM and run (cached under the run's id) and
- * given the driver's weights at every step. It holds no optimiser state: Adam and the EMA live once, on the driver.
+ * A worker's copy of the model being trained, built once per worker rank, JVM and run (cached under the run's id)
+ * and given the driver's weights at every step. It holds no optimiser state: Adam and the EMA live once, on the driver.
  */
 final class Replica {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -31,10 +31,14 @@ final class Replica {
         this.diffusion = diffusion;
     }
 
-    /** The run's replica in this JVM, built on first use (tasks of one run share it, one at a time). */
-    static Replica of(String runId, String configJson, Map<String, String> diffusionMetadata, String backend,
-                      int threads) {
-        return BY_RUN.computeIfAbsent(runId, id -> {
+    /**
+     * Worker {@code rank}'s replica for the run in this JVM, built on first use. One per rank, so that workers that
+     * share a JVM (local mode, or an executor with several cores) compute at the same time; a rank's retried task
+     * reuses it.
+     */
+    static Replica of(String runId, int rank, String configJson, Map<String, String> diffusionMetadata,
+                      String backend, int threads) {
+        return BY_RUN.computeIfAbsent(runId + "#" + rank, id -> {
             try {
                 UNetConfig config = JSON.readValue(configJson, UNetConfig.class);
                 Backend be = Backends.create(backend, threads);
@@ -46,9 +50,9 @@ final class Replica {
         });
     }
 
-    /** Forgets the run's replica in this JVM (the driver's, when training ends; workers' go with their JVM). */
+    /** Forgets the run's replicas in this JVM (local mode's, when training ends; workers' go with their JVM). */
     static void forget(String runId) {
-        BY_RUN.remove(runId);
+        BY_RUN.keySet().removeIf(key -> key.startsWith(runId + "#"));
     }
 
     /** Sets the weights to {@code flat} (every parameter's values, concatenated in order). */

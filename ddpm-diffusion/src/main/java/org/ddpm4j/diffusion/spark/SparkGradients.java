@@ -93,7 +93,7 @@ public final class SparkGradients implements GradientReduction, AutoCloseable {
         try {
             results = new ArrayList<>(shards.mapPartitionsWithIndex((rank, it) -> {
                 ShardData shard = it.next();
-                Replica replica = Replica.of(run, configJson, diffusion, backend, threads);
+                Replica replica = Replica.of(run, rank, configJson, diffusion, backend, threads);
                 synchronized (replica) {
                     replica.load(sent.value());
                     double loss = MicroBatch.backward(replica.model, replica.diffusion, shard.dataset(), recipe, step,
