@@ -53,7 +53,7 @@ public final class EvalCommand implements Callable<Integer> {
         Backend be = run.backend();
         ImageModelFiles.Loaded loaded = checkpoint.load(be);
         Dataset test = ImageDatasets.mnistFormat(dataDir, false);
-        Tensor x0 = test.batch(java.util.stream.IntStream.range(0, Math.min(n, test.size())).toArray());
+        Tensor x0 = test.first(n);
         if (timesteps != null) {
             return estimate(loaded, test, be);
         }

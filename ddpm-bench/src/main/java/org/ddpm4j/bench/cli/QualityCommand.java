@@ -76,7 +76,7 @@ public final class QualityCommand implements Callable<Integer> {
         Backend be = run.backend();
         ImageClassifier cls = ClassifierTraining.load(classifier, be);
         Dataset test = ImageDatasets.mnistFormat(dataDir, false);
-        Tensor reference = test.batch(java.util.stream.IntStream.range(0, Math.min(n, test.size())).toArray());
+        Tensor reference = test.first(n);
         int[] labels = null;
         Tensor samples;
         String source;

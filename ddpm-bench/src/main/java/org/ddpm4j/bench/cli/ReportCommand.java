@@ -26,7 +26,6 @@ import org.ddpm4j.diffusion.io.ImageGrid;
 import org.ddpm4j.diffusion.io.ImageModelFiles;
 import org.ddpm4j.diffusion.io.LinePlot;
 import org.ddpm4j.diffusion.io.ScatterPlot;
-import org.ddpm4j.diffusion.sample.Sampler;
 import org.ddpm4j.diffusion.train.Trainer;
 import org.ddpm4j.diffusion.train.TrainingListener;
 import org.ddpm4j.nn.ImageClassifier;
@@ -99,10 +98,10 @@ public final class ReportCommand implements Callable<Integer> {
 
         ImageClassifier classifier = classifierFile != null ? givenClassifierSection(test, be)
                 : classifierSection(plan, train, test, be);
-        ImageModel model = checkpoint != null ? givenModelSection(be) : modelSection(plan, train, be);
+        ImageModelFiles.Loaded model = checkpoint != null ? givenModelSection(be) : modelSection(plan, train, be);
         samplesSection(plan, model, train.numClasses());
         boundSection(plan, model, test);
-        if (model.conditional()) {
+        if (conditional(model)) {
             guidanceSection(plan, model, classifier, test, train.numClasses());
         } else {
             curveSection(plan, model, classifier, test);
@@ -143,23 +142,12 @@ public final class ReportCommand implements Callable<Integer> {
         return c;
     }
 
-    /** The U-Net with the weights to sample (EMA), its diffusion, and whether sampling clips x̂₀. */
-    private record ImageModel(UNet model, GaussianDiffusion diffusion, boolean clipX0) {
-        boolean conditional() {
-            return model.config().numClasses() != 0;
-        }
-
-        /** Ancestral sampling over at most {@code steps} evenly respaced steps. */
-        Sampler sampler(int steps) {
-            return new Sampler(diffusion).respaced(Math.min(steps, diffusion.schedule().steps())).clipDenoised(clipX0);
-        }
-
-        ImageModelFiles.Loaded loaded() {
-            return new ImageModelFiles.Loaded(model, diffusion, 0, clipX0);
-        }
+    /** Whether the report's model takes class labels (and so gets the guidance sweep). */
+    private static boolean conditional(ImageModelFiles.Loaded m) {
+        return m.model().config().numClasses() != 0;
     }
 
-    private ImageModel givenModelSection(Backend be) throws IOException {
+    private ImageModelFiles.Loaded givenModelSection(Backend be) throws IOException {
         ImageModelFiles.Loaded loaded = ImageModelFiles.loadForSampling(checkpoint, be);
         UNet model = loaded.model();
         GaussianDiffusion d = loaded.diffusion();
@@ -169,10 +157,10 @@ public final class ReportCommand implements Callable<Integer> {
                 checkpoint, loaded.step(), model.config(), model.parameterCount(), d.schedule().steps(),
                 d.schedule().name(), d.meanType(), d.varianceType(), d.lossType()));
         write();
-        return new ImageModel(model, d, loaded.clipX0());
+        return loaded;
     }
 
-    private ImageModel modelSection(ReportPlan plan, Dataset train, Backend be) throws IOException {
+    private ImageModelFiles.Loaded modelSection(ReportPlan plan, Dataset train, Backend be) throws IOException {
         UNetConfig cfg = UNetConfig.smallGrayscale().withChannels(plan.unetChannels()).withClasses(train.numClasses());
         UNet model = new UNet(cfg, be, new SplittableRandom(run.seed));
         double scale = 1000.0 / plan.diffusionSteps();
@@ -189,12 +177,12 @@ public final class ReportCommand implements Callable<Integer> {
                 + "EMA weights are used below.", plan.unetChannels(), model.parameterCount(), plan.diffusionSteps(),
                 plan.unetBatch(), plan.unetSteps(), seconds(t0), loss));
         write();
-        return new ImageModel(model, diffusion, true);
+        return new ImageModelFiles.Loaded(model, diffusion, plan.unetSteps());
     }
 
-    private void samplesSection(ReportPlan plan, ImageModel m, int classes) throws Exception {
+    private void samplesSection(ReportPlan plan, ImageModelFiles.Loaded m, int classes) throws Exception {
         int perRow = 8;
-        boolean conditional = m.conditional();
+        boolean conditional = conditional(m);
         int count = conditional ? classes * perRow : perRow * perRow;
         int[] labels = conditional ? IntStream.range(0, count).map(i -> i / perRow).toArray() : null;
         int steps = Math.min(plan.samplingSteps(), m.diffusion().schedule().steps());
@@ -222,25 +210,25 @@ public final class ReportCommand implements Callable<Integer> {
         write();
     }
 
-    private static int[] imageShape(ImageModel m, int count) {
+    private static int[] imageShape(ImageModelFiles.Loaded m, int count) {
         UNetConfig c = m.model().config();
         return new int[] {count, c.imageChannels(), c.imageSize(), c.imageSize()};
     }
 
-    private static int imageSize(ImageModel m) {
+    private static int imageSize(ImageModelFiles.Loaded m) {
         UNetConfig c = m.model().config();
         return c.imageChannels() * c.imageSize() * c.imageSize();
     }
 
-    private void boundSection(ReportPlan plan, ImageModel m, Dataset test) throws Exception {
+    private void boundSection(ReportPlan plan, ImageModelFiles.Loaded m, Dataset test) throws Exception {
         int n = Math.min(plan.boundImages(), test.size());
         int[] idx = IntStream.range(0, n).toArray();
-        int[] labels = m.conditional() ? IntStream.range(0, n).map(test::label).toArray() : null;
+        int[] labels = conditional(m) ? IntStream.range(0, n).map(test::label).toArray() : null;
         long t0 = System.nanoTime();
         Bound b = m.diffusion().bound(m.model(), test.batch(idx), labels, new SplittableRandom(run.seed + 3));
         section("Likelihood and rate/distortion");
         line(String.format(Locale.ROOT, "Variational bound on the first %d test images%s, every one of the %d steps: "
-                + "**%.3f bits/dim** (L_T %.4f, L₀ %.3f); %.0f s.", n, m.conditional() ? " (their labels given)" : "",
+                + "**%.3f bits/dim** (L_T %.4f, L₀ %.3f); %.0f s.", n, conditional(m) ? " (their labels given)" : "",
                 m.diffusion().schedule().steps(), b.total(), b.prior(), b.terms()[0], seconds(t0)));
         line("");
         line("| t | rate (bits/dim) | distortion (RMSE, [0, 255]) |");
@@ -261,10 +249,10 @@ public final class ReportCommand implements Callable<Integer> {
         write();
     }
 
-    private void guidanceSection(ReportPlan plan, ImageModel m, ImageClassifier classifier, Dataset test, int classes)
+    private void guidanceSection(ReportPlan plan, ImageModelFiles.Loaded m, ImageClassifier classifier, Dataset test, int classes)
             throws Exception {
         int n = plan.sweepSamples();
-        Tensor reference = test.batch(IntStream.range(0, Math.min(n, test.size())).toArray());
+        Tensor reference = test.first(n);
         int[] labels = IntStream.range(0, n).map(i -> i % classes).toArray();
         double[] w = ReportPlan.GUIDANCE, fd = new double[w.length], accuracy = new double[w.length];
         section("Classifier-free guidance");
@@ -294,17 +282,17 @@ public final class ReportCommand implements Callable<Integer> {
         write();
     }
 
-    private void curveSection(ReportPlan plan, ImageModel m, ImageClassifier classifier, Dataset test)
+    private void curveSection(ReportPlan plan, ImageModelFiles.Loaded m, ImageClassifier classifier, Dataset test)
             throws Exception {
         int n = plan.curveSamples();
-        Tensor reference = test.batch(IntStream.range(0, Math.min(n, test.size())).toArray());
+        Tensor reference = test.first(n);
         SamplerCurve curve = new SamplerCurve(plan.curveBudgets(), n, SampleBatches.DEFAULT_BATCH, run.seed + 4);
         String name = "`" + checkpoint + "`";
         section("Fewer network evaluations per sample");
         line("Fréchet distance against network evaluations per sample for ancestral sampling (DDPM Alg. 2, respaced), "
                 + "DDIM (η = 0) and DPM-Solver++(2M) (steps even in log-SNR), each from the same initial noise.");
         line("");
-        List<SamplerCurve.Point> points = curve.measure(m.loaded(), classifier, reference, out, name, p -> { });
+        List<SamplerCurve.Point> points = curve.measure(m, classifier, reference, out, name, p -> { });
         md.append(curve.table(points, reference.dim(0), name));
         line("");
         line("![sampler curve](sampler-curve.png)");

@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.stream.IntStream;
 import org.ddpm4j.diffusion.data.Dataset;
 import org.ddpm4j.diffusion.data.ImageDatasets;
 import org.ddpm4j.diffusion.eval.ClassifierTraining;
@@ -68,7 +67,7 @@ public final class SamplerCurveCommand implements Callable<Integer> {
         Backend be = run.backend();
         ImageClassifier cls = ClassifierTraining.load(classifier, be);
         Dataset test = ImageDatasets.mnistFormat(dataDir, false);
-        Tensor reference = test.batch(IntStream.range(0, Math.min(n, test.size())).toArray());
+        Tensor reference = test.first(n);
         ImageModelFiles.Loaded loaded = checkpoint.load(be);
         Files.createDirectories(out);
         SamplerCurve curve = SamplerCurve.grid(samplers.stream().map(SamplingOptions.Method::named).toList(),

@@ -45,6 +45,11 @@ public interface Dataset {
         return Tensor.of(values, shape);
     }
 
+    /** The first {@code min(n, size())} samples as one batch, e.g. the test images a metric compares with. */
+    default Tensor first(int n) {
+        return batch(java.util.stream.IntStream.range(0, Math.min(n, size())).toArray());
+    }
+
     /** All samples as one tensor. */
     default Tensor all() {
         return batch(java.util.stream.IntStream.range(0, size()).toArray());

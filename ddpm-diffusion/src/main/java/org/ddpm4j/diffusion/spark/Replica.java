@@ -8,7 +8,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
 import org.ddpm4j.diffusion.DiffusionMetadata;
 import org.ddpm4j.diffusion.GaussianDiffusion;
-import org.ddpm4j.diffusion.train.GradientSum;
+import org.ddpm4j.diffusion.train.FlatParameters;
 import org.ddpm4j.nn.Parameter;
 import org.ddpm4j.nn.UNet;
 import org.ddpm4j.nn.UNetConfig;
@@ -57,22 +57,12 @@ final class Replica {
 
     /** Sets the weights to {@code flat} (every parameter's values, concatenated in order). */
     void load(float[] flat) {
-        int at = 0;
-        for (Parameter p : model.parameters()) {
-            int n = p.value().size();
-            float[] part = new float[n];
-            System.arraycopy(flat, at, part, 0, n);
-            p.value().copyFrom(part);
-            at += n;
-        }
-        if (at != flat.length) {
-            throw new IllegalArgumentException(flat.length + " weights sent for a model of " + at);
-        }
+        FlatParameters.scatter(flat, model.parameters(), Parameter::value);
     }
 
     /** Every parameter's values, concatenated in order. */
     static float[] weights(List<Parameter> params) {
-        return GradientSum.concatenate(params, Parameter::value);
+        return FlatParameters.concatenate(params, Parameter::value);
     }
 
     /** A checksum of weights' bits (FNV-1a over the floats), to show every worker computed at the same weights. */

@@ -14,11 +14,13 @@ import org.apache.spark.storage.StorageLevel;
 import org.ddpm4j.diffusion.TrainingObjective;
 import org.ddpm4j.diffusion.data.Dataset;
 import org.ddpm4j.diffusion.train.BatchRecipe;
+import org.ddpm4j.diffusion.train.FlatParameters;
 import org.ddpm4j.diffusion.train.GradientReduction;
 import org.ddpm4j.diffusion.train.GradientSum;
 import org.ddpm4j.diffusion.train.MicroBatch;
 import org.ddpm4j.nn.Denoiser;
 import org.ddpm4j.nn.ModelConfig;
+import org.ddpm4j.nn.Parameter;
 import org.ddpm4j.nn.UNetConfig;
 
 /**
@@ -98,7 +100,7 @@ public final class SparkGradients implements GradientReduction, AutoCloseable {
                     replica.load(sent.value());
                     double loss = MicroBatch.backward(replica.model, replica.diffusion, shard.dataset(), recipe, step,
                             rank, null).loss();
-                    return List.of(new WorkerResult(rank, loss, GradientSum.flatten(replica.model.parameters()),
+                    return List.of(new WorkerResult(rank, loss, FlatParameters.concatenate(replica.model.parameters(), Parameter::grad),
                             Replica.checksum(Replica.weights(replica.model.parameters())))).iterator();
                 }
             }, true).collect());

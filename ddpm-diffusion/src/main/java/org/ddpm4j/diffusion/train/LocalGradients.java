@@ -4,6 +4,7 @@ import org.ddpm4j.diffusion.TrainingObjective;
 import org.ddpm4j.diffusion.data.Dataset;
 import org.ddpm4j.nn.Denoiser;
 import org.ddpm4j.nn.ModelConfig;
+import org.ddpm4j.nn.Parameter;
 
 /**
  * The step's gradient computed in this process: the whole batch at once, or {@code microBatches} micro-batches one
@@ -38,7 +39,7 @@ public final class LocalGradients implements GradientReduction {
         for (int k = 0; k < microBatches; k++) {
             double loss = MicroBatch.backward(model, objective, new ShardedDataset(data, k, microBatches), recipe,
                     step, k, null).loss();
-            float[] g = GradientSum.flatten(model.parameters());
+            float[] g = FlatParameters.concatenate(model.parameters(), Parameter::grad);
             if (sum == null) {
                 sum = new GradientSum(g.length);
             }

@@ -46,7 +46,6 @@ public final class Trainer {
     private final BatchRecipe recipe;
     private final GradientReduction reduction;
     private final double clipNorm;
-    private final long seed;
     private final Adam adam;
     private final long decaySteps;
     private final LossAwareTimesteps timesteps;
@@ -72,7 +71,6 @@ public final class Trainer {
                     + "(gradient accumulation or distributed workers) would each need: use uniform timesteps");
         }
         this.clipNorm = b.clipNorm;
-        this.seed = b.seed;
         this.adam = new Adam(model.backend(), model.parameters(), b.learningRate, 0.9, 0.999, 1e-8,
                 b.warmupSteps);
         this.decaySteps = b.decaySteps;
@@ -210,7 +208,7 @@ public final class Trainer {
             if (recipe.microBatches() > 1) {
                 meta.put("micro_batches", Integer.toString(recipe.microBatches()));
             }
-            meta.put("seed", Long.toString(seed));
+            meta.put("seed", Long.toString(recipe.seed()));
             if (timesteps != null) {
                 meta.put(TIMESTEP_HISTORY_KEY, timesteps.encode());
             }
