@@ -49,6 +49,8 @@ public final class SparkGradients implements GradientReduction, AutoCloseable {
     private final int threadsPerWorker;
     private final String runId = UUID.randomUUID().toString();
     private JavaRDD<ShardData> shards;
+    private String replicaConfig;
+    private Map<String, String> replicaDiffusion;
     private long[] lastChecksums = new long[0];
     private long lastDriverChecksum;
     private long bytesSent;
@@ -84,11 +86,14 @@ public final class SparkGradients implements GradientReduction, AutoCloseable {
         }
         if (shards == null) {
             shards = distribute(data);
+            // What a worker builds its replica from, the same for every step: serialised once.
+            replicaConfig = json(config);
+            replicaDiffusion = Map.copyOf(objective.checkpointMetadata());
         }
         float[] weights = Replica.weights(model.parameters());
         long driverChecksum = Replica.checksum(weights);
-        String configJson = json(config), backend = model.backend().name(), run = runId;
-        Map<String, String> diffusion = Map.copyOf(objective.checkpointMetadata());
+        String configJson = replicaConfig, backend = model.backend().name(), run = runId;
+        Map<String, String> diffusion = replicaDiffusion;
         int threads = threadsPerWorker;
         Broadcast<float[]> sent = sc.broadcast(weights);
         List<WorkerResult> results;
@@ -100,8 +105,9 @@ public final class SparkGradients implements GradientReduction, AutoCloseable {
                     replica.load(sent.value());
                     double loss = MicroBatch.backward(replica.model, replica.diffusion, shard.dataset(), recipe, step,
                             rank, null).loss();
-                    return List.of(new WorkerResult(rank, loss, FlatParameters.concatenate(replica.model.parameters(), Parameter::grad),
-                            Replica.checksum(Replica.weights(replica.model.parameters())))).iterator();
+                    List<Parameter> params = replica.model.parameters();
+                    return List.of(new WorkerResult(rank, loss, FlatParameters.concatenate(params, Parameter::grad),
+                            Replica.checksum(Replica.weights(params)))).iterator();
                 }
             }, true).collect());
         } finally {
@@ -111,7 +117,7 @@ public final class SparkGradients implements GradientReduction, AutoCloseable {
         check(step, results, driverChecksum);
         GradientSum sum = new GradientSum(weights.length);
         for (WorkerResult r : results) {
-            sum.add(r.gradient(), r.loss(), (double) recipe.microBatchSize(r.rank()) / recipe.batchSize());
+            sum.add(r.gradient(), r.loss(), recipe.share(r.rank()));
             bytesReceived += 4L * r.gradient().length;
         }
         bytesSent += 4L * weights.length * workers;

@@ -32,4 +32,9 @@ public record BatchRecipe(int batchSize, int microBatches, boolean flips, boolea
     public int microBatchSize(int k) {
         return batchSize / microBatches + (k < batchSize % microBatches ? 1 : 0);
     }
+
+    /** Micro-batch {@code k}'s weight in the step's mean: its samples over the batch's. */
+    public double share(int k) {
+        return (double) microBatchSize(k) / batchSize;
+    }
 }

@@ -43,7 +43,7 @@ public final class LocalGradients implements GradientReduction {
             if (sum == null) {
                 sum = new GradientSum(g.length);
             }
-            sum.add(g, loss, (double) recipe.microBatchSize(k) / recipe.batchSize());
+            sum.add(g, loss, recipe.share(k));
         }
         sum.writeTo(model.parameters());
         return sum.loss();
