@@ -20,15 +20,14 @@ final class SparkCluster implements AutoCloseable {
 
     /**
      * Connects to {@code master} ({@code local[N]}, {@code spark://host:port}, ...) and prepares {@code workers}
-     * tasks per step of {@code threads} threads each.
-     *
+     * tasks per step, of {@code microBatches} micro-batches and {@code threads} threads each.
      */
-    static SparkCluster connect(String master, int workers, int threads) {
+    static SparkCluster connect(String master, int workers, int microBatches, int threads) {
         // Up to 4 attempts per task in local mode too, as on a cluster, so a lost task is run again.
         String m = master.matches("local\\[(\\d+|\\*)]") ? master.replace("]", ",4]") : master;
         JavaSparkContext sc = new JavaSparkContext(new SparkConf().setMaster(m).setAppName("ddpm4j train")
                 .setIfMissing("spark.ui.enabled", "false"));
-        return new SparkCluster(sc, new SparkGradients(sc, workers, threads));
+        return new SparkCluster(sc, new SparkGradients(sc, workers, microBatches, threads));
     }
 
     /** Whether Spark's classes can be loaded (checked before any of this class's code runs). */

@@ -103,17 +103,17 @@ public final class TrainCommand implements Callable<Integer> {
     int skipNonFinite;
 
     @Option(names = "--micro-batches", description = "split each step's batch into K micro-batches computed one after "
-            + "the other (gradient accumulation; K = 2 computes what --spark-master local[2] computes) "
-            + "(default: ${DEFAULT-VALUE})")
+            + "the other (gradient accumulation; K = 2 computes what --spark-master local[2] computes); with "
+            + "--spark-master, K per worker between synchronisations (default: ${DEFAULT-VALUE})")
     int microBatches = 1;
 
     @Option(names = "--spark-master", description = "train data-parallel on Apache Spark: local[N] (N worker threads "
-            + "in this JVM) or a cluster's master URL such as spark://host:7077; each worker computes one micro-batch "
-            + "of every step on its shard of the data")
+            + "in this JVM) or a cluster's master URL such as spark://host:7077; each worker computes --micro-batches "
+            + "micro-batches of every step on its shards of the data")
     String sparkMaster;
 
-    @Option(names = "--spark-workers", description = "with --spark-master: workers (micro-batches) per step (default: N "
-            + "of local[N]; required for a cluster)")
+    @Option(names = "--spark-workers", description = "with --spark-master: workers per step (default: N of local[N]; "
+            + "required for a cluster)")
     Integer sparkWorkers;
 
     @Option(names = "--worker-threads", description = "with --spark-master: SIMD threads of each worker "
@@ -153,7 +153,8 @@ public final class TrainCommand implements Callable<Integer> {
         GaussianDiffusion diffusion = GaussianDiffusion.builder().schedule(Schedules.linear(DIFFUSION_STEPS, 1e-4, 0.02))
                 .meanType(PREDICTIONS.get(prediction)).minSnrGamma(minSnrGamma)
                 .varianceType(variance).lossType(LossType.forVariance(variance)).build();
-        SparkCluster cluster = sparkMaster == null ? null : SparkCluster.connect(sparkMaster, workers(), workerThreads);
+        SparkCluster cluster = sparkMaster == null ? null : SparkCluster.connect(sparkMaster, workers(), microBatches,
+                workerThreads);
         try {
             Trainer.Builder builder = Trainer.builder(model, diffusion).data(data).batchSize(batch).learningRate(lr)
                     .flips(true).conditional(classes).labelDropout(classes ? pUncond : 0)
@@ -163,7 +164,8 @@ public final class TrainCommand implements Callable<Integer> {
             if (cluster != null) {
                 builder.gradientReduction(cluster.gradients());
                 System.out.println("Spark: " + sparkMaster + ", " + workers() + " workers × " + workerThreads
-                        + " threads, batch " + batch + " split into " + workers() + " micro-batches");
+                        + " threads, batch " + batch + " split into " + workers() + " × " + microBatches
+                        + " micro-batches");
             }
             return train(builder.build(), be, model, diffusion, cluster);
         } finally {
@@ -242,19 +244,19 @@ public final class TrainCommand implements Callable<Integer> {
         if (imageFolder == null) {
             checks.dataDirectory("--data-dir", dataDir);
         }
-        checks.atLeast("--micro-batches", microBatches, 1).require(microBatches <= batch, "--micro-batches "
-                + microBatches + " exceeds --batch " + batch + ": every micro-batch needs at least one sample");
+        checks.atLeast("--micro-batches", microBatches, 1);
         if (sparkMaster != null) {
-            checks.require(microBatches == 1, "--micro-batches and --spark-master exclude each other: the Spark "
-                    + "workers are the micro-batches")
-                    .require(SparkCluster.available(), "--spark-master: Spark is not on the class path; run ./ddpm, "
+            checks.require(SparkCluster.available(), "--spark-master: Spark is not on the class path; run ./ddpm, "
                     + "which adds it, or submit ddpm.jar with spark-submit")
                     .require(workers() >= 1, "--spark-workers: give the number of workers for master " + sparkMaster)
-                    .require(workers() <= batch, "--spark-workers " + workers() + " exceeds --batch " + batch
-                            + ": every worker needs at least one sample per step")
+                    .require((long) workers() * microBatches <= batch, "--spark-workers " + workers() + " × "
+                            + "--micro-batches " + microBatches + " exceeds --batch " + batch
+                            + ": every micro-batch needs at least one sample")
                     .atLeast("--worker-threads", workerThreads, 1);
         } else {
-            checks.require(sparkWorkers == null && workerThreads == 1,
+            checks.require(microBatches <= batch, "--micro-batches " + microBatches + " exceeds --batch " + batch
+                            + ": every micro-batch needs at least one sample")
+                    .require(sparkWorkers == null && workerThreads == 1,
                     "--spark-workers and --worker-threads need --spark-master");
         }
     }

@@ -60,13 +60,16 @@ class SparkTrainCliTest {
         assertTrue(noMaster.err().contains("--spark-workers and --worker-threads need --spark-master"), noMaster.err());
         CliRun tooMany = train("y", "--spark-master", "local[4]");
         assertEquals(USAGE, tooMany.exitCode());
-        assertTrue(tooMany.err().contains("--spark-workers 4 exceeds --batch 3"), tooMany.err());
+        assertTrue(tooMany.err().contains("--spark-workers 4 × --micro-batches 1 exceeds --batch 3"), tooMany.err());
         CliRun cluster = train("z", "--spark-master", "spark://127.0.0.1:1");
         assertEquals(USAGE, cluster.exitCode());
         assertTrue(cluster.err().contains("--spark-workers: give the number of workers"), cluster.err());
-        CliRun both = train("w", "--spark-master", "local[2]", "--micro-batches", "2");
-        assertEquals(USAGE, both.exitCode());
-        assertTrue(both.err().contains("exclude each other"), both.err());
-        assertTrue(!Files.exists(dir.resolve("y.safetensors")) && !Files.exists(dir.resolve("z.safetensors")));
+        CliRun perWorker = train("w", "--spark-master", "local[2]", "--micro-batches", "2");
+        assertEquals(USAGE, perWorker.exitCode());
+        assertTrue(perWorker.err().contains("--spark-workers 2 × --micro-batches 2 exceeds --batch 3"),
+                perWorker.err());
+        for (String name : List.of("x", "y", "z", "w")) {
+            assertTrue(!Files.exists(dir.resolve(name + ".safetensors")), name);
+        }
     }
 }

@@ -14,22 +14,23 @@ import org.apache.spark.storage.StorageLevel;
 import org.ddpm4j.diffusion.TrainingObjective;
 import org.ddpm4j.diffusion.data.Dataset;
 import org.ddpm4j.diffusion.train.BatchRecipe;
-import org.ddpm4j.diffusion.train.FlatParameters;
 import org.ddpm4j.diffusion.train.GradientReduction;
 import org.ddpm4j.diffusion.train.GradientSum;
 import org.ddpm4j.diffusion.train.MicroBatch;
 import org.ddpm4j.nn.Denoiser;
 import org.ddpm4j.nn.ModelConfig;
-import org.ddpm4j.nn.Parameter;
 import org.ddpm4j.nn.UNetConfig;
 
 /**
- * Data-parallel training on Apache Spark: each step's gradient computed by {@code workers} Spark tasks, task k on
- * shard k of the data (cached on its executor), as Spark MLlib trains: one Spark job per step. The driver broadcasts
- * the step's weights; every task loads them into its replica, backpropagates its micro-batch and sends back its
- * gradient; the driver sums them in rank order ({@link GradientSum}), and the {@link org.ddpm4j.diffusion.train.Trainer}
- * clips, applies Adam and updates the EMA once. So the optimiser state and the EMA exist once, on the driver, and a
- * run with k workers computes exactly what {@code Trainer.Builder.microBatches(k)} computes in one process.
+ * Data-parallel training on Apache Spark: each step's gradient computed by {@code workers} Spark tasks, each on its
+ * shards of the data (cached on its executor), as Spark MLlib trains: one Spark job per step. The driver broadcasts
+ * the step's weights; every task loads them into its replica, backpropagates its {@code m} micro-batches one after the
+ * other (task w computes micro-batches w·m to w·m + m − 1, each from its shard) and sends back their weighted sum; the
+ * driver adds the workers' sums in rank order ({@link GradientSum}), and the
+ * {@link org.ddpm4j.diffusion.train.Trainer} clips, applies Adam and updates the EMA once. So the optimiser state and
+ * the EMA exist once, on the driver, and a run with k workers of m micro-batches computes exactly what
+ * {@code new LocalGradients(k·m, k)} computes in one process. More micro-batches per worker make each step's batch
+ * larger for the same traffic: the synchronisation's cost is spread over more samples.
  *
  * <p>A task that fails or is killed is run again by Spark from the broadcast weights and its cached shard, so it
  * costs a retry, never a step's consistency. The shards are checkpointed when training starts: into the context's
@@ -46,6 +47,7 @@ public final class SparkGradients implements GradientReduction, AutoCloseable {
 
     private final JavaSparkContext sc;
     private final int workers;
+    private final int microBatchesPerWorker;
     private final int threadsPerWorker;
     private final String runId = UUID.randomUUID().toString();
     private JavaRDD<ShardData> shards;
@@ -57,24 +59,27 @@ public final class SparkGradients implements GradientReduction, AutoCloseable {
     private long bytesReceived;
 
     /**
-     * @param sc               the Spark context to run on (the caller owns it)
-     * @param workers          tasks per step, and micro-batches per step (each gets a shard of the data)
-     * @param threadsPerWorker the SIMD threads of each task's replica
-     * @throws IllegalArgumentException when either count is below 1
+     * @param sc                    the Spark context to run on (the caller owns it)
+     * @param workers               tasks per step
+     * @param microBatchesPerWorker micro-batches each task accumulates per step (each from its own shard of the data)
+     * @param threadsPerWorker      the SIMD threads of each task's replica
+     * @throws IllegalArgumentException when a count is below 1
      */
-    public SparkGradients(JavaSparkContext sc, int workers, int threadsPerWorker) {
-        if (workers < 1 || threadsPerWorker < 1) {
-            throw new IllegalArgumentException("Spark training needs at least one worker and one thread each, got "
-                    + workers + " workers × " + threadsPerWorker + " threads");
+    public SparkGradients(JavaSparkContext sc, int workers, int microBatchesPerWorker, int threadsPerWorker) {
+        if (workers < 1 || microBatchesPerWorker < 1 || threadsPerWorker < 1) {
+            throw new IllegalArgumentException("Spark training needs at least one worker, one micro-batch and one "
+                    + "thread each, got " + workers + " workers × " + microBatchesPerWorker + " micro-batches × "
+                    + threadsPerWorker + " threads");
         }
         this.sc = sc;
         this.workers = workers;
+        this.microBatchesPerWorker = microBatchesPerWorker;
         this.threadsPerWorker = threadsPerWorker;
     }
 
     @Override
     public int microBatches() {
-        return workers;
+        return workers * microBatchesPerWorker;
     }
 
     @Override
@@ -94,20 +99,20 @@ public final class SparkGradients implements GradientReduction, AutoCloseable {
         long driverChecksum = Replica.checksum(weights);
         String configJson = replicaConfig, backend = model.backend().name(), run = runId;
         Map<String, String> diffusion = replicaDiffusion;
-        int threads = threadsPerWorker;
+        int threads = threadsPerWorker, m = microBatchesPerWorker;
         Broadcast<float[]> sent = sc.broadcast(weights);
         List<WorkerResult> results;
         try {
             results = new ArrayList<>(shards.mapPartitionsWithIndex((rank, it) -> {
-                ShardData shard = it.next();
+                List<ShardData> mine = new ArrayList<>(m);
+                it.forEachRemaining(mine::add);
                 Replica replica = Replica.of(run, rank, configJson, diffusion, backend, threads);
                 synchronized (replica) {
                     replica.load(sent.value());
-                    double loss = MicroBatch.backward(replica.model, replica.diffusion, shard.dataset(), recipe, step,
-                            rank, null).loss();
-                    List<Parameter> params = replica.model.parameters();
-                    return List.of(new WorkerResult(rank, loss, FlatParameters.concatenate(params, Parameter::grad),
-                            Replica.checksum(Replica.weights(params)))).iterator();
+                    GradientSum part = MicroBatch.accumulate(replica.model, replica.diffusion,
+                            r -> mine.get(r - rank * m).dataset(), recipe, step, rank * m, (rank + 1) * m);
+                    return List.of(new WorkerResult(rank, part,
+                            Replica.checksum(Replica.weights(replica.model.parameters())))).iterator();
                 }
             }, true).collect());
         } finally {
@@ -117,8 +122,8 @@ public final class SparkGradients implements GradientReduction, AutoCloseable {
         check(step, results, driverChecksum);
         GradientSum sum = new GradientSum(weights.length);
         for (WorkerResult r : results) {
-            sum.add(r.gradient(), r.loss(), recipe.share(r.rank()));
-            bytesReceived += 4L * r.gradient().length;
+            sum.add(r.gradients());
+            bytesReceived += 4L * r.gradients().length();
         }
         bytesSent += 4L * weights.length * workers;
         sum.writeTo(model.parameters());
@@ -126,11 +131,12 @@ public final class SparkGradients implements GradientReduction, AutoCloseable {
     }
 
     private JavaRDD<ShardData> distribute(Dataset data) {
-        List<ShardData> parts = new ArrayList<>(workers);
-        for (int k = 0; k < workers; k++) {
-            parts.add(ShardData.of(data, k, workers));
+        int k = microBatches();
+        List<ShardData> parts = new ArrayList<>(k);
+        for (int r = 0; r < k; r++) {
+            parts.add(ShardData.of(data, r, k));
         }
-        // One shard per partition: parallelize slices a list of k items into k partitions of one item each.
+        // One partition per worker: parallelize slices a list of w·m items into w partitions of m consecutive items.
         JavaRDD<ShardData> rdd = sc.parallelize(parts, workers).persist(StorageLevel.MEMORY_AND_DISK());
         // A parallelized collection's partitions hold their data, so every task of every step would carry its shard
         // again; a checkpoint cuts that lineage, and tasks then carry only the partition's index. A reliable one

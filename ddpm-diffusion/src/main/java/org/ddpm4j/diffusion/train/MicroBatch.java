@@ -1,12 +1,14 @@
 package org.ddpm4j.diffusion.train;
 
 import java.util.SplittableRandom;
+import java.util.function.IntFunction;
 import org.ddpm4j.diffusion.LossTerms;
 import org.ddpm4j.diffusion.TrainingObjective;
 import org.ddpm4j.diffusion.data.Dataset;
 import org.ddpm4j.diffusion.data.RandomFlips;
 import org.ddpm4j.nn.Denoiser;
 import org.ddpm4j.nn.ForwardContext;
+import org.ddpm4j.nn.Parameter;
 import org.ddpm4j.tensor.Seeds;
 import org.ddpm4j.tensor.Tensor;
 
@@ -70,5 +72,30 @@ public final class MicroBatch {
         }
         model.backward(terms.outputGradient());
         return terms;
+    }
+
+    /**
+     * Backpropagates micro-batches {@code from} to {@code to − 1} of {@code step} one after the other, each from its
+     * shard, and returns their gradients summed in rank order, each weighted by its share of the global batch. The
+     * model's gradients are left as the last micro-batch's.
+     *
+     * @param shards the data's shard of each rank ({@link ShardedDataset})
+     * @throws IllegalArgumentException when the range is empty
+     */
+    public static GradientSum accumulate(Denoiser model, TrainingObjective objective, IntFunction<Dataset> shards,
+                                         BatchRecipe recipe, long step, int from, int to) {
+        if (to <= from) {
+            throw new IllegalArgumentException("no micro-batches to accumulate: ranks " + from + " to " + (to - 1));
+        }
+        GradientSum sum = null;
+        for (int rank = from; rank < to; rank++) {
+            double loss = backward(model, objective, shards.apply(rank), recipe, step, rank, null).loss();
+            float[] g = FlatParameters.concatenate(model.parameters(), Parameter::grad);
+            if (sum == null) {
+                sum = new GradientSum(g.length);
+            }
+            sum.add(g, loss, recipe.share(rank));
+        }
+        return sum;
     }
 }

@@ -1,5 +1,7 @@
 package org.ddpm4j.diffusion.spark;
 
+import static org.ddpm4j.diffusion.spark.SparkRuns.assertSameRun;
+import static org.ddpm4j.diffusion.spark.SparkRuns.run;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,7 +11,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.spark.SparkConf;
@@ -18,14 +19,8 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerTaskEnd;
 import org.apache.spark.scheduler.SparkListenerTaskStart;
-import org.ddpm4j.diffusion.GaussianDiffusion;
-import org.ddpm4j.diffusion.Schedules;
-import org.ddpm4j.diffusion.data.Dataset;
-import org.ddpm4j.diffusion.train.GradientReduction;
-import org.ddpm4j.diffusion.train.Trainer;
-import org.ddpm4j.nn.UNet;
-import org.ddpm4j.nn.UNetConfig;
-import org.ddpm4j.tensor.Backends;
+import org.ddpm4j.diffusion.spark.SparkRuns.Run;
+import org.ddpm4j.diffusion.train.LocalGradients;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -39,7 +34,8 @@ import org.junit.jupiter.api.io.TempDir;
  * uninterrupted run.
  */
 class SparkTrainingTest {
-    private static final int STEPS = 4, BATCH = 5, WORKERS = 2, DATA = 23, SIZE = 8;
+    private static final int STEPS = SparkRuns.STEPS;
+    private static final int WORKERS = 2;
     private static JavaSparkContext sc;
 
     @TempDir
@@ -57,107 +53,32 @@ class SparkTrainingTest {
         sc.stop();
     }
 
-    /** What a run leaves: its losses, and every parameter's value, EMA and Adam moments. */
-    private record Run(List<Double> losses, List<Long> stepChecksums, List<float[]> state) {
-    }
-
-    private static UNetConfig config() {
-        return new UNetConfig(1, 32, new int[] {1, 2}, 1, Set.of(), 0.1f, SIZE, 0, false);
-    }
-
-    private static Dataset data() {
-        SplittableRandom r = new SplittableRandom(11);
-        float[][] samples = new float[DATA][SIZE * SIZE];
-        for (float[] s : samples) {
-            for (int i = 0; i < s.length; i++) {
-                s[i] = (float) (2 * r.nextDouble() - 1);
-            }
-        }
-        return new Dataset() {
-            @Override
-            public int size() {
-                return DATA;
-            }
-
-            @Override
-            public int[] sampleShape() {
-                return new int[] {1, SIZE, SIZE};
-            }
-
-            @Override
-            public void copySample(int index, float[] dst, int offset) {
-                System.arraycopy(samples[index], 0, dst, offset, samples[index].length);
-            }
-        };
-    }
-
-    private static Trainer trainer(UNet model, GradientReduction reduction, Path checkpoint) {
-        GaussianDiffusion diffusion = GaussianDiffusion.builder().schedule(Schedules.linear(50, 1e-3, 0.1)).build();
-        Trainer.Builder b = Trainer.builder(model, diffusion).data(data()).batchSize(BATCH).flips(true).seed(3)
-                .learningRate(1e-3).emaDecay(0.9).modelConfig(config()).gradientReduction(reduction);
-        return (checkpoint == null ? b : b.checkpoint(checkpoint, 1)).build();
-    }
-
-    private static UNet model() {
-        return new UNet(config(), Backends.create("simd", 1), new SplittableRandom(7));
-    }
-
-    private static Run run(GradientReduction reduction, int from, int to, Path resumeFrom, Path checkpoint)
-            throws IOException {
-        UNet model = model();
-        Trainer t = trainer(model, reduction, checkpoint);
-        if (resumeFrom != null) {
-            t.resume(resumeFrom);
-        }
-        assertEquals(from, t.step());
-        List<Double> losses = new ArrayList<>();
-        List<Long> checksums = new ArrayList<>();
-        for (int s = from; s < to; s++) {
-            checksums.add(Replica.checksum(Replica.weights(model.parameters())));
-            losses.add(t.trainStep());
-            if (reduction instanceof SparkGradients spark) {
-                for (long c : spark.lastChecksums()) {
-                    assertEquals(checksums.get(checksums.size() - 1), c, "a worker's weights at step " + (s + 1));
-                }
-                assertEquals(WORKERS, spark.lastChecksums().length);
-            }
-        }
-        if (checkpoint != null) {
-            t.save(checkpoint);
-        }
-        List<float[]> state = new ArrayList<>();
-        model.parameters().forEach(p -> state.add(p.value().toArray()));
-        t.ema().shadow().forEach(e -> state.add(e.toArray()));
-        t.adam().firstMoments().forEach(m -> state.add(m.toArray()));
-        t.adam().secondMoments().forEach(m -> state.add(m.toArray()));
-        return new Run(losses, checksums, state);
-    }
-
-    private static void assertSameRun(Run expected, Run actual) {
-        assertEquals(expected.losses(), actual.losses(), "losses at every step");
-        assertEquals(expected.stepChecksums(), actual.stepChecksums(), "weights before every step");
-        assertEquals(expected.state().size(), actual.state().size());
-        for (int i = 0; i < expected.state().size(); i++) {
-            assertArrayEquals(expected.state().get(i), actual.state().get(i), "weights, EMA and Adam tensor " + i);
-        }
-    }
-
     @Test
     void twoSparkWorkersComputeExactlyWhatOneProcessComputesWithTheSameMicroBatches() throws IOException {
-        Run local = run(new org.ddpm4j.diffusion.train.LocalGradients(WORKERS), 0, STEPS, null, null);
-        try (SparkGradients spark = new SparkGradients(sc, WORKERS, 1)) {
+        Run local = run(new LocalGradients(WORKERS), 0, STEPS, null, null);
+        try (SparkGradients spark = new SparkGradients(sc, WORKERS, 1, 1)) {
             Run distributed = run(spark, 0, STEPS, null, null);
             assertSameRun(local, distributed);
+            assertEquals(WORKERS, spark.lastChecksums().length);
             assertTrue(spark.bytesReceived() > 0 && spark.bytesSent() > 0);
         }
         // The split matters: the same steps over one undivided batch draw other samples, so they end elsewhere.
-        Run undivided = run(new org.ddpm4j.diffusion.train.LocalGradients(1), 0, STEPS, null, null);
+        Run undivided = run(new LocalGradients(1), 0, STEPS, null, null);
         assertTrue(!local.losses().equals(undivided.losses()));
     }
 
     @Test
+    void workersAccumulatingTwoMicroBatchesEachComputeWhatTheirSingleProcessTwinComputes() throws IOException {
+        Run local = run(new LocalGradients(2 * WORKERS, WORKERS), 0, STEPS, null, null);
+        try (SparkGradients spark = new SparkGradients(sc, WORKERS, 2, 1)) {
+            assertEquals(2 * WORKERS, spark.microBatches());
+            assertSameRun(local, run(spark, 0, STEPS, null, null));
+        }
+    }
+
+    @Test
     void aKilledTaskIsRunAgainAndTheRunIsUnchanged() throws IOException {
-        Run local = run(new org.ddpm4j.diffusion.train.LocalGradients(WORKERS), 0, STEPS, null, null);
+        Run local = run(new LocalGradients(WORKERS), 0, STEPS, null, null);
         AtomicInteger killed = new AtomicInteger();
         Set<Long> asked = ConcurrentHashMap.newKeySet();
         SparkListener killer = new SparkListener() {
@@ -178,7 +99,7 @@ class SparkTrainingTest {
             }
         };
         sc.sc().addSparkListener(killer);
-        try (SparkGradients spark = new SparkGradients(sc, WORKERS, 1)) {
+        try (SparkGradients spark = new SparkGradients(sc, WORKERS, 1, 1)) {
             assertSameRun(local, run(spark, 0, STEPS, null, null));
         } finally {
             sc.sc().removeSparkListener(killer);
@@ -189,15 +110,15 @@ class SparkTrainingTest {
     @Test
     void aDriverStoppedAndResumedFromItsCheckpointCarriesOnAsTheUninterruptedRun() throws IOException {
         Run whole;
-        try (SparkGradients spark = new SparkGradients(sc, WORKERS, 1)) {
+        try (SparkGradients spark = new SparkGradients(sc, WORKERS, 1, 1)) {
             whole = run(spark, 0, STEPS, null, null);
         }
         Path ckpt = dir.resolve("run.safetensors");
         Run first, second;
-        try (SparkGradients spark = new SparkGradients(sc, WORKERS, 1)) {
+        try (SparkGradients spark = new SparkGradients(sc, WORKERS, 1, 1)) {
             first = run(spark, 0, 2, null, ckpt);
         }
-        try (SparkGradients spark = new SparkGradients(sc, WORKERS, 1)) {
+        try (SparkGradients spark = new SparkGradients(sc, WORKERS, 1, 1)) {
             second = run(spark, 2, STEPS, ckpt, null);
         }
         List<Double> losses = new ArrayList<>(first.losses());
