@@ -9,10 +9,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.ddpm4j.diffusion.DiffusionMetadata;
 import org.ddpm4j.diffusion.GaussianDiffusion;
 import org.ddpm4j.diffusion.train.FlatParameters;
+import org.ddpm4j.nn.ModelConfig;
 import org.ddpm4j.nn.Parameter;
 import org.ddpm4j.nn.UNet;
 import org.ddpm4j.nn.UNetConfig;
-import org.ddpm4j.tensor.Backend;
 import org.ddpm4j.tensor.Backends;
 
 /**
@@ -38,16 +38,27 @@ final class Replica {
      */
     static Replica of(String runId, int rank, String configJson, Map<String, String> diffusionMetadata,
                       String backend, int threads) {
-        return BY_RUN.computeIfAbsent(runId + "#" + rank, id -> {
-            try {
-                UNetConfig config = JSON.readValue(configJson, UNetConfig.class);
-                Backend be = Backends.create(backend, threads);
-                return new Replica(new UNet(config, be, new SplittableRandom(0)),
-                        DiffusionMetadata.gaussian(diffusionMetadata));
-            } catch (JsonProcessingException e) {
-                throw new IllegalArgumentException("the run's model config is not a U-Net's: " + e.getMessage(), e);
-            }
-        });
+        return BY_RUN.computeIfAbsent(runId + "#" + rank, id -> new Replica(unet(configJson, backend, threads),
+                DiffusionMetadata.gaussian(diffusionMetadata)));
+    }
+
+    /** A U-Net built from its config as JSON ({@link #json}), its weights to be loaded. */
+    static UNet unet(String configJson, String backend, int threads) {
+        try {
+            return new UNet(JSON.readValue(configJson, UNetConfig.class), Backends.create(backend, threads),
+                    new SplittableRandom(0));
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("the run's model config is not a U-Net's: " + e.getMessage(), e);
+        }
+    }
+
+    /** The model config as it travels to the workers. */
+    static String json(ModelConfig config) {
+        try {
+            return JSON.writeValueAsString(config);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("cannot write the model config " + config + ": " + e.getMessage(), e);
+        }
     }
 
     /** Forgets the run's replicas in this JVM (local mode's, when training ends; workers' go with their JVM). */
@@ -57,7 +68,12 @@ final class Replica {
 
     /** Sets the weights to {@code flat} (every parameter's values, concatenated in order). */
     void load(float[] flat) {
-        FlatParameters.scatter(flat, model.parameters(), Parameter::value);
+        load(flat, model.parameters());
+    }
+
+    /** Sets {@code params}' values to {@code flat} (every parameter's values, concatenated in order). */
+    static void load(float[] flat, List<Parameter> params) {
+        FlatParameters.scatter(flat, params, Parameter::value);
     }
 
     /** Every parameter's values, concatenated in order. */

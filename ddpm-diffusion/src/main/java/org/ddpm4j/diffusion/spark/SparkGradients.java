@@ -1,7 +1,5 @@
 package org.ddpm4j.diffusion.spark;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -43,8 +41,6 @@ import org.ddpm4j.nn.UNetConfig;
  * refused ({@link IllegalStateException}), and {@link #lastChecksums} shows them.
  */
 public final class SparkGradients implements GradientReduction, AutoCloseable {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private final JavaSparkContext sc;
     private final int workers;
     private final int microBatchesPerWorker;
@@ -92,7 +88,7 @@ public final class SparkGradients implements GradientReduction, AutoCloseable {
         if (shards == null) {
             shards = distribute(data);
             // What a worker builds its replica from, the same for every step: serialised once.
-            replicaConfig = json(config);
+            replicaConfig = Replica.json(config);
             replicaDiffusion = Map.copyOf(objective.checkpointMetadata());
         }
         float[] weights = Replica.weights(model.parameters());
@@ -190,14 +186,6 @@ public final class SparkGradients implements GradientReduction, AutoCloseable {
     /** Gradient bytes received from workers so far. */
     public long bytesReceived() {
         return bytesReceived;
-    }
-
-    private static String json(ModelConfig config) {
-        try {
-            return JSON.writeValueAsString(config);
-        } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("cannot write the model config " + config + ": " + e.getMessage(), e);
-        }
     }
 
     /** Drops the cached shards; the Spark context stays the caller's. */

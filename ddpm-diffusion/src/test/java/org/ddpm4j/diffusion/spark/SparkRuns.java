@@ -29,11 +29,11 @@ final class SparkRuns {
     record Run(List<Double> losses, List<Long> stepChecksums, List<float[]> state) {
     }
 
-    private static UNetConfig config() {
+    static UNetConfig config() {
         return new UNetConfig(1, 32, new int[] {1, 2}, 1, Set.of(), 0.1f, SIZE, 0, false);
     }
 
-    private static Dataset data() {
+    static Dataset data() {
         SplittableRandom r = new SplittableRandom(11);
         float[][] samples = new float[DATA][SIZE * SIZE];
         for (float[] s : samples) {
@@ -59,17 +59,28 @@ final class SparkRuns {
         };
     }
 
+    /** The trainer's settings, as {@link AllGatherTraining} takes them. */
+    static final AllGatherTraining.Settings SETTINGS = new AllGatherTraining.Settings(BATCH, 1e-3, true, 3, 0.9);
+
+    static GaussianDiffusion diffusion() {
+        return GaussianDiffusion.builder().schedule(Schedules.linear(50, 1e-3, 0.1)).build();
+    }
+
+    static UNet model() {
+        return new UNet(config(), Backends.create("simd", 1), new SplittableRandom(7));
+    }
+
     private static Trainer trainer(UNet model, GradientReduction reduction, Path checkpoint) {
-        GaussianDiffusion diffusion = GaussianDiffusion.builder().schedule(Schedules.linear(50, 1e-3, 0.1)).build();
-        Trainer.Builder b = Trainer.builder(model, diffusion).data(data()).batchSize(BATCH).flips(true).seed(3)
-                .learningRate(1e-3).emaDecay(0.9).modelConfig(config()).gradientReduction(reduction);
+        Trainer.Builder b = Trainer.builder(model, diffusion()).data(data()).batchSize(SETTINGS.batchSize())
+                .flips(SETTINGS.flips()).seed(SETTINGS.seed()).learningRate(SETTINGS.learningRate())
+                .emaDecay(SETTINGS.emaDecay()).modelConfig(config()).gradientReduction(reduction);
         return (checkpoint == null ? b : b.checkpoint(checkpoint, 1)).build();
     }
 
     /** Steps {@code from} to {@code to − 1} of {@code STEPS}, every Spark worker's checksum checked at every step. */
     static Run run(GradientReduction reduction, int from, int to, Path resumeFrom, Path checkpoint)
             throws IOException {
-        UNet model = new UNet(config(), Backends.create("simd", 1), new SplittableRandom(7));
+        UNet model = model();
         Trainer t = trainer(model, reduction, checkpoint);
         if (resumeFrom != null) {
             t.resume(resumeFrom);

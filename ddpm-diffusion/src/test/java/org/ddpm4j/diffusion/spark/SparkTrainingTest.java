@@ -77,6 +77,27 @@ class SparkTrainingTest {
     }
 
     @Test
+    void barrierModeWorkersExchangingGradientsByAllGatherComputeWhatOneProcessComputes() throws IOException {
+        Run local = run(new LocalGradients(WORKERS), 0, STEPS, null, null);
+        AllGatherTraining.Result gathered = AllGatherTraining.train(sc, WORKERS, 1, SparkRuns.model(),
+                SparkRuns.diffusion(), SparkRuns.data(), SparkRuns.SETTINGS, STEPS);
+        assertArrayEquals(local.losses().stream().mapToDouble(Double::doubleValue).toArray(), gathered.losses());
+        float[] weights = local.state().subList(0, SparkRuns.model().parameters().size()).stream()
+                .reduce(new float[0], SparkTrainingTest::concat);
+        assertArrayEquals(weights, gathered.weights(), "worker 0's final weights");
+        long expected = Replica.checksum(weights);
+        assertArrayEquals(new long[] {expected, expected}, gathered.checksums(), "every worker's final weights");
+        assertEquals(STEPS, gathered.stepSeconds().length);
+        assertTrue(gathered.messageBytes() > 4L * weights.length, "a message carries the whole gradient");
+    }
+
+    private static float[] concat(float[] a, float[] b) {
+        float[] c = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, c, a.length, b.length);
+        return c;
+    }
+
+    @Test
     void aKilledTaskIsRunAgainAndTheRunIsUnchanged() throws IOException {
         Run local = run(new LocalGradients(WORKERS), 0, STEPS, null, null);
         AtomicInteger killed = new AtomicInteger();
