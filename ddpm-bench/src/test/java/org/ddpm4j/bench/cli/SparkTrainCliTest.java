@@ -15,7 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code ddpm train --spark-master local[2]} writes the checkpoint that {@code --micro-batches 2} writes in one
- * process, tensor for tensor and bit for bit; and the Spark options are checked before any work.
+ * process, tensor for tensor and bit for bit; {@code ddpm bench spark} times both Spark patterns and checks that they
+ * computed the same steps; and the Spark options are checked before any work.
  */
 class SparkTrainCliTest {
     private static final int USAGE = 2;
@@ -51,6 +52,25 @@ class SparkTrainCliTest {
             assertArrayEquals(b.tensors().get(name).toArray(), a.tensors().get(name).toArray(), name);
         }
         assertEquals("2", a.metadata().get("micro_batches"));
+    }
+
+    @Test
+    void benchSparkTimesBothPatternsOnTheSameStepsAndCheckedTheyAgree() throws IOException {
+        Path data = dir.resolve("bench-data"), csv = dir.resolve("bench.csv");
+        Files.createDirectories(data);
+        MnistFiles.write(data, "train", 10, 1);
+        CliRun bench = CliRun.ddpm("bench", "spark", "--data-dir", data.toString(), "--batch", "2", "--warmup", "1",
+                "--steps", "1", "--rounds", "1", "--csv", csv.toString());
+        assertEquals(0, bench.exitCode(), bench.err());
+        assertTrue(bench.out().contains("The two Spark patterns ended with the same weights, bit for bit"),
+                bench.out());
+        List<String> rows = Files.readAllLines(csv);
+        assertEquals(List.of("one process", "job per step", "barrier allGather"),
+                rows.subList(1, rows.size()).stream().map(r -> r.split(",")[1]).toList());
+        CliRun tooMany = CliRun.ddpm("bench", "spark", "--data-dir", data.toString(), "--batch", "2",
+                "--spark-master", "local[3]");
+        assertEquals(USAGE, tooMany.exitCode());
+        assertTrue(tooMany.err().contains("--spark-workers 3 exceeds --batch 2"), tooMany.err());
     }
 
     @Test
