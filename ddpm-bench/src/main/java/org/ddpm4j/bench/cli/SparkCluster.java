@@ -23,11 +23,16 @@ final class SparkCluster implements AutoCloseable {
      * tasks per step, of {@code microBatches} micro-batches and {@code threads} threads each.
      */
     static SparkCluster connect(String master, int workers, int microBatches, int threads) {
+        JavaSparkContext sc = context(master, "ddpm4j train");
+        return new SparkCluster(sc, new SparkGradients(sc, workers, microBatches, threads));
+    }
+
+    /** A Spark context on {@code master}, without the web UI unless the configuration asks for it. */
+    static JavaSparkContext context(String master, String appName) {
         // Up to 4 attempts per task in local mode too, as on a cluster, so a lost task is run again.
         String m = master.matches("local\\[(\\d+|\\*)]") ? master.replace("]", ",4]") : master;
-        JavaSparkContext sc = new JavaSparkContext(new SparkConf().setMaster(m).setAppName("ddpm4j train")
+        return new JavaSparkContext(new SparkConf().setMaster(m).setAppName(appName)
                 .setIfMissing("spark.ui.enabled", "false"));
-        return new SparkCluster(sc, new SparkGradients(sc, workers, microBatches, threads));
     }
 
     /** Whether Spark's classes can be loaded (checked before any of this class's code runs). */

@@ -2,7 +2,6 @@ package org.ddpm4j.bench.cli;
 
 import java.util.Arrays;
 import java.util.SplittableRandom;
-import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.ddpm4j.diffusion.GaussianDiffusion;
 import org.ddpm4j.diffusion.data.Dataset;
@@ -43,10 +42,7 @@ final class SparkPatterns implements AutoCloseable {
 
     SparkPatterns(String master, int workers, int workerThreads, UNetConfig config, GaussianDiffusion diffusion,
                   Dataset data, AllGatherTraining.Settings settings) {
-        // Up to 4 attempts per task in local mode too, as on a cluster; barrier mode needs a slot per worker at once.
-        String m = master.matches("local\\[(\\d+|\\*)]") ? master.replace("]", ",4]") : master;
-        this.sc = new JavaSparkContext(new SparkConf().setMaster(m).setAppName("ddpm4j bench spark")
-                .setIfMissing("spark.ui.enabled", "false"));
+        this.sc = SparkCluster.context(master, "ddpm4j bench spark");
         this.workers = workers;
         this.workerThreads = workerThreads;
         this.config = config;
