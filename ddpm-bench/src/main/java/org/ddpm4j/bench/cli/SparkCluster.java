@@ -20,10 +20,14 @@ final class SparkCluster implements AutoCloseable {
 
     /**
      * Connects to {@code master} ({@code local[N]}, {@code spark://host:port}, ...) and prepares {@code workers}
-     * tasks per step, of {@code microBatches} micro-batches and {@code threads} threads each.
+     * tasks per step, of {@code microBatches} micro-batches and {@code threads} threads each; the data's shards are
+     * checkpointed into {@code checkpointDir} when it is not null.
      */
-    static SparkCluster connect(String master, int workers, int microBatches, int threads) {
+    static SparkCluster connect(String master, int workers, int microBatches, int threads, String checkpointDir) {
         JavaSparkContext sc = context(master, "ddpm4j train");
+        if (checkpointDir != null) {
+            sc.setCheckpointDir(checkpointDir);
+        }
         return new SparkCluster(sc, new SparkGradients(sc, workers, microBatches, threads));
     }
 

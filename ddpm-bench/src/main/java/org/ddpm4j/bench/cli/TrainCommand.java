@@ -116,6 +116,11 @@ public final class TrainCommand implements Callable<Integer> {
             + "required for a cluster)")
     Integer sparkWorkers;
 
+    @Option(names = "--spark-checkpoint-dir", description = "with --spark-master: where Spark keeps the data's shards "
+            + "(on a cluster, a directory every machine can read, e.g. on HDFS), so that a lost executor's shard is "
+            + "read back and training goes on; without it, losing an executor stops the run, and --resume continues it")
+    String sparkCheckpointDir;
+
     @Option(names = "--worker-threads", description = "with --spark-master: SIMD threads of each worker "
             + "(default: ${DEFAULT-VALUE})")
     int workerThreads = 1;
@@ -154,7 +159,7 @@ public final class TrainCommand implements Callable<Integer> {
                 .meanType(PREDICTIONS.get(prediction)).minSnrGamma(minSnrGamma)
                 .varianceType(variance).lossType(LossType.forVariance(variance)).build();
         SparkCluster cluster = sparkMaster == null ? null : SparkCluster.connect(sparkMaster, workers(), microBatches,
-                workerThreads);
+                workerThreads, sparkCheckpointDir);
         try {
             Trainer.Builder builder = Trainer.builder(model, diffusion).data(data).batchSize(batch).learningRate(lr)
                     .flips(true).conditional(classes).labelDropout(classes ? pUncond : 0)
@@ -256,8 +261,8 @@ public final class TrainCommand implements Callable<Integer> {
         } else {
             checks.require(microBatches <= batch, "--micro-batches " + microBatches + " exceeds --batch " + batch
                             + ": every micro-batch needs at least one sample")
-                    .require(sparkWorkers == null && workerThreads == 1,
-                    "--spark-workers and --worker-threads need --spark-master");
+                    .require(sparkWorkers == null && workerThreads == 1 && sparkCheckpointDir == null,
+                    "--spark-workers, --worker-threads and --spark-checkpoint-dir need --spark-master");
         }
     }
 

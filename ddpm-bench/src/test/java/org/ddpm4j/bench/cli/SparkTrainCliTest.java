@@ -39,8 +39,13 @@ class SparkTrainCliTest {
 
     @Test
     void sparkTrainingWritesTheCheckpointOfTheSameMicroBatchesInOneProcess() throws IOException {
-        CliRun spark = train("spark", "--spark-master", "local[2]");
+        Path shards = dir.resolve("spark-checkpoints");
+        CliRun spark = train("spark", "--spark-master", "local[2]", "--spark-checkpoint-dir", shards.toString());
         assertEquals(0, spark.exitCode(), spark.err());
+        try (var written = Files.walk(shards)) {
+            assertTrue(written.anyMatch(p -> p.getFileName().toString().startsWith("part-")),
+                    "the shards were checkpointed into --spark-checkpoint-dir");
+        }
         assertEquals(2, spark.json().get("spark_workers").asInt());
         assertTrue(spark.json().get("spark_bytes_received").asLong() > 0);
         CliRun local = train("local", "--micro-batches", "2");
@@ -77,7 +82,8 @@ class SparkTrainCliTest {
     void sparkOptionsAreCheckedBeforeWork() throws IOException {
         CliRun noMaster = train("x", "--spark-workers", "2");
         assertEquals(USAGE, noMaster.exitCode());
-        assertTrue(noMaster.err().contains("--spark-workers and --worker-threads need --spark-master"), noMaster.err());
+        assertTrue(noMaster.err().contains("--spark-workers, --worker-threads and --spark-checkpoint-dir need "
+                + "--spark-master"), noMaster.err());
         CliRun tooMany = train("y", "--spark-master", "local[4]");
         assertEquals(USAGE, tooMany.exitCode());
         assertTrue(tooMany.err().contains("--spark-workers 4 × --micro-batches 1 exceeds --batch 3"), tooMany.err());
