@@ -156,6 +156,6 @@ public final class SparkBenchCommand implements Callable<Integer> {
     }
 
     private int workers() {
-        return sparkWorkers != null ? sparkWorkers : SparkCluster.localWorkers(sparkMaster);
+        return SparkCluster.workers(sparkWorkers, sparkMaster);
     }
 }

@@ -49,8 +49,13 @@ final class SparkCluster implements AutoCloseable {
         }
     }
 
+    /** The workers given by {@code --spark-workers}, or else the N of a {@code local[N]} master (0 when neither says). */
+    static int workers(Integer given, String master) {
+        return given != null ? given : localWorkers(master);
+    }
+
     /** The workers of a {@code local[N]} master (N), or 0 when the master does not say. */
-    static int localWorkers(String master) {
+    private static int localWorkers(String master) {
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("local\\[(\\d+)(,\\d+)?]").matcher(master);
         return m.matches() ? Integer.parseInt(m.group(1)) : 0;
     }

@@ -57,15 +57,14 @@ final class SparkPatterns implements AutoCloseable {
 
     /** One process with {@code threads} threads, the whole batch at once. */
     Timing oneProcess(int threads, int warmup, int steps) {
-        return trainerRun(model(threads), new LocalGradients(1), warmup, steps, 0);
+        return trainerRun(model(threads), new LocalGradients(1), warmup, steps);
     }
 
     /** Spark, one job per step: the driver holds Adam and the EMA, the workers compute the micro-batches. */
     Timing jobPerStep(int driverThreads, int warmup, int steps) {
         try (SparkGradients spark = new SparkGradients(sc, workers, 1, workerThreads)) {
-            UNet model = model(driverThreads);
-            long gradientBytes = 4L * FlatParameters.concatenate(model.parameters(), Parameter::value).length;
-            return trainerRun(model, spark, warmup, steps, gradientBytes);
+            Timing t = trainerRun(model(driverThreads), spark, warmup, steps);
+            return new Timing(t.secondsPerStep(), t.weights(), spark.bytesReceived() / (warmup + steps) / workers);
         }
     }
 
@@ -77,7 +76,8 @@ final class SparkPatterns implements AutoCloseable {
         return new Timing(timed / steps, r.weights(), r.messageBytes());
     }
 
-    private Timing trainerRun(UNet model, GradientReduction reduction, int warmup, int steps, long bytesPerWorker) {
+    /** A trainer's run of {@code warmup} untimed and {@code steps} timed steps; it sends nothing itself. */
+    private Timing trainerRun(UNet model, GradientReduction reduction, int warmup, int steps) {
         Trainer t = Trainer.builder(model, diffusion).data(data).batchSize(settings.batchSize())
                 .learningRate(settings.learningRate()).flips(settings.flips()).seed(settings.seed())
                 .emaDecay(settings.emaDecay()).modelConfig(config).gradientReduction(reduction).build();
@@ -89,8 +89,7 @@ final class SparkPatterns implements AutoCloseable {
             t.trainStep();
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
-        return new Timing(seconds / steps, FlatParameters.concatenate(model.parameters(), Parameter::value),
-                bytesPerWorker);
+        return new Timing(seconds / steps, FlatParameters.concatenate(model.parameters(), Parameter::value), 0);
     }
 
     @Override

@@ -181,7 +181,7 @@ public final class TrainCommand implements Callable<Integer> {
     }
 
     private int workers() {
-        return sparkWorkers != null ? sparkWorkers : SparkCluster.localWorkers(sparkMaster);
+        return SparkCluster.workers(sparkWorkers, sparkMaster);
     }
 
     private Integer train(Trainer trainer, Backend be, UNet model, GaussianDiffusion diffusion, SparkCluster cluster)

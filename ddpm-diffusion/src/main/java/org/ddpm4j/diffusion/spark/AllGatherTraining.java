@@ -89,10 +89,6 @@ public final class AllGatherTraining {
                     + "sample per worker; got " + workers + " workers × " + threads + " threads, " + steps
                     + " steps, batch " + settings.batchSize());
         }
-        List<ShardData> parts = new ArrayList<>(workers);
-        for (int k = 0; k < workers; k++) {
-            parts.add(ShardData.of(data, k, workers));
-        }
         String config = Replica.json(model.config());
         Map<String, String> diffusionMetadata = Map.copyOf(diffusion.checkpointMetadata());
         String backend = model.backend().name();
@@ -103,7 +99,7 @@ public final class AllGatherTraining {
                             it -> CollectionConverters.asScala(List.of(work(BarrierTaskContext.get(), it.next(),
                                     config, diffusionMetadata, backend, threads, workers, start.value(), settings,
                                     steps)).iterator());
-            List<Outcome> outcomes = new ArrayList<>(sc.parallelize(parts, workers).rdd().barrier()
+            List<Outcome> outcomes = new ArrayList<>(sc.parallelize(ShardData.split(data, workers), workers).rdd().barrier()
                     .mapPartitions(task, false, ClassTag$.MODULE$.apply(Outcome.class)).toJavaRDD().collect());
             outcomes.sort(Comparator.comparingInt(Outcome::rank));
             long[] checksums = outcomes.stream().mapToLong(Outcome::checksum).toArray();

@@ -1,6 +1,8 @@
 package org.ddpm4j.diffusion.spark;
 
 import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
 import org.ddpm4j.diffusion.data.Dataset;
 import org.ddpm4j.diffusion.data.InMemoryDataset;
 import org.ddpm4j.diffusion.train.ShardedDataset;
@@ -27,6 +29,15 @@ record ShardData(int[] shape, float[] samples, int[] labels, int numClasses) imp
             labels[i] = shard.label(i);
         }
         return new ShardData(shard.sampleShape(), samples, labels, shard.numClasses());
+    }
+
+    /** All {@code count} shards of {@code data}, in rank order. */
+    static List<ShardData> split(Dataset data, int count) {
+        List<ShardData> shards = new ArrayList<>(count);
+        for (int rank = 0; rank < count; rank++) {
+            shards.add(of(data, rank, count));
+        }
+        return shards;
     }
 
     /** The shard as a data set, indexed from 0. */

@@ -127,13 +127,8 @@ public final class SparkGradients implements GradientReduction, AutoCloseable {
     }
 
     private JavaRDD<ShardData> distribute(Dataset data) {
-        int k = microBatches();
-        List<ShardData> parts = new ArrayList<>(k);
-        for (int r = 0; r < k; r++) {
-            parts.add(ShardData.of(data, r, k));
-        }
         // One partition per worker: parallelize slices a list of w·m items into w partitions of m consecutive items.
-        JavaRDD<ShardData> rdd = sc.parallelize(parts, workers).persist(StorageLevel.MEMORY_AND_DISK());
+        JavaRDD<ShardData> rdd = sc.parallelize(ShardData.split(data, microBatches()), workers).persist(StorageLevel.MEMORY_AND_DISK());
         // A parallelized collection's partitions hold their data, so every task of every step would carry its shard
         // again; a checkpoint cuts that lineage, and tasks then carry only the partition's index. A reliable one
         // (the context's checkpoint directory, on a cluster a shared file system) survives a lost executor; without
