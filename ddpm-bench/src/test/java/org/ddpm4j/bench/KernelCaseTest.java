@@ -17,7 +17,7 @@ class KernelCaseTest {
     @Test
     void casesAreNamedAsTheTablesPrintThem() {
         List<String> conv = KernelCase.section("conv").stream().map(KernelCase::key).toList();
-        assertEquals(11, conv.size());
+        assertEquals(17, conv.size());
         assertTrue(conv.contains("conv|N32 64->64 32x32|fwd+bwd"), conv.toString());
         assertTrue(conv.contains("conv|N32 1->64 32x32|fwd+bwd(w)"), conv.toString());
         assertEquals(List.of("gn|GN32 (32,128,16,16)|fwd", "gn|GN32 (32,128,16,16)|fwd+bwd",

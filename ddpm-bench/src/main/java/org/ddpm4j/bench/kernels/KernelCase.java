@@ -20,7 +20,9 @@ public record KernelCase(String section, String name, String mode, int[] dims) {
         List<KernelCase> cases = new ArrayList<>();
         switch (section) {
             case "conv" -> {
-                int[][] conv = {{32, 64, 64, 32}, {32, 128, 128, 16}, {32, 128, 128, 8}, {32, 1, 64, 32}, {8, 64, 64, 32}};
+                // The ch 64 U-Net's levels, its first convolution and a small batch; then the ch 32 U-Net's three levels.
+                int[][] conv = {{32, 64, 64, 32}, {32, 128, 128, 16}, {32, 128, 128, 8}, {32, 1, 64, 32}, {8, 64, 64, 32},
+                        {32, 32, 32, 32}, {32, 64, 64, 16}, {32, 64, 64, 8}};
                 for (int[] c : conv) {
                     String name = String.format("N%d %d->%d %dx%d", c[0], c[1], c[2], c[3], c[3]);
                     cases.add(new KernelCase("conv", name, "fwd", c));

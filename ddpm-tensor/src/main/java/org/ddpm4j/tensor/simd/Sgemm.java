@@ -98,22 +98,43 @@ final class Sgemm {
         float[] packB = ws.get(Workspace.Slot.PACK_B, KC * NC);
         int depth = blockDepth(k);
         float[] tile = ws.get(Workspace.Slot.TILE, MR * NR);
-        int mPadded = PackedA.paddedRows(a.m());
         for (int jc = 0; jc < n; jc += NC) {
             int nc = Math.min(NC, n - jc);
             for (int pc = 0; pc < k; pc += depth) {
                 int kc = Math.min(depth, k - pc);
                 b.pack(pc, kc, jc, nc, packB);
-                boolean add = accumulate || pc > 0;
-                int blockOff = a.offset() + pc * mPadded + rowOff * kc;
-                for (int jr = 0; jr < nc; jr += NR) {
-                    int nr = Math.min(NR, nc - jr);
-                    for (int ir = 0; ir < rows; ir += MR) {
-                        int mr = Math.min(MR, rows - ir);
-                        microKernel(kc, a.data(), blockOff + ir * kc, packB, jr * kc, c, cOff + ir * ldc + jc + jr,
-                                ldc, mr, nr, alpha, add, tile);
-                    }
-                }
+                strips(a, rowOff, rows, pc, kc, packB, 0, kc * NR, nc, alpha, accumulate || pc > 0, c, cOff + jc,
+                        ldc, tile);
+            }
+        }
+    }
+
+    /**
+     * {@code C[m×n] = A·B} with A packed and B already in the packed layout for all of K: the NR-column strip s at
+     * {@code b[bOff + s·k·NR ..]}, k-major, so that no packing pass runs. n must be a multiple of NR.
+     */
+    static void gemmPrepacked(PackedA a, int n, float[] b, int bOff, float[] c, int cOff, int ldc) {
+        int k = a.k(), depth = blockDepth(k);
+        float[] tile = Workspace.current().get(Workspace.Slot.TILE, MR * NR);
+        for (int pc = 0; pc < k; pc += depth) {
+            strips(a, 0, a.m(), pc, Math.min(depth, k - pc), b, bOff + pc * NR, k * NR, n, 1f, pc > 0, c, cOff, ldc,
+                    tile);
+        }
+    }
+
+    /**
+     * The micro-tiles of one K block (depth kc from pc): every MR-row strip of A's rows [rowOff, rowOff + rows)
+     * against every NR-column strip of B, strip s at {@code b[bStart + s·stripStride ..]}.
+     */
+    private static void strips(PackedA a, int rowOff, int rows, int pc, int kc, float[] b, int bStart,
+                               int stripStride, int n, float alpha, boolean add, float[] c, int cOff, int ldc,
+                               float[] tile) {
+        int blockOff = a.offset() + pc * PackedA.paddedRows(a.m()) + rowOff * kc;
+        for (int jr = 0; jr < n; jr += NR) {
+            int nr = Math.min(NR, n - jr), bo = bStart + (jr / NR) * stripStride;
+            for (int ir = 0; ir < rows; ir += MR) {
+                microKernel(kc, a.data(), blockOff + ir * kc, b, bo, c, cOff + ir * ldc + jr, ldc,
+                        Math.min(MR, rows - ir), nr, alpha, add, tile);
             }
         }
     }

@@ -55,20 +55,33 @@ final class WinogradConvolution {
         this.blocks = plan(target, threads);
     }
 
+    /**
+     * Blocks of about {@code targetColumns} tile columns, as many for every thread: {@link Parallel#forRange} gives
+     * each thread an equal count of consecutive blocks, so a thread's blocks cover its even share of the batch (with
+     * unequal blocks one thread would wait for the other at the end of every call).
+     */
     private List<Block> plan(int targetColumns, int threads) {
         List<Block> plan = new ArrayList<>();
         int imageColumns = tilesY * gridWidth;
         if (imageColumns >= targetColumns || batch < threads) {
             int rows = Math.max(1, Math.min(targetColumns / gridWidth, ceilDiv(tilesY * batch, threads)));
+            int parts = ceilDiv(tilesY, rows);
             for (int n = 0; n < batch; n++) {
-                for (int ty = 0; ty < tilesY; ty += rows) {
-                    plan.add(new Block(n, 1, ty, Math.min(tilesY, ty + rows)));
+                for (int part = 0; part < parts; part++) {
+                    plan.add(new Block(n, 1, tilesY * part / parts, tilesY * (part + 1) / parts));
                 }
             }
         } else {
-            int images = Math.max(1, Math.min(targetColumns / imageColumns, ceilDiv(batch, threads)));
-            for (int n = 0; n < batch; n += images) {
-                plan.add(new Block(n, Math.min(images, batch - n), 0, tilesY));
+            int share = ceilDiv(batch, threads);
+            int perThread = ceilDiv(share, Math.max(1, targetColumns / imageColumns));
+            for (int thread = 0; thread < threads; thread++) {
+                int first = batch * thread / threads, count = batch * (thread + 1) / threads - first;
+                for (int part = 0; part < perThread; part++) {
+                    int start = first + count * part / perThread, end = first + count * (part + 1) / perThread;
+                    if (end > start) {
+                        plan.add(new Block(start, end - start, 0, tilesY));
+                    }
+                }
             }
         }
         return plan;
@@ -107,24 +120,14 @@ final class WinogradConvolution {
 
     private void forwardBlock(Block b, float[] x, Kernels k, float[] bias, boolean accumulate, float[] y) {
         Workspace ws = Workspace.current();
-        int len = b.tileRows() * gridWidth, cols = b.images() * len;
-        float[] v = transformInputs(b, x, ws);
-        float[] products = ws.get(Workspace.Slot.WINOGRAD_PRODUCTS, t.products() * outChannels * cols);
+        int len = b.tileRows() * gridWidth, ld = stripColumns(b.images() * len);
+        float[] v = transformInputs(b, x, ws, ld, true);
+        float[] products = ws.get(Workspace.Slot.WINOGRAD_PRODUCTS, t.products() * outChannels * ld);
         for (int xi = 0; xi < t.products(); xi++) {
-            Sgemm.gemmPacked(k.products()[xi], 0, outChannels, cols, 1f,
-                    new BPacker.Dense(false, v, xi * inChannels * cols, cols), false,
-                    products, xi * outChannels * cols, cols);
+            Sgemm.gemmPrepacked(k.products()[xi], ld, v, xi * inChannels * ld, products, xi * outChannels * ld, ld);
         }
-        float[] phases = transformOutputs(products, outChannels * cols, ws);
-        float[] merged = paddedRow(0);
-        int planeCount = outChannels * b.images();
-        for (int plane = 0; plane < planeCount; plane++) {
-            int o = plane / b.images(), n = b.n0() + plane % b.images();
-            scatterOutput(phases, plane * len, planeCount * len, b, y, (n * outChannels + o) * height * width,
-                    bias == null ? 0f : bias[o], accumulate, merged);
-        }
+        transformOutputs(b, products, ld, bias, accumulate, y, ws);
     }
-
 
     /**
      * The α² gradient matrices {@code dU_ξ = Σ_tiles (A dy Aᵀ)_ξ ⊗ V_ξ} (the adjoint of {@link #forward}'s
@@ -159,20 +162,20 @@ final class WinogradConvolution {
                                      double[] biasPartial) {
         Workspace ws = Workspace.current();
         int len = b.tileRows() * gridWidth, cols = b.images() * len;
-        float[] v = transformInputs(b, x, ws);
+        float[] v = transformInputs(b, x, ws, cols, false);
         float[] products = ws.get(Workspace.Slot.WINOGRAD_PRODUCTS, t.products() * outChannels * cols);
-        int planeCount = outChannels * b.images();
-        int span = planeCount * len, dyStride = splitStride(span);
-        float[] stage = ws.get(Workspace.Slot.WINOGRAD_STAGE, t.m * t.m * dyStride + t.m * t.alpha * span);
+        int dyStride = splitStride(cols);
+        float[] stage = ws.get(Workspace.Slot.WINOGRAD_STAGE, t.m * t.m * dyStride + t.m * t.alpha * cols);
         int rowStart = t.m * b.ty0(), rowEnd = Math.min(height, t.m * b.ty1());
-        float[] padded = paddedRow(0);
-        for (int plane = 0; plane < planeCount; plane++) {
-            int o = plane / b.images(), n = b.n0() + plane % b.images();
-            int dyPlane = (n * outChannels + o) * height * width;
-            gatherOutputGradient(dy, dyPlane, b, stage, plane * len, dyStride, padded);
-            biasPartial[o] += VectorOps.sum(dy, dyPlane + rowStart * width, (rowEnd - rowStart) * width);
+        float[] padded = paddedRow();
+        for (int o = 0; o < outChannels; o++) {
+            for (int i = 0; i < b.images(); i++) {
+                int dyPlane = ((b.n0() + i) * outChannels + o) * height * width;
+                gatherOutputGradient(dy, dyPlane, b, stage, i * len, dyStride, padded);
+                biasPartial[o] += VectorOps.sum(dy, dyPlane + rowStart * width, (rowEnd - rowStart) * width);
+            }
+            outputAdjoint(stage, cols, dyStride, products, o * cols, outChannels * cols);
         }
-        outputAdjoint(stage, span, dyStride, products);
         for (int xi = 0; xi < t.products(); xi++) {
             Sgemm.gemm(false, outChannels, inChannels, cols, 1f, products, xi * outChannels * cols, cols,
                     new BPacker.Dense(true, v, xi * inChannels * cols, cols), true,
@@ -181,142 +184,194 @@ final class WinogradConvolution {
     }
 
     /**
-     * V (α² × Cin × cols) of a block: {@code V_(i,l) = Σ_k Σ_q Bᵀ[i][k] Bᵀ[l][q] d[k][q]} for every tile of every
-     * input plane. The planes (channel c, image i of the block) lie at {@code (c·images + i)·len}, so V_ξ's row c is
-     * the block's images side by side and each transform row is one vector loop over all planes.
+     * V (α² × Cin × ld) of a block: {@code V_(i,l) = Σ_k Σ_q Bᵀ[i][k] Bᵀ[l][q] d[k][q]} for every tile of every
+     * input plane. V_ξ's row c holds channel c of the block's images side by side, image i from {@code i·len}
+     * (columns past them, up to ld, are zeros or discarded tiles). With {@code strips}, each V_ξ is written in
+     * {@link Sgemm#gemmPrepacked}'s layout instead of row-major (ld then a multiple of NR), so the GEMMs read it
+     * without a packing pass.
+     *
+     * <p>One channel at a time: its phase-split grids and the row pass's results are a few KiB that stay in L1/L2
+     * between the passes, where a whole block's would be several MiB, evicted to L3 before they are read back.
      */
-    private float[] transformInputs(Block b, float[] x, Workspace ws) {
-        int m = t.m, alpha = t.alpha, len = b.tileRows() * gridWidth, planeCount = inChannels * b.images();
-        int span = planeCount * len;
+    private float[] transformInputs(Block b, float[] x, Workspace ws, int ld, boolean strips) {
+        int m = t.m, alpha = t.alpha, len = b.tileRows() * gridWidth, cols = b.images() * len;
         // grid(v, s, r) = padded[m·(b + v) + s][m·j + r]: v = 0 and v = 1 (shifted down one tile row), so that
         // every term of Bᵀ over the tile's rows reads the same plane layout.
-        int gridStride = splitStride(span);
+        int gridStride = splitStride(ld);
         float[] grids = ws.get(Workspace.Slot.WINOGRAD_GRIDS, 2 * m * m * gridStride);
-        float[] padded = paddedRow(1);
-        for (int plane = 0; plane < planeCount; plane++) {
-            int c = plane / b.images(), n = b.n0() + plane % b.images();
-            gatherPlane(x, (n * inChannels + c) * height * width, b, grids, plane * len, gridStride, padded);
-        }
-        // Bᵀ over the rows: rows(i, r) = Σ_k Bᵀ[i][k]·grid(k div m, k mod m, r). One more zero at the end: the
-        // column pass reads one tile ahead, which matters only for the grid's extra (discarded) column.
-        float[] rows = ws.get(Workspace.Slot.WINOGRAD_STAGE, alpha * m * span + 1);
-        rows[alpha * m * span] = 0f;
-        int[] offsets = new int[alpha];
+        // One more zero at the end of the row pass's results: the column pass reads one tile ahead, which matters
+        // only for the grid's extra (discarded) column.
+        float[] rows = ws.get(Workspace.Slot.WINOGRAD_STAGE, alpha * m * ld + 1);
+        rows[alpha * m * ld] = 0f;
+        float[] v = ws.get(Workspace.Slot.WINOGRAD_INPUT, t.products() * inChannels * ld);
+        float[] lines = inputLines(b, ws);
+        // Where each pass's terms read, the same for every channel.
+        int[][] rowTerms = new int[alpha * m][], columnTerms = new int[alpha * alpha][];
         for (int i = 0; i < alpha; i++) {
-            WinogradTransform.Terms terms = t.inputRows[i];
+            int[] index = t.inputRows[i].index();
             for (int r = 0; r < m; r++) {
-                for (int q = 0; q < terms.size(); q++) {
-                    int k = terms.index()[q];
-                    offsets[q] = (((k / m) * m + k % m) * m + r) * gridStride;
+                rowTerms[i * m + r] = new int[index.length];
+                for (int q = 0; q < index.length; q++) {
+                    rowTerms[i * m + r][q] = (index[q] * m + r) * gridStride;
                 }
-                VectorOps.linearCombination(grids, offsets, terms.coef(), rows, (i * m + r) * span, span);
+            }
+            for (int l = 0; l < alpha; l++) {
+                int[] columnIndex = t.inputRows[l].index();
+                columnTerms[i * alpha + l] = new int[columnIndex.length];
+                for (int q = 0; q < columnIndex.length; q++) {
+                    columnTerms[i * alpha + l][q] = (i * m + columnIndex[q] % m) * ld + columnIndex[q] / m;
+                }
             }
         }
-        // Bᵀ over the columns: V(i, l) = Σ_q Bᵀ[l][q]·rows(i, q mod m) shifted right q div m tiles.
-        float[] v = ws.get(Workspace.Slot.WINOGRAD_INPUT, t.products() * span);
-        for (int i = 0; i < alpha; i++) {
-            for (int l = 0; l < alpha; l++) {
-                WinogradTransform.Terms terms = t.inputRows[l];
-                for (int q = 0; q < terms.size(); q++) {
-                    int k = terms.index()[q];
-                    offsets[q] = (i * m + k % m) * span + k / m;
+        for (int c = 0; c < inChannels; c++) {
+            gatherChannel(x, c, b, lines, grids, gridStride);
+            for (int g = 0; g < 2 * m * m && ld > cols; g++) {
+                Arrays.fill(grids, g * gridStride + cols, g * gridStride + ld, 0f);
+            }
+            // Bᵀ over the rows: rows(i, r) = Σ_k Bᵀ[i][k]·grid(k div m, k mod m, r).
+            for (int i = 0; i < alpha; i++) {
+                for (int r = 0; r < m; r++) {
+                    VectorOps.linearCombination(grids, 0, rowTerms[i * m + r], t.inputRows[i].coef(), rows,
+                            (i * m + r) * ld, ld);
                 }
-                VectorOps.linearCombination(rows, offsets, terms.coef(), v, (i * alpha + l) * span, span);
+            }
+            // Bᵀ over the columns: V(i, l) = Σ_q Bᵀ[l][q]·rows(i, q mod m) shifted right q div m tiles.
+            for (int xi = 0; xi < t.products(); xi++) {
+                float[] coef = t.inputRows[xi % alpha].coef();
+                if (strips) {
+                    VectorOps.linearCombinationIntoStrips(rows, columnTerms[xi], coef, v,
+                            xi * inChannels * ld + c * Sgemm.NR, ld, Sgemm.NR, inChannels * Sgemm.NR);
+                } else {
+                    VectorOps.linearCombination(rows, 0, columnTerms[xi], coef, v, (xi * inChannels + c) * ld, ld);
+                }
             }
         }
         return v;
     }
 
     /**
-     * One input plane's grids for a block: padded row m·(ty0 + row) + s goes to grid row {@code row} of
-     * grid(0, s, ·) and to grid row {@code row − 1} of grid(1, s, ·), split by column phase r; padded index p is
-     * image index p − 1, zero outside the image. {@code padded} holds the row with its zero borders (see
-     * {@link #paddedRow}).
+     * The lines the grids of {@link #transformInputs} are split from, for a block: line (v, s, i, row) holds padded
+     * row m·(ty0 + row + v) + s of image i, m·gridWidth values, padded index p being image column p − 1. All zero
+     * here; {@link #gatherChannel} writes only the image's values, so the borders and the rows outside the image stay
+     * zero for every channel.
      */
-    private void gatherPlane(float[] x, int src, Block b, float[] grids, int planeOff, int stride, float[] padded) {
-        int m = t.m, rows = b.tileRows();
-        for (int row = 0; row <= rows; row++) {
+    private float[] inputLines(Block b, Workspace ws) {
+        int size = 2 * t.m * linesLength(b);
+        // The last split reads up to m·(VL − 1) values past its lines.
+        float[] lines = ws.get(Workspace.Slot.WINOGRAD_LINES, size + t.m * VectorOps.VL);
+        Arrays.fill(lines, 0, size + t.m * VectorOps.VL, 0f);
+        return lines;
+    }
+
+    /** The values of one (v, s) group of lines: all tile rows of all images of the block. */
+    private int linesLength(Block b) {
+        return b.images() * b.tileRows() * t.m * gridWidth;
+    }
+
+    /**
+     * Channel c's grids for a block: {@code grid(v, s, r)[i·len + row·gridWidth + j] = padded[m·(ty0 + row + v) + s]
+     * [m·j + r]} of image i. The rows are copied into their lines and each (v, s) group of lines is split by column
+     * phase in one call: lines of m·gridWidth values split into phases of gridWidth, so the split of the group is the
+     * grid rows of all its tiles in order.
+     */
+    private void gatherChannel(float[] x, int c, Block b, float[] lines, float[] grids, int stride) {
+        int m = t.m, rows = b.tileRows(), lineLength = m * gridWidth, group = linesLength(b);
+        for (int v = 0; v < 2; v++) {
             for (int s = 0; s < m; s++) {
-                int y = m * (b.ty0() + row) + s - 1;
-                int unshifted = row < rows ? (s * m) * stride + planeOff + row * gridWidth : -1;
-                int shifted = row > 0 ? ((m + s) * m) * stride + planeOff + (row - 1) * gridWidth : -1;
-                if (y >= 0 && y < height) {
-                    System.arraycopy(x, src + y * width, padded, 1, width);
-                    PhaseSplit.split(m, padded, 0, gridWidth, grids, unshifted >= 0 ? unshifted : shifted,
-                            unshifted >= 0 ? shifted : -1, stride);
-                    continue;
-                }
-                for (int r = 0; r < m; r++) {
-                    if (unshifted >= 0) {
-                        Arrays.fill(grids, unshifted + r * stride, unshifted + r * stride + gridWidth, 0f);
-                    }
-                    if (shifted >= 0) {
-                        Arrays.fill(grids, shifted + r * stride, shifted + r * stride + gridWidth, 0f);
+                int base = (v * m + s) * group;
+                for (int i = 0; i < b.images(); i++) {
+                    int plane = ((b.n0() + i) * inChannels + c) * height * width;
+                    for (int row = 0; row < rows; row++) {
+                        int y = m * (b.ty0() + row + v) + s - 1;
+                        if (y >= 0 && y < height) {
+                            System.arraycopy(x, plane + y * width, lines, base + (i * rows + row) * lineLength + 1,
+                                    width);
+                        }
                     }
                 }
+                PhaseSplit.split(m, lines, base, b.images() * rows * gridWidth, grids, (v * m + s) * m * stride, -1,
+                        stride);
             }
         }
     }
 
     /**
-     * A buffer for one image row between zero borders: {@code leading} zeros, the row's width values written by the
-     * caller, zeros up to the m·gridWidth values a phase split reads (and the split's whole-vector overrun).
+     * A buffer for one image row followed by zeros, up to the m·gridWidth values a phase split reads (and the split's
+     * whole-vector overrun).
      */
-    private float[] paddedRow(int leading) {
-        int length = Math.max(PhaseSplit.readLength(t.m, gridWidth), leading + width);
+    private float[] paddedRow() {
+        int length = Math.max(PhaseSplit.readLength(t.m, gridWidth), width);
         float[] row = Workspace.current().get(Workspace.Slot.WINOGRAD_ROW, length);
         Arrays.fill(row, 0, length, 0f);
         return row;
     }
 
     /**
-     * The output phases {@code Y(a, bb) = Σ_i Σ_l Aᵀ[a][i] Aᵀ[bb][l] M(i, l)} of every plane of a block from its
-     * products (α² × {@code span}), into the returned stage array at {@code (m·α + (a·m + bb))·span}.
+     * The block's output from its products M (α² × Cout × ld): for each output channel, the phases
+     * {@code Y(a, bb) = Σ_i Σ_l Aᵀ[a][i] Aᵀ[bb][l] M(i, l)} of all its tiles, then the output rows merged from them
+     * and stored (plus bias) or added into y. One channel at a time, for the same reason as {@link #transformInputs}.
      */
-    private float[] transformOutputs(float[] products, int span, Workspace ws) {
-        int m = t.m, alpha = t.alpha;
-        // VL more: merging the last plane's phases reads up to a whole vector past them.
-        float[] stage = ws.get(Workspace.Slot.WINOGRAD_STAGE, (m * alpha + m * m) * span + VectorOps.VL);
-        int[] offsets = new int[alpha];
-        // Aᵀ over the rows: Z(a, l) = Σ_i Aᵀ[a][i]·M(i, l).
+    private void transformOutputs(Block b, float[] products, int ld, float[] bias, boolean accumulate, float[] y,
+                                  Workspace ws) {
+        int m = t.m, alpha = t.alpha, mStride = outChannels * ld, cols = b.images() * b.tileRows() * gridWidth;
+        // VL more: merging the last phase reads up to a whole vector past it.
+        float[] stage = ws.get(Workspace.Slot.WINOGRAD_STAGE, (m * alpha + m * m) * ld + VectorOps.VL);
+        float[] merged = ws.get(Workspace.Slot.WINOGRAD_LINES, PhaseSplit.readLength(m, cols));
+        int phases = m * alpha * ld;
+        // Where each pass's terms read, the same for every channel (the row pass from the channel's row of M).
+        int[][] rowTerms = new int[m * alpha][], columnTerms = new int[m * m][];
         for (int a = 0; a < m; a++) {
-            WinogradTransform.Terms terms = t.outputRows[a];
+            int[] index = t.outputRows[a].index();
             for (int l = 0; l < alpha; l++) {
-                for (int q = 0; q < terms.size(); q++) {
-                    offsets[q] = (terms.index()[q] * alpha + l) * span;
+                rowTerms[a * alpha + l] = new int[index.length];
+                for (int q = 0; q < index.length; q++) {
+                    rowTerms[a * alpha + l][q] = (index[q] * alpha + l) * mStride;
                 }
-                VectorOps.linearCombination(products, offsets, terms.coef(), stage, (a * alpha + l) * span, span);
             }
-        }
-        // Aᵀ over the columns: Y(a, bb) = Σ_l Aᵀ[bb][l]·Z(a, l).
-        int phases = m * alpha * span;
-        for (int a = 0; a < m; a++) {
             for (int bb = 0; bb < m; bb++) {
-                WinogradTransform.Terms terms = t.outputRows[bb];
-                for (int q = 0; q < terms.size(); q++) {
-                    offsets[q] = (a * alpha + terms.index()[q]) * span;
+                int[] columnIndex = t.outputRows[bb].index();
+                columnTerms[a * m + bb] = new int[columnIndex.length];
+                for (int q = 0; q < columnIndex.length; q++) {
+                    columnTerms[a * m + bb][q] = (a * alpha + columnIndex[q]) * ld;
                 }
-                VectorOps.linearCombination(stage, offsets, terms.coef(), stage, phases + (a * m + bb) * span, span);
             }
         }
-        return stage;
+        for (int o = 0; o < outChannels; o++) {
+            // Aᵀ over the rows: Z(a, l) = Σ_i Aᵀ[a][i]·M(i, l).
+            for (int z = 0; z < m * alpha; z++) {
+                VectorOps.linearCombination(products, o * ld, rowTerms[z], t.outputRows[z / alpha].coef(), stage,
+                        z * ld, ld);
+            }
+            // Aᵀ over the columns: Y(a, bb) = Σ_l Aᵀ[bb][l]·Z(a, l).
+            for (int phase = 0; phase < m * m; phase++) {
+                VectorOps.linearCombination(stage, 0, columnTerms[phase], t.outputRows[phase % m].coef(), stage,
+                        phases + phase * ld, ld);
+            }
+            for (int a = 0; a < m; a++) {
+                PhaseSplit.merge(m, stage, phases + a * m * ld, ld, cols, merged, 0);
+                storeRows(merged, a, b, y, o, bias == null ? 0f : bias[o], accumulate);
+            }
+        }
     }
 
     /**
-     * One output plane of a block from its phases (at {@code m·α·span + (a·m + bb)·span + planeOff}): each output row
-     * is merged from its m phases into {@code merged} and then stored (plus bias) or added into y.
+     * Output rows m·(ty0 + row) + a of channel o of the block's images from {@code merged}, where tile row
+     * {@code row} of image i starts at {@code (i·tileRows + row)·m·gridWidth}: stored plus bias, or added into y.
      */
-    private void scatterOutput(float[] stage, int planeOff, int span, Block b, float[] y, int plane, float bias,
-                               boolean accumulate, float[] merged) {
-        int m = t.m, phases = m * t.alpha * span + planeOff;
-        for (int ty = b.ty0(); ty < b.ty1(); ty++) {
-            for (int a = 0; a < m && m * ty + a < height; a++) {
-                int row = plane + (m * ty + a) * width, tileRow = (ty - b.ty0()) * gridWidth;
-                PhaseSplit.merge(m, stage, phases + a * m * span + tileRow, span, gridWidth, merged, 0);
+    private void storeRows(float[] merged, int a, Block b, float[] y, int o, float bias, boolean accumulate) {
+        int rows = b.tileRows(), lineLength = t.m * gridWidth;
+        for (int i = 0; i < b.images(); i++) {
+            int plane = ((b.n0() + i) * outChannels + o) * height * width;
+            for (int row = 0; row < rows; row++) {
+                int yy = t.m * (b.ty0() + row) + a;
+                if (yy >= height) {
+                    continue;
+                }
+                int src = (i * rows + row) * lineLength;
                 if (accumulate) {
-                    VectorOps.addInto(merged, 0, y, row, width);
+                    VectorOps.addInto(merged, src, y, plane + yy * width, width);
                 } else {
-                    VectorOps.addScalar(merged, 0, bias, y, row, width);
+                    VectorOps.addScalar(merged, src, bias, y, plane + yy * width, width);
                 }
             }
         }
@@ -346,10 +401,11 @@ final class WinogradConvolution {
     }
 
     /**
-     * The adjoint of {@link #transformOutputs}: {@code M̄(i, l) = Σ_a Σ_bb Aᵀ[a][i] Aᵀ[bb][l] D(a, bb)} from the
-     * phases of dy at the start of {@code stage} into {@code products} (α² × span).
+     * The adjoint of {@link #transformOutputs} for one output channel: {@code M̄(i, l) = Σ_a Σ_bb Aᵀ[a][i] Aᵀ[bb][l]
+     * D(a, bb)} from the phases of its dy at the start of {@code stage} (span values each, {@code dyStride} apart)
+     * into {@code products} at {@code dst + (i·α + l)·productStride}.
      */
-    private void outputAdjoint(float[] stage, int span, int dyStride, float[] products) {
+    private void outputAdjoint(float[] stage, int span, int dyStride, float[] products, int dst, int productStride) {
         int m = t.m, alpha = t.alpha, z = m * m * dyStride;
         int[] offsets = new int[alpha];
         // Over the columns: Z(a, l) = Σ_bb Aᵀ[bb][l]·D(a, bb).
@@ -359,7 +415,7 @@ final class WinogradConvolution {
                 for (int q = 0; q < terms.size(); q++) {
                     offsets[q] = (a * m + terms.index()[q]) * dyStride;
                 }
-                VectorOps.linearCombination(stage, offsets, terms.coef(), stage, z + (a * alpha + l) * span, span);
+                VectorOps.linearCombination(stage, 0, offsets, terms.coef(), stage, z + (a * alpha + l) * span, span);
             }
         }
         // Over the rows: M̄(i, l) = Σ_a Aᵀ[a][i]·Z(a, l).
@@ -369,9 +425,15 @@ final class WinogradConvolution {
                 for (int q = 0; q < terms.size(); q++) {
                     offsets[q] = z + (terms.index()[q] * alpha + l) * span;
                 }
-                VectorOps.linearCombination(stage, offsets, terms.coef(), products, (i * alpha + l) * span, span);
+                VectorOps.linearCombination(stage, 0, offsets, terms.coef(), products,
+                        dst + (i * alpha + l) * productStride, span);
             }
         }
+    }
+
+    /** A GEMM width of whole NR strips, for {@link Sgemm#gemmPrepacked}. */
+    private static int stripColumns(int cols) {
+        return ceilDiv(cols, Sgemm.NR) * Sgemm.NR;
     }
 
     /**
