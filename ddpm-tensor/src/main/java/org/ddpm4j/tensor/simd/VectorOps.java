@@ -65,6 +65,17 @@ final class VectorOps {
         return y.mul(bits.reinterpretAsFloats());
     }
 
+    /** {@code dst[d..d+len) = src[s..s+len)}: for the short rows of an image, cheaper than System.arraycopy's call. */
+    static void copy(float[] src, int s, float[] dst, int d, int len) {
+        int i = 0;
+        for (int bound = SPECIES.loopBound(len); i < bound; i += VL) {
+            FloatVector.fromArray(SPECIES, src, s + i).intoArray(dst, d + i);
+        }
+        for (; i < len; i++) {
+            dst[d + i] = src[s + i];
+        }
+    }
+
     /** {@code dst[d..d+len) += src[s..s+len)}. */
     static void addInto(float[] src, int s, float[] dst, int d, int len) {
         int i = 0;

@@ -161,24 +161,30 @@ final class WinogradConvolution {
     private void weightGradientBlock(Block b, float[] x, float[] dy, float[] partials, int partialOff,
                                      double[] biasPartial) {
         Workspace ws = Workspace.current();
-        int len = b.tileRows() * gridWidth, cols = b.images() * len;
-        float[] v = transformInputs(b, x, ws, cols, false);
-        float[] products = ws.get(Workspace.Slot.WINOGRAD_PRODUCTS, t.products() * outChannels * cols);
-        int dyStride = splitStride(cols);
-        float[] stage = ws.get(Workspace.Slot.WINOGRAD_STAGE, t.m * t.m * dyStride + t.m * t.alpha * cols);
-        int rowStart = t.m * b.ty0(), rowEnd = Math.min(height, t.m * b.ty1());
-        float[] padded = paddedRow();
+        int m = t.m, cols = b.images() * b.tileRows() * gridWidth, ld = ceilDiv(cols, VectorOps.VL) * VectorOps.VL;
+        float[] v = transformInputs(b, x, ws, ld, false);
+        float[] products = ws.get(Workspace.Slot.WINOGRAD_PRODUCTS, t.products() * outChannels * ld);
+        int dyStride = splitStride(ld);
+        float[] stage = ws.get(Workspace.Slot.WINOGRAD_STAGE, m * m * dyStride + m * t.alpha * ld);
+        float[] lines = zeroedLines(m, b, ws);
+        int rowStart = m * b.ty0(), rowEnd = Math.min(height, m * b.ty1()), group = linesLength(b);
         for (int o = 0; o < outChannels; o++) {
+            // dy's phases D(a, bb) of all tiles of channel o: output row m·ty + a, column m·j + bb.
+            for (int a = 0; a < m; a++) {
+                splitRows(dy, outChannels, o, b, a, 0, lines, a * group, stage, a * m * dyStride, dyStride);
+            }
+            for (int phase = 0; phase < m * m && ld > cols; phase++) {
+                Arrays.fill(stage, phase * dyStride + cols, phase * dyStride + ld, 0f);
+            }
             for (int i = 0; i < b.images(); i++) {
                 int dyPlane = ((b.n0() + i) * outChannels + o) * height * width;
-                gatherOutputGradient(dy, dyPlane, b, stage, i * len, dyStride, padded);
                 biasPartial[o] += VectorOps.sum(dy, dyPlane + rowStart * width, (rowEnd - rowStart) * width);
             }
-            outputAdjoint(stage, cols, dyStride, products, o * cols, outChannels * cols);
+            outputAdjoint(stage, ld, dyStride, products, o * ld, outChannels * ld);
         }
         for (int xi = 0; xi < t.products(); xi++) {
-            Sgemm.gemm(false, outChannels, inChannels, cols, 1f, products, xi * outChannels * cols, cols,
-                    new BPacker.Dense(true, v, xi * inChannels * cols, cols), true,
+            Sgemm.gemm(false, outChannels, inChannels, cols, 1f, products, xi * outChannels * ld, ld,
+                    new BPacker.Dense(true, v, xi * inChannels * ld, ld), true,
                     partials, partialOff + xi * outChannels * inChannels, inChannels);
         }
     }
@@ -194,7 +200,7 @@ final class WinogradConvolution {
      * between the passes, where a whole block's would be several MiB, evicted to L3 before they are read back.
      */
     private float[] transformInputs(Block b, float[] x, Workspace ws, int ld, boolean strips) {
-        int m = t.m, alpha = t.alpha, len = b.tileRows() * gridWidth, cols = b.images() * len;
+        int m = t.m, alpha = t.alpha, cols = b.images() * b.tileRows() * gridWidth, group = linesLength(b);
         // grid(v, s, r) = padded[m·(b + v) + s][m·j + r]: v = 0 and v = 1 (shifted down one tile row), so that
         // every term of Bᵀ over the tile's rows reads the same plane layout.
         int gridStride = splitStride(ld);
@@ -204,7 +210,7 @@ final class WinogradConvolution {
         float[] rows = ws.get(Workspace.Slot.WINOGRAD_STAGE, alpha * m * ld + 1);
         rows[alpha * m * ld] = 0f;
         float[] v = ws.get(Workspace.Slot.WINOGRAD_INPUT, t.products() * inChannels * ld);
-        float[] lines = inputLines(b, ws);
+        float[] lines = zeroedLines(2 * m, b, ws);
         // Where each pass's terms read, the same for every channel.
         int[][] rowTerms = new int[alpha * m][], columnTerms = new int[alpha * alpha][];
         for (int i = 0; i < alpha; i++) {
@@ -224,7 +230,11 @@ final class WinogradConvolution {
             }
         }
         for (int c = 0; c < inChannels; c++) {
-            gatherChannel(x, c, b, lines, grids, gridStride);
+            // grid(v, s, r): padded row m·(ty0 + row + v) + s is image row m·(ty0 + row) + m·v + s − 1.
+            for (int g = 0; g < 2 * m; g++) {
+                splitRows(x, inChannels, c, b, m * (g / m) + g % m - 1, 1, lines, g * group, grids,
+                        g * m * gridStride, gridStride);
+            }
             for (int g = 0; g < 2 * m * m && ld > cols; g++) {
                 Arrays.fill(grids, g * gridStride + cols, g * gridStride + ld, 0f);
             }
@@ -250,60 +260,42 @@ final class WinogradConvolution {
     }
 
     /**
-     * The lines the grids of {@link #transformInputs} are split from, for a block: line (v, s, i, row) holds padded
-     * row m·(ty0 + row + v) + s of image i, m·gridWidth values, padded index p being image column p − 1. All zero
-     * here; {@link #gatherChannel} writes only the image's values, so the borders and the rows outside the image stay
-     * zero for every channel.
+     * Buffers for {@code groups} groups of lines ({@link #splitRows}), all zero: only the image's values are written
+     * into them, so the borders and the rows outside the image stay zero for every channel.
      */
-    private float[] inputLines(Block b, Workspace ws) {
-        int size = 2 * t.m * linesLength(b);
+    private float[] zeroedLines(int groups, Block b, Workspace ws) {
         // The last split reads up to m·(VL − 1) values past its lines.
-        float[] lines = ws.get(Workspace.Slot.WINOGRAD_LINES, size + t.m * VectorOps.VL);
-        Arrays.fill(lines, 0, size + t.m * VectorOps.VL, 0f);
+        int size = groups * linesLength(b) + t.m * VectorOps.VL;
+        float[] lines = ws.get(Workspace.Slot.WINOGRAD_LINES, size);
+        Arrays.fill(lines, 0, size, 0f);
         return lines;
     }
 
-    /** The values of one (v, s) group of lines: all tile rows of all images of the block. */
+    /** The values of one group of lines: one line of m·gridWidth values per tile row of each image of the block. */
     private int linesLength(Block b) {
         return b.images() * b.tileRows() * t.m * gridWidth;
     }
 
     /**
-     * Channel c's grids for a block: {@code grid(v, s, r)[i·len + row·gridWidth + j] = padded[m·(ty0 + row + v) + s]
-     * [m·j + r]} of image i. The rows are copied into their lines and each (v, s) group of lines is split by column
-     * phase in one call: lines of m·gridWidth values split into phases of gridWidth, so the split of the group is the
-     * grid rows of all its tiles in order.
+     * Splits row {@code m·(ty0 + row) + shift} of channel ch of every image of the block (zero outside the image) by
+     * column phase: {@code dst[d + r·stride + (i·tileRows + row)·gridWidth + j] = line[m·j + r]}, where the line holds the
+     * row's values from index {@code lead} (1 for the input's zero border, 0 for dy). The rows are copied into their
+     * lines (from {@code base}) and split in one call: the split of lines of m·gridWidth values is the phases of all
+     * their tiles in order.
      */
-    private void gatherChannel(float[] x, int c, Block b, float[] lines, float[] grids, int stride) {
-        int m = t.m, rows = b.tileRows(), lineLength = m * gridWidth, group = linesLength(b);
-        for (int v = 0; v < 2; v++) {
-            for (int s = 0; s < m; s++) {
-                int base = (v * m + s) * group;
-                for (int i = 0; i < b.images(); i++) {
-                    int plane = ((b.n0() + i) * inChannels + c) * height * width;
-                    for (int row = 0; row < rows; row++) {
-                        int y = m * (b.ty0() + row + v) + s - 1;
-                        if (y >= 0 && y < height) {
-                            System.arraycopy(x, plane + y * width, lines, base + (i * rows + row) * lineLength + 1,
-                                    width);
-                        }
-                    }
+    private void splitRows(float[] src, int channels, int ch, Block b, int shift, int lead, float[] lines, int base,
+                           float[] dst, int d, int stride) {
+        int rows = b.tileRows(), lineLength = t.m * gridWidth;
+        for (int i = 0; i < b.images(); i++) {
+            int plane = ((b.n0() + i) * channels + ch) * height * width;
+            for (int row = 0; row < rows; row++) {
+                int y = t.m * (b.ty0() + row) + shift;
+                if (y >= 0 && y < height) {
+                    VectorOps.copy(src, plane + y * width, lines, base + (i * rows + row) * lineLength + lead, width);
                 }
-                PhaseSplit.split(m, lines, base, b.images() * rows * gridWidth, grids, (v * m + s) * m * stride, -1,
-                        stride);
             }
         }
-    }
-
-    /**
-     * A buffer for one image row followed by zeros, up to the m·gridWidth values a phase split reads (and the split's
-     * whole-vector overrun).
-     */
-    private float[] paddedRow() {
-        int length = Math.max(PhaseSplit.readLength(t.m, gridWidth), width);
-        float[] row = Workspace.current().get(Workspace.Slot.WINOGRAD_ROW, length);
-        Arrays.fill(row, 0, length, 0f);
-        return row;
+        PhaseSplit.split(t.m, lines, base, b.images() * rows * gridWidth, dst, d, -1, stride);
     }
 
     /**
@@ -372,29 +364,6 @@ final class WinogradConvolution {
                     VectorOps.addInto(merged, src, y, plane + yy * width, width);
                 } else {
                     VectorOps.addScalar(merged, src, bias, y, plane + yy * width, width);
-                }
-            }
-        }
-    }
-
-    /**
-     * One plane of dy laid out as output phases {@code D(a, bb)} at {@code (a·m + bb)·span + planeOff}, with the
-     * pixels outside the image and the grid's extra column as zeros; {@code padded} holds a dy row and zeros after it.
-     */
-    private void gatherOutputGradient(float[] dy, int plane, Block b, float[] stage, int planeOff, int stride,
-                                      float[] padded) {
-        int m = t.m;
-        for (int ty = b.ty0(); ty < b.ty1(); ty++) {
-            int tileRow = planeOff + (ty - b.ty0()) * gridWidth;
-            for (int a = 0; a < m; a++) {
-                int dst = (a * m) * stride + tileRow;
-                if (m * ty + a < height) {
-                    System.arraycopy(dy, plane + (m * ty + a) * width, padded, 0, width);
-                    PhaseSplit.split(m, padded, 0, gridWidth, stage, dst, -1, stride);
-                } else {
-                    for (int bb = 0; bb < m; bb++) {
-                        Arrays.fill(stage, dst + bb * stride, dst + bb * stride + gridWidth, 0f);
-                    }
                 }
             }
         }
