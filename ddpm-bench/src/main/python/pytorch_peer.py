@@ -8,6 +8,9 @@ It prints one JSON line describing itself (torch version, threads, the BLAS it l
 optimised one), then answers one JSON request per line on stdin with one JSON line on stdout:
     {"op": "setup", "section": "conv", "mode": "fwd", "dims": [32, 64, 64, 32]}   -> {"ok": true}
     {"op": "time", "calls": 5}                                                     -> {"ms": [...]}
+    {"op": "memory", "section": "unet", "mode": "train-step", "dims": [64, 64], "calls": 2}
+        -> {"baseline_mb": ..., "peak_mb": ..., "growth_mb": ...}: the peak RSS growth of building the case and
+           running it (the kernel's peak RSS, VmHWM, reset before; freed memory stays mapped, see GLIBC_TUNABLES)
     {"op": "quit"}
 Sections and dims (as the Java cases): conv (N, Cin, Cout, HW; modes fwd, fwd+bwd, fwd+bwd(w)), gn (N, C, H, W;
 fwd, fwd+bwd), attn (B, C, H, W; fwd, fwd+bwd), unet (channels, batch; train-step, fwd(no_grad)), sample
@@ -175,6 +178,30 @@ def timed(call, calls):
         gc.enable()
 
 
+def status_mb(field):
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith(field + ":"):
+                return int(line.split()[1]) / 1024.0
+    raise RuntimeError("no %s in /proc/self/status" % field)
+
+
+def peak_rss_growth(section, mode, dims, calls):
+    """Peak RSS while the case is built and run `calls` times, over the RSS before (writing 5 to clear_refs resets
+    the kernel's peak, VmHWM, to the current RSS)."""
+    gc.collect()
+    with open("/proc/self/clear_refs", "w") as f:
+        f.write("5")
+    baseline = status_mb("VmRSS")
+    call = CASES[section](mode, *dims)
+    for _ in range(calls):
+        call()
+    peak = status_mb("VmHWM")
+    del call
+    gc.collect()
+    return {"baseline_mb": baseline, "peak_mb": peak, "growth_mb": peak - baseline}
+
+
 def serve(threads):
     torch.set_num_threads(threads)
     torch.manual_seed(0)
@@ -191,6 +218,9 @@ def serve(threads):
                 reply = {"ok": True}
             elif op == "time":
                 reply = {"ms": timed(call, int(request["calls"]))}
+            elif op == "memory":
+                call = None
+                reply = peak_rss_growth(request["section"], request["mode"], request["dims"], int(request["calls"]))
             elif op == "quit":
                 return
             else:

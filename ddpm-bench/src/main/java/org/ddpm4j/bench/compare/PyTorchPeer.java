@@ -91,6 +91,21 @@ public final class PyTorchPeer implements AutoCloseable {
         return values;
     }
 
+    /**
+     * The peer's peak RSS growth, in MiB, while it builds a case afresh and runs it {@code calls} times (its reply
+     * also holds the RSS before and the peak).
+     */
+    public JsonNode peakRssGrowth(String section, String mode, int[] dims, int calls) throws IOException {
+        ObjectNode request = json.createObjectNode().put("op", "memory").put("section", section).put("mode", mode)
+                .put("calls", calls);
+        var array = request.putArray("dims");
+        for (int d : dims) {
+            array.add(d);
+        }
+        send(request);
+        return readReply("memory of " + section + " " + mode);
+    }
+
     private void send(ObjectNode request) throws IOException {
         out.write(json.writeValueAsString(request));
         out.write('\n');
