@@ -3,6 +3,7 @@ package org.ddpm4j.bench.cli;
 import java.nio.file.Path;
 import org.ddpm4j.bench.JmhRunner;
 import org.ddpm4j.bench.compare.InterleavedComparison;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Options every {@code ddpm bench} subcommand shares. */
@@ -24,11 +25,8 @@ public final class BenchOptions {
             + "and print the median ratio with its spread (instead of JMH)")
     boolean comparePyTorch;
 
-    @Option(names = "--pytorch-script", description = "the PyTorch peer (default: the pytorch_peer.py in this jar)")
-    Path pytorchScript;
-
-    @Option(names = "--python", description = "interpreter for the PyTorch peer (default: ${DEFAULT-VALUE})")
-    String python = "/usr/bin/python3";
+    @Mixin
+    PeerOptions peer;
 
     @Option(names = "--rounds", description = "with --compare-pytorch: alternating rounds per case (default: ${DEFAULT-VALUE})")
     int rounds = 5;
@@ -65,9 +63,7 @@ public final class BenchOptions {
                 .nonNegative("--warmup-seconds", warmupSeconds).atLeast("--forks", forks, 0)
                 .atLeast("--warmup", warmup, 0).atLeast("--iterations", iterations, 1)
                 .positive("--iteration-seconds", iterationSeconds);
-        if (pytorchScript != null) {
-            checks.readableFile("--pytorch-script", pytorchScript);
-        }
+        peer.check(checks);
     }
 
     JmhRunner.Settings settings() {

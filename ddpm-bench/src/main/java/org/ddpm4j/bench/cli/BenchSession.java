@@ -2,7 +2,6 @@ package org.ddpm4j.bench.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,7 +13,6 @@ import org.ddpm4j.bench.compare.ComparedCase;
 import org.ddpm4j.bench.compare.ComparisonRecord;
 import org.ddpm4j.bench.compare.ComparisonTable;
 import org.ddpm4j.bench.compare.InterleavedComparison;
-import org.ddpm4j.bench.compare.PeerScript;
 import org.ddpm4j.bench.compare.PyTorchPeer;
 import org.ddpm4j.tensor.Backend;
 import org.ddpm4j.tensor.Backends;
@@ -49,12 +47,11 @@ final class BenchSession {
      * @param cases builds each case's workload on the backend it is given
      */
     static List<ComparisonRecord> compare(BenchOptions o, Function<Backend, List<ComparedCase>> cases) throws Exception {
-        Path script = o.pytorchScript != null ? o.pytorchScript : PeerScript.extract();
         Backend be = Backends.create(o.backend, o.threads);
-        try (PyTorchPeer peer = PyTorchPeer.start(o.python, script, o.threads)) {
+        try (PyTorchPeer peer = o.peer.start(o.threads)) {
             System.out.println("== PyTorch peer: " + peer.description());
             if (!peer.hasOptimisedBlas()) {
-                throw new IllegalArgumentException("--python " + o.python + ": PyTorch loaded no optimised BLAS ("
+                throw new IllegalArgumentException("--python " + o.peer.python + ": PyTorch loaded no optimised BLAS ("
                         + peer.description().path("blas_libraries") + "); on netlib's reference BLAS its bmm is "
                         + "10-20x slow and the ratios would be void. Install one: apt-get install libopenblas0-openmp");
             }

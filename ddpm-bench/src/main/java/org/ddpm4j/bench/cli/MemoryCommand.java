@@ -9,13 +9,13 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.ddpm4j.bench.compare.PeerScript;
 import org.ddpm4j.bench.compare.PyTorchPeer;
 import org.ddpm4j.bench.unet.UNetCase;
 import org.ddpm4j.bench.unet.UNetWorkload;
 import org.ddpm4j.tensor.Backend;
 import org.ddpm4j.tensor.Backends;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -44,11 +44,8 @@ public final class MemoryCommand implements Callable<Integer> {
     @Option(names = "--threads", description = "worker threads of each side (default: ${DEFAULT-VALUE})")
     int threads = 2;
 
-    @Option(names = "--python", description = "interpreter for the PyTorch peer (default: ${DEFAULT-VALUE})")
-    String python = "/usr/bin/python3";
-
-    @Option(names = "--pytorch-script", description = "the PyTorch peer (default: the pytorch_peer.py in this jar)")
-    Path pytorchScript;
+    @Mixin
+    PeerOptions peerOptions;
 
     @Option(names = "--out", description = "write the measurements to this JSON file")
     Path out;
@@ -61,15 +58,12 @@ public final class MemoryCommand implements Callable<Integer> {
         OptionChecks checks = new OptionChecks(spec.commandLine()).channels("--channels", channels)
                 .atLeast("--batch", batch, 1).atLeast("--steps", steps, 1).atLeast("--threads", threads, 1)
                 .writableFile("--out", out);
-        if (pytorchScript != null) {
-            checks.readableFile("--pytorch-script", pytorchScript);
-        }
+        peerOptions.check(checks);
         UNetCase c = new UNetCase("ch" + channels + " train B" + batch, "train-step", channels, batch);
         double ours = oursMib(c);
-        Path script = pytorchScript != null ? pytorchScript : PeerScript.extract();
         JsonNode peer;
         JsonNode description;
-        try (PyTorchPeer p = PyTorchPeer.start(python, script, threads)) {
+        try (PyTorchPeer p = peerOptions.start(threads)) {
             description = p.description();
             peer = p.peakRssGrowth("unet", c.mode(), new int[] {channels, batch}, steps);
         }

@@ -191,10 +191,10 @@ final class WinogradConvolution {
 
     /**
      * V (α² × Cin × ld) of a block: {@code V_(i,l) = Σ_k Σ_q Bᵀ[i][k] Bᵀ[l][q] d[k][q]} for every tile of every
-     * input plane. V_ξ's row c holds channel c of the block's images side by side, image i from {@code i·len}
-     * (columns past them, up to ld, are zeros or discarded tiles). With {@code strips}, each V_ξ is written in
-     * {@link Sgemm#gemmPrepacked}'s layout instead of row-major (ld then a multiple of NR), so the GEMMs read it
-     * without a packing pass.
+     * input plane. V_ξ's row c holds channel c of the block's images side by side, image i from
+     * {@code i·tileRows·gridWidth} (columns past them, up to ld, are zeros or discarded tiles). With {@code strips},
+     * each V_ξ is written in {@link Sgemm#gemmPrepacked}'s layout instead of row-major (ld then a multiple of NR), so
+     * the GEMMs read it without a packing pass.
      *
      * <p>One channel at a time: its phase-split grids and the row pass's results are a few KiB that stay in L1/L2
      * between the passes, where a whole block's would be several MiB, evicted to L3 before they are read back.
