@@ -168,6 +168,11 @@ final class WinogradConvolution {
         float[] stage = ws.get(Workspace.Slot.WINOGRAD_STAGE, m * m * dyStride + m * t.alpha * ld);
         float[] lines = zeroedLines(m, b, ws);
         int rowStart = m * b.ty0(), rowEnd = Math.min(height, m * b.ty1()), group = linesLength(b);
+        // The adjoint of transformOutputs. Over the columns: Z(a, l) = Σ_bb Aᵀ[bb][l]·D(a, bb), after the m² phases.
+        int z = m * m * dyStride, alpha = t.alpha;
+        Pass columnAdjoint = Pass.of(m, alpha, t.outputColumns, false, (a, l, bb) -> (a * m + bb) * dyStride);
+        // Over the rows: M̄(i, l) = Σ_a Aᵀ[a][i]·Z(a, l), into the channel's row of each M̄(i, l).
+        Pass rowAdjoint = Pass.of(alpha, alpha, t.outputColumns, true, (i, l, a) -> z + (a * alpha + l) * ld);
         for (int o = 0; o < outChannels; o++) {
             // dy's phases D(a, bb) of all tiles of channel o: output row m·ty + a, column m·j + bb.
             for (int a = 0; a < m; a++) {
@@ -180,7 +185,8 @@ final class WinogradConvolution {
                 int dyPlane = ((b.n0() + i) * outChannels + o) * height * width;
                 biasPartial[o] += VectorOps.sum(dy, dyPlane + rowStart * width, (rowEnd - rowStart) * width);
             }
-            outputAdjoint(stage, ld, dyStride, products, o * ld, outChannels * ld);
+            columnAdjoint.apply(stage, 0, stage, z, ld, ld);
+            rowAdjoint.apply(stage, 0, products, o * ld, outChannels * ld, ld);
         }
         for (int xi = 0; xi < t.products(); xi++) {
             Sgemm.gemm(false, outChannels, inChannels, cols, 1f, products, xi * outChannels * ld, ld,
@@ -211,24 +217,10 @@ final class WinogradConvolution {
         rows[alpha * m * ld] = 0f;
         float[] v = ws.get(Workspace.Slot.WINOGRAD_INPUT, t.products() * inChannels * ld);
         float[] lines = zeroedLines(2 * m, b, ws);
-        // Where each pass's terms read, the same for every channel.
-        int[][] rowTerms = new int[alpha * m][], columnTerms = new int[alpha * alpha][];
-        for (int i = 0; i < alpha; i++) {
-            int[] index = t.inputRows[i].index();
-            for (int r = 0; r < m; r++) {
-                rowTerms[i * m + r] = new int[index.length];
-                for (int q = 0; q < index.length; q++) {
-                    rowTerms[i * m + r][q] = (index[q] * m + r) * gridStride;
-                }
-            }
-            for (int l = 0; l < alpha; l++) {
-                int[] columnIndex = t.inputRows[l].index();
-                columnTerms[i * alpha + l] = new int[columnIndex.length];
-                for (int q = 0; q < columnIndex.length; q++) {
-                    columnTerms[i * alpha + l][q] = (i * m + columnIndex[q] % m) * ld + columnIndex[q] / m;
-                }
-            }
-        }
+        // Bᵀ over the rows: rows(i, r) = Σ_k Bᵀ[i][k]·grid(k div m, k mod m, r).
+        Pass rowPass = Pass.of(alpha, m, t.inputRows, true, (i, r, k) -> (k * m + r) * gridStride);
+        // Bᵀ over the columns: V(i, l) = Σ_q Bᵀ[l][q]·rows(i, q mod m) shifted right q div m tiles.
+        Pass columnPass = Pass.of(alpha, alpha, t.inputRows, false, (i, l, q) -> (i * m + q % m) * ld + q / m);
         for (int c = 0; c < inChannels; c++) {
             // grid(v, s, r): padded row m·(ty0 + row + v) + s is image row m·(ty0 + row) + m·v + s − 1.
             for (int g = 0; g < 2 * m; g++) {
@@ -238,21 +230,14 @@ final class WinogradConvolution {
             for (int g = 0; g < 2 * m * m && ld > cols; g++) {
                 Arrays.fill(grids, g * gridStride + cols, g * gridStride + ld, 0f);
             }
-            // Bᵀ over the rows: rows(i, r) = Σ_k Bᵀ[i][k]·grid(k div m, k mod m, r).
-            for (int i = 0; i < alpha; i++) {
-                for (int r = 0; r < m; r++) {
-                    VectorOps.linearCombination(grids, 0, rowTerms[i * m + r], t.inputRows[i].coef(), rows,
-                            (i * m + r) * ld, ld);
-                }
-            }
-            // Bᵀ over the columns: V(i, l) = Σ_q Bᵀ[l][q]·rows(i, q mod m) shifted right q div m tiles.
+            rowPass.apply(grids, 0, rows, 0, ld, ld);
             for (int xi = 0; xi < t.products(); xi++) {
-                float[] coef = t.inputRows[xi % alpha].coef();
                 if (strips) {
-                    VectorOps.linearCombinationIntoStrips(rows, columnTerms[xi], coef, v,
+                    VectorOps.linearCombinationIntoStrips(rows, columnPass.offsets[xi], columnPass.coef[xi], v,
                             xi * inChannels * ld + c * Sgemm.NR, ld, Sgemm.NR, inChannels * Sgemm.NR);
                 } else {
-                    VectorOps.linearCombination(rows, 0, columnTerms[xi], coef, v, (xi * inChannels + c) * ld, ld);
+                    VectorOps.linearCombination(rows, 0, columnPass.offsets[xi], columnPass.coef[xi], v,
+                            (xi * inChannels + c) * ld, ld);
                 }
             }
         }
@@ -310,35 +295,13 @@ final class WinogradConvolution {
         float[] stage = ws.get(Workspace.Slot.WINOGRAD_STAGE, (m * alpha + m * m) * ld + VectorOps.VL);
         float[] merged = ws.get(Workspace.Slot.WINOGRAD_LINES, PhaseSplit.readLength(m, cols));
         int phases = m * alpha * ld;
-        // Where each pass's terms read, the same for every channel (the row pass from the channel's row of M).
-        int[][] rowTerms = new int[m * alpha][], columnTerms = new int[m * m][];
-        for (int a = 0; a < m; a++) {
-            int[] index = t.outputRows[a].index();
-            for (int l = 0; l < alpha; l++) {
-                rowTerms[a * alpha + l] = new int[index.length];
-                for (int q = 0; q < index.length; q++) {
-                    rowTerms[a * alpha + l][q] = (index[q] * alpha + l) * mStride;
-                }
-            }
-            for (int bb = 0; bb < m; bb++) {
-                int[] columnIndex = t.outputRows[bb].index();
-                columnTerms[a * m + bb] = new int[columnIndex.length];
-                for (int q = 0; q < columnIndex.length; q++) {
-                    columnTerms[a * m + bb][q] = (a * alpha + columnIndex[q]) * ld;
-                }
-            }
-        }
+        // Aᵀ over the rows: Z(a, l) = Σ_i Aᵀ[a][i]·M(i, l), read from the channel's row of each M(i, l).
+        Pass rowPass = Pass.of(m, alpha, t.outputRows, true, (a, l, i) -> (i * alpha + l) * mStride);
+        // Aᵀ over the columns: Y(a, bb) = Σ_l Aᵀ[bb][l]·Z(a, l).
+        Pass columnPass = Pass.of(m, m, t.outputRows, false, (a, bb, l) -> (a * alpha + l) * ld);
         for (int o = 0; o < outChannels; o++) {
-            // Aᵀ over the rows: Z(a, l) = Σ_i Aᵀ[a][i]·M(i, l).
-            for (int z = 0; z < m * alpha; z++) {
-                VectorOps.linearCombination(products, o * ld, rowTerms[z], t.outputRows[z / alpha].coef(), stage,
-                        z * ld, ld);
-            }
-            // Aᵀ over the columns: Y(a, bb) = Σ_l Aᵀ[bb][l]·Z(a, l).
-            for (int phase = 0; phase < m * m; phase++) {
-                VectorOps.linearCombination(stage, 0, columnTerms[phase], t.outputRows[phase % m].coef(), stage,
-                        phases + phase * ld, ld);
-            }
+            rowPass.apply(products, o * ld, stage, 0, ld, ld);
+            columnPass.apply(stage, 0, stage, phases, ld, ld);
             for (int a = 0; a < m; a++) {
                 PhaseSplit.merge(m, stage, phases + a * m * ld, ld, cols, merged, 0);
                 storeRows(merged, a, b, y, o, bias == null ? 0f : bias[o], accumulate);
@@ -370,32 +333,37 @@ final class WinogradConvolution {
     }
 
     /**
-     * The adjoint of {@link #transformOutputs} for one output channel: {@code M̄(i, l) = Σ_a Σ_bb Aᵀ[a][i] Aᵀ[bb][l]
-     * D(a, bb)} from the phases of its dy at the start of {@code stage} (span values each, {@code dyStride} apart)
-     * into {@code products} at {@code dst + (i·α + l)·productStride}.
+     * One pass of a transform: output row {@code (outer, inner)} (at {@code outer·inner count + inner}) is
+     * {@code Σ_q coef[q]·src[base + offsets[q] + j]}, its terms those of the transform matrix's row {@code outer} or
+     * {@code inner}. Built once per block, since the offsets depend on the block's row length but not on the channel.
      */
-    private void outputAdjoint(float[] stage, int span, int dyStride, float[] products, int dst, int productStride) {
-        int m = t.m, alpha = t.alpha, z = m * m * dyStride;
-        int[] offsets = new int[alpha];
-        // Over the columns: Z(a, l) = Σ_bb Aᵀ[bb][l]·D(a, bb).
-        for (int a = 0; a < m; a++) {
-            for (int l = 0; l < alpha; l++) {
-                WinogradTransform.Terms terms = t.outputColumns[l];
-                for (int q = 0; q < terms.size(); q++) {
-                    offsets[q] = (a * m + terms.index()[q]) * dyStride;
-                }
-                VectorOps.linearCombination(stage, 0, offsets, terms.coef(), stage, z + (a * alpha + l) * span, span);
-            }
+    private record Pass(int[][] offsets, float[][] coef) {
+        @FunctionalInterface
+        interface Offset {
+            int of(int outer, int inner, int index);
         }
-        // Over the rows: M̄(i, l) = Σ_a Aᵀ[a][i]·Z(a, l).
-        for (int i = 0; i < alpha; i++) {
-            WinogradTransform.Terms terms = t.outputColumns[i];
-            for (int l = 0; l < alpha; l++) {
-                for (int q = 0; q < terms.size(); q++) {
-                    offsets[q] = z + (terms.index()[q] * alpha + l) * span;
+
+        static Pass of(int outers, int inners, WinogradTransform.Terms[] rows, boolean byOuter, Offset offset) {
+            int[][] offsets = new int[outers * inners][];
+            float[][] coef = new float[outers * inners][];
+            for (int o = 0; o < outers; o++) {
+                for (int n = 0; n < inners; n++) {
+                    WinogradTransform.Terms terms = rows[byOuter ? o : n];
+                    int[] row = new int[terms.size()];
+                    for (int q = 0; q < row.length; q++) {
+                        row[q] = offset.of(o, n, terms.index()[q]);
+                    }
+                    offsets[o * inners + n] = row;
+                    coef[o * inners + n] = terms.coef();
                 }
-                VectorOps.linearCombination(stage, 0, offsets, terms.coef(), products,
-                        dst + (i * alpha + l) * productStride, span);
+            }
+            return new Pass(offsets, coef);
+        }
+
+        /** Output row z of len values goes to {@code dst[d + z·dstStride ..]}. */
+        void apply(float[] src, int base, float[] dst, int d, int dstStride, int len) {
+            for (int z = 0; z < offsets.length; z++) {
+                VectorOps.linearCombination(src, base, offsets[z], coef[z], dst, d + z * dstStride, len);
             }
         }
     }
