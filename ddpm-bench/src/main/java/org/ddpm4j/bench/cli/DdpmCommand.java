@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
         description = "Train, sample, evaluate and benchmark denoising diffusion models on the JVM.",
         subcommands = {DemoCommand.class, TrainCommand.class, SampleCommand.class, EvalCommand.class, InpaintCommand.class,
                 DenoiseCommand.class, HeartbeatCommand.class, ClassifierCommand.class, QualityCommand.class,
-                ReportCommand.class, PlotLossCommand.class, ExportCommand.class, SamplerCurveCommand.class,
+                ReportCommand.class, PlotLossCommand.class, ExportCommand.class, SamplerCurveCommand.class, CheckCommand.class,
                 BenchCommand.class})
 public final class DdpmCommand implements Runnable {
 
