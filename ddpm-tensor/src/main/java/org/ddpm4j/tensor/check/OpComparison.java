@@ -13,6 +13,7 @@ package org.ddpm4j.tensor.check;
  */
 public record OpComparison(String op, String output, int values, double worstAbsError, double worstFraction,
                            int outOfTolerance, Tolerance tolerance) {
+    /** True when every value was within the tolerance. */
     public boolean passed() {
         return outOfTolerance == 0;
     }

@@ -3,6 +3,10 @@ package org.ddpm4j.tensor.check;
 /**
  * How far a backend's value may lie from the scalar reference's: a value passes when
  * {@code |actual − expected| <= abs + rel·|expected| + ofLargest·max|expected|}, the maximum taken over the output.
+ *
+ * @param abs       the absolute term
+ * @param rel       the term relative to the value itself
+ * @param ofLargest the term relative to the output's largest magnitude
  */
 public record Tolerance(double abs, double rel, double ofLargest) {
     /** A float32 kernel against the reference, which accumulates in double in another order. */
@@ -19,6 +23,7 @@ public record Tolerance(double abs, double rel, double ofLargest) {
      */
     public static final Tolerance REDUCTION = new Tolerance(1e-4, 1e-6, 0);
 
+    /** @throws IllegalArgumentException for a negative or NaN term */
     public Tolerance {
         if (!(abs >= 0) || !(rel >= 0) || !(ofLargest >= 0)) {
             throw new IllegalArgumentException("tolerance terms must be non-negative, got abs " + abs + ", rel " + rel
