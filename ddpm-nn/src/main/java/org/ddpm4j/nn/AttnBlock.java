@@ -19,12 +19,11 @@ public final class AttnBlock implements UNetLayer {
     private final Conv2d qkv;
     private final Conv2d proj;
     private final int channels;
+    private final GradientScratch scratch;
     private Tensor qkvView;
     private Tensor attended;
     private Tensor probs;
     private Tensor output;
-    private Tensor gradAttended;
-    private Tensor gradQkv;
     private Tensor gradInput;
 
     /** The parameters of a block over {@code channels}, as the constructor allocates them. */
@@ -34,7 +33,13 @@ public final class AttnBlock implements UNetLayer {
     }
 
     public AttnBlock(Backend be, String name, int channels, float normEps, RandomGenerator rng) {
+        this(be, name, channels, normEps, rng, new GradientScratch());
+    }
+
+    /** A block whose backward keeps its inner gradients in {@code scratch}, shared with the network's other blocks. */
+    AttnBlock(Backend be, String name, int channels, float normEps, RandomGenerator rng, GradientScratch scratch) {
         this.be = be;
+        this.scratch = scratch;
         this.channels = channels;
         this.norm = new GroupNorm(be, name + ".norm", channels, GroupNorm.DEFAULT_GROUPS, normEps);
         this.qkv = new Conv2d(be, name + ".qkv", channels, 3 * channels, Conv2dSpec.pointwise(), 1.0, rng);
@@ -48,20 +53,23 @@ public final class AttnBlock implements UNetLayer {
         attended = Buffers.ensure(attended, x.shape());
         probs = Buffers.ensure(probs, b, t, t);
         be.attention(qkvView, attended, probs);
-        Tensor p = proj.forward(attended);
+        // The projection writes straight into the block's output, and the residual is added there in place.
         output = Buffers.ensure(output, x.shape());
-        be.add(x, p, output);
+        proj.forward(attended, output);
+        be.add(x, output, output);
         return output;
     }
 
     @Override
     public Tensor backward(Tensor gradOutput, Tensor gradTimeEmbedding) {
-        Tensor gAtt = proj.backward(gradOutput, true);
-        gradQkv = Buffers.ensureZeroed(gradQkv, qkvView.shape());
-        be.attentionBackward(qkvView, probs, gAtt, gradQkv);
-        Tensor gx = norm.backward(qkv.backward(gradQkv, true));
-        gradInput = Buffers.ensure(gradInput, gx.shape());
-        be.add(gx, gradOutput, gradInput);
+        int[] shape = gradOutput.shape();
+        Tensor gAttended = proj.backward(gradOutput, scratch.other(null, shape));
+        Tensor gQkv = scratch.other(null, qkvView.shape()).zero();
+        be.attentionBackward(qkvView, probs, gAttended, gQkv);
+        Tensor g = qkv.backward(gQkv, scratch.other(gAttended, shape));
+        g = norm.backward(g, scratch.other(g, shape));
+        gradInput = Buffers.ensure(gradInput, shape);
+        be.add(g, gradOutput, gradInput);
         return gradInput;
     }
 

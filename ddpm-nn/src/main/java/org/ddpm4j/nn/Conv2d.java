@@ -36,10 +36,23 @@ public final class Conv2d implements Module {
     }
 
     public Tensor forward(Tensor x) {
+        output = Buffers.ensure(output, outputShape(x));
+        return forward(x, output);
+    }
+
+    /**
+     * The output written into {@code into} instead of the layer's own buffer (a block that adds a residual to it
+     * keeps no second copy); {@code into} must have the output's shape and must not be {@code x}.
+     */
+    public Tensor forward(Tensor x, Tensor into) {
         input = x;
-        output = Buffers.ensure(output, x.dim(0), weight.value().dim(0), spec.outSize(x.dim(2)), spec.outSize(x.dim(3)));
-        be.conv2d(x, weight.value(), bias.value(), spec, output);
-        return output;
+        be.conv2d(x, weight.value(), bias.value(), spec, into);
+        return into;
+    }
+
+    /** The output's shape for input {@code x}. */
+    public int[] outputShape(Tensor x) {
+        return new int[] {x.dim(0), weight.value().dim(0), spec.outSize(x.dim(2)), spec.outSize(x.dim(3))};
     }
 
     /**
@@ -53,6 +66,20 @@ public final class Conv2d implements Module {
         be.conv2dBackward(input, weight.value(), gradOutput, spec, needInputGradient ? gradInput : null,
                 weight.grad(), bias.grad());
         return needInputGradient ? gradInput : null;
+    }
+
+    /**
+     * Adds the weight and bias gradients and writes the input gradient into {@code into} (any contents; it is
+     * overwritten), which must have the last input's shape and must not be {@code gradOutput}.
+     */
+    public Tensor backward(Tensor gradOutput, Tensor into) {
+        be.conv2dBackward(input, weight.value(), gradOutput, spec, into.zero(), weight.grad(), bias.grad());
+        return into;
+    }
+
+    /** The shape of the last forward's input: the input gradient's. */
+    public int[] inputShape() {
+        return input.shape();
     }
 
     public Parameter weight() {

@@ -37,8 +37,19 @@ public final class Dropout {
         if (!active) {
             return gradOutput;
         }
-        gradInput = Buffers.ensureZeroed(gradInput, gradOutput.shape());
-        be.dropoutBackward(gradOutput, mask, gradInput);
-        return gradInput;
+        gradInput = Buffers.ensure(gradInput, gradOutput.shape());
+        return backward(gradOutput, gradInput);
+    }
+
+    /**
+     * The input gradient written into {@code into} (overwritten; not {@code gradOutput}). Inactive (sampling, or
+     * p = 0), the layer was the identity and {@code gradOutput} itself is returned, {@code into} untouched.
+     */
+    public Tensor backward(Tensor gradOutput, Tensor into) {
+        if (!active) {
+            return gradOutput;
+        }
+        be.dropoutBackward(gradOutput, mask, into.zero());
+        return into;
     }
 }

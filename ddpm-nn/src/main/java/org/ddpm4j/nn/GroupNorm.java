@@ -57,9 +57,15 @@ public final class GroupNorm implements Module {
     }
 
     public Tensor backward(Tensor gradOutput) {
-        gradInput = Buffers.ensureZeroed(gradInput, input.shape());
-        be.groupNormBackward(input, gamma.value(), mean, rstd, gradOutput, groups, gradInput, gamma.grad(), beta.grad());
-        return gradInput;
+        gradInput = Buffers.ensure(gradInput, input.shape());
+        return backward(gradOutput, gradInput);
+    }
+
+    /** The input gradient written into {@code into} (overwritten; not {@code gradOutput}), of the input's shape. */
+    public Tensor backward(Tensor gradOutput, Tensor into) {
+        be.groupNormBackward(input, gamma.value(), mean, rstd, gradOutput, groups, into.zero(), gamma.grad(),
+                beta.grad());
+        return into;
     }
 
     @Override

@@ -24,6 +24,7 @@ public final class ResBlock implements UNetLayer {
     private final Conv2d conv2;
     private final Conv2d skip;
     private final int outChannels;
+    private final GradientScratch scratch;
     private Tensor output;
     private Tensor gradTembProj;
     private Tensor gradInput;
@@ -38,7 +39,14 @@ public final class ResBlock implements UNetLayer {
 
     public ResBlock(Backend be, String name, int in, int out, int tembDim, float dropoutP, float normEps,
                     RandomGenerator rng) {
+        this(be, name, in, out, tembDim, dropoutP, normEps, rng, new GradientScratch());
+    }
+
+    /** A block whose backward keeps its inner gradients in {@code scratch}, shared with the network's other blocks. */
+    ResBlock(Backend be, String name, int in, int out, int tembDim, float dropoutP, float normEps, RandomGenerator rng,
+             GradientScratch scratch) {
         this.be = be;
+        this.scratch = scratch;
         this.outChannels = out;
         this.norm1 = new GroupNorm(be, name + ".norm1", in, GroupNorm.DEFAULT_GROUPS, normEps);
         this.act1 = new SiLU(be);
@@ -55,25 +63,33 @@ public final class ResBlock implements UNetLayer {
     public Tensor forward(Tensor x, Tensor timeEmbedding, ForwardContext ctx) {
         Tensor h = conv1.forward(act1.forward(norm1.forward(x)));
         be.addChannelVector(h, tembProj.forward(timeEmbedding), h);
-        h = conv2.forward(dropout.forward(act2.forward(norm2.forward(h)), ctx));
-        Tensor shortcut = skip == null ? x : skip.forward(x);
-        output = Buffers.ensure(output, h.shape());
-        be.add(shortcut, h, output);
+        Tensor dropped = dropout.forward(act2.forward(norm2.forward(h)), ctx);
+        // conv2 writes straight into the block's output, and the shortcut is added there in place.
+        output = Buffers.ensure(output, conv2.outputShape(dropped));
+        conv2.forward(dropped, output);
+        be.add(skip == null ? x : skip.forward(x), output, output);
         return output;
     }
 
     @Override
     public Tensor backward(Tensor gradOutput, Tensor gradTimeEmbedding) {
-        Tensor g = norm2.backward(act2.backward(dropout.backward(conv2.backward(gradOutput, true))));
+        int[] outShape = gradOutput.shape();
+        Tensor g = conv2.backward(gradOutput, scratch.other(null, outShape));
+        g = dropout.backward(g, scratch.other(g, outShape));
+        g = act2.backward(g, scratch.other(g, outShape));
+        g = norm2.backward(g, scratch.other(g, outShape));
         gradTembProj = Buffers.ensureZeroed(gradTembProj, g.dim(0), g.dim(1));
         be.addChannelVectorBackward(g, gradTembProj);
         be.axpy(1f, tembProj.backward(gradTembProj), gradTimeEmbedding);
-        Tensor gx = norm1.backward(act1.backward(conv1.backward(g, true)));
-        gradInput = Buffers.ensure(gradInput, gx.shape());
+        int[] inShape = conv1.inputShape();
+        g = conv1.backward(g, scratch.other(g, inShape));
+        g = act1.backward(g, scratch.other(g, inShape));
+        g = norm1.backward(g, scratch.other(g, inShape));
+        gradInput = Buffers.ensure(gradInput, inShape);
         if (skip == null) {
-            be.add(gx, gradOutput, gradInput);
+            be.add(g, gradOutput, gradInput);
         } else {
-            be.add(gx, skip.backward(gradOutput, true), gradInput);
+            be.add(g, skip.backward(gradOutput, scratch.other(g, inShape)), gradInput);
         }
         return gradInput;
     }

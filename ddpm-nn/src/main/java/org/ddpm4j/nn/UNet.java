@@ -41,6 +41,7 @@ public final class UNet implements Denoiser {
     private final List<Tensor> concatBuffers = new ArrayList<>();
     private final List<Tensor> skipGrads = new ArrayList<>();
     private final List<Tensor> splitGrads = new ArrayList<>();
+    private final GradientScratch scratch = new GradientScratch();
     private Tensor timeEmbedding;
     private Tensor gradTimeEmbedding;
 
@@ -58,12 +59,12 @@ public final class UNet implements Denoiser {
         int last = plan(config, new Plan() {
             @Override
             public void resBlock(Part part, String name, int in, int out) {
-                layers(part).add(new ResBlock(be, name, in, out, tdim, p, config.normEps(), rng));
+                layers(part).add(new ResBlock(be, name, in, out, tdim, p, config.normEps(), rng, scratch));
             }
 
             @Override
             public void attention(Part part, String name, int channels) {
-                layers(part).add(new AttnBlock(be, name, channels, config.normEps(), rng));
+                layers(part).add(new AttnBlock(be, name, channels, config.normEps(), rng, scratch));
             }
 
             @Override
@@ -236,7 +237,10 @@ public final class UNet implements Denoiser {
             }
             skipGrads.set(i, Buffers.ensureZeroed(skipGrads.get(i), s.shape()));
         }
-        Tensor g = tailNorm.backward(tailAct.backward(tailConv.backward(gradOutput, true)));
+        int[] tailShape = tailConv.inputShape();
+        Tensor g = tailConv.backward(gradOutput, scratch.other(null, tailShape));
+        // The tail's last gradient goes to the up path's blocks, so it is tailNorm's own buffer, not scratch.
+        g = tailNorm.backward(tailAct.backward(g, scratch.other(g, tailShape)));
         // Up path in reverse: a ResBlock's input gradient splits into the path below and its skip.
         int concatIndex = concatBuffers.size() - 1;
         int skipIndex = 0;
