@@ -63,11 +63,11 @@ public final class AttnBlock implements UNetLayer {
     @Override
     public Tensor backward(Tensor gradOutput, Tensor gradTimeEmbedding) {
         int[] shape = gradOutput.shape();
-        Tensor gAttended = proj.backward(gradOutput, scratch.other(null, shape));
-        Tensor gQkv = scratch.other(null, qkvView.shape()).zero();
+        Tensor gAttended = proj.backward(gradOutput, scratch.other(shape, gradOutput));
+        Tensor gQkv = scratch.other(qkvView.shape()).zero();
         be.attentionBackward(qkvView, probs, gAttended, gQkv);
-        Tensor g = qkv.backward(gQkv, scratch.other(gAttended, shape));
-        g = norm.backward(g, scratch.other(g, shape));
+        Tensor g = qkv.backward(gQkv, scratch.other(shape, gradOutput, gAttended));
+        g = norm.backward(g, scratch.other(shape, gradOutput, g));
         gradInput = Buffers.ensure(gradInput, shape);
         be.add(g, gradOutput, gradInput);
         return gradInput;

@@ -8,18 +8,29 @@ public final class Dropout {
     private final Backend be;
     private final String name;
     private final float p;
+    private final GradientScratch scratch;
     private boolean active;
+    private long seed;
     private Tensor output;
     private Tensor mask;
     private Tensor gradInput;
 
     public Dropout(Backend be, String name, float p) {
+        this(be, name, p, null);
+    }
+
+    /**
+     * A layer that keeps no mask when {@code scratch} is given: the mask depends only on the seed and each element's
+     * index, so backward draws it again into a scratch buffer (dx = dy ⊙ mask is the dropout of dy with the same seed).
+     */
+    Dropout(Backend be, String name, float p, GradientScratch scratch) {
         if (!(p >= 0f && p < 1f)) {
             throw new IllegalArgumentException(name + ": dropout probability must be in [0, 1) but was " + p);
         }
         this.be = be;
         this.name = name;
         this.p = p;
+        this.scratch = scratch;
     }
 
     public Tensor forward(Tensor x, ForwardContext ctx) {
@@ -28,8 +39,10 @@ public final class Dropout {
             return x;
         }
         output = Buffers.ensure(output, x.shape());
-        mask = Buffers.ensure(mask, x.shape());
-        be.dropout(x, p, ctx.seedFor(name), output, mask);
+        seed = ctx.seedFor(name);
+        // With scratch the mask written here is not kept: backward draws it again.
+        Tensor written = scratch != null ? scratch.other(x.shape(), x) : (mask = Buffers.ensure(mask, x.shape()));
+        be.dropout(x, p, seed, output, written);
         return output;
     }
 
@@ -49,7 +62,11 @@ public final class Dropout {
         if (!active) {
             return gradOutput;
         }
-        be.dropoutBackward(gradOutput, mask, into.zero());
+        if (scratch != null) {
+            be.dropout(gradOutput, p, seed, into, scratch.other(into.shape(), gradOutput, into));
+        } else {
+            be.dropoutBackward(gradOutput, mask, into.zero());
+        }
         return into;
     }
 }

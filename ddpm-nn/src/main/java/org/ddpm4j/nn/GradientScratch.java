@@ -1,5 +1,6 @@
 package org.ddpm4j.nn;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -7,25 +8,38 @@ import java.util.Map;
 import org.ddpm4j.tensor.Tensor;
 
 /**
- * Gradient buffers that the blocks of one network share for the gradients that live only inside a block's backward
- * (the chain conv → dropout → SiLU → GroupNorm → conv → ...). Backward runs one block at a time, and each stage of the
- * chain reads only the gradient the stage before it wrote, so two buffers of each shape serve every stage of every
- * block: a stage writes into the one it does not read. What a block returns, and what a network passes between
- * blocks, is never one of these buffers: it must outlive the next block's backward.
+ * Buffers that the blocks of one network share for what lives only inside one block's backward: the gradients of
+ * the chain conv → dropout → SiLU → GroupNorm → conv → ..., and the dropout mask, which is drawn again from its
+ * seed instead of being kept from the forward pass. Backward runs one block at a time, and each stage reads only
+ * what the stage before it wrote, so a few buffers of each shape serve every stage of every block: a stage asks for
+ * one that is none of those it is still reading. What a block returns, and what a network passes between blocks, is
+ * never one of these buffers: it must outlive the next block's backward.
  */
 final class GradientScratch {
-    private final Map<List<Integer>, Tensor[]> pairs = new HashMap<>();
+    private final Map<List<Integer>, List<Tensor>> byShape = new HashMap<>();
 
     /**
-     * A buffer of {@code shape} that is not {@code reading} (which may be null or of another shape); its contents are
-     * unspecified.
+     * A buffer of {@code shape} that is none of {@code busy} (nulls and tensors of other shapes are ignored); its
+     * contents are unspecified.
      */
-    Tensor other(Tensor reading, int... shape) {
-        Tensor[] pair = pairs.computeIfAbsent(Arrays.stream(shape).boxed().toList(), k -> new Tensor[2]);
-        int slot = pair[0] == reading ? 1 : 0;
-        if (pair[slot] == null) {
-            pair[slot] = Tensor.zeros(shape);
+    Tensor other(int[] shape, Tensor... busy) {
+        List<Tensor> pool = byShape.computeIfAbsent(Arrays.stream(shape).boxed().toList(), k -> new ArrayList<>());
+        for (Tensor t : pool) {
+            if (!isAny(t, busy)) {
+                return t;
+            }
         }
-        return pair[slot];
+        Tensor fresh = Tensor.zeros(shape);
+        pool.add(fresh);
+        return fresh;
+    }
+
+    private static boolean isAny(Tensor t, Tensor[] busy) {
+        for (Tensor b : busy) {
+            if (t == b) {
+                return true;
+            }
+        }
+        return false;
     }
 }

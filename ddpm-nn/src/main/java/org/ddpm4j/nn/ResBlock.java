@@ -54,7 +54,7 @@ public final class ResBlock implements UNetLayer {
         this.tembProj = new Linear(be, name + ".temb_proj", tembDim, out, 1.0, rng);
         this.norm2 = new GroupNorm(be, name + ".norm2", out, GroupNorm.DEFAULT_GROUPS, normEps);
         this.act2 = new SiLU(be);
-        this.dropout = new Dropout(be, name + ".dropout", dropoutP);
+        this.dropout = new Dropout(be, name + ".dropout", dropoutP, scratch);
         this.conv2 = new Conv2d(be, name + ".conv2", out, out, Conv2dSpec.same3x3(), 0.0, rng);
         this.skip = in == out ? null : new Conv2d(be, name + ".skip", in, out, Conv2dSpec.pointwise(), 1.0, rng);
     }
@@ -74,22 +74,22 @@ public final class ResBlock implements UNetLayer {
     @Override
     public Tensor backward(Tensor gradOutput, Tensor gradTimeEmbedding) {
         int[] outShape = gradOutput.shape();
-        Tensor g = conv2.backward(gradOutput, scratch.other(null, outShape));
-        g = dropout.backward(g, scratch.other(g, outShape));
-        g = act2.backward(g, scratch.other(g, outShape));
-        g = norm2.backward(g, scratch.other(g, outShape));
+        Tensor g = conv2.backward(gradOutput, scratch.other(outShape, gradOutput));
+        g = dropout.backward(g, scratch.other(outShape, gradOutput, g));
+        g = act2.backward(g, scratch.other(outShape, gradOutput, g));
+        g = norm2.backward(g, scratch.other(outShape, gradOutput, g));
         gradTembProj = Buffers.ensureZeroed(gradTembProj, g.dim(0), g.dim(1));
         be.addChannelVectorBackward(g, gradTembProj);
         be.axpy(1f, tembProj.backward(gradTembProj), gradTimeEmbedding);
         int[] inShape = conv1.inputShape();
-        g = conv1.backward(g, scratch.other(g, inShape));
-        g = act1.backward(g, scratch.other(g, inShape));
-        g = norm1.backward(g, scratch.other(g, inShape));
+        g = conv1.backward(g, scratch.other(inShape, gradOutput, g));
+        g = act1.backward(g, scratch.other(inShape, gradOutput, g));
+        g = norm1.backward(g, scratch.other(inShape, gradOutput, g));
         gradInput = Buffers.ensure(gradInput, inShape);
         if (skip == null) {
             be.add(g, gradOutput, gradInput);
         } else {
-            be.add(g, skip.backward(gradOutput, scratch.other(g, inShape)), gradInput);
+            be.add(g, skip.backward(gradOutput, scratch.other(inShape, gradOutput, g)), gradInput);
         }
         return gradInput;
     }

@@ -238,9 +238,9 @@ public final class UNet implements Denoiser {
             skipGrads.set(i, Buffers.ensureZeroed(skipGrads.get(i), s.shape()));
         }
         int[] tailShape = tailConv.inputShape();
-        Tensor g = tailConv.backward(gradOutput, scratch.other(null, tailShape));
+        Tensor g = tailConv.backward(gradOutput, scratch.other(tailShape, gradOutput));
         // The tail's last gradient goes to the up path's blocks, so it is tailNorm's own buffer, not scratch.
-        g = tailNorm.backward(tailAct.backward(g, scratch.other(g, tailShape)));
+        g = tailNorm.backward(tailAct.backward(g, scratch.other(tailShape, g)));
         // Up path in reverse: a ResBlock's input gradient splits into the path below and its skip.
         int concatIndex = concatBuffers.size() - 1;
         int skipIndex = 0;
