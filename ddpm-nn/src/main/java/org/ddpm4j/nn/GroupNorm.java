@@ -48,12 +48,32 @@ public final class GroupNorm implements Module {
     }
 
     public Tensor forward(Tensor x) {
-        input = x;
         output = Buffers.ensure(output, x.shape());
+        return forward(x, output);
+    }
+
+    /** The output written into {@code into} (of x's shape, not x) instead of the layer's own buffer. */
+    public Tensor forward(Tensor x, Tensor into) {
+        input = x;
         mean = Buffers.ensure(mean, x.dim(0), groups);
         rstd = Buffers.ensure(rstd, x.dim(0), groups);
-        be.groupNorm(x, gamma.value(), beta.value(), groups, eps, output, mean, rstd);
-        return output;
+        be.groupNorm(x, gamma.value(), beta.value(), groups, eps, into, mean, rstd);
+        return into;
+    }
+
+    /**
+     * The last forward's output computed again into {@code into}, from the same input and parameters: for a caller
+     * that let the output be overwritten in place (SiLU) and needs it back in backward. The statistics are written
+     * again by the same deterministic op, so they keep their values.
+     */
+    Tensor recomputeOutput(Tensor into) {
+        be.groupNorm(input, gamma.value(), beta.value(), groups, eps, into, mean, rstd);
+        return into;
+    }
+
+    /** The shape of the last forward's input. */
+    int[] inputShape() {
+        return input.shape();
     }
 
     public Tensor backward(Tensor gradOutput) {

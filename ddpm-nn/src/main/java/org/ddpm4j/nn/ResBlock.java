@@ -14,12 +14,10 @@ import org.ddpm4j.tensor.Tensor;
  */
 public final class ResBlock implements UNetLayer {
     private final Backend be;
-    private final GroupNorm norm1;
-    private final SiLU act1;
+    private final NormSiLU normAct1;
     private final Conv2d conv1;
     private final Linear tembProj;
-    private final GroupNorm norm2;
-    private final SiLU act2;
+    private final NormSiLU normAct2;
     private final Dropout dropout;
     private final Conv2d conv2;
     private final Conv2d skip;
@@ -48,12 +46,12 @@ public final class ResBlock implements UNetLayer {
         this.be = be;
         this.scratch = scratch;
         this.outChannels = out;
-        this.norm1 = new GroupNorm(be, name + ".norm1", in, GroupNorm.DEFAULT_GROUPS, normEps);
-        this.act1 = new SiLU(be);
+        this.normAct1 = new NormSiLU(be, new GroupNorm(be, name + ".norm1", in, GroupNorm.DEFAULT_GROUPS, normEps),
+                scratch);
         this.conv1 = new Conv2d(be, name + ".conv1", in, out, Conv2dSpec.same3x3(), 1.0, rng);
         this.tembProj = new Linear(be, name + ".temb_proj", tembDim, out, 1.0, rng);
-        this.norm2 = new GroupNorm(be, name + ".norm2", out, GroupNorm.DEFAULT_GROUPS, normEps);
-        this.act2 = new SiLU(be);
+        this.normAct2 = new NormSiLU(be, new GroupNorm(be, name + ".norm2", out, GroupNorm.DEFAULT_GROUPS, normEps),
+                scratch);
         this.dropout = new Dropout(be, name + ".dropout", dropoutP, scratch);
         this.conv2 = new Conv2d(be, name + ".conv2", out, out, Conv2dSpec.same3x3(), 0.0, rng);
         this.skip = in == out ? null : new Conv2d(be, name + ".skip", in, out, Conv2dSpec.pointwise(), 1.0, rng);
@@ -61,9 +59,9 @@ public final class ResBlock implements UNetLayer {
 
     @Override
     public Tensor forward(Tensor x, Tensor timeEmbedding, ForwardContext ctx) {
-        Tensor h = conv1.forward(act1.forward(norm1.forward(x)));
+        Tensor h = conv1.forward(normAct1.forward(x));
         be.addChannelVector(h, tembProj.forward(timeEmbedding), h);
-        Tensor dropped = dropout.forward(act2.forward(norm2.forward(h)), ctx);
+        Tensor dropped = dropout.forward(normAct2.forward(h), ctx);
         // conv2 writes straight into the block's output, and the shortcut is added there in place.
         output = Buffers.ensure(output, conv2.outputShape(dropped));
         conv2.forward(dropped, output);
@@ -76,21 +74,18 @@ public final class ResBlock implements UNetLayer {
         int[] outShape = gradOutput.shape();
         Tensor g = conv2.backward(gradOutput, scratch.other(outShape, gradOutput));
         g = dropout.backward(g, scratch.other(outShape, gradOutput, g));
-        g = act2.backward(g, scratch.other(outShape, gradOutput, g));
-        g = norm2.backward(g, scratch.other(outShape, gradOutput, g));
+        g = normAct2.backward(g, scratch.other(outShape, gradOutput, g));
         gradTembProj = Buffers.ensureZeroed(gradTembProj, g.dim(0), g.dim(1));
         be.addChannelVectorBackward(g, gradTembProj);
         be.axpy(1f, tembProj.backward(gradTembProj), gradTimeEmbedding);
         int[] inShape = conv1.inputShape();
         g = conv1.backward(g, scratch.other(inShape, gradOutput, g));
-        g = act1.backward(g, scratch.other(inShape, gradOutput, g));
-        g = norm1.backward(g, scratch.other(inShape, gradOutput, g));
+        // The first norm's input gradient goes straight into the block's own buffer (one scratch buffer fewer of the
+        // input's shape), and the shortcut's is added there in place.
         gradInput = Buffers.ensure(gradInput, inShape);
-        if (skip == null) {
-            be.add(g, gradOutput, gradInput);
-        } else {
-            be.add(g, skip.backward(gradOutput, scratch.other(inShape, gradOutput, g)), gradInput);
-        }
+        normAct1.backward(g, gradInput);
+        Tensor shortcut = skip == null ? gradOutput : skip.backward(gradOutput, scratch.other(inShape, gradInput));
+        be.add(gradInput, shortcut, gradInput);
         return gradInput;
     }
 
@@ -102,10 +97,10 @@ public final class ResBlock implements UNetLayer {
     @Override
     public List<Parameter> parameters() {
         List<Parameter> ps = new ArrayList<>();
-        ps.addAll(norm1.parameters());
+        ps.addAll(normAct1.parameters());
         ps.addAll(conv1.parameters());
         ps.addAll(tembProj.parameters());
-        ps.addAll(norm2.parameters());
+        ps.addAll(normAct2.parameters());
         ps.addAll(conv2.parameters());
         if (skip != null) {
             ps.addAll(skip.parameters());

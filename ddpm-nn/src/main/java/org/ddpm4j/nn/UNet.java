@@ -33,8 +33,8 @@ public final class UNet implements Denoiser {
     private final List<Boolean> downIsSkip = new ArrayList<>();
     private final List<UNetLayer> mid = new ArrayList<>();
     private final List<UNetLayer> up = new ArrayList<>();
-    private final GroupNorm tailNorm;
-    private final SiLU tailAct;
+    private final NormSiLU tailNormAct;
+    private Tensor gradTail;
     private final Conv2d tailConv;
 
     private final List<Tensor> skips = new ArrayList<>();
@@ -77,8 +77,8 @@ public final class UNet implements Denoiser {
                 up.add(new Upsample(be, name, channels, rng));
             }
         });
-        this.tailNorm = new GroupNorm(be, "tail.0", last, GroupNorm.DEFAULT_GROUPS, config.normEps());
-        this.tailAct = new SiLU(be);
+        this.tailNormAct = new NormSiLU(be, new GroupNorm(be, "tail.0", last, GroupNorm.DEFAULT_GROUPS,
+                config.normEps()), scratch);
         this.tailConv = new Conv2d(be, "tail.2", last, config.outputChannels(), Conv2dSpec.same3x3(), 0.0, rng);
         for (int i = 0; i < down.size(); i++) {
             downIsSkip.add(i + 1 >= down.size() || !(down.get(i + 1) instanceof AttnBlock));
@@ -224,7 +224,7 @@ public final class UNet implements Denoiser {
             }
             h = layer.forward(h, timeEmbedding, ctx);
         }
-        return tailConv.forward(tailAct.forward(tailNorm.forward(h)));
+        return tailConv.forward(tailNormAct.forward(h));
     }
 
     @Override
@@ -239,8 +239,9 @@ public final class UNet implements Denoiser {
         }
         int[] tailShape = tailConv.inputShape();
         Tensor g = tailConv.backward(gradOutput, scratch.other(tailShape, gradOutput));
-        // The tail's last gradient goes to the up path's blocks, so it is tailNorm's own buffer, not scratch.
-        g = tailNorm.backward(tailAct.backward(g, scratch.other(tailShape, g)));
+        // The tail's input gradient goes to the up path's blocks, so it is the network's own buffer, not scratch.
+        gradTail = Buffers.ensure(gradTail, tailShape);
+        g = tailNormAct.backward(g, gradTail);
         // Up path in reverse: a ResBlock's input gradient splits into the path below and its skip.
         int concatIndex = concatBuffers.size() - 1;
         int skipIndex = 0;
@@ -314,7 +315,7 @@ public final class UNet implements Denoiser {
         for (UNetLayer l : up) {
             ps.addAll(l.parameters());
         }
-        ps.addAll(tailNorm.parameters());
+        ps.addAll(tailNormAct.parameters());
         ps.addAll(tailConv.parameters());
         return ps;
     }
