@@ -71,11 +71,6 @@ public final class GroupNorm implements Module {
         return into;
     }
 
-    /** The shape of the last forward's input. */
-    int[] inputShape() {
-        return input.shape();
-    }
-
     public Tensor backward(Tensor gradOutput) {
         gradInput = Buffers.ensure(gradInput, input.shape());
         return backward(gradOutput, gradInput);
