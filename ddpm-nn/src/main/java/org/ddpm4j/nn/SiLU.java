@@ -22,13 +22,8 @@ public final class SiLU {
     }
 
     public Tensor backward(Tensor gradOutput) {
-        gradInput = Buffers.ensure(gradInput, input.shape());
-        return backward(gradOutput, gradInput);
-    }
-
-    /** The input gradient written into {@code into} (overwritten; not {@code gradOutput}), of the input's shape. */
-    public Tensor backward(Tensor gradOutput, Tensor into) {
-        be.siluBackward(input, gradOutput, into.zero());
-        return into;
+        gradInput = Buffers.ensureZeroed(gradInput, input.shape());
+        be.siluBackward(input, gradOutput, gradInput);
+        return gradInput;
     }
 }

@@ -34,7 +34,6 @@ public final class UNet implements Denoiser {
     private final List<UNetLayer> mid = new ArrayList<>();
     private final List<UNetLayer> up = new ArrayList<>();
     private final NormSiLU tailNormAct;
-    private Tensor gradTail;
     private final Conv2d tailConv;
 
     private final List<Tensor> skips = new ArrayList<>();
@@ -44,6 +43,7 @@ public final class UNet implements Denoiser {
     private final GradientScratch scratch = new GradientScratch();
     private Tensor timeEmbedding;
     private Tensor gradTimeEmbedding;
+    private Tensor gradTail;
 
     /**
      * A freshly initialised U-Net as DDPM's code initialises it ({@link Init}: fan-average uniform, zero biases,

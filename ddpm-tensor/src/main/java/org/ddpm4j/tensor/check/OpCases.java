@@ -83,7 +83,7 @@ final class OpCases {
             Tensor accumulated = c.copy();
             be.matmul(a, ta, b, tb, c, 0.75f, false);
             be.matmul(a, ta, b, tb, accumulated, 0.75f, true);
-            return new OpOutputs().tensor("c", c).tensor("c += ", accumulated);
+            return new OpOutputs().tensor("c", c).tensor("c accumulated", accumulated);
         });
     }
 
