@@ -143,7 +143,7 @@ public final class SimdBackend implements Backend {
         if (winograd != null) {
             WinogradConvolution conv = new WinogradConvolution(winograd, g.batch(), g.inChannels(), g.outChannels(),
                     g.height(), g.width(), threads());
-            conv.forward(parallel, xd, conv.kernels(wd, false), bd, false, yd);
+            conv.forward(parallel, xd, conv.kernels(parallel, wd, false), bd, false, yd);
             return;
         }
         int cout = g.outChannels(), kk = g.patchSize(), p = g.outPlane(), inSize = g.inChannels() * g.inPlane();
@@ -275,16 +275,15 @@ public final class SimdBackend implements Backend {
         if (dx != null) {
             WinogradConvolution transposed = new WinogradConvolution(winograd, g.batch(), cout, cin, g.height(),
                     g.width(), threads());
-            transposed.forward(parallel, dy, transposed.kernels(w, true), null, true, dx);
+            transposed.forward(parallel, dy, transposed.kernels(parallel, w, true), null, true, dx);
         }
         WinogradConvolution conv = new WinogradConvolution(winograd, g.batch(), cin, cout, g.height(), g.width(),
                 threads());
         int size = winograd.products() * cout * cin;
         float[] kernelGradients = Workspace.current().get(Workspace.Slot.CALLER_KERNEL_GRADIENTS, size);
-        java.util.Arrays.fill(kernelGradients, 0, size, 0f);
         double[] biasGradient = dbias == null ? null : new double[cout];
         conv.weightGradient(parallel, x, dy, kernelGradients, biasGradient);
-        winograd.accumulateKernelGradients(kernelGradients, cout, cin, dw);
+        winograd.accumulateKernelGradients(parallel, kernelGradients, cout, cin, dw);
         if (dbias != null) {
             for (int o = 0; o < cout; o++) {
                 dbias[o] += (float) biasGradient[o];

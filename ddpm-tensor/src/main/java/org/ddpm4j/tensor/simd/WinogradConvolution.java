@@ -93,19 +93,23 @@ final class WinogradConvolution {
 
     /**
      * Transforms and packs [out, in, 3, 3] weights for {@link #forward}; with {@code forInputGradient} the weights are
-     * the forward convolution's [in, out, 3, 3], applied transposed and flipped.
+     * the forward convolution's [in, out, 3, 3], applied transposed and flipped. Both passes are split between the
+     * threads: on a batch of a few images they would otherwise be a serial part of every call.
      */
-    Kernels kernels(float[] w, boolean forInputGradient) {
+    Kernels kernels(Parallel parallel, float[] w, boolean forInputGradient) {
         int mats = outChannels * inChannels;
         Workspace ws = Workspace.current();
-        float[] u = ws.get(Workspace.Slot.CALLER_FLIPPED_WEIGHTS, t.products() * mats);
-        t.transformKernels(w, outChannels, inChannels, forInputGradient, u);
+        float[] u = ws.get(Workspace.Slot.CALLER_TRANSFORMED_KERNELS, t.products() * mats);
+        t.transformKernels(parallel, w, outChannels, inChannels, forInputGradient, u);
         int size = Sgemm.PackedA.size(outChannels, inChannels);
         float[] buffer = ws.get(Workspace.Slot.CALLER_PACKED_WEIGHTS, t.products() * size);
         Sgemm.PackedA[] packed = new Sgemm.PackedA[t.products()];
-        for (int xi = 0; xi < packed.length; xi++) {
-            packed[xi] = Sgemm.PackedA.pack(false, outChannels, inChannels, u, xi * mats, inChannels, buffer, xi * size);
-        }
+        parallel.forRange(packed.length, mats, (start, end) -> {
+            for (int xi = start; xi < end; xi++) {
+                packed[xi] = Sgemm.PackedA.pack(false, outChannels, inChannels, u, xi * mats, inChannels, buffer,
+                        xi * size);
+            }
+        });
         return new Kernels(packed);
     }
 
@@ -131,26 +135,30 @@ final class WinogradConvolution {
 
     /**
      * The α² gradient matrices {@code dU_ξ = Σ_tiles (A dy Aᵀ)_ξ ⊗ V_ξ} (the adjoint of {@link #forward}'s
-     * products), summed into {@code kernelGradients} (α² × Cout × Cin), and the bias gradient into
-     * {@code biasGradient} when it is not null. Both are summed per chunk of blocks and then added, so the result
-     * depends only on the thread count.
+     * products), written into {@code kernelGradients} (α² × Cout × Cin), and the bias gradient added into
+     * {@code biasGradient} when it is not null. Both are summed per chunk of blocks and then the chunks' sums added in
+     * chunk order, so the result depends only on the thread count.
      */
     void weightGradient(Parallel parallel, float[] x, float[] dy, float[] kernelGradients, double[] biasGradient) {
         int partialSize = t.products() * outChannels * inChannels;
         int chunks = parallel.chunkCount(blocks.size(), Long.MAX_VALUE);
-        Workspace caller = Workspace.current();
-        float[] partials = caller.get(Workspace.Slot.CALLER_PARTIALS, chunks * partialSize);
-        Arrays.fill(partials, 0, chunks * partialSize, 0f);
+        float[] partials = Workspace.current().get(Workspace.Slot.CALLER_PARTIALS, chunks * partialSize);
         double[][] biasPartials = new double[chunks][outChannels];
         parallel.forRange(blocks.size(), (start, end) -> {
             int chunk = Parallel.chunkStartingAt(start, blocks.size(), chunks);
+            Arrays.fill(partials, chunk * partialSize, (chunk + 1) * partialSize, 0f);
             for (int bi = start; bi < end; bi++) {
                 weightGradientBlock(blocks.get(bi), x, dy, partials, chunk * partialSize, biasPartials[chunk]);
             }
         });
-        for (int c = 0; c < chunks; c++) {
-            VectorOps.addInto(partials, c * partialSize, kernelGradients, 0, partialSize);
-            if (biasGradient != null) {
+        parallel.forRange(partialSize, chunks, (start, end) -> {
+            System.arraycopy(partials, start, kernelGradients, start, end - start);
+            for (int c = 1; c < chunks; c++) {
+                VectorOps.addInto(partials, c * partialSize + start, kernelGradients, start, end - start);
+            }
+        });
+        if (biasGradient != null) {
+            for (int c = 0; c < chunks; c++) {
                 for (int o = 0; o < outChannels; o++) {
                     biasGradient[o] += biasPartials[c][o];
                 }

@@ -133,34 +133,42 @@ final class WinogradTransform {
      * matrices {@code u[ξ][r][c]} of rows × cols. With {@code transposeAndFlip} the kernel of (r, c) is the weight
      * of (c, r) rotated by 180°: the kernel of a same convolution's input gradient (rows = the weights' in channels).
      * Each U_ξ[r][c] = Σ_{q,v} G[i][q]·G[l][v]·k[q][v] is linear in the nine taps, so all of them are one GEMM of the
-     * α² × 9 matrix {@link #kernelProducts} by the taps.
+     * α² × 9 matrix {@link #kernelProducts} by the taps, split by rows between the threads (each value is the same
+     * nine-term sum whatever the split).
      */
-    void transformKernels(float[] w, int rows, int cols, boolean transposeAndFlip, float[] u) {
+    void transformKernels(Parallel parallel, float[] w, int rows, int cols, boolean transposeAndFlip, float[] u) {
         int mats = rows * cols, taps = KERNEL * KERNEL;
-        float[] k = w;
-        if (transposeAndFlip) {
-            k = Workspace.current().get(Workspace.Slot.STAGING, mats * taps);
-            for (int r = 0; r < rows; r++) {
-                for (int c = 0; c < cols; c++) {
-                    int src = (c * rows + r) * taps, dst = (r * cols + c) * taps;
-                    for (int tap = 0; tap < taps; tap++) {
-                        k[dst + tap] = w[src + taps - 1 - tap];
+        float[] k = transposeAndFlip ? Workspace.current().get(Workspace.Slot.CALLER_KERNEL_TAPS, mats * taps) : w;
+        parallel.forRange(rows, (long) cols * taps * products(), (r0, r1) -> {
+            if (transposeAndFlip) {
+                for (int r = r0; r < r1; r++) {
+                    for (int c = 0; c < cols; c++) {
+                        int src = (c * rows + r) * taps, dst = (r * cols + c) * taps;
+                        for (int tap = 0; tap < taps; tap++) {
+                            k[dst + tap] = w[src + taps - 1 - tap];
+                        }
                     }
                 }
             }
-        }
-        // U (α² × rows·cols) = P (α² × 9) · Kᵀ, K being the taps as a (rows·cols) × 9 matrix.
-        Sgemm.gemm(false, true, products(), mats, taps, 1f, kernelProducts, 0, taps, k, 0, taps, false, u, 0, mats);
+            // U[:, r0·cols .. r1·cols) (α² × n) = P (α² × 9) · Kᵀ, K being those kernels' taps as an n × 9 matrix.
+            int first = r0 * cols, n = (r1 - r0) * cols;
+            Sgemm.gemm(false, true, products(), n, taps, 1f, kernelProducts, 0, taps, k, first * taps, taps, false,
+                    u, first, mats);
+        });
     }
 
     /**
      * The adjoint of {@link #transformKernels} without flip: {@code dw[r][c] += Gᵀ dU_{r,c} G} for the α² gradient
      * matrices {@code du[ξ][r][c]} (rows × cols), into a [rows, cols, 3, 3] gradient: dw as (rows·cols) × 9 gains
-     * {@code dUᵀ·P}.
+     * {@code dUᵀ·P}, split by rows between the threads.
      */
-    void accumulateKernelGradients(float[] du, int rows, int cols, float[] dw) {
+    void accumulateKernelGradients(Parallel parallel, float[] du, int rows, int cols, float[] dw) {
         int mats = rows * cols, taps = KERNEL * KERNEL;
-        Sgemm.gemm(true, false, mats, taps, products(), 1f, du, 0, mats, kernelProducts, 0, taps, true, dw, 0, taps);
+        parallel.forRange(rows, (long) cols * taps * products(), (r0, r1) -> {
+            int first = r0 * cols;
+            Sgemm.gemm(true, false, (r1 - r0) * cols, taps, products(), 1f, du, first, mats, kernelProducts, 0, taps,
+                    true, dw, first * taps, taps);
+        });
     }
 
     @Override
