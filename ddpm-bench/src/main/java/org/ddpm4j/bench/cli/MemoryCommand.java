@@ -4,11 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.lang.management.BufferPoolMXBean;
+import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import org.ddpm4j.bench.compare.PyTorchPeer;
 import org.ddpm4j.bench.unet.UNetCase;
 import org.ddpm4j.bench.unet.UNetWorkload;
@@ -68,7 +70,8 @@ public final class MemoryCommand implements Callable<Integer> {
             peer = p.peakRssGrowth("unet", c.mode(), new int[] {channels, batch}, steps);
         }
         double theirs = peer.path("growth_mb").asDouble();
-        System.out.printf("%s, %d thread(s), after %d step(s):%n", c.name(), threads, steps);
+        String collector = collector();
+        System.out.printf("%s, %d thread(s), after %d step(s), collector %s:%n", c.name(), threads, steps, collector);
         System.out.printf("  ddpm4j   live heap + off-heap growth  %8.1f MiB%n", ours);
         System.out.printf("  PyTorch  peak RSS growth              %8.1f MiB (RSS %.1f -> peak %.1f)%n", theirs,
                 peer.path("baseline_mb").asDouble(), peer.path("peak_mb").asDouble());
@@ -78,6 +81,7 @@ public final class MemoryCommand implements Callable<Integer> {
             record.put("case", c.name());
             record.put("threads", threads);
             record.put("steps", steps);
+            record.put("collector", collector);
             record.put("ddpm4j_mib", ours);
             record.put("pytorch", peer);
             record.put("ratio", ours / theirs);
@@ -104,6 +108,15 @@ public final class MemoryCommand implements Callable<Integer> {
         } finally {
             be.shutdown();
         }
+    }
+
+    /**
+     * The JVM's garbage collectors, by name: the live heap depends on them (G1 rounds every array of half a region or
+     * more up to whole regions; the launcher's default, Parallel, does not).
+     */
+    private static String collector() {
+        return ManagementFactory.getGarbageCollectorMXBeans().stream().map(GarbageCollectorMXBean::getName)
+                .collect(Collectors.joining(" + "));
     }
 
     private static long liveBytes() {

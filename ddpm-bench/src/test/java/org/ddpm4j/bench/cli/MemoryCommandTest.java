@@ -6,9 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.PrintWriter;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -39,6 +42,10 @@ class MemoryCommandTest {
         assertTrue(oursSmall > 0 && oursLarge > oursSmall, oursSmall + " MiB at batch 2, " + oursLarge + " at 8");
         assertEquals(50.0, large.path("pytorch").path("growth_mb").asDouble());
         assertEquals(oursLarge / 50.0, large.path("ratio").asDouble(), 1e-12);
+        // The live heap depends on the collector, so the record names the one it ran under.
+        String collectors = ManagementFactory.getGarbageCollectorMXBeans().stream()
+                .map(GarbageCollectorMXBean::getName).collect(Collectors.joining(" + "));
+        assertEquals(collectors, large.path("collector").asText());
     }
 
     private JsonNode run(Path peer, int batch, Path out) throws Exception {
