@@ -69,6 +69,10 @@ public final class InterleavedComparison {
         peer.setup(c);
         Side ours = calls -> timeOurs(call, calls), torch = peer::time;
         int oursCalls = callsPerRound(warmUp(ours)), torchCalls = callsPerRound(warmUp(torch));
+        // A full collection before the rounds: the earlier cases' models are garbage by now, and this case's buffers
+        // were just allocated; collecting and promoting them is a one-time cost (seconds with the Parallel collector,
+        // which copies young arrays) that would otherwise land in whichever round fills the heap next.
+        System.gc();
         List<Double> oursMedians = new ArrayList<>(), torchMedians = new ArrayList<>();
         for (int round = 0; round < settings.rounds(); round++) {
             // Every other round PyTorch goes first, so neither side always runs on the other's warm caches.
