@@ -396,13 +396,14 @@ abstract class BackendVsScalarTest {
         }
     }
 
-    @Test
-    void dropoutMaskIsIdenticalOnBothBackends() {
+    @ParameterizedTest(name = "p {0}")
+    @ValueSource(floats = {0f, 0.1f, 0.5f, 0.9f})
+    void dropoutMaskIsIdenticalOnBothBackends(float p) {
         RandomTensors r = new RandomTensors(8);
         Tensor x = r.normal(3, 4, 33, 33);
         Tensor ys = x.zerosLike(), ms = x.zerosLike(), yv = x.zerosLike(), mv = x.zerosLike();
-        SCALAR.dropout(x, 0.1f, 42L, ys, ms);
-        candidate().dropout(x, 0.1f, 42L, yv, mv);
+        SCALAR.dropout(x, p, 42L, ys, ms);
+        candidate().dropout(x, p, 42L, yv, mv);
         assertArrayEquals(ms.toArray(), mv.toArray(), "dropout mask");
         assertArrayEquals(ys.toArray(), yv.toArray(), "dropout output");
     }

@@ -701,13 +701,19 @@ public final class SimdBackend implements Backend {
     @Override
     public void dropout(Tensor x, float p, long seed, Tensor y, Tensor mask) {
         OpChecks.dropout(x, p, y, mask);
-        float keepScale = 1f / (1f - p);
-        float[] md = hostArray(mask);
+        long threshold = DropoutMask.keepThreshold(p);
+        int keepBits = Float.floatToRawIntBits(1f / (1f - p));
+        float[] xd = hostArray(x), yd = hostArray(y), md = hostArray(mask);
         forElements(x.size(), 10, (off, len) -> {
-            for (int i = off; i < off + len; i++) {
-                md[i] = DropoutMask.value(seed, i, p, keepScale);
+            long counter = DropoutMask.counter(seed, off);
+            for (int i = off, end = off + len; i < end; i++, counter += DropoutMask.INCREMENT) {
+                // All ones when the element is kept, zero when dropped: a branch on a random outcome would be
+                // mispredicted at every p·(1 − p) element or so.
+                int kept = ~(int) ((DropoutMask.bits(counter) - threshold) >> 63);
+                float m = Float.intBitsToFloat(keepBits & kept);
+                md[i] = m;
+                yd[i] = xd[i] * m;
             }
-            VectorOps.mul(hostArray(x), md, hostArray(y), off, len);
         });
     }
 
