@@ -707,8 +707,8 @@ public final class SimdBackend implements Backend {
         forElements(x.size(), 10, (off, len) -> {
             long counter = DropoutMask.counter(seed, off);
             for (int i = off, end = off + len; i < end; i++, counter += DropoutMask.INCREMENT) {
-                // All ones when the element is kept, zero when dropped: a branch on a random outcome would be
-                // mispredicted at every p·(1 − p) element or so.
+                // All ones when the element is kept, zero when dropped: a branch on the random outcome would be
+                // mispredicted for about min(p, 1 − p) of the elements.
                 int kept = ~(int) ((DropoutMask.bits(counter) - threshold) >> 63);
                 float m = Float.intBitsToFloat(keepBits & kept);
                 md[i] = m;
