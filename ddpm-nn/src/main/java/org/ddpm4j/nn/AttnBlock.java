@@ -24,7 +24,6 @@ public final class AttnBlock implements UNetLayer {
     private Tensor attended;
     private Tensor probs;
     private Tensor output;
-    private Tensor gradInput;
 
     /** The parameters of a block over {@code channels}, as the constructor allocates them. */
     static long parameterCount(int channels) {
@@ -36,7 +35,10 @@ public final class AttnBlock implements UNetLayer {
         this(be, name, channels, normEps, rng, new GradientScratch());
     }
 
-    /** A block whose backward keeps its inner gradients in {@code scratch}, shared with the network's other blocks. */
+    /**
+     * A block whose backward takes its inner gradients and the input gradient it returns from {@code scratch}, shared
+     * with the network's other layers.
+     */
     AttnBlock(Backend be, String name, int channels, float normEps, RandomGenerator rng, GradientScratch scratch) {
         this.be = be;
         this.scratch = scratch;
@@ -68,7 +70,7 @@ public final class AttnBlock implements UNetLayer {
         be.attentionBackward(qkvView, probs, gAttended, gQkv);
         Tensor g = qkv.backward(gQkv, scratch.other(shape, gradOutput, gAttended));
         g = norm.backward(g, scratch.other(shape, gradOutput, g));
-        gradInput = Buffers.ensure(gradInput, shape);
+        Tensor gradInput = scratch.pathGradient(shape, gradOutput);
         be.add(g, gradOutput, gradInput);
         return gradInput;
     }

@@ -10,6 +10,7 @@ import org.ddpm4j.tensor.Tensor;
 public final class Downsample implements UNetLayer {
     private final Conv2d conv;
     private final int channels;
+    private final GradientScratch scratch;
 
     /** The parameters of the layer over {@code channels}: its convolution's. */
     static long parameterCount(int channels) {
@@ -17,7 +18,14 @@ public final class Downsample implements UNetLayer {
     }
 
     public Downsample(Backend be, String name, int channels, DownsamplePadding padding, RandomGenerator rng) {
+        this(be, name, channels, padding, rng, new GradientScratch());
+    }
+
+    /** A layer whose input gradient comes from {@code scratch}, shared with the network's other layers. */
+    Downsample(Backend be, String name, int channels, DownsamplePadding padding, RandomGenerator rng,
+               GradientScratch scratch) {
         this.channels = channels;
+        this.scratch = scratch;
         this.conv = new Conv2d(be, name + ".conv", channels, channels, padding.spec(), 1.0, rng);
     }
 
@@ -28,7 +36,7 @@ public final class Downsample implements UNetLayer {
 
     @Override
     public Tensor backward(Tensor gradOutput, Tensor gradTimeEmbedding) {
-        return conv.backward(gradOutput, true);
+        return conv.backward(gradOutput, scratch.pathGradient(conv.inputShape(), gradOutput));
     }
 
     @Override

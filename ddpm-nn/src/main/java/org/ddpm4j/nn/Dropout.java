@@ -40,10 +40,26 @@ public final class Dropout {
         }
         output = Buffers.ensure(output, x.shape());
         seed = ctx.seedFor(name);
-        // With scratch the mask written here is not kept: backward draws it again.
-        Tensor written = scratch != null ? scratch.other(x.shape(), x) : (mask = Buffers.ensure(mask, x.shape()));
-        be.dropout(x, p, seed, output, written);
+        be.dropout(x, p, seed, output, maskBuffer(x));
         return output;
+    }
+
+    /**
+     * The dropout of {@code x} written over {@code x} itself, for a caller that no longer needs its input (a U-Net
+     * block, whose norm computes its output again in backward); returns {@code x}.
+     */
+    Tensor forwardInPlace(Tensor x, ForwardContext ctx) {
+        active = ctx.training() && p > 0f;
+        if (active) {
+            seed = ctx.seedFor(name);
+            be.dropout(x, p, seed, x, maskBuffer(x));
+        }
+        return x;
+    }
+
+    /** With scratch the mask written here is not kept: backward draws it again. */
+    private Tensor maskBuffer(Tensor x) {
+        return scratch != null ? scratch.other(x.shape(), x) : (mask = Buffers.ensure(mask, x.shape()));
     }
 
     public Tensor backward(Tensor gradOutput) {

@@ -61,13 +61,23 @@ public final class GroupNorm implements Module {
         return into;
     }
 
+    /** {@code silu(norm(x))} written into {@code into} (of x's shape, not x), the norm's output not kept. */
+    Tensor forwardThroughSilu(Tensor x, Tensor into) {
+        input = x;
+        mean = Buffers.ensure(mean, x.dim(0), groups);
+        rstd = Buffers.ensure(rstd, x.dim(0), groups);
+        be.groupNormSilu(x, gamma.value(), beta.value(), groups, eps, into, mean, rstd);
+        return into;
+    }
+
     /**
-     * The last forward's output computed again into {@code into}, from the same input and parameters: for a caller
-     * that let the output be overwritten in place (SiLU) and needs it back in backward. The statistics are written
-     * again by the same deterministic op, so they keep their values.
+     * The input gradient of {@code silu(norm(x))} for the last forward's x ({@link #forwardThroughSilu}), written into
+     * {@code into} (of the input's shape, not {@code gradOutput}), from the gradient of the SiLU's output.
+     * {@code work} (the input's shape) is overwritten.
      */
-    Tensor recomputeOutput(Tensor into) {
-        be.groupNorm(input, gamma.value(), beta.value(), groups, eps, into, mean, rstd);
+    Tensor backwardThroughSilu(Tensor gradOutput, Tensor into, Tensor work) {
+        be.groupNormSiluBackward(input, gamma.value(), beta.value(), groups, eps, mean, rstd, gradOutput, into,
+                gamma.grad(), beta.grad(), work);
         return into;
     }
 

@@ -25,7 +25,6 @@ public final class ResBlock implements UNetLayer {
     private final GradientScratch scratch;
     private Tensor output;
     private Tensor gradTembProj;
-    private Tensor gradInput;
 
     /** The parameters of a block of these sizes, as the constructor allocates them. */
     static long parameterCount(int in, int out, int tembDim) {
@@ -40,17 +39,20 @@ public final class ResBlock implements UNetLayer {
         this(be, name, in, out, tembDim, dropoutP, normEps, rng, new GradientScratch());
     }
 
-    /** A block whose backward keeps its inner gradients in {@code scratch}, shared with the network's other blocks. */
+    /**
+     * A block whose backward takes its inner gradients and the input gradient it returns from {@code scratch}, shared
+     * with the network's other layers.
+     */
     ResBlock(Backend be, String name, int in, int out, int tembDim, float dropoutP, float normEps, RandomGenerator rng,
              GradientScratch scratch) {
         this.be = be;
         this.scratch = scratch;
         this.outChannels = out;
-        this.normAct1 = new NormSiLU(be, new GroupNorm(be, name + ".norm1", in, GroupNorm.DEFAULT_GROUPS, normEps),
+        this.normAct1 = new NormSiLU(new GroupNorm(be, name + ".norm1", in, GroupNorm.DEFAULT_GROUPS, normEps),
                 scratch);
         this.conv1 = new Conv2d(be, name + ".conv1", in, out, Conv2dSpec.same3x3(), 1.0, rng);
         this.tembProj = new Linear(be, name + ".temb_proj", tembDim, out, 1.0, rng);
-        this.normAct2 = new NormSiLU(be, new GroupNorm(be, name + ".norm2", out, GroupNorm.DEFAULT_GROUPS, normEps),
+        this.normAct2 = new NormSiLU(new GroupNorm(be, name + ".norm2", out, GroupNorm.DEFAULT_GROUPS, normEps),
                 scratch);
         this.dropout = new Dropout(be, name + ".dropout", dropoutP, scratch);
         this.conv2 = new Conv2d(be, name + ".conv2", out, out, Conv2dSpec.same3x3(), 0.0, rng);
@@ -61,7 +63,8 @@ public final class ResBlock implements UNetLayer {
     public Tensor forward(Tensor x, Tensor timeEmbedding, ForwardContext ctx) {
         Tensor h = conv1.forward(normAct1.forward(x));
         be.addChannelVector(h, tembProj.forward(timeEmbedding), h);
-        Tensor dropped = dropout.forward(normAct2.forward(h), ctx);
+        // Dropout overwrites the second norm's output: backward computes that output again from the norm's input.
+        Tensor dropped = dropout.forwardInPlace(normAct2.forward(h), ctx);
         // conv2 writes straight into the block's output, and the shortcut is added there in place.
         output = Buffers.ensure(output, conv2.outputShape(dropped));
         conv2.forward(dropped, output);
@@ -80,11 +83,11 @@ public final class ResBlock implements UNetLayer {
         be.axpy(1f, tembProj.backward(gradTembProj), gradTimeEmbedding);
         int[] inShape = conv1.inputShape();
         g = conv1.backward(g, scratch.other(inShape, gradOutput, g));
-        // The first norm's input gradient goes straight into the block's own buffer (one scratch buffer fewer of the
-        // input's shape), and the shortcut's is added there in place.
-        gradInput = Buffers.ensure(gradInput, inShape);
+        // The first norm's input gradient goes straight into the path gradient the block returns, and the shortcut's
+        // is added there in place.
+        Tensor gradInput = scratch.pathGradient(inShape, gradOutput);
         normAct1.backward(g, gradInput);
-        Tensor shortcut = skip == null ? gradOutput : skip.backward(gradOutput, scratch.other(inShape, gradInput));
+        Tensor shortcut = skip == null ? gradOutput : skip.backward(gradOutput, scratch.other(inShape));
         be.add(gradInput, shortcut, gradInput);
         return gradInput;
     }

@@ -39,11 +39,9 @@ public final class UNet implements Denoiser {
     private final List<Tensor> skips = new ArrayList<>();
     private final List<Tensor> concatBuffers = new ArrayList<>();
     private final List<Tensor> skipGrads = new ArrayList<>();
-    private final List<Tensor> splitGrads = new ArrayList<>();
     private final GradientScratch scratch = new GradientScratch();
     private Tensor timeEmbedding;
     private Tensor gradTimeEmbedding;
-    private Tensor gradTail;
 
     /**
      * A freshly initialised U-Net as DDPM's code initialises it ({@link Init}: fan-average uniform, zero biases,
@@ -69,15 +67,15 @@ public final class UNet implements Denoiser {
 
             @Override
             public void downsample(String name, int channels) {
-                down.add(new Downsample(be, name, channels, config.downsamplePadding(), rng));
+                down.add(new Downsample(be, name, channels, config.downsamplePadding(), rng, scratch));
             }
 
             @Override
             public void upsample(String name, int channels) {
-                up.add(new Upsample(be, name, channels, rng));
+                up.add(new Upsample(be, name, channels, rng, scratch));
             }
         });
-        this.tailNormAct = new NormSiLU(be, new GroupNorm(be, "tail.0", last, GroupNorm.DEFAULT_GROUPS,
+        this.tailNormAct = new NormSiLU(new GroupNorm(be, "tail.0", last, GroupNorm.DEFAULT_GROUPS,
                 config.normEps()), scratch);
         this.tailConv = new Conv2d(be, "tail.2", last, config.outputChannels(), Conv2dSpec.same3x3(), 0.0, rng);
         for (int i = 0; i < down.size(); i++) {
@@ -239,9 +237,8 @@ public final class UNet implements Denoiser {
         }
         int[] tailShape = tailConv.inputShape();
         Tensor g = tailConv.backward(gradOutput, scratch.other(tailShape, gradOutput));
-        // The tail's input gradient goes to the up path's blocks, so it is the network's own buffer, not scratch.
-        gradTail = Buffers.ensure(gradTail, tailShape);
-        g = tailNormAct.backward(g, gradTail);
+        // The tail's input gradient goes to the up path's blocks: a path gradient.
+        g = tailNormAct.backward(g, scratch.pathGradient(tailShape));
         // Up path in reverse: a ResBlock's input gradient splits into the path below and its skip.
         int concatIndex = concatBuffers.size() - 1;
         int skipIndex = 0;
@@ -252,7 +249,8 @@ public final class UNet implements Denoiser {
                 Tensor cat = concatBuffers.get(concatIndex);
                 Tensor skip = skipGrads.get(skipIndex++);
                 int pathChannels = cat.dim(1) - skip.dim(1);
-                Tensor path = splitBuffer(concatIndex, cat.dim(0), pathChannels, cat.dim(2), cat.dim(3));
+                Tensor path = scratch.pathGradient(new int[] {cat.dim(0), pathChannels, cat.dim(2), cat.dim(3)}, g)
+                        .zero();
                 be.splitChannelsBackward(g, path, skip);
                 g = path;
                 concatIndex--;
@@ -280,15 +278,6 @@ public final class UNet implements Denoiser {
         }
         Tensor t = Buffers.ensure(concatBuffers.get(index), h.dim(0), h.dim(1) + skip.dim(1), h.dim(2), h.dim(3));
         concatBuffers.set(index, t);
-        return t;
-    }
-
-    private Tensor splitBuffer(int index, int... shape) {
-        while (splitGrads.size() <= index) {
-            splitGrads.add(null);
-        }
-        Tensor t = Buffers.ensureZeroed(splitGrads.get(index), shape);
-        splitGrads.set(index, t);
         return t;
     }
 

@@ -11,8 +11,8 @@ public final class Upsample implements UNetLayer {
     private final Backend be;
     private final Conv2d conv;
     private final int channels;
+    private final GradientScratch scratch;
     private Tensor upsampled;
-    private Tensor gradInput;
 
     /** The parameters of the layer over {@code channels}: its convolution's. */
     static long parameterCount(int channels) {
@@ -20,7 +20,13 @@ public final class Upsample implements UNetLayer {
     }
 
     public Upsample(Backend be, String name, int channels, RandomGenerator rng) {
+        this(be, name, channels, rng, new GradientScratch());
+    }
+
+    /** A layer whose backward takes its buffers from {@code scratch}, shared with the network's other layers. */
+    Upsample(Backend be, String name, int channels, RandomGenerator rng, GradientScratch scratch) {
         this.be = be;
+        this.scratch = scratch;
         this.channels = channels;
         this.conv = new Conv2d(be, name + ".conv", channels, channels, Conv2dSpec.same3x3(), 1.0, rng);
     }
@@ -34,8 +40,9 @@ public final class Upsample implements UNetLayer {
 
     @Override
     public Tensor backward(Tensor gradOutput, Tensor gradTimeEmbedding) {
-        Tensor g = conv.backward(gradOutput, true);
-        gradInput = Buffers.ensureZeroed(gradInput, g.dim(0), g.dim(1), g.dim(2) / 2, g.dim(3) / 2);
+        Tensor g = conv.backward(gradOutput, scratch.other(conv.inputShape(), gradOutput));
+        Tensor gradInput = scratch.pathGradient(new int[] {g.dim(0), g.dim(1), g.dim(2) / 2, g.dim(3) / 2}, gradOutput)
+                .zero();
         be.upsample2xBackward(g, gradInput);
         return gradInput;
     }

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import org.ddpm4j.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 
-/** The shared backward buffers: never one that is busy, reused when free, one pool per shape. */
+/** The shared backward buffers: never one that is busy, reused when free, one pool per shape, paths apart. */
 class GradientScratchTest {
     @Test
     void aBufferIsNeverOneThatIsStillBeingRead() {
@@ -32,5 +32,21 @@ class GradientScratchTest {
         assertArrayEquals(new int[] {2, 3}, narrow.shape());
         assertSame(narrow, scratch.other(new int[] {2, 3}, wide, Tensor.zeros(2, 3)));
         assertNotSame(wide, scratch.other(new int[] {3, 4}));
+    }
+
+    @Test
+    void pathGradientsAreNeverInnerBuffersAndTwoServeAWholePath() {
+        GradientScratch scratch = new GradientScratch();
+        int[] shape = {2, 3};
+        Tensor inner = scratch.other(shape);
+        Tensor first = scratch.pathGradient(shape);
+        assertNotSame(inner, first);
+        assertNotSame(first, scratch.other(shape));
+        // Each layer reads the path gradient it was given and writes another: they alternate between two buffers.
+        Tensor second = scratch.pathGradient(shape, first);
+        assertNotSame(first, second);
+        assertSame(first, scratch.pathGradient(shape, second));
+        assertSame(second, scratch.pathGradient(shape, first));
+        assertNotSame(inner, second);
     }
 }

@@ -108,9 +108,35 @@ public interface Backend {
      */
     void groupNorm(Tensor x, Tensor gamma, Tensor beta, int groups, float eps, Tensor y, Tensor mean, Tensor rstd);
 
+    /**
+     * {@code y = silu(groupNorm(x))}, DDPM's {@code nonlinearity(normalize(h))}, with the statistics saved as
+     * {@link #groupNorm} saves them. This composition writes the norm's output and then runs SiLU over it in place; a
+     * backend may apply SiLU as it normalises.
+     */
+    default void groupNormSilu(Tensor x, Tensor gamma, Tensor beta, int groups, float eps, Tensor y, Tensor mean,
+                               Tensor rstd) {
+        groupNorm(x, gamma, beta, groups, eps, y, mean, rstd);
+        silu(y, y);
+    }
+
     /** Backward of {@link #groupNorm}, from the saved statistics: {@code dx +=}, {@code dgamma +=}, {@code dbeta +=} (any may be null). */
     void groupNormBackward(Tensor x, Tensor gamma, Tensor mean, Tensor rstd, Tensor dy, int groups,
                            Tensor dx, Tensor dgamma, Tensor dbeta);
+
+    /**
+     * Backward of {@code z = silu(groupNorm(x))}, DDPM's {@code nonlinearity(normalize(h))}, from the norm's input and
+     * the statistics its forward saved (the norm's output is not needed): {@code dx} is written, not accumulated;
+     * {@code dgamma +=} and {@code dbeta +=} (either may be null, as gamma and beta). {@code work}, of x's shape, may
+     * be overwritten. This composition computes the norm's output again (writing the same mean and rstd) and runs the
+     * two backwards one after the other; a backend may instead make one pass over x and dz per group.
+     */
+    default void groupNormSiluBackward(Tensor x, Tensor gamma, Tensor beta, int groups, float eps, Tensor mean,
+                                       Tensor rstd, Tensor dz, Tensor dx, Tensor dgamma, Tensor dbeta, Tensor work) {
+        OpChecks.groupNormSiluBackward(x, gamma, beta, groups, mean, rstd, dz, dx, dgamma, dbeta, work);
+        groupNorm(x, gamma, beta, groups, eps, dx, mean, rstd);
+        siluBackward(dx, dz, work.zero());
+        groupNormBackward(x, gamma, mean, rstd, work, groups, dx.zero(), dgamma, dbeta);
+    }
 
     // ---------------------------------------------------------------- activations
 
@@ -196,7 +222,7 @@ public interface Backend {
     /**
      * Inverted dropout: each element is kept with probability 1 − p and scaled by 1/(1 − p). The mask depends only
      * on {@code seed} and the element's index (a counter-based hash), so every backend and thread count draws the
-     * same mask. {@code mask} (same shape, written) holds 0 or 1/(1 − p) for backward.
+     * same mask. {@code mask} (same shape, written) holds 0 or 1/(1 − p) for backward. {@code y} may be x.
      */
     void dropout(Tensor x, float p, long seed, Tensor y, Tensor mask);
 

@@ -42,6 +42,24 @@ public final class OpChecks {
         return g;
     }
 
+    /** {@link Backend#groupNormSiluBackward}: the geometry, and dz, dx and work like x. */
+    public static GroupNormGeometry groupNormSiluBackward(Tensor x, Tensor gamma, Tensor beta, int groups, Tensor mean,
+                                                          Tensor rstd, Tensor dz, Tensor dx, Tensor dgamma,
+                                                          Tensor dbeta, Tensor work) {
+        String op = "groupNormSiluBackward";
+        GroupNormGeometry g = GroupNormGeometry.of(op, x, gamma, beta, groups, mean, rstd);
+        ShapeCheck.requireSameShape(op, "x", x, "dz", dz);
+        ShapeCheck.requireSameShape(op, "x", x, "dx", dx);
+        ShapeCheck.requireSameShape(op, "x", x, "work", work);
+        if (dgamma != null) {
+            ShapeCheck.requireShape(op, "dgamma", dgamma, g.channels());
+        }
+        if (dbeta != null) {
+            ShapeCheck.requireShape(op, "dbeta", dbeta, g.channels());
+        }
+        return g;
+    }
+
     /** {@link Backend#attentionBackward}: the geometry, and dqkv like qkv. */
     public static AttentionGeometry attentionBackward(Tensor qkv, Tensor probs, Tensor dout, Tensor dqkv) {
         AttentionGeometry g = AttentionGeometry.of("attentionBackward", qkv, dout, probs);

@@ -167,6 +167,28 @@ abstract class BackendVsScalarTest {
             assertClose(dgs, dgv, TOL, "groupNorm dgamma");
             assertClose(dbs, dbv, TOL, "groupNorm dbeta");
         }
+
+        // Through SiLU: the same statistics, and dx written whatever it held (the work buffer's contents do not matter).
+        Tensor zs = Tensor.zeros(n, c, h, w), zv = Tensor.zeros(n, c, h, w);
+        Tensor ms2 = Tensor.zeros(n, groups), rs2 = Tensor.zeros(n, groups);
+        Tensor mv2 = Tensor.zeros(n, groups), rv2 = Tensor.zeros(n, groups);
+        SCALAR.groupNormSilu(x, gamma, beta, groups, 1e-5f, zs, ms2, rs2);
+        candidate().groupNormSilu(x, gamma, beta, groups, 1e-5f, zv, mv2, rv2);
+        assertClose(zs, zv, TOL, "groupNormSilu y");
+        assertClose(ms, mv2, TOL, "groupNormSilu mean");
+        assertClose(rs, rv2, TOL, "groupNormSilu rstd");
+        Tensor dz = r.normal(n, c, h, w);
+        Tensor dxs2 = r.normal(n, c, h, w), dxv2 = r.normal(n, c, h, w);
+        Tensor dgs2 = affine ? r.normal(c) : null, dbs2 = affine ? r.normal(c) : null;
+        Tensor dgv2 = affine ? dgs2.copy() : null, dbv2 = affine ? dbs2.copy() : null;
+        SCALAR.groupNormSiluBackward(x, gamma, beta, groups, 1e-5f, ms, rs, dz, dxs2, dgs2, dbs2, r.normal(n, c, h, w));
+        candidate().groupNormSiluBackward(x, gamma, beta, groups, 1e-5f, ms, rs, dz, dxv2, dgv2, dbv2,
+                r.normal(n, c, h, w));
+        assertClose(dxs2, dxv2, TOL, "groupNormSilu dx");
+        if (affine) {
+            assertClose(dgs2, dgv2, TOL, "groupNormSilu dgamma");
+            assertClose(dbs2, dbv2, TOL, "groupNormSilu dbeta");
+        }
     }
 
     @ParameterizedTest(name = "size {0}")
@@ -278,6 +300,7 @@ abstract class BackendVsScalarTest {
         checkFromStart("mul into b", r.normal(size), (be, t) -> be.mul(other, t, t));
         checkFromStart("scale in place", r.normal(size), (be, t) -> be.scale(t, 0.5f, t));
         checkFromStart("softmax in place", r.normal(3, size), (be, t) -> be.softmax(t, t));
+        checkFromStart("dropout in place", r.normal(size), (be, t) -> be.dropout(t, 0.3f, 7L, t, Tensor.zeros(size)));
         Tensor v = r.normal(3);
         checkFromStart("addChannelVector in place", r.normal(2, 3, size), (be, t) -> be.addChannelVector(t, v, t));
     }

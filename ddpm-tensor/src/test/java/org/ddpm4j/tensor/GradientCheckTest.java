@@ -92,6 +92,24 @@ class GradientCheckTest {
 
     @ParameterizedTest
     @MethodSource("backends")
+    void groupNormThroughSilu(Backend be) {
+        RandomTensors r = new RandomTensors(13);
+        int n = 2, c = 6, h = 3, w = 4, groups = 3;
+        float eps = 1e-5f;
+        Tensor x = r.normal(n, c, h, w), gamma = r.normal(c), beta = r.normal(c), dz = r.normal(n, c, h, w);
+        Tensor y = x.zerosLike(), mean = Tensor.zeros(n, groups), rstd = Tensor.zeros(n, groups);
+        be.groupNorm(x, gamma, beta, groups, eps, y, mean, rstd);
+        Tensor dx = r.normal(n, c, h, w), dg = gamma.zerosLike(), db = beta.zerosLike();
+        be.groupNormSiluBackward(x, gamma, beta, groups, eps, mean, rstd, dz, dx, dg, db, r.normal(n, c, h, w));
+        Forward f = in -> DoubleReference.silu(DoubleReference.groupNorm(in[0], in[1], in[2], n, c, h * w, groups, eps));
+        Tensor[] inputs = {x, gamma, beta};
+        check(be.name() + " groupNorm+silu dx", f, inputs, 0, dx, dz);
+        check(be.name() + " groupNorm+silu dgamma", f, inputs, 1, dg, dz);
+        check(be.name() + " groupNorm+silu dbeta", f, inputs, 2, db, dz);
+    }
+
+    @ParameterizedTest
+    @MethodSource("backends")
     void siluAndSoftmax(Backend be) {
         RandomTensors r = new RandomTensors(4);
         Tensor x = r.normal(3, 19), dy = r.normal(3, 19);

@@ -108,8 +108,17 @@ final class OpCases {
             Tensor dy = in.normal(n, c, h, w), dx = in.normal(n, c, h, w);
             Tensor dgamma = affine ? in.normal(c) : null, dbeta = affine ? in.normal(c) : null;
             be.groupNormBackward(x, gamma, mean, rstd, dy, groups, dx, dgamma, dbeta);
-            OpOutputs out = new OpOutputs().tensor("y", y).tensor("mean", mean).tensor("rstd", rstd).tensor("dx", dx);
-            return affine ? out.tensor("dgamma", dgamma).tensor("dbeta", dbeta) : out;
+            Tensor z = Tensor.zeros(n, c, h, w), meanSilu = Tensor.zeros(n, groups), rstdSilu = Tensor.zeros(n, groups);
+            be.groupNormSilu(x, gamma, beta, groups, 1e-5f, z, meanSilu, rstdSilu);
+            Tensor dz = in.normal(n, c, h, w), dxSilu = in.normal(n, c, h, w);
+            Tensor dgammaSilu = affine ? in.normal(c) : null, dbetaSilu = affine ? in.normal(c) : null;
+            be.groupNormSiluBackward(x, gamma, beta, groups, 1e-5f, mean, rstd, dz, dxSilu, dgammaSilu, dbetaSilu,
+                    in.normal(n, c, h, w));
+            OpOutputs out = new OpOutputs().tensor("y", y).tensor("mean", mean).tensor("rstd", rstd).tensor("dx", dx)
+                    .tensor("silu(y)", z).tensor("mean with silu", meanSilu).tensor("rstd with silu", rstdSilu)
+                    .tensor("dx through silu", dxSilu);
+            return affine ? out.tensor("dgamma", dgamma).tensor("dbeta", dbeta)
+                    .tensor("dgamma through silu", dgammaSilu).tensor("dbeta through silu", dbetaSilu) : out;
         });
     }
 

@@ -389,9 +389,21 @@ public final class SimdBackend implements Backend {
 
     @Override
     public void groupNorm(Tensor x, Tensor gamma, Tensor beta, int groups, float eps, Tensor y, Tensor mean, Tensor rstd) {
+        normalize(x, gamma, beta, groups, eps, y, mean, rstd, false);
+    }
+
+    /** SiLU applied in the normalising pass: one pass over the output fewer than the composition. */
+    @Override
+    public void groupNormSilu(Tensor x, Tensor gamma, Tensor beta, int groups, float eps, Tensor y, Tensor mean,
+                              Tensor rstd) {
+        normalize(x, gamma, beta, groups, eps, y, mean, rstd, true);
+    }
+
+    private void normalize(Tensor x, Tensor gamma, Tensor beta, int groups, float eps, Tensor y, Tensor mean,
+                           Tensor rstd, boolean silu) {
         GroupNormGeometry g = OpChecks.groupNorm(x, gamma, beta, groups, y, mean, rstd);
         float[] xd = hostArray(x), yd = hostArray(y);
-        parallel.forRange(g.batch() * groups, 3L * g.groupSize(), (start, end) -> {
+        parallel.forRange(g.batch() * groups, (silu ? 8L : 3L) * g.groupSize(), (start, end) -> {
             for (int item = start; item < end; item++) {
                 int n = item / groups, grp = item % groups, off = g.groupStart(n, grp);
                 double mu = VectorOps.sum(xd, off, g.groupSize()) / g.groupSize();
@@ -403,7 +415,12 @@ public final class SimdBackend implements Backend {
                     int c = grp * g.channelsPerGroup() + cc;
                     float scale = gamma == null ? rs : rs * hostArray(gamma)[c];
                     float shift = beta == null ? 0f : hostArray(beta)[c];
-                    VectorOps.normalize(xd, yd, off + cc * g.spatial(), g.spatial(), (float) mu, scale, shift);
+                    int at = off + cc * g.spatial();
+                    if (silu) {
+                        VectorOps.normalizeSilu(xd, yd, at, g.spatial(), (float) mu, scale, shift);
+                    } else {
+                        VectorOps.normalize(xd, yd, at, g.spatial(), (float) mu, scale, shift);
+                    }
                 }
             }
         });
@@ -451,6 +468,65 @@ public final class SimdBackend implements Backend {
                         int c = grp * cpg + cc;
                         float a = (float) (rs * (gamma == null ? 1 : hostArray(gamma)[c]));
                         VectorOps.affineAccumulate(dyd, xd, hostArray(dx), off + cc * g.spatial(), g.spatial(), a, b, c0);
+                    }
+                }
+                for (int cc = 0; cc < cpg; cc++) {
+                    if (dgamma != null) {
+                        hostArray(dgamma)[grp * cpg + cc] += (float) dGamma[cc];
+                    }
+                    if (dbeta != null) {
+                        hostArray(dbeta)[grp * cpg + cc] += (float) dBeta[cc];
+                    }
+                }
+            }
+        });
+    }
+
+    /**
+     * One group at a time: the norm's output y = x·γ·rstd + (β − μ·γ·rstd) and SiLU's derivative there give the
+     * gradient d of y in a buffer of one group (in L1 or L2), summed with Σd and Σd·x on the way; then
+     * dx = rstd·(γ·d − mean(γ·d) − x̂·mean(γ·d·x̂)) as in {@link #groupNormBackward}. Two passes over x, one over dz,
+     * one write of dx, where the composition makes about a dozen over arrays of x's size.
+     */
+    @Override
+    public void groupNormSiluBackward(Tensor x, Tensor gamma, Tensor beta, int groups, float eps, Tensor mean,
+                                      Tensor rstd, Tensor dz, Tensor dx, Tensor dgamma, Tensor dbeta, Tensor work) {
+        GroupNormGeometry g = OpChecks.groupNormSiluBackward(x, gamma, beta, groups, mean, rstd, dz, dx, dgamma, dbeta,
+                work);
+        float[] xd = hostArray(x), dzd = hostArray(dz), dxd = hostArray(dx);
+        float[] gammas = gamma == null ? null : hostArray(gamma), betas = beta == null ? null : hostArray(beta);
+        int cpg = g.channelsPerGroup(), spatial = g.spatial();
+        // One task per group over all samples, so each task owns its channels' dgamma and dbeta.
+        parallel.forRange(groups, 8L * g.groupSize() * g.batch(), (start, end) -> {
+            float[] d = new float[g.groupSize()];
+            double[] sums = new double[2];
+            double[] dGamma = new double[cpg], dBeta = new double[cpg];
+            for (int grp = start; grp < end; grp++) {
+                java.util.Arrays.fill(dGamma, 0);
+                java.util.Arrays.fill(dBeta, 0);
+                for (int n = 0; n < g.batch(); n++) {
+                    int off = g.groupStart(n, grp);
+                    double mu = hostArray(mean)[n * groups + grp], rs = hostArray(rstd)[n * groups + grp];
+                    double sumD = 0, sumDXhat = 0;
+                    for (int cc = 0; cc < cpg; cc++) {
+                        int c = grp * cpg + cc;
+                        double gm = gammas == null ? 1 : gammas[c];
+                        float scale = (float) (rs * gm);
+                        float shift = (float) ((betas == null ? 0 : betas[c]) - mu * rs * gm);
+                        VectorOps.siluGradientOfAffine(xd, dzd, off + cc * spatial, spatial, scale, shift, d,
+                                cc * spatial, sums);
+                        double xhatDot = rs * (sums[1] - mu * sums[0]);
+                        dGamma[cc] += xhatDot;
+                        dBeta[cc] += sums[0];
+                        sumD += gm * sums[0];
+                        sumDXhat += gm * xhatDot;
+                    }
+                    double meanD = sumD / g.groupSize(), meanDXhat = sumDXhat / g.groupSize();
+                    float b = (float) (-rs * rs * meanDXhat);
+                    float c0 = (float) (-rs * meanD + rs * rs * mu * meanDXhat);
+                    for (int cc = 0; cc < cpg; cc++) {
+                        float a = (float) (rs * (gammas == null ? 1 : gammas[grp * cpg + cc]));
+                        VectorOps.affineCombination(d, cc * spatial, xd, dxd, off + cc * spatial, spatial, a, b, c0);
                     }
                 }
                 for (int cc = 0; cc < cpg; cc++) {

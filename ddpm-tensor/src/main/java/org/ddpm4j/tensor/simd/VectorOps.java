@@ -277,6 +277,20 @@ final class VectorOps {
         }
     }
 
+    /** {@link #normalize} followed by SiLU, {@code y = silu((x − μ)·a + β)}, in one pass. */
+    static void normalizeSilu(float[] x, float[] y, int off, int len, float mean, float scale, float shift) {
+        float bias = shift - mean * scale;
+        int i = off, end = off + len;
+        for (int bound = off + SPECIES.loopBound(len); i < bound; i += VL) {
+            FloatVector v = FloatVector.fromArray(SPECIES, x, i).fma(scale, bias);
+            v.div(exp(v.neg()).add(1f)).intoArray(y, i);
+        }
+        for (; i < end; i++) {
+            float v = x[i] * scale + bias;
+            y[i] = (float) (v / (1 + Math.exp(-v)));
+        }
+    }
+
     /** Σ dy and Σ dy·x over one channel's spatial run; returns them in {@code out[0]}, {@code out[1]}. */
     static void sumAndDot(float[] dy, float[] x, int off, int len, double[] out) {
         FloatVector s = FloatVector.zero(SPECIES), d = FloatVector.zero(SPECIES);
@@ -305,6 +319,50 @@ final class VectorOps {
         }
         for (; i < end; i++) {
             dx[i] += a * dy[i] + b * x[i] + c;
+        }
+    }
+
+    /**
+     * The gradient of SiLU's input where that input is {@code y = x·scale + shift} (a normalised channel):
+     * {@code d = dz·σ(y)·(1 + y·(1 − σ(y)))} into {@code d} from {@code dOff}, and Σd, Σd·x into {@code sums}.
+     */
+    static void siluGradientOfAffine(float[] x, float[] dz, int off, int len, float scale, float shift, float[] d,
+                                     int dOff, double[] sums) {
+        FloatVector one = FloatVector.broadcast(SPECIES, 1f);
+        FloatVector sum = FloatVector.zero(SPECIES), dot = FloatVector.zero(SPECIES);
+        int i = 0;
+        for (int bound = SPECIES.loopBound(len); i < bound; i += VL) {
+            FloatVector xv = FloatVector.fromArray(SPECIES, x, off + i);
+            FloatVector y = xv.fma(scale, shift);
+            FloatVector s = one.div(exp(y.neg()).add(1f));
+            FloatVector grad = FloatVector.fromArray(SPECIES, dz, off + i).mul(s.mul(y.mul(s.neg().add(1f)).add(1f)));
+            grad.intoArray(d, dOff + i);
+            sum = sum.add(grad);
+            dot = grad.fma(xv, dot);
+        }
+        double sumD = sumLanes(sum), sumDX = sumLanes(dot);
+        for (; i < len; i++) {
+            float y = x[off + i] * scale + shift;
+            double s = 1 / (1 + Math.exp(-y));
+            float grad = (float) (dz[off + i] * s * (1 + y * (1 - s)));
+            d[dOff + i] = grad;
+            sumD += grad;
+            sumDX += (double) grad * x[off + i];
+        }
+        sums[0] = sumD;
+        sums[1] = sumDX;
+    }
+
+    /** {@code dx = a·d + b·x + c} over a run (written, not accumulated); d from {@code dOff}, x and dx from off. */
+    static void affineCombination(float[] d, int dOff, float[] x, float[] dx, int off, int len, float a, float b,
+                                  float c) {
+        int i = 0;
+        for (int bound = SPECIES.loopBound(len); i < bound; i += VL) {
+            FloatVector.fromArray(SPECIES, d, dOff + i).mul(a)
+                    .add(FloatVector.fromArray(SPECIES, x, off + i).fma(b, c)).intoArray(dx, off + i);
+        }
+        for (; i < len; i++) {
+            dx[off + i] = a * d[dOff + i] + b * x[off + i] + c;
         }
     }
 
