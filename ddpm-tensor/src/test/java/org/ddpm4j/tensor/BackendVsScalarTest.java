@@ -50,7 +50,12 @@ abstract class BackendVsScalarTest {
                 Arguments.of(4, 8, 8, 4, 4, 1, 2, 0, 0),
                 // diffusers' and TensorFlow's stride-2 downsampling: zeros after the image only
                 Arguments.of(2, 3, 5, 8, 8, 3, 2, 0, 1),
-                Arguments.of(1, 37, 9, 6, 10, 3, 2, 0, 1));
+                Arguments.of(1, 37, 9, 6, 10, 3, 2, 0, 1),
+                // one output channel (the U-Net's last layer): rows narrower than a vector, with a tail, one pixel
+                Arguments.of(3, 5, 1, 7, 9, 3, 1, 1, 1),
+                Arguments.of(2, 16, 1, 5, 37, 3, 1, 1, 1),
+                Arguments.of(2, 4, 1, 1, 1, 3, 1, 1, 1),
+                Arguments.of(2, 3, 1, 8, 8, 3, 2, 1, 1));
     }
 
     @ParameterizedTest(name = "N{0} {1}->{2} {3}x{4} k{5} s{6} p{7},{8}")

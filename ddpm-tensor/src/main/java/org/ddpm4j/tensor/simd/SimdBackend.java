@@ -135,6 +135,13 @@ public final class SimdBackend implements Backend {
         };
     }
 
+    /** A same 3×3 convolution to one channel (the U-Net's output layer): {@link SingleOutputConvolution}. */
+    private static boolean isSingleOutput(ConvGeometry g) {
+        Conv2dSpec spec = g.spec();
+        return g.outChannels() == 1 && spec.kernel() == 3 && spec.stride() == 1 && spec.padding() == 1
+                && spec.isSymmetric();
+    }
+
     @Override
     public void conv2d(Tensor x, Tensor w, Tensor bias, Conv2dSpec spec, Tensor y) {
         ConvGeometry g = ConvGeometry.of("conv2d", x, w, bias, spec, y);
@@ -144,6 +151,11 @@ public final class SimdBackend implements Backend {
             WinogradConvolution conv = new WinogradConvolution(winograd, g.batch(), g.inChannels(), g.outChannels(),
                     g.height(), g.width(), threads());
             conv.forward(parallel, xd, conv.kernels(parallel, wd, false), bd, false, yd);
+            return;
+        }
+        if (isSingleOutput(g)) {
+            new SingleOutputConvolution(g.batch(), g.inChannels(), g.height(), g.width()).forward(parallel, xd, wd, bd,
+                    yd);
             return;
         }
         int cout = g.outChannels(), kk = g.patchSize(), p = g.outPlane(), inSize = g.inChannels() * g.inPlane();
@@ -200,6 +212,11 @@ public final class SimdBackend implements Backend {
         WinogradTransform winograd = winogradFor(g);
         if (winograd != null) {
             winogradBackward(winograd, g, xd, wd, dyd, dxd, hostArray(dw), dbias == null ? null : hostArray(dbias));
+            return;
+        }
+        if (isSingleOutput(g)) {
+            new SingleOutputConvolution(g.batch(), g.inChannels(), g.height(), g.width()).backward(parallel, xd, wd,
+                    dyd, dxd, hostArray(dw), dbias == null ? null : hostArray(dbias));
             return;
         }
         int cout = g.outChannels(), kk = g.patchSize(), p = g.outPlane(), inSize = g.inChannels() * g.inPlane();

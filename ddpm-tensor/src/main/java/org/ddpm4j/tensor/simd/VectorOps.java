@@ -291,6 +291,50 @@ final class VectorOps {
         }
     }
 
+    /** {@code y[off + j] += a·line[lineOff + j] + b·line[lineOff + j + 1] + c·line[lineOff + j + 2]}, j in [0, len). */
+    static void addThreeTaps(float[] line, int lineOff, float a, float b, float c, float[] y, int off, int len) {
+        FloatVector av = FloatVector.broadcast(SPECIES, a), bv = FloatVector.broadcast(SPECIES, b);
+        FloatVector cv = FloatVector.broadcast(SPECIES, c);
+        int j = 0;
+        for (int bound = SPECIES.loopBound(len); j < bound; j += VL) {
+            FloatVector acc = FloatVector.fromArray(SPECIES, y, off + j);
+            acc = FloatVector.fromArray(SPECIES, line, lineOff + j).fma(av, acc);
+            acc = FloatVector.fromArray(SPECIES, line, lineOff + j + 1).fma(bv, acc);
+            FloatVector.fromArray(SPECIES, line, lineOff + j + 2).fma(cv, acc).intoArray(y, off + j);
+        }
+        for (; j < len; j++) {
+            y[off + j] += a * line[lineOff + j] + b * line[lineOff + j + 1] + c * line[lineOff + j + 2];
+        }
+    }
+
+    /**
+     * {@code dots[s] = Σ_i Σ_j lines[lineOff + i·(len + 2) + j + s]·y[off + i·len + j]} for the shifts s = 0, 1, 2,
+     * over {@code rows} rows i and j in [0, len): padded lines against unpadded rows, summed in registers across the
+     * rows.
+     */
+    static void threeShiftedDots(float[] lines, int lineOff, float[] y, int off, int rows, int len, double[] dots) {
+        FloatVector d0 = FloatVector.zero(SPECIES), d1 = FloatVector.zero(SPECIES), d2 = FloatVector.zero(SPECIES);
+        double s0 = 0, s1 = 0, s2 = 0;
+        int bound = SPECIES.loopBound(len);
+        for (int i = 0; i < rows; i++) {
+            int l = lineOff + i * (len + 2), r = off + i * len, j = 0;
+            for (; j < bound; j += VL) {
+                FloatVector v = FloatVector.fromArray(SPECIES, y, r + j);
+                d0 = FloatVector.fromArray(SPECIES, lines, l + j).fma(v, d0);
+                d1 = FloatVector.fromArray(SPECIES, lines, l + j + 1).fma(v, d1);
+                d2 = FloatVector.fromArray(SPECIES, lines, l + j + 2).fma(v, d2);
+            }
+            for (; j < len; j++) {
+                s0 += (double) lines[l + j] * y[r + j];
+                s1 += (double) lines[l + j + 1] * y[r + j];
+                s2 += (double) lines[l + j + 2] * y[r + j];
+            }
+        }
+        dots[0] = s0 + sumLanes(d0);
+        dots[1] = s1 + sumLanes(d1);
+        dots[2] = s2 + sumLanes(d2);
+    }
+
     /** Σ dy and Σ dy·x over one channel's spatial run; returns them in {@code out[0]}, {@code out[1]}. */
     static void sumAndDot(float[] dy, float[] x, int off, int len, double[] out) {
         FloatVector s = FloatVector.zero(SPECIES), d = FloatVector.zero(SPECIES);
