@@ -9,8 +9,10 @@ package org.ddpm4j.tensor.opencl;
 final class CounterRandomKernel extends DeviceKernel {
     static final int DROPOUT = 0, NOISE = 1;
     private static final float TWO_PI = (float) (2 * Math.PI);
-    /** DROPOUT: the input; NOISE: unused. */
+    /** DROPOUT: the input, unless {@link #readY}; NOISE: unused. */
     float[] x = new float[1];
+    /** DROPOUT: 1 when the input is y itself (in place: one array cannot be bound to two arguments), else 0. */
+    int readY;
     /** DROPOUT: x ⊙ mask; NOISE: the noise. */
     float[] y = new float[1];
     /** DROPOUT: 0 or 1/(1 − p); NOISE: unused. */
@@ -41,7 +43,11 @@ final class CounterRandomKernel extends DeviceKernel {
                     m = keepScale;
                 }
                 mask[i] = m;
-                y[i] = x[i] * m;
+                float in = x[i];
+                if (readY == 1) {
+                    in = y[i];
+                }
+                y[i] = in * m;
             } else {
                 float u1 = ((z >>> 40) + 1L) * 0x1.0p-24f;
                 float u2 = ((z >>> 16) & 0xFFFFFFL) * 0x1.0p-24f;

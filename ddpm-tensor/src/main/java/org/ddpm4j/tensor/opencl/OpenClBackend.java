@@ -577,14 +577,16 @@ public final class OpenClBackend implements Backend {
         CounterRandomKernel k = random;
         synchronized (DeviceRuntime.LOCK) {
             k.mode = CounterRandomKernel.DROPOUT;
-            k.x = distinct(storage(x), storage(y));
+            boolean inPlace = storage(x) == storage(y);
+            k.x = inPlace ? ABSENT : storage(x);
+            k.readY = inPlace ? 1 : 0;
             k.y = storage(y);
             k.mask = storage(mask);
             k.seed = seed;
             k.p = p;
             k.keepScale = 1f / (1f - p);
             k.items = x.size();
-            k.writes(k.y);
+            k.output(k.y, inPlace);
             k.writes(k.mask);
             k.launch(k.items, 1);
         }

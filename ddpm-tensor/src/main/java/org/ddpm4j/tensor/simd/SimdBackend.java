@@ -2,6 +2,8 @@ package org.ddpm4j.tensor.simd;
 
 import static org.ddpm4j.tensor.TensorArrays.hostArray;
 
+import java.util.Arrays;
+import java.util.function.Supplier;
 import org.ddpm4j.tensor.AttentionGeometry;
 import org.ddpm4j.tensor.Backend;
 import org.ddpm4j.tensor.ChannelConcat;
@@ -226,7 +228,7 @@ public final class SimdBackend implements Backend {
         // The partials live in the calling thread's workspace: the workers only write their own slice.
         int partialSize = cout * kk;
         float[] dwPartials = Workspace.current().get(Workspace.Slot.CALLER_PARTIALS, chunks * partialSize);
-        java.util.Arrays.fill(dwPartials, 0, chunks * partialSize, 0f);
+        Arrays.fill(dwPartials, 0, chunks * partialSize, 0f);
         double[][] dbPartial = new double[chunks][cout];
         InputGradient inputGradient = dxd == null ? null : new InputGradient(g, wd);
         parallel.forRange(groups, (start, end) -> {
@@ -447,63 +449,25 @@ public final class SimdBackend implements Backend {
     public void groupNormBackward(Tensor x, Tensor gamma, Tensor mean, Tensor rstd, Tensor dy, int groups,
                                   Tensor dx, Tensor dgamma, Tensor dbeta) {
         GroupNormGeometry g = OpChecks.groupNormBackward(x, gamma, mean, rstd, dy, groups, dx, dgamma, dbeta);
-        float[] xd = hostArray(x), dyd = hostArray(dy);
-        int cpg = g.channelsPerGroup();
-        // One task per group over all samples, so each task owns its channels' dgamma and dbeta.
-        parallel.forRange(groups, 4L * g.groupSize() * g.batch(), (start, end) -> {
-            double[] sums = new double[2];
-            double[] sumDy = new double[cpg], sumDyX = new double[cpg];
-            double[] dGamma = new double[cpg], dBeta = new double[cpg];
-            for (int grp = start; grp < end; grp++) {
-                java.util.Arrays.fill(dGamma, 0);
-                java.util.Arrays.fill(dBeta, 0);
-                for (int n = 0; n < g.batch(); n++) {
-                    int off = g.groupStart(n, grp);
-                    double mu = hostArray(mean)[n * groups + grp], rs = hostArray(rstd)[n * groups + grp];
-                    // With x̂ = (x − μ)·rstd and d = γ·dy: Σd and Σd·x̂ over the group.
-                    double sumD = 0, sumDXhat = 0;
-                    for (int cc = 0; cc < cpg; cc++) {
-                        int c = grp * cpg + cc;
-                        VectorOps.sumAndDot(dyd, xd, off + cc * g.spatial(), g.spatial(), sums);
-                        sumDy[cc] = sums[0];
-                        sumDyX[cc] = sums[1];
-                        double xhatDot = rs * (sums[1] - mu * sums[0]);
-                        double gm = gamma == null ? 1 : hostArray(gamma)[c];
-                        dGamma[cc] += xhatDot;
-                        dBeta[cc] += sums[0];
-                        sumD += gm * sums[0];
-                        sumDXhat += gm * xhatDot;
-                    }
-                    if (dx == null) {
-                        continue;
-                    }
-                    // dx = rstd·(γ·dy − mean(d) − x̂·mean(d·x̂)) = a·dy + b·x + c per channel.
-                    double meanD = sumD / g.groupSize(), meanDXhat = sumDXhat / g.groupSize();
-                    float b = (float) (-rs * rs * meanDXhat);
-                    float c0 = (float) (-rs * meanD + rs * rs * mu * meanDXhat);
-                    for (int cc = 0; cc < cpg; cc++) {
-                        int c = grp * cpg + cc;
-                        float a = (float) (rs * (gamma == null ? 1 : hostArray(gamma)[c]));
-                        VectorOps.affineAccumulate(dyd, xd, hostArray(dx), off + cc * g.spatial(), g.spatial(), a, b, c0);
-                    }
-                }
-                for (int cc = 0; cc < cpg; cc++) {
-                    if (dgamma != null) {
-                        hostArray(dgamma)[grp * cpg + cc] += (float) dGamma[cc];
-                    }
-                    if (dbeta != null) {
-                        hostArray(dbeta)[grp * cpg + cc] += (float) dBeta[cc];
-                    }
-                }
+        float[] xd = hostArray(x), dyd = hostArray(dy), dxd = dx == null ? null : hostArray(dx);
+        int spatial = g.spatial();
+        normBackward(g, gamma, mean, rstd, dgamma, dbeta, dx != null, 4, () -> new OutputGradient() {
+            @Override
+            public void sums(int c, int cc, int off, double mu, double rs, double[] sums) {
+                VectorOps.sumAndDot(dyd, xd, off, spatial, sums);
+            }
+
+            @Override
+            public void inputGradient(int cc, int off, float a, float b, float c) {
+                VectorOps.affineAccumulate(dyd, xd, dxd, off, spatial, a, b, c);
             }
         });
     }
 
     /**
-     * One group at a time: the norm's output y = x·γ·rstd + (β − μ·γ·rstd) and SiLU's derivative there give the
-     * gradient d of y in a buffer of one group (in L1 or L2), summed with Σd and Σd·x on the way; then
-     * dx = rstd·(γ·d − mean(γ·d) − x̂·mean(γ·d·x̂)) as in {@link #groupNormBackward}. Two passes over x, one over dz,
-     * one write of dx, where the composition makes about a dozen over arrays of x's size.
+     * The norm output's gradient is SiLU's, evaluated at the norm's output y = x·γ·rstd + (β − μ·γ·rstd): computed per
+     * channel into a buffer of one group (a few KiB, in L1 or L2) with its sums, then read back for dx. Two passes over
+     * x, one over dz, one write of dx, where the composition makes about a dozen over arrays of x's size.
      */
     @Override
     public void groupNormSiluBackward(Tensor x, Tensor gamma, Tensor beta, int groups, float eps, Tensor mean,
@@ -512,38 +476,71 @@ public final class SimdBackend implements Backend {
                 work);
         float[] xd = hostArray(x), dzd = hostArray(dz), dxd = hostArray(dx);
         float[] gammas = gamma == null ? null : hostArray(gamma), betas = beta == null ? null : hostArray(beta);
-        int cpg = g.channelsPerGroup(), spatial = g.spatial();
-        // One task per group over all samples, so each task owns its channels' dgamma and dbeta.
-        parallel.forRange(groups, 8L * g.groupSize() * g.batch(), (start, end) -> {
-            float[] d = new float[g.groupSize()];
-            double[] sums = new double[2];
-            double[] dGamma = new double[cpg], dBeta = new double[cpg];
+        int spatial = g.spatial();
+        normBackward(g, gamma, mean, rstd, dgamma, dbeta, true, 8, () -> new OutputGradient() {
+            private final float[] d = new float[g.groupSize()];
+
+            @Override
+            public void sums(int c, int cc, int off, double mu, double rs, double[] sums) {
+                double gm = gammas == null ? 1 : gammas[c];
+                float scale = (float) (rs * gm), shift = (float) ((betas == null ? 0 : betas[c]) - mu * rs * gm);
+                VectorOps.siluGradientOfAffine(xd, dzd, off, spatial, scale, shift, d, cc * spatial, sums);
+            }
+
+            @Override
+            public void inputGradient(int cc, int off, float a, float b, float c) {
+                VectorOps.affineCombination(d, cc * spatial, xd, dxd, off, spatial, a, b, c);
+            }
+        });
+    }
+
+    /** The gradient d of a group norm's output, channel by channel, as {@link #normBackward} reads it. */
+    private interface OutputGradient {
+        /** Σd into {@code sums[0]} and Σd·x into {@code sums[1]} over channel c (cc-th of its group) from off. */
+        void sums(int c, int cc, int off, double mu, double rs, double[] sums);
+
+        /** The input gradient {@code a·d + b·x + c} over the channel's run from off, by the op's rule. */
+        void inputGradient(int cc, int off, float a, float b, float c);
+    }
+
+    /**
+     * A group norm's backward from its output's gradient d: one task per group over all samples, so each task owns
+     * its channels' dgamma and dbeta. With x̂ = (x − μ)·rstd: dγ += Σd·x̂, dβ += Σd, and
+     * dx = rstd·(γ·d − mean(γ·d) − x̂·mean(γ·d·x̂)), which is a·d + b·x + c per channel.
+     */
+    private void normBackward(GroupNormGeometry g, Tensor gamma, Tensor mean, Tensor rstd, Tensor dgamma,
+                              Tensor dbeta, boolean inputGradient, int passes, Supplier<OutputGradient> tasks) {
+        int groups = g.groups(), cpg = g.channelsPerGroup(), spatial = g.spatial();
+        float[] gammas = gamma == null ? null : hostArray(gamma), means = hostArray(mean), rstds = hostArray(rstd);
+        parallel.forRange(groups, (long) passes * g.groupSize() * g.batch(), (start, end) -> {
+            OutputGradient grad = tasks.get();
+            double[] sums = new double[2], dGamma = new double[cpg], dBeta = new double[cpg];
             for (int grp = start; grp < end; grp++) {
-                java.util.Arrays.fill(dGamma, 0);
-                java.util.Arrays.fill(dBeta, 0);
+                Arrays.fill(dGamma, 0);
+                Arrays.fill(dBeta, 0);
                 for (int n = 0; n < g.batch(); n++) {
                     int off = g.groupStart(n, grp);
-                    double mu = hostArray(mean)[n * groups + grp], rs = hostArray(rstd)[n * groups + grp];
+                    double mu = means[n * groups + grp], rs = rstds[n * groups + grp];
                     double sumD = 0, sumDXhat = 0;
                     for (int cc = 0; cc < cpg; cc++) {
                         int c = grp * cpg + cc;
-                        double gm = gammas == null ? 1 : gammas[c];
-                        float scale = (float) (rs * gm);
-                        float shift = (float) ((betas == null ? 0 : betas[c]) - mu * rs * gm);
-                        VectorOps.siluGradientOfAffine(xd, dzd, off + cc * spatial, spatial, scale, shift, d,
-                                cc * spatial, sums);
+                        grad.sums(c, cc, off + cc * spatial, mu, rs, sums);
                         double xhatDot = rs * (sums[1] - mu * sums[0]);
+                        double gm = gammas == null ? 1 : gammas[c];
                         dGamma[cc] += xhatDot;
                         dBeta[cc] += sums[0];
                         sumD += gm * sums[0];
                         sumDXhat += gm * xhatDot;
+                    }
+                    if (!inputGradient) {
+                        continue;
                     }
                     double meanD = sumD / g.groupSize(), meanDXhat = sumDXhat / g.groupSize();
                     float b = (float) (-rs * rs * meanDXhat);
                     float c0 = (float) (-rs * meanD + rs * rs * mu * meanDXhat);
                     for (int cc = 0; cc < cpg; cc++) {
                         float a = (float) (rs * (gammas == null ? 1 : gammas[grp * cpg + cc]));
-                        VectorOps.affineCombination(d, cc * spatial, xd, dxd, off + cc * spatial, spatial, a, b, c0);
+                        grad.inputGradient(cc, off + cc * spatial, a, b, c0);
                     }
                 }
                 for (int cc = 0; cc < cpg; cc++) {
