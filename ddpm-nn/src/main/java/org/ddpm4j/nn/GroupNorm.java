@@ -54,20 +54,23 @@ public final class GroupNorm implements Module {
 
     /** The output written into {@code into} (of x's shape, not x) instead of the layer's own buffer. */
     public Tensor forward(Tensor x, Tensor into) {
-        input = x;
-        mean = Buffers.ensure(mean, x.dim(0), groups);
-        rstd = Buffers.ensure(rstd, x.dim(0), groups);
+        keepForBackward(x);
         be.groupNorm(x, gamma.value(), beta.value(), groups, eps, into, mean, rstd);
         return into;
     }
 
     /** {@code silu(norm(x))} written into {@code into} (of x's shape, not x), the norm's output not kept. */
     Tensor forwardThroughSilu(Tensor x, Tensor into) {
+        keepForBackward(x);
+        be.groupNormSilu(x, gamma.value(), beta.value(), groups, eps, into, mean, rstd);
+        return into;
+    }
+
+    /** The input, and buffers for the statistics the forward op writes: what backward reads. */
+    private void keepForBackward(Tensor x) {
         input = x;
         mean = Buffers.ensure(mean, x.dim(0), groups);
         rstd = Buffers.ensure(rstd, x.dim(0), groups);
-        be.groupNormSilu(x, gamma.value(), beta.value(), groups, eps, into, mean, rstd);
-        return into;
     }
 
     /**

@@ -408,18 +408,18 @@ public final class SimdBackend implements Backend {
 
     @Override
     public void groupNorm(Tensor x, Tensor gamma, Tensor beta, int groups, float eps, Tensor y, Tensor mean, Tensor rstd) {
-        normalize(x, gamma, beta, groups, eps, y, mean, rstd, false);
+        groupNormForward(x, gamma, beta, groups, eps, y, mean, rstd, false);
     }
 
     /** SiLU applied in the normalising pass: one pass over the output fewer than the composition. */
     @Override
     public void groupNormSilu(Tensor x, Tensor gamma, Tensor beta, int groups, float eps, Tensor y, Tensor mean,
                               Tensor rstd) {
-        normalize(x, gamma, beta, groups, eps, y, mean, rstd, true);
+        groupNormForward(x, gamma, beta, groups, eps, y, mean, rstd, true);
     }
 
-    private void normalize(Tensor x, Tensor gamma, Tensor beta, int groups, float eps, Tensor y, Tensor mean,
-                           Tensor rstd, boolean silu) {
+    private void groupNormForward(Tensor x, Tensor gamma, Tensor beta, int groups, float eps, Tensor y, Tensor mean,
+                                  Tensor rstd, boolean silu) {
         GroupNormGeometry g = OpChecks.groupNorm(x, gamma, beta, groups, y, mean, rstd);
         float[] xd = hostArray(x), yd = hostArray(y);
         parallel.forRange(g.batch() * groups, (silu ? 8L : 3L) * g.groupSize(), (start, end) -> {
