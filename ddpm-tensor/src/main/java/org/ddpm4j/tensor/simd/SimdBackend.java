@@ -504,55 +504,62 @@ public final class SimdBackend implements Backend {
     }
 
     /**
-     * A group norm's backward from its output's gradient d: one task per group over all samples, so each task owns
-     * its channels' dgamma and dbeta. With x̂ = (x − μ)·rstd: dγ += Σd·x̂, dβ += Σd, and
-     * dx = rstd·(γ·d − mean(γ·d) − x̂·mean(γ·d·x̂)), which is a·d + b·x + c per channel.
+     * A group norm's backward from its output's gradient d, over the (sample, group) items in memory order, so each
+     * thread streams through one contiguous part of x and dy. With x̂ = (x − μ)·rstd: dγ += Σd·x̂, dβ += Σd, and
+     * dx = rstd·(γ·d − mean(γ·d) − x̂·mean(γ·d·x̂)), which is a·d + b·x + c per channel. dγ and dβ are summed per chunk
+     * in double and the chunks added in order, so the result depends only on the thread count.
      */
     private void normBackward(GroupNormGeometry g, Tensor gamma, Tensor mean, Tensor rstd, Tensor dgamma,
                               Tensor dbeta, boolean inputGradient, int passes, Supplier<OutputGradient> tasks) {
-        int groups = g.groups(), cpg = g.channelsPerGroup(), spatial = g.spatial();
+        int groups = g.groups(), cpg = g.channelsPerGroup(), spatial = g.spatial(), items = g.batch() * groups;
+        int channels = groups * cpg;
         float[] gammas = gamma == null ? null : hostArray(gamma), means = hostArray(mean), rstds = hostArray(rstd);
-        parallel.forRange(groups, (long) passes * g.groupSize() * g.batch(), (start, end) -> {
+        long workPerItem = (long) passes * g.groupSize();
+        int chunks = parallel.chunkCount(items, workPerItem);
+        double[][] dGammas = new double[chunks][channels], dBetas = new double[chunks][channels];
+        parallel.forRange(items, workPerItem, (start, end) -> {
             OutputGradient grad = tasks.get();
-            double[] sums = new double[2], dGamma = new double[cpg], dBeta = new double[cpg];
-            for (int grp = start; grp < end; grp++) {
-                Arrays.fill(dGamma, 0);
-                Arrays.fill(dBeta, 0);
-                for (int n = 0; n < g.batch(); n++) {
-                    int off = g.groupStart(n, grp);
-                    double mu = means[n * groups + grp], rs = rstds[n * groups + grp];
-                    double sumD = 0, sumDXhat = 0;
-                    for (int cc = 0; cc < cpg; cc++) {
-                        int c = grp * cpg + cc;
-                        grad.sums(c, cc, off + cc * spatial, mu, rs, sums);
-                        double xhatDot = rs * (sums[1] - mu * sums[0]);
-                        double gm = gammas == null ? 1 : gammas[c];
-                        dGamma[cc] += xhatDot;
-                        dBeta[cc] += sums[0];
-                        sumD += gm * sums[0];
-                        sumDXhat += gm * xhatDot;
-                    }
-                    if (!inputGradient) {
-                        continue;
-                    }
-                    double meanD = sumD / g.groupSize(), meanDXhat = sumDXhat / g.groupSize();
-                    float b = (float) (-rs * rs * meanDXhat);
-                    float c0 = (float) (-rs * meanD + rs * rs * mu * meanDXhat);
-                    for (int cc = 0; cc < cpg; cc++) {
-                        float a = (float) (rs * (gammas == null ? 1 : gammas[grp * cpg + cc]));
-                        grad.inputGradient(cc, off + cc * spatial, a, b, c0);
-                    }
-                }
+            int chunk = Parallel.chunkStartingAt(start, items, chunks);
+            double[] sums = new double[2], dGamma = dGammas[chunk], dBeta = dBetas[chunk];
+            for (int item = start; item < end; item++) {
+                int grp = item % groups, off = g.groupStart(item / groups, grp);
+                double mu = means[item], rs = rstds[item];
+                double sumD = 0, sumDXhat = 0;
                 for (int cc = 0; cc < cpg; cc++) {
-                    if (dgamma != null) {
-                        hostArray(dgamma)[grp * cpg + cc] += (float) dGamma[cc];
-                    }
-                    if (dbeta != null) {
-                        hostArray(dbeta)[grp * cpg + cc] += (float) dBeta[cc];
-                    }
+                    int c = grp * cpg + cc;
+                    grad.sums(c, cc, off + cc * spatial, mu, rs, sums);
+                    double xhatDot = rs * (sums[1] - mu * sums[0]);
+                    double gm = gammas == null ? 1 : gammas[c];
+                    dGamma[c] += xhatDot;
+                    dBeta[c] += sums[0];
+                    sumD += gm * sums[0];
+                    sumDXhat += gm * xhatDot;
+                }
+                if (!inputGradient) {
+                    continue;
+                }
+                double meanD = sumD / g.groupSize(), meanDXhat = sumDXhat / g.groupSize();
+                float b = (float) (-rs * rs * meanDXhat);
+                float c0 = (float) (-rs * meanD + rs * rs * mu * meanDXhat);
+                for (int cc = 0; cc < cpg; cc++) {
+                    float a = (float) (rs * (gammas == null ? 1 : gammas[grp * cpg + cc]));
+                    grad.inputGradient(cc, off + cc * spatial, a, b, c0);
                 }
             }
         });
+        for (int c = 0; c < channels; c++) {
+            double dGammaSum = 0, dBetaSum = 0;
+            for (int chunk = 0; chunk < chunks; chunk++) {
+                dGammaSum += dGammas[chunk][c];
+                dBetaSum += dBetas[chunk][c];
+            }
+            if (dgamma != null) {
+                hostArray(dgamma)[c] += (float) dGammaSum;
+            }
+            if (dbeta != null) {
+                hostArray(dbeta)[c] += (float) dBetaSum;
+            }
+        }
     }
 
     // ---------------------------------------------------------------- activations

@@ -1,8 +1,10 @@
 package org.ddpm4j.tensor.simd;
 
+import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -12,7 +14,7 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Every loop gives the same bits whether the JVM interprets it or has compiled it: the Vector API leaves the order
  * of {@code reduceLanes(ADD)} and the accuracy of {@code lanewise(EXP)} to the implementation, and the two differ
  * between the interpreter's fallback and the compiled intrinsics, so a same-seed run gave other floats once its loops
- * were compiled. Lanes are therefore summed in lane order ({@link #sumLanes}), and e^x is a polynomial of exactly
+ * were compiled. Lanes are therefore summed in a fixed order ({@link #sumLanes}), and e^x is a polynomial of exactly
  * rounded operations ({@link #exp}).
  */
 final class VectorOps {
@@ -36,13 +38,35 @@ final class VectorOps {
     private VectorOps() {
     }
 
-    /** The lanes' sum, added in lane order into a double: the same bits interpreted or compiled. */
+    /**
+     * The lanes' sum in double, added in a fixed tree: the two halves widened and added, then lane i with lane
+     * i + half until one lane is left. Lane-wise additions only, so the same bits interpreted or compiled; a few
+     * shuffles instead of a store and a chain of dependent scalar additions, which cost as much as a short channel's
+     * whole loop.
+     */
     static double sumLanes(FloatVector v) {
-        double s = 0;
-        for (float lane : v.toArray()) {
-            s += lane;
+        DoubleVector s = ((DoubleVector) v.convertShape(VectorOperators.F2D, WIDE, 0))
+                .add((DoubleVector) v.convertShape(VectorOperators.F2D, WIDE, 1));
+        for (VectorShuffle<Double> fold : FOLDS) {
+            s = s.add(s.rearrange(fold));
         }
-        return s;
+        return s.lane(0);
+    }
+
+    /** Doubles in a vector of SPECIES' shape: half as many lanes. */
+    private static final VectorSpecies<Double> WIDE = DoubleVector.SPECIES_PREFERRED.withShape(SPECIES.vectorShape());
+    /** The shuffles of {@link #sumLanes}' tree: lane i takes lane i + half, for half = lanes/2, lanes/4, ..., 1. */
+    private static final VectorShuffle<Double>[] FOLDS = folds();
+
+    @SuppressWarnings("unchecked")
+    private static VectorShuffle<Double>[] folds() {
+        int lanes = WIDE.length(), levels = Integer.numberOfTrailingZeros(lanes);
+        VectorShuffle<Double>[] folds = new VectorShuffle[levels];
+        for (int level = 0, half = lanes / 2; level < levels; level++, half /= 2) {
+            int h = half;
+            folds[level] = VectorShuffle.fromOp(WIDE, i -> (i + h) % lanes);
+        }
+        return folds;
     }
 
     /**
@@ -337,14 +361,18 @@ final class VectorOps {
 
     /** Σ dy and Σ dy·x over one channel's spatial run; returns them in {@code out[0]}, {@code out[1]}. */
     static void sumAndDot(float[] dy, float[] x, int off, int len, double[] out) {
-        FloatVector s = FloatVector.zero(SPECIES), d = FloatVector.zero(SPECIES);
+        // Two accumulator pairs, so that consecutive vectors do not wait on one another's additions.
+        FloatVector s0 = FloatVector.zero(SPECIES), d0 = FloatVector.zero(SPECIES);
+        FloatVector s1 = FloatVector.zero(SPECIES), d1 = FloatVector.zero(SPECIES);
         int i = off, end = off + len;
-        for (int bound = off + SPECIES.loopBound(len); i < bound; i += VL) {
-            FloatVector g = FloatVector.fromArray(SPECIES, dy, i);
-            s = s.add(g);
-            d = g.fma(FloatVector.fromArray(SPECIES, x, i), d);
+        for (int bound = off + (len / (2 * VL)) * 2 * VL; i < bound; i += 2 * VL) {
+            FloatVector g0 = FloatVector.fromArray(SPECIES, dy, i), g1 = FloatVector.fromArray(SPECIES, dy, i + VL);
+            s0 = s0.add(g0);
+            s1 = s1.add(g1);
+            d0 = g0.fma(FloatVector.fromArray(SPECIES, x, i), d0);
+            d1 = g1.fma(FloatVector.fromArray(SPECIES, x, i + VL), d1);
         }
-        double sum = sumLanes(s), dot = sumLanes(d);
+        double sum = sumLanes(s0.add(s1)), dot = sumLanes(d0.add(d1));
         for (; i < end; i++) {
             sum += dy[i];
             dot += (double) dy[i] * x[i];
