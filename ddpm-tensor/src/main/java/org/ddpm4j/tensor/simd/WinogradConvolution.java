@@ -15,10 +15,11 @@ import java.util.List;
  * (α² × Cout × tiles) stay in a core's L2. Per block: transform the input, run the α² GEMMs
  * {@code M_ξ = U_ξ·V_ξ}, transform M back into the output.
  *
- * <p>Tiles are indexed on a grid one column wider than the image's tiles ({@code gridWidth = tilesX + 1}): every
- * transform then reads its α×α window at fixed offsets in phase-split copies of the input ({@code grid(s, r)[b][j] =
- * padded[m·b + s][m·j + r]}), so each transform row is one vector loop over all tiles of a block. The extra column's
- * products are computed and discarded.
+ * <p>Every transform reads its α×α window at fixed offsets in phase-split copies of the input, so each transform row
+ * is one vector loop over all tiles of a block: {@code grid(s, r)[b][j] = padded[m·b + s][m·j + r]} holds a tile's
+ * first m columns, and {@code next(s, r)[b][j] = padded[m·b + s][m·(j + 1) + r]}, r &lt; α − m, its last α − m, which
+ * lie in the next tile's place (past the last tile, in the right border). Tiles are indexed on the image's own grid of
+ * tilesY × tilesX, so no GEMM column is spent on a tile that is not in the output.
  */
 final class WinogradConvolution {
     /**
@@ -30,7 +31,7 @@ final class WinogradConvolution {
     private static final int MIN_BLOCK_COLUMNS = 2 * Sgemm.NR;
 
     private final WinogradTransform t;
-    private final int batch, inChannels, outChannels, height, width, tilesY, tilesX, gridWidth;
+    private final int batch, inChannels, outChannels, height, width, tilesY, tilesX;
     private final List<Block> blocks;
 
     /** Tile rows [ty0, ty1) of images [n0, n0 + images); a block of several images holds all their tile rows. */
@@ -50,7 +51,6 @@ final class WinogradConvolution {
         this.width = width;
         this.tilesY = ceilDiv(height, t.m);
         this.tilesX = ceilDiv(width, t.m);
-        this.gridWidth = tilesX + 1;
         int target = Math.max(MIN_BLOCK_COLUMNS, BLOCK_FLOATS / (t.products() * (inChannels + outChannels)));
         this.blocks = plan(target, threads);
     }
@@ -62,9 +62,9 @@ final class WinogradConvolution {
      */
     private List<Block> plan(int targetColumns, int threads) {
         List<Block> plan = new ArrayList<>();
-        int imageColumns = tilesY * gridWidth;
+        int imageColumns = tilesY * tilesX;
         if (imageColumns >= targetColumns || batch < threads) {
-            int rows = Math.max(1, Math.min(targetColumns / gridWidth, ceilDiv(tilesY * batch, threads)));
+            int rows = Math.max(1, Math.min(targetColumns / tilesX, ceilDiv(tilesY * batch, threads)));
             int parts = ceilDiv(tilesY, rows);
             for (int n = 0; n < batch; n++) {
                 for (int part = 0; part < parts; part++) {
@@ -124,7 +124,7 @@ final class WinogradConvolution {
 
     private void forwardBlock(Block b, float[] x, Kernels k, float[] bias, boolean accumulate, float[] y) {
         Workspace ws = Workspace.current();
-        int len = b.tileRows() * gridWidth, ld = stripColumns(b.images() * len);
+        int len = b.tileRows() * tilesX, ld = stripColumns(b.images() * len);
         float[] v = transformInputs(b, x, ws, ld, true);
         float[] products = ws.get(Workspace.Slot.WINOGRAD_PRODUCTS, t.products() * outChannels * ld);
         for (int xi = 0; xi < t.products(); xi++) {
@@ -169,7 +169,7 @@ final class WinogradConvolution {
     private void weightGradientBlock(Block b, float[] x, float[] dy, float[] partials, int partialOff,
                                      double[] biasPartial) {
         Workspace ws = Workspace.current();
-        int m = t.m, cols = b.images() * b.tileRows() * gridWidth, ld = ceilDiv(cols, VectorOps.VL) * VectorOps.VL;
+        int m = t.m, cols = b.images() * b.tileRows() * tilesX, ld = ceilDiv(cols, VectorOps.VL) * VectorOps.VL;
         float[] v = transformInputs(b, x, ws, ld, false);
         float[] products = ws.get(Workspace.Slot.WINOGRAD_PRODUCTS, t.products() * outChannels * ld);
         int dyStride = splitStride(ld);
@@ -206,7 +206,7 @@ final class WinogradConvolution {
     /**
      * V (α² × Cin × ld) of a block: {@code V_(i,l) = Σ_k Σ_q Bᵀ[i][k] Bᵀ[l][q] d[k][q]} for every tile of every
      * input plane. V_ξ's row c holds channel c of the block's images side by side, image i from
-     * {@code i·tileRows·gridWidth} (columns past them, up to ld, are zeros or discarded tiles). With {@code strips},
+     * {@code i·tileRows·tilesX} (columns past them, up to ld, are zeros). With {@code strips},
      * each V_ξ is written in {@link Sgemm#gemmPrepacked}'s layout instead of row-major (ld then a multiple of NR), so
      * the GEMMs read it without a packing pass.
      *
@@ -214,31 +214,36 @@ final class WinogradConvolution {
      * between the passes, where a whole block's would be several MiB, evicted to L3 before they are read back.
      */
     private float[] transformInputs(Block b, float[] x, Workspace ws, int ld, boolean strips) {
-        int m = t.m, alpha = t.alpha, cols = b.images() * b.tileRows() * gridWidth, group = linesLength(b);
+        int m = t.m, alpha = t.alpha, cols = b.images() * b.tileRows() * tilesX, group = linesLength(b);
+        // The grids of a tile's last α − m columns, in the next tile's place: after the 2·m² grids of its first m.
+        int spill = alpha - m;
         // grid(v, s, r) = padded[m·(b + v) + s][m·j + r]: v = 0 and v = 1 (shifted down one tile row), so that
-        // every term of Bᵀ over the tile's rows reads the same plane layout.
-        int gridStride = splitStride(ld);
-        float[] grids = ws.get(Workspace.Slot.WINOGRAD_GRIDS, 2 * m * m * gridStride);
-        // One more zero at the end of the row pass's results: the column pass reads one tile ahead, which matters
-        // only for the grid's extra (discarded) column.
-        float[] rows = ws.get(Workspace.Slot.WINOGRAD_STAGE, alpha * m * ld + 1);
-        rows[alpha * m * ld] = 0f;
+        // every term of Bᵀ over the tile's rows reads the same plane layout; next(v, s, r) likewise.
+        int gridStride = splitStride(ld), next = 2 * m * m * gridStride;
+        float[] grids = ws.get(Workspace.Slot.WINOGRAD_GRIDS, 2 * next);
+        float[] rows = ws.get(Workspace.Slot.WINOGRAD_STAGE, alpha * alpha * ld);
         float[] v = ws.get(Workspace.Slot.WINOGRAD_INPUT, t.products() * inChannels * ld);
-        float[] lines = zeroedLines(2 * m, b, ws);
-        // Bᵀ over the rows: rows(i, r) = Σ_k Bᵀ[i][k]·grid(k div m, k mod m, r).
+        float[] lines = zeroedLines(4 * m, b, ws);
+        // Bᵀ over the rows: rows(i, r) = Σ_k Bᵀ[i][k]·grid(k div m, k mod m, r), then the same of next for r < α − m.
         Pass rowPass = Pass.of(alpha, m, t.inputRows, true, (i, r, k) -> (k * m + r) * gridStride);
-        // Bᵀ over the columns: V(i, l) = Σ_q Bᵀ[l][q]·rows(i, q mod m) shifted right q div m tiles.
-        Pass columnPass = Pass.of(alpha, alpha, t.inputRows, false, (i, l, q) -> (i * m + q % m) * ld + q / m);
+        Pass nextRowPass = Pass.of(alpha, spill, t.inputRows, true, (i, r, k) -> next + (k * m + r) * gridStride);
+        // Bᵀ over the columns: V(i, l) = Σ_q Bᵀ[l][q]·(column q of each tile): rows(i, q) for q < m, else the next's.
+        Pass columnPass = Pass.of(alpha, alpha, t.inputRows, false,
+                (i, l, q) -> (q < m ? i * m + q : alpha * m + i * spill + q - m) * ld);
         for (int c = 0; c < inChannels; c++) {
-            // grid(v, s, r): padded row m·(ty0 + row + v) + s is image row m·(ty0 + row) + m·v + s − 1.
+            // grid(v, s, r): padded row m·(ty0 + row + v) + s is image row m·(ty0 + row) + m·v + s − 1; its lines
+            // start at padded column 0 (image column −1), next's at padded column m.
             for (int g = 0; g < 2 * m; g++) {
-                splitRows(x, inChannels, c, b, m * (g / m) + g % m - 1, 1, lines, g * group, grids,
-                        g * m * gridStride, gridStride);
+                int imageRow = m * (g / m) + g % m - 1;
+                splitRows(x, inChannels, c, b, imageRow, -1, lines, g * group, grids, g * m * gridStride, gridStride);
+                splitRows(x, inChannels, c, b, imageRow, m - 1, lines, (2 * m + g) * group, grids,
+                        next + g * m * gridStride, gridStride);
             }
-            for (int g = 0; g < 2 * m * m && ld > cols; g++) {
+            for (int g = 0; g < 4 * m * m && ld > cols; g++) {
                 Arrays.fill(grids, g * gridStride + cols, g * gridStride + ld, 0f);
             }
             rowPass.apply(grids, 0, rows, 0, ld, ld);
+            nextRowPass.apply(grids, 0, rows, alpha * m * ld, ld, ld);
             for (int xi = 0; xi < t.products(); xi++) {
                 if (strips) {
                     VectorOps.linearCombinationIntoStrips(rows, columnPass.offsets[xi], columnPass.coef[xi], v,
@@ -264,31 +269,33 @@ final class WinogradConvolution {
         return lines;
     }
 
-    /** The values of one group of lines: one line of m·gridWidth values per tile row of each image of the block. */
+    /** The values of one group of lines: one line of m·tilesX values per tile row of each image of the block. */
     private int linesLength(Block b) {
-        return b.images() * b.tileRows() * t.m * gridWidth;
+        return b.images() * b.tileRows() * t.m * tilesX;
     }
 
     /**
-     * Splits row {@code m·(ty0 + row) + shift} of channel ch of every image of the block (zero outside the image) by
-     * column phase: {@code dst[d + r·stride + (i·tileRows + row)·gridWidth + j] = line[m·j + r]}, where the line holds the
-     * row's values from index {@code lead} (1 for the input's zero border, 0 for dy). The rows are copied into their
-     * lines (from {@code base}) and split in one call: the split of lines of m·gridWidth values is the phases of all
-     * their tiles in order.
+     * Splits row {@code m·(ty0 + row) + shift} of channel ch of every image of the block by column phase:
+     * {@code dst[d + r·stride + (i·tileRows + row)·tilesX + j] = line[m·j + r]}, where line[k] is the row's value at
+     * image column {@code column + k} (zero outside the image). The rows are copied into their lines (from
+     * {@code base}) and split in one call: the split of lines of m·tilesX values is the phases of all their tiles in
+     * order.
      */
-    private void splitRows(float[] src, int channels, int ch, Block b, int shift, int lead, float[] lines, int base,
+    private void splitRows(float[] src, int channels, int ch, Block b, int shift, int column, float[] lines, int base,
                            float[] dst, int d, int stride) {
-        int rows = b.tileRows(), lineLength = t.m * gridWidth;
-        for (int i = 0; i < b.images(); i++) {
+        int rows = b.tileRows(), lineLength = t.m * tilesX;
+        int from = Math.max(0, column), count = Math.min(width, column + lineLength) - from, lead = from - column;
+        for (int i = 0; i < b.images() && count > 0; i++) {
             int plane = ((b.n0() + i) * channels + ch) * height * width;
             for (int row = 0; row < rows; row++) {
                 int y = t.m * (b.ty0() + row) + shift;
                 if (y >= 0 && y < height) {
-                    VectorOps.copy(src, plane + y * width, lines, base + (i * rows + row) * lineLength + lead, width);
+                    VectorOps.copy(src, plane + y * width + from, lines, base + (i * rows + row) * lineLength + lead,
+                            count);
                 }
             }
         }
-        PhaseSplit.split(t.m, lines, base, b.images() * rows * gridWidth, dst, d, -1, stride);
+        PhaseSplit.split(t.m, lines, base, b.images() * rows * tilesX, dst, d, -1, stride);
     }
 
     /**
@@ -298,7 +305,7 @@ final class WinogradConvolution {
      */
     private void transformOutputs(Block b, float[] products, int ld, float[] bias, boolean accumulate, float[] y,
                                   Workspace ws) {
-        int m = t.m, alpha = t.alpha, mStride = outChannels * ld, cols = b.images() * b.tileRows() * gridWidth;
+        int m = t.m, alpha = t.alpha, mStride = outChannels * ld, cols = b.images() * b.tileRows() * tilesX;
         // VL more: merging the last phase reads up to a whole vector past it.
         float[] stage = ws.get(Workspace.Slot.WINOGRAD_STAGE, (m * alpha + m * m) * ld + VectorOps.VL);
         float[] merged = ws.get(Workspace.Slot.WINOGRAD_LINES, PhaseSplit.readLength(m, cols));
@@ -319,10 +326,10 @@ final class WinogradConvolution {
 
     /**
      * Output rows m·(ty0 + row) + a of channel o of the block's images from {@code merged}, where tile row
-     * {@code row} of image i starts at {@code (i·tileRows + row)·m·gridWidth}: stored plus bias, or added into y.
+     * {@code row} of image i starts at {@code (i·tileRows + row)·m·tilesX}: stored plus bias, or added into y.
      */
     private void storeRows(float[] merged, int a, Block b, float[] y, int o, float bias, boolean accumulate) {
-        int rows = b.tileRows(), lineLength = t.m * gridWidth;
+        int rows = b.tileRows(), lineLength = t.m * tilesX;
         for (int i = 0; i < b.images(); i++) {
             int plane = ((b.n0() + i) * outChannels + o) * height * width;
             for (int row = 0; row < rows; row++) {
