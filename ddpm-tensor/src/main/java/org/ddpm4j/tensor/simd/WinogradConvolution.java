@@ -17,9 +17,10 @@ import java.util.List;
  *
  * <p>Every transform reads its α×α window at fixed offsets in phase-split copies of the input, so each transform row
  * is one vector loop over all tiles of a block: {@code grid(s, r)[b][j] = padded[m·b + s][m·j + r]} holds a tile's
- * first m columns, and {@code next(s, r)[b][j] = padded[m·b + s][m·(j + 1) + r]}, r &lt; α − m, its last α − m, which
- * lie in the next tile's place (past the last tile, in the right border). Tiles are indexed on the image's own grid of
- * tilesY × tilesX, so no GEMM column is spent on a tile that is not in the output.
+ * first m columns. Its last α − m columns lie in the next tile's place, so the row pass's results for them are its
+ * results for the next tile, moved one place; only each tile row's last tile, whose next place is the right border,
+ * is computed on its own. Tiles are indexed on the image's own grid of tilesY × tilesX, so no GEMM column is spent on
+ * a tile that is not in the output.
  */
 final class WinogradConvolution {
     /**
@@ -215,35 +216,30 @@ final class WinogradConvolution {
      */
     private float[] transformInputs(Block b, float[] x, Workspace ws, int ld, boolean strips) {
         int m = t.m, alpha = t.alpha, cols = b.images() * b.tileRows() * tilesX, group = linesLength(b);
-        // The grids of a tile's last α − m columns, in the next tile's place: after the 2·m² grids of its first m.
-        int spill = alpha - m;
         // grid(v, s, r) = padded[m·(b + v) + s][m·j + r]: v = 0 and v = 1 (shifted down one tile row), so that
-        // every term of Bᵀ over the tile's rows reads the same plane layout; next(v, s, r) likewise.
-        int gridStride = splitStride(ld), next = 2 * m * m * gridStride;
-        float[] grids = ws.get(Workspace.Slot.WINOGRAD_GRIDS, 2 * next);
+        // every term of Bᵀ over the tile's rows reads the same plane layout.
+        int gridStride = splitStride(ld), spill = alpha - m;
+        float[] grids = ws.get(Workspace.Slot.WINOGRAD_GRIDS, 2 * m * m * gridStride);
+        // The row pass's results: rows(i, r) for a tile's first m columns, then next(i, r) for its last α − m.
         float[] rows = ws.get(Workspace.Slot.WINOGRAD_STAGE, alpha * alpha * ld);
         float[] v = ws.get(Workspace.Slot.WINOGRAD_INPUT, t.products() * inChannels * ld);
-        float[] lines = zeroedLines(4 * m, b, ws);
-        // Bᵀ over the rows: rows(i, r) = Σ_k Bᵀ[i][k]·grid(k div m, k mod m, r), then the same of next for r < α − m.
+        float[] lines = zeroedLines(2 * m, b, ws);
+        // Bᵀ over the rows: rows(i, r) = Σ_k Bᵀ[i][k]·grid(k div m, k mod m, r).
         Pass rowPass = Pass.of(alpha, m, t.inputRows, true, (i, r, k) -> (k * m + r) * gridStride);
-        Pass nextRowPass = Pass.of(alpha, spill, t.inputRows, true, (i, r, k) -> next + (k * m + r) * gridStride);
-        // Bᵀ over the columns: V(i, l) = Σ_q Bᵀ[l][q]·(column q of each tile): rows(i, q) for q < m, else the next's.
+        // Bᵀ over the columns: V(i, l) = Σ_q Bᵀ[l][q]·(column q of each tile): rows(i, q) for q < m, else next's.
         Pass columnPass = Pass.of(alpha, alpha, t.inputRows, false,
                 (i, l, q) -> (q < m ? i * m + q : alpha * m + i * spill + q - m) * ld);
         for (int c = 0; c < inChannels; c++) {
-            // grid(v, s, r): padded row m·(ty0 + row + v) + s is image row m·(ty0 + row) + m·v + s − 1; its lines
-            // start at padded column 0 (image column −1), next's at padded column m.
+            // grid(v, s, r): padded row m·(ty0 + row + v) + s is image row m·(ty0 + row) + m·v + s − 1.
             for (int g = 0; g < 2 * m; g++) {
-                int imageRow = m * (g / m) + g % m - 1;
-                splitRows(x, inChannels, c, b, imageRow, -1, lines, g * group, grids, g * m * gridStride, gridStride);
-                splitRows(x, inChannels, c, b, imageRow, m - 1, lines, (2 * m + g) * group, grids,
-                        next + g * m * gridStride, gridStride);
+                splitRows(x, inChannels, c, b, m * (g / m) + g % m - 1, -1, lines, g * group, grids,
+                        g * m * gridStride, gridStride);
             }
-            for (int g = 0; g < 4 * m * m && ld > cols; g++) {
+            for (int g = 0; g < 2 * m * m && ld > cols; g++) {
                 Arrays.fill(grids, g * gridStride + cols, g * gridStride + ld, 0f);
             }
             rowPass.apply(grids, 0, rows, 0, ld, ld);
-            nextRowPass.apply(grids, 0, rows, alpha * m * ld, ld, ld);
+            nextRows(rows, x, c, b, ld, cols);
             for (int xi = 0; xi < t.products(); xi++) {
                 if (strips) {
                     VectorOps.linearCombinationIntoStrips(rows, columnPass.offsets[xi], columnPass.coef[xi], v,
@@ -255,6 +251,44 @@ final class WinogradConvolution {
             }
         }
         return v;
+    }
+
+    /**
+     * next(i, r) for r &lt; α − m, the row pass's results for a tile's columns m + r, which are column r of the next
+     * tile: rows(i, r) moved one tile to the left, except for each tile row's last tile. Its next place is the right
+     * border, padded column m·tilesX + r, which is inside the image only for r = 0 when m divides the width (the
+     * image's last column); there the row pass is summed from the image, elsewhere it is zero.
+     */
+    private void nextRows(float[] rows, float[] x, int c, Block b, int ld, int cols) {
+        int m = t.m, alpha = t.alpha, spill = alpha - m, tileRows = b.tileRows();
+        for (int i = 0; i < alpha; i++) {
+            for (int r = 0; r < spill; r++) {
+                int next = (alpha * m + i * spill + r) * ld;
+                System.arraycopy(rows, (i * m + r) * ld + 1, rows, next, cols - 1);
+                Arrays.fill(rows, next + cols, next + ld, 0f);
+                for (int img = 0; img < b.images(); img++) {
+                    for (int row = 0; row < tileRows; row++) {
+                        int last = next + (img * tileRows + row + 1) * tilesX - 1;
+                        rows[last] = r == 0 && width == m * tilesX
+                                ? lastColumnRowPass(i, x, c, b.n0() + img, m * (b.ty0() + row)) : 0f;
+                    }
+                }
+            }
+        }
+    }
+
+    /** Σ_k Bᵀ[i][k]·x[n, c, y0 + k − 1, width − 1]: the row pass over the image's last column, zero outside it. */
+    private float lastColumnRowPass(int i, float[] x, int c, int n, int y0) {
+        WinogradTransform.Terms terms = t.inputRows[i];
+        int plane = (n * inChannels + c) * height * width;
+        float sum = 0f;
+        for (int q = 0; q < terms.size(); q++) {
+            int y = y0 + terms.index()[q] - 1;
+            if (y >= 0 && y < height) {
+                sum += terms.coef()[q] * x[plane + y * width + width - 1];
+            }
+        }
+        return sum;
     }
 
     /**
