@@ -55,7 +55,13 @@ abstract class BackendVsScalarTest {
                 Arguments.of(3, 5, 1, 7, 9, 3, 1, 1, 1),
                 Arguments.of(2, 16, 1, 5, 37, 3, 1, 1, 1),
                 Arguments.of(2, 4, 1, 1, 1, 3, 1, 1, 1),
-                Arguments.of(2, 3, 1, 8, 8, 3, 2, 1, 1));
+                Arguments.of(2, 3, 1, 8, 8, 3, 2, 1, 1),
+                // one input channel (the U-Net's first layer on grey images): the same widths, and one in and out
+                Arguments.of(3, 1, 6, 7, 9, 3, 1, 1, 1),
+                Arguments.of(2, 1, 16, 5, 37, 3, 1, 1, 1),
+                Arguments.of(2, 1, 4, 1, 1, 3, 1, 1, 1),
+                Arguments.of(2, 1, 1, 6, 6, 3, 1, 1, 1),
+                Arguments.of(2, 1, 5, 8, 8, 3, 2, 1, 1));
     }
 
     @ParameterizedTest(name = "N{0} {1}->{2} {3}x{4} k{5} s{6} p{7},{8}")

@@ -28,6 +28,7 @@ final class OpCases {
         cases.add(conv(2, 64, 32, 8, 8, 1, 1, 0, 0));
         cases.add(conv(3, 5, 7, 7, 9, 3, 1, 1, 1));
         cases.add(conv(2, 32, 1, 28, 28, 3, 1, 1, 1));
+        cases.add(conv(2, 1, 32, 28, 28, 3, 1, 1, 1));
         for (boolean ta : new boolean[] {false, true}) {
             for (boolean tb : new boolean[] {false, true}) {
                 cases.add(matmul(0, false, 70, 45, 130, ta, tb));

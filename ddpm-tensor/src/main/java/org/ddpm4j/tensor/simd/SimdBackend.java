@@ -144,6 +144,13 @@ public final class SimdBackend implements Backend {
                 && spec.isSymmetric();
     }
 
+    /** A same 3×3 convolution of one channel (the first layer on grey images): backward by {@link SingleInputConvolution}. */
+    private static boolean isSingleInput(ConvGeometry g) {
+        Conv2dSpec spec = g.spec();
+        return g.inChannels() == 1 && spec.kernel() == 3 && spec.stride() == 1 && spec.padding() == 1
+                && spec.isSymmetric();
+    }
+
     @Override
     public void conv2d(Tensor x, Tensor w, Tensor bias, Conv2dSpec spec, Tensor y) {
         ConvGeometry g = ConvGeometry.of("conv2d", x, w, bias, spec, y);
@@ -160,6 +167,7 @@ public final class SimdBackend implements Backend {
                     yd);
             return;
         }
+
         int cout = g.outChannels(), kk = g.patchSize(), p = g.outPlane(), inSize = g.inChannels() * g.inPlane();
         int group = imagesPerGroup(g), groups = ceilDiv(g.batch(), group);
         // With fewer images than threads, each image's output channels are split too.
@@ -218,6 +226,11 @@ public final class SimdBackend implements Backend {
         }
         if (isSingleOutput(g)) {
             new SingleOutputConvolution(g.batch(), g.inChannels(), g.height(), g.width()).backward(parallel, xd, wd,
+                    dyd, dxd, hostArray(dw), dbias == null ? null : hostArray(dbias));
+            return;
+        }
+        if (isSingleInput(g)) {
+            new SingleInputConvolution(g.batch(), g.outChannels(), g.height(), g.width()).backward(parallel, xd, wd,
                     dyd, dxd, hostArray(dw), dbias == null ? null : hostArray(dbias));
             return;
         }

@@ -1,0 +1,107 @@
+package org.ddpm4j.tensor.simd;
+
+/**
+ * The backward of a 3×3, stride-1, padding-1 convolution of a single input channel: the U-Net's first layer on
+ * one-channel images. As a GEMM its weight gradient would be 9 columns wide, so the micro-kernel would fill 9 of its
+ * 32 columns. Here, as in {@link SingleOutputConvolution}, every input row is copied into a line with a zero at each
+ * end (the padding), {@code L[i] = x[r][i − 1]}: the weight gradient of output channel o is the dot products of its
+ * dy rows with the three shifts of the padded input lines, and the input gradient adds each channel's padded dy rows,
+ * the taps in reverse order, into row {@code o + kh − 1}. The forward, with a depth of 9, stays a GEMM: its
+ * micro-kernel keeps the nine products of an output in registers.
+ */
+final class SingleInputConvolution {
+    private static final int KERNEL = 3, TAPS = KERNEL * KERNEL;
+
+    private final int batch, channels, height, width, lineLength;
+
+    /** The backward of a convolution of [batch, 1, height, width] images to {@code channels} output channels. */
+    SingleInputConvolution(int batch, int channels, int height, int width) {
+        this.batch = batch;
+        this.channels = channels;
+        this.height = height;
+        this.width = width;
+        this.lineLength = width + 2;
+    }
+
+    /** The plane's rows from {@code off}, each into its line of {@code lines} from {@code at} between two zeros. */
+    private void padRows(float[] plane, int off, float[] lines, int at) {
+        for (int r = 0; r < height; r++) {
+            int line = at + r * lineLength;
+            lines[line] = 0f;
+            System.arraycopy(plane, off + r * width, lines, line + 1, width);
+            lines[line + width + 1] = 0f;
+        }
+    }
+
+    /**
+     * {@code dx += Wᵀ ⋆ dy} when dx is not null, {@code dw +=} and {@code dbias +=} (when not null). The weight and
+     * bias gradients are summed per chunk of images in double, each chunk reading its part of dy in memory order, and
+     * the chunks added in order, so the result depends only on the thread count.
+     */
+    void backward(Parallel parallel, float[] x, float[] w, float[] dy, float[] dx, float[] dw, float[] dbias) {
+        int plane = height * width;
+        if (dx != null) {
+            inputGradient(parallel, w, dy, dx);
+        }
+        int chunks = parallel.chunkCount(batch, Long.MAX_VALUE);
+        double[][] dwPartials = new double[chunks][channels * TAPS], dbPartials = new double[chunks][channels];
+        parallel.forRange(batch, (start, end) -> {
+            int chunk = Parallel.chunkStartingAt(start, batch, chunks);
+            double[] dwp = dwPartials[chunk], dbp = dbPartials[chunk], dots = new double[KERNEL];
+            float[] lines = new float[height * lineLength];
+            for (int n = start; n < end; n++) {
+                padRows(x, n * plane, lines, 0);
+                for (int o = 0; o < channels; o++) {
+                    int gradOut = (n * channels + o) * plane;
+                    dbp[o] += VectorOps.sum(dy, gradOut, plane);
+                    for (int kh = 0; kh < KERNEL; kh++) {
+                        // dy's row r meets input row r + kh − 1 through kernel row kh.
+                        int r0 = Math.max(0, 1 - kh), r1 = Math.min(height, height + 1 - kh);
+                        int k = o * TAPS + kh * KERNEL;
+                        VectorOps.threeShiftedDots(lines, (r0 + kh - 1) * lineLength, dy, gradOut + r0 * width,
+                                r1 - r0, width, dots);
+                        dwp[k] += dots[0];
+                        dwp[k + 1] += dots[1];
+                        dwp[k + 2] += dots[2];
+                    }
+                }
+            }
+        });
+        for (int i = 0; i < channels * TAPS; i++) {
+            double sum = 0;
+            for (double[] partial : dwPartials) {
+                sum += partial[i];
+            }
+            dw[i] += (float) sum;
+        }
+        for (int o = 0; o < channels && dbias != null; o++) {
+            double sum = 0;
+            for (double[] partial : dbPartials) {
+                sum += partial[o];
+            }
+            dbias[o] += (float) sum;
+        }
+    }
+
+    /** {@code dx[n] += Σ_o} dy[n, o] convolved with w[o] flipped: one task per image. */
+    private void inputGradient(Parallel parallel, float[] w, float[] dy, float[] dx) {
+        int plane = height * width;
+        parallel.forRange(batch, 2L * TAPS * channels * plane, (start, end) -> {
+            float[] lines = new float[height * lineLength];
+            for (int n = start; n < end; n++) {
+                for (int o = 0; o < channels; o++) {
+                    padRows(dy, (n * channels + o) * plane, lines, 0);
+                    for (int r = 0; r < height; r++) {
+                        for (int kh = 0; kh < KERNEL; kh++) {
+                            int row = r + 1 - kh, k = o * TAPS + kh * KERNEL;
+                            if (row >= 0 && row < height) {
+                                VectorOps.addThreeTaps(lines, row * lineLength, w[k + 2], w[k + 1], w[k], dx,
+                                        n * plane + r * width, width);
+                            }
+                        }
+                    }
+                }
+            }
+        });
+    }
+}
