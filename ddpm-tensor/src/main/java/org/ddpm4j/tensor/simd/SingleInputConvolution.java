@@ -23,34 +23,22 @@ final class SingleInputConvolution {
         this.lineLength = width + 2;
     }
 
-    /** The plane's rows from {@code off}, each into its line of {@code lines} from {@code at} between two zeros. */
-    private void padRows(float[] plane, int off, float[] lines, int at) {
-        for (int r = 0; r < height; r++) {
-            int line = at + r * lineLength;
-            lines[line] = 0f;
-            System.arraycopy(plane, off + r * width, lines, line + 1, width);
-            lines[line + width + 1] = 0f;
-        }
-    }
-
     /**
-     * {@code dx += Wᵀ ⋆ dy} when dx is not null, {@code dw +=} and {@code dbias +=} (when not null). The weight and
-     * bias gradients are summed per chunk of images in double, each chunk reading its part of dy in memory order, and
-     * the chunks added in order, so the result depends only on the thread count.
+     * {@code dx += Wᵀ ⋆ dy} when dx is not null, {@code dw +=} and {@code dbias +=} (when not null), in one pass over
+     * dy in memory order: one task per chunk of images, which owns their dx. The weight and bias gradients are summed
+     * per chunk in double and the chunks added in order, so the result depends only on the thread count.
      */
     void backward(Parallel parallel, float[] x, float[] w, float[] dy, float[] dx, float[] dw, float[] dbias) {
         int plane = height * width;
-        if (dx != null) {
-            inputGradient(parallel, w, dy, dx);
-        }
         int chunks = parallel.chunkCount(batch, Long.MAX_VALUE);
         double[][] dwPartials = new double[chunks][channels * TAPS], dbPartials = new double[chunks][channels];
         parallel.forRange(batch, (start, end) -> {
             int chunk = Parallel.chunkStartingAt(start, batch, chunks);
             double[] dwp = dwPartials[chunk], dbp = dbPartials[chunk], dots = new double[KERNEL];
-            float[] lines = new float[height * lineLength];
+            float[] xLines = new float[height * lineLength];
+            float[] dyLines = dx == null ? null : new float[height * lineLength];
             for (int n = start; n < end; n++) {
-                padRows(x, n * plane, lines, 0);
+                SingleOutputConvolution.padRows(x, n * plane, height, width, xLines);
                 for (int o = 0; o < channels; o++) {
                     int gradOut = (n * channels + o) * plane;
                     dbp[o] += VectorOps.sum(dy, gradOut, plane);
@@ -58,11 +46,14 @@ final class SingleInputConvolution {
                         // dy's row r meets input row r + kh − 1 through kernel row kh.
                         int r0 = Math.max(0, 1 - kh), r1 = Math.min(height, height + 1 - kh);
                         int k = o * TAPS + kh * KERNEL;
-                        VectorOps.threeShiftedDots(lines, (r0 + kh - 1) * lineLength, dy, gradOut + r0 * width,
+                        VectorOps.threeShiftedDots(xLines, (r0 + kh - 1) * lineLength, dy, gradOut + r0 * width,
                                 r1 - r0, width, dots);
                         dwp[k] += dots[0];
                         dwp[k + 1] += dots[1];
                         dwp[k + 2] += dots[2];
+                    }
+                    if (dx != null) {
+                        addInputGradient(w, o, dy, gradOut, dyLines, dx, n * plane);
                     }
                 }
             }
@@ -83,25 +74,17 @@ final class SingleInputConvolution {
         }
     }
 
-    /** {@code dx[n] += Σ_o} dy[n, o] convolved with w[o] flipped: one task per image. */
-    private void inputGradient(Parallel parallel, float[] w, float[] dy, float[] dx) {
-        int plane = height * width;
-        parallel.forRange(batch, 2L * TAPS * channels * plane, (start, end) -> {
-            float[] lines = new float[height * lineLength];
-            for (int n = start; n < end; n++) {
-                for (int o = 0; o < channels; o++) {
-                    padRows(dy, (n * channels + o) * plane, lines, 0);
-                    for (int r = 0; r < height; r++) {
-                        for (int kh = 0; kh < KERNEL; kh++) {
-                            int row = r + 1 - kh, k = o * TAPS + kh * KERNEL;
-                            if (row >= 0 && row < height) {
-                                VectorOps.addThreeTaps(lines, row * lineLength, w[k + 2], w[k + 1], w[k], dx,
-                                        n * plane + r * width, width);
-                            }
-                        }
-                    }
+    /** {@code dx[n] +=} dy[n, o] (its plane from gradOut) convolved with w[o] flipped: padded, taps in reverse. */
+    private void addInputGradient(float[] w, int o, float[] dy, int gradOut, float[] dyLines, float[] dx, int in) {
+        SingleOutputConvolution.padRows(dy, gradOut, height, width, dyLines);
+        for (int r = 0; r < height; r++) {
+            for (int kh = 0; kh < KERNEL; kh++) {
+                int row = r + 1 - kh, k = o * TAPS + kh * KERNEL;
+                if (row >= 0 && row < height) {
+                    VectorOps.addThreeTaps(dyLines, row * lineLength, w[k + 2], w[k + 1], w[k], dx, in + r * width,
+                            width);
                 }
             }
-        });
+        }
     }
 }
