@@ -62,9 +62,11 @@ final class ClQueue implements AutoCloseable {
             programs.add(program);
             MemorySegment devices = arena.allocate(ADDRESS);
             devices.set(ADDRESS, 0, device);
+            MemorySegment options = arena.allocateFrom("");
             try {
-                ClApi.status(cl.buildProgram, "clBuildProgram", program, 1, devices, arena.allocateFrom(""),
-                        MemorySegment.NULL, MemorySegment.NULL);
+                JvmSignalHandlers.keptAround("the OpenCL compiler, building " + what, () -> ClApi.status(
+                        cl.buildProgram, "clBuildProgram", program, 1, devices, options, MemorySegment.NULL,
+                        MemorySegment.NULL));
             } catch (ClException e) {
                 throw new ClException("OpenCL could not compile kernel " + what + " (" + e.getMessage() + "):\n"
                         + buildLog(program, arena));

@@ -38,7 +38,8 @@ final class DeviceRuntime implements DeviceHolder {
 
     /** The runtime on {@code device}, keeping at most {@code budgetBytes} of device copies. */
     DeviceRuntime(OpenCLDevice device, long budgetBytes) {
-        queue = new ClQueue(ClApi.load(), device.getDeviceId());
+        queue = JvmSignalHandlers.keptAround("the OpenCL runtime, creating a context",
+                () -> new ClQueue(ClApi.load(), device.getDeviceId()));
         arrays = new DeviceArrays(queue, transfers, budgetBytes, device.getMaxMemAllocSize());
     }
 

@@ -27,6 +27,10 @@ public final class OpenClDevices {
      * @throws OpenClUnavailableException when there is no OpenCL library, platform or device
      */
     public static List<OpenCLDevice> list() {
+        return JvmSignalHandlers.keptAround("the OpenCL runtime, listing devices", OpenClDevices::listUnguarded);
+    }
+
+    private static List<OpenCLDevice> listUnguarded() {
         List<OpenCLDevice> devices = new ArrayList<>();
         try {
             if (!OpenCLLoader.isOpenCLAvailable()) {
