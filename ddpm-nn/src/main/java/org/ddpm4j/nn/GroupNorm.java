@@ -91,7 +91,7 @@ public final class GroupNorm implements Module {
 
     /** The input gradient written into {@code into} (overwritten; not {@code gradOutput}), of the input's shape. */
     public Tensor backward(Tensor gradOutput, Tensor into) {
-        be.groupNormBackward(input, gamma.value(), mean, rstd, gradOutput, groups, into.zero(), gamma.grad(),
+        be.groupNormBackward(input, gamma.value(), mean, rstd, gradOutput, groups, into, gamma.grad(),
                 beta.grad());
         return into;
     }

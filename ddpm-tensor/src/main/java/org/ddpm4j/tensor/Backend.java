@@ -119,7 +119,11 @@ public interface Backend {
         silu(y, y);
     }
 
-    /** Backward of {@link #groupNorm}, from the saved statistics: {@code dx +=}, {@code dgamma +=}, {@code dbeta +=} (any may be null). */
+    /**
+     * Backward of {@link #groupNorm}, from the saved statistics: {@code dx} is written, not accumulated, as PyTorch's
+     * norm backward writes it (an accumulating dx would be read as well as written, a quarter more memory traffic
+     * for an op bound by it); {@code dgamma +=} and {@code dbeta +=}. Any of the three may be null.
+     */
     void groupNormBackward(Tensor x, Tensor gamma, Tensor mean, Tensor rstd, Tensor dy, int groups,
                            Tensor dx, Tensor dgamma, Tensor dbeta);
 
@@ -135,7 +139,7 @@ public interface Backend {
         OpChecks.groupNormSiluBackward(x, gamma, beta, groups, mean, rstd, dz, dx, dgamma, dbeta, work);
         groupNorm(x, gamma, beta, groups, eps, dx, mean, rstd);
         siluBackward(dx, dz, work.zero());
-        groupNormBackward(x, gamma, mean, rstd, work, groups, dx.zero(), dgamma, dbeta);
+        groupNormBackward(x, gamma, mean, rstd, work, groups, dx, dgamma, dbeta);
     }
 
     // ---------------------------------------------------------------- activations

@@ -208,7 +208,7 @@ public final class ScalarBackend implements Backend {
                     int off = start + cc * g.spatial();
                     for (int p = 0; p < g.spatial(); p++) {
                         double xhat = (xd[off + p] - mu) * rs;
-                        hostArray(dx)[off + p] += (float) (rs * (dyd[off + p] * gm - meanD - xhat * meanDXhat));
+                        hostArray(dx)[off + p] = (float) (rs * (dyd[off + p] * gm - meanD - xhat * meanDXhat));
                     }
                 }
             }

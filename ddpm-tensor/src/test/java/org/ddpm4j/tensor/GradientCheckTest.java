@@ -81,7 +81,8 @@ class GradientCheckTest {
         Tensor x = r.normal(n, c, h, w), gamma = r.normal(c), beta = r.normal(c), dy = r.normal(n, c, h, w);
         Tensor y = x.zerosLike(), mean = Tensor.zeros(n, groups), rstd = Tensor.zeros(n, groups);
         be.groupNorm(x, gamma, beta, groups, eps, y, mean, rstd);
-        Tensor dx = x.zerosLike(), dg = gamma.zerosLike(), db = beta.zerosLike();
+        // dx starts from noise: it is written, not accumulated.
+        Tensor dx = r.normal(n, c, h, w), dg = gamma.zerosLike(), db = beta.zerosLike();
         be.groupNormBackward(x, gamma, mean, rstd, dy, groups, dx, dg, db);
         Forward f = in -> DoubleReference.groupNorm(in[0], in[1], in[2], n, c, h * w, groups, eps);
         Tensor[] inputs = {x, gamma, beta};

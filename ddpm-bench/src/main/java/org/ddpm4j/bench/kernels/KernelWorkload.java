@@ -90,8 +90,8 @@ public final class KernelWorkload {
             be.conv2d(att, wProj, bProj, pointwise, proj);
             be.add(x, proj, out);
             if (backward) {
-                // out = x + proj(att(qkv(gn(x)))): gradients flow back through each op in reverse.
-                dx.copyFrom(dout);
+                // out = x + proj(att(qkv(gn(x)))): gradients flow back through each op in reverse, and the skip's
+                // gradient dout is added to the norm's.
                 dAtt.zero();
                 be.conv2dBackward(att, wProj, dout, pointwise, dAtt, dwProj, dbProj);
                 dQkv.zero();
@@ -99,6 +99,7 @@ public final class KernelWorkload {
                 dh.zero();
                 be.conv2dBackward(h, wQkv, dQkv, pointwise, dh, dwQkv, dbQkv);
                 be.groupNormBackward(x, gamma, mean, rstd, dh, GROUPS, dx, dGamma, dBeta);
+                be.axpy(1f, dout, dx);
             }
         };
     }

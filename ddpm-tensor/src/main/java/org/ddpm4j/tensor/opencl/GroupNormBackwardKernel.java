@@ -3,7 +3,7 @@ package org.ddpm4j.tensor.opencl;
 /**
  * Backward of group normalisation. With x̂ = (x − μ)·rstd and d = γ·dy: pass 0 sums d and d·x̂ per (sample, group)
  * into device-only scratch, and sums dy·x̂ and dy per channel into dγ and dβ; pass 1 applies
- * {@code dx += rstd·(d − mean(d) − x̂·mean(d·x̂))} per element.
+ * {@code dx = rstd·(d − mean(d) − x̂·mean(d·x̂))} per element.
  */
 final class GroupNormBackwardKernel extends DeviceKernel {
     float[] x = new float[1];
@@ -97,7 +97,7 @@ final class GroupNormBackwardKernel extends DeviceKernel {
             float size = perGroup * spatial;
             float rs = rstd[stat];
             float xhat = (x[id] - mean[stat]) * rs;
-            dx[id] = dx[id] + rs * (dy[id] * gm - groupSums[2 * stat] / size - xhat * groupSums[2 * stat + 1] / size);
+            dx[id] = rs * (dy[id] * gm - groupSums[2 * stat] / size - xhat * groupSums[2 * stat + 1] / size);
         }
     }
 }

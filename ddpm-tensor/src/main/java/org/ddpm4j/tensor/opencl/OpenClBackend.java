@@ -295,7 +295,10 @@ public final class OpenClBackend implements Backend {
             k.spatial = g.spatial();
             k.statItems = g.batch() * groups;
             k.items = x.size();
-            for (Tensor acc : new Tensor[] {dx, dgamma, dbeta}) {
+            if (dx != null) {
+                k.writes(storage(dx));
+            }
+            for (Tensor acc : new Tensor[] {dgamma, dbeta}) {
                 if (acc != null) {
                     k.updates(storage(acc));
                 }

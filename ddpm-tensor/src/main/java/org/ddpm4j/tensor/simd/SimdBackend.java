@@ -472,7 +472,7 @@ public final class SimdBackend implements Backend {
 
             @Override
             public void inputGradient(int cc, int off, float a, float b, float c) {
-                VectorOps.affineAccumulate(dyd, xd, dxd, off, spatial, a, b, c);
+                VectorOps.affineCombination(dyd, off, xd, dxd, off, spatial, a, b, c);
             }
         });
     }

@@ -381,19 +381,6 @@ final class VectorOps {
         out[1] = dot;
     }
 
-    /** {@code dx += a·dy + b·x + c} over a run: the group-norm input gradient with its per-channel constants folded. */
-    static void affineAccumulate(float[] dy, float[] x, float[] dx, int off, int len, float a, float b, float c) {
-        int i = off, end = off + len;
-        for (int bound = off + SPECIES.loopBound(len); i < bound; i += VL) {
-            FloatVector v = FloatVector.fromArray(SPECIES, dy, i).mul(a)
-                    .add(FloatVector.fromArray(SPECIES, x, i).fma(b, c));
-            v.add(FloatVector.fromArray(SPECIES, dx, i)).intoArray(dx, i);
-        }
-        for (; i < end; i++) {
-            dx[i] += a * dy[i] + b * x[i] + c;
-        }
-    }
-
     /**
      * The gradient of SiLU's input where that input is {@code y = x·scale + shift} (a normalised channel):
      * {@code d = dz·σ(y)·(1 + y·(1 − σ(y)))} into {@code d} from {@code dOff}, and Σd, Σd·x into {@code sums}.
