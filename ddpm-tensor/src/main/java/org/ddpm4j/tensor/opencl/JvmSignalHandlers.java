@@ -67,17 +67,12 @@ final class JvmSignalHandlers {
     }
 
     /** The action of every signal 1..{@value #LAST_SIGNAL}, {@value #ACTION_BYTES} bytes each. */
-    static MemorySegment read(Arena arena) {
+    private static MemorySegment read(Arena arena) {
         MemorySegment actions = arena.allocate(ACTION_BYTES * LAST_SIGNAL);
         for (int signal = 1; signal <= LAST_SIGNAL; signal++) {
             sigaction(signal, MemorySegment.NULL, slot(actions, signal));
         }
         return actions;
-    }
-
-    /** Whether this platform's C library lets the handlers be read and restored. */
-    static boolean supported() {
-        return SIGACTION != null;
     }
 
     private static void restoreChanged(String what, MemorySegment before, Arena arena) {
