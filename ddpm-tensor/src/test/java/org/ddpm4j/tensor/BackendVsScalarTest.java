@@ -58,6 +58,7 @@ abstract class BackendVsScalarTest {
                 Arguments.of(2, 3, 1, 8, 8, 3, 2, 1, 1),
                 // one input channel (the U-Net's first layer on grey images): the same widths, and one in and out
                 Arguments.of(3, 1, 6, 7, 9, 3, 1, 1, 1),
+                Arguments.of(5, 1, 3, 4, 32, 3, 1, 1, 1),
                 Arguments.of(2, 1, 16, 5, 37, 3, 1, 1, 1),
                 Arguments.of(2, 1, 4, 1, 1, 3, 1, 1, 1),
                 Arguments.of(2, 1, 1, 6, 6, 3, 1, 1, 1),

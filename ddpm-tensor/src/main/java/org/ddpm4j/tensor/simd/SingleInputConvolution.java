@@ -5,7 +5,7 @@ package org.ddpm4j.tensor.simd;
  * one-channel images. As a GEMM its weight gradient would be 9 columns wide, so the micro-kernel would fill 9 of its
  * 32 columns. Here, as in {@link SingleOutputConvolution}, every input row is copied into a line with a zero at each
  * end (the padding), {@code L[i] = x[r][i − 1]}: the weight gradient of output channel o is the dot products of its
- * dy rows with the three shifts of the padded input lines, and the input gradient adds each channel's padded dy rows,
+ * dy plane with the nine shifts of the padded input plane, and the input gradient adds each channel's padded dy rows,
  * the taps in reverse order, into row {@code o + kh − 1}. The forward, with a depth of 9, stays a GEMM: its
  * micro-kernel keeps the nine products of an output in registers.
  */
@@ -25,58 +25,53 @@ final class SingleInputConvolution {
 
     /**
      * {@code dx += Wᵀ ⋆ dy} when dx is not null, {@code dw +=} and {@code dbias +=} (when not null), in one pass over
-     * dy in memory order: one task per chunk of images, which owns their dx. The weight and bias gradients are summed
-     * per chunk in double and the chunks added in order, so the result depends only on the thread count.
+     * dy in memory order: one task per chunk of images, which owns their dx. Each dy plane is read once for all nine
+     * taps and the bias ({@link VectorOps#nineTapSums}); a chunk's sums stay in vector lanes across its images and
+     * are added up in double at its end, and the chunks in order, so the result depends only on the thread count.
      */
     void backward(Parallel parallel, float[] x, float[] w, float[] dy, float[] dx, float[] dw, float[] dbias) {
-        int plane = height * width;
+        int plane = height * width, sums = channels * VectorOps.NINE_TAP_SUMS;
         int chunks = parallel.chunkCount(batch, Long.MAX_VALUE);
-        double[][] dwPartials = new double[chunks][channels * TAPS], dbPartials = new double[chunks][channels];
+        double[][] partials = new double[chunks][sums];
         parallel.forRange(batch, (start, end) -> {
             int chunk = Parallel.chunkStartingAt(start, batch, chunks);
-            double[] dwp = dwPartials[chunk], dbp = dbPartials[chunk], dots = new double[KERNEL];
-            float[] xLines = new float[height * lineLength];
+            double[] partial = partials[chunk];
+            float[] lanes = new float[sums * VectorOps.VL];
+            // The input plane with a zero line above and below it as well: padded line i is image row i − 1.
+            float[] xLines = new float[(height + 2) * lineLength];
             float[] dyLines = dx == null ? null : new float[height * lineLength];
             for (int n = start; n < end; n++) {
-                SingleOutputConvolution.padRows(x, n * plane, height, width, xLines);
+                SingleOutputConvolution.padRows(x, n * plane, height, width, xLines, lineLength);
                 for (int o = 0; o < channels; o++) {
-                    int gradOut = (n * channels + o) * plane;
-                    dbp[o] += VectorOps.sum(dy, gradOut, plane);
-                    for (int kh = 0; kh < KERNEL; kh++) {
-                        // dy's row r meets input row r + kh − 1 through kernel row kh.
-                        int r0 = Math.max(0, 1 - kh), r1 = Math.min(height, height + 1 - kh);
-                        int k = o * TAPS + kh * KERNEL;
-                        VectorOps.threeShiftedDots(xLines, (r0 + kh - 1) * lineLength, dy, gradOut + r0 * width,
-                                r1 - r0, width, dots);
-                        dwp[k] += dots[0];
-                        dwp[k + 1] += dots[1];
-                        dwp[k + 2] += dots[2];
-                    }
+                    int gradOut = (n * channels + o) * plane, s = o * VectorOps.NINE_TAP_SUMS;
+                    VectorOps.nineTapSums(xLines, dy, gradOut, height, width, lanes, s * VectorOps.VL, partial, s);
                     if (dx != null) {
                         addInputGradient(w, o, dy, gradOut, dyLines, dx, n * plane);
                     }
                 }
             }
+            for (int i = 0; i < sums; i++) {
+                partial[i] += VectorOps.sum(lanes, i * VectorOps.VL, VectorOps.VL);
+            }
         });
-        for (int i = 0; i < channels * TAPS; i++) {
-            double sum = 0;
-            for (double[] partial : dwPartials) {
-                sum += partial[i];
+        for (int o = 0; o < channels; o++) {
+            for (int t = 0; t <= TAPS; t++) {
+                double sum = 0;
+                for (double[] partial : partials) {
+                    sum += partial[o * VectorOps.NINE_TAP_SUMS + t];
+                }
+                if (t < TAPS) {
+                    dw[o * TAPS + t] += (float) sum;
+                } else if (dbias != null) {
+                    dbias[o] += (float) sum;
+                }
             }
-            dw[i] += (float) sum;
-        }
-        for (int o = 0; o < channels && dbias != null; o++) {
-            double sum = 0;
-            for (double[] partial : dbPartials) {
-                sum += partial[o];
-            }
-            dbias[o] += (float) sum;
         }
     }
 
     /** {@code dx[n] +=} dy[n, o] (its plane from gradOut) convolved with w[o] flipped: padded, taps in reverse. */
     private void addInputGradient(float[] w, int o, float[] dy, int gradOut, float[] dyLines, float[] dx, int in) {
-        SingleOutputConvolution.padRows(dy, gradOut, height, width, dyLines);
+        SingleOutputConvolution.padRows(dy, gradOut, height, width, dyLines, 0);
         for (int r = 0; r < height; r++) {
             for (int kh = 0; kh < KERNEL; kh++) {
                 int row = r + 1 - kh, k = o * TAPS + kh * KERNEL;

@@ -28,11 +28,12 @@ final class SingleOutputConvolution {
 
     /**
      * The plane's {@code height} rows of {@code width} values from {@code off}, each into its line of
-     * {@code lines} (lines of width + 2) after one zero; the lines' ends stay as they were, zero in a new array.
+     * {@code lines} (lines of width + 2, the first from {@code linesOff}) after one zero; the lines' ends stay as
+     * they were, zero in a new array.
      */
-    static void padRows(float[] plane, int off, int height, int width, float[] lines) {
+    static void padRows(float[] plane, int off, int height, int width, float[] lines, int linesOff) {
         for (int r = 0; r < height; r++) {
-            System.arraycopy(plane, off + r * width, lines, r * (width + 2) + 1, width);
+            System.arraycopy(plane, off + r * width, lines, linesOff + r * (width + 2) + 1, width);
         }
     }
 
@@ -79,10 +80,10 @@ final class SingleOutputConvolution {
             for (int n = start; n < end; n++) {
                 int gradOut = n * plane;
                 dbPartials[chunk] += VectorOps.sum(dy, gradOut, plane);
-                padRows(dy, gradOut, height, width, dyLines);
+                padRows(dy, gradOut, height, width, dyLines, 0);
                 for (int c = 0; c < channels; c++) {
                     int in = (n * channels + c) * plane;
-                    padRows(x, in, height, width, xLines);
+                    padRows(x, in, height, width, xLines, 0);
                     for (int kh = 0; kh < KERNEL; kh++) {
                         // dy's row o meets input row o + kh − 1 through kernel row kh.
                         int o0 = Math.max(0, 1 - kh), o1 = Math.min(height, height + 1 - kh), k = c * TAPS + kh * KERNEL;

@@ -359,6 +359,57 @@ final class VectorOps {
         dots[2] = s2 + sumLanes(d2);
     }
 
+    /** The sums {@link #nineTapSums} keeps per output channel: the nine taps of a 3×3 kernel, then the bias. */
+    static final int NINE_TAP_SUMS = 10;
+
+    /**
+     * The weight and bias gradient sums of a 3×3 convolution of one input plane, in one pass over a dy plane of
+     * {@code rows × len} from {@code off}: for tap t = 3·kh + kw, {@code Σ_i Σ_j y[i][j]·lines[i + kh][j + kw]}, where
+     * {@code lines} holds rows + 2 padded lines of len + 2 (line i is the input row i − 1), and as tap 9 {@code Σ y}.
+     * The vector columns' sums are added lane by lane into {@code lanes[a + t·VL ..]}, the tail columns' into
+     * {@code tails[s + t]} in double. Ten independent accumulators, so no FMA waits on the one before it.
+     */
+    static void nineTapSums(float[] lines, float[] y, int off, int rows, int len, float[] lanes, int a,
+                            double[] tails, int s) {
+        FloatVector t0 = FloatVector.zero(SPECIES), t1 = t0, t2 = t0, t3 = t0, t4 = t0, t5 = t0, t6 = t0, t7 = t0;
+        FloatVector t8 = t0, bias = t0;
+        int stride = len + 2, bound = SPECIES.loopBound(len);
+        for (int i = 0; i < rows; i++) {
+            int l0 = i * stride, l1 = l0 + stride, l2 = l1 + stride, r = off + i * len, j = 0;
+            for (; j < bound; j += VL) {
+                FloatVector v = FloatVector.fromArray(SPECIES, y, r + j);
+                bias = bias.add(v);
+                t0 = FloatVector.fromArray(SPECIES, lines, l0 + j).fma(v, t0);
+                t1 = FloatVector.fromArray(SPECIES, lines, l0 + j + 1).fma(v, t1);
+                t2 = FloatVector.fromArray(SPECIES, lines, l0 + j + 2).fma(v, t2);
+                t3 = FloatVector.fromArray(SPECIES, lines, l1 + j).fma(v, t3);
+                t4 = FloatVector.fromArray(SPECIES, lines, l1 + j + 1).fma(v, t4);
+                t5 = FloatVector.fromArray(SPECIES, lines, l1 + j + 2).fma(v, t5);
+                t6 = FloatVector.fromArray(SPECIES, lines, l2 + j).fma(v, t6);
+                t7 = FloatVector.fromArray(SPECIES, lines, l2 + j + 1).fma(v, t7);
+                t8 = FloatVector.fromArray(SPECIES, lines, l2 + j + 2).fma(v, t8);
+            }
+            for (; j < len; j++) {
+                double v = y[r + j];
+                for (int t = 0; t < 9; t++) {
+                    tails[s + t] += v * lines[l0 + (t / 3) * stride + j + t % 3];
+                }
+                tails[s + 9] += v;
+            }
+        }
+        // One statement per sum: an array of vectors would box them.
+        FloatVector.fromArray(SPECIES, lanes, a).add(t0).intoArray(lanes, a);
+        FloatVector.fromArray(SPECIES, lanes, a + VL).add(t1).intoArray(lanes, a + VL);
+        FloatVector.fromArray(SPECIES, lanes, a + 2 * VL).add(t2).intoArray(lanes, a + 2 * VL);
+        FloatVector.fromArray(SPECIES, lanes, a + 3 * VL).add(t3).intoArray(lanes, a + 3 * VL);
+        FloatVector.fromArray(SPECIES, lanes, a + 4 * VL).add(t4).intoArray(lanes, a + 4 * VL);
+        FloatVector.fromArray(SPECIES, lanes, a + 5 * VL).add(t5).intoArray(lanes, a + 5 * VL);
+        FloatVector.fromArray(SPECIES, lanes, a + 6 * VL).add(t6).intoArray(lanes, a + 6 * VL);
+        FloatVector.fromArray(SPECIES, lanes, a + 7 * VL).add(t7).intoArray(lanes, a + 7 * VL);
+        FloatVector.fromArray(SPECIES, lanes, a + 8 * VL).add(t8).intoArray(lanes, a + 8 * VL);
+        FloatVector.fromArray(SPECIES, lanes, a + 9 * VL).add(bias).intoArray(lanes, a + 9 * VL);
+    }
+
     /** Σ dy and Σ dy·x over one channel's spatial run; returns them in {@code out[0]}, {@code out[1]}. */
     static void sumAndDot(float[] dy, float[] x, int off, int len, double[] out) {
         // Two accumulator pairs, so that consecutive vectors do not wait on one another's additions.
