@@ -20,11 +20,21 @@ interface BPacker {
             for (int jr = 0; jr < nc; jr += Sgemm.NR) {
                 int nr = Math.min(Sgemm.NR, nc - jr), d = jr * kc;
                 if (trans) {
-                    // Walk each source row once, scattering with stride NR.
+                    int p = 0;
+                    if (nr == Sgemm.NR && LaneTranspose.supports(Sgemm.VL)) {
+                        // VL×VL blocks transposed in registers: VL source rows, VL deep, into half a strip.
+                        for (; p + Sgemm.VL <= kc; p += Sgemm.VL) {
+                            for (int h = 0; h < Sgemm.NR; h += Sgemm.VL) {
+                                LaneTranspose.transpose(Sgemm.VL, b, off + (jc + jr + h) * ld + pc + p, ld, dst,
+                                        d + p * Sgemm.NR + h, Sgemm.NR);
+                            }
+                        }
+                    }
+                    // The rest of the depth (all of a partial strip) value by value, with stride NR.
                     for (int j = 0; j < Sgemm.NR; j++) {
                         int src = off + (jc + jr + j) * ld + pc;
-                        for (int p = 0; p < kc; p++) {
-                            dst[d + p * Sgemm.NR + j] = j < nr ? b[src + p] : 0f;
+                        for (int q = p; q < kc; q++) {
+                            dst[d + q * Sgemm.NR + j] = j < nr ? b[src + q] : 0f;
                         }
                     }
                 } else {

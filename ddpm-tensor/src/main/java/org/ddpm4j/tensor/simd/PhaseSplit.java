@@ -18,9 +18,12 @@ final class PhaseSplit {
     /** Lane indices into the concatenation of two vectors (0 .. 2·VL − 1): their even and odd lanes. */
     private static final FloatVector EVEN = indices(i -> 2 * i);
     private static final FloatVector ODD = indices(i -> 2 * i + 1);
-    /** The inverse permutes: lanes 2i and 2i + 1 from lane i of each vector, for the low and the high half. */
-    private static final FloatVector ZIP_LOW = indices(i -> (i % 2) * VL + i / 2);
-    private static final FloatVector ZIP_HIGH = indices(i -> (i % 2) * VL + VL / 2 + i / 2);
+    /**
+     * The inverse permutes: lanes 2i and 2i + 1 from lane i of each vector, for the low and the high half (also
+     * {@link LaneTranspose}'s stages).
+     */
+    static final FloatVector ZIP_LOW = indices(i -> (i % 2) * VL + i / 2);
+    static final FloatVector ZIP_HIGH = indices(i -> (i % 2) * VL + VL / 2 + i / 2);
 
     private PhaseSplit() {
     }
