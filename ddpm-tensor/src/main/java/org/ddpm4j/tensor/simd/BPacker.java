@@ -23,12 +23,12 @@ interface BPacker {
                     int p = 0;
                     if (nr == Sgemm.NR && LaneTranspose.supports(Sgemm.VL)) {
                         // VL×VL blocks transposed in registers: VL source rows, VL deep, into half a strip.
-                        for (; p + Sgemm.VL <= kc; p += Sgemm.VL) {
-                            for (int h = 0; h < Sgemm.NR; h += Sgemm.VL) {
-                                LaneTranspose.transpose(Sgemm.VL, b, off + (jc + jr + h) * ld + pc + p, ld, dst,
-                                        d + p * Sgemm.NR + h, Sgemm.NR);
-                            }
+                        int blocks = kc / Sgemm.VL;
+                        for (int h = 0; h < Sgemm.NR; h += Sgemm.VL) {
+                            LaneTranspose.transpose(Sgemm.VL, blocks, b, off + (jc + jr + h) * ld + pc, Sgemm.VL, ld,
+                                    dst, d + h, Sgemm.VL * Sgemm.NR, Sgemm.NR);
                         }
+                        p = blocks * Sgemm.VL;
                     }
                     // The rest of the depth (all of a partial strip) value by value, with stride NR.
                     for (int j = 0; j < Sgemm.NR; j++) {

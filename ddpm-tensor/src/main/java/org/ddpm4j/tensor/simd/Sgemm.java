@@ -1,7 +1,6 @@
 package org.ddpm4j.tensor.simd;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -17,9 +16,6 @@ final class Sgemm {
     static final int VL = SPECIES.length();
     /** Rows of the micro-tile: one broadcast of A per row and step. */
     static final int MR = 8;
-    /** Vectors of one A strip's column: MR lanes. */
-    private static final VectorSpecies<Float> STRIP_ROWS =
-            VectorSpecies.of(float.class, VectorShape.forBitSize(MR * Float.SIZE));
     /** Columns of the micro-tile: two vectors. */
     static final int NR = 2 * VL;
     /**
@@ -149,12 +145,10 @@ final class Sgemm {
         for (int ir = 0; ir < mc; ir += MR) {
             int mr = Math.min(MR, mc - ir);
             int d = dstOff + ir * kc;
-            if (transA && mr == MR) {
-                // op(A)(i, p) = a[p·lda + i]: MR consecutive values per p, one vector of MR lanes.
-                for (int p = 0; p < kc; p++, d += MR) {
-                    FloatVector.fromArray(STRIP_ROWS, a, aOff + (pc + p) * lda + ic + ir).intoArray(dst, d);
-                }
-            } else if (transA) {
+            if (transA) {
+                // op(A)(i, p) = a[p·lda + i]: MR consecutive values per p. Copied value by value, not as a vector of
+                // MR lanes: a second vector species in these methods made C2 give up the micro-kernel's intrinsics
+                // (its vectors then became heap objects, four times slower).
                 for (int p = 0; p < kc; p++) {
                     int src = aOff + (pc + p) * lda + ic + ir;
                     for (int r = 0; r < mr; r++) {
@@ -168,10 +162,10 @@ final class Sgemm {
             } else {
                 int p0 = 0;
                 if (mr == MR && LaneTranspose.supports(MR)) {
-                    // MR rows, VL deep, interleaved in registers.
-                    for (; p0 + VL <= kc; p0 += VL) {
-                        LaneTranspose.transpose(MR, a, aOff + (ic + ir) * lda + pc + p0, lda, dst, d + p0 * MR, VL);
-                    }
+                    // MR rows, VL deep at a time, interleaved in registers.
+                    int blocks = kc / VL;
+                    LaneTranspose.transpose(MR, blocks, a, aOff + (ic + ir) * lda + pc, VL, lda, dst, d, VL * MR, VL);
+                    p0 = blocks * VL;
                 }
                 for (int r = 0; r < MR; r++) {
                     if (r < mr) {

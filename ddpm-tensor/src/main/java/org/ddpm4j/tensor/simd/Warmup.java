@@ -32,6 +32,12 @@ final class Warmup {
         Tensor a = ramp(3, 17, 19), b = ramp(3, 19, 35), c = Tensor.zeros(3, 17, 35);
         be.matmul(a, false, b, false, c, 0.5f, false);
         be.matmul(b, true, a, true, Tensor.zeros(3, 35, 17), 1f, true);
+        // Whole strips and blocks, so that the packings' in-register transposes (LaneTranspose) run too: a row-major
+        // and a transposed A of one full strip, a transposed B of full strips, all deeper than a vector.
+        Tensor strip = ramp(1, Sgemm.MR, 2 * Sgemm.NR), strips = ramp(1, 2 * Sgemm.NR, 2 * Sgemm.NR);
+        be.matmul(strip, false, strips, true, Tensor.zeros(1, Sgemm.MR, 2 * Sgemm.NR), 1f, false);
+        be.matmul(strips, true, ramp(1, 2 * Sgemm.NR, Sgemm.MR), false, Tensor.zeros(1, 2 * Sgemm.NR, Sgemm.MR), 1f,
+                false);
         Tensor gamma = ramp(9), mean = Tensor.zeros(2, 3), rstd = Tensor.zeros(2, 3), g = x.zerosLike();
         be.groupNorm(x, gamma, gamma, 3, 1e-5f, g, mean, rstd);
         be.groupNormBackward(x, gamma, mean, rstd, g, 3, x.zerosLike(), gamma.zerosLike(), gamma.zerosLike());

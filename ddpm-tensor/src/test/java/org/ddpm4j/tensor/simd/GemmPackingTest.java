@@ -33,20 +33,25 @@ class GemmPackingTest {
     @ParameterizedTest(name = "{0} rows")
     @MethodSource("supportedRows")
     void placesValueVCAtPositionCTimesRowsPlusV(int rows) {
-        int vl = VectorOps.VL, ld = vl + 5, s = 3, d = 2, stride = vl + 4;
+        int vl = VectorOps.VL, blocks = 3, ld = blocks * vl + 5, s = 3, d = 2, stride = vl + 4;
+        int dstStep = rows * stride + 1;
         float[] src = random(s + rows * ld, rows);
-        float[] dst = new float[d + rows * stride];
+        float[] dst = new float[d + blocks * dstStep];
         Arrays.fill(dst, UNTOUCHED);
-        LaneTranspose.transpose(rows, src, s, ld, dst, d, stride);
-        for (int v = 0; v < rows; v++) {
-            for (int c = 0; c < vl; c++) {
-                int position = c * rows + v, q = position / vl, lane = position % vl;
-                assertEquals(src[s + v * ld + c], dst[d + q * stride + lane], "row " + v + " column " + c);
+        LaneTranspose.transpose(rows, blocks, src, s, vl, ld, dst, d, dstStep, stride);
+        for (int b = 0; b < blocks; b++) {
+            int block = d + b * dstStep;
+            for (int v = 0; v < rows; v++) {
+                for (int c = 0; c < vl; c++) {
+                    int position = c * rows + v, q = position / vl, lane = position % vl;
+                    assertEquals(src[s + v * ld + b * vl + c], dst[block + q * stride + lane],
+                            "block " + b + " row " + v + " column " + c);
+                }
             }
-        }
-        for (int q = 0; q < rows; q++) {
-            for (int gap = vl; gap < stride; gap++) {
-                assertEquals(UNTOUCHED, dst[d + q * stride + gap], "between vectors " + q + " and " + (q + 1));
+            for (int q = 0; q < rows; q++) {
+                for (int gap = vl; gap < stride; gap++) {
+                    assertEquals(UNTOUCHED, dst[block + q * stride + gap], "between vectors " + q + " and " + (q + 1));
+                }
             }
         }
     }
