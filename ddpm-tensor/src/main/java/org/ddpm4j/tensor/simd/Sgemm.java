@@ -148,7 +148,7 @@ final class Sgemm {
             if (transA) {
                 // op(A)(i, p) = a[p·lda + i]: MR consecutive values per p. Copied value by value, not as a vector of
                 // MR lanes: a second vector species in these methods made C2 give up the micro-kernel's intrinsics
-                // (its vectors then became heap objects, four times slower).
+                // (its vectors then became heap objects).
                 for (int p = 0; p < kc; p++) {
                     int src = aOff + (pc + p) * lda + ic + ir;
                     for (int r = 0; r < mr; r++) {

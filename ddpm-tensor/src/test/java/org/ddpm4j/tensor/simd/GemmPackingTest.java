@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
-import java.util.SplittableRandom;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -35,7 +34,7 @@ class GemmPackingTest {
     void placesValueVCAtPositionCTimesRowsPlusV(int rows) {
         int vl = VectorOps.VL, blocks = 3, ld = blocks * vl + 5, s = 3, d = 2, stride = vl + 4;
         int dstStep = rows * stride + 1;
-        float[] src = random(s + rows * ld, rows);
+        float[] src = PhaseSplitTest.random(s + rows * ld, rows);
         float[] dst = new float[d + blocks * dstStep];
         Arrays.fill(dst, UNTOUCHED);
         LaneTranspose.transpose(rows, blocks, src, s, vl, ld, dst, d, dstStep, stride);
@@ -60,7 +59,7 @@ class GemmPackingTest {
     @CsvSource({"16, 32", "37, 64", "48, 45", "5, 32", "64, 70"})
     void packsATransposedBStripByStrip(int k, int n) {
         int nr = Sgemm.NR, ld = k + 3, off = 2, pc = 1, kc = k - 1, jc = 0;
-        float[] b = random(off + n * ld, k * 131L + n);
+        float[] b = PhaseSplitTest.random(off + n * ld, k * 131L + n);
         int strips = (n + nr - 1) / nr;
         float[] dst = new float[strips * nr * kc];
         new BPacker.Dense(true, b, off, ld).pack(pc, kc, jc, n, dst);
@@ -80,7 +79,7 @@ class GemmPackingTest {
             "8, 16, true", "13, 37, true", "24, 300, true"})
     void packsAIntoInterleavedStrips(int m, int k, boolean trans) {
         int mr = Sgemm.MR, lda = (trans ? m : k) + 2, off = 1, rows = Sgemm.PackedA.paddedRows(m);
-        float[] a = random(off + (trans ? k : m) * lda, m * 17L + k);
+        float[] a = PhaseSplitTest.random(off + (trans ? k : m) * lda, m * 17L + k);
         float[] buffer = new float[Sgemm.PackedA.size(m, k)];
         Sgemm.PackedA.pack(trans, m, k, a, off, lda, buffer);
         int depth = Sgemm.blockDepth(k);
@@ -94,14 +93,5 @@ class GemmPackingTest {
                 }
             }
         }
-    }
-
-    private static float[] random(int length, long seed) {
-        SplittableRandom rng = new SplittableRandom(seed);
-        float[] values = new float[length];
-        for (int i = 0; i < length; i++) {
-            values[i] = (float) rng.nextGaussian();
-        }
-        return values;
     }
 }

@@ -51,7 +51,8 @@ class PhaseSplitTest {
         }
     }
 
-    private static float[] random(int length, long seed) {
+    /** Standard normal values, the same for the same seed (also {@link GemmPackingTest}'s). */
+    static float[] random(int length, long seed) {
         SplittableRandom rng = new SplittableRandom(seed);
         float[] values = new float[length];
         for (int i = 0; i < length; i++) {
