@@ -37,8 +37,7 @@ final class LaneTranspose {
     static void transpose(int rows, int blocks, float[] src, int s, int srcStep, int ld, float[] dst, int d,
                           int dstStep, int vectorStride) {
         // One method per row count, every vector a local (an array of vectors would box them), and the loop over the
-        // blocks inside it: C2 then compiles it (on stack) during its first long call instead of after thousands of
-        // calls, which run its vectors as heap objects until then.
+        // blocks inside it: a strip's depth is one call, which C2 can compile on stack during its first long run.
         if (rows == 16) {
             transpose16(src, s, ld, dst, d, vectorStride, blocks, srcStep, dstStep);
         } else {

@@ -26,46 +26,40 @@ final class SingleInputConvolution {
     /**
      * {@code dx += Wᵀ ⋆ dy} when dx is not null, {@code dw +=} and {@code dbias +=} (when not null), in one pass over
      * dy in memory order: one task per chunk of images, which owns their dx. Each dy plane is read once for all nine
-     * taps and the bias ({@link VectorOps#nineTapSums}); a chunk's sums stay in vector lanes across its images and
-     * are added up in double at its end, and the chunks in order, so the result depends only on the thread count.
+     * taps ({@link KernelGradientSums}) and then, from L1, for the bias; both are summed per chunk and the chunks added
+     * in order, so the result depends only on the thread count.
      */
     void backward(Parallel parallel, float[] x, float[] w, float[] dy, float[] dx, float[] dw, float[] dbias) {
-        int plane = height * width, sums = channels * VectorOps.NINE_TAP_SUMS;
+        int plane = height * width;
         int chunks = parallel.chunkCount(batch, Long.MAX_VALUE);
-        double[][] partials = new double[chunks][sums];
+        double[][] dwTotals = new double[chunks][], dbPartials = new double[chunks][channels];
         parallel.forRange(batch, (start, end) -> {
             int chunk = Parallel.chunkStartingAt(start, batch, chunks);
-            double[] partial = partials[chunk];
-            float[] lanes = new float[sums * VectorOps.VL];
+            double[] dbp = dbPartials[chunk];
+            KernelGradientSums taps = new KernelGradientSums(channels);
             // The input plane with a zero line above and below it as well: padded line i is image row i − 1.
             float[] xLines = new float[(height + 2) * lineLength];
             float[] dyLines = dx == null ? null : new float[height * lineLength];
             for (int n = start; n < end; n++) {
                 SingleOutputConvolution.padRows(x, n * plane, height, width, xLines, lineLength);
                 for (int o = 0; o < channels; o++) {
-                    int gradOut = (n * channels + o) * plane, s = o * VectorOps.NINE_TAP_SUMS;
-                    VectorOps.nineTapSums(xLines, dy, gradOut, height, width, lanes, s * VectorOps.VL, partial, s);
+                    int gradOut = (n * channels + o) * plane;
+                    taps.add(o, xLines, dy, gradOut, height, width);
+                    dbp[o] += VectorOps.sum(dy, gradOut, plane);
                     if (dx != null) {
                         addInputGradient(w, o, dy, gradOut, dyLines, dx, n * plane);
                     }
                 }
             }
-            for (int i = 0; i < sums; i++) {
-                partial[i] += VectorOps.sum(lanes, i * VectorOps.VL, VectorOps.VL);
-            }
+            dwTotals[chunk] = taps.total();
         });
-        for (int o = 0; o < channels; o++) {
-            for (int t = 0; t <= TAPS; t++) {
-                double sum = 0;
-                for (double[] partial : partials) {
-                    sum += partial[o * VectorOps.NINE_TAP_SUMS + t];
-                }
-                if (t < TAPS) {
-                    dw[o * TAPS + t] += (float) sum;
-                } else if (dbias != null) {
-                    dbias[o] += (float) sum;
-                }
+        KernelGradientSums.addInto(dwTotals, dw);
+        for (int o = 0; o < channels && dbias != null; o++) {
+            double sum = 0;
+            for (double[] partial : dbPartials) {
+                sum += partial[o];
             }
+            dbias[o] += (float) sum;
         }
     }
 

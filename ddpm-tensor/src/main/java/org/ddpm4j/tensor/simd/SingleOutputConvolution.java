@@ -11,8 +11,8 @@ import java.util.Arrays;
  *
  * <p>With the padded line {@code L[i] = x[r][i − 1]}: the forward adds {@code w[kh][0]·L[j] + w[kh][1]·L[j + 1] +
  * w[kh][2]·L[j + 2]} into output row {@code r + 1 − kh}; the input gradient, from the padded lines of dy, adds the
- * taps in reverse order into row {@code o + kh − 1}; the weight gradient is the dot products of dy's rows with the
- * three shifts of the padded input lines.
+ * taps in reverse order into row {@code o + kh − 1}; the weight gradient is the dot products of dy's plane with the
+ * nine shifts of the padded input plane.
  */
 final class SingleOutputConvolution {
     private static final int KERNEL = 3, TAPS = KERNEL * KERNEL;
@@ -62,37 +62,30 @@ final class SingleOutputConvolution {
     }
 
     /**
-     * {@code dx += Wᵀ ⋆ dy} when dx is not null, {@code dw +=} and {@code dbias +=} (when not null). The weight and
-     * bias gradients are summed per chunk of images in double and the chunks added in order, so the result depends
-     * only on the thread count.
+     * {@code dx += Wᵀ ⋆ dy} when dx is not null, {@code dw +=} and {@code dbias +=} (when not null). The weight
+     * gradient reads each input plane's padded lines against the dy plane once for all nine taps
+     * ({@link KernelGradientSums}); it and the bias gradient are summed per chunk of images and the chunks added in
+     * order, so the result depends only on the thread count.
      */
     void backward(Parallel parallel, float[] x, float[] w, float[] dy, float[] dx, float[] dw, float[] dbias) {
         int plane = height * width;
         int chunks = parallel.chunkCount(batch, Long.MAX_VALUE);
-        double[][] dwPartials = new double[chunks][channels * TAPS];
+        double[][] dwTotals = new double[chunks][];
         double[] dbPartials = new double[chunks];
         int lineLength = width + 2;
         parallel.forRange(batch, (start, end) -> {
             int chunk = Parallel.chunkStartingAt(start, batch, chunks);
-            double[] dwp = dwPartials[chunk];
-            float[] dyLines = new float[height * lineLength], xLines = new float[height * lineLength];
-            double[] dots = new double[KERNEL];
+            KernelGradientSums taps = new KernelGradientSums(channels);
+            // xLines has a zero line above and below the plane as well: padded line i is image row i − 1.
+            float[] dyLines = new float[height * lineLength], xLines = new float[(height + 2) * lineLength];
             for (int n = start; n < end; n++) {
                 int gradOut = n * plane;
                 dbPartials[chunk] += VectorOps.sum(dy, gradOut, plane);
                 padRows(dy, gradOut, height, width, dyLines, 0);
                 for (int c = 0; c < channels; c++) {
                     int in = (n * channels + c) * plane;
-                    padRows(x, in, height, width, xLines, 0);
-                    for (int kh = 0; kh < KERNEL; kh++) {
-                        // dy's row o meets input row o + kh − 1 through kernel row kh.
-                        int o0 = Math.max(0, 1 - kh), o1 = Math.min(height, height + 1 - kh), k = c * TAPS + kh * KERNEL;
-                        VectorOps.threeShiftedDots(xLines, (o0 + kh - 1) * lineLength, dy, gradOut + o0 * width,
-                                o1 - o0, width, dots);
-                        dwp[k] += dots[0];
-                        dwp[k + 1] += dots[1];
-                        dwp[k + 2] += dots[2];
-                    }
+                    padRows(x, in, height, width, xLines, lineLength);
+                    taps.add(c, xLines, dy, gradOut, height, width);
                     if (dx == null) {
                         continue;
                     }
@@ -107,14 +100,9 @@ final class SingleOutputConvolution {
                     }
                 }
             }
+            dwTotals[chunk] = taps.total();
         });
-        for (int i = 0; i < channels * TAPS; i++) {
-            double sum = 0;
-            for (double[] partial : dwPartials) {
-                sum += partial[i];
-            }
-            dw[i] += (float) sum;
-        }
+        KernelGradientSums.addInto(dwTotals, dw);
         if (dbias != null) {
             double sum = 0;
             for (double partial : dbPartials) {

@@ -331,54 +331,25 @@ final class VectorOps {
         }
     }
 
-    /**
-     * {@code dots[s] = Σ_i Σ_j lines[lineOff + i·(len + 2) + j + s]·y[off + i·len + j]} for the shifts s = 0, 1, 2,
-     * over {@code rows} rows i and j in [0, len): padded lines against unpadded rows, summed in registers across the
-     * rows.
-     */
-    static void threeShiftedDots(float[] lines, int lineOff, float[] y, int off, int rows, int len, double[] dots) {
-        FloatVector d0 = FloatVector.zero(SPECIES), d1 = FloatVector.zero(SPECIES), d2 = FloatVector.zero(SPECIES);
-        double s0 = 0, s1 = 0, s2 = 0;
-        int bound = SPECIES.loopBound(len);
-        for (int i = 0; i < rows; i++) {
-            int l = lineOff + i * (len + 2), r = off + i * len, j = 0;
-            for (; j < bound; j += VL) {
-                FloatVector v = FloatVector.fromArray(SPECIES, y, r + j);
-                d0 = FloatVector.fromArray(SPECIES, lines, l + j).fma(v, d0);
-                d1 = FloatVector.fromArray(SPECIES, lines, l + j + 1).fma(v, d1);
-                d2 = FloatVector.fromArray(SPECIES, lines, l + j + 2).fma(v, d2);
-            }
-            for (; j < len; j++) {
-                s0 += (double) lines[l + j] * y[r + j];
-                s1 += (double) lines[l + j + 1] * y[r + j];
-                s2 += (double) lines[l + j + 2] * y[r + j];
-            }
-        }
-        dots[0] = s0 + sumLanes(d0);
-        dots[1] = s1 + sumLanes(d1);
-        dots[2] = s2 + sumLanes(d2);
-    }
-
-    /** The sums {@link #nineTapSums} keeps per output channel: the nine taps of a 3×3 kernel, then the bias. */
-    static final int NINE_TAP_SUMS = 10;
+    /** The taps of a 3×3 kernel: the sums {@link #nineTapSums} keeps. */
+    static final int TAPS = 9;
 
     /**
-     * The weight and bias gradient sums of a 3×3 convolution of one input plane, in one pass over a dy plane of
-     * {@code rows × len} from {@code off}: for tap t = 3·kh + kw, {@code Σ_i Σ_j y[i][j]·lines[i + kh][j + kw]}, where
-     * {@code lines} holds rows + 2 padded lines of len + 2 (line i is the input row i − 1), and as tap 9 {@code Σ y}.
-     * The vector columns' sums are added lane by lane into {@code lanes[a + t·VL ..]}, the tail columns' into
-     * {@code tails[s + t]} in double. Ten independent accumulators, so no FMA waits on the one before it.
+     * The weight gradient sums of a 3×3 convolution between one input plane and one dy plane, in one pass over the dy
+     * plane of {@code rows × len} from {@code off}: for tap t = 3·kh + kw, {@code Σ_i Σ_j y[i][j]·lines[i + kh][j + kw]},
+     * where {@code lines} holds rows + 2 padded lines of len + 2 (line i is the input row i − 1). The vector columns'
+     * sums are added lane by lane into {@code lanes[a + t·VL ..]}, the tail columns' into {@code tails[s + t]} in
+     * double. Nine independent accumulators, so no FMA waits on the one before it.
      */
     static void nineTapSums(float[] lines, float[] y, int off, int rows, int len, float[] lanes, int a,
                             double[] tails, int s) {
         FloatVector t0 = FloatVector.zero(SPECIES), t1 = t0, t2 = t0, t3 = t0, t4 = t0, t5 = t0, t6 = t0, t7 = t0;
-        FloatVector t8 = t0, bias = t0;
+        FloatVector t8 = t0;
         int stride = len + 2, bound = SPECIES.loopBound(len);
         for (int i = 0; i < rows; i++) {
             int l0 = i * stride, l1 = l0 + stride, l2 = l1 + stride, r = off + i * len, j = 0;
             for (; j < bound; j += VL) {
                 FloatVector v = FloatVector.fromArray(SPECIES, y, r + j);
-                bias = bias.add(v);
                 t0 = FloatVector.fromArray(SPECIES, lines, l0 + j).fma(v, t0);
                 t1 = FloatVector.fromArray(SPECIES, lines, l0 + j + 1).fma(v, t1);
                 t2 = FloatVector.fromArray(SPECIES, lines, l0 + j + 2).fma(v, t2);
@@ -391,10 +362,9 @@ final class VectorOps {
             }
             for (; j < len; j++) {
                 double v = y[r + j];
-                for (int t = 0; t < 9; t++) {
+                for (int t = 0; t < TAPS; t++) {
                     tails[s + t] += v * lines[l0 + (t / 3) * stride + j + t % 3];
                 }
-                tails[s + 9] += v;
             }
         }
         // One statement per sum: an array of vectors would box them.
@@ -407,7 +377,6 @@ final class VectorOps {
         FloatVector.fromArray(SPECIES, lanes, a + 6 * VL).add(t6).intoArray(lanes, a + 6 * VL);
         FloatVector.fromArray(SPECIES, lanes, a + 7 * VL).add(t7).intoArray(lanes, a + 7 * VL);
         FloatVector.fromArray(SPECIES, lanes, a + 8 * VL).add(t8).intoArray(lanes, a + 8 * VL);
-        FloatVector.fromArray(SPECIES, lanes, a + 9 * VL).add(bias).intoArray(lanes, a + 9 * VL);
     }
 
     /** Σ dy and Σ dy·x over one channel's spatial run; returns them in {@code out[0]}, {@code out[1]}. */
