@@ -112,46 +112,6 @@ final class VectorOps {
         }
     }
 
-    /**
-     * {@code dst[d + i] = Σ_t coef[t]·src[base + offsets[t] + i]} for i in [0, len): one row of a Winograd transform applied
-     * to a run of tiles at once.
-     */
-    static void linearCombination(float[] src, int base, int[] offsets, float[] coef, float[] dst, int d, int len) {
-        int terms = coef.length, i = 0;
-        for (int bound = SPECIES.loopBound(len); i < bound; i += VL) {
-            FloatVector acc = FloatVector.fromArray(SPECIES, src, base + offsets[0] + i).mul(coef[0]);
-            for (int t = 1; t < terms; t++) {
-                acc = FloatVector.fromArray(SPECIES, src, base + offsets[t] + i)
-                        .fma(FloatVector.broadcast(SPECIES, coef[t]), acc);
-            }
-            acc.intoArray(dst, d + i);
-        }
-        for (; i < len; i++) {
-            float acc = src[base + offsets[0] + i] * coef[0];
-            for (int t = 1; t < terms; t++) {
-                acc = Math.fma(src[base + offsets[t] + i], coef[t], acc);
-            }
-            dst[d + i] = acc;
-        }
-    }
-
-    /**
-     * {@link #linearCombination} over one row of ld values (ld a multiple of the strip width, and that of VL),
-     * written in strips: value j goes to {@code dst[d + (j / strip)·stripSize + j % strip]}, a row of the GEMM's
-     * packed B layout.
-     */
-    static void linearCombinationIntoStrips(float[] src, int[] offsets, float[] coef, float[] dst, int d, int ld,
-                                            int strip, int stripSize) {
-        int terms = coef.length;
-        for (int j = 0; j < ld; j += VL) {
-            FloatVector acc = FloatVector.fromArray(SPECIES, src, offsets[0] + j).mul(coef[0]);
-            for (int t = 1; t < terms; t++) {
-                acc = FloatVector.fromArray(SPECIES, src, offsets[t] + j).fma(FloatVector.broadcast(SPECIES, coef[t]), acc);
-            }
-            acc.intoArray(dst, d + (j / strip) * stripSize + j % strip);
-        }
-    }
-
     /** {@code y[off..off+len) += α·x[off..off+len)}. */
     static void axpy(float alpha, float[] x, float[] y, int off, int len) {
         FloatVector av = FloatVector.broadcast(SPECIES, alpha);

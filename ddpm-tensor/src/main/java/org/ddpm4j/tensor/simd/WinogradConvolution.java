@@ -179,9 +179,10 @@ final class WinogradConvolution {
         int rowStart = m * b.ty0(), rowEnd = Math.min(height, m * b.ty1()), group = linesLength(b);
         // The adjoint of transformOutputs. Over the columns: Z(a, l) = Σ_bb Aᵀ[bb][l]·D(a, bb), after the m² phases.
         int z = m * m * dyStride, alpha = t.alpha;
-        Pass columnAdjoint = Pass.of(m, alpha, t.outputColumns, false, (a, l, bb) -> (a * m + bb) * dyStride);
+        Lines columnAdjoint = Lines.of(m, m, alpha, (a, bb) -> (a * m + bb) * dyStride, (a, l) -> z + (a * alpha + l) * ld);
         // Over the rows: M̄(i, l) = Σ_a Aᵀ[a][i]·Z(a, l), into the channel's row of each M̄(i, l).
-        Pass rowAdjoint = Pass.of(alpha, alpha, t.outputColumns, true, (i, l, a) -> z + (a * alpha + l) * ld);
+        Lines rowAdjoint = Lines.of(alpha, m, alpha, (l, a) -> z + (a * alpha + l) * ld,
+                (l, i) -> (i * alpha + l) * outChannels * ld);
         for (int o = 0; o < outChannels; o++) {
             // dy's phases D(a, bb) of all tiles of channel o: output row m·ty + a, column m·j + bb.
             for (int a = 0; a < m; a++) {
@@ -194,8 +195,8 @@ final class WinogradConvolution {
                 int dyPlane = ((b.n0() + i) * outChannels + o) * height * width;
                 biasPartial[o] += VectorOps.sum(dy, dyPlane + rowStart * width, (rowEnd - rowStart) * width);
             }
-            columnAdjoint.apply(stage, 0, stage, z, ld, ld);
-            rowAdjoint.apply(stage, 0, products, o * ld, outChannels * ld, ld);
+            columnAdjoint.apply(t.outputAdjoint, stage, 0, stage, 0, ld);
+            rowAdjoint.apply(t.outputAdjoint, stage, 0, products, o * ld, ld);
         }
         for (int xi = 0; xi < t.products(); xi++) {
             Sgemm.gemm(false, outChannels, inChannels, cols, 1f, products, xi * outChannels * ld, ld,
@@ -225,10 +226,11 @@ final class WinogradConvolution {
         float[] v = ws.get(Workspace.Slot.WINOGRAD_INPUT, t.products() * inChannels * ld);
         float[] lines = zeroedLines(2 * m, b, ws);
         // Bᵀ over the rows: rows(i, r) = Σ_k Bᵀ[i][k]·grid(k div m, k mod m, r).
-        Pass rowPass = Pass.of(alpha, m, t.inputRows, true, (i, r, k) -> (k * m + r) * gridStride);
+        Lines rowPass = Lines.of(m, alpha, alpha, (r, k) -> (k * m + r) * gridStride, (r, i) -> (i * m + r) * ld);
         // Bᵀ over the columns: V(i, l) = Σ_q Bᵀ[l][q]·(column q of each tile): rows(i, q) for q < m, else next's.
-        Pass columnPass = Pass.of(alpha, alpha, t.inputRows, false,
-                (i, l, q) -> (q < m ? i * m + q : alpha * m + i * spill + q - m) * ld);
+        Lines columnPass = Lines.of(alpha, alpha, alpha,
+                (i, q) -> (q < m ? i * m + q : alpha * m + i * spill + q - m) * ld,
+                (i, l) -> (i * alpha + l) * inChannels * ld);
         for (int c = 0; c < inChannels; c++) {
             // grid(v, s, r): padded row m·(ty0 + row + v) + s is image row m·(ty0 + row) + m·v + s − 1.
             for (int g = 0; g < 2 * m; g++) {
@@ -238,16 +240,12 @@ final class WinogradConvolution {
             for (int g = 0; g < 2 * m * m && ld > cols; g++) {
                 Arrays.fill(grids, g * gridStride + cols, g * gridStride + ld, 0f);
             }
-            rowPass.apply(grids, 0, rows, 0, ld, ld);
+            rowPass.apply(t.input, grids, 0, rows, 0, ld);
             nextRows(rows, x, c, b, ld, cols);
-            for (int xi = 0; xi < t.products(); xi++) {
-                if (strips) {
-                    VectorOps.linearCombinationIntoStrips(rows, columnPass.offsets[xi], columnPass.coef[xi], v,
-                            xi * inChannels * ld + c * Sgemm.NR, ld, Sgemm.NR, inChannels * Sgemm.NR);
-                } else {
-                    VectorOps.linearCombination(rows, 0, columnPass.offsets[xi], columnPass.coef[xi], v,
-                            (xi * inChannels + c) * ld, ld);
-                }
+            if (strips) {
+                columnPass.apply(t.input, rows, 0, v, c * Sgemm.NR, ld, Sgemm.NR, inChannels * Sgemm.NR);
+            } else {
+                columnPass.apply(t.input, rows, 0, v, c * ld, ld);
             }
         }
         return v;
@@ -345,12 +343,12 @@ final class WinogradConvolution {
         float[] merged = ws.get(Workspace.Slot.WINOGRAD_LINES, PhaseSplit.readLength(m, cols));
         int phases = m * alpha * ld;
         // Aᵀ over the rows: Z(a, l) = Σ_i Aᵀ[a][i]·M(i, l), read from the channel's row of each M(i, l).
-        Pass rowPass = Pass.of(m, alpha, t.outputRows, true, (a, l, i) -> (i * alpha + l) * mStride);
+        Lines rowPass = Lines.of(alpha, alpha, m, (l, i) -> (i * alpha + l) * mStride, (l, a) -> (a * alpha + l) * ld);
         // Aᵀ over the columns: Y(a, bb) = Σ_l Aᵀ[bb][l]·Z(a, l).
-        Pass columnPass = Pass.of(m, m, t.outputRows, false, (a, bb, l) -> (a * alpha + l) * ld);
+        Lines columnPass = Lines.of(m, alpha, m, (a, l) -> (a * alpha + l) * ld, (a, bb) -> phases + (a * m + bb) * ld);
         for (int o = 0; o < outChannels; o++) {
-            rowPass.apply(products, o * ld, stage, 0, ld, ld);
-            columnPass.apply(stage, 0, stage, phases, ld, ld);
+            rowPass.apply(t.output, products, o * ld, stage, 0, ld);
+            columnPass.apply(t.output, stage, 0, stage, 0, ld);
             for (int a = 0; a < m; a++) {
                 PhaseSplit.merge(m, stage, phases + a * m * ld, ld, cols, merged, 0);
                 storeRows(merged, a, b, y, o, bias == null ? 0f : bias[o], accumulate);
@@ -382,37 +380,39 @@ final class WinogradConvolution {
     }
 
     /**
-     * One pass of a transform: output row {@code (outer, inner)} (at {@code outer·inner count + inner}) is
-     * {@code Σ_q coef[q]·src[base + offsets[q] + j]}, its terms those of the transform matrix's row {@code outer} or
-     * {@code inner}. Built once per block, since the offsets depend on the block's row length but not on the channel.
+     * One pass of a transform over a block: for each of its groups g, the transform reads its input lines at
+     * {@code in[g][k]} and writes its output lines at {@code out[g][i]} (from the bases given to {@link #apply}). Built
+     * once per block, since the offsets depend on the block's line length but not on the channel.
      */
-    private record Pass(int[][] offsets, float[][] coef) {
+    private record Lines(int[][] in, int[][] out) {
         @FunctionalInterface
         interface Offset {
-            int of(int outer, int inner, int index);
+            int of(int group, int line);
         }
 
-        static Pass of(int outers, int inners, WinogradTransform.Terms[] rows, boolean byOuter, Offset offset) {
-            int[][] offsets = new int[outers * inners][];
-            float[][] coef = new float[outers * inners][];
-            for (int o = 0; o < outers; o++) {
-                for (int n = 0; n < inners; n++) {
-                    WinogradTransform.Terms terms = rows[byOuter ? o : n];
-                    int[] row = new int[terms.size()];
-                    for (int q = 0; q < row.length; q++) {
-                        row[q] = offset.of(o, n, terms.index()[q]);
-                    }
-                    offsets[o * inners + n] = row;
-                    coef[o * inners + n] = terms.coef();
+        static Lines of(int groups, int inputs, int outputs, Offset in, Offset out) {
+            int[][] ins = new int[groups][inputs], outs = new int[groups][outputs];
+            for (int g = 0; g < groups; g++) {
+                for (int k = 0; k < inputs; k++) {
+                    ins[g][k] = in.of(g, k);
+                }
+                for (int i = 0; i < outputs; i++) {
+                    outs[g][i] = out.of(g, i);
                 }
             }
-            return new Pass(offsets, coef);
+            return new Lines(ins, outs);
         }
 
-        /** Output row z of len values goes to {@code dst[d + z·dstStride ..]}. */
-        void apply(float[] src, int base, float[] dst, int d, int dstStride, int len) {
-            for (int z = 0; z < offsets.length; z++) {
-                VectorOps.linearCombination(src, base, offsets[z], coef[z], dst, d + z * dstStride, len);
+        /** Lines of len values in, lines of len values out. */
+        void apply(WinogradLines.Transform f, float[] src, int srcBase, float[] dst, int dstBase, int len) {
+            apply(f, src, srcBase, dst, dstBase, len, len, 0);
+        }
+
+        /** Output lines in strips of {@code strip} values, {@code stripStride} apart ({@link WinogradLines.Transform}). */
+        void apply(WinogradLines.Transform f, float[] src, int srcBase, float[] dst, int dstBase, int len, int strip,
+                   int stripStride) {
+            for (int g = 0; g < in.length; g++) {
+                f.apply(src, srcBase, in[g], dst, dstBase, out[g], len, strip, stripStride);
             }
         }
     }

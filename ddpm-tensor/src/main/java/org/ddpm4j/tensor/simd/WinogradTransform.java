@@ -12,7 +12,8 @@ package org.ddpm4j.tensor.simd;
  */
 final class WinogradTransform {
     /** F(2×2, 3×3): interpolation points 0, ±1, ∞; its transforms are exact in floating point but for G's halves. */
-    static final WinogradTransform F2 = new WinogradTransform("F(2x2,3x3)", 2,
+    static final WinogradTransform F2 = new WinogradTransform("F(2x2,3x3)", 2, WinogradLines::inputF2,
+            WinogradLines::outputF2, WinogradLines::outputAdjointF2,
             new double[][] {
                     {1, 0, -1, 0},
                     {0, 1, 1, 0},
@@ -28,7 +29,8 @@ final class WinogradTransform {
                     {0, 1, -1, -1}});
 
     /** F(4×4, 3×3): points 0, ±1, ±2, ∞; four times fewer multiplications, at a larger rounding error. */
-    static final WinogradTransform F4 = new WinogradTransform("F(4x4,3x3)", 4,
+    static final WinogradTransform F4 = new WinogradTransform("F(4x4,3x3)", 4, WinogradLines::inputF4,
+            WinogradLines::outputF4, WinogradLines::outputAdjointF4,
             new double[][] {
                     {4, 0, -5, 0, 1, 0},
                     {0, -4, -4, 1, 1, 0},
@@ -59,12 +61,16 @@ final class WinogradTransform {
     final int alpha;
     /** P[ξ = i·α + l][q·3 + v] = G[i][q]·G[l][v]: U_ξ is P's row ξ applied to the nine taps. */
     private final float[] kernelProducts;
-    /** Rows of Bᵀ (input transform) as terms. */
+    /** Bᵀ (α × α) and Aᵀ (m × α), the definition that {@link #input}, {@link #output} and {@link #outputAdjoint} apply. */
+    private final double[][] bt, at;
+    /** Rows of Bᵀ as terms, for the few single values the line transforms do not cover. */
     final Terms[] inputRows;
-    /** Rows of Aᵀ (output transform) as terms. */
-    final Terms[] outputRows;
-    /** Columns of Aᵀ as terms: the adjoint of the output transform, which the weight gradient applies to dy. */
-    final Terms[] outputColumns;
+    /** Bᵀ applied to lines of tiles: α inputs, α outputs. */
+    final WinogradLines.Transform input;
+    /** Aᵀ applied to lines of tiles: α inputs, m outputs. */
+    final WinogradLines.Transform output;
+    /** A, the adjoint of the output transform, which the weight gradient applies to dy: m inputs, α outputs. */
+    final WinogradLines.Transform outputAdjoint;
 
     /**
      * The non-zero coefficients of one row: {@code Σ_t coef[t]·v[index[t]]}.
@@ -91,8 +97,14 @@ final class WinogradTransform {
         }
     }
 
-    private WinogradTransform(String name, int m, double[][] bt, double[][] g, double[][] at) {
+    private WinogradTransform(String name, int m, WinogradLines.Transform input, WinogradLines.Transform output,
+                              WinogradLines.Transform outputAdjoint, double[][] bt, double[][] g, double[][] at) {
         this.name = name;
+        this.input = input;
+        this.output = output;
+        this.outputAdjoint = outputAdjoint;
+        this.bt = bt;
+        this.at = at;
         this.m = m;
         this.alpha = m + KERNEL - 1;
         this.kernelProducts = new float[alpha * alpha * KERNEL * KERNEL];
@@ -109,18 +121,16 @@ final class WinogradTransform {
         for (int i = 0; i < alpha; i++) {
             inputRows[i] = Terms.of(bt[i]);
         }
-        this.outputRows = new Terms[m];
-        for (int a = 0; a < m; a++) {
-            outputRows[a] = Terms.of(at[a]);
-        }
-        this.outputColumns = new Terms[alpha];
-        for (int i = 0; i < alpha; i++) {
-            double[] column = new double[m];
-            for (int a = 0; a < m; a++) {
-                column[a] = at[a][i];
-            }
-            outputColumns[i] = Terms.of(column);
-        }
+    }
+
+    /** Bᵀ's coefficient in row i, column k. */
+    double inputCoefficient(int i, int k) {
+        return bt[i][k];
+    }
+
+    /** Aᵀ's coefficient in row a, column i. */
+    double outputCoefficient(int a, int i) {
+        return at[a][i];
     }
 
     /** α², the number of matrix products one convolution becomes. */
