@@ -218,13 +218,14 @@ final class WinogradConvolution {
     private float[] transformInputs(Block b, float[] x, Workspace ws, int ld, boolean strips) {
         int m = t.m, alpha = t.alpha, cols = b.images() * b.tileRows() * tilesX, group = linesLength(b);
         // grid(v, s, r) = padded[m·(b + v) + s][m·j + r]: v = 0 and v = 1 (shifted down one tile row), so that
-        // every term of Bᵀ over the tile's rows reads the same plane layout.
+        // every term of Bᵀ over the tile's rows reads the same plane layout. Only a tile's α rows k = m·v + s < α
+        // are read: grid(1, s) for s < α − m.
         int gridStride = splitStride(ld), spill = alpha - m;
-        float[] grids = ws.get(Workspace.Slot.WINOGRAD_GRIDS, 2 * m * m * gridStride);
+        float[] grids = ws.get(Workspace.Slot.WINOGRAD_GRIDS, alpha * m * gridStride);
         // The row pass's results: rows(i, r) for a tile's first m columns, then next(i, r) for its last α − m.
         float[] rows = ws.get(Workspace.Slot.WINOGRAD_STAGE, alpha * alpha * ld);
         float[] v = ws.get(Workspace.Slot.WINOGRAD_INPUT, t.products() * inChannels * ld);
-        float[] lines = zeroedLines(2 * m, b, ws);
+        float[] lines = zeroedLines(alpha, b, ws);
         // Bᵀ over the rows: rows(i, r) = Σ_k Bᵀ[i][k]·grid(k div m, k mod m, r).
         Lines rowPass = Lines.of(m, alpha, alpha, (r, k) -> (k * m + r) * gridStride, (r, i) -> (i * m + r) * ld);
         // Bᵀ over the columns: V(i, l) = Σ_q Bᵀ[l][q]·(column q of each tile): rows(i, q) for q < m, else next's.
@@ -232,12 +233,12 @@ final class WinogradConvolution {
                 (i, q) -> (q < m ? i * m + q : alpha * m + i * spill + q - m) * ld,
                 (i, l) -> (i * alpha + l) * inChannels * ld);
         for (int c = 0; c < inChannels; c++) {
-            // grid(v, s, r): padded row m·(ty0 + row + v) + s is image row m·(ty0 + row) + m·v + s − 1.
-            for (int g = 0; g < 2 * m; g++) {
-                splitRows(x, inChannels, c, b, m * (g / m) + g % m - 1, -1, lines, g * group, grids,
+            // grid(v, s, r), g = m·v + s: padded row m·(ty0 + row) + g is image row m·(ty0 + row) + g − 1.
+            for (int g = 0; g < alpha; g++) {
+                splitRows(x, inChannels, c, b, g - 1, -1, lines, g * group, grids,
                         g * m * gridStride, gridStride);
             }
-            for (int g = 0; g < 2 * m * m && ld > cols; g++) {
+            for (int g = 0; g < alpha * m && ld > cols; g++) {
                 Arrays.fill(grids, g * gridStride + cols, g * gridStride + ld, 0f);
             }
             rowPass.apply(t.input, grids, 0, rows, 0, ld);
