@@ -232,6 +232,9 @@ final class WinogradConvolution {
         Lines columnPass = Lines.of(alpha, alpha, alpha,
                 (i, q) -> (q < m ? i * m + q : alpha * m + i * spill + q - m) * ld,
                 (i, l) -> (i * alpha + l) * inChannels * ld);
+        // Bᵀ over the rows of the image's last column, one value per tile row of the block.
+        int borderStride = ceilDiv(b.images() * b.tileRows(), VectorOps.VL) * VectorOps.VL;
+        Lines borderPass = Lines.of(1, alpha, alpha, (g, k) -> k * borderStride, (g, i) -> (alpha + i) * borderStride);
         for (int c = 0; c < inChannels; c++) {
             // grid(v, s, r), g = m·v + s: padded row m·(ty0 + row) + g is image row m·(ty0 + row) + g − 1.
             for (int g = 0; g < alpha; g++) {
@@ -242,7 +245,7 @@ final class WinogradConvolution {
                 Arrays.fill(grids, g * gridStride + cols, g * gridStride + ld, 0f);
             }
             rowPass.apply(t.input, grids, 0, rows, 0, ld);
-            nextRows(rows, x, c, b, ld, cols);
+            nextRows(rows, x, c, b, ld, cols, borderPass, borderStride, ws);
             if (strips) {
                 columnPass.apply(t.input, rows, 0, v, c * Sgemm.NR, ld, Sgemm.NR, inChannels * Sgemm.NR);
             } else {
@@ -256,38 +259,47 @@ final class WinogradConvolution {
      * next(i, r) for r &lt; α − m, the row pass's results for a tile's columns m + r, which are column r of the next
      * tile: rows(i, r) moved one tile to the left, except for each tile row's last tile. Its next place is the right
      * border, padded column m·tilesX + r, which is inside the image only for r = 0 when m divides the width (the
-     * image's last column); there the row pass is summed from the image, elsewhere it is zero.
+     * image's last column); there it is the row pass over that column ({@link #lastColumnRowPass}), elsewhere zero.
      */
-    private void nextRows(float[] rows, float[] x, int c, Block b, int ld, int cols) {
-        int m = t.m, alpha = t.alpha, spill = alpha - m, tileRows = b.tileRows();
+    private void nextRows(float[] rows, float[] x, int c, Block b, int ld, int cols, Lines borderPass,
+                          int borderStride, Workspace ws) {
+        int m = t.m, alpha = t.alpha, spill = alpha - m, lastTiles = b.images() * b.tileRows();
+        float[] border = width == m * tilesX ? lastColumnRowPass(x, c, b, borderPass, borderStride, ws) : null;
         for (int i = 0; i < alpha; i++) {
             for (int r = 0; r < spill; r++) {
                 int next = (alpha * m + i * spill + r) * ld;
                 System.arraycopy(rows, (i * m + r) * ld + 1, rows, next, cols - 1);
                 Arrays.fill(rows, next + cols, next + ld, 0f);
-                for (int img = 0; img < b.images(); img++) {
-                    for (int row = 0; row < tileRows; row++) {
-                        int last = next + (img * tileRows + row + 1) * tilesX - 1;
-                        rows[last] = r == 0 && width == m * tilesX
-                                ? lastColumnRowPass(i, x, c, b.n0() + img, m * (b.ty0() + row)) : 0f;
-                    }
+                for (int tile = 0; tile < lastTiles; tile++) {
+                    rows[next + (tile + 1) * tilesX - 1] = r == 0 && border != null
+                            ? border[(alpha + i) * borderStride + tile] : 0f;
                 }
             }
         }
     }
 
-    /** Σ_k Bᵀ[i][k]·x[n, c, y0 + k − 1, width − 1]: the row pass over the image's last column, zero outside it. */
-    private float lastColumnRowPass(int i, float[] x, int c, int n, int y0) {
-        WinogradTransform.Terms terms = t.inputRows[i];
-        int plane = (n * inChannels + c) * height * width;
-        float sum = 0f;
-        for (int q = 0; q < terms.size(); q++) {
-            int y = y0 + terms.index()[q] - 1;
-            if (y >= 0 && y < height) {
-                sum += terms.coef()[q] * x[plane + y * width + width - 1];
+    /**
+     * Bᵀ over the rows of the image's last column, {@code Σ_k Bᵀ[i][k]·x[n, c, m·ty + k − 1, width − 1]} (zero outside
+     * the image), for each tile row of the block: input line k (at k·stride) holds tile row number t's value at t, and
+     * {@code borderPass} writes output i at {@code (α + i)·stride}.
+     */
+    private float[] lastColumnRowPass(float[] x, int c, Block b, Lines borderPass, int stride, Workspace ws) {
+        int alpha = t.alpha, tileRows = b.tileRows();
+        float[] lines = ws.get(Workspace.Slot.WINOGRAD_BORDER, 2 * alpha * stride);
+        for (int k = 0; k < alpha; k++) {
+            Arrays.fill(lines, k * stride, (k + 1) * stride, 0f);
+            for (int img = 0; img < b.images(); img++) {
+                int plane = ((b.n0() + img) * inChannels + c) * height * width;
+                for (int row = 0; row < tileRows; row++) {
+                    int y = t.m * (b.ty0() + row) + k - 1;
+                    if (y >= 0 && y < height) {
+                        lines[k * stride + img * tileRows + row] = x[plane + y * width + width - 1];
+                    }
+                }
             }
         }
-        return sum;
+        borderPass.apply(t.input, lines, 0, lines, 0, stride);
+        return lines;
     }
 
     /**
@@ -323,7 +335,7 @@ final class WinogradConvolution {
             for (int row = 0; row < rows; row++) {
                 int y = t.m * (b.ty0() + row) + shift;
                 if (y >= 0 && y < height) {
-                    VectorOps.copy(src, plane + y * width + from, lines, base + (i * rows + row) * lineLength + lead,
+                    System.arraycopy(src, plane + y * width + from, lines, base + (i * rows + row) * lineLength + lead,
                             count);
                 }
             }

@@ -7,8 +7,8 @@ package org.ddpm4j.tensor.simd;
  * channels, the α² element-wise products become α² matrix products, so a convolution costs α²/9m² of the direct
  * one's multiply-adds plus the transforms: 16/36 for F(2×2, 3×3), 36/144 for F(4×4, 3×3).
  *
- * <p>Each transform is applied as a list of terms per output row (the non-zero coefficients), so the kernels
- * that apply them are the same for every m.
+ * <p>Bᵀ, Aᵀ and A are applied to lines of tiles by {@link WinogradLines}' kernels, written out for each m; the
+ * matrices here are their definition, against which the tests check them.
  */
 final class WinogradTransform {
     /** F(2×2, 3×3): interpolation points 0, ±1, ∞; its transforms are exact in floating point but for G's halves. */
@@ -63,39 +63,12 @@ final class WinogradTransform {
     private final float[] kernelProducts;
     /** Bᵀ (α × α) and Aᵀ (m × α), the definition that {@link #input}, {@link #output} and {@link #outputAdjoint} apply. */
     private final double[][] bt, at;
-    /** Rows of Bᵀ as terms, for the few single values the line transforms do not cover. */
-    final Terms[] inputRows;
     /** Bᵀ applied to lines of tiles: α inputs, α outputs. */
     final WinogradLines.Transform input;
     /** Aᵀ applied to lines of tiles: α inputs, m outputs. */
     final WinogradLines.Transform output;
     /** A, the adjoint of the output transform, which the weight gradient applies to dy: m inputs, α outputs. */
     final WinogradLines.Transform outputAdjoint;
-
-    /**
-     * The non-zero coefficients of one row: {@code Σ_t coef[t]·v[index[t]]}.
-     */
-    record Terms(int[] index, float[] coef) {
-        static Terms of(double[] row) {
-            int count = 0;
-            for (double v : row) {
-                count += v == 0 ? 0 : 1;
-            }
-            int[] index = new int[count];
-            float[] coef = new float[count];
-            for (int i = 0, t = 0; i < row.length; i++) {
-                if (row[i] != 0) {
-                    index[t] = i;
-                    coef[t++] = (float) row[i];
-                }
-            }
-            return new Terms(index, coef);
-        }
-
-        int size() {
-            return index.length;
-        }
-    }
 
     private WinogradTransform(String name, int m, WinogradLines.Transform input, WinogradLines.Transform output,
                               WinogradLines.Transform outputAdjoint, double[][] bt, double[][] g, double[][] at) {
@@ -116,10 +89,6 @@ final class WinogradTransform {
                     }
                 }
             }
-        }
-        this.inputRows = new Terms[alpha];
-        for (int i = 0; i < alpha; i++) {
-            inputRows[i] = Terms.of(bt[i]);
         }
     }
 
