@@ -35,8 +35,8 @@ public final class BenchOptions {
             + "(default: ${DEFAULT-VALUE})")
     double roundSeconds = 2.0;
 
-    @Option(names = "--warmup-seconds", description = "with --compare-pytorch: each side's untimed calls per case "
-            + "(default: ${DEFAULT-VALUE})")
+    @Option(names = "--warmup-seconds", description = "with --compare-pytorch: each side's untimed calls per case, "
+            + "ours then until the JIT has been idle for a second (default: ${DEFAULT-VALUE})")
     double warmupSeconds = 3.0;
 
     @Option(names = "--forks", description = "JMH forks per case (default: ${DEFAULT-VALUE})")

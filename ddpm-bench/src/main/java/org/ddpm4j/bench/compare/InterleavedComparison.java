@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 
 /**
  * Times ddpm4j and the PyTorch peer case by case in alternating rounds: after both sides have warmed up on a case,
@@ -15,7 +16,8 @@ public final class InterleavedComparison {
     /**
      * @param rounds        rounds per case (at least 3)
      * @param roundSeconds  wall time each side gets per round (at least one call)
-     * @param warmupSeconds untimed calls per side before the first round (at least two calls)
+     * @param warmupSeconds untimed calls per side before the first round (at least two calls; ours go on until the JIT
+     *                      is idle)
      */
     public record Settings(int rounds, double roundSeconds, double warmupSeconds) {
         public Settings {
@@ -34,6 +36,16 @@ public final class InterleavedComparison {
     }
 
     private static final int MIN_WARMUP_CALLS = 2;
+    /**
+     * Our side warms up until the JIT has compiled nothing for this long and this many calls: a fixed warm-up left the
+     * first case of a fresh JVM running on half-compiled code for whole rounds (an attention forward's rounds took
+     * 70, 10, 22, 12 and 19 ms after 2 s, and 8.1–8.3 ms after 10 s), its C2 compilations queued behind the two cores
+     * both sides share.
+     */
+    private static final double JIT_QUIET_MS = 1000;
+    private static final int JIT_QUIET_CALLS = 3;
+    /** ... but for at most this many times the warm-up time, in case something keeps compiling. */
+    private static final double WARMUP_CAP_FACTOR = 10;
 
     private final Settings settings;
     private final PyTorchPeer peer;
@@ -60,7 +72,7 @@ public final class InterleavedComparison {
 
     /** One side of a comparison: runs the current case {@code calls} times and returns each call's ms. */
     @FunctionalInterface
-    private interface Side {
+    interface Side {
         double[] time(int calls) throws IOException;
     }
 
@@ -68,7 +80,9 @@ public final class InterleavedComparison {
         Runnable call = c.ours().get();
         peer.setup(c);
         Side ours = calls -> timeOurs(call, calls), torch = peer::time;
-        int oursCalls = callsPerRound(warmUp(ours)), torchCalls = callsPerRound(warmUp(torch));
+        double warmupSeconds = settings.warmupSeconds();
+        int oursCalls = callsPerRound(warmUp(ours, warmupSeconds, JitActivity::compileMillis));
+        int torchCalls = callsPerRound(warmUp(torch, warmupSeconds, null));
         // A full collection before the rounds: the earlier cases' models are garbage by now, and this case's buffers
         // were just allocated; collecting and promoting them is a one-time cost (seconds with the Parallel collector,
         // which copies young arrays) that would otherwise land in whichever round fills the heap next.
@@ -88,15 +102,33 @@ public final class InterleavedComparison {
                 oursCalls, torchCalls, oursMedians, torchMedians);
     }
 
-    /** Untimed calls until both {@link #MIN_WARMUP_CALLS} and the warm-up time are reached; the last call's ms. */
-    private double warmUp(Side side) throws IOException {
-        double last, spent = 0;
-        int calls = 0;
+    /**
+     * Untimed calls until both {@link #MIN_WARMUP_CALLS} and the warm-up time are reached, and, for a side whose JIT
+     * is watched (compileMillis, the JIT's total work so far; null for the peer), until it has stood still for
+     * {@link #JIT_QUIET_MS} of calls and {@link #JIT_QUIET_CALLS} calls, for at most {@link #WARMUP_CAP_FACTOR} times
+     * the warm-up time; the last call's ms.
+     */
+    static double warmUp(Side side, double warmupSeconds, LongSupplier compileMillis) throws IOException {
+        double last, spent = 0, quietMs = 0, warmupMs = warmupSeconds * 1e3;
+        int calls = 0, quietCalls = 0;
+        long compiled = compileMillis == null ? 0 : compileMillis.getAsLong();
+        boolean jitBusy;
         do {
             last = side.time(1)[0];
             spent += last;
             calls++;
-        } while (calls < MIN_WARMUP_CALLS || spent < settings.warmupSeconds() * 1e3);
+            long now = compileMillis == null ? 0 : compileMillis.getAsLong();
+            if (now != compiled) {
+                compiled = now;
+                quietMs = 0;
+                quietCalls = 0;
+            } else {
+                quietMs += last;
+                quietCalls++;
+            }
+            jitBusy = compileMillis != null && spent < WARMUP_CAP_FACTOR * warmupMs
+                    && (quietMs < JIT_QUIET_MS || quietCalls < JIT_QUIET_CALLS);
+        } while (calls < MIN_WARMUP_CALLS || spent < warmupMs || jitBusy);
         return last;
     }
 

@@ -78,7 +78,7 @@ class InterleavedComparisonTest {
         assertFalse(json.has("gflop") || json.has("gflops_med"), json.toString());
         assertTrue(records.get(0).gflopsMed() != null && records.get(0).gbsMed() == null);
         assertTrue(records.get(1).gbsMed() != null && records.get(1).gflopsMed() == null);
-        // Our side: 2 warm-up calls and one call per round (a round lasts 1e-9 s), case A before case B.
+        // Our side: 2 warm-up calls (no warm-up time, so no wait for the JIT) and one call per round (a round lasts 1e-9 s), case A before case B.
         assertEquals(7, ourCalls.stream().filter("A"::equals).count());
         assertEquals(7, ourCalls.stream().filter("B"::equals).count());
         assertTrue(ourCalls.lastIndexOf("A") < ourCalls.indexOf("B"));
@@ -86,6 +86,26 @@ class InterleavedComparisonTest {
         assertEquals(2, requests.stream().filter(l -> l.contains("\"setup\"")).count());
         assertTrue(requests.get(0).contains("\"dims\":[1,2]"), requests.get(0));
         assertEquals(2 * (2 + 5), requests.stream().filter(l -> l.contains("\"time\"")).count());
+    }
+
+    @Test
+    void ourWarmUpWaitsForTheJitToBeQuietAndNoLongerThanItsCap() throws Exception {
+        int[] calls = {0};
+        InterleavedComparison.Side hundredMs = n -> {
+            calls[0] += n;
+            return new double[] {100};
+        };
+        // The JIT works during the first 5 calls: then 1000 ms of quiet calls (10) follow, past the 1 s warm-up.
+        InterleavedComparison.warmUp(hundredMs, 1, () -> Math.min(calls[0], 5));
+        assertEquals(15, calls[0]);
+        // A JIT that never settles: the warm-up stops at ten times its time.
+        calls[0] = 0;
+        InterleavedComparison.warmUp(hundredMs, 1, () -> calls[0]);
+        assertEquals(100, calls[0]);
+        // The peer's side: the warm-up time only.
+        calls[0] = 0;
+        InterleavedComparison.warmUp(hundredMs, 1, null);
+        assertEquals(10, calls[0]);
     }
 
     @Test
