@@ -32,7 +32,8 @@ public final class SimdBackend implements Backend {
      * backward. Winograd's algorithms take fewer multiply-adds than the direct convolution at a larger rounding error
      * (bounded in {@code WinogradConvolutionTest}); {@code DIRECT} is the implicit-GEMM convolution every other
      * geometry uses. {@code WINOGRAD} picks F(4×4, 3×3) for planes of at least {@value #F4_FROM_SIDE} pixels a side
-     * and F(2×2, 3×3) below, where F(4×4, 3×3)'s partial tiles waste more than its fewer products save.
+     * and F(2×2, 3×3) below, where an image is one or two of F(4×4, 3×3)'s tiles a side and its partial tiles waste
+     * more than its fewer products save.
      */
     public enum Conv3x3 {
         DIRECT, WINOGRAD, WINOGRAD_F2, WINOGRAD_F4;
@@ -60,7 +61,7 @@ public final class SimdBackend implements Backend {
     public static final Conv3x3 DEFAULT_CONV3X3 = Conv3x3.WINOGRAD;
     public static final String CONV3X3_PROPERTY = "ddpm.conv3x3";
     /** The smallest plane side {@link Conv3x3#WINOGRAD} computes with F(4×4, 3×3). */
-    public static final int F4_FROM_SIDE = 16;
+    public static final int F4_FROM_SIDE = 8;
     /**
      * Winograd's products are GEMMs with the channels as M and K: below this many channels on either side they are
      * too thin to pay for the transforms (the U-Net's image-facing convolutions).
