@@ -38,9 +38,8 @@ public final class InterleavedComparison {
     private static final int MIN_WARMUP_CALLS = 2;
     /**
      * Our side warms up until the JIT has compiled nothing for this long and this many calls: a fixed warm-up left the
-     * first case of a fresh JVM running on half-compiled code for whole rounds (an attention forward's rounds took
-     * 70, 10, 22, 12 and 19 ms after 2 s, and 8.1–8.3 ms after 10 s), its C2 compilations queued behind the two cores
-     * both sides share.
+     * first case of a fresh JVM running on half-compiled code for whole rounds, several times slower than after a
+     * longer warm-up, its C2 compilations queued behind the cores both sides share (docs/benchmarks.md).
      */
     private static final double JIT_QUIET_MS = 1000;
     private static final int JIT_QUIET_CALLS = 3;

@@ -179,7 +179,8 @@ final class WinogradConvolution {
         int rowStart = m * b.ty0(), rowEnd = Math.min(height, m * b.ty1()), group = linesLength(b);
         // The adjoint of transformOutputs. Over the columns: Z(a, l) = Σ_bb Aᵀ[bb][l]·D(a, bb), after the m² phases.
         int z = m * m * dyStride, alpha = t.alpha;
-        Lines columnAdjoint = Lines.of(m, m, alpha, (a, bb) -> (a * m + bb) * dyStride, (a, l) -> z + (a * alpha + l) * ld);
+        Lines columnAdjoint = Lines.of(m, m, alpha, (a, bb) -> (a * m + bb) * dyStride,
+                (a, l) -> z + (a * alpha + l) * ld);
         // Over the rows: M̄(i, l) = Σ_a Aᵀ[a][i]·Z(a, l), into the channel's row of each M̄(i, l).
         Lines rowAdjoint = Lines.of(alpha, m, alpha, (l, a) -> z + (a * alpha + l) * ld,
                 (l, i) -> (i * alpha + l) * outChannels * ld);
@@ -421,7 +422,7 @@ final class WinogradConvolution {
             apply(f, src, srcBase, dst, dstBase, len, len, 0);
         }
 
-        /** Output lines in strips of {@code strip} values, {@code stripStride} apart ({@link WinogradLines.Transform}). */
+        /** Output lines in strips of {@code strip} values, {@code stripStride} apart (see WinogradLines.Transform). */
         void apply(WinogradLines.Transform f, float[] src, int srcBase, float[] dst, int dstBase, int len, int strip,
                    int stripStride) {
             for (int g = 0; g < in.length; g++) {

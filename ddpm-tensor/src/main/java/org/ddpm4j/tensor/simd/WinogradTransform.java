@@ -61,7 +61,7 @@ final class WinogradTransform {
     final int alpha;
     /** P[ξ = i·α + l][q·3 + v] = G[i][q]·G[l][v]: U_ξ is P's row ξ applied to the nine taps. */
     private final float[] kernelProducts;
-    /** Bᵀ (α × α) and Aᵀ (m × α), the definition that {@link #input}, {@link #output} and {@link #outputAdjoint} apply. */
+    /** Bᵀ (α × α) and Aᵀ (m × α): what {@link #input}, {@link #output} and {@link #outputAdjoint} apply. */
     private final double[][] bt, at;
     /** Bᵀ applied to lines of tiles: α inputs, α outputs. */
     final WinogradLines.Transform input;

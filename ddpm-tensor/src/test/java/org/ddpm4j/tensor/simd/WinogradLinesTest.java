@@ -29,10 +29,12 @@ class WinogradLinesTest {
         return Stream.of(
                 Arguments.of("F2 input (Bᵀ)", f2.input, 4, 4, (Matrix) f2::inputCoefficient),
                 Arguments.of("F2 output (Aᵀ)", f2.output, 4, 2, (Matrix) f2::outputCoefficient),
-                Arguments.of("F2 output adjoint (A)", f2.outputAdjoint, 2, 4, (Matrix) (l, a) -> f2.outputCoefficient(a, l)),
+                Arguments.of("F2 output adjoint (A)", f2.outputAdjoint, 2, 4,
+                        (Matrix) (l, a) -> f2.outputCoefficient(a, l)),
                 Arguments.of("F4 input (Bᵀ)", f4.input, 6, 6, (Matrix) f4::inputCoefficient),
                 Arguments.of("F4 output (Aᵀ)", f4.output, 6, 4, (Matrix) f4::outputCoefficient),
-                Arguments.of("F4 output adjoint (A)", f4.outputAdjoint, 4, 6, (Matrix) (l, a) -> f4.outputCoefficient(a, l)));
+                Arguments.of("F4 output adjoint (A)", f4.outputAdjoint, 4, 6,
+                        (Matrix) (l, a) -> f4.outputCoefficient(a, l)));
     }
 
     @ParameterizedTest(name = "{0}, plain lines")
