@@ -10,9 +10,9 @@ import jdk.incubator.vector.FloatVector;
  * input transform), Aᵀ (the output transform) and A (its adjoint, which the weight gradient applies to dy). Input k is
  * a line of one value per tile, and so is output i, {@code out_i = Σ_k T[i][k]·in_k}, one vector of tiles at a time.
  *
- * <p>Each transform is written out with its common subexpressions (Lavin &amp; Gray 2016, section 4): F(4×4, 3×3)'s Bᵀ
- * takes 14 vector operations for its 6 outputs where its 22 non-zero coefficients, applied one by one, take 22
- * operations and 22 loads; here every input line is loaded once, into a register.
+ * <p>Each transform is written out with its common subexpressions: F(4×4, 3×3)'s Bᵀ takes 14 vector operations for
+ * its 6 outputs where its 22 non-zero coefficients, applied one by one, take 22 operations and 22 loads; here every
+ * input line is loaded once, into a register.
  */
 final class WinogradLines {
 
