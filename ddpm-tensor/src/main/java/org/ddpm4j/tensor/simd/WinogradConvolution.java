@@ -179,10 +179,10 @@ final class WinogradConvolution {
         int rowStart = m * b.ty0(), rowEnd = Math.min(height, m * b.ty1()), group = linesLength(b);
         // The adjoint of transformOutputs. Over the columns: Z(a, l) = Σ_bb Aᵀ[bb][l]·D(a, bb), after the m² phases.
         int z = m * m * dyStride, alpha = t.alpha;
-        Lines columnAdjoint = Lines.of(m, m, alpha, (a, bb) -> (a * m + bb) * dyStride,
+        Lines columnAdjoint = Lines.of(t.outputAdjoint, m, m, alpha, (a, bb) -> (a * m + bb) * dyStride,
                 (a, l) -> z + (a * alpha + l) * ld);
         // Over the rows: M̄(i, l) = Σ_a Aᵀ[a][i]·Z(a, l), into the channel's row of each M̄(i, l).
-        Lines rowAdjoint = Lines.of(alpha, m, alpha, (l, a) -> z + (a * alpha + l) * ld,
+        Lines rowAdjoint = Lines.of(t.outputAdjoint, alpha, m, alpha, (l, a) -> z + (a * alpha + l) * ld,
                 (l, i) -> (i * alpha + l) * outChannels * ld);
         for (int o = 0; o < outChannels; o++) {
             // dy's phases D(a, bb) of all tiles of channel o: output row m·ty + a, column m·j + bb.
@@ -196,8 +196,8 @@ final class WinogradConvolution {
                 int dyPlane = ((b.n0() + i) * outChannels + o) * height * width;
                 biasPartial[o] += VectorOps.sum(dy, dyPlane + rowStart * width, (rowEnd - rowStart) * width);
             }
-            columnAdjoint.apply(t.outputAdjoint, stage, 0, stage, 0, ld);
-            rowAdjoint.apply(t.outputAdjoint, stage, 0, products, o * ld, ld);
+            columnAdjoint.apply(stage, 0, stage, 0, ld);
+            rowAdjoint.apply(stage, 0, products, o * ld, ld);
         }
         for (int xi = 0; xi < t.products(); xi++) {
             Sgemm.gemm(false, outChannels, inChannels, cols, 1f, products, xi * outChannels * ld, ld,
@@ -228,14 +228,16 @@ final class WinogradConvolution {
         float[] v = ws.get(Workspace.Slot.WINOGRAD_INPUT, t.products() * inChannels * ld);
         float[] lines = zeroedLines(alpha, b, ws);
         // Bᵀ over the rows: rows(i, r) = Σ_k Bᵀ[i][k]·grid(k div m, k mod m, r).
-        Lines rowPass = Lines.of(m, alpha, alpha, (r, k) -> (k * m + r) * gridStride, (r, i) -> (i * m + r) * ld);
+        Lines rowPass = Lines.of(t.input, m, alpha, alpha, (r, k) -> (k * m + r) * gridStride,
+                (r, i) -> (i * m + r) * ld);
         // Bᵀ over the columns: V(i, l) = Σ_q Bᵀ[l][q]·(column q of each tile): rows(i, q) for q < m, else next's.
-        Lines columnPass = Lines.of(alpha, alpha, alpha,
+        Lines columnPass = Lines.of(t.input, alpha, alpha, alpha,
                 (i, q) -> (q < m ? i * m + q : alpha * m + i * spill + q - m) * ld,
                 (i, l) -> (i * alpha + l) * inChannels * ld);
         // Bᵀ over the rows of the image's last column, one value per tile row of the block.
         int borderStride = ceilDiv(b.images() * b.tileRows(), VectorOps.VL) * VectorOps.VL;
-        Lines borderPass = Lines.of(1, alpha, alpha, (g, k) -> k * borderStride, (g, i) -> (alpha + i) * borderStride);
+        Lines borderPass = Lines.of(t.input, 1, alpha, alpha, (g, k) -> k * borderStride,
+                (g, i) -> (alpha + i) * borderStride);
         for (int c = 0; c < inChannels; c++) {
             // grid(v, s, r), g = m·v + s: padded row m·(ty0 + row) + g is image row m·(ty0 + row) + g − 1.
             for (int g = 0; g < alpha; g++) {
@@ -245,12 +247,12 @@ final class WinogradConvolution {
             for (int g = 0; g < alpha * m && ld > cols; g++) {
                 Arrays.fill(grids, g * gridStride + cols, g * gridStride + ld, 0f);
             }
-            rowPass.apply(t.input, grids, 0, rows, 0, ld);
+            rowPass.apply(grids, 0, rows, 0, ld);
             nextRows(rows, x, c, b, ld, cols, borderPass, borderStride, ws);
             if (strips) {
-                columnPass.apply(t.input, rows, 0, v, c * Sgemm.NR, ld, Sgemm.NR, inChannels * Sgemm.NR);
+                columnPass.apply(rows, 0, v, c * Sgemm.NR, ld, Sgemm.NR, inChannels * Sgemm.NR);
             } else {
-                columnPass.apply(t.input, rows, 0, v, c * ld, ld);
+                columnPass.apply(rows, 0, v, c * ld, ld);
             }
         }
         return v;
@@ -299,7 +301,7 @@ final class WinogradConvolution {
                 }
             }
         }
-        borderPass.apply(t.input, lines, 0, lines, 0, stride);
+        borderPass.apply(lines, 0, lines, 0, stride);
         return lines;
     }
 
@@ -357,12 +359,14 @@ final class WinogradConvolution {
         float[] merged = ws.get(Workspace.Slot.WINOGRAD_LINES, PhaseSplit.readLength(m, cols));
         int phases = m * alpha * ld;
         // Aᵀ over the rows: Z(a, l) = Σ_i Aᵀ[a][i]·M(i, l), read from the channel's row of each M(i, l).
-        Lines rowPass = Lines.of(alpha, alpha, m, (l, i) -> (i * alpha + l) * mStride, (l, a) -> (a * alpha + l) * ld);
+        Lines rowPass = Lines.of(t.output, alpha, alpha, m, (l, i) -> (i * alpha + l) * mStride,
+                (l, a) -> (a * alpha + l) * ld);
         // Aᵀ over the columns: Y(a, bb) = Σ_l Aᵀ[bb][l]·Z(a, l).
-        Lines columnPass = Lines.of(m, alpha, m, (a, l) -> (a * alpha + l) * ld, (a, bb) -> phases + (a * m + bb) * ld);
+        Lines columnPass = Lines.of(t.output, m, alpha, m, (a, l) -> (a * alpha + l) * ld,
+                (a, bb) -> phases + (a * m + bb) * ld);
         for (int o = 0; o < outChannels; o++) {
-            rowPass.apply(t.output, products, o * ld, stage, 0, ld);
-            columnPass.apply(t.output, stage, 0, stage, 0, ld);
+            rowPass.apply(products, o * ld, stage, 0, ld);
+            columnPass.apply(stage, 0, stage, 0, ld);
             for (int a = 0; a < m; a++) {
                 PhaseSplit.merge(m, stage, phases + a * m * ld, ld, cols, merged, 0);
                 storeRows(merged, a, b, y, o, bias == null ? 0f : bias[o], accumulate);
@@ -394,17 +398,18 @@ final class WinogradConvolution {
     }
 
     /**
-     * One pass of a transform over a block: for each of its groups g, the transform reads its input lines at
+     * One pass of a transform over a block: for each of its groups g, {@code transform} reads its input lines at
      * {@code in[g][k]} and writes its output lines at {@code out[g][i]} (from the bases given to {@link #apply}). Built
      * once per block, since the offsets depend on the block's line length but not on the channel.
      */
-    private record Lines(int[][] in, int[][] out) {
+    private record Lines(WinogradLines.Transform transform, int[][] in, int[][] out) {
         @FunctionalInterface
         interface Offset {
             int of(int group, int line);
         }
 
-        static Lines of(int groups, int inputs, int outputs, Offset in, Offset out) {
+        static Lines of(WinogradLines.Transform transform, int groups, int inputs, int outputs, Offset in,
+                        Offset out) {
             int[][] ins = new int[groups][inputs], outs = new int[groups][outputs];
             for (int g = 0; g < groups; g++) {
                 for (int k = 0; k < inputs; k++) {
@@ -414,19 +419,18 @@ final class WinogradConvolution {
                     outs[g][i] = out.of(g, i);
                 }
             }
-            return new Lines(ins, outs);
+            return new Lines(transform, ins, outs);
         }
 
         /** Lines of len values in, lines of len values out. */
-        void apply(WinogradLines.Transform f, float[] src, int srcBase, float[] dst, int dstBase, int len) {
-            apply(f, src, srcBase, dst, dstBase, len, len, 0);
+        void apply(float[] src, int srcBase, float[] dst, int dstBase, int len) {
+            apply(src, srcBase, dst, dstBase, len, len, 0);
         }
 
         /** Output lines in strips of {@code strip} values, {@code stripStride} apart (see WinogradLines.Transform). */
-        void apply(WinogradLines.Transform f, float[] src, int srcBase, float[] dst, int dstBase, int len, int strip,
-                   int stripStride) {
+        void apply(float[] src, int srcBase, float[] dst, int dstBase, int len, int strip, int stripStride) {
             for (int g = 0; g < in.length; g++) {
-                f.apply(src, srcBase, in[g], dst, dstBase, out[g], len, strip, stripStride);
+                transform.apply(src, srcBase, in[g], dst, dstBase, out[g], len, strip, stripStride);
             }
         }
     }
