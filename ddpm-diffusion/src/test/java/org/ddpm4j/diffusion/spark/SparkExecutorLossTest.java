@@ -58,6 +58,10 @@ class SparkExecutorLossTest {
         sc = new JavaSparkContext(new SparkConf().setMaster("local-cluster[" + WORKERS + ",1,1024]")
                 .setAppName("ddpm4j-executor-loss-test").set("spark.ui.enabled", "false")
                 .set("spark.driver.host", "127.0.0.1")
+                // A task goes to a free executor at once. With Spark's default wait (3 s) for the executor that caches
+                // its shard, a first step whose two tasks both ran on one executor kept every later step there, and
+                // the test saw one executor (a CI run).
+                .set("spark.locality.wait", "0")
                 .set("spark.executor.extraJavaOptions", "--add-modules jdk.incubator.vector"));
         // A reliable checkpoint: a lost executor's shard is read back from here.
         sc.setCheckpointDir(sparkHome.resolve("checkpoints").toString());
