@@ -8,9 +8,6 @@ import org.ddpm4j.tensor.ConvGeometry;
  * convolution's unrolled input straight from the image (implicit GEMM), so no im2col matrix is ever written.
  */
 interface BPacker {
-    /** Runs at least this long are copied with arraycopy; shorter ones by a loop, cheaper than the call. */
-    int ARRAYCOPY_FROM = 16;
-
     void pack(int pc, int kc, int jc, int nc, float[] dst);
 
     /** A row-major matrix: op(B)(p, j) = b[p·ldb + j], or b[j·ldb + p] when transposed. */
@@ -40,7 +37,7 @@ interface BPacker {
                 } else {
                     for (int p = 0; p < kc; p++) {
                         int dp = d + p * Sgemm.NR;
-                        System.arraycopy(b, off + (pc + p) * ld + jc + jr, dst, dp, nr);
+                        VectorOps.copy(b, off + (pc + p) * ld + jc + jr, dst, dp, nr);
                         for (int j = nr; j < Sgemm.NR; j++) {
                             dst[dp + j] = 0f;
                         }
@@ -106,12 +103,8 @@ interface BPacker {
                     for (int t = ox; t < lo; t++) {
                         dst[q + t] = 0f;
                     }
-                    if (s == 1 && hi - lo >= ARRAYCOPY_FROM) {
-                        System.arraycopy(x, src + lo, dst, q + lo, hi - lo);
-                    } else if (s == 1) {
-                        for (int t = lo; t < hi; t++) {
-                            dst[q + t] = x[src + t];
-                        }
+                    if (s == 1) {
+                        VectorOps.copy(x, src + lo, dst, q + lo, hi - lo);
                     } else {
                         for (int t = lo; t < hi; t++) {
                             dst[q + t] = x[src + t * s];

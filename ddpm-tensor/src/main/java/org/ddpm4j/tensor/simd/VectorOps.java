@@ -3,6 +3,7 @@ package org.ddpm4j.tensor.simd;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
@@ -89,14 +90,22 @@ final class VectorOps {
         return y.mul(bits.reinterpretAsFloats());
     }
 
-    /** {@code dst[d..d+len) = src[s..s+len)}: for the short rows of an image, cheaper than System.arraycopy's call. */
+    /**
+     * {@code dst[d..d+len) = src[s..s+len)} for disjoint ranges: for an image's short rows, cheaper than
+     * System.arraycopy's call. The last vector overlaps the one before it instead of running a scalar tail, which on a
+     * row of VL − 1 or 2·VL − 1 values (a padded tile row's image part) would be most of the row; a row shorter than
+     * a vector is one masked vector. Not a vector of another width: C2 drops the Vector API's intrinsics where one
+     * call site's profile sees two vector classes, and the boxed fallback is an order of magnitude slower.
+     */
     static void copy(float[] src, int s, float[] dst, int d, int len) {
-        int i = 0;
-        for (int bound = SPECIES.loopBound(len); i < bound; i += VL) {
-            FloatVector.fromArray(SPECIES, src, s + i).intoArray(dst, d + i);
-        }
-        for (; i < len; i++) {
-            dst[d + i] = src[s + i];
+        if (len >= VL) {
+            for (int i = 0; i < len - VL; i += VL) {
+                FloatVector.fromArray(SPECIES, src, s + i).intoArray(dst, d + i);
+            }
+            FloatVector.fromArray(SPECIES, src, s + len - VL).intoArray(dst, d + len - VL);
+        } else {
+            VectorMask<Float> part = SPECIES.indexInRange(0, len);
+            FloatVector.fromArray(SPECIES, src, s, part).intoArray(dst, d, part);
         }
     }
 

@@ -338,7 +338,7 @@ final class WinogradConvolution {
             for (int row = 0; row < rows; row++) {
                 int y = t.m * (b.ty0() + row) + shift;
                 if (y >= 0 && y < height) {
-                    System.arraycopy(src, plane + y * width + from, lines, base + (i * rows + row) * lineLength + lead,
+                    VectorOps.copy(src, plane + y * width + from, lines, base + (i * rows + row) * lineLength + lead,
                             count);
                 }
             }
