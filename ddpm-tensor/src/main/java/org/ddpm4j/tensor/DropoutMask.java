@@ -12,7 +12,7 @@ public final class DropoutMask {
     /** The counters of consecutive elements differ by this (the golden ratio in 64 bits, SplitMix64's increment). */
     public static final long INCREMENT = 0x9E3779B97F4A7C15L;
     /** Bits of each uniform: a float's significand. */
-    private static final int BITS = 24;
+    public static final int BITS = 24;
 
     /** The counter of element {@code index}: the next element's is this plus {@link #INCREMENT}. */
     public static long counter(long seed, long index) {

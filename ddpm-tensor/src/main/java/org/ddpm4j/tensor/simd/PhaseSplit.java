@@ -16,7 +16,7 @@ final class PhaseSplit {
     private static final VectorSpecies<Float> SPECIES = VectorOps.SPECIES;
     private static final int VL = VectorOps.VL;
     /** Lane indices into the concatenation of two vectors (0 .. 2·VL − 1): their even and odd lanes. */
-    private static final FloatVector EVEN = indices(i -> 2 * i);
+    static final FloatVector EVEN = indices(i -> 2 * i);
     private static final FloatVector ODD = indices(i -> 2 * i + 1);
     /**
      * The inverse permutes: lanes 2i and 2i + 1 from lane i of each vector, for the low and the high half (also

@@ -98,7 +98,8 @@ public final class SimdBackend implements Backend {
     @Override
     public String describe() {
         return "simd (" + Sgemm.SPECIES.vectorBitSize() + "-bit vectors, " + threads() + " threads, 3x3 convolutions: "
-                + conv3x3.name().toLowerCase(java.util.Locale.ROOT) + ")";
+                + conv3x3.name().toLowerCase(java.util.Locale.ROOT) + ", dropout masks: "
+                + (CounterDropout.VECTORISED ? "vectors" : "scalar") + ")";
     }
 
     /** Stops the worker threads (they are daemon threads, so this is optional); the backend must not be used afterwards. */
@@ -813,19 +814,10 @@ public final class SimdBackend implements Backend {
     public void dropout(Tensor x, float p, long seed, Tensor y, Tensor mask) {
         OpChecks.dropout(x, p, y, mask);
         long threshold = DropoutMask.keepThreshold(p);
-        int keepBits = Float.floatToRawIntBits(1f / (1f - p));
+        float keepScale = 1f / (1f - p);
         float[] xd = hostArray(x), yd = hostArray(y), md = hostArray(mask);
-        forElements(x.size(), 10, (off, len) -> {
-            long counter = DropoutMask.counter(seed, off);
-            for (int i = off, end = off + len; i < end; i++, counter += DropoutMask.INCREMENT) {
-                // All ones when the element is kept, zero when dropped: a branch on the random outcome would be
-                // mispredicted for about min(p, 1 − p) of the elements.
-                int kept = ~(int) ((DropoutMask.bits(counter) - threshold) >> 63);
-                float m = Float.intBitsToFloat(keepBits & kept);
-                md[i] = m;
-                yd[i] = xd[i] * m;
-            }
-        });
+        forElements(x.size(), 10, (off, len) -> CounterDropout.apply(xd, yd, md, off, len,
+                DropoutMask.counter(seed, off), threshold, keepScale));
     }
 
     // ---------------------------------------------------------------- per-sample arithmetic
