@@ -25,7 +25,7 @@ final class CounterDropout {
      * Whether the mask is drawn by vectors: with vectors of 256 bits or more (AVX2, AVX-512), where the 64-bit lane
      * multiplies are instructions. On 128-bit x86 vectors they are emulated, and the scalar loop is faster.
      */
-    static final boolean VECTORISED = LONGS.vectorBitSize() >= 256 && VL == 2 * LONGS.length();
+    static final boolean VECTORISED = LONGS.vectorBitSize() >= 256 && VL == 2 * LONG_LANES;
     /** Lane k's counter minus the first lane's: k increments. */
     private static final LongVector LANE_STEPS = LongVector.zero(LONGS).addIndex(1).mul(DropoutMask.INCREMENT);
 

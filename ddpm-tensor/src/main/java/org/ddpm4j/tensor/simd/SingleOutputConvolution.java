@@ -33,7 +33,7 @@ final class SingleOutputConvolution {
      */
     static void padRows(float[] plane, int off, int height, int width, float[] lines, int linesOff) {
         for (int r = 0; r < height; r++) {
-            System.arraycopy(plane, off + r * width, lines, linesOff + r * (width + 2) + 1, width);
+            VectorOps.copy(plane, off + r * width, lines, linesOff + r * (width + 2) + 1, width);
         }
     }
 
@@ -48,7 +48,7 @@ final class SingleOutputConvolution {
                 for (int c = 0; c < channels; c++) {
                     int in = (n * channels + c) * plane;
                     for (int r = 0; r < height; r++) {
-                        System.arraycopy(x, in + r * width, line, 1, width);
+                        VectorOps.copy(x, in + r * width, line, 1, width);
                         for (int kh = 0; kh < KERNEL; kh++) {
                             int o = r + 1 - kh, k = c * TAPS + kh * KERNEL;
                             if (o >= 0 && o < height) {
