@@ -1,5 +1,8 @@
 package org.ddpm4j.tensor.simd;
 
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
 /**
  * The matrices of Winograd's minimal filtering algorithm F(m×m, 3×3) (Lavin &amp; Gray, "Fast Algorithms for
  * Convolutional Neural Networks", 2016, eq. 8): an m×m tile of a 3×3 correlation is computed from an α×α input tile
@@ -53,6 +56,9 @@ final class WinogradTransform {
 
     /** The kernel size every transform here is for. */
     static final int KERNEL = 3;
+    private static final int TAPS = KERNEL * KERNEL;
+    private static final VectorSpecies<Float> SPECIES = VectorOps.SPECIES;
+    private static final int VL = VectorOps.VL;
 
     private final String name;
     /** Output tile side. */
@@ -63,6 +69,8 @@ final class WinogradTransform {
     private final float[] kernelProducts;
     /** Bᵀ (α × α) and Aᵀ (m × α): what {@link #input}, {@link #output} and {@link #outputAdjoint} apply. */
     private final double[][] bt, at;
+    /** G (α × 3), which {@link #kernelProducts} holds the products of. */
+    private final double[][] g;
     /** Bᵀ applied to lines of tiles: α inputs, α outputs. */
     final WinogradLines.Transform input;
     /** Aᵀ applied to lines of tiles: α inputs, m outputs. */
@@ -77,6 +85,7 @@ final class WinogradTransform {
         this.output = output;
         this.outputAdjoint = outputAdjoint;
         this.bt = bt;
+        this.g = g;
         this.at = at;
         this.m = m;
         this.alpha = m + KERNEL - 1;
@@ -97,6 +106,11 @@ final class WinogradTransform {
         return bt[i][k];
     }
 
+    /** G's coefficient in row i, column q. */
+    double kernelCoefficient(int i, int q) {
+        return g[i][q];
+    }
+
     /** Aᵀ's coefficient in row a, column i. */
     double outputCoefficient(int a, int i) {
         return at[a][i];
@@ -111,43 +125,132 @@ final class WinogradTransform {
      * The transformed kernels {@code U_ξ = G k Gᵀ} (ξ = i·α + l) of a [rows, cols, 3, 3] weight tensor, as α² row-major
      * matrices {@code u[ξ][r][c]} of rows × cols. With {@code transposeAndFlip} the kernel of (r, c) is the weight
      * of (c, r) rotated by 180°: the kernel of a same convolution's input gradient (rows = the weights' in channels).
-     * Each U_ξ[r][c] = Σ_{q,v} G[i][q]·G[l][v]·k[q][v] is linear in the nine taps, so all of them are one GEMM of the
-     * α² × 9 matrix {@link #kernelProducts} by the taps, split by rows between the threads (each value is the same
-     * nine-term sum whatever the split).
+     * Each U_ξ[r][c] = Σ_{q,v} G[i][q]·G[l][v]·k[q][v] is linear in the nine taps: the α² × 9 matrix
+     * {@link #kernelProducts} times the taps, computed for a vector of kernels at a time (their taps first laid out
+     * tap by tap), split by rows between the threads (each value is the same nine-term sum whatever the split).
      */
     void transformKernels(Parallel parallel, float[] w, int rows, int cols, boolean transposeAndFlip, float[] u) {
-        int mats = rows * cols, taps = KERNEL * KERNEL;
-        float[] k = transposeAndFlip ? Workspace.current().get(Workspace.Slot.CALLER_KERNEL_TAPS, mats * taps) : w;
-        parallel.forRange(rows, (long) cols * taps * products(), (r0, r1) -> {
-            if (transposeAndFlip) {
-                for (int r = r0; r < r1; r++) {
-                    for (int c = 0; c < cols; c++) {
-                        int src = (c * rows + r) * taps, dst = (r * cols + c) * taps;
-                        for (int tap = 0; tap < taps; tap++) {
-                            k[dst + tap] = w[src + taps - 1 - tap];
-                        }
+        int mats = rows * cols;
+        parallel.forRange(rows, (long) cols * TAPS * products(), (r0, r1) -> {
+            // One row's taps, tap by tap, so that a vector of kernels' taps are nine vector loads.
+            float[] taps = new float[TAPS * cols];
+            for (int r = r0; r < r1; r++) {
+                for (int c = 0; c < cols; c++) {
+                    for (int tap = 0; tap < TAPS; tap++) {
+                        taps[tap * cols + c] = transposeAndFlip ? w[(c * rows + r) * TAPS + TAPS - 1 - tap]
+                                : w[(r * cols + c) * TAPS + tap];
                     }
                 }
+                transformRow(taps, cols, u, r * cols, mats);
             }
-            // U[:, r0·cols .. r1·cols) (α² × n) = P (α² × 9) · Kᵀ, K being those kernels' taps as an n × 9 matrix.
-            int first = r0 * cols, n = (r1 - r0) * cols;
-            Sgemm.gemm(false, true, products(), n, taps, 1f, kernelProducts, 0, taps, k, first * taps, taps, false,
-                    u, first, mats);
         });
     }
 
     /**
+     * {@code u[ξ·mats + at + c] = Σ_tap P[ξ][tap]·taps[tap][c]} for c in [0, cols) and every ξ, the taps summed in
+     * order: each vector of kernels' nine taps is loaded once for all α² sums.
+     */
+    private void transformRow(float[] taps, int cols, float[] u, int at, int mats) {
+        int c = 0;
+        for (; c + VL <= cols; c += VL) {
+            FloatVector k0 = FloatVector.fromArray(SPECIES, taps, c);
+            FloatVector k1 = FloatVector.fromArray(SPECIES, taps, cols + c);
+            FloatVector k2 = FloatVector.fromArray(SPECIES, taps, 2 * cols + c);
+            FloatVector k3 = FloatVector.fromArray(SPECIES, taps, 3 * cols + c);
+            FloatVector k4 = FloatVector.fromArray(SPECIES, taps, 4 * cols + c);
+            FloatVector k5 = FloatVector.fromArray(SPECIES, taps, 5 * cols + c);
+            FloatVector k6 = FloatVector.fromArray(SPECIES, taps, 6 * cols + c);
+            FloatVector k7 = FloatVector.fromArray(SPECIES, taps, 7 * cols + c);
+            FloatVector k8 = FloatVector.fromArray(SPECIES, taps, 8 * cols + c);
+            for (int xi = 0, p = 0; xi < products(); xi++, p += TAPS) {
+                FloatVector sum = k0.mul(kernelProducts[p]);
+                sum = times(k1, kernelProducts[p + 1], sum);
+                sum = times(k2, kernelProducts[p + 2], sum);
+                sum = times(k3, kernelProducts[p + 3], sum);
+                sum = times(k4, kernelProducts[p + 4], sum);
+                sum = times(k5, kernelProducts[p + 5], sum);
+                sum = times(k6, kernelProducts[p + 6], sum);
+                sum = times(k7, kernelProducts[p + 7], sum);
+                sum = times(k8, kernelProducts[p + 8], sum);
+                sum.intoArray(u, xi * mats + at + c);
+            }
+        }
+        // The last kernels of a row that is not whole vectors, with the same roundings.
+        for (; c < cols; c++) {
+            for (int xi = 0, p = 0; xi < products(); xi++, p += TAPS) {
+                float sum = taps[c] * kernelProducts[p];
+                for (int tap = 1; tap < TAPS; tap++) {
+                    sum = Math.fma(taps[tap * cols + c], kernelProducts[p + tap], sum);
+                }
+                u[xi * mats + at + c] = sum;
+            }
+        }
+    }
+
+    /**
      * The adjoint of {@link #transformKernels} without flip: {@code dw[r][c] += Gᵀ dU_{r,c} G} for the α² gradient
-     * matrices {@code du[ξ][r][c]} (rows × cols), into a [rows, cols, 3, 3] gradient: dw as (rows·cols) × 9 gains
-     * {@code dUᵀ·P}, split by rows between the threads.
+     * matrices {@code du[ξ][r][c]} (rows × cols), into a [rows, cols, 3, 3] gradient: each tap gains
+     * {@code Σ_ξ P[ξ][tap]·dU_ξ}, summed for a vector of kernels at a time and added tap by tap, split by rows
+     * between the threads.
      */
     void accumulateKernelGradients(Parallel parallel, float[] du, int rows, int cols, float[] dw) {
-        int mats = rows * cols, taps = KERNEL * KERNEL;
-        parallel.forRange(rows, (long) cols * taps * products(), (r0, r1) -> {
-            int first = r0 * cols;
-            Sgemm.gemm(true, false, (r1 - r0) * cols, taps, products(), 1f, du, first, mats, kernelProducts, 0, taps,
-                    true, dw, first * taps, taps);
+        int mats = rows * cols;
+        parallel.forRange(rows, (long) cols * TAPS * products(), (r0, r1) -> {
+            float[] sums = new float[TAPS * VL];
+            int at = r0 * cols, end = r1 * cols;
+            for (; at + VL <= end; at += VL) {
+                // Each dU_ξ is loaded once, into nine sums: the α² loads lie a whole matrix apart, often a multiple of
+                // 4 KiB, in as few cache sets, so a second pass over them would come from L2.
+                FloatVector d = FloatVector.fromArray(SPECIES, du, at);
+                FloatVector s0 = d.mul(kernelProducts[0]), s1 = d.mul(kernelProducts[1]);
+                FloatVector s2 = d.mul(kernelProducts[2]), s3 = d.mul(kernelProducts[3]);
+                FloatVector s4 = d.mul(kernelProducts[4]), s5 = d.mul(kernelProducts[5]);
+                FloatVector s6 = d.mul(kernelProducts[6]), s7 = d.mul(kernelProducts[7]);
+                FloatVector s8 = d.mul(kernelProducts[8]);
+                for (int xi = 1; xi < products(); xi++) {
+                    d = FloatVector.fromArray(SPECIES, du, xi * mats + at);
+                    int p = xi * TAPS;
+                    s0 = times(d, kernelProducts[p], s0);
+                    s1 = times(d, kernelProducts[p + 1], s1);
+                    s2 = times(d, kernelProducts[p + 2], s2);
+                    s3 = times(d, kernelProducts[p + 3], s3);
+                    s4 = times(d, kernelProducts[p + 4], s4);
+                    s5 = times(d, kernelProducts[p + 5], s5);
+                    s6 = times(d, kernelProducts[p + 6], s6);
+                    s7 = times(d, kernelProducts[p + 7], s7);
+                    s8 = times(d, kernelProducts[p + 8], s8);
+                }
+                s0.intoArray(sums, 0);
+                s1.intoArray(sums, VL);
+                s2.intoArray(sums, 2 * VL);
+                s3.intoArray(sums, 3 * VL);
+                s4.intoArray(sums, 4 * VL);
+                s5.intoArray(sums, 5 * VL);
+                s6.intoArray(sums, 6 * VL);
+                s7.intoArray(sums, 7 * VL);
+                s8.intoArray(sums, 8 * VL);
+                for (int j = 0; j < VL; j++) {
+                    for (int tap = 0; tap < TAPS; tap++) {
+                        dw[(at + j) * TAPS + tap] += sums[tap * VL + j];
+                    }
+                }
+            }
+            // The last kernels of a range that is not whole vectors, with the same roundings.
+            for (; at < end; at++) {
+                for (int tap = 0; tap < TAPS; tap++) {
+                    float sum = du[at] * kernelProducts[tap];
+                    for (int xi = 1; xi < products(); xi++) {
+                        sum = Math.fma(du[xi * mats + at], kernelProducts[xi * TAPS + tap], sum);
+                    }
+                    dw[at * TAPS + tap] += sum;
+                }
+            }
         });
+    }
+
+    /** {@code d·p + s}, fused. */
+    private static FloatVector times(FloatVector d, float p, FloatVector s) {
+        return d.fma(FloatVector.broadcast(SPECIES, p), s);
     }
 
     @Override
