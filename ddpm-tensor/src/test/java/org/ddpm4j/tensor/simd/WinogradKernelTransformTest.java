@@ -38,9 +38,7 @@ class WinogradKernelTransformTest {
     @MethodSource("cases")
     void kernelTransformMatchesGkGt(WinogradTransform t, int rows, int cols) {
         float[] w = random(rows * cols * TAPS, 1);
-        float[] u = new float[t.products() * rows * cols];
-        t.transformKernels(PARALLEL, w, rows, cols, false, u);
-        checkTransform(t, rows, cols, u, (r, c, tap) -> w[(r * cols + c) * TAPS + tap]);
+        checkTransform(t, rows, cols, w, false, (r, c, tap) -> w[(r * cols + c) * TAPS + tap]);
     }
 
     @ParameterizedTest(name = "{0}, {1} x {2} kernels")
@@ -48,9 +46,7 @@ class WinogradKernelTransformTest {
     void inputGradientKernelsAreTheTransposedFlippedWeights(WinogradTransform t, int rows, int cols) {
         // The weights are [cols, rows, 3, 3]; the kernel of (r, c) is the weight of (c, r) rotated by 180°.
         float[] w = random(rows * cols * TAPS, 2);
-        float[] u = new float[t.products() * rows * cols];
-        t.transformKernels(PARALLEL, w, rows, cols, true, u);
-        checkTransform(t, rows, cols, u, (r, c, tap) -> w[(c * rows + r) * TAPS + TAPS - 1 - tap]);
+        checkTransform(t, rows, cols, w, true, (r, c, tap) -> w[(c * rows + r) * TAPS + TAPS - 1 - tap]);
     }
 
     @ParameterizedTest(name = "{0}, {1} x {2} kernels")
@@ -86,8 +82,12 @@ class WinogradKernelTransformTest {
         float at(int r, int c, int tap);
     }
 
-    private static void checkTransform(WinogradTransform t, int rows, int cols, float[] u, Taps taps) {
+    /** Transforms w and checks every U_ξ against the kernels {@code taps} reads from w. */
+    private static void checkTransform(WinogradTransform t, int rows, int cols, float[] w, boolean transposeAndFlip,
+                                       Taps taps) {
         int alpha = t.alpha, mats = rows * cols;
+        float[] u = new float[t.products() * mats];
+        t.transformKernels(PARALLEL, w, rows, cols, transposeAndFlip, u);
         for (int r = 0; r < rows; r++) {
             for (int c = 0; c < cols; c++) {
                 for (int i = 0; i < alpha; i++) {
