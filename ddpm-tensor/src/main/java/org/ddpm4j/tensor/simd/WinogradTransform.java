@@ -133,7 +133,7 @@ final class WinogradTransform {
         int mats = rows * cols;
         parallel.forRange(rows, (long) cols * TAPS * products(), (r0, r1) -> {
             // One row's taps, tap by tap, so that a vector of kernels' taps are nine vector loads.
-            float[] taps = new float[TAPS * cols];
+            float[] taps = Workspace.current().get(Workspace.Slot.KERNEL_TAPS, TAPS * cols);
             for (int r = r0; r < r1; r++) {
                 for (int c = 0; c < cols; c++) {
                     for (int tap = 0; tap < TAPS; tap++) {
@@ -196,19 +196,16 @@ final class WinogradTransform {
     void accumulateKernelGradients(Parallel parallel, float[] du, int rows, int cols, float[] dw) {
         int mats = rows * cols;
         parallel.forRange(rows, (long) cols * TAPS * products(), (r0, r1) -> {
-            float[] sums = new float[TAPS * VL];
+            float[] sums = Workspace.current().get(Workspace.Slot.KERNEL_TAPS, TAPS * VL);
             int at = r0 * cols, end = r1 * cols;
             for (; at + VL <= end; at += VL) {
                 // Each dU_ξ is loaded once, into nine sums: the α² loads lie a whole matrix apart, often a multiple of
                 // 4 KiB, in as few cache sets, so a second pass over them would come from L2.
-                FloatVector d = FloatVector.fromArray(SPECIES, du, at);
-                FloatVector s0 = d.mul(kernelProducts[0]), s1 = d.mul(kernelProducts[1]);
-                FloatVector s2 = d.mul(kernelProducts[2]), s3 = d.mul(kernelProducts[3]);
-                FloatVector s4 = d.mul(kernelProducts[4]), s5 = d.mul(kernelProducts[5]);
-                FloatVector s6 = d.mul(kernelProducts[6]), s7 = d.mul(kernelProducts[7]);
-                FloatVector s8 = d.mul(kernelProducts[8]);
-                for (int xi = 1; xi < products(); xi++) {
-                    d = FloatVector.fromArray(SPECIES, du, xi * mats + at);
+                // Starting from zero, the first fused multiply-add rounds as a product would.
+                FloatVector s0 = FloatVector.zero(SPECIES), s1 = s0, s2 = s0, s3 = s0, s4 = s0, s5 = s0, s6 = s0;
+                FloatVector s7 = s0, s8 = s0;
+                for (int xi = 0; xi < products(); xi++) {
+                    FloatVector d = FloatVector.fromArray(SPECIES, du, xi * mats + at);
                     int p = xi * TAPS;
                     s0 = times(d, kernelProducts[p], s0);
                     s1 = times(d, kernelProducts[p + 1], s1);
@@ -238,8 +235,8 @@ final class WinogradTransform {
             // The last kernels of a range that is not whole vectors, with the same roundings.
             for (; at < end; at++) {
                 for (int tap = 0; tap < TAPS; tap++) {
-                    float sum = du[at] * kernelProducts[tap];
-                    for (int xi = 1; xi < products(); xi++) {
+                    float sum = 0f;
+                    for (int xi = 0; xi < products(); xi++) {
                         sum = Math.fma(du[xi * mats + at], kernelProducts[xi * TAPS + tap], sum);
                     }
                     dw[at * TAPS + tap] += sum;
