@@ -139,6 +139,21 @@ public final class SimdBackend implements Backend {
         };
     }
 
+    /**
+     * {@code y = x ⋆ w + bias} (or {@code y += x ⋆ w}) by Winograd: with the transforms vectorised over channels where
+     * {@link ChannelVectorWinograd} applies (small planes), else over tiles.
+     */
+    private void winogradForward(WinogradTransform winograd, int batch, int cin, int cout, int h, int w, float[] x,
+                                 float[] weights, boolean transposed, float[] bias, boolean accumulate, float[] y) {
+        if (ChannelVectorWinograd.applies(winograd, batch, cin, cout, h, w, threads())) {
+            ChannelVectorWinograd conv = new ChannelVectorWinograd(winograd, batch, cin, cout, h, w, threads());
+            conv.forward(parallel, x, conv.kernels(parallel, weights, transposed), bias, accumulate, y);
+            return;
+        }
+        WinogradConvolution conv = new WinogradConvolution(winograd, batch, cin, cout, h, w, threads());
+        conv.forward(parallel, x, conv.kernels(parallel, weights, transposed), bias, accumulate, y);
+    }
+
     /** A same 3×3 convolution to one channel (the U-Net's output layer): {@link SingleOutputConvolution}. */
     private static boolean isSingleOutput(ConvGeometry g) {
         Conv2dSpec spec = g.spec();
@@ -159,9 +174,8 @@ public final class SimdBackend implements Backend {
         float[] xd = hostArray(x), wd = hostArray(w), yd = hostArray(y), bd = bias == null ? null : hostArray(bias);
         WinogradTransform winograd = winogradFor(g);
         if (winograd != null) {
-            WinogradConvolution conv = new WinogradConvolution(winograd, g.batch(), g.inChannels(), g.outChannels(),
-                    g.height(), g.width(), threads());
-            conv.forward(parallel, xd, conv.kernels(parallel, wd, false), bd, false, yd);
+            winogradForward(winograd, g.batch(), g.inChannels(), g.outChannels(), g.height(), g.width(), xd, wd,
+                    false, bd, false, yd);
             return;
         }
         if (isSingleOutput(g)) {
@@ -307,9 +321,7 @@ public final class SimdBackend implements Backend {
                                   float[] dx, float[] dw, float[] dbias) {
         int cin = g.inChannels(), cout = g.outChannels();
         if (dx != null) {
-            WinogradConvolution transposed = new WinogradConvolution(winograd, g.batch(), cout, cin, g.height(),
-                    g.width(), threads());
-            transposed.forward(parallel, dy, transposed.kernels(parallel, w, true), null, true, dx);
+            winogradForward(winograd, g.batch(), cout, cin, g.height(), g.width(), dy, w, true, null, true, dx);
         }
         WinogradConvolution conv = new WinogradConvolution(winograd, g.batch(), cin, cout, g.height(), g.width(),
                 threads());

@@ -402,7 +402,7 @@ final class WinogradConvolution {
      * {@code in[g][k]} and writes its output lines at {@code out[g][i]} (from the bases given to {@link #apply}). Built
      * once per block, since the offsets depend on the block's line length but not on the channel.
      */
-    private record Lines(WinogradLines.Transform transform, int[][] in, int[][] out) {
+    record Lines(WinogradLines.Transform transform, int[][] in, int[][] out) {
         @FunctionalInterface
         interface Offset {
             int of(int group, int line);
