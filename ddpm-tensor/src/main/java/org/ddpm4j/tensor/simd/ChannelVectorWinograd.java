@@ -20,10 +20,10 @@ import java.util.List;
  */
 final class ChannelVectorWinograd {
     /**
-     * Floats of a block's V and M together: the same 2 MiB budget as {@link WinogradConvolution}'s blocks, so that a
-     * block's GEMM operands stay in a core's L2 (each V_ξ is packed just before its GEMM, into a buffer of one).
+     * Floats of a block's V and M together: {@link WinogradConvolution}'s budget, so that a block's GEMM operands stay
+     * in a core's L2 (each V_ξ is packed just before its GEMM, into a buffer of one).
      */
-    private static final int BLOCK_FLOATS = 1 << 19;
+    private static final int BLOCK_FLOATS = WinogradConvolution.BLOCK_FLOATS;
 
     private final WinogradTransform t;
     private final int batch, inChannels, outChannels, height, width, tilesX, tilesPerImage;
@@ -96,10 +96,10 @@ final class ChannelVectorWinograd {
         float[] u = ws.get(Workspace.Slot.CALLER_TRANSFORMED_KERNELS, t.products() * mats);
         t.transformKernels(parallel, w, outChannels, inChannels, forInputGradient, u);
         float[] packed = ws.get(Workspace.Slot.CALLER_PACKED_WEIGHTS, t.products() * mats);
-        int halves = outChannels / VL;
-        parallel.forRange(t.products() * halves, inChannels, (start, end) -> {
+        int groups = outChannels / VL;
+        parallel.forRange(t.products() * groups, inChannels, (start, end) -> {
             for (int item = start; item < end; item++) {
-                int xi = item / halves, o0 = item % halves * VL;
+                int xi = item / groups, o0 = item % groups * VL;
                 int strip = o0 / Sgemm.NR, within = o0 % Sgemm.NR;
                 // VL output channels' rows of U_ξ, VL input channels at a time, into rows of the strip.
                 LaneTranspose.transpose(VL, inChannels / VL, u, xi * mats + o0 * inChannels, VL, inChannels, packed,
@@ -146,6 +146,7 @@ final class ChannelVectorWinograd {
      */
     private void transformInput(float[] x, int n, Passes passes, float[] v, int t0, Workspace ws) {
         int m = t.m, alpha = t.alpha, paddedWidth = width + 2, plane = height * width, c = inChannels;
+        // The buffers are the slots of WinogradConvolution's stages, which never run at the same time on a thread.
         float[] padded = ws.get(Workspace.Slot.WINOGRAD_GRIDS, (height + 2) * paddedWidth * c);
         int source = n * c * plane;
         if (width % VL == 0) {

@@ -27,7 +27,7 @@ final class WinogradConvolution {
      * Floats of a block's V and M together (2 MiB, twice a core's L2 here): the best of 2¹⁷, 2¹⁸ and 2¹⁹ on the
      * U-Net's convolutions. Narrower blocks keep more in cache but make thinner GEMMs.
      */
-    private static final int BLOCK_FLOATS = 1 << 19;
+    static final int BLOCK_FLOATS = 1 << 19;
     /** A GEMM narrower than this wastes its packing and C updates. */
     private static final int MIN_BLOCK_COLUMNS = 2 * Sgemm.NR;
 
