@@ -1,5 +1,6 @@
 package org.ddpm4j.tensor;
 
+import static org.ddpm4j.tensor.ScaledErrorAssert.assertWithin;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -96,17 +97,6 @@ class WinogradConvolutionTest {
             sum[i] += start.get(i);
         }
         return sum;
-    }
-
-    private static void assertWithin(double[] expected, float[] actual, double bound, String what) {
-        double worst = 0, scale = 0;
-        for (int i = 0; i < expected.length; i++) {
-            worst = Math.max(worst, Math.abs(actual[i] - expected[i]));
-            scale = Math.max(scale, Math.abs(expected[i]));
-        }
-        double relative = worst / scale;
-        assertTrue(relative <= bound, what + ": largest error " + worst + " is " + relative
-                + " of the largest value " + scale + ", above the bound " + bound);
     }
 
     /** The convolution and its gradients in double, from the definitions. */

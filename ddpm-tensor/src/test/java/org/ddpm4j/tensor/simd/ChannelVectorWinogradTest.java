@@ -1,5 +1,6 @@
 package org.ddpm4j.tensor.simd;
 
+import static org.ddpm4j.tensor.ScaledErrorAssert.assertWithin;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -124,16 +125,6 @@ class ChannelVectorWinogradTest {
             }
         }
         return y;
-    }
-
-    private static void assertWithin(double[] expected, float[] actual, double bound, String what) {
-        double worst = 0, scale = 0;
-        for (int i = 0; i < expected.length; i++) {
-            worst = Math.max(worst, Math.abs(actual[i] - expected[i]));
-            scale = Math.max(scale, Math.abs(expected[i]));
-        }
-        assertTrue(worst / scale <= bound, what + ": largest error " + worst + " is " + worst / scale
-                + " of the largest value " + scale + ", above the bound " + bound);
     }
 
     private static float[] normal(SplittableRandom r, int size) {
