@@ -18,7 +18,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Both sides of a hand-off spin briefly before they park, as OpenMP's threads do: an idle worker polls for the
  * next chunk, and the caller polls for the workers' chunks to finish. Waking a parked thread takes tens of
  * microseconds on a virtual machine, as long as a whole chunk of a GroupNorm or an elementwise op, and a U-Net step
- * is hundreds of such ops back to back.
+ * is hundreds of such ops back to back. After a short pure spin the waiting thread yields between polls: when the
+ * machine has more runnable threads than cores (a neighbour's work, a hypervisor's stolen time), a thread that only
+ * spins holds a core that the thread it waits for may need, and every hand-off of an op waits out a time slice.
  */
 final class Parallel {
     /** Work below this many scalar operations per chunk is not worth a hand-off to another thread. */
@@ -29,6 +31,8 @@ final class Parallel {
      * an idle one soon stops taking a core.
      */
     static final long SPIN_NANOS = 500_000;
+    /** How long of that a waiting thread polls without yielding: a hand-off on an otherwise idle machine. */
+    static final long PURE_SPIN_NANOS = 20_000;
 
     @FunctionalInterface
     interface RangeBody {
@@ -90,8 +94,8 @@ final class Parallel {
         // for the caller's own loop (a training or sampling step) to act on.
         boolean interrupted = false;
         for (Future<?> f : futures) {
-            for (long deadline = System.nanoTime() + SPIN_NANOS; !f.isDone() && System.nanoTime() < deadline; ) {
-                Thread.onSpinWait();
+            for (long start = System.nanoTime(); !f.isDone() && System.nanoTime() - start < SPIN_NANOS; ) {
+                pause(start);
             }
             while (true) {
                 try {
@@ -153,16 +157,25 @@ final class Parallel {
         };
     }
 
+    /** One poll's pause in a wait that began at {@code start}: a spin hint at first, then a yield of the core. */
+    private static void pause(long start) {
+        if (System.nanoTime() - start < PURE_SPIN_NANOS) {
+            Thread.onSpinWait();
+        } else {
+            Thread.yield();
+        }
+    }
+
     /** The workers' task queue: {@code take} polls for {@link #SPIN_NANOS} before it parks. */
     private static final class SpinningQueue extends LinkedBlockingQueue<Runnable> {
         @Override
         public Runnable take() throws InterruptedException {
-            for (long deadline = System.nanoTime() + SPIN_NANOS; System.nanoTime() < deadline; ) {
+            for (long start = System.nanoTime(); System.nanoTime() - start < SPIN_NANOS; ) {
                 Runnable task = poll();
                 if (task != null) {
                     return task;
                 }
-                Thread.onSpinWait();
+                pause(start);
             }
             return super.take();
         }
