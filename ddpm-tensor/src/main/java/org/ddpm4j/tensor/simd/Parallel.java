@@ -94,8 +94,9 @@ final class Parallel {
         // for the caller's own loop (a training or sampling step) to act on.
         boolean interrupted = false;
         for (Future<?> f : futures) {
-            for (long start = System.nanoTime(); !f.isDone() && System.nanoTime() - start < SPIN_NANOS; ) {
-                pause(start);
+            for (long start = System.nanoTime(), spun = 0; !f.isDone() && spun < SPIN_NANOS;
+                 spun = System.nanoTime() - start) {
+                pause(spun);
             }
             while (true) {
                 try {
@@ -157,9 +158,9 @@ final class Parallel {
         };
     }
 
-    /** One poll's pause in a wait that began at {@code start}: a spin hint at first, then a yield of the core. */
-    private static void pause(long start) {
-        if (System.nanoTime() - start < PURE_SPIN_NANOS) {
+    /** One poll's pause in a wait that has spun for {@code spun} ns: a spin hint at first, then a yield of the core. */
+    private static void pause(long spun) {
+        if (spun < PURE_SPIN_NANOS) {
             Thread.onSpinWait();
         } else {
             Thread.yield();
@@ -170,12 +171,12 @@ final class Parallel {
     private static final class SpinningQueue extends LinkedBlockingQueue<Runnable> {
         @Override
         public Runnable take() throws InterruptedException {
-            for (long start = System.nanoTime(); System.nanoTime() - start < SPIN_NANOS; ) {
+            for (long start = System.nanoTime(), spun = 0; spun < SPIN_NANOS; spun = System.nanoTime() - start) {
                 Runnable task = poll();
                 if (task != null) {
                     return task;
                 }
-                pause(start);
+                pause(spun);
             }
             return super.take();
         }
