@@ -12,23 +12,44 @@ import org.ddpm4j.tensor.Tensor;
  * convolution to 3C channels, {@code softmax(QᵀK/√C)·V} over the H·W positions, a 1×1 projection that starts at
  * zero, and a residual connection. Parameters are named as in the reference PyTorch model:
  * {@code <name>.norm}, {@code <name>.qkv}, {@code <name>.proj}.
+ *
+ * <p>Where it saves work ({@link #folds}) the block computes the same function with two of its four 1×1 products
+ * instead of four: queries {@code M h + b̃}, h itself as keys, and values already projected ({@link AttentionWeights}).
+ * Otherwise it runs the block as written, each role's 1×1 convolution on its own.
  */
 public final class AttnBlock implements UNetLayer {
+    private static final Conv2dSpec POINTWISE = Conv2dSpec.pointwise();
+
     private final Backend be;
     private final GroupNorm norm;
     private final Conv2d qkv;
     private final Conv2d proj;
+    private final AttentionWeights weights;
     private final int channels;
     private final GradientScratch scratch;
-    private Tensor qkvView;
+    private boolean folded;
+    private Tensor normed;
+    private Tensor queries;
+    private Tensor keys;
+    private Tensor values;
     private Tensor attended;
     private Tensor probs;
     private Tensor output;
 
     /** The parameters of a block over {@code channels}, as the constructor allocates them. */
     static long parameterCount(int channels) {
-        return GroupNorm.parameterCount(channels) + Conv2d.parameterCount(channels, 3 * channels, Conv2dSpec.pointwise())
-                + Conv2d.parameterCount(channels, channels, Conv2dSpec.pointwise());
+        return GroupNorm.parameterCount(channels) + Conv2d.parameterCount(channels, 3 * channels, POINTWISE)
+                + Conv2d.parameterCount(channels, channels, POINTWISE);
+    }
+
+    /**
+     * Whether a block over {@code channels} folds its projections for {@code batch} images of {@code positions}
+     * positions. Folding costs the products {@code W_kᵀW_q} and {@code W_oW_v} (2C³ multiply-adds forward, 4C³
+     * backward) and saves two of the four 1×1 convolutions (2C²·B·T forward, 4C²·B·T backward): it pays once B·T
+     * exceeds C, and the factor two leaves room for the small passes that split and gather the weights.
+     */
+    public static boolean folds(int batch, int positions, int channels) {
+        return (long) batch * positions >= 2L * channels;
     }
 
     public AttnBlock(Backend be, String name, int channels, float normEps, RandomGenerator rng) {
@@ -44,20 +65,38 @@ public final class AttnBlock implements UNetLayer {
         this.scratch = scratch;
         this.channels = channels;
         this.norm = new GroupNorm(be, name + ".norm", channels, GroupNorm.DEFAULT_GROUPS, normEps);
-        this.qkv = new Conv2d(be, name + ".qkv", channels, 3 * channels, Conv2dSpec.pointwise(), 1.0, rng);
-        this.proj = new Conv2d(be, name + ".proj", channels, channels, Conv2dSpec.pointwise(), 0.0, rng);
+        this.qkv = new Conv2d(be, name + ".qkv", channels, 3 * channels, POINTWISE, 1.0, rng);
+        this.proj = new Conv2d(be, name + ".proj", channels, channels, POINTWISE, 0.0, rng);
+        this.weights = new AttentionWeights(be, channels, qkv, proj);
     }
 
     @Override
     public Tensor forward(Tensor x, Tensor timeEmbedding, ForwardContext ctx) {
         int b = x.dim(0), t = x.dim(2) * x.dim(3);
-        qkvView = qkv.forward(norm.forward(x));
-        attended = Buffers.ensure(attended, x.shape());
+        normed = norm.forward(x);
         probs = Buffers.ensure(probs, b, t, t);
-        be.attention(qkvView, attended, probs);
-        // The projection writes straight into the block's output, and the residual is added there in place.
         output = Buffers.ensure(output, x.shape());
-        proj.forward(attended, output);
+        queries = Buffers.ensure(queries, x.shape());
+        values = Buffers.ensure(values, x.shape());
+        folded = folds(b, t, channels);
+        weights.split();
+        if (folded) {
+            weights.fold();
+            be.conv2d(normed, weights.queryMap(), weights.queryBias(), POINTWISE, queries);
+            be.conv2d(normed, weights.valueMap(), weights.valueBias(), POINTWISE, values);
+            be.attention(queries, normed, values, output, probs);
+        } else {
+            keys = Buffers.ensure(keys, x.shape());
+            attended = Buffers.ensure(attended, x.shape());
+            be.conv2d(normed, weights.weight(AttentionWeights.QUERY), weights.bias(AttentionWeights.QUERY), POINTWISE,
+                    queries);
+            be.conv2d(normed, weights.weight(AttentionWeights.KEY), weights.bias(AttentionWeights.KEY), POINTWISE, keys);
+            be.conv2d(normed, weights.weight(AttentionWeights.VALUE), weights.bias(AttentionWeights.VALUE), POINTWISE,
+                    values);
+            be.attention(queries, keys, values, attended, probs);
+            // The projection writes straight into the block's output.
+            proj.forward(attended, output);
+        }
         be.add(x, output, output);
         return output;
     }
@@ -65,14 +104,47 @@ public final class AttnBlock implements UNetLayer {
     @Override
     public Tensor backward(Tensor gradOutput, Tensor gradTimeEmbedding) {
         int[] shape = gradOutput.shape();
-        Tensor gAttended = proj.backward(gradOutput, scratch.other(shape, gradOutput));
-        Tensor gQkv = scratch.other(qkvView.shape()).zero();
-        be.attentionBackward(qkvView, probs, gAttended, gQkv);
-        Tensor g = qkv.backward(gQkv, scratch.other(shape, gradOutput, gAttended));
-        g = norm.backward(g, scratch.other(shape, gradOutput, g));
+        Tensor gNormed = folded ? foldedBackward(gradOutput) : splitBackward(gradOutput);
+        Tensor g = norm.backward(gNormed, scratch.other(shape, gradOutput, gNormed));
         Tensor gradInput = scratch.pathGradient(shape, gradOutput);
         be.add(g, gradOutput, gradInput);
         return gradInput;
+    }
+
+    /** The gradient of the norm's output through the folded products; the parameters' gradients are added. */
+    private Tensor foldedBackward(Tensor gradOutput) {
+        int[] shape = gradOutput.shape();
+        Tensor gQueries = scratch.other(shape, gradOutput).zero();
+        Tensor gNormed = scratch.other(shape, gradOutput, gQueries).zero();
+        Tensor gValues = scratch.other(shape, gradOutput, gQueries, gNormed).zero();
+        // h is the keys: their gradient is the first part of the norm output's.
+        be.attentionBackward(queries, normed, values, probs, gradOutput, gQueries, gNormed, gValues);
+        weights.zeroFoldedGradients();
+        be.conv2dBackward(normed, weights.queryMap(), gQueries, POINTWISE, gNormed, weights.queryMapGrad(),
+                weights.queryBiasGrad());
+        be.conv2dBackward(normed, weights.valueMap(), gValues, POINTWISE, gNormed, weights.valueMapGrad(),
+                weights.valueBiasGrad());
+        weights.addFoldedGradients();
+        return gNormed;
+    }
+
+    /** The gradient of the norm's output through the block as written; the parameters' gradients are added. */
+    private Tensor splitBackward(Tensor gradOutput) {
+        int[] shape = gradOutput.shape();
+        Tensor gAttended = proj.backward(gradOutput, scratch.other(shape, gradOutput));
+        Tensor gQueries = scratch.other(shape, gradOutput, gAttended).zero();
+        Tensor gKeys = scratch.other(shape, gradOutput, gAttended, gQueries).zero();
+        Tensor gValues = scratch.other(shape, gradOutput, gAttended, gQueries, gKeys).zero();
+        be.attentionBackward(queries, keys, values, probs, gAttended, gQueries, gKeys, gValues);
+        Tensor gNormed = scratch.other(shape, gradOutput, gQueries, gKeys, gValues).zero();
+        weights.zeroSplitGradients();
+        Tensor[] roleGrads = {gQueries, gKeys, gValues};
+        for (int role = 0; role < roleGrads.length; role++) {
+            be.conv2dBackward(normed, weights.weight(role), roleGrads[role], POINTWISE, gNormed, weights.weightGrad(role),
+                    weights.biasGrad(role));
+        }
+        weights.addSplitGradients();
+        return gNormed;
     }
 
     @Override

@@ -16,15 +16,15 @@ public final class Conv2d implements Module {
     private Tensor output;
     private Tensor gradInput;
 
-    /**
-     * @param initScale the DDPM variance-scaling factor: 1 for ordinary layers, 0 for the last convolution of a
-     *                  residual branch (the block starts as the identity)
-     */
     /** The parameters of a layer of these sizes: its weight and its bias. */
     static long parameterCount(int in, int out, Conv2dSpec spec) {
         return (long) out * in * spec.kernel() * spec.kernel() + out;
     }
 
+    /**
+     * @param initScale the DDPM variance-scaling factor: 1 for ordinary layers, 0 for the last convolution of a
+     *                  residual branch (the block starts as the identity)
+     */
     public Conv2d(Backend be, String name, int in, int out, Conv2dSpec spec, double initScale, RandomGenerator rng) {
         this.be = be;
         this.spec = spec;
@@ -84,6 +84,10 @@ public final class Conv2d implements Module {
 
     public Parameter weight() {
         return weight;
+    }
+
+    public Parameter bias() {
+        return bias;
     }
 
     @Override

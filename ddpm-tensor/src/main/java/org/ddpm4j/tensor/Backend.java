@@ -159,18 +159,17 @@ public interface Backend {
     // ---------------------------------------------------------------- attention
 
     /**
-     * Spatial self-attention as in the DDPM attention block. {@code qkv} is {@code [B, 3C, T]} (the output of the
-     * 1×1 qkv convolution, T = H·W positions): channels {@code [0,C)} are queries, {@code [C,2C)} keys,
-     * {@code [2C,3C)} values. Computes {@code P = softmax(QᵀK/√C)} ({@code [B, T, T]}, saved for backward) and
-     * {@code out[:, i] = Σ_j P[i,j]·V[:, j]} ({@code [B, C, T]}).
+     * Spatial self-attention as in the DDPM attention block. q, k and v are {@code [B, C, T...]} (T = H·W
+     * positions, channels first, as a convolution writes them). Computes {@code P = softmax(QᵀK/√C)}
+     * ({@code [B, T, T]}, saved for backward) and {@code out[:, i] = Σ_j P[i,j]·V[:, j]} ({@code [B, C, T...]}).
      */
-    void attention(Tensor qkv, Tensor out, Tensor probs);
+    void attention(Tensor q, Tensor k, Tensor v, Tensor out, Tensor probs);
 
     /**
-     * Backward of {@link #attention} storing nothing beyond the saved attention matrix:
-     * {@code dqkv += ∂out/∂qkv · dout}.
+     * Backward of {@link #attention} storing nothing beyond the saved attention matrix: {@code dq}, {@code dk} and
+     * {@code dv} (three distinct tensors) each {@code +=} the gradient of its input.
      */
-    void attentionBackward(Tensor qkv, Tensor probs, Tensor dout, Tensor dqkv);
+    void attentionBackward(Tensor q, Tensor k, Tensor v, Tensor probs, Tensor dout, Tensor dq, Tensor dk, Tensor dv);
 
     // ---------------------------------------------------------------- resampling and layout
 

@@ -60,10 +60,13 @@ public final class OpChecks {
         return g;
     }
 
-    /** {@link Backend#attentionBackward}: the geometry, and dqkv like qkv. */
-    public static AttentionGeometry attentionBackward(Tensor qkv, Tensor probs, Tensor dout, Tensor dqkv) {
-        AttentionGeometry g = AttentionGeometry.of("attentionBackward", qkv, dout, probs);
-        ShapeCheck.requireSameShape("attentionBackward", "qkv", qkv, "dqkv", dqkv);
+    /** {@link Backend#attentionBackward}: the geometry, and each input's gradient shaped like it. */
+    public static AttentionGeometry attentionBackward(Tensor q, Tensor k, Tensor v, Tensor probs, Tensor dout,
+            Tensor dq, Tensor dk, Tensor dv) {
+        AttentionGeometry g = AttentionGeometry.of("attentionBackward", q, k, v, dout, probs);
+        ShapeCheck.requireSameShape("attentionBackward", "q", q, "dq", dq);
+        ShapeCheck.requireSameShape("attentionBackward", "k", k, "dk", dk);
+        ShapeCheck.requireSameShape("attentionBackward", "v", v, "dv", dv);
         return g;
     }
 

@@ -287,18 +287,18 @@ public final class ScalarBackend implements Backend {
     // ---------------------------------------------------------------- attention
 
     @Override
-    public void attention(Tensor qkv, Tensor out, Tensor probs) {
-        AttentionGeometry g = AttentionGeometry.of("attention", qkv, out, probs);
+    public void attention(Tensor q, Tensor k, Tensor v, Tensor out, Tensor probs) {
+        AttentionGeometry g = AttentionGeometry.of("attention", q, k, v, out, probs);
         int c = g.channels(), t = g.positions();
         double scale = 1.0 / Math.sqrt(c);
-        float[] in = hostArray(qkv), o = hostArray(out), p = hostArray(probs);
+        float[] qd = hostArray(q), kd = hostArray(k), vd = hostArray(v), o = hostArray(out), p = hostArray(probs);
         for (int b = 0; b < g.batch(); b++) {
-            int q0 = g.queryOffset(b), k0 = g.keyOffset(b), v0 = g.valueOffset(b), p0 = b * t * t;
+            int x0 = g.offset(b), p0 = b * t * t;
             for (int i = 0; i < t; i++) {
                 for (int j = 0; j < t; j++) {
                     double s = 0;
                     for (int ch = 0; ch < c; ch++) {
-                        s += (double) in[q0 + ch * t + i] * in[k0 + ch * t + j];
+                        s += (double) qd[x0 + ch * t + i] * kd[x0 + ch * t + j];
                     }
                     p[p0 + i * t + j] = (float) (s * scale);
                 }
@@ -308,31 +308,33 @@ public final class ScalarBackend implements Backend {
                 for (int i = 0; i < t; i++) {
                     double s = 0;
                     for (int j = 0; j < t; j++) {
-                        s += (double) p[p0 + i * t + j] * in[v0 + ch * t + j];
+                        s += (double) p[p0 + i * t + j] * vd[x0 + ch * t + j];
                     }
-                    o[(b * c + ch) * t + i] = (float) s;
+                    o[x0 + ch * t + i] = (float) s;
                 }
             }
         }
     }
 
     @Override
-    public void attentionBackward(Tensor qkv, Tensor probs, Tensor dout, Tensor dqkv) {
-        AttentionGeometry g = OpChecks.attentionBackward(qkv, probs, dout, dqkv);
+    public void attentionBackward(Tensor q, Tensor k, Tensor v, Tensor probs, Tensor dout, Tensor dq, Tensor dk,
+            Tensor dv) {
+        AttentionGeometry g = OpChecks.attentionBackward(q, k, v, probs, dout, dq, dk, dv);
         int c = g.channels(), t = g.positions();
         double scale = 1.0 / Math.sqrt(c);
-        float[] in = hostArray(qkv), p = hostArray(probs), dO = hostArray(dout), d = hostArray(dqkv);
+        float[] qd = hostArray(q), kd = hostArray(k), vd = hostArray(v), p = hostArray(probs), dO = hostArray(dout);
+        float[] dqd = hostArray(dq), dkd = hostArray(dk), dvd = hostArray(dv);
         double[] dS = new double[t * t];
         for (int b = 0; b < g.batch(); b++) {
-            int q0 = g.queryOffset(b), k0 = g.keyOffset(b), v0 = g.valueOffset(b), p0 = b * t * t, o0 = b * c * t;
+            int x0 = g.offset(b), p0 = b * t * t;
             // dV[:, j] = Σ_i dO[:, i]·P[i,j]
             for (int ch = 0; ch < c; ch++) {
                 for (int j = 0; j < t; j++) {
                     double s = 0;
                     for (int i = 0; i < t; i++) {
-                        s += (double) dO[o0 + ch * t + i] * p[p0 + i * t + j];
+                        s += (double) dO[x0 + ch * t + i] * p[p0 + i * t + j];
                     }
-                    d[v0 + ch * t + j] += (float) s;
+                    dvd[x0 + ch * t + j] += (float) s;
                 }
             }
             // dP[i,j] = dO[:, i]·V[:, j];  dS = P ⊙ (dP − Σ_j dP·P) · scale  (softmax backward, then the 1/√C)
@@ -341,7 +343,7 @@ public final class ScalarBackend implements Backend {
                 for (int j = 0; j < t; j++) {
                     double dp = 0;
                     for (int ch = 0; ch < c; ch++) {
-                        dp += (double) dO[o0 + ch * t + i] * in[v0 + ch * t + j];
+                        dp += (double) dO[x0 + ch * t + i] * vd[x0 + ch * t + j];
                     }
                     dS[i * t + j] = dp;
                     rowDot += dp * p[p0 + i * t + j];
@@ -355,11 +357,11 @@ public final class ScalarBackend implements Backend {
                 for (int i = 0; i < t; i++) {
                     double sq = 0, sk = 0;
                     for (int j = 0; j < t; j++) {
-                        sq += dS[i * t + j] * in[k0 + ch * t + j];
-                        sk += dS[j * t + i] * in[q0 + ch * t + j];
+                        sq += dS[i * t + j] * kd[x0 + ch * t + j];
+                        sk += dS[j * t + i] * qd[x0 + ch * t + j];
                     }
-                    d[q0 + ch * t + i] += (float) sq;
-                    d[k0 + ch * t + i] += (float) sk;
+                    dqd[x0 + ch * t + i] += (float) sq;
+                    dkd[x0 + ch * t + i] += (float) sk;
                 }
             }
         }

@@ -27,8 +27,11 @@ class ArgumentErrorTest {
                 "matmul", "[3, 4]", "[5, 6]");
         expect(() -> be.groupNorm(x, null, null, 2, 1e-5f, x.zerosLike(), Tensor.zeros(2, 2), Tensor.zeros(2, 2)),
                 "groupNorm", "3 channels", "2 groups");
-        expect(() -> be.attention(Tensor.zeros(2, 7, 16), Tensor.zeros(2, 2, 16), Tensor.zeros(2, 16, 16)),
-                "attention", "[2, 7, 16]");
+        Tensor q = Tensor.zeros(2, 2, 16);
+        expect(() -> be.attention(q, Tensor.zeros(2, 7, 16), q.zerosLike(), q.zerosLike(), Tensor.zeros(2, 16, 16)),
+                "attention", "k", "[2, 7, 16]", "[2, 2, 16]");
+        expect(() -> be.attention(q, q.zerosLike(), q.zerosLike(), q.zerosLike(), Tensor.zeros(2, 16, 15)),
+                "attention", "probs", "[2, 16, 16]", "[2, 16, 15]");
         expect(() -> be.add(Tensor.zeros(3), Tensor.zeros(4), Tensor.zeros(3)), "add", "[4]", "[3]");
         expect(() -> be.concatChannels(Tensor.zeros(2, 3, 4, 4), Tensor.zeros(2, 3, 5, 4), Tensor.zeros(2, 6, 4, 4)),
                 "concatChannels", "[2, 3, 5, 4]");

@@ -342,18 +342,23 @@ abstract class BackendVsScalarTest {
     @MethodSource("attentionCases")
     void attentionForwardAndBackward(int b, int c, int t) {
         RandomTensors r = new RandomTensors(b * 1000L + c * 10L + t);
-        Tensor qkv = r.normal(b, 3 * c, t);
+        Tensor q = r.normal(b, c, t), k = r.normal(b, c, t), v = r.normal(b, c, t);
         Tensor os = Tensor.zeros(b, c, t), ov = Tensor.zeros(b, c, t);
         Tensor ps = Tensor.zeros(b, t, t), pv = Tensor.zeros(b, t, t);
-        SCALAR.attention(qkv, os, ps);
-        candidate().attention(qkv, ov, pv);
+        SCALAR.attention(q, k, v, os, ps);
+        candidate().attention(q, k, v, ov, pv);
         assertClose(ps, pv, TOL, "attention probs");
         assertClose(os, ov, TOL, "attention out");
         Tensor dout = r.normal(b, c, t);
-        Tensor ds = r.normal(b, 3 * c, t), dv = ds.copy();
-        SCALAR.attentionBackward(qkv, ps, dout, ds);
-        candidate().attentionBackward(qkv, ps, dout, dv);
-        assertClose(ds, dv, TOL, "attention dqkv");
+        // Gradients start from random values: the op accumulates into them.
+        Tensor[] scalarGrads = {r.normal(b, c, t), r.normal(b, c, t), r.normal(b, c, t)};
+        Tensor[] candidateGrads = {scalarGrads[0].copy(), scalarGrads[1].copy(), scalarGrads[2].copy()};
+        SCALAR.attentionBackward(q, k, v, ps, dout, scalarGrads[0], scalarGrads[1], scalarGrads[2]);
+        candidate().attentionBackward(q, k, v, ps, dout, candidateGrads[0], candidateGrads[1], candidateGrads[2]);
+        String[] names = {"dq", "dk", "dv"};
+        for (int i = 0; i < names.length; i++) {
+            assertClose(scalarGrads[i], candidateGrads[i], TOL, "attention " + names[i]);
+        }
     }
 
     @Test

@@ -99,17 +99,17 @@ final class DoubleReference {
         return y;
     }
 
-    /** out[b, :, i] = Σ_j softmax_j(q_i·k_j/√C)·v_j with q, k, v the three channel blocks of qkv [B, 3C, T]. */
-    static double[] attention(double[] qkv, int b, int c, int t) {
+    /** out[b, :, i] = Σ_j softmax_j(q_i·k_j/√C)·v_j with q, k, v each [B, C, T]. */
+    static double[] attention(double[] q, double[] k, double[] v, int b, int c, int t) {
         double[] out = new double[b * c * t];
         for (int bt = 0; bt < b; bt++) {
-            int q0 = bt * 3 * c * t, k0 = q0 + c * t, v0 = q0 + 2 * c * t;
+            int x0 = bt * c * t;
             double[] s = new double[t * t];
             for (int i = 0; i < t; i++) {
                 for (int j = 0; j < t; j++) {
                     double dot = 0;
                     for (int ch = 0; ch < c; ch++) {
-                        dot += qkv[q0 + ch * t + i] * qkv[k0 + ch * t + j];
+                        dot += q[x0 + ch * t + i] * k[x0 + ch * t + j];
                     }
                     s[i * t + j] = dot / Math.sqrt(c);
                 }
@@ -119,7 +119,7 @@ final class DoubleReference {
                 for (int i = 0; i < t; i++) {
                     double acc = 0;
                     for (int j = 0; j < t; j++) {
-                        acc += p[i * t + j] * qkv[v0 + ch * t + j];
+                        acc += p[i * t + j] * v[x0 + ch * t + j];
                     }
                     out[(bt * c + ch) * t + i] = acc;
                 }

@@ -129,11 +129,17 @@ class GradientCheckTest {
     void attention(Backend be) {
         RandomTensors r = new RandomTensors(5);
         int b = 2, c = 4, t = 6;
-        Tensor qkv = r.normal(b, 3 * c, t), out = Tensor.zeros(b, c, t), probs = Tensor.zeros(b, t, t);
-        be.attention(qkv, out, probs);
-        Tensor dout = r.normal(b, c, t), dqkv = qkv.zerosLike();
-        be.attentionBackward(qkv, probs, dout, dqkv);
-        check(be.name() + " attention", in -> DoubleReference.attention(in[0], b, c, t), new Tensor[] {qkv}, 0, dqkv, dout);
+        Tensor q = r.normal(b, c, t), k = r.normal(b, c, t), v = r.normal(b, c, t);
+        Tensor out = Tensor.zeros(b, c, t), probs = Tensor.zeros(b, t, t);
+        be.attention(q, k, v, out, probs);
+        Tensor dout = r.normal(b, c, t), dq = q.zerosLike(), dk = k.zerosLike(), dv = v.zerosLike();
+        be.attentionBackward(q, k, v, probs, dout, dq, dk, dv);
+        Tensor[] inputs = {q, k, v}, grads = {dq, dk, dv};
+        String[] names = {"dq", "dk", "dv"};
+        for (int which = 0; which < inputs.length; which++) {
+            check(be.name() + " attention " + names[which], in -> DoubleReference.attention(in[0], in[1], in[2], b, c, t),
+                    inputs, which, grads[which], dout);
+        }
     }
 
     @ParameterizedTest

@@ -57,14 +57,34 @@ class PyTorchGoldenTest {
     @ParameterizedTest
     @MethodSource("backends")
     void attention(Backend be) {
+        // The file holds PyTorch's qkv [B, 3C, T] and its gradient: q, k and v are its three channel blocks.
         GoldenFile g = GoldenFile.load("attention");
-        Tensor qkv = g.tensor("qkv"), out = g.tensor("out").zerosLike(), probs = g.tensor("probs").zerosLike();
-        be.attention(qkv, out, probs);
+        Tensor[] qkv = channelThirds(g.tensor("qkv")), expected = channelThirds(g.tensor("dqkv"));
+        Tensor out = g.tensor("out").zerosLike(), probs = g.tensor("probs").zerosLike();
+        be.attention(qkv[0], qkv[1], qkv[2], out, probs);
         assertClose(g.tensor("probs"), probs, TOL, "attention probs");
         assertClose(g.tensor("out"), out, TOL, "attention out");
-        Tensor dqkv = qkv.zerosLike();
-        be.attentionBackward(qkv, probs, g.tensor("dout"), dqkv);
-        assertClose(g.tensor("dqkv"), dqkv, TOL, "attention dqkv");
+        Tensor[] grads = {qkv[0].zerosLike(), qkv[1].zerosLike(), qkv[2].zerosLike()};
+        be.attentionBackward(qkv[0], qkv[1], qkv[2], probs, g.tensor("dout"), grads[0], grads[1], grads[2]);
+        String[] names = {"dq", "dk", "dv"};
+        for (int i = 0; i < names.length; i++) {
+            assertClose(expected[i], grads[i], TOL, "attention " + names[i]);
+        }
+    }
+
+    /** The three channel blocks of a [B, 3C, T] tensor, each [B, C, T]. */
+    private static Tensor[] channelThirds(Tensor t) {
+        int b = t.dim(0), c = t.dim(1) / 3, positions = t.dim(2);
+        float[] all = t.toArray();
+        Tensor[] blocks = new Tensor[3];
+        for (int third = 0; third < 3; third++) {
+            float[] block = new float[b * c * positions];
+            for (int n = 0; n < b; n++) {
+                System.arraycopy(all, (n * 3 + third) * c * positions, block, n * c * positions, c * positions);
+            }
+            blocks[third] = Tensor.of(block, b, c, positions);
+        }
+        return blocks;
     }
 
     @ParameterizedTest

@@ -1,6 +1,9 @@
 package org.ddpm4j.bench.kernels;
 
 import java.util.SplittableRandom;
+import org.ddpm4j.nn.AttnBlock;
+import org.ddpm4j.nn.ForwardContext;
+import org.ddpm4j.nn.Parameter;
 import org.ddpm4j.tensor.Backend;
 import org.ddpm4j.tensor.Conv2dSpec;
 import org.ddpm4j.tensor.Tensor;
@@ -8,7 +11,8 @@ import org.ddpm4j.tensor.Tensor;
 /**
  * The work of one {@link KernelCase} on a backend, with all buffers allocated up front: what the JMH benchmark
  * times. The attention case is the whole DDPM attention block, as in the PyTorch peer: GroupNorm(32) → 1×1 qkv
- * convolution → softmax(QᵀK/√C)·V → 1×1 projection → residual add.
+ * convolution → softmax(QᵀK/√C)·V → 1×1 projection → residual add, run by the U-Net's own layer ({@link AttnBlock}),
+ * forward and backward, the way the network runs it.
  */
 public final class KernelWorkload {
     private static final int GROUPS = 32;
@@ -73,33 +77,19 @@ public final class KernelWorkload {
     }
 
     private Runnable attentionBlock(int b, int c, int t, boolean backward) {
-        Conv2dSpec pointwise = Conv2dSpec.pointwise();
         int side = (int) Math.round(Math.sqrt(t));
-        Tensor x = normal(b, c, side, side), gamma = Tensor.zeros(c).fill(1f), beta = Tensor.zeros(c);
-        Tensor wQkv = convInit(3 * c, c, 1), bQkv = biasInit(3 * c, c), wProj = convInit(c, c, 1), bProj = biasInit(c, c);
-        Tensor h = x.zerosLike(), mean = Tensor.zeros(b, GROUPS), rstd = Tensor.zeros(b, GROUPS);
-        Tensor qkv = Tensor.zeros(b, 3 * c, side, side), att = x.zerosLike(), probs = Tensor.zeros(b, t, t);
-        Tensor proj = x.zerosLike(), out = x.zerosLike(), dout = normal(b, c, side, side);
-        Tensor dAtt = x.zerosLike(), dQkv = qkv.zerosLike(), dh = x.zerosLike(), dx = x.zerosLike();
-        Tensor dwQkv = wQkv.zerosLike(), dbQkv = bQkv.zerosLike(), dwProj = wProj.zerosLike(), dbProj = bProj.zerosLike();
-        Tensor dGamma = gamma.zerosLike(), dBeta = beta.zerosLike();
+        AttnBlock block = new AttnBlock(be, "attn", c, EPS, new SplittableRandom(0));
+        // The peer's stock modules start from PyTorch's default init; the DDPM block's projection would start at zero.
+        for (Parameter p : block.parameters()) {
+            if (p.name().startsWith("attn.qkv.") || p.name().startsWith("attn.proj.")) {
+                p.value().copyFrom(uniform(1 / Math.sqrt(c), p.value().shape()).toArray());
+            }
+        }
+        Tensor x = normal(b, c, side, side), dout = normal(b, c, side, side);
         return () -> {
-            be.groupNorm(x, gamma, beta, GROUPS, EPS, h, mean, rstd);
-            be.conv2d(h, wQkv, bQkv, pointwise, qkv);
-            be.attention(qkv, att, probs);
-            be.conv2d(att, wProj, bProj, pointwise, proj);
-            be.add(x, proj, out);
+            block.forward(x, null, backward ? ForwardContext.training(0L) : ForwardContext.inference());
             if (backward) {
-                // out = x + proj(att(qkv(gn(x)))): gradients flow back through each op in reverse, and the skip's
-                // gradient dout is added to the norm's.
-                dAtt.zero();
-                be.conv2dBackward(att, wProj, dout, pointwise, dAtt, dwProj, dbProj);
-                dQkv.zero();
-                be.attentionBackward(qkv, probs, dAtt, dQkv);
-                dh.zero();
-                be.conv2dBackward(h, wQkv, dQkv, pointwise, dh, dwQkv, dbQkv);
-                be.groupNormBackward(x, gamma, mean, rstd, dh, GROUPS, dx, dGamma, dBeta);
-                be.axpy(1f, dout, dx);
+                block.backward(dout, null);
             }
         };
     }

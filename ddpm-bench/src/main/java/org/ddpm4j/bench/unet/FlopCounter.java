@@ -1,6 +1,7 @@
 package org.ddpm4j.bench.unet;
 
 import java.lang.reflect.Proxy;
+import org.ddpm4j.nn.AttnBlock;
 import org.ddpm4j.nn.ForwardContext;
 import org.ddpm4j.nn.UNet;
 import org.ddpm4j.nn.UNetConfig;
@@ -13,10 +14,19 @@ import org.ddpm4j.tensor.Tensor;
 /**
  * Nominal forward flops of a U-Net, the way DDPM implementations count them: 2·MACs of every
  * convolution and linear layer plus the two attention matrix products (2·2·B·T²·C). A backend stand-in records the
- * ops of one batch-1 forward without computing anything.
+ * ops of one batch-1 forward without computing anything. An attention block that folds its projections
+ * ({@link AttnBlock#folds}) runs two of its four 1×1 convolutions: the two it skips are counted too, so that the
+ * count is the network's and not the engine's.
  */
 public final class FlopCounter {
     private FlopCounter() {
+    }
+
+    /** The attention products, and the 1×1 convolutions of the block that a folded block does not run. */
+    static double attentionBlockFlops(AttentionGeometry g) {
+        double skipped = AttnBlock.folds(g.batch(), g.positions(), g.channels())
+                ? 2 * 2.0 * g.batch() * g.positions() * (double) g.channels() * g.channels() : 0;
+        return g.forwardFlops() + skipped;
     }
 
     /** Forward GFLOP per image. */
@@ -31,8 +41,9 @@ public final class FlopCounter {
                             Tensor x = (Tensor) args[0], w = (Tensor) args[1];
                             flops[0] += 2.0 * x.dim(0) * w.dim(0) * w.dim(1);
                         }
-                        case "attention" -> flops[0] += AttentionGeometry.of("attention", (Tensor) args[0],
-                                (Tensor) args[1], (Tensor) args[2]).forwardFlops();
+                        case "attention" -> flops[0] += attentionBlockFlops(AttentionGeometry.of("attention",
+                                (Tensor) args[0], (Tensor) args[1], (Tensor) args[2], (Tensor) args[3],
+                                (Tensor) args[4]));
                         case "name" -> {
                             return "flop-counter";
                         }

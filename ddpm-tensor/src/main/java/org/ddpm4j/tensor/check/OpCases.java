@@ -147,12 +147,13 @@ final class OpCases {
 
     private static OpCase attention(int b, int c, int t) {
         return new OpCase(String.format("attention B%d C%d T%d", b, c, t), (be, in) -> {
-            Tensor qkv = in.normal(b, 3 * c, t);
+            Tensor q = in.normal(b, c, t), k = in.normal(b, c, t), v = in.normal(b, c, t);
             Tensor out = Tensor.zeros(b, c, t), probs = Tensor.zeros(b, t, t);
-            be.attention(qkv, out, probs);
-            Tensor dout = in.normal(b, c, t), dqkv = in.normal(b, 3 * c, t);
-            be.attentionBackward(qkv, probs, dout, dqkv);
-            return new OpOutputs().tensor("probs", probs).tensor("out", out).tensor("dqkv", dqkv);
+            be.attention(q, k, v, out, probs);
+            Tensor dout = in.normal(b, c, t), dq = in.normal(b, c, t), dk = in.normal(b, c, t), dv = in.normal(b, c, t);
+            be.attentionBackward(q, k, v, probs, dout, dq, dk, dv);
+            return new OpOutputs().tensor("probs", probs).tensor("out", out).tensor("dq", dq).tensor("dk", dk)
+                    .tensor("dv", dv);
         });
     }
 

@@ -4,13 +4,17 @@ package org.ddpm4j.tensor.opencl;
  * Self-attention backward in four passes, with the score gradient dS held only on the device:
  * pass 0 {@code dP[i,j] = dO[:,i]·V[:,j]} and {@code dV[:,j] += Σ_i dO[:,i]·P[i,j]}; pass 1 the row sums
  * {@code Σ_j dP·P}; pass 2 {@code dS = P ⊙ (dP − rowsum)/√C}; pass 3 {@code dQ[:,i] += Σ_j dS[i,j]·K[:,j]} and
- * {@code dK[:,i] += Σ_j dS[j,i]·Q[:,j]}. Every element of dqkv is written by exactly one work item.
+ * {@code dK[:,i] += Σ_j dS[j,i]·Q[:,j]}. Every element of dq, dk and dv is written by exactly one work item.
  */
 final class AttentionBackwardKernel extends DeviceKernel {
-    float[] qkv = new float[1];
+    float[] q = new float[1];
+    float[] k = new float[1];
+    float[] v = new float[1];
     float[] probs = new float[1];
     float[] dout = new float[1];
-    float[] dqkv = new float[1];
+    float[] dq = new float[1];
+    float[] dk = new float[1];
+    float[] dv = new float[1];
     /** Device-only scratch: dP, then dS, [B, T, T]. */
     float[] scoreGrad = new float[1];
     /** Device-only scratch: Σ_j dP·P per (batch, row). */
@@ -46,11 +50,10 @@ final class AttentionBackwardKernel extends DeviceKernel {
             int j = id % t;
             int i = (id / t) % t;
             int b = id / (t * t);
-            int v0 = (b * 3 + 2) * c * t;
             int o0 = b * c * t;
             float s = 0f;
             for (int ch = 0; ch < c; ch++) {
-                s += dout[o0 + ch * t + i] * qkv[v0 + ch * t + j];
+                s += dout[o0 + ch * t + i] * v[o0 + ch * t + j];
             }
             scoreGrad[id] = s;
         }
@@ -64,8 +67,7 @@ final class AttentionBackwardKernel extends DeviceKernel {
             for (int i = 0; i < t; i++) {
                 s += dout[o0 + ch * t + i] * probs[p0 + i * t + j];
             }
-            int vi = (b * 3 + 2) * c * t + ch * t + j;
-            dqkv[vi] = dqkv[vi] + s;
+            dv[id] = dv[id] + s;
         }
         if (pass == 1 && id < rowItems) {
             int off = id * t;
@@ -82,17 +84,16 @@ final class AttentionBackwardKernel extends DeviceKernel {
             int i = id % t;
             int ch = (id / t) % c;
             int b = id / (t * c);
-            int q0 = b * 3 * c * t;
-            int k0 = q0 + c * t;
+            int x0 = b * c * t;
             int p0 = b * t * t;
             float sq = 0f;
             float sk = 0f;
             for (int j = 0; j < t; j++) {
-                sq += scoreGrad[p0 + i * t + j] * qkv[k0 + ch * t + j];
-                sk += scoreGrad[p0 + j * t + i] * qkv[q0 + ch * t + j];
+                sq += scoreGrad[p0 + i * t + j] * k[x0 + ch * t + j];
+                sk += scoreGrad[p0 + j * t + i] * q[x0 + ch * t + j];
             }
-            dqkv[q0 + ch * t + i] = dqkv[q0 + ch * t + i] + sq;
-            dqkv[k0 + ch * t + i] = dqkv[k0 + ch * t + i] + sk;
+            dq[id] = dq[id] + sq;
+            dk[id] = dk[id] + sk;
         }
     }
 }

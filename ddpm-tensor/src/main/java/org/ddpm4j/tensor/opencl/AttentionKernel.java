@@ -3,10 +3,12 @@ package org.ddpm4j.tensor.opencl;
 /**
  * Self-attention forward in three passes over one launch, so the scores never leave the device between them:
  * pass 0 {@code S[i,j] = Q[:,i]·K[:,j]/√C} per (batch, i, j); pass 1 a max-shifted softmax per row; pass 2
- * {@code out[:,i] = Σ_j P[i,j]·V[:,j]} per (batch, channel, i). qkv is {@code [B, 3C, T]}.
+ * {@code out[:,i] = Σ_j P[i,j]·V[:,j]} per (batch, channel, i). q, k, v and out are {@code [B, C, T]}.
  */
 final class AttentionKernel extends DeviceKernel {
-    float[] qkv = new float[1];
+    float[] q = new float[1];
+    float[] k = new float[1];
+    float[] v = new float[1];
     float[] probs = new float[1];
     float[] out = new float[1];
     int channels;
@@ -29,11 +31,10 @@ final class AttentionKernel extends DeviceKernel {
         if (pass == 0 && id < scoreItems) {
             int j = id % t;
             int i = (id / t) % t;
-            int q0 = (id / (t * t)) * 3 * channels * t;
-            int k0 = q0 + channels * t;
+            int x0 = (id / (t * t)) * channels * t;
             float s = 0f;
             for (int ch = 0; ch < channels; ch++) {
-                s += qkv[q0 + ch * t + i] * qkv[k0 + ch * t + j];
+                s += q[x0 + ch * t + i] * k[x0 + ch * t + j];
             }
             probs[id] = s * scale;
         }
@@ -58,11 +59,11 @@ final class AttentionKernel extends DeviceKernel {
             int i = id % t;
             int ch = (id / t) % channels;
             int b = id / (t * channels);
-            int v0 = (b * 3 + 2) * channels * t;
+            int v0 = b * channels * t;
             int p0 = b * t * t + i * t;
             float s = 0f;
             for (int j = 0; j < t; j++) {
-                s += probs[p0 + j] * qkv[v0 + ch * t + j];
+                s += probs[p0 + j] * v[v0 + ch * t + j];
             }
             out[id] = s;
         }

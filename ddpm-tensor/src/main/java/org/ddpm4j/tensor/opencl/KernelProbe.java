@@ -27,9 +27,9 @@ final class KernelProbe {
         be.groupNormBackward(x, perChannel, mean, rstd, y, 2, dx, dPerChannel, perChannel.zerosLike());
         be.softmax(m, m.zerosLike());
         be.softmaxBackward(m, m.copy(), m.zerosLike());
-        Tensor qkv = Tensor.zeros(1, 3, 4).fill(0.25f), out = Tensor.zeros(1, 1, 4), probs = Tensor.zeros(1, 4, 4);
-        be.attention(qkv, out, probs);
-        be.attentionBackward(qkv, probs, out, qkv.zerosLike());
+        Tensor q = Tensor.zeros(1, 1, 4).fill(0.25f), out = Tensor.zeros(1, 1, 4), probs = Tensor.zeros(1, 4, 4);
+        be.attention(q, q.copy(), q.copy(), out, probs);
+        be.attentionBackward(q, q.copy(), q.copy(), probs, out, q.zerosLike(), q.zerosLike(), q.zerosLike());
         be.silu(x, y);
         be.dropout(x, 0.5f, 1L, y, dx.zerosLike());
         be.upsample2x(x, Tensor.zeros(1, 2, 8, 8));

@@ -358,45 +358,54 @@ public final class OpenClBackend implements Backend {
     // ---------------------------------------------------------------- attention
 
     @Override
-    public void attention(Tensor qkv, Tensor out, Tensor probs) {
-        AttentionGeometry g = AttentionGeometry.of("attention", qkv, out, probs);
-        AttentionKernel k = attention;
+    public void attention(Tensor q, Tensor k, Tensor v, Tensor out, Tensor probs) {
+        AttentionGeometry g = AttentionGeometry.of("attention", q, k, v, out, probs);
+        AttentionKernel kernel = attention;
         synchronized (DeviceRuntime.LOCK) {
-            k.qkv = storage(qkv);
-            k.probs = storage(probs);
-            k.out = storage(out);
-            k.channels = g.channels();
-            k.positions = g.positions();
-            k.scale = (float) (1.0 / Math.sqrt(g.channels()));
-            k.scoreItems = probs.size();
-            k.rowItems = g.batch() * g.positions();
-            k.outItems = out.size();
-            k.writes(k.probs);
-            k.writes(k.out);
-            k.launch(Math.max(k.scoreItems, k.outItems), 3);
+            kernel.q = storage(q);
+            kernel.k = storage(k);
+            kernel.v = storage(v);
+            kernel.probs = storage(probs);
+            kernel.out = storage(out);
+            kernel.channels = g.channels();
+            kernel.positions = g.positions();
+            kernel.scale = (float) (1.0 / Math.sqrt(g.channels()));
+            kernel.scoreItems = probs.size();
+            kernel.rowItems = g.batch() * g.positions();
+            kernel.outItems = out.size();
+            kernel.writes(kernel.probs);
+            kernel.writes(kernel.out);
+            kernel.launch(Math.max(kernel.scoreItems, kernel.outItems), 3);
         }
     }
 
     @Override
-    public void attentionBackward(Tensor qkv, Tensor probs, Tensor dout, Tensor dqkv) {
-        AttentionGeometry g = OpChecks.attentionBackward(qkv, probs, dout, dqkv);
-        AttentionBackwardKernel k = attentionBackward;
+    public void attentionBackward(Tensor q, Tensor k, Tensor v, Tensor probs, Tensor dout, Tensor dq, Tensor dk,
+            Tensor dv) {
+        AttentionGeometry g = OpChecks.attentionBackward(q, k, v, probs, dout, dq, dk, dv);
+        AttentionBackwardKernel kernel = attentionBackward;
         synchronized (DeviceRuntime.LOCK) {
-            k.ensureScratch(probs.size(), g.batch() * g.positions());
-            k.qkv = storage(qkv);
-            k.probs = storage(probs);
-            k.dout = storage(dout);
-            k.dqkv = storage(dqkv);
-            k.channels = g.channels();
-            k.positions = g.positions();
-            k.scale = (float) (1.0 / Math.sqrt(g.channels()));
-            k.scoreItems = probs.size();
-            k.rowItems = g.batch() * g.positions();
-            k.channelItems = dout.size();
-            k.writes(k.scoreGrad);
-            k.writes(k.rowDot);
-            k.updates(k.dqkv);
-            k.launch(Math.max(k.scoreItems, k.channelItems), 4);
+            kernel.ensureScratch(probs.size(), g.batch() * g.positions());
+            kernel.q = storage(q);
+            kernel.k = storage(k);
+            kernel.v = storage(v);
+            kernel.probs = storage(probs);
+            kernel.dout = storage(dout);
+            kernel.dq = storage(dq);
+            kernel.dk = storage(dk);
+            kernel.dv = storage(dv);
+            kernel.channels = g.channels();
+            kernel.positions = g.positions();
+            kernel.scale = (float) (1.0 / Math.sqrt(g.channels()));
+            kernel.scoreItems = probs.size();
+            kernel.rowItems = g.batch() * g.positions();
+            kernel.channelItems = dout.size();
+            kernel.writes(kernel.scoreGrad);
+            kernel.writes(kernel.rowDot);
+            kernel.updates(kernel.dq);
+            kernel.updates(kernel.dk);
+            kernel.updates(kernel.dv);
+            kernel.launch(Math.max(kernel.scoreItems, kernel.channelItems), 4);
         }
     }
 

@@ -631,46 +631,47 @@ public final class SimdBackend implements Backend {
     // ---------------------------------------------------------------- attention
 
     @Override
-    public void attention(Tensor qkv, Tensor out, Tensor probs) {
-        AttentionGeometry g = AttentionGeometry.of("attention", qkv, out, probs);
+    public void attention(Tensor q, Tensor k, Tensor v, Tensor out, Tensor probs) {
+        AttentionGeometry g = AttentionGeometry.of("attention", q, k, v, out, probs);
         int c = g.channels(), t = g.positions();
         float scale = (float) (1.0 / Math.sqrt(c));
-        float[] in = hostArray(qkv), o = hostArray(out), p = hostArray(probs);
+        float[] qd = hostArray(q), kd = hostArray(k), vd = hostArray(v), o = hostArray(out), p = hostArray(probs);
         parallel.forRange(g.batch(), (start, end) -> {
             for (int b = start; b < end; b++) {
-                int p0 = b * t * t;
+                int x0 = g.offset(b), p0 = b * t * t;
                 // S = QᵀK/√C  (T×C)·(C×T), then softmax per row.
-                Sgemm.gemm(true, false, t, t, c, scale, in, g.queryOffset(b), t, in, g.keyOffset(b), t, false, p, p0, t);
+                Sgemm.gemm(true, false, t, t, c, scale, qd, x0, t, kd, x0, t, false, p, p0, t);
                 for (int i = 0; i < t; i++) {
                     VectorOps.softmaxRow(p, p, p0 + i * t, t);
                 }
                 // O = V·Pᵀ  (C×T)·(T×T): out[:, i] = Σ_j P[i,j]·V[:, j]
-                Sgemm.gemm(false, true, c, t, t, 1f, in, g.valueOffset(b), t, p, p0, t, false, o, b * c * t, t);
+                Sgemm.gemm(false, true, c, t, t, 1f, vd, x0, t, p, p0, t, false, o, x0, t);
             }
         });
     }
 
     @Override
-    public void attentionBackward(Tensor qkv, Tensor probs, Tensor dout, Tensor dqkv) {
-        AttentionGeometry g = OpChecks.attentionBackward(qkv, probs, dout, dqkv);
+    public void attentionBackward(Tensor q, Tensor k, Tensor v, Tensor probs, Tensor dout, Tensor dq, Tensor dk,
+            Tensor dv) {
+        AttentionGeometry g = OpChecks.attentionBackward(q, k, v, probs, dout, dq, dk, dv);
         int c = g.channels(), t = g.positions();
         float scale = (float) (1.0 / Math.sqrt(c));
-        float[] in = hostArray(qkv), p = hostArray(probs), dO = hostArray(dout), d = hostArray(dqkv);
+        float[] qd = hostArray(q), kd = hostArray(k), vd = hostArray(v), p = hostArray(probs), dO = hostArray(dout);
+        float[] dqd = hostArray(dq), dkd = hostArray(dk), dvd = hostArray(dv);
         parallel.forRange(g.batch(), (start, end) -> {
             float[] dS = Workspace.current().get(Workspace.Slot.SCORES, t * t);
             for (int b = start; b < end; b++) {
-                int p0 = b * t * t, o0 = b * c * t;
-                int q0 = g.queryOffset(b), k0 = g.keyOffset(b), v0 = g.valueOffset(b);
+                int x0 = g.offset(b), p0 = b * t * t;
                 // dV += dO·P
-                Sgemm.gemm(false, false, c, t, t, 1f, dO, o0, t, p, p0, t, true, d, v0, t);
+                Sgemm.gemm(false, false, c, t, t, 1f, dO, x0, t, p, p0, t, true, dvd, x0, t);
                 // dP = dOᵀ·V, then dS = P ⊙ (dP − rowsum(dP ⊙ P)) / √C in place
-                Sgemm.gemm(true, false, t, t, c, 1f, dO, o0, t, in, v0, t, false, dS, 0, t);
+                Sgemm.gemm(true, false, t, t, c, 1f, dO, x0, t, vd, x0, t, false, dS, 0, t);
                 for (int i = 0; i < t; i++) {
                     VectorOps.softmaxGradInPlace(p, p0 + i * t, dS, i * t, t, scale);
                 }
                 // dQ += K·dSᵀ,  dK += Q·dS
-                Sgemm.gemm(false, true, c, t, t, 1f, in, k0, t, dS, 0, t, true, d, q0, t);
-                Sgemm.gemm(false, false, c, t, t, 1f, in, q0, t, dS, 0, t, true, d, k0, t);
+                Sgemm.gemm(false, true, c, t, t, 1f, kd, x0, t, dS, 0, t, true, dqd, x0, t);
+                Sgemm.gemm(false, false, c, t, t, 1f, qd, x0, t, dS, 0, t, true, dkd, x0, t);
             }
         });
     }

@@ -46,9 +46,10 @@ final class Warmup {
         Tensor s = x.zerosLike();
         be.softmax(x, s);
         be.softmaxBackward(s, x, g);
-        Tensor qkv = ramp(2, 9, 35), out = Tensor.zeros(2, 3, 35), probs = Tensor.zeros(2, 35, 35);
-        be.attention(qkv, out, probs);
-        be.attentionBackward(qkv, probs, out, qkv.zerosLike());
+        Tensor q = ramp(2, 3, 35), k = ramp(2, 3, 35), v = ramp(2, 3, 35);
+        Tensor out = Tensor.zeros(2, 3, 35), probs = Tensor.zeros(2, 35, 35);
+        be.attention(q, k, v, out, probs);
+        be.attentionBackward(q, k, v, probs, out, q.zerosLike(), k.zerosLike(), v.zerosLike());
         be.upsample2x(x, Tensor.zeros(2, 9, 10, 14));
         be.add(x, g, s);
         be.mul(x, g, s);
