@@ -7,8 +7,10 @@ import java.util.List;
 import java.util.SplittableRandom;
 import org.ddpm4j.tensor.Backend;
 import org.ddpm4j.tensor.Backends;
+import org.ddpm4j.tensor.OpenClTestDevice;
 import org.ddpm4j.tensor.ScalarBackend;
 import org.ddpm4j.tensor.Tensor;
+import org.ddpm4j.tensor.opencl.OpenClBackend;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -130,23 +132,38 @@ class AttnBlockTest {
     @ParameterizedTest(name = "folded={0}")
     @ValueSource(booleans = {true, false})
     void simdMatchesScalar(boolean folded) {
-        int[] shape = shape(folded);
         Backend simd = Backends.create("simd", 2);
         assertEquals("simd", simd.name(), "the Vector API must be available to this test JVM");
         try {
-            AttnBlock a = block(new ScalarBackend()), b = block(simd);
-            Tensor x = TinyModels.normal(3, shape), r = TinyModels.normal(4, shape);
-            Tensor ya = a.forward(x, null, ForwardContext.training(1L)).copy();
-            Tensor yb = b.forward(x, null, ForwardContext.training(1L)).copy();
-            assertAllClose(ya, yb, "output");
-            Tensor dxa = a.backward(r, null).copy(), dxb = b.backward(r, null).copy();
-            assertAllClose(dxa, dxb, "dx");
-            List<Parameter> pa = a.parameters(), pb = b.parameters();
-            for (int i = 0; i < pa.size(); i++) {
-                assertAllClose(pa.get(i).grad(), pb.get(i).grad(), pa.get(i).name() + ".grad");
-            }
+            assertMatchesScalar(simd, shape(folded));
         } finally {
             simd.shutdown();
+        }
+    }
+
+    /** The folded block's weight products, splits and gathers run as device ops too. */
+    @ParameterizedTest(name = "folded={0}")
+    @ValueSource(booleans = {true, false})
+    void openClMatchesScalar(boolean folded) {
+        OpenClBackend openCl = OpenClTestDevice.backendOrSkip();
+        try {
+            assertMatchesScalar(openCl, shape(folded));
+        } finally {
+            openCl.shutdown();
+        }
+    }
+
+    private static void assertMatchesScalar(Backend be, int[] shape) {
+        AttnBlock a = block(new ScalarBackend()), b = block(be);
+        Tensor x = TinyModels.normal(3, shape), r = TinyModels.normal(4, shape);
+        Tensor ya = a.forward(x, null, ForwardContext.training(1L)).copy();
+        Tensor yb = b.forward(x, null, ForwardContext.training(1L)).copy();
+        assertAllClose(ya, yb, "output");
+        Tensor dxa = a.backward(r, null).copy(), dxb = b.backward(r, null).copy();
+        assertAllClose(dxa, dxb, "dx");
+        List<Parameter> pa = a.parameters(), pb = b.parameters();
+        for (int i = 0; i < pa.size(); i++) {
+            assertAllClose(pa.get(i).grad(), pb.get(i).grad(), pa.get(i).name() + ".grad");
         }
     }
 
