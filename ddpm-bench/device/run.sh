@@ -21,13 +21,20 @@ for p in "${phases[@]}"; do
   case "$p" in check | gpu | scaling) ;; *) echo "run.sh: unknown phase '$p' (expected check, gpu or scaling)" >&2; exit 2 ;; esac
 done
 
+ldconfig=$(command -v ldconfig || echo /sbin/ldconfig)
 # The ICD loader: the system's when it has one, else the carried copy.
-if ! ldconfig -p | grep -q 'libOpenCL\.so\.1 '; then
+if ! "$ldconfig" -p 2>/dev/null | grep -q 'libOpenCL\.so\.1 '; then
   export LD_LIBRARY_PATH="$PWD/$dev/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 fi
-# NVIDIA's driver may ship libnvidia-opencl.so.1 without registering it with the loader.
+# NVIDIA's driver may ship libnvidia-opencl.so.1 without registering it with the loader (containers often do):
+# look in the linker's cache, then where drivers and container runtimes put it.
 if ! grep -qs nvidia /etc/OpenCL/vendors/*.icd; then
-  nvidia_lib=$(ldconfig -p | awk '/libnvidia-opencl\.so\.1 / {print $NF; exit}')
+  nvidia_lib=$("$ldconfig" -p 2>/dev/null | awk '/libnvidia-opencl\.so\.1 / {print $NF; exit}')
+  if [ -z "$nvidia_lib" ]; then
+    library_path=${LD_LIBRARY_PATH:-}
+    nvidia_lib=$(find /usr/lib /usr/lib64 /usr/local/nvidia /usr/local/cuda ${library_path//:/ } \
+      -name 'libnvidia-opencl.so.1' 2>/dev/null | head -n 1)
+  fi
   if [ -n "$nvidia_lib" ]; then
     vendors=$(mktemp -d)
     echo "$nvidia_lib" > "$vendors/nvidia.icd"
