@@ -14,7 +14,8 @@ import org.ddpm4j.tensor.Tensor;
  * {@code <name>.norm}, {@code <name>.qkv}, {@code <name>.proj}.
  *
  * <p>Where it saves work ({@link #folds}) the block computes the same function with two of its four 1×1 products
- * instead of four: queries {@code M h + b̃}, h itself as keys, and values already projected ({@link AttentionWeights}).
+ * instead of four: queries {@code M h + b̃}, h itself as keys, and values already projected
+ * ({@link AttentionProjections}).
  * Otherwise it runs the block as written, each role's 1×1 convolution on its own.
  */
 public final class AttnBlock implements UNetLayer {
@@ -24,7 +25,7 @@ public final class AttnBlock implements UNetLayer {
     private final GroupNorm norm;
     private final Conv2d qkv;
     private final Conv2d proj;
-    private final AttentionWeights weights;
+    private final AttentionProjections projections;
     private final int channels;
     private final GradientScratch scratch;
     private boolean folded;
@@ -67,7 +68,7 @@ public final class AttnBlock implements UNetLayer {
         this.norm = new GroupNorm(be, name + ".norm", channels, GroupNorm.DEFAULT_GROUPS, normEps);
         this.qkv = new Conv2d(be, name + ".qkv", channels, 3 * channels, POINTWISE, 1.0, rng);
         this.proj = new Conv2d(be, name + ".proj", channels, channels, POINTWISE, 0.0, rng);
-        this.weights = new AttentionWeights(be, channels, qkv, proj);
+        this.projections = new AttentionProjections(be, channels, qkv, proj);
     }
 
     @Override
@@ -79,20 +80,13 @@ public final class AttnBlock implements UNetLayer {
         queries = Buffers.ensure(queries, x.shape());
         values = Buffers.ensure(values, x.shape());
         folded = folds(b, t, channels);
-        weights.split();
         if (folded) {
-            weights.fold();
-            be.conv2d(normed, weights.queryMap(), weights.queryBias(), POINTWISE, queries);
-            be.conv2d(normed, weights.valueMap(), weights.valueBias(), POINTWISE, values);
+            projections.foldedForward(normed, queries, values);
             be.attention(queries, normed, values, output, probs);
         } else {
             keys = Buffers.ensure(keys, x.shape());
             attended = Buffers.ensure(attended, x.shape());
-            be.conv2d(normed, weights.weight(AttentionWeights.QUERY), weights.bias(AttentionWeights.QUERY), POINTWISE,
-                    queries);
-            be.conv2d(normed, weights.weight(AttentionWeights.KEY), weights.bias(AttentionWeights.KEY), POINTWISE, keys);
-            be.conv2d(normed, weights.weight(AttentionWeights.VALUE), weights.bias(AttentionWeights.VALUE), POINTWISE,
-                    values);
+            projections.splitForward(normed, queries, keys, values);
             be.attention(queries, keys, values, attended, probs);
             // The projection writes straight into the block's output.
             proj.forward(attended, output);
@@ -119,12 +113,7 @@ public final class AttnBlock implements UNetLayer {
         Tensor gValues = scratch.other(shape, gradOutput, gQueries, gNormed).zero();
         // h is the keys: their gradient is the first part of the norm output's.
         be.attentionBackward(queries, normed, values, probs, gradOutput, gQueries, gNormed, gValues);
-        weights.zeroFoldedGradients();
-        be.conv2dBackward(normed, weights.queryMap(), gQueries, POINTWISE, gNormed, weights.queryMapGrad(),
-                weights.queryBiasGrad());
-        be.conv2dBackward(normed, weights.valueMap(), gValues, POINTWISE, gNormed, weights.valueMapGrad(),
-                weights.valueBiasGrad());
-        weights.addFoldedGradients();
+        projections.foldedBackward(normed, gQueries, gValues, gNormed);
         return gNormed;
     }
 
@@ -137,13 +126,7 @@ public final class AttnBlock implements UNetLayer {
         Tensor gValues = scratch.other(shape, gradOutput, gAttended, gQueries, gKeys).zero();
         be.attentionBackward(queries, keys, values, probs, gAttended, gQueries, gKeys, gValues);
         Tensor gNormed = scratch.other(shape, gradOutput, gQueries, gKeys, gValues).zero();
-        weights.zeroSplitGradients();
-        Tensor[] roleGrads = {gQueries, gKeys, gValues};
-        for (int role = 0; role < roleGrads.length; role++) {
-            be.conv2dBackward(normed, weights.weight(role), roleGrads[role], POINTWISE, gNormed, weights.weightGrad(role),
-                    weights.biasGrad(role));
-        }
-        weights.addSplitGradients();
+        projections.splitBackward(normed, gQueries, gKeys, gValues, gNormed);
         return gNormed;
     }
 

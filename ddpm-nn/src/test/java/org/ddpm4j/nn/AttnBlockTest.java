@@ -3,10 +3,13 @@ package org.ddpm4j.nn;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.ddpm4j.tensor.Backend;
 import org.ddpm4j.tensor.Backends;
+import org.ddpm4j.tensor.Conv2dSpec;
+import org.ddpm4j.tensor.DoubleReference;
 import org.ddpm4j.tensor.OpenClTestDevice;
 import org.ddpm4j.tensor.ScalarBackend;
 import org.ddpm4j.tensor.Tensor;
@@ -16,7 +19,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The attention block on both of its paths, the folded projections ({@link AttentionWeights}) and the block as
+ * The attention block on both of its paths, the folded projections ({@link AttentionProjections}) and the block as
  * written, against a double-precision computation of the DDPM block as the reference model writes it (GroupNorm, one
  * qkv convolution, softmax attention, projection, residual): the output, and every parameter's and the input's
  * gradient against central differences of that double forward.
@@ -203,76 +206,24 @@ class AttnBlockTest {
     }
 
     /**
-     * The DDPM block in double: params are the norm's weight and bias, the qkv convolution's weight [3C, C] and bias,
-     * the projection's weight [C, C] and bias, in {@link AttnBlock#parameters()} order.
+     * The DDPM block in double, from the engine's double-precision references: params are the norm's weight and
+     * bias, the qkv convolution's weight [3C, C] and bias, the projection's weight [C, C] and bias, in
+     * {@link AttnBlock#parameters()} order.
      */
     private static double[] reference(double[] x, double[][] params, int[] shape) {
-        int b = shape[0], c = shape[1], t = shape[2] * shape[3];
-        int groups = GroupNorm.DEFAULT_GROUPS, perGroup = c / groups;
-        double[] gamma = params[0], beta = params[1], wQkv = params[2], bQkv = params[3], wO = params[4], bO = params[5];
-        double[] out = new double[x.length];
-        for (int n = 0; n < b; n++) {
-            int x0 = n * c * t;
-            double[] h = new double[c * t];
-            for (int g = 0; g < groups; g++) {
-                int from = x0 + g * perGroup * t, count = perGroup * t;
-                double mean = 0, var = 0;
-                for (int i = 0; i < count; i++) {
-                    mean += x[from + i];
-                }
-                mean /= count;
-                for (int i = 0; i < count; i++) {
-                    var += (x[from + i] - mean) * (x[from + i] - mean);
-                }
-                double rstd = 1 / Math.sqrt(var / count + EPS);
-                for (int i = 0; i < count; i++) {
-                    int ch = g * perGroup + i / t;
-                    h[ch * t + i % t] = (x[from + i] - mean) * rstd * gamma[ch] + beta[ch];
-                }
-            }
-            double[] qkv = new double[3 * c * t];
-            for (int o = 0; o < 3 * c; o++) {
-                for (int i = 0; i < t; i++) {
-                    double s = bQkv[o];
-                    for (int ch = 0; ch < c; ch++) {
-                        s += wQkv[o * c + ch] * h[ch * t + i];
-                    }
-                    qkv[o * t + i] = s;
-                }
-            }
-            double[] att = new double[c * t];
-            for (int i = 0; i < t; i++) {
-                double[] p = new double[t];
-                double max = Double.NEGATIVE_INFINITY, sum = 0;
-                for (int j = 0; j < t; j++) {
-                    double s = 0;
-                    for (int ch = 0; ch < c; ch++) {
-                        s += qkv[ch * t + i] * qkv[(c + ch) * t + j];
-                    }
-                    p[j] = s / Math.sqrt(c);
-                    max = Math.max(max, p[j]);
-                }
-                for (int j = 0; j < t; j++) {
-                    p[j] = Math.exp(p[j] - max);
-                    sum += p[j];
-                }
-                for (int ch = 0; ch < c; ch++) {
-                    double s = 0;
-                    for (int j = 0; j < t; j++) {
-                        s += p[j] / sum * qkv[(2 * c + ch) * t + j];
-                    }
-                    att[ch * t + i] = s;
-                }
-            }
-            for (int o = 0; o < c; o++) {
-                for (int i = 0; i < t; i++) {
-                    double s = bO[o];
-                    for (int ch = 0; ch < c; ch++) {
-                        s += wO[o * c + ch] * att[ch * t + i];
-                    }
-                    out[x0 + o * t + i] = x[x0 + o * t + i] + s;
-                }
-            }
+        int b = shape[0], c = shape[1], h = shape[2], w = shape[3];
+        Conv2dSpec pointwise = Conv2dSpec.pointwise();
+        double[] normed = DoubleReference.groupNorm(x, params[0], params[1], b, c, h * w, GroupNorm.DEFAULT_GROUPS, EPS);
+        double[][] roles = new double[3][];
+        for (int role = 0; role < roles.length; role++) {
+            double[] weight = Arrays.copyOfRange(params[2], role * c * c, (role + 1) * c * c);
+            double[] bias = Arrays.copyOfRange(params[3], role * c, (role + 1) * c);
+            roles[role] = DoubleReference.conv2d(normed, weight, bias, b, c, h, w, c, pointwise);
+        }
+        double[] attended = DoubleReference.attention(roles[0], roles[1], roles[2], b, c, h * w);
+        double[] out = DoubleReference.conv2d(attended, params[4], params[5], b, c, h, w, c, pointwise);
+        for (int i = 0; i < out.length; i++) {
+            out[i] += x[i];
         }
         return out;
     }

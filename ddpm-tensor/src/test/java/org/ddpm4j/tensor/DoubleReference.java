@@ -4,11 +4,11 @@ package org.ddpm4j.tensor;
  * Forward passes in double precision, written straight from the definitions and independent of the backends:
  * the functions whose central finite differences check the hand-written backward passes.
  */
-final class DoubleReference {
+public final class DoubleReference {
     private DoubleReference() {
     }
 
-    static double[] conv2d(double[] x, double[] w, double[] b, int n, int cin, int h, int wd, int cout, Conv2dSpec s) {
+    public static double[] conv2d(double[] x, double[] w, double[] b, int n, int cin, int h, int wd, int cout, Conv2dSpec s) {
         int k = s.kernel(), ho = s.outSize(h), wo = s.outSize(wd);
         double[] y = new double[n * cout * ho * wo];
         for (int i = 0; i < n; i++) {
@@ -48,7 +48,7 @@ final class DoubleReference {
         return y;
     }
 
-    static double[] groupNorm(double[] x, double[] gamma, double[] beta, int n, int c, int spatial, int groups, double eps) {
+    public static double[] groupNorm(double[] x, double[] gamma, double[] beta, int n, int c, int spatial, int groups, double eps) {
         double[] y = new double[x.length];
         int cpg = c / groups, size = cpg * spatial;
         for (int i = 0; i < n; i++) {
@@ -100,7 +100,7 @@ final class DoubleReference {
     }
 
     /** out[b, :, i] = Σ_j softmax_j(q_i·k_j/√C)·v_j with q, k, v each [B, C, T]. */
-    static double[] attention(double[] q, double[] k, double[] v, int b, int c, int t) {
+    public static double[] attention(double[] q, double[] k, double[] v, int b, int c, int t) {
         double[] out = new double[b * c * t];
         for (int bt = 0; bt < b; bt++) {
             int x0 = bt * c * t;

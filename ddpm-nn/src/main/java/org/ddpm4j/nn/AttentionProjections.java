@@ -1,14 +1,15 @@
 package org.ddpm4j.nn;
 
 import org.ddpm4j.tensor.Backend;
+import org.ddpm4j.tensor.Conv2dSpec;
 import org.ddpm4j.tensor.Tensor;
 
 /**
- * The attention block's 1×1 weights in the two forms its forward uses, and the way their gradients go back to the
- * parameters the reference model stores: the qkv convolution ({@code [3C, C, 1, 1]}, queries then keys then values)
- * and the output projection.
+ * The attention block's 1×1 projections of the normalised input h, in the two forms the block runs, forward and
+ * backward, with their gradients taken back to the parameters the reference model stores: the qkv convolution
+ * ({@code [3C, C, 1, 1]}, queries then keys then values) and the output projection.
  *
- * <p>Split: each role's weight and bias on its own ({@code W_q, b_q, W_k, ...}).
+ * <p>Split: each role's convolution on its own ({@code W_q h + b_q, W_k h + b_k, W_v h + b_v}).
  *
  * <p>Folded: the products that make the key and value projections unnecessary. With {@code q_i = W_q h_i + b_q} and
  * {@code k_j = W_k h_j + b_k}, the score {@code q_i·k_j = (W_kᵀ q_i)·h_j + q_i·b_k}, and the last term is the same for
@@ -18,10 +19,10 @@ import org.ddpm4j.tensor.Tensor;
  * {@code β = W_o b_v + b_o}: the values' projection and the output projection are one. (The key bias b_k thus has no
  * effect on the block's output, and its gradient is zero.)
  */
-final class AttentionWeights {
+final class AttentionProjections {
+    private static final Conv2dSpec POINTWISE = Conv2dSpec.pointwise();
     /** The roles, in the order the qkv convolution stores them. */
-    static final int QUERY = 0, KEY = 1, VALUE = 2;
-    private static final int ROLES = 3;
+    private static final int QUERY = 0, KEY = 1, VALUE = 2, ROLES = 3;
 
     private final Backend be;
     private final int channels;
@@ -29,7 +30,7 @@ final class AttentionWeights {
 
     /** Each role's weight {@code [C, C, 1, 1]} and bias {@code [C]}, split out of the qkv convolution. */
     private final Tensor[] weight = new Tensor[ROLES], bias = new Tensor[ROLES];
-    /** Their gradients, gathered back into the qkv convolution's by {@link #addSplitGradients}. */
+    /** Their gradients, gathered back into the qkv convolution's. */
     private final Tensor[] weightGrad = new Tensor[ROLES], biasGrad = new Tensor[ROLES];
     /** Two roles side by side: the keys and values while splitting, their gradients while gathering. */
     private final Tensor weightPair, biasPair;
@@ -39,7 +40,7 @@ final class AttentionWeights {
     private final Tensor queryMap, queryBias, valueMap, valueBias;
     private final Tensor queryMapGrad, queryBiasGrad, valueMapGrad, valueBiasGrad;
 
-    AttentionWeights(Backend be, int channels, Conv2d qkv, Conv2d proj) {
+    AttentionProjections(Backend be, int channels, Conv2d qkv, Conv2d proj) {
         this.be = be;
         this.channels = channels;
         this.qkvWeight = qkv.weight();
@@ -66,8 +67,48 @@ final class AttentionWeights {
         valueBiasGrad = valueBias.zerosLike();
     }
 
+    /** The block as written: each role's projection of {@code normed} into its own tensor. */
+    void splitForward(Tensor normed, Tensor queries, Tensor keys, Tensor values) {
+        split();
+        Tensor[] into = {queries, keys, values};
+        for (int role = 0; role < ROLES; role++) {
+            be.conv2d(normed, weight[role], bias[role], POINTWISE, into[role]);
+        }
+    }
+
+    /**
+     * Backward of {@link #splitForward}: adds the roles' input gradients into {@code gNormed} and their weight and
+     * bias gradients into the qkv convolution's.
+     */
+    void splitBackward(Tensor normed, Tensor gQueries, Tensor gKeys, Tensor gValues, Tensor gNormed) {
+        Tensor[] from = {gQueries, gKeys, gValues};
+        for (int role = 0; role < ROLES; role++) {
+            be.conv2dBackward(normed, weight[role], from[role], POINTWISE, gNormed, weightGrad[role].zero(),
+                    biasGrad[role].zero());
+        }
+        addSplitGradients();
+    }
+
+    /** The folded block: queries {@code M h + b̃} and values {@code A h + β} of {@code normed}. */
+    void foldedForward(Tensor normed, Tensor queries, Tensor values) {
+        split();
+        fold();
+        be.conv2d(normed, queryMap, queryBias, POINTWISE, queries);
+        be.conv2d(normed, valueMap, valueBias, POINTWISE, values);
+    }
+
+    /**
+     * Backward of {@link #foldedForward}: adds the input gradient into {@code gNormed} and the parameters' gradients
+     * into theirs.
+     */
+    void foldedBackward(Tensor normed, Tensor gQueries, Tensor gValues, Tensor gNormed) {
+        be.conv2dBackward(normed, queryMap, gQueries, POINTWISE, gNormed, queryMapGrad.zero(), queryBiasGrad.zero());
+        be.conv2dBackward(normed, valueMap, gValues, POINTWISE, gNormed, valueMapGrad.zero(), valueBiasGrad.zero());
+        addFoldedGradients();
+    }
+
     /** Copies the qkv convolution's three roles out of its parameters (before every forward: optimisers move them). */
-    void split() {
+    private void split() {
         splitRoles(qkvWeight.value().reshape(1, ROLES, channels * channels), weight, weightPair, channels * channels);
         splitRoles(qkvBias.value().reshape(1, ROLES, channels), bias, biasPair, channels);
     }
@@ -79,8 +120,8 @@ final class AttentionWeights {
         be.splitChannelsBackward(pair, roles[KEY].reshape(1, 1, size).zero(), roles[VALUE].reshape(1, 1, size).zero());
     }
 
-    /** Computes the folded maps from the split roles and the projection (after {@link #split}). */
-    void fold() {
+    /** Computes the folded maps from the split roles and the projection. */
+    private void fold() {
         Tensor wq = matrix(weight[QUERY]), wk = matrix(weight[KEY]), wv = matrix(weight[VALUE]);
         Tensor wo = matrix(projWeight.value());
         be.matmul(wk, true, wq, false, matrix(queryMap), 1f, false);
@@ -90,48 +131,8 @@ final class AttentionWeights {
         be.add(valueBias, projBias.value(), valueBias);
     }
 
-    Tensor weight(int role) {
-        return weight[role];
-    }
-
-    Tensor bias(int role) {
-        return bias[role];
-    }
-
-    Tensor queryMap() {
-        return queryMap;
-    }
-
-    Tensor queryBias() {
-        return queryBias;
-    }
-
-    Tensor valueMap() {
-        return valueMap;
-    }
-
-    Tensor valueBias() {
-        return valueBias;
-    }
-
-    /** The split roles' gradient buffers, zeroed: a backward adds into them, then calls {@link #addSplitGradients}. */
-    void zeroSplitGradients() {
-        for (int role = 0; role < ROLES; role++) {
-            weightGrad[role].zero();
-            biasGrad[role].zero();
-        }
-    }
-
-    Tensor weightGrad(int role) {
-        return weightGrad[role];
-    }
-
-    Tensor biasGrad(int role) {
-        return biasGrad[role];
-    }
-
     /** Adds the split roles' gradients into the qkv convolution's. */
-    void addSplitGradients() {
+    private void addSplitGradients() {
         gather(weightGrad, weightPair, allWeightGrads, channels * channels, qkvWeight.grad());
         gather(biasGrad, biasPair, allBiasGrads, channels, qkvBias.grad());
     }
@@ -142,37 +143,13 @@ final class AttentionWeights {
         be.axpy(1f, all, into.reshape(1, ROLES, size));
     }
 
-    /** The folded maps' gradient buffers, zeroed: a backward adds into them, then calls {@link #addFoldedGradients}. */
-    void zeroFoldedGradients() {
-        queryMapGrad.zero();
-        queryBiasGrad.zero();
-        valueMapGrad.zero();
-        valueBiasGrad.zero();
-    }
-
-    Tensor queryMapGrad() {
-        return queryMapGrad;
-    }
-
-    Tensor queryBiasGrad() {
-        return queryBiasGrad;
-    }
-
-    Tensor valueMapGrad() {
-        return valueMapGrad;
-    }
-
-    Tensor valueBiasGrad() {
-        return valueBiasGrad;
-    }
-
     /**
      * Takes the folded maps' gradients back to the parameters, by the chain rule through the products of
      * {@link #fold}: from M = W_kᵀ W_q and b̃ = W_kᵀ b_q, dW_q = W_k dM, dW_k = W_q dMᵀ + b_q db̃ᵀ,
      * db_q = W_k db̃ and db_k = 0; from A = W_o W_v and β = W_o b_v + b_o, dW_v = W_oᵀ dA, db_v = W_oᵀ dβ,
      * dW_o += dA W_vᵀ + dβ b_vᵀ and db_o += dβ.
      */
-    void addFoldedGradients() {
+    private void addFoldedGradients() {
         Tensor wq = matrix(weight[QUERY]), wk = matrix(weight[KEY]), wv = matrix(weight[VALUE]);
         Tensor wo = matrix(projWeight.value());
         Tensor dM = matrix(queryMapGrad), dbTilde = column(queryBiasGrad);
