@@ -3,8 +3,10 @@ package org.ddpm4j.tensor;
 import static org.ddpm4j.tensor.TensorAssert.assertClose;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -328,6 +330,32 @@ abstract class BackendVsScalarTest {
         SCALAR.softmax(x, y);
         Tensor dy = r.normal(rows, cols);
         checkFromStart("softmaxBackward", r.normal(rows, cols), (be, acc) -> be.softmaxBackward(y, dy, acc));
+    }
+
+    /**
+     * A NaN logit makes its whole row NaN, as in the scalar reference, so that divergence shows instead of hiding behind
+     * a maximum that skipped it; the other rows stay as they were. Column counts with and without a scalar tail, the
+     * NaN inside a vector and in the tail.
+     */
+    @ParameterizedTest(name = "cols {0}, NaN at {1}")
+    @CsvSource({"64, 5", "37, 3", "37, 36", "1, 0"})
+    void softmaxTurnsARowWithANanToNan(int cols, int at) {
+        float[] logits = new RandomTensors(cols * 7L + at).normal(3, cols).toArray();
+        logits[cols + at] = Float.NaN;
+        Tensor x = Tensor.of(logits, 3, cols);
+        Tensor expected = Tensor.zeros(3, cols), actual = Tensor.zeros(3, cols);
+        SCALAR.softmax(x, expected);
+        candidate().softmax(x, actual);
+        float[] e = expected.toArray(), a = actual.toArray();
+        for (int j = 0; j < cols; j++) {
+            assertTrue(Float.isNaN(e[cols + j]), "the reference's row with the NaN, column " + j);
+            assertTrue(Float.isNaN(a[cols + j]), "the row with the NaN, column " + j);
+        }
+        for (int row : new int[]{0, 2}) {
+            Tensor want = Tensor.of(Arrays.copyOfRange(e, row * cols, (row + 1) * cols), cols);
+            Tensor got = Tensor.of(Arrays.copyOfRange(a, row * cols, (row + 1) * cols), cols);
+            assertClose(want, got, TOL, "row " + row);
+        }
     }
 
     static Stream<Arguments> softmaxCases() {

@@ -146,14 +146,11 @@ final class Sgemm {
             int mr = Math.min(MR, mc - ir);
             int d = dstOff + ir * kc;
             if (transA) {
-                // op(A)(i, p) = a[p·lda + i]: MR consecutive values per p. Copied value by value, not as a vector of
-                // MR lanes: a second vector species in these methods made C2 give up the micro-kernel's intrinsics
-                // (its vectors then became heap objects).
+                // op(A)(i, p) = a[p·lda + i]: MR consecutive values per p, copied as the preferred species' lanes
+                // (masked where MR is less than a vector). Not as a vector species of MR lanes: a second species in
+                // these methods made C2 give up the micro-kernel's intrinsics (its vectors then became heap objects).
                 for (int p = 0; p < kc; p++) {
-                    int src = aOff + (pc + p) * lda + ic + ir;
-                    for (int r = 0; r < mr; r++) {
-                        dst[d + r] = a[src + r];
-                    }
+                    VectorOps.copy(a, aOff + (pc + p) * lda + ic + ir, dst, d, mr);
                     for (int r = mr; r < MR; r++) {
                         dst[d + r] = 0f;
                     }

@@ -32,6 +32,7 @@ final class VectorOps {
     private static final float LN2_HI = 0.693359375f, LN2_LO = -2.12194440e-4f;
     /** 1.5·2^23: adding it rounds a float of magnitude below 2^22 to an integer in its low mantissa bits. */
     private static final float ROUND = 12582912f;
+    private static final int ROUND_BITS = Float.floatToRawIntBits(ROUND);
     /** Cephes' expf minimax polynomial for e^r − 1 − r over |r| ≤ ln2/2 (relative error about 1 ulp). */
     private static final float P0 = 1.9875691500e-4f, P1 = 1.3981999507e-3f, P2 = 8.3334519073e-3f,
             P3 = 4.1665795894e-2f, P4 = 1.6666665459e-1f, P5 = 5.0000001201e-1f;
@@ -76,8 +77,12 @@ final class VectorOps {
      * [{@value #EXP_MIN}, {@value #EXP_MAX}]: below, callers flush to zero themselves (softmax) or add 1 (SiLU).
      */
     static FloatVector exp(FloatVector x) {
-        FloatVector c = x.max(EXP_MIN).min(EXP_MAX);
-        FloatVector n = c.fma(LOG2E, ROUND).sub(ROUND);
+        // Clamped by compare and blend: Java's max and min order −0 below +0 and propagate NaN, which costs C2
+        // several instructions per lane; a NaN passes the comparisons and stays NaN here too.
+        FloatVector c = x.blend(EXP_MIN, x.lt(EXP_MIN)).blend(EXP_MAX, x.compare(VectorOperators.GT, EXP_MAX));
+        // n + 1.5·2^23: n, an integer in [−126, 127], sits in the low mantissa bits, and ulp = 1 there.
+        FloatVector shifted = c.fma(LOG2E, ROUND);
+        FloatVector n = shifted.sub(ROUND);
         FloatVector r = n.fma(FloatVector.broadcast(SPECIES, -LN2_HI), c);
         r = n.fma(FloatVector.broadcast(SPECIES, -LN2_LO), r);
         FloatVector p = r.fma(P0, P1);
@@ -86,7 +91,10 @@ final class VectorOps {
         p = p.fma(r, FloatVector.broadcast(SPECIES, P4));
         p = p.fma(r, FloatVector.broadcast(SPECIES, P5));
         FloatVector y = p.fma(r.mul(r), r).add(1f);
-        IntVector bits = ((IntVector) n.convert(VectorOperators.F2I, 0)).add(127).lanewise(VectorOperators.LSHL, 23);
+        // 2^n's bits from the shifted float's: its bits minus ROUND's are n. Java's float-to-int conversion would
+        // saturate and map NaN to 0 lane by lane, which C2 pays for with a fix-up sequence.
+        IntVector bits = ((IntVector) shifted.viewAsIntegralLanes()).sub(ROUND_BITS - 127)
+                .lanewise(VectorOperators.LSHL, 23);
         return y.mul(bits.reinterpretAsFloats());
     }
 
@@ -446,7 +454,9 @@ final class VectorOps {
         FloatVector mv = FloatVector.broadcast(SPECIES, Float.NEGATIVE_INFINITY);
         int i = off, end = off + len, bound = off + SPECIES.loopBound(len);
         for (; i < bound; i += VL) {
-            mv = mv.max(FloatVector.fromArray(SPECIES, x, i));
+            // Compare and blend, not Java's max (see exp): a NaN is left out here and turns the row to NaN below.
+            FloatVector v = FloatVector.fromArray(SPECIES, x, i);
+            mv = mv.blend(v, v.compare(VectorOperators.GT, mv));
         }
         float max = mv.reduceLanes(VectorOperators.MAX);
         for (; i < end; i++) {
