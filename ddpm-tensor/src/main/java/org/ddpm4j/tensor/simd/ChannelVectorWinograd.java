@@ -7,16 +7,18 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The forward pass of a 3×3, stride-1, padding-1 convolution by Winograd's F(m×m, 3×3) ({@link WinogradTransform})
- * with its transforms vectorised over channels instead of over tiles: for small planes, where
- * {@link WinogradConvolution}'s lines of tiles are a vector or two long and its per-row copies and border fixes cost
- * more than its GEMMs. Like that class's forward, it also serves as the input gradient.
+ * The forward pass and the weight gradient of a 3×3, stride-1, padding-1 convolution by Winograd's F(m×m, 3×3)
+ * ({@link WinogradTransform}) with its transforms vectorised over channels instead of over tiles: for small planes,
+ * where {@link WinogradConvolution}'s lines of tiles are a vector or two long and its per-row copies and border fixes
+ * cost more than its GEMMs. Like that class's forward, the forward also serves as the input gradient.
  *
  * <p>Each image is transposed to pixel-major order (a pixel's channels contiguous) inside a zero border, so that a
  * tile's α×α window is α² runs of all channels at fixed offsets. Bᵀ d B then runs on those runs, VL channels per
  * vector, and writes row t of {@code Vᵀ_ξ} (tiles × Cin) for every ξ. The α² GEMMs compute
  * {@code M_ξᵀ = Vᵀ_ξ·U_ξᵀ} (tiles × Cout), and Aᵀ M A runs on M's rows, again over channels, into a pixel-major
- * output that is transposed back into planes. The transposes are VL×VL blocks in registers.
+ * output that is transposed back into planes. The transposes are VL×VL blocks in registers. The weight gradient
+ * transforms dy's tiles by A (the output transform's adjoint) the same way into {@code M̄ᵀ_ξ} (tiles × Cout) and sums
+ * {@code dU_ξ = M̄ᵀ_ξᵀ·Vᵀ_ξ} over the tiles.
  */
 final class ChannelVectorWinograd {
     /**
@@ -141,6 +143,64 @@ final class ChannelVectorWinograd {
     }
 
     /**
+     * The α² gradient matrices {@code dU_ξ = Σ_tiles M̄_ξ ⊗ V_ξ} (the adjoint of {@link #forward}'s products, with
+     * {@code M̄ = A dy Aᵀ} per tile), written into {@code kernelGradients} (α² × Cout × Cin), and the bias gradient
+     * added into {@code biasGradient} when it is not null: {@link WinogradConvolution#weightGradient}'s result, with
+     * the transforms over channels.
+     */
+    void weightGradient(Parallel parallel, float[] x, float[] dy, float[] kernelGradients, double[] biasGradient) {
+        WinogradGradientSums.sum(parallel, blocks.size(), t.products() * outChannels * inChannels, outChannels,
+                (block, partials, offset, biasPartial) -> weightGradientBlock(blocks.get(block), x, dy, partials,
+                        offset, biasPartial),
+                kernelGradients, biasGradient);
+    }
+
+    private void weightGradientBlock(Block b, float[] x, float[] dy, float[] partials, int partialOff,
+                                     double[] biasPartial) {
+        Workspace ws = Workspace.current();
+        int tiles = b.images() * tilesPerImage, products = t.products();
+        float[] v = ws.get(Workspace.Slot.WINOGRAD_INPUT, products * tiles * inChannels);
+        Passes input = inputPasses(tiles);
+        for (int i = 0; i < b.images(); i++) {
+            transformInput(x, b.n0() + i, input, v, i * tilesPerImage, ws);
+        }
+        float[] mBar = ws.get(Workspace.Slot.WINOGRAD_PRODUCTS, products * tiles * outChannels);
+        Passes adjoint = outputAdjointPasses(tiles);
+        for (int i = 0; i < b.images(); i++) {
+            transformGradient(dy, b.n0() + i, adjoint, mBar, i * tilesPerImage, biasPartial, ws);
+        }
+        // dU_ξ += M̄ᵀ_ξᵀ·Vᵀ_ξ: (Cout × tiles)·(tiles × Cin), both stored tile by tile.
+        for (int xi = 0; xi < products; xi++) {
+            Sgemm.gemm(true, false, outChannels, inChannels, tiles, 1f, mBar, xi * tiles * outChannels, outChannels,
+                    v, xi * tiles * inChannels, inChannels, true, partials, partialOff + xi * outChannels * inChannels,
+                    inChannels);
+        }
+    }
+
+    /**
+     * Rows {@code t0 ..} of every {@code M̄ᵀ_ξ} (at {@code ξ·tiles·Cout}) from image n's output gradient:
+     * {@code M̄(i, l) = Σ_a Σ_bb Aᵀ[a][i] Aᵀ[bb][l] dy[a][bb]} over each tile's m×m outputs, all output channels at
+     * once; and each channel's sum of dy added into {@code biasPartial}.
+     */
+    private void transformGradient(float[] dy, int n, Passes passes, float[] mBar, int t0, double[] biasPartial,
+                                   Workspace ws) {
+        int m = t.m, alpha = t.alpha, plane = height * width, c = outChannels, source = n * c * plane;
+        for (int o = 0; o < c; o++) {
+            biasPartial[o] += VectorOps.sum(dy, source + o * plane, plane);
+        }
+        float[] pixels = ws.get(Workspace.Slot.WINOGRAD_LINES, plane * c);
+        for (int group = 0; group < c; group += VL) {
+            LaneTranspose.transpose(VL, plane / VL, dy, source + group * plane, VL, plane, pixels, group, VL * c, c);
+        }
+        float[] stage = ws.get(Workspace.Slot.WINOGRAD_STAGE, m * alpha * c);
+        for (int tile = 0; tile < tilesPerImage; tile++) {
+            int ty = tile / tilesX, tx = tile % tilesX;
+            passes.rows().apply(pixels, (m * ty * width + m * tx) * c, stage, 0, c);
+            passes.columns().apply(stage, 0, mBar, (t0 + tile) * c, c);
+        }
+    }
+
+    /**
      * Rows {@code t0 ..} of every {@code Vᵀ_ξ} (ξ = i·α + l, at {@code ξ·tiles·Cin}) from image n:
      * {@code V(i, l) = Σ_k Σ_q Bᵀ[i][k] Bᵀ[l][q] d[k][q]} over the tile's window d, all input channels at once.
      */
@@ -236,6 +296,17 @@ final class ChannelVectorWinograd {
         // Aᵀ over l: Y(a, bb) = Σ_l Aᵀ[bb][l]·stage(a, l), pixel (m·ty + a, m·tx + bb).
         WinogradConvolution.Lines columns = WinogradConvolution.Lines.of(t.output, m, alpha, m,
                 (a, l) -> (a * alpha + l) * c, (a, bb) -> (a * width + bb) * c);
+        return new Passes(rows, columns);
+    }
+
+    private Passes outputAdjointPasses(int tiles) {
+        int m = t.m, alpha = t.alpha, c = outChannels;
+        // A over each output row's columns: Z(a, l) = Σ_bb Aᵀ[bb][l]·dy(a, bb).
+        WinogradConvolution.Lines rows = WinogradConvolution.Lines.of(t.outputAdjoint, m, m, alpha,
+                (a, bb) -> (a * width + bb) * c, (a, l) -> (a * alpha + l) * c);
+        // A over the rows: M̄(i, l) = Σ_a Aᵀ[a][i]·Z(a, l), into row t of M̄ᵀ_(i,l).
+        WinogradConvolution.Lines columns = WinogradConvolution.Lines.of(t.outputAdjoint, alpha, m, alpha,
+                (l, a) -> (a * alpha + l) * c, (l, i) -> (i * alpha + l) * tiles * c);
         return new Passes(rows, columns);
     }
 

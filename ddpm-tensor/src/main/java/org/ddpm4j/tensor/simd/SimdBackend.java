@@ -323,12 +323,16 @@ public final class SimdBackend implements Backend {
         if (dx != null) {
             winogradForward(winograd, g.batch(), cout, cin, g.height(), g.width(), dy, w, true, null, true, dx);
         }
-        WinogradConvolution conv = new WinogradConvolution(winograd, g.batch(), cin, cout, g.height(), g.width(),
-                threads());
         int size = winograd.products() * cout * cin;
         float[] kernelGradients = Workspace.current().get(Workspace.Slot.CALLER_KERNEL_GRADIENTS, size);
         double[] biasGradient = dbias == null ? null : new double[cout];
-        conv.weightGradient(parallel, x, dy, kernelGradients, biasGradient);
+        if (ChannelVectorWinograd.applies(winograd, g.batch(), cin, cout, g.height(), g.width(), threads())) {
+            new ChannelVectorWinograd(winograd, g.batch(), cin, cout, g.height(), g.width(), threads())
+                    .weightGradient(parallel, x, dy, kernelGradients, biasGradient);
+        } else {
+            new WinogradConvolution(winograd, g.batch(), cin, cout, g.height(), g.width(), threads())
+                    .weightGradient(parallel, x, dy, kernelGradients, biasGradient);
+        }
         winograd.accumulateKernelGradients(parallel, kernelGradients, cout, cin, dw);
         if (dbias != null) {
             for (int o = 0; o < cout; o++) {

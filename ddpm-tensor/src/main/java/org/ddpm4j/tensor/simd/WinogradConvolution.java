@@ -141,30 +141,10 @@ final class WinogradConvolution {
      * chunk order, so the result depends only on the thread count.
      */
     void weightGradient(Parallel parallel, float[] x, float[] dy, float[] kernelGradients, double[] biasGradient) {
-        int partialSize = t.products() * outChannels * inChannels;
-        int chunks = parallel.chunkCount(blocks.size(), Long.MAX_VALUE);
-        float[] partials = Workspace.current().get(Workspace.Slot.CALLER_PARTIALS, chunks * partialSize);
-        double[][] biasPartials = new double[chunks][outChannels];
-        parallel.forRange(blocks.size(), (start, end) -> {
-            int chunk = Parallel.chunkStartingAt(start, blocks.size(), chunks);
-            Arrays.fill(partials, chunk * partialSize, (chunk + 1) * partialSize, 0f);
-            for (int bi = start; bi < end; bi++) {
-                weightGradientBlock(blocks.get(bi), x, dy, partials, chunk * partialSize, biasPartials[chunk]);
-            }
-        });
-        parallel.forRange(partialSize, chunks, (start, end) -> {
-            System.arraycopy(partials, start, kernelGradients, start, end - start);
-            for (int c = 1; c < chunks; c++) {
-                VectorOps.addInto(partials, c * partialSize + start, kernelGradients, start, end - start);
-            }
-        });
-        if (biasGradient != null) {
-            for (int c = 0; c < chunks; c++) {
-                for (int o = 0; o < outChannels; o++) {
-                    biasGradient[o] += biasPartials[c][o];
-                }
-            }
-        }
+        WinogradGradientSums.sum(parallel, blocks.size(), t.products() * outChannels * inChannels, outChannels,
+                (block, partials, offset, biasPartial) -> weightGradientBlock(blocks.get(block), x, dy, partials,
+                        offset, biasPartial),
+                kernelGradients, biasGradient);
     }
 
     private void weightGradientBlock(Block b, float[] x, float[] dy, float[] partials, int partialOff,

@@ -15,7 +15,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * {@link ChannelVectorWinograd}'s forward (stored with bias, and added in with the input gradient's transposed and
- * flipped kernels) against a direct convolution in double. The shapes cover planes narrower than a vector (transposed
+ * flipped kernels) and its weight and bias gradients against a direct convolution in double. The shapes cover planes narrower than a vector (transposed
  * through a copy) and rows of whole vectors (transposed in place), one tile per image, planes that are not a power of
  * two, several blocks per thread and a batch that does not split evenly between the threads.
  */
@@ -77,6 +77,49 @@ class ChannelVectorWinogradTest {
         Parallel parallel = threads == 1 ? ONE : TWO;
         conv.forward(parallel, dy, conv.kernels(parallel, weights, true), null, true, dx);
         assertWithin(expected, dx, bound(t), "dx");
+    }
+
+    @ParameterizedTest(name = "{0} N{1} {2}->{3} {4}x{5} threads {6}")
+    @MethodSource("cases")
+    void sumsTheWeightAndBiasGradients(WinogradTransform t, int n, int cin, int cout, int h, int w, int threads) {
+        SplittableRandom r = new SplittableRandom(n * 41L + cin + 3L * w);
+        float[] x = normal(r, n * cin * h * w), dy = normal(r, n * cout * h * w);
+        // dw starts non-zero: the kernel transform's adjoint adds into it.
+        float[] dw = normal(r, cout * cin * TAPS);
+        double[] dwExpected = new double[cout * cin * TAPS], dbExpected = new double[cout];
+        for (int img = 0; img < n; img++) {
+            for (int o = 0; o < cout; o++) {
+                for (int py = 0; py < h; py++) {
+                    for (int px = 0; px < w; px++) {
+                        double g = dy[((img * cout + o) * h + py) * w + px];
+                        dbExpected[o] += g;
+                        for (int i = 0; i < cin; i++) {
+                            for (int tap = 0; tap < TAPS; tap++) {
+                                int iy = py + tap / 3 - 1, ix = px + tap % 3 - 1;
+                                if (iy >= 0 && iy < h && ix >= 0 && ix < w) {
+                                    dwExpected[(o * cin + i) * TAPS + tap] += g * x[((img * cin + i) * h + iy) * w + ix];
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        for (int i = 0; i < dw.length; i++) {
+            dwExpected[i] += dw[i];
+        }
+        ChannelVectorWinograd conv = new ChannelVectorWinograd(t, n, cin, cout, h, w, threads);
+        Parallel parallel = threads == 1 ? ONE : TWO;
+        float[] kernelGradients = new float[t.products() * cout * cin];
+        double[] db = new double[cout];
+        conv.weightGradient(parallel, x, dy, kernelGradients, db);
+        t.accumulateKernelGradients(parallel, kernelGradients, cout, cin, dw);
+        assertWithin(dwExpected, dw, bound(t), "dw");
+        float[] dbFloat = new float[cout];
+        for (int o = 0; o < cout; o++) {
+            dbFloat[o] = (float) db[o];
+        }
+        assertWithin(dbExpected, dbFloat, F2_BOUND, "dbias");
     }
 
     @Test
