@@ -315,7 +315,8 @@ public final class SimdBackend implements Backend {
 
     /**
      * A same 3×3 convolution's backward by Winograd: the input gradient is the forward of dy by the transposed,
-     * flipped kernels, added into dx; the weight gradient is the adjoint of the forward's transforms.
+     * flipped kernels, added into dx; the weight gradient is the adjoint of the forward's transforms, over channel
+     * vectors where {@link ChannelVectorWinograd} applies (small planes), else over tiles.
      */
     private void winogradBackward(WinogradTransform winograd, ConvGeometry g, float[] x, float[] w, float[] dy,
                                   float[] dx, float[] dw, float[] dbias) {

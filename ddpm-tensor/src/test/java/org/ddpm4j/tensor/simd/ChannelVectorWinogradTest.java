@@ -15,9 +15,10 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * {@link ChannelVectorWinograd}'s forward (stored with bias, and added in with the input gradient's transposed and
- * flipped kernels) and its weight and bias gradients against a direct convolution in double. The shapes cover planes narrower than a vector (transposed
- * through a copy) and rows of whole vectors (transposed in place), one tile per image, planes that are not a power of
- * two, several blocks per thread and a batch that does not split evenly between the threads.
+ * flipped kernels) and its weight and bias gradients against a direct convolution in double. The shapes cover planes
+ * narrower than a vector (transposed through a copy) and rows of whole vectors (transposed in place), one tile per
+ * image, planes that are not a power of two, several blocks per thread and a batch that does not split evenly between
+ * the threads.
  */
 class ChannelVectorWinogradTest {
     /** Largest error relative to the largest |reference| value, as in {@code WinogradConvolutionTest}. */
@@ -97,7 +98,8 @@ class ChannelVectorWinogradTest {
                             for (int tap = 0; tap < TAPS; tap++) {
                                 int iy = py + tap / 3 - 1, ix = px + tap % 3 - 1;
                                 if (iy >= 0 && iy < h && ix >= 0 && ix < w) {
-                                    dwExpected[(o * cin + i) * TAPS + tap] += g * x[((img * cin + i) * h + iy) * w + ix];
+                                    dwExpected[(o * cin + i) * TAPS + tap] +=
+                                            g * x[((img * cin + i) * h + iy) * w + ix];
                                 }
                             }
                         }
