@@ -123,11 +123,7 @@ final class ChannelVectorWinograd {
     private void forwardBlock(Block b, float[] x, float[] kernels, float[] bias, boolean accumulate, float[] y) {
         Workspace ws = Workspace.current();
         int tiles = b.images() * tilesPerImage, products = t.products();
-        float[] v = ws.get(Workspace.Slot.WINOGRAD_INPUT, products * tiles * inChannels);
-        Passes input = inputPasses(tiles);
-        for (int i = 0; i < b.images(); i++) {
-            transformInput(x, b.n0() + i, input, v, i * tilesPerImage, ws);
-        }
+        float[] v = transformInputs(b, x, ws);
         float[] m = ws.get(Workspace.Slot.WINOGRAD_PRODUCTS, products * tiles * outChannels);
         float[] packed = ws.get(Workspace.Slot.PACK_A, Sgemm.PackedA.size(tiles, inChannels));
         for (int xi = 0; xi < products; xi++) {
@@ -159,11 +155,7 @@ final class ChannelVectorWinograd {
                                      double[] biasPartial) {
         Workspace ws = Workspace.current();
         int tiles = b.images() * tilesPerImage, products = t.products();
-        float[] v = ws.get(Workspace.Slot.WINOGRAD_INPUT, products * tiles * inChannels);
-        Passes input = inputPasses(tiles);
-        for (int i = 0; i < b.images(); i++) {
-            transformInput(x, b.n0() + i, input, v, i * tilesPerImage, ws);
-        }
+        float[] v = transformInputs(b, x, ws);
         float[] mBar = ws.get(Workspace.Slot.WINOGRAD_PRODUCTS, products * tiles * outChannels);
         Passes adjoint = outputAdjointPasses(tiles);
         for (int i = 0; i < b.images(); i++) {
@@ -198,6 +190,17 @@ final class ChannelVectorWinograd {
             passes.rows().apply(pixels, (m * ty * width + m * tx) * c, stage, 0, c);
             passes.columns().apply(stage, 0, mBar, (t0 + tile) * c, c);
         }
+    }
+
+    /** Every {@code Vᵀ_ξ} (tiles × Cin, at {@code ξ·tiles·Cin}) of a block's images, in the workspace. */
+    private float[] transformInputs(Block b, float[] x, Workspace ws) {
+        int tiles = b.images() * tilesPerImage;
+        float[] v = ws.get(Workspace.Slot.WINOGRAD_INPUT, t.products() * tiles * inChannels);
+        Passes input = inputPasses(tiles);
+        for (int i = 0; i < b.images(); i++) {
+            transformInput(x, b.n0() + i, input, v, i * tilesPerImage, ws);
+        }
+        return v;
     }
 
     /**
