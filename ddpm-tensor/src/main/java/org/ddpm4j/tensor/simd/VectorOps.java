@@ -72,8 +72,9 @@ final class VectorOps {
     }
 
     /**
-     * e^x lane by lane, from additions, multiplications and fused multiply-adds only (each exactly rounded by IEEE 754, so the
-     * interpreter and compiled code agree): x = n·ln2 + r, e^x = 2^n·(1 + r + r²·P(r)). Arguments are clamped to
+     * e^x lane by lane, from additions, multiplications and fused multiply-adds (each exactly rounded by IEEE 754) and
+     * exact comparisons, blends and integer bit operations, so the interpreter and compiled code agree:
+     * x = n·ln2 + r, e^x = 2^n·(1 + r + r²·P(r)). Arguments are clamped to
      * [{@value #EXP_MIN}, {@value #EXP_MAX}]: below, callers flush to zero themselves (softmax) or add 1 (SiLU).
      */
     static FloatVector exp(FloatVector x) {
