@@ -22,11 +22,18 @@ public final class Tensor {
 
     /**
      * The values shared by a tensor and its views, and who else holds them: the device backend with a copy (at most
-     * one), whether the host array is known to hold only zeros, and how many {@link #update}s have them open.
+     * one), whether the host array is known to hold only zeros, whether zeros are still to be written into it, and how
+     * many {@link #update}s have them open.
      */
     static final class Storage {
         private final float[] array;
         private volatile boolean knownZero;
+        /**
+         * The values are zeros that the array does not hold yet: {@link Tensor#zero} leaves the writing to the first
+         * reader, so that an op which overwrites a zeroed gradient buffer anyway ({@link TensorArrays#takePendingZeros})
+         * saves a pass over memory, and one that adds into it can write the zeros on all its threads.
+         */
+        private volatile boolean zerosPending;
         private volatile DeviceHolder holder;
         private volatile int openUpdates;
 
@@ -41,10 +48,14 @@ public final class Tensor {
             if (h != null) {
                 h.toHost(array);
             }
+            writePendingZeros();
             return array;
         }
 
-        /** The host replaces every value: a device copy becomes stale without being fetched. */
+        /**
+         * The host replaces every value: a device copy becomes stale without being fetched. Zeros are only recorded
+         * (the array is written by its first reader); any other values must be written by the caller.
+         */
         private float[] overwrite(boolean zeros) {
             DeviceHolder h = holder;
             if (h != null) {
@@ -53,11 +64,39 @@ public final class Tensor {
             if (knownZero != zeros) {
                 knownZero = zeros;
             }
+            if (zerosPending != zeros) {
+                zerosPending = zeros;
+            }
             return array;
+        }
+
+        /**
+         * Writes zeros that are still pending. Locked, so that of several threads reaching a zeroed tensor in one op
+         * the first writes the zeros and the others wait for them before they write their own parts.
+         */
+        private void writePendingZeros() {
+            if (zerosPending) {
+                synchronized (this) {
+                    if (zerosPending) {
+                        Arrays.fill(array, 0f);
+                        zerosPending = false;
+                    }
+                }
+            }
+        }
+
+        /** Whether zeros were pending; they are no longer, and whoever asked writes every value (see TensorArrays). */
+        synchronized boolean takePendingZeros() {
+            if (zerosPending) {
+                zerosPending = false;
+                return true;
+            }
+            return false;
         }
 
         float[] forHostBackend(Tensor t) {
             requireClosed(t);
+            writePendingZeros();
             DeviceHolder h = holder;
             if (h != null) {
                 h.giveBack(array);
@@ -73,6 +112,8 @@ public final class Tensor {
 
         float[] forDevice(Tensor t, DeviceHolder device) {
             requireClosed(t);
+            // A device copy that matches the host's (after a cleared buffer) must match real zeros.
+            writePendingZeros();
             DeviceHolder h = holder;
             if (h != device) {
                 if (h != null) {
@@ -218,9 +259,16 @@ public final class Tensor {
         return Arrays.equals(shape, other.shape);
     }
 
-    /** Sets every element to {@code value}; a device copy is not fetched first, since every value is replaced. */
+    /**
+     * Sets every element to {@code value}; a device copy is not fetched first, since every value is replaced. Zeros
+     * (+0) are written when the values are next used, by the op that uses them where it can.
+     */
     public Tensor fill(float value) {
-        Arrays.fill(storage.overwrite(Float.floatToRawIntBits(value) == 0), value);
+        boolean zeros = Float.floatToRawIntBits(value) == 0;
+        float[] array = storage.overwrite(zeros);
+        if (!zeros) {
+            Arrays.fill(array, value);
+        }
         return this;
     }
 

@@ -30,6 +30,17 @@ public final class TensorArrays {
     }
 
     /**
+     * Whether {@code t}'s values are zeros that its array does not hold yet ({@link Tensor#zero} leaves them to the
+     * first reader), answered true at most once per zeroing. A backend that gets true takes the zeros over: before the
+     * array is read again it must write every value, as the op's result on a zero tensor (an input gradient computed
+     * instead of added) or as zeros (written by all its threads). Asked before {@link #hostArray}, which would write
+     * the zeros itself.
+     */
+    public static boolean takePendingZeros(Tensor t) {
+        return t.storage.takePendingZeros();
+    }
+
+    /**
      * Whether {@code t}'s array is known to hold only zeros, answered true at most once per zero-filling: a device
      * backend that asks records it in its own copy (clearing the device buffer instead of uploading).
      */

@@ -431,6 +431,55 @@ abstract class BackendVsScalarTest {
         assertClose(vs, vc, TOL, "adam v");
     }
 
+    /**
+     * Gradient buffers are zeroed for each step with their old values still in the array ({@link Tensor#zero} leaves
+     * the writing to the op that uses them): every op that adds into a zeroed buffer sees zeros, also where it stores
+     * its result instead. The old values here are NaN, so one that got through would show.
+     */
+    @ParameterizedTest(name = "N{0} {1}->{2} {3}x{4} k{5} s{6}")
+    @CsvSource({"2, 3, 5, 7, 9, 3, 1", "3, 4, 6, 8, 8, 3, 2", "2, 5, 7, 6, 5, 1, 1", "3, 32, 32, 8, 8, 3, 1",
+            "1, 16, 16, 16, 16, 3, 1", "2, 1, 16, 9, 9, 3, 1"})
+    void convolutionGradientsIntoZeroedBuffersSeeZeros(int n, int cin, int cout, int h, int w, int k, int s) {
+        RandomTensors r = new RandomTensors(17 + n * 13L + cin * 5L + cout + k);
+        Conv2dSpec spec = new Conv2dSpec(k, s, k / 2, k / 2);
+        Tensor x = r.normal(n, cin, h, w), wt = r.normal(cout, cin, k, k);
+        Tensor dy = r.normal(n, cout, spec.outSize(h), spec.outSize(w));
+        Tensor dxs = x.zerosLike(), dws = wt.zerosLike(), dbs = Tensor.zeros(cout);
+        Tensor dxv = zeroedOverNaN(x), dwv = zeroedOverNaN(wt), dbv = zeroedOverNaN(dbs);
+        SCALAR.conv2dBackward(x, wt, dy, spec, dxs, dws, dbs);
+        candidate().conv2dBackward(x, wt, dy, spec, dxv, dwv, dbv);
+        assertClose(dxs, dxv, TOL, "conv2d dx into a zeroed buffer");
+        assertClose(dws, dwv, TOL, "conv2d dw into a zeroed buffer");
+        assertClose(dbs, dbv, TOL, "conv2d dbias into a zeroed buffer");
+    }
+
+    @Test
+    void attentionAndSplitGradientsIntoZeroedBuffersSeeZeros() {
+        RandomTensors r = new RandomTensors(23);
+        Tensor q = r.normal(2, 8, 9), k = r.normal(2, 8, 9), v = r.normal(2, 8, 9), dout = r.normal(2, 8, 9);
+        Tensor probs = Tensor.zeros(2, 9, 9);
+        SCALAR.attention(q, k, v, Tensor.zeros(2, 8, 9), probs);
+        Tensor[] expected = {q.zerosLike(), q.zerosLike(), q.zerosLike()};
+        Tensor[] actual = {zeroedOverNaN(q), zeroedOverNaN(q), zeroedOverNaN(q)};
+        SCALAR.attentionBackward(q, k, v, probs, dout, expected[0], expected[1], expected[2]);
+        candidate().attentionBackward(q, k, v, probs, dout, actual[0], actual[1], actual[2]);
+        for (int i = 0; i < 3; i++) {
+            assertClose(expected[i], actual[i], TOL, "attention gradient " + i + " into a zeroed buffer");
+        }
+
+        Tensor dcat = r.normal(2, 7, 5, 5), a = Tensor.zeros(2, 3, 5, 5), b = Tensor.zeros(2, 4, 5, 5);
+        Tensor za = zeroedOverNaN(a), zb = zeroedOverNaN(b);
+        SCALAR.splitChannelsBackward(dcat, a, b);
+        candidate().splitChannelsBackward(dcat, za, zb);
+        assertClose(a, za, TOL, "split a into a zeroed buffer");
+        assertClose(b, zb, TOL, "split b into a zeroed buffer");
+    }
+
+    /** A zero tensor shaped like {@code like} whose array held NaN before {@link Tensor#zero}. */
+    private static Tensor zeroedOverNaN(Tensor like) {
+        return like.zerosLike().fill(Float.NaN).zero();
+    }
+
     /** The Backend contract: calls from several threads on disjoint tensors (one backend, shared kernels). */
     @Test
     void concurrentCallsOnDisjointTensorsMatchTheReference() throws Exception {

@@ -110,6 +110,26 @@ class HostCopyTest {
             backend().add(out, target, again);
             assertArrayEquals(new float[] {7f, 9f, 11f, 13f}, again.toArray());
         }
+
+        @Test
+        void aZeroedTensorReadsAsZerosWhereverItIsRead() {
+            Tensor out = computed();
+            Tensor view = out.reshape(2, 2);
+            out.fill(Float.NaN).zero();
+            assertArrayEquals(new float[4], view.toArray());
+            assertEquals(0f, out.get(3));
+            assertArrayEquals(new float[4], out.copy().toArray());
+            Tensor sum = Tensor.zeros(4);
+            backend().add(out, Tensor.of(VALUES, 4), sum);
+            assertArrayEquals(VALUES, sum.toArray());
+            out.fill(Float.NaN).zero().set(1, 7f);
+            assertArrayEquals(new float[] {0f, 7f, 0f, 0f}, out.toArray());
+            out.fill(Float.NaN).zero();
+            backend().axpy(1f, Tensor.of(VALUES, 4), out);
+            assertArrayEquals(VALUES, out.toArray());
+            Tensor target = Tensor.of(VALUES, 4).zero().copyFrom(computed());
+            assertArrayEquals(new float[] {2f, 4f, 6f, 8f}, target.toArray());
+        }
     }
 
     @Nested

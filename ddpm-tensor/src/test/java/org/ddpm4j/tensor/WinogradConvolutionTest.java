@@ -75,6 +75,10 @@ class WinogradConvolutionTest {
             assertWithin(dxExpected, dx.toArray(), bound, "dx");
             assertWithin(dwExpected, dw.toArray(), bound, "dw");
             assertWithin(dbExpected, db.toArray(), DIRECT_BOUND, "dbias");
+            // A zeroed dx whose array still holds old values (NaN): the input gradient is stored, not added.
+            Tensor zeroed = x.zerosLike().fill(Float.NaN).zero();
+            simd.conv2dBackward(x, wt, dy, Conv2dSpec.same3x3(), zeroed, wt.zerosLike(), null);
+            assertWithin(exact.dx, zeroed.toArray(), bound, "dx into a zeroed buffer");
         } finally {
             simd.shutdown();
         }

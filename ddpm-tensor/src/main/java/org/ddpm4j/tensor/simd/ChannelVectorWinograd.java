@@ -99,7 +99,8 @@ final class ChannelVectorWinograd {
         t.transformKernels(parallel, w, outChannels, inChannels, forInputGradient, u);
         float[] packed = ws.get(Workspace.Slot.CALLER_PACKED_WEIGHTS, t.products() * mats);
         int groups = outChannels / VL;
-        parallel.forRange(t.products() * groups, inChannels, (start, end) -> {
+        // An item moves VL rows of Cin values.
+        parallel.forRange(t.products() * groups, (long) VL * inChannels, (start, end) -> {
             for (int item = start; item < end; item++) {
                 int xi = item / groups, o0 = item % groups * VL;
                 int strip = o0 / Sgemm.NR, within = o0 % Sgemm.NR;

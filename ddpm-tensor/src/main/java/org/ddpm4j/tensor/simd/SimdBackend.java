@@ -4,6 +4,7 @@ import static org.ddpm4j.tensor.TensorArrays.hostArray;
 
 import java.util.Arrays;
 import java.util.function.Supplier;
+import org.ddpm4j.tensor.AdamCoefficients;
 import org.ddpm4j.tensor.AttentionGeometry;
 import org.ddpm4j.tensor.Backend;
 import org.ddpm4j.tensor.ChannelConcat;
@@ -18,6 +19,7 @@ import org.ddpm4j.tensor.OpChecks;
 import org.ddpm4j.tensor.PerSample;
 import org.ddpm4j.tensor.ShapeCheck;
 import org.ddpm4j.tensor.Tensor;
+import org.ddpm4j.tensor.TensorArrays;
 
 /**
  * The CPU backend: Vector API kernels ({@code FloatVector.SPECIES_PREFERRED}) on a fixed thread pool.
@@ -234,20 +236,23 @@ public final class SimdBackend implements Backend {
     public void conv2dBackward(Tensor x, Tensor w, Tensor dy, Conv2dSpec spec, Tensor dx, Tensor dw, Tensor dbias) {
         ConvGeometry g = OpChecks.conv2dBackward(x, w, dy, spec, dx, dw, dbias);
         float[] xd = hostArray(x), wd = hostArray(w), dyd = hostArray(dy);
-        float[] dxd = dx == null ? null : hostArray(dx);
         WinogradTransform winograd = winogradFor(g);
+        // A dx zeroed and not yet written gets the Winograd input gradient stored instead of added: no zeros to write.
+        boolean storeDx = dx != null && winograd != null && TensorArrays.takePendingZeros(dx);
+        float[] dxd = dx == null ? null : storeDx ? hostArray(dx) : accumulator(dx);
+        float[] dwd = accumulator(dw), dbd = dbias == null ? null : accumulator(dbias);
         if (winograd != null) {
-            winogradBackward(winograd, g, xd, wd, dyd, dxd, hostArray(dw), dbias == null ? null : hostArray(dbias));
+            winogradBackward(winograd, g, xd, wd, dyd, dxd, !storeDx, dwd, dbd);
             return;
         }
         if (isSingleOutput(g)) {
             new SingleOutputConvolution(g.batch(), g.inChannels(), g.height(), g.width()).backward(parallel, xd, wd,
-                    dyd, dxd, hostArray(dw), dbias == null ? null : hostArray(dbias));
+                    dyd, dxd, dwd, dbd);
             return;
         }
         if (isSingleInput(g)) {
             new SingleInputConvolution(g.batch(), g.outChannels(), g.height(), g.width()).backward(parallel, xd, wd,
-                    dyd, dxd, hostArray(dw), dbias == null ? null : hostArray(dbias));
+                    dyd, dxd, dwd, dbd);
             return;
         }
         int cout = g.outChannels(), kk = g.patchSize(), p = g.outPlane(), inSize = g.inChannels() * g.inPlane();
@@ -298,7 +303,6 @@ public final class SimdBackend implements Backend {
                 }
             }
         });
-        float[] dwd = hostArray(dw);
         for (int c = 0; c < chunks; c++) {
             VectorOps.addInto(dwPartials, c * partialSize, dwd, 0, dwd.length);
         }
@@ -308,21 +312,22 @@ public final class SimdBackend implements Backend {
                 for (double[] part : dbPartial) {
                     acc += part[o];
                 }
-                hostArray(dbias)[o] += (float) acc;
+                dbd[o] += (float) acc;
             }
         }
     }
 
     /**
      * A same 3×3 convolution's backward by Winograd: the input gradient is the forward of dy by the transposed,
-     * flipped kernels, added into dx; the weight gradient is the adjoint of the forward's transforms, over channel
-     * vectors where {@link ChannelVectorWinograd} applies (small planes), else over tiles.
+     * flipped kernels, added into dx (or stored with {@code addToDx} false); the weight gradient is the adjoint of the
+     * forward's transforms, over channel vectors where {@link ChannelVectorWinograd} applies (small planes), else over
+     * tiles.
      */
     private void winogradBackward(WinogradTransform winograd, ConvGeometry g, float[] x, float[] w, float[] dy,
-                                  float[] dx, float[] dw, float[] dbias) {
+                                  float[] dx, boolean addToDx, float[] dw, float[] dbias) {
         int cin = g.inChannels(), cout = g.outChannels();
         if (dx != null) {
-            winogradForward(winograd, g.batch(), cout, cin, g.height(), g.width(), dy, w, true, null, true, dx);
+            winogradForward(winograd, g.batch(), cout, cin, g.height(), g.width(), dy, w, true, null, addToDx, dx);
         }
         int size = winograd.products() * cout * cin;
         float[] kernelGradients = Workspace.current().get(Workspace.Slot.CALLER_KERNEL_GRADIENTS, size);
@@ -662,7 +667,7 @@ public final class SimdBackend implements Backend {
         int c = g.channels(), t = g.positions();
         float scale = (float) (1.0 / Math.sqrt(c));
         float[] qd = hostArray(q), kd = hostArray(k), vd = hostArray(v), p = hostArray(probs), dO = hostArray(dout);
-        float[] dqd = hostArray(dq), dkd = hostArray(dk), dvd = hostArray(dv);
+        float[] dqd = accumulator(dq), dkd = accumulator(dk), dvd = accumulator(dv);
         parallel.forRange(g.batch(), (start, end) -> {
             float[] dS = Workspace.current().get(Workspace.Slot.SCORES, t * t);
             for (int b = start; b < end; b++) {
@@ -735,16 +740,28 @@ public final class SimdBackend implements Backend {
     @Override
     public void splitChannelsBackward(Tensor dout, Tensor da, Tensor db) {
         ChannelConcat cc = ChannelConcat.of("splitChannelsBackward", da, db, dout);
+        // A part zeroed and not yet written gets its channels copied instead of added.
+        boolean storeA = da != null && TensorArrays.takePendingZeros(da);
+        boolean storeB = db != null && TensorArrays.takePendingZeros(db);
+        float[] out = hostArray(dout), a = da == null ? null : hostArray(da), b = db == null ? null : hostArray(db);
         parallel.forRange(cc.batch(), cc.sizeOut(), (start, end) -> {
             for (int n = start; n < end; n++) {
-                if (da != null) {
-                    VectorOps.addInto(hostArray(dout), n * cc.sizeOut(), hostArray(da), n * cc.sizeA(), cc.sizeA());
+                if (a != null) {
+                    addOrCopy(storeA, out, n * cc.sizeOut(), a, n * cc.sizeA(), cc.sizeA());
                 }
-                if (db != null) {
-                    VectorOps.addInto(hostArray(dout), n * cc.sizeOut() + cc.sizeA(), hostArray(db), n * cc.sizeB(), cc.sizeB());
+                if (b != null) {
+                    addOrCopy(storeB, out, n * cc.sizeOut() + cc.sizeA(), b, n * cc.sizeB(), cc.sizeB());
                 }
             }
         });
+    }
+
+    private static void addOrCopy(boolean copy, float[] src, int srcOff, float[] dst, int dstOff, int len) {
+        if (copy) {
+            System.arraycopy(src, srcOff, dst, dstOff, len);
+        } else {
+            VectorOps.addInto(src, srcOff, dst, dstOff, len);
+        }
     }
 
     // ---------------------------------------------------------------- elementwise
@@ -765,6 +782,17 @@ public final class SimdBackend implements Backend {
     public void scale(Tensor a, float s, Tensor out) {
         ShapeCheck.requireSameShape("scale", "a", a, "out", out);
         forElements(a.size(), 1, (off, len) -> VectorOps.scale(hostArray(a), s, hostArray(out), off, len));
+    }
+
+    /** Scalar operations per element of an Adam step: a square root and a division among ten. */
+    private static final long ADAM_WORK = 30;
+
+    @Override
+    public void adamUpdate(Tensor param, Tensor grad, Tensor m, Tensor v, AdamCoefficients k) {
+        OpChecks.adamUpdate(param, grad, m, v);
+        float[] w = hostArray(param), g = hostArray(grad), md = hostArray(m), vd = hostArray(v);
+        forElements(w.length, ADAM_WORK, (off, len) -> VectorOps.adam(w, g, md, vd, k.stepSize(), k.beta1(),
+                k.beta2(), k.invSqrtC2(), k.eps(), off, len));
     }
 
     @Override
@@ -942,6 +970,19 @@ public final class SimdBackend implements Backend {
     }
 
     /** Splits [0, size) into blocks of whole vectors across the pool. */
+    /**
+     * The array of {@code t} for an op that adds into it: zeros that {@link Tensor#zero} left pending are written
+     * first, on all threads (the tensor itself would write them on one).
+     */
+    private float[] accumulator(Tensor t) {
+        boolean zeros = TensorArrays.takePendingZeros(t);
+        float[] array = hostArray(t);
+        if (zeros) {
+            forElements(array.length, 1, (off, len) -> Arrays.fill(array, off, off + len, 0f));
+        }
+        return array;
+    }
+
     private void forElements(int size, long workPerElement, RangeKernel kernel) {
         int blocks = ceilDiv(size, ELEMENT_BLOCK);
         parallel.forRange(blocks, workPerElement * ELEMENT_BLOCK, (start, end) -> {

@@ -142,6 +142,35 @@ final class VectorOps {
         }
     }
 
+    /**
+     * One Adam step over [off, off+len) ({@code Backend#adamUpdate}): {@code m = β₁·m + (1 − β₁)·g},
+     * {@code v = β₂·v + (1 − β₂)·g·g}, {@code w −= step·m / (√v·invSqrtC2 + eps)}, each operation rounded on its
+     * own in the scalar reference's order (no fused multiply-add; a float's square root is exactly rounded either
+     * way), so the result is the reference's to the bit.
+     */
+    static void adam(float[] w, float[] g, float[] m, float[] v, float step, float beta1, float beta2,
+                     float invSqrtC2, float eps, int off, int len) {
+        float keep1 = 1 - beta1, keep2 = 1 - beta2;
+        FloatVector b1 = FloatVector.broadcast(SPECIES, beta1), k1 = FloatVector.broadcast(SPECIES, keep1);
+        FloatVector b2 = FloatVector.broadcast(SPECIES, beta2), k2 = FloatVector.broadcast(SPECIES, keep2);
+        FloatVector stepV = FloatVector.broadcast(SPECIES, step), inv = FloatVector.broadcast(SPECIES, invSqrtC2);
+        FloatVector epsV = FloatVector.broadcast(SPECIES, eps);
+        int i = off, end = off + len;
+        for (int bound = off + SPECIES.loopBound(len); i < bound; i += VL) {
+            FloatVector gv = FloatVector.fromArray(SPECIES, g, i);
+            FloatVector mv = b1.mul(FloatVector.fromArray(SPECIES, m, i)).add(k1.mul(gv));
+            FloatVector vv = b2.mul(FloatVector.fromArray(SPECIES, v, i)).add(k2.mul(gv).mul(gv));
+            mv.intoArray(m, i);
+            vv.intoArray(v, i);
+            FloatVector.fromArray(SPECIES, w, i).sub(stepV.mul(mv).div(vv.sqrt().mul(inv).add(epsV))).intoArray(w, i);
+        }
+        for (; i < end; i++) {
+            m[i] = beta1 * m[i] + keep1 * g[i];
+            v[i] = beta2 * v[i] + keep2 * g[i] * g[i];
+            w[i] -= step * m[i] / ((float) Math.sqrt(v[i]) * invSqrtC2 + eps);
+        }
+    }
+
     /** {@code out[i] = a·x[i] + c·y[i]} over [off, off+len); out may be x or y. */
     static void linearCombination(float a, float[] x, float c, float[] y, float[] out, int off, int len) {
         FloatVector av = FloatVector.broadcast(SPECIES, a), cv = FloatVector.broadcast(SPECIES, c);
