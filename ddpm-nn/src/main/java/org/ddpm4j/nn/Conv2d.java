@@ -50,6 +50,21 @@ public final class Conv2d implements Module {
         return into;
     }
 
+    /**
+     * The output plus a per-sample channel shift ({@code [N, out]}) and a residual, either of them null
+     * ({@link Backend#conv2dPlus}): into {@code into} when it is given, else into the layer's own buffer.
+     */
+    public Tensor forwardPlus(Tensor x, Tensor shift, Tensor residual, Tensor into) {
+        Tensor out = into;
+        if (out == null) {
+            output = Buffers.ensure(output, outputShape(x));
+            out = output;
+        }
+        input = x;
+        be.conv2dPlus(x, weight.value(), bias.value(), spec, shift, residual, out);
+        return out;
+    }
+
     /** The output's shape for input {@code x}. */
     public int[] outputShape(Tensor x) {
         return new int[] {x.dim(0), weight.value().dim(0), spec.outSize(x.dim(2)), spec.outSize(x.dim(3))};

@@ -61,14 +61,13 @@ public final class ResBlock implements UNetLayer {
 
     @Override
     public Tensor forward(Tensor x, Tensor timeEmbedding, ForwardContext ctx) {
-        Tensor h = conv1.forward(normAct1.forward(x));
-        be.addChannelVector(h, tembProj.forward(timeEmbedding), h);
+        // The time embedding's projection is added per channel as conv1 writes its output.
+        Tensor h = conv1.forwardPlus(normAct1.forward(x), tembProj.forward(timeEmbedding), null, null);
         // Dropout overwrites the second norm's output: backward computes that output again from the norm's input.
         Tensor dropped = dropout.forwardInPlace(normAct2.forward(h), ctx);
-        // conv2 writes straight into the block's output, and the shortcut is added there in place.
+        // conv2 writes straight into the block's output, adding the shortcut as it goes.
         output = Buffers.ensure(output, conv2.outputShape(dropped));
-        conv2.forward(dropped, output);
-        be.add(skip == null ? x : skip.forward(x), output, output);
+        conv2.forwardPlus(dropped, null, skip == null ? x : skip.forward(x), output);
         return output;
     }
 

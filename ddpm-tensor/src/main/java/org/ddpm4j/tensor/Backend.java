@@ -54,6 +54,26 @@ public interface Backend {
     void conv2d(Tensor x, Tensor w, Tensor bias, Conv2dSpec spec, Tensor y);
 
     /**
+     * A convolution with what a residual block adds to its output: {@code y = conv2d(x, w, bias) + shift[n, o] +
+     * residual}, where {@code shift} is {@code [N, Cout]} (a time embedding's projection) and {@code residual} has y's
+     * shape (a shortcut) and is not y; either may be null. The terms are added in that order, each rounded, so the
+     * result is that of {@link #conv2d}, {@link #addChannelVector} and {@link #add}, which is what this default runs;
+     * a backend may add them as it writes the output instead. The backward is {@link #conv2dBackward}'s: the shift's
+     * gradient is {@link #addChannelVectorBackward}'s and the residual's is dy.
+     */
+    default void conv2dPlus(Tensor x, Tensor w, Tensor bias, Conv2dSpec spec, Tensor shift, Tensor residual,
+                            Tensor y) {
+        OpChecks.conv2dPlus(x, w, bias, spec, shift, residual, y);
+        conv2d(x, w, bias, spec, y);
+        if (shift != null) {
+            addChannelVector(y, shift, y);
+        }
+        if (residual != null) {
+            add(residual, y, y);
+        }
+    }
+
+    /**
      * Backward of {@link #conv2d}: {@code dx += Wᵀ ⋆ dy}, {@code dw += dy ⋆ x}, {@code dbias += Σ dy}.
      * Pass {@code dx = null} when the input needs no gradient (the first layer): only the weight and bias
      * gradients are computed, which saves a third of the work.

@@ -20,6 +20,20 @@ public final class OpChecks {
         return g;
     }
 
+    /** {@link Backend#conv2dPlus}: the convolution's geometry, shift {@code [N, Cout]}, residual like y and not y. */
+    public static ConvGeometry conv2dPlus(Tensor x, Tensor w, Tensor bias, Conv2dSpec spec, Tensor shift,
+                                          Tensor residual, Tensor y) {
+        ConvGeometry g = ConvGeometry.of("conv2dPlus", x, w, bias, spec, y);
+        if (shift != null) {
+            ShapeCheck.requireShape("conv2dPlus", "shift", shift, g.batch(), g.outChannels());
+        }
+        if (residual != null) {
+            ShapeCheck.requireSameShape("conv2dPlus", "residual", residual, "y", y);
+            ShapeCheck.require(residual != y, "conv2dPlus", "residual must not be y itself");
+        }
+        return g;
+    }
+
     /** {@link Backend#groupNorm}: the geometry, and y like x. */
     public static GroupNormGeometry groupNorm(Tensor x, Tensor gamma, Tensor beta, int groups, Tensor y, Tensor mean,
                                               Tensor rstd) {

@@ -37,6 +37,13 @@ class ArgumentErrorTest {
                 "concatChannels", "[2, 3, 5, 4]");
         expect(() -> be.dropout(x, 1f, 0L, x.zerosLike(), x.zerosLike()), "dropout", "1.0");
         expect(() -> be.addChannelVector(x, Tensor.zeros(4), x.zerosLike()), "addChannelVector", "[4]");
+        Tensor w = Tensor.zeros(4, 3, 3, 3), y = Tensor.zeros(2, 4, 8, 8);
+        expect(() -> be.conv2dPlus(x, w, null, Conv2dSpec.same3x3(), Tensor.zeros(4), null, y), "conv2dPlus",
+                "shift", "[4]", "[2, 4]");
+        expect(() -> be.conv2dPlus(x, w, null, Conv2dSpec.same3x3(), null, x, y), "conv2dPlus", "residual",
+                "[2, 3, 8, 8]", "[2, 4, 8, 8]");
+        expect(() -> be.conv2dPlus(x, w, null, Conv2dSpec.same3x3(), null, y, y), "conv2dPlus", "residual",
+                "not be y");
         be.shutdown();
     }
 

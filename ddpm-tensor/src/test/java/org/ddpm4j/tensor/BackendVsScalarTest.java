@@ -95,6 +95,24 @@ abstract class BackendVsScalarTest {
         assertClose(dwRef, dwOnly, TOL, "conv2d dw (weight-only)");
     }
 
+    /**
+     * A convolution with a residual block's terms: on the Winograd paths over channels (3·32·8·8) and over tiles
+     * (1·16·16·16), on the direct one (3 channels), with the shift alone, the residual alone, and both.
+     */
+    @ParameterizedTest(name = "N{0} {1}->{2} {3}x{3} shift={4} residual={5}")
+    @CsvSource({"3, 32, 32, 8, true, true", "3, 32, 32, 8, true, false", "3, 32, 32, 8, false, true",
+            "1, 16, 16, 16, true, true", "1, 16, 16, 16, false, true", "2, 3, 5, 7, true, true"})
+    void conv2dPlusAddsTheShiftAndTheResidual(int n, int cin, int cout, int side, boolean withShift,
+                                              boolean withResidual) {
+        RandomTensors r = new RandomTensors(29 + n * 7L + cin + side);
+        Tensor x = r.normal(n, cin, side, side), wt = r.normal(cout, cin, 3, 3), b = r.normal(cout);
+        Tensor shift = withShift ? r.normal(n, cout) : null, residual = withResidual ? r.normal(n, cout, side, side) : null;
+        Tensor ys = Tensor.zeros(n, cout, side, side), yv = r.normal(n, cout, side, side);
+        SCALAR.conv2dPlus(x, wt, b, Conv2dSpec.same3x3(), shift, residual, ys);
+        candidate().conv2dPlus(x, wt, b, Conv2dSpec.same3x3(), shift, residual, yv);
+        assertClose(ys, yv, TOL, "conv2dPlus y");
+    }
+
     static Stream<Arguments> matmulCases() {
         return Stream.of(
                 // batch (0 = rank 2), shared b, M, N, K

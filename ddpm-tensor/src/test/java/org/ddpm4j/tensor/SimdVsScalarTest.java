@@ -51,4 +51,22 @@ class SimdVsScalarTest extends BackendVsScalarTest {
         assertArrayEquals(ms.toArray(), mc.toArray(), "first moments");
         assertArrayEquals(vs.toArray(), vc.toArray(), "second moments");
     }
+
+    /**
+     * The shift and the residual that the Winograd paths add as they write the output give the bits of the separate
+     * ops, on the paths over channels (3·32·8·8 on three threads) and over tiles (1·16·16·16).
+     */
+    @ParameterizedTest(name = "N{0} {1} channels {2}x{2}")
+    @org.junit.jupiter.params.provider.CsvSource({"3, 32, 8", "1, 16, 16"})
+    void conv2dPlusGivesTheBitsOfTheSeparateOps(int n, int channels, int side) {
+        RandomTensors r = new RandomTensors(31 + n);
+        Tensor x = r.normal(n, channels, side, side), w = r.normal(channels, channels, 3, 3), b = r.normal(channels);
+        Tensor shift = r.normal(n, channels), residual = r.normal(n, channels, side, side);
+        Tensor fused = Tensor.zeros(n, channels, side, side), separate = Tensor.zeros(n, channels, side, side);
+        simd.conv2dPlus(x, w, b, Conv2dSpec.same3x3(), shift, residual, fused);
+        simd.conv2d(x, w, b, Conv2dSpec.same3x3(), separate);
+        simd.addChannelVector(separate, shift, separate);
+        simd.add(residual, separate, separate);
+        assertArrayEquals(separate.toArray(), fused.toArray());
+    }
 }

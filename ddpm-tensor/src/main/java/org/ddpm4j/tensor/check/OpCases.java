@@ -68,8 +68,15 @@ final class OpCases {
             // The first layer's backward: the weight gradient alone.
             Tensor dwOnly = Tensor.zeros(cout, cin, k, k);
             be.conv2dBackward(x, wt, dy, spec, null, dwOnly, null);
+            // A residual block's terms added to the output, and an input gradient into a buffer zeroed over NaN.
+            Tensor shift = in.normal(n, cout), residual = in.normal(n, cout, ho, wo);
+            Tensor yPlus = Tensor.zeros(n, cout, ho, wo);
+            be.conv2dPlus(x, wt, b, spec, shift, residual, yPlus);
+            Tensor dxZeroed = Tensor.zeros(n, cin, h, w).fill(Float.NaN).zero();
+            be.conv2dBackward(x, wt, dy, spec, dxZeroed, Tensor.zeros(cout, cin, k, k), null);
             return new OpOutputs().convolution("y", y).convolution("dx", dx).convolution("dw", dw)
-                    .tensor("dbias", db).convolution("dw (weight only)", dwOnly);
+                    .tensor("dbias", db).convolution("dw (weight only)", dwOnly)
+                    .convolution("y + shift + residual", yPlus).convolution("dx (zeroed buffer)", dxZeroed);
         });
     }
 

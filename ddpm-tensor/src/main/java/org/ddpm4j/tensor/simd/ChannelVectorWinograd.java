@@ -16,8 +16,8 @@ import java.util.List;
  * tile's α×α window is α² runs of all channels at fixed offsets. Bᵀ d B then runs on those runs, VL channels per
  * vector, and writes row t of {@code Vᵀ_ξ} (tiles × Cin) for every ξ. The α² GEMMs compute
  * {@code M_ξᵀ = Vᵀ_ξ·U_ξᵀ} (tiles × Cout), and Aᵀ M A runs on M's rows, again over channels, into a pixel-major
- * output that is transposed back into planes. The transposes are VL×VL blocks in registers. The weight gradient
- * transforms dy's tiles by A (the output transform's adjoint) the same way into {@code M̄ᵀ_ξ} (tiles × Cout) and sums
+ * output that is transposed back into planes, where the output's terms are added ({@link OutputTerms}). The
+ * transposes are VL×VL blocks in registers. The weight gradient transforms dy's tiles by A (the output transform's adjoint) the same way into {@code M̄ᵀ_ξ} (tiles × Cout) and sums
  * {@code dU_ξ = M̄ᵀ_ξᵀ·Vᵀ_ξ} over the tiles.
  */
 final class ChannelVectorWinograd {
@@ -112,16 +112,16 @@ final class ChannelVectorWinograd {
         return packed;
     }
 
-    /** {@code y = x ⋆ k + bias}, or {@code y += x ⋆ k} with {@code accumulate} (bias then must be null). */
-    void forward(Parallel parallel, float[] x, float[] kernels, float[] bias, boolean accumulate, float[] y) {
+    /** {@code y = x ⋆ k} plus the output's terms, or {@code y += x ⋆ k} ({@link OutputTerms}). */
+    void forward(Parallel parallel, float[] x, float[] kernels, OutputTerms terms, float[] y) {
         parallel.forRange(blocks.size(), (start, end) -> {
             for (int bi = start; bi < end; bi++) {
-                forwardBlock(blocks.get(bi), x, kernels, bias, accumulate, y);
+                forwardBlock(blocks.get(bi), x, kernels, terms, y);
             }
         });
     }
 
-    private void forwardBlock(Block b, float[] x, float[] kernels, float[] bias, boolean accumulate, float[] y) {
+    private void forwardBlock(Block b, float[] x, float[] kernels, OutputTerms terms, float[] y) {
         Workspace ws = Workspace.current();
         int tiles = b.images() * tilesPerImage, products = t.products();
         float[] v = transformInputs(b, x, ws);
@@ -135,7 +135,7 @@ final class ChannelVectorWinograd {
         }
         Passes output = outputPasses(tiles);
         for (int i = 0; i < b.images(); i++) {
-            transformOutput(m, output, i * tilesPerImage, b.n0() + i, bias, accumulate, y, ws);
+            transformOutput(m, output, i * tilesPerImage, b.n0() + i, terms, y, ws);
         }
     }
 
@@ -249,10 +249,10 @@ final class ChannelVectorWinograd {
     /**
      * Image n's output from rows {@code t0 ..} of every {@code M_ξᵀ}: {@code Y(a, bb) = Σ_i Σ_l Aᵀ[a][i] Aᵀ[bb][l]
      * M(i, l)} per tile, all output channels at once, pixel-major, then transposed into the channels' planes and
-     * stored plus bias or added into y.
+     * written into y by {@code terms}.
      */
-    private void transformOutput(float[] mt, Passes passes, int t0, int n, float[] bias, boolean accumulate,
-                                 float[] y, Workspace ws) {
+    private void transformOutput(float[] mt, Passes passes, int t0, int n, OutputTerms terms, float[] y,
+                                 Workspace ws) {
         int m = t.m, alpha = t.alpha, plane = height * width, c = outChannels;
         float[] stage = ws.get(Workspace.Slot.WINOGRAD_STAGE, m * alpha * c);
         float[] pixels = ws.get(Workspace.Slot.WINOGRAD_LINES, plane * c);
@@ -261,19 +261,24 @@ final class ChannelVectorWinograd {
             passes.rows().apply(mt, (t0 + tile) * c, stage, 0, c);
             passes.columns().apply(stage, 0, pixels, (m * ty * width + m * tx) * c, c);
         }
-        // Stored: transposed straight into y's planes, then the bias added in place. Added: through a copy.
+        // Stored: transposed straight into y's planes, then the terms added in place, the image still in cache.
+        // Added: through a copy.
+        boolean accumulate = terms.accumulate();
         float[] target = accumulate ? ws.get(Workspace.Slot.WINOGRAD_BORDER, plane * c) : y;
         int base = accumulate ? 0 : n * c * plane;
         for (int group = 0; group < c; group += VL) {
             LaneTranspose.transpose(VL, plane / VL, pixels, group, VL * c, c, target, base + group * plane, VL, plane);
         }
-        for (int o = 0; o < c && (accumulate || bias != null); o++) {
-            int at = (n * c + o) * plane;
+        for (int o = 0; o < c; o++) {
+            int at = terms.at(n, o, 0);
             if (accumulate) {
                 VectorOps.addInto(target, o * plane, y, at, plane);
-            } else {
-                VectorOps.addScalar(y, at, bias[o], y, at, plane);
+                continue;
             }
+            if (terms.bias() != null) {
+                VectorOps.addScalar(y, at, terms.bias()[o], y, at, plane);
+            }
+            terms.addShiftAndResidual(y, n, o, at, plane);
         }
     }
 

@@ -142,18 +142,18 @@ public final class SimdBackend implements Backend {
     }
 
     /**
-     * {@code y = x ⋆ w + bias} (or {@code y += x ⋆ w}) by Winograd: with the transforms vectorised over channels where
-     * {@link ChannelVectorWinograd} applies (small planes), else over tiles.
+     * {@code y = x ⋆ w} plus the output's terms (or {@code y += x ⋆ w}) by Winograd: with the transforms vectorised over
+     * channels where {@link ChannelVectorWinograd} applies (small planes), else over tiles.
      */
     private void winogradForward(WinogradTransform winograd, int batch, int cin, int cout, int h, int w, float[] x,
-                                 float[] weights, boolean transposed, float[] bias, boolean accumulate, float[] y) {
+                                 float[] weights, boolean transposed, OutputTerms terms, float[] y) {
         if (ChannelVectorWinograd.applies(winograd, batch, cin, cout, h, w, threads())) {
             ChannelVectorWinograd conv = new ChannelVectorWinograd(winograd, batch, cin, cout, h, w, threads());
-            conv.forward(parallel, x, conv.kernels(parallel, weights, transposed), bias, accumulate, y);
+            conv.forward(parallel, x, conv.kernels(parallel, weights, transposed), terms, y);
             return;
         }
         WinogradConvolution conv = new WinogradConvolution(winograd, batch, cin, cout, h, w, threads());
-        conv.forward(parallel, x, conv.kernels(parallel, weights, transposed), bias, accumulate, y);
+        conv.forward(parallel, x, conv.kernels(parallel, weights, transposed), terms, y);
     }
 
     /** A same 3×3 convolution to one channel (the U-Net's output layer): {@link SingleOutputConvolution}. */
@@ -177,7 +177,7 @@ public final class SimdBackend implements Backend {
         WinogradTransform winograd = winogradFor(g);
         if (winograd != null) {
             winogradForward(winograd, g.batch(), g.inChannels(), g.outChannels(), g.height(), g.width(), xd, wd,
-                    false, bd, false, yd);
+                    false, OutputTerms.stored(bd, null, null, g.outChannels(), g.outPlane()), yd);
             return;
         }
         if (isSingleOutput(g)) {
@@ -230,6 +230,22 @@ public final class SimdBackend implements Backend {
                 }
             }
         });
+    }
+
+    /** Winograd's convolutions add the shift and the residual as they write each image's output. */
+    @Override
+    public void conv2dPlus(Tensor x, Tensor w, Tensor bias, Conv2dSpec spec, Tensor shift, Tensor residual,
+                           Tensor y) {
+        ConvGeometry g = OpChecks.conv2dPlus(x, w, bias, spec, shift, residual, y);
+        WinogradTransform winograd = winogradFor(g);
+        if (winograd == null) {
+            Backend.super.conv2dPlus(x, w, bias, spec, shift, residual, y);
+            return;
+        }
+        winogradForward(winograd, g.batch(), g.inChannels(), g.outChannels(), g.height(), g.width(), hostArray(x),
+                hostArray(w), false, OutputTerms.stored(bias == null ? null : hostArray(bias),
+                        shift == null ? null : hostArray(shift), residual == null ? null : hostArray(residual),
+                        g.outChannels(), g.outPlane()), hostArray(y));
     }
 
     @Override
@@ -327,7 +343,8 @@ public final class SimdBackend implements Backend {
                                   float[] dx, boolean addToDx, float[] dw, float[] dbias) {
         int cin = g.inChannels(), cout = g.outChannels();
         if (dx != null) {
-            winogradForward(winograd, g.batch(), cout, cin, g.height(), g.width(), dy, w, true, null, addToDx, dx);
+            winogradForward(winograd, g.batch(), cout, cin, g.height(), g.width(), dy, w, true, addToDx
+                    ? OutputTerms.added(cin, g.inPlane()) : OutputTerms.stored(null, null, null, cin, g.inPlane()), dx);
         }
         int size = winograd.products() * cout * cin;
         float[] kernelGradients = Workspace.current().get(Workspace.Slot.CALLER_KERNEL_GRADIENTS, size);

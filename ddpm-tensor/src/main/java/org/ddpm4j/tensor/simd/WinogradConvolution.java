@@ -114,16 +114,16 @@ final class WinogradConvolution {
         return new Kernels(packed);
     }
 
-    /** {@code y = x ⋆ k + bias}, or {@code y += x ⋆ k} with {@code accumulate} (bias then must be null). */
-    void forward(Parallel parallel, float[] x, Kernels k, float[] bias, boolean accumulate, float[] y) {
+    /** {@code y = x ⋆ k} plus the output's terms, or {@code y += x ⋆ k} ({@link OutputTerms}). */
+    void forward(Parallel parallel, float[] x, Kernels k, OutputTerms terms, float[] y) {
         parallel.forRange(blocks.size(), (start, end) -> {
             for (int bi = start; bi < end; bi++) {
-                forwardBlock(blocks.get(bi), x, k, bias, accumulate, y);
+                forwardBlock(blocks.get(bi), x, k, terms, y);
             }
         });
     }
 
-    private void forwardBlock(Block b, float[] x, Kernels k, float[] bias, boolean accumulate, float[] y) {
+    private void forwardBlock(Block b, float[] x, Kernels k, OutputTerms terms, float[] y) {
         Workspace ws = Workspace.current();
         int len = b.tileRows() * tilesX, ld = stripColumns(b.images() * len);
         float[] v = transformInputs(b, x, ws, ld, true);
@@ -131,7 +131,7 @@ final class WinogradConvolution {
         for (int xi = 0; xi < t.products(); xi++) {
             Sgemm.gemmPrepacked(k.products()[xi], ld, v, xi * inChannels * ld, products, xi * outChannels * ld, ld);
         }
-        transformOutputs(b, products, ld, bias, accumulate, y, ws);
+        transformOutputs(b, products, ld, terms, y, ws);
     }
 
     /**
@@ -329,10 +329,9 @@ final class WinogradConvolution {
     /**
      * The block's output from its products M (α² × Cout × ld): for each output channel, the phases
      * {@code Y(a, bb) = Σ_i Σ_l Aᵀ[a][i] Aᵀ[bb][l] M(i, l)} of all its tiles, then the output rows merged from them
-     * and stored (plus bias) or added into y. One channel at a time, for the same reason as {@link #transformInputs}.
+     * and written into y by {@code terms}. One channel at a time, for the same reason as {@link #transformInputs}.
      */
-    private void transformOutputs(Block b, float[] products, int ld, float[] bias, boolean accumulate, float[] y,
-                                  Workspace ws) {
+    private void transformOutputs(Block b, float[] products, int ld, OutputTerms terms, float[] y, Workspace ws) {
         int m = t.m, alpha = t.alpha, mStride = outChannels * ld, cols = b.images() * b.tileRows() * tilesX;
         // VL more: merging the last phase reads up to a whole vector past it.
         float[] stage = ws.get(Workspace.Slot.WINOGRAD_STAGE, (m * alpha + m * m) * ld + VectorOps.VL);
@@ -349,30 +348,24 @@ final class WinogradConvolution {
             columnPass.apply(stage, 0, stage, 0, ld);
             for (int a = 0; a < m; a++) {
                 PhaseSplit.merge(m, stage, phases + a * m * ld, ld, cols, merged, 0);
-                storeRows(merged, a, b, y, o, bias == null ? 0f : bias[o], accumulate);
+                storeRows(merged, a, b, y, o, terms);
             }
         }
     }
 
     /**
      * Output rows m·(ty0 + row) + a of channel o of the block's images from {@code merged}, where tile row
-     * {@code row} of image i starts at {@code (i·tileRows + row)·m·tilesX}: stored plus bias, or added into y.
+     * {@code row} of image i starts at {@code (i·tileRows + row)·m·tilesX}, written into y by {@code terms}.
      */
-    private void storeRows(float[] merged, int a, Block b, float[] y, int o, float bias, boolean accumulate) {
+    private void storeRows(float[] merged, int a, Block b, float[] y, int o, OutputTerms terms) {
         int rows = b.tileRows(), lineLength = t.m * tilesX;
         for (int i = 0; i < b.images(); i++) {
-            int plane = ((b.n0() + i) * outChannels + o) * height * width;
             for (int row = 0; row < rows; row++) {
                 int yy = t.m * (b.ty0() + row) + a;
                 if (yy >= height) {
                     continue;
                 }
-                int src = (i * rows + row) * lineLength;
-                if (accumulate) {
-                    VectorOps.addInto(merged, src, y, plane + yy * width, width);
-                } else {
-                    VectorOps.addScalar(merged, src, bias, y, plane + yy * width, width);
-                }
+                terms.write(merged, (i * rows + row) * lineLength, y, b.n0() + i, o, yy * width, width);
             }
         }
     }

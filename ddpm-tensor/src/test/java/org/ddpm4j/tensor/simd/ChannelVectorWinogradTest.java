@@ -53,7 +53,8 @@ class ChannelVectorWinogradTest {
         float[] y = normal(r, n * cout * h * w);
         ChannelVectorWinograd conv = new ChannelVectorWinograd(t, n, cin, cout, h, w, threads);
         Parallel parallel = threads == 1 ? ONE : TWO;
-        conv.forward(parallel, x, conv.kernels(parallel, weights, false), bias, false, y);
+        conv.forward(parallel, x, conv.kernels(parallel, weights, false),
+                OutputTerms.stored(bias, null, null, cout, h * w), y);
         double[] expected = direct(x, n, cin, cout, h, w, (o, i, tap) -> weights[(o * cin + i) * TAPS + tap]);
         for (int i = 0; i < expected.length; i++) {
             expected[i] += bias[i / (h * w) % cout];
@@ -76,7 +77,7 @@ class ChannelVectorWinogradTest {
         }
         ChannelVectorWinograd conv = new ChannelVectorWinograd(t, n, cin, cout, h, w, threads);
         Parallel parallel = threads == 1 ? ONE : TWO;
-        conv.forward(parallel, dy, conv.kernels(parallel, weights, true), null, true, dx);
+        conv.forward(parallel, dy, conv.kernels(parallel, weights, true), OutputTerms.added(cout, h * w), dx);
         assertWithin(expected, dx, bound(t), "dx");
     }
 
