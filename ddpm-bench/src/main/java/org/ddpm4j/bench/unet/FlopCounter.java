@@ -1,5 +1,6 @@
 package org.ddpm4j.bench.unet;
 
+import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.Proxy;
 import org.ddpm4j.nn.AttnBlock;
 import org.ddpm4j.nn.ForwardContext;
@@ -31,6 +32,19 @@ public final class FlopCounter {
 
     /** Forward GFLOP per image. */
     public static double forwardGflopPerImage(UNetConfig config) {
+        return count(be -> {
+            UNet net = new UNet(config, be, new java.util.SplittableRandom(0));
+            net.forward(Tensor.zeros(1, config.imageChannels(), config.imageSize(), config.imageSize()),
+                    new int[] {500}, null, ForwardContext.inference());
+        }) / 1e9;
+    }
+
+    /**
+     * The nominal flops of what {@code run} does on a backend stand-in that computes nothing. An op the interface
+     * composes of others (a default method, such as a convolution with its residual added) is counted by the ops it
+     * runs.
+     */
+    static double count(java.util.function.Consumer<Backend> run) {
         double[] flops = new double[1];
         Backend counting = (Backend) Proxy.newProxyInstance(Backend.class.getClassLoader(), new Class<?>[] {Backend.class},
                 (proxy, method, args) -> {
@@ -51,14 +65,15 @@ public final class FlopCounter {
                             return 1;
                         }
                         default -> {
+                            if (method.isDefault()) {
+                                return InvocationHandler.invokeDefault(proxy, method, args);
+                            }
                         }
                     }
                     Class<?> r = method.getReturnType();
                     return r == double.class ? 0.0 : null;
                 });
-        UNet net = new UNet(config, counting, new java.util.SplittableRandom(0));
-        net.forward(Tensor.zeros(1, config.imageChannels(), config.imageSize(), config.imageSize()), new int[] {500},
-                null, ForwardContext.inference());
-        return flops[0] / 1e9;
+        run.accept(counting);
+        return flops[0];
     }
 }

@@ -4,12 +4,27 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.SplittableRandom;
 import org.ddpm4j.nn.AttnBlock;
+import org.ddpm4j.nn.ForwardContext;
+import org.ddpm4j.nn.ResBlock;
 import org.ddpm4j.tensor.AttentionGeometry;
+import org.ddpm4j.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 
-/** The attention block counts the same nominal flops whichever path the engine takes. */
+/** Every block counts its nominal flops whichever ops and paths the engine runs it with. */
 class FlopCounterTest {
+
+    @Test
+    void aResBlockCountsItsConvolutionsAndItsTimeProjection() {
+        int in = 32, out = 64, temb = 128, side = 8, positions = side * side;
+        double flops = FlopCounter.count(be -> new ResBlock(be, "block", in, out, temb, 0f, 1e-5f,
+                new SplittableRandom(0)).forward(Tensor.zeros(1, in, side, side), Tensor.zeros(1, temb),
+                ForwardContext.inference()));
+        // conv1 3×3 in→out, conv2 3×3 out→out, the 1×1 shortcut in→out, the time projection temb→out.
+        double expected = 2.0 * positions * (9.0 * in * out + 9.0 * out * out + in * out) + 2.0 * temb * out;
+        assertEquals(expected, flops, 0);
+    }
 
     @Test
     void aFoldedBlockCountsTheProjectionsItSkips() {
