@@ -17,8 +17,8 @@ import java.util.List;
  * vector, and writes row t of {@code Vᵀ_ξ} (tiles × Cin) for every ξ. The α² GEMMs compute
  * {@code M_ξᵀ = Vᵀ_ξ·U_ξᵀ} (tiles × Cout), and Aᵀ M A runs on M's rows, again over channels, into a pixel-major
  * output that is transposed back into planes, where the output's terms are added ({@link OutputTerms}). The
- * transposes are VL×VL blocks in registers. The weight gradient transforms dy's tiles by A (the output transform's adjoint) the same way into {@code M̄ᵀ_ξ} (tiles × Cout) and sums
- * {@code dU_ξ = M̄ᵀ_ξᵀ·Vᵀ_ξ} over the tiles.
+ * transposes are VL×VL blocks in registers. The weight gradient transforms dy's tiles by A (the output transform's
+ * adjoint) the same way into {@code M̄ᵀ_ξ} (tiles × Cout) and sums {@code dU_ξ = M̄ᵀ_ξᵀ·Vᵀ_ξ} over the tiles.
  */
 final class ChannelVectorWinograd {
     /**
@@ -275,10 +275,7 @@ final class ChannelVectorWinograd {
                 VectorOps.addInto(target, o * plane, y, at, plane);
                 continue;
             }
-            if (terms.bias() != null) {
-                VectorOps.addScalar(y, at, terms.bias()[o], y, at, plane);
-            }
-            terms.addShiftAndResidual(y, n, o, at, plane);
+            terms.addInPlace(y, n, o, at, plane);
         }
     }
 

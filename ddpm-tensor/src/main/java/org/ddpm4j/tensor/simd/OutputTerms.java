@@ -20,7 +20,7 @@ record OutputTerms(float[] bias, float[] shift, float[] residual, boolean accumu
     }
 
     /** The bias of channel o, 0 when there is none. */
-    float biasOf(int o) {
+    private float biasOf(int o) {
         return bias == null ? 0f : bias[o];
     }
 
@@ -40,8 +40,16 @@ record OutputTerms(float[] bias, float[] shift, float[] residual, boolean accumu
         addShiftAndResidual(y, n, o, at, len);
     }
 
+    /** Adds the bias (when there is one), the shift and the residual to a run of y that holds the convolution. */
+    void addInPlace(float[] y, int n, int o, int at, int len) {
+        if (bias != null) {
+            VectorOps.addScalar(y, at, bias[o], y, at, len);
+        }
+        addShiftAndResidual(y, n, o, at, len);
+    }
+
     /** Adds the shift and the residual to a run of y that holds the convolution plus its bias. */
-    void addShiftAndResidual(float[] y, int n, int o, int at, int len) {
+    private void addShiftAndResidual(float[] y, int n, int o, int at, int len) {
         if (shift != null) {
             VectorOps.addScalar(y, at, shift[n * channels + o], y, at, len);
         }
