@@ -3,7 +3,8 @@ package org.ddpm4j.tensor;
 /**
  * A backend that keeps copies of tensors' arrays in its own memory, where they may be newer than the host's. A tensor
  * records the one holder that has a copy of its array ({@link TensorArrays#forDevice}); the tensor's host-copy
- * methods and host backends ask that holder, and no other, to bring the values back.
+ * methods and host backends ask that holder, and no other, to bring the values back. Making the host copy current
+ * includes writing zeros that the holder took over from a zeroed tensor ({@link TensorArrays#takePendingZeros}).
  */
 public interface DeviceHolder {
     /** Makes the host copy of {@code array} current; the device copy stays valid (the host only reads it). */

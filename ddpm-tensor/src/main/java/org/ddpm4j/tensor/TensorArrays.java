@@ -33,8 +33,9 @@ public final class TensorArrays {
      * Whether {@code t}'s values are zeros that its array does not hold yet ({@link Tensor#zero} leaves them to the
      * first reader), answered true at most once per zeroing. A backend that gets true takes the zeros over: before the
      * array is read again it must write every value, as the op's result on a zero tensor (an input gradient computed
-     * instead of added) or as zeros (written by all its threads). Asked before {@link #hostArray}, which would write
-     * the zeros itself.
+     * instead of added) or as zeros (written by all its threads); a {@link DeviceHolder} may instead owe them to the
+     * array, writing them when it next makes the host copy current. Asked before {@link #hostArray} or
+     * {@link #forDevice}, which would write the zeros themselves.
      */
     public static boolean takePendingZeros(Tensor t) {
         return t.storage.takePendingZeros();

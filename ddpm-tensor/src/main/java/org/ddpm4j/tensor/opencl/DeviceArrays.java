@@ -5,6 +5,7 @@ import java.lang.ref.Reference;
 import java.lang.ref.ReferenceQueue;
 import java.lang.ref.WeakReference;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
@@ -26,7 +27,7 @@ import java.util.Set;
  * <p>Not thread-safe: {@link DeviceRuntime} calls it under its lock.
  */
 final class DeviceArrays {
-    /** Which copy is current; ZEROS: the host array holds zeros and the device buffer is cleared before use. */
+    /** Which copy is current; ZEROS: the values are zeros, and the device buffer is cleared before use. */
     private enum State { HOST_NEWER, ZEROS, SAME, DEVICE_NEWER }
 
     private static final class Entry {
@@ -34,6 +35,11 @@ final class DeviceArrays {
         final MemorySegment buffer;
         final long bytes;
         State state = State.HOST_NEWER;
+        /**
+         * The values are zeros that the host array does not hold: a tensor's pending zeros ({@code Tensor.zero})
+         * passed to the device, which writes them into the host array only when the host needs it.
+         */
+        boolean zerosOwedToHost;
         long lastUse;
 
         Entry(ArrayKey key, MemorySegment buffer, long bytes) {
@@ -124,11 +130,23 @@ final class DeviceArrays {
         }
     }
 
+    /**
+     * Records that the values of {@code array} are zeros which the host array does not hold yet: the device clears its
+     * copy when next needed, and the zeros are written into the host array only when the host asks for it (or the
+     * copy is evicted or released). So a gradient buffer zeroed every step is cleared on the device, not on the host.
+     */
+    void zerosOwedToHost(float[] array) {
+        Entry e = entry(array);
+        e.state = State.ZEROS;
+        e.zerosOwedToHost = true;
+    }
+
     /** The host replaced every value of {@code array} (with zeros if {@code zeros}): the device copy is stale. */
     void overwrittenOnHost(float[] array, boolean zeros) {
         Entry e = entries.get(new Probe(array));
         if (e != null) {
             e.state = zeros ? State.ZEROS : State.HOST_NEWER;
+            e.zerosOwedToHost = false;
         }
     }
 
@@ -154,8 +172,8 @@ final class DeviceArrays {
     /** Makes the host copy of {@code array} current; the device copy stays valid too. */
     void toHost(float[] array) {
         Entry e = entries.get(new Probe(array));
-        if (e != null && e.state == State.DEVICE_NEWER) {
-            download(e, array);
+        if (e != null) {
+            makeHostCurrent(e, array);
         }
     }
 
@@ -163,19 +181,17 @@ final class DeviceArrays {
     void giveBack(float[] array) {
         Entry e = entries.get(new Probe(array));
         if (e != null) {
-            if (e.state == State.DEVICE_NEWER) {
-                download(e, array);
-            }
+            makeHostCurrent(e, array);
             e.state = State.HOST_NEWER;
         }
     }
 
-    /** Downloads every newer device copy and releases every buffer. */
+    /** Brings every newer device copy and every owed zero to the host and releases every buffer. */
     void releaseAll() {
         for (Entry e : entries.values()) {
             float[] array = e.key.get();
-            if (array != null && e.state == State.DEVICE_NEWER) {
-                download(e, array);
+            if (array != null) {
+                makeHostCurrent(e, array);
             }
             cl.release(e.buffer);
         }
@@ -188,10 +204,16 @@ final class DeviceArrays {
         return usedBytes;
     }
 
-    private void download(Entry e, float[] array) {
-        cl.read(e.buffer, array, array.length);
-        transfers.toHost(array.length);
-        e.state = State.SAME;
+    /** Downloads a newer device copy, or writes the zeros the host array is owed; else the host's is current. */
+    private void makeHostCurrent(Entry e, float[] array) {
+        if (e.state == State.DEVICE_NEWER) {
+            cl.read(e.buffer, array, array.length);
+            transfers.toHost(array.length);
+            e.state = State.SAME;
+        } else if (e.zerosOwedToHost) {
+            Arrays.fill(array, 0f);
+        }
+        e.zerosOwedToHost = false;
     }
 
     private Entry entry(float[] array) {
@@ -239,8 +261,8 @@ final class DeviceArrays {
             if (array != null && pinned.contains(array)) {
                 continue;
             }
-            if (array != null && e.state == State.DEVICE_NEWER) {
-                download(e, array);
+            if (array != null) {
+                makeHostCurrent(e, array);
             }
             entries.remove(e.key);
             cl.release(e.buffer);

@@ -99,6 +99,14 @@ final class DeviceRuntime implements DeviceHolder {
         }
     }
 
+    /** Records that {@code array}'s values are zeros its host array does not hold yet (see {@link DeviceArrays}). */
+    void zerosOwedToHost(float[] array) {
+        synchronized (LOCK) {
+            requireOpen();
+            arrays.zerosOwedToHost(array);
+        }
+    }
+
     /** Waits for every queued kernel. */
     void finish() {
         synchronized (LOCK) {

@@ -775,10 +775,18 @@ public final class OpenClBackend implements Backend {
         return input.clone();
     }
 
-    /** The tensor's array as the kernels bind it: no host synchronisation (the device copy may be the newer one). */
+    /**
+     * The tensor's array as the kernels bind it: no host synchronisation (the device copy may be the newer one). Zeros
+     * that the host array does not hold yet are taken over: cleared on the device, written on the host only if the
+     * host reads the tensor before a kernel overwrites it.
+     */
     private float[] storage(Tensor t) {
+        boolean zerosPending = TensorArrays.takePendingZeros(t);
         float[] array = TensorArrays.forDevice(t, runtime);
-        if (TensorArrays.takeKnownZero(t)) {
+        boolean knownZero = TensorArrays.takeKnownZero(t);
+        if (zerosPending) {
+            runtime.zerosOwedToHost(array);
+        } else if (knownZero) {
             runtime.knownZero(array);
         }
         return array;

@@ -7,8 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.ddpm4j.tensor.DeviceHolder;
 import org.ddpm4j.tensor.OpenClTestDevice;
+import org.ddpm4j.tensor.ScalarBackend;
 import org.ddpm4j.tensor.Tensor;
+import org.ddpm4j.tensor.TensorArrays;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -108,6 +111,75 @@ class DeviceResidencyTest {
         backend.axpy(1f, a, fresh);
         assertEquals(0, backend.transfers().since(before).bytesToDevice(), "a new zero tensor is not uploaded");
         assertEquals(1f, fresh.get(0));
+    }
+
+    /** Holds nothing: binding a tensor to it hands out the tensor's host array untouched, for a test to look into. */
+    private static final DeviceHolder ARRAY_PEEK = new DeviceHolder() {
+        @Override
+        public void toHost(float[] array) {
+        }
+
+        @Override
+        public void giveBack(float[] array) {
+        }
+
+        @Override
+        public void overwrittenOnHost(float[] array, boolean zeros) {
+        }
+    };
+
+    /** A tensor of NaNs, zeroed: its zeros pending, its host array (returned in {@code array[0]}) still NaN. */
+    private static Tensor zeroedOverNaN(float[][] array) {
+        Tensor t = filled(Float.NaN);
+        array[0] = TensorArrays.forDevice(t, ARRAY_PEEK);
+        return t.zero();
+    }
+
+    @Test
+    void zerosOfAZeroedTensorAreClearedOnTheDeviceAndWrittenOnTheHostOnlyWhenRead() {
+        float[][] host = new float[1][];
+        Tensor grad = zeroedOverNaN(host), a = filled(1f), out = Tensor.zeros(N);
+        Transfers before = backend.transfers();
+        backend.add(grad, a, out);
+        assertEquals(BYTES, backend.transfers().since(before).bytesToDevice(), "only a goes up; the zeros are not sent");
+        assertTrue(Float.isNaN(host[0][N - 1]), "the host did not write the zeros for the device");
+        assertEquals(1f, out.get(N - 1), "the device read zeros");
+        assertEquals(0f, grad.get(N - 1), "the host reads zeros");
+        assertEquals(0f, host[0][0], "written into the host array when read");
+
+        Tensor acc = zeroedOverNaN(host);
+        backend.axpy(2f, a, acc);
+        assertEquals(2f, acc.get(3), "accumulated into the device's zeros");
+        assertEquals(2f, host[0][3]);
+    }
+
+    @Test
+    void zerosOwedToTheHostReachAHostBackendEvictionAndShutdown() {
+        float[][] host = new float[1][];
+        Tensor a = filled(1f), grad = zeroedOverNaN(host), out = Tensor.zeros(N);
+        backend.add(grad, a, out);
+        new ScalarBackend().add(grad, a, out);
+        assertEquals(1f, out.get(0), "a host backend reads the zeros");
+
+        OpenClBackend small = OpenClBackend.withMemoryBudget(backend.device(), 3 * BYTES);
+        try {
+            Tensor evicted = zeroedOverNaN(host);
+            small.add(evicted, a, Tensor.zeros(N));
+            for (int i = 0; i < 3; i++) {
+                small.scale(a, 2f, Tensor.zeros(N));
+            }
+            assertEquals(0f, host[0][N - 1], "written into the host array when its device copy was evicted");
+            assertEquals(0f, evicted.get(N - 1));
+        } finally {
+            small.shutdown();
+        }
+
+        OpenClBackend own = OpenClBackend.on(backend.device());
+        Tensor released = zeroedOverNaN(host);
+        own.add(released, a, Tensor.zeros(N));
+        own.shutdown();
+        assertEquals(0f, host[0][0], "written into the host array at shutdown");
+        assertEquals(0f, released.get(0));
     }
 
     @Test
