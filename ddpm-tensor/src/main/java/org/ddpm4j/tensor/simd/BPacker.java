@@ -1,5 +1,6 @@
 package org.ddpm4j.tensor.simd;
 
+import java.util.Arrays;
 import org.ddpm4j.tensor.ConvGeometry;
 
 /**
@@ -14,34 +15,52 @@ interface BPacker {
     record Dense(boolean trans, float[] b, int off, int ld) implements BPacker {
         @Override
         public void pack(int pc, int kc, int jc, int nc, float[] dst) {
+            if (trans) {
+                packTransposed(pc, kc, jc, nc, dst);
+            } else {
+                packRows(pc, kc, jc, nc, dst);
+            }
+        }
+
+        /** Strip by strip: a strip's NR columns are NR rows of the stored matrix, each read in address order. */
+        private void packTransposed(int pc, int kc, int jc, int nc, float[] dst) {
             for (int jr = 0; jr < nc; jr += Sgemm.NR) {
-                int nr = Math.min(Sgemm.NR, nc - jr), d = jr * kc;
-                if (trans) {
-                    int p = 0;
-                    if (nr == Sgemm.NR && LaneTranspose.supports(Sgemm.VL)) {
-                        // VL×VL blocks transposed in registers: VL source rows, VL deep, into half a strip.
-                        int blocks = kc / Sgemm.VL;
-                        for (int h = 0; h < Sgemm.NR; h += Sgemm.VL) {
-                            LaneTranspose.transpose(Sgemm.VL, blocks, b, off + (jc + jr + h) * ld + pc, Sgemm.VL, ld,
-                                    dst, d + h, Sgemm.VL * Sgemm.NR, Sgemm.NR);
-                        }
-                        p = blocks * Sgemm.VL;
+                int nr = Math.min(Sgemm.NR, nc - jr), d = jr * kc, p = 0;
+                if (nr == Sgemm.NR && LaneTranspose.supports(Sgemm.VL)) {
+                    // VL×VL blocks transposed in registers: VL source rows, VL deep, into half a strip.
+                    int blocks = kc / Sgemm.VL;
+                    for (int h = 0; h < Sgemm.NR; h += Sgemm.VL) {
+                        LaneTranspose.transpose(Sgemm.VL, blocks, b, off + (jc + jr + h) * ld + pc, Sgemm.VL, ld,
+                                dst, d + h, Sgemm.VL * Sgemm.NR, Sgemm.NR);
                     }
-                    // The rest of the depth (all of a partial strip) value by value, with stride NR.
-                    for (int j = 0; j < Sgemm.NR; j++) {
-                        int src = off + (jc + jr + j) * ld + pc;
-                        for (int q = p; q < kc; q++) {
-                            dst[d + q * Sgemm.NR + j] = j < nr ? b[src + q] : 0f;
-                        }
+                    p = blocks * Sgemm.VL;
+                }
+                // The rest of the depth (all of a partial strip) value by value, with stride NR.
+                for (int j = 0; j < Sgemm.NR; j++) {
+                    int src = off + (jc + jr + j) * ld + pc;
+                    for (int q = p; q < kc; q++) {
+                        dst[d + q * Sgemm.NR + j] = j < nr ? b[src + q] : 0f;
                     }
-                } else {
-                    for (int p = 0; p < kc; p++) {
-                        int dp = d + p * Sgemm.NR;
-                        VectorOps.copy(b, off + (pc + p) * ld + jc + jr, dst, dp, nr);
-                        for (int j = nr; j < Sgemm.NR; j++) {
-                            dst[dp + j] = 0f;
-                        }
-                    }
+                }
+            }
+        }
+
+        /**
+         * Row by row, each row's strips in turn: the source is read in address order. Strip by strip, every step
+         * would start a new row (ld floats on), so a wide matrix (an image's plane of 1024 pixels) would be read a
+         * page per step, which defeats the prefetcher when B comes from memory.
+         */
+        private void packRows(int pc, int kc, int jc, int nc, float[] dst) {
+            int full = nc / Sgemm.NR * Sgemm.NR, nr = nc - full;
+            for (int p = 0; p < kc; p++) {
+                int src = off + (pc + p) * ld + jc;
+                for (int jr = 0; jr < full; jr += Sgemm.NR) {
+                    VectorOps.copy(b, src + jr, dst, jr * kc + p * Sgemm.NR, Sgemm.NR);
+                }
+                if (nr > 0) {
+                    int dp = full * kc + p * Sgemm.NR;
+                    VectorOps.copy(b, src + full, dst, dp, nr);
+                    Arrays.fill(dst, dp + nr, dp + Sgemm.NR, 0f);
                 }
             }
         }

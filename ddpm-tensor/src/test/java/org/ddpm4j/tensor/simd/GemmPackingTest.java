@@ -11,8 +11,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * {@link LaneTranspose} against the index formula it implements, and the GEMM's packings (B transposed, A row-major
- * or transposed) against the packed layouts' definitions, on sizes with whole blocks, a partial depth and partial
+ * {@link LaneTranspose} against the index formula it implements, and the GEMM's packings (B row-major or transposed,
+ * A row-major or transposed) against the packed layouts' definitions, on sizes with whole blocks, a partial depth and partial
  * strips, so both the vector paths and the value-by-value rest are checked.
  */
 class GemmPackingTest {
@@ -68,6 +68,26 @@ class GemmPackingTest {
                 for (int j = 0; j < nr; j++) {
                     int col = s * nr + j;
                     float expected = col < n ? b[off + col * ld + pc + p] : 0f;
+                    assertEquals(expected, dst[s * nr * kc + p * nr + j], "strip " + s + " depth " + p + " column " + j);
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "k {0}, n {1}")
+    @CsvSource({"16, 32", "37, 64", "48, 45", "5, 32", "64, 70", "3, 7"})
+    void packsARowMajorBIntoZeroPaddedStrips(int k, int n) {
+        int nr = Sgemm.NR, jc = 3, ld = jc + n + 5, off = 2, pc = 1, kc = k - 1;
+        float[] b = PhaseSplitTest.random(off + (pc + kc) * ld, k * 37L + n);
+        int strips = (n + nr - 1) / nr;
+        float[] dst = new float[strips * nr * kc];
+        Arrays.fill(dst, UNTOUCHED);
+        new BPacker.Dense(false, b, off, ld).pack(pc, kc, jc, n, dst);
+        for (int s = 0; s < strips; s++) {
+            for (int p = 0; p < kc; p++) {
+                for (int j = 0; j < nr; j++) {
+                    int col = s * nr + j;
+                    float expected = col < n ? b[off + (pc + p) * ld + jc + col] : 0f;
                     assertEquals(expected, dst[s * nr * kc + p * nr + j], "strip " + s + " depth " + p + " column " + j);
                 }
             }
