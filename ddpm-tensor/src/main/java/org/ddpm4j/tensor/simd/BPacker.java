@@ -71,9 +71,43 @@ interface BPacker {
      * op(B)((c·k + ky)·k + kx, n·Ho·Wo + oy·Wo + ox) = x[n, c, oy·s − p + ky, ox·s − p + kx], zero outside the image.
      * Several small images side by side make a GEMM wide enough to run at full speed.
      *
-     * @param off offset of the first image in {@code x}
+     * @param off      offset of the first image in {@code x} (0 when it holds column phases)
+     * @param oddPhase where {@code x} holds the images' odd columns when it holds their column phases
+     *                 ({@link #ofColumnPhases}), else −1
      */
-    record Im2col(ConvGeometry g, float[] x, int off) implements BPacker {
+    record Im2col(ConvGeometry g, float[] x, int off, int oddPhase) implements BPacker {
+        /** Reading the images as stored. */
+        Im2col(ConvGeometry g, float[] x, int off) {
+            this(g, x, off, -1);
+        }
+
+        /**
+         * Whether {@link #ofColumnPhases} serves this convolution: stride 2 reads every other input column, and an even
+         * width gives every row as many even columns as odd ones.
+         */
+        static boolean phasesApply(ConvGeometry g) {
+            return g.spec().stride() == 2 && g.width() % 2 == 0;
+        }
+
+        /**
+         * The unrolled input of {@code images} images from {@code x[from..]}, read from their column phases, which
+         * this writes into {@code phases[0 .. images·Cin·H·W)}: the even columns of every row, row after row, then the
+         * odd ones. Each unrolled row's run of every other input column is then contiguous, copied by vectors instead
+         * of gathered value by value once per tap, and the split itself is one vectorised pass.
+         */
+        static Im2col ofColumnPhases(ConvGeometry g, float[] x, int from, int images, float[] phases) {
+            if (!phasesApply(g)) {
+                throw new IllegalArgumentException("column phases need stride 2 and an even width: " + g);
+            }
+            int half = images * g.inChannels() * g.inPlane() / 2, whole = half / VectorOps.VL * VectorOps.VL;
+            PhaseSplit.split(2, x, from, whole, phases, 0, -1, half);
+            for (int j = whole; j < half; j++) {
+                phases[j] = x[from + 2 * j];
+                phases[half + j] = x[from + 2 * j + 1];
+            }
+            return new Im2col(g, phases, 0, half);
+        }
+
         @Override
         public void pack(int pc, int kc, int jc, int nc, float[] dst) {
             int k = g.spec().kernel(), wo = g.outWidth(), plane = g.outPlane();
@@ -124,6 +158,10 @@ interface BPacker {
                     }
                     if (s == 1) {
                         VectorOps.copy(x, src + lo, dst, q + lo, hi - lo);
+                    } else if (oddPhase >= 0) {
+                        // Input column 2t + δ (δ = kx − pad) of a row is at t + ⌊δ/2⌋ of that row's phase δ mod 2.
+                        int delta = kx - pad, row = (delta & 1) * oddPhase + (plane + iy * w) / 2 + (delta >> 1);
+                        VectorOps.copy(x, row + lo, dst, q + lo, hi - lo);
                     } else {
                         for (int t = lo; t < hi; t++) {
                             dst[q + t] = x[src + t * s];
@@ -146,14 +184,15 @@ interface BPacker {
 
     /**
      * The transposed unrolled input of a run of images as B (K = images·Ho·Wo rows, N = Cin·k·k columns), for the
-     * weight gradient {@code dW += dY·colsᵀ} summed over the images: the same values as {@link Im2col}.
+     * weight gradient {@code dW += dY·colsᵀ} summed over the images: the values of {@code rows}, transposed.
      */
-    record Im2colTransposed(ConvGeometry g, float[] x, int off) implements BPacker {
+    record Im2colTransposed(Im2col rows) implements BPacker {
         @Override
         public void pack(int pc, int kc, int jc, int nc, float[] dst) {
-            Im2col rows = new Im2col(g, x, off);
+            ConvGeometry g = rows.g();
             int k = g.spec().kernel(), wo = g.outWidth();
-            float[] line = Workspace.current().get(Workspace.Slot.PACK_LINE, kc);
+            // A vector of slack: a masked store that would reach past the array's end takes a lane-by-lane check.
+            float[] line = Workspace.current().get(Workspace.Slot.PACK_LINE, kc + VectorOps.VL);
             for (int jr = 0; jr < nc; jr += Sgemm.NR) {
                 int nr = Math.min(Sgemm.NR, nc - jr), d = jr * kc;
                 for (int j = 0; j < Sgemm.NR; j++) {

@@ -207,12 +207,12 @@ public final class SimdBackend implements Backend {
                                 yd, (n * cout + r0) * p, p);
                     }
                 } else if (images == 1) {
-                    Sgemm.gemmPacked(packedW, r0, rows, p, 1f, new BPacker.Im2col(g, xd, n0 * inSize), false,
+                    Sgemm.gemmPacked(packedW, r0, rows, p, 1f, unrolled(g, xd, n0, 1), false,
                             yd, (n0 * cout + r0) * p, p);
                 } else {
                     // One GEMM over the group's images side by side, staged, then laid out as NCHW.
                     float[] staged = Workspace.current().get(Workspace.Slot.STAGING, rows * images * p);
-                    Sgemm.gemmPacked(packedW, r0, rows, images * p, 1f, new BPacker.Im2col(g, xd, n0 * inSize), false,
+                    Sgemm.gemmPacked(packedW, r0, rows, images * p, 1f, unrolled(g, xd, n0, images), false,
                             staged, 0, images * p);
                     for (int i = 0; i < images; i++) {
                         for (int o = 0; o < rows; o++) {
@@ -230,6 +230,19 @@ public final class SimdBackend implements Backend {
                 }
             }
         });
+    }
+
+    /**
+     * The unrolled input of images [n0, n0 + images) as B; a stride-2 convolution's read from the images' column
+     * phases ({@link BPacker.Im2col#ofColumnPhases}), written into this thread's workspace.
+     */
+    private static BPacker.Im2col unrolled(ConvGeometry g, float[] x, int n0, int images) {
+        int inSize = g.inChannels() * g.inPlane();
+        if (!BPacker.Im2col.phasesApply(g)) {
+            return new BPacker.Im2col(g, x, n0 * inSize);
+        }
+        return BPacker.Im2col.ofColumnPhases(g, x, n0 * inSize, images,
+                Workspace.current().get(Workspace.Slot.COLUMN_PHASES, images * inSize));
     }
 
     /** Winograd's convolutions add the shift and the residual as they write each image's output. */
@@ -312,7 +325,7 @@ public final class SimdBackend implements Backend {
                         }
                     }
                     Sgemm.gemm(false, cout, kk, images * p, 1f, a, aOff, images * p,
-                            new BPacker.Im2colTransposed(g, xd, n0 * inSize), true, dwPartials, dwOff, kk);
+                            new BPacker.Im2colTransposed(unrolled(g, xd, n0, images)), true, dwPartials, dwOff, kk);
                 }
                 if (inputGradient != null) {
                     inputGradient.accumulate(dyd, n0, images, dxd);

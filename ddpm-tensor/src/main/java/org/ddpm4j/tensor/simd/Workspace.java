@@ -13,7 +13,7 @@ final class Workspace {
      * weights) or collects from them (per-chunk partial sums), and are never touched by the kernels themselves.
      */
     enum Slot {
-        PACK_A, PACK_B, PACK_LINE, TILE, STAGING, COLUMN_GRADS, SCORES,
+        PACK_A, PACK_B, PACK_LINE, TILE, STAGING, COLUMN_GRADS, COLUMN_PHASES, SCORES,
         WINOGRAD_GRIDS, WINOGRAD_STAGE, WINOGRAD_INPUT, WINOGRAD_PRODUCTS, WINOGRAD_LINES,
         WINOGRAD_BORDER, KERNEL_TAPS,
         CALLER_PACKED_WEIGHTS, CALLER_FLIPPED_WEIGHTS, CALLER_TRANSFORMED_KERNELS, CALLER_PARTIALS,
