@@ -2,7 +2,7 @@ package org.ddpm4j.tensor.simd;
 
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -11,8 +11,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A fixed pool that splits a range of independent work items into one contiguous chunk per thread; the calling
- * thread runs the first chunk itself. Chunks are static so that a given thread count always produces the same
- * floating-point reduction order. Bodies must not call back into {@code Parallel} (no nesting), which keeps the
+ * thread runs the first chunk itself, then any chunk that no worker has started. Chunks are static so that a given
+ * thread count always produces the same floating-point reduction order. Bodies must not call back into {@code Parallel} (no nesting), which keeps the
  * pool free of deadlocks: workers never wait.
  *
  * <p>Both sides of a hand-off spin briefly before they park, as OpenMP's threads do: an idle worker polls for the
@@ -74,11 +74,12 @@ final class Parallel {
             }
             return;
         }
-        Future<?>[] futures = new Future<?>[chunks - 1];
+        FutureTask<?>[] futures = new FutureTask<?>[chunks - 1];
         for (int i = 1; i < chunks; i++) {
             int start = bound(n, chunks, i), end = bound(n, chunks, i + 1);
+            futures[i - 1] = new FutureTask<>(() -> body.run(start, end), null);
             try {
-                futures[i - 1] = pool.submit(() -> body.run(start, end));
+                pool.execute(futures[i - 1]);
             } catch (java.util.concurrent.RejectedExecutionException e) {
                 throw new IllegalStateException("the SIMD backend was shut down", e);
             }
@@ -89,11 +90,19 @@ final class Parallel {
         } catch (RuntimeException | Error e) {
             failure = e;
         }
+        // A chunk that no worker has started yet (its thread descheduled: a neighbour's work, the hypervisor's stolen
+        // time) runs here instead of being waited for. A FutureTask runs once, for whoever calls run() first, so the
+        // chunks, and with them the reduction order, stay the same.
+        for (FutureTask<?> f : futures) {
+            if (!f.isDone()) {
+                f.run();
+            }
+        }
         // Every chunk is waited for even when the caller is interrupted: a chunk still running would otherwise write
         // into buffers the caller reuses. Chunks are short, so the wait is too; the interrupt is restored after it,
         // for the caller's own loop (a training or sampling step) to act on.
         boolean interrupted = false;
-        for (Future<?> f : futures) {
+        for (FutureTask<?> f : futures) {
             for (long start = System.nanoTime(), spun = 0; !f.isDone() && spun < SPIN_NANOS;
                  spun = System.nanoTime() - start) {
                 pause(spun);

@@ -1,0 +1,85 @@
+package org.ddpm4j.tensor.simd;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import org.junit.jupiter.api.Test;
+
+/** The pool's chunks: each item runs once, and a chunk that no worker has started is run by the caller. */
+class ParallelTest {
+    /** Only a fallback, so that a regression fails the test instead of hanging it; nothing is timed. */
+    private static final long DEADLOCK_GUARD_SECONDS = 60;
+
+    @Test
+    void theCallerRunsAChunkThatNoWorkerHasStarted() throws Exception {
+        Parallel parallel = new Parallel(2);
+        try {
+            CountDownLatch workerBusy = new CountDownLatch(1), callerDone = new CountDownLatch(1);
+            // Another caller's second chunk occupies the only worker until this caller's op is done; its first chunk
+            // waits for the worker to start the second, so that the other caller cannot take that one itself.
+            Thread other = new Thread(() -> parallel.forRange(2, (start, end) -> {
+                if (start == 0) {
+                    await(workerBusy);
+                } else {
+                    workerBusy.countDown();
+                    await(callerDone);
+                }
+            }));
+            other.start();
+            assertTrue(workerBusy.await(DEADLOCK_GUARD_SECONDS, TimeUnit.SECONDS), "the worker took the other chunk");
+
+            int n = 1000;
+            AtomicIntegerArray runs = new AtomicIntegerArray(n);
+            ConcurrentHashMap<Integer, Thread> runners = new ConcurrentHashMap<>();
+            parallel.forRange(n, (start, end) -> {
+                runners.put(start, Thread.currentThread());
+                for (int i = start; i < end; i++) {
+                    runs.incrementAndGet(i);
+                }
+            });
+            callerDone.countDown();
+            other.join();
+
+            assertEquals(2, runners.size(), "two chunks");
+            runners.values().forEach(t -> assertEquals(Thread.currentThread(), t, "both chunks ran on the caller"));
+            for (int i = 0; i < n; i++) {
+                assertEquals(1, runs.get(i), "item " + i + " runs once");
+            }
+        } finally {
+            parallel.shutdown();
+        }
+    }
+
+    @Test
+    void everyItemRunsOnceWhenTheWorkersAreFree() {
+        Parallel parallel = new Parallel(3);
+        try {
+            for (int round = 0; round < 200; round++) {
+                int n = 7 + round;
+                AtomicIntegerArray runs = new AtomicIntegerArray(n);
+                parallel.forRange(n, (start, end) -> {
+                    for (int i = start; i < end; i++) {
+                        runs.incrementAndGet(i);
+                    }
+                });
+                for (int i = 0; i < n; i++) {
+                    assertEquals(1, runs.get(i), "round " + round + " item " + i);
+                }
+            }
+        } finally {
+            parallel.shutdown();
+        }
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            latch.await(DEADLOCK_GUARD_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
