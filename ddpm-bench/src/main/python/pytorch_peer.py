@@ -12,7 +12,8 @@ optimised one), then answers one JSON request per line on stdin with one JSON li
         -> {"baseline_mb": ..., "peak_mb": ..., "growth_mb": ...}: the peak RSS growth of building the case and
            running it (the kernel's peak RSS, VmHWM, reset before; freed memory stays mapped, see GLIBC_TUNABLES)
     {"op": "quit"}
-Sections and dims (as the Java cases): conv (N, Cin, Cout, HW; modes fwd, fwd+bwd, fwd+bwd(w)), gn (N, C, H, W;
+Sections and dims (as the Java cases): conv (N, Cin, Cout, HW; modes fwd, fwd+bwd, fwd+bwd(w)), convs (N, Cin,
+Cout, HW, kernel, stride; padding kernel // 2; fwd, fwd+bwd), gn (N, C, H, W;
 fwd, fwd+bwd), attn (B, C, H, W; fwd, fwd+bwd), unet (channels, batch; train-step, fwd(no_grad)), sample
 (channels, batch, steps; a whole ancestral sampling run).
 Everything is float32, NCHW, stock nn modules. fwd runs under no_grad; fwd+bwd runs forward and backward with
@@ -78,6 +79,15 @@ def conv_case(mode, n, cin, cout, hw):
     if mode == "fwd":
         return no_grad(conv, x)
     return forward_backward(conv, x, gy, input_grad=(mode == "fwd+bwd"))
+
+
+def convs_case(mode, n, cin, cout, hw, kernel, stride):
+    conv = nn.Conv2d(cin, cout, kernel, stride=stride, padding=kernel // 2)
+    out = (hw + 2 * (kernel // 2) - kernel) // stride + 1
+    x, gy = torch.randn(n, cin, hw, hw), torch.randn(n, cout, out, out)
+    if mode == "fwd":
+        return no_grad(conv, x)
+    return forward_backward(conv, x, gy, input_grad=True)
 
 
 def gn_case(mode, n, c, h, w):
@@ -161,7 +171,7 @@ def sample_case(mode, channels, batch, steps):
     return call
 
 
-CASES = {"conv": conv_case, "gn": gn_case, "attn": attn_case, "unet": unet_case, "sample": sample_case}
+CASES = {"conv": conv_case, "convs": convs_case, "gn": gn_case, "attn": attn_case, "unet": unet_case, "sample": sample_case}
 
 
 def timed(call, calls):

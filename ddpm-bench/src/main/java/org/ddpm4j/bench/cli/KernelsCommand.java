@@ -22,8 +22,8 @@ public final class KernelsCommand implements Callable<Integer> {
     @Mixin
     BenchOptions options;
 
-    @Option(names = "--sections", split = ",", description = "subset of conv,gn,attn (default: all)")
-    List<String> sections = List.of("conv", "gn", "attn");
+    @Option(names = "--sections", split = ",", description = "subset of conv,convs,gn,attn (default: all)")
+    List<String> sections = List.of("conv", "convs", "gn", "attn");
 
     @Spec
     CommandSpec spec;
@@ -51,8 +51,8 @@ public final class KernelsCommand implements Callable<Integer> {
     private void check(OptionChecks checks) {
         options.check(checks);
         for (String s : sections) {
-            checks.require(List.of("conv", "gn", "attn").contains(s.trim()), "--sections: unknown section '" + s
-                    + "' (expected conv, gn or attn)");
+            checks.require(List.of("conv", "convs", "gn", "attn").contains(s.trim()), "--sections: unknown section '"
+                    + s + "' (expected conv, convs, gn or attn)");
         }
     }
 }

@@ -8,10 +8,12 @@ import java.util.List;
  * work from the section, the mode and {@link #dims}. The work formulas are nominal flop and byte counts
  * (multiply-add = 2 flops).
  *
- * @param section {@code conv}, {@code gn} or {@code attn}
+ * @param section {@code conv} (the same 3×3 convolutions), {@code convs} (the U-Net's other convolutions: the stride-2
+ *                downsampling and the 1×1 shortcuts), {@code gn} or {@code attn}
  * @param name    the case, e.g. {@code N32 64->64 32x32}
  * @param mode    {@code fwd}, {@code fwd+bwd} or {@code fwd+bwd(w)}
- * @param dims    the four numbers of the case: (N, Cin, Cout, HW) for conv, (N, C, H, W) otherwise
+ * @param dims    the numbers of the case: (N, Cin, Cout, HW) for conv, (N, Cin, Cout, HW, kernel, stride) for convs,
+ *                (N, C, H, W) otherwise
  */
 public record KernelCase(String section, String name, String mode, int[] dims) {
 
@@ -32,6 +34,19 @@ public record KernelCase(String section, String name, String mode, int[] dims) {
                     }
                 }
             }
+            case "convs" -> {
+                // The downsampling of the ch 64 U-Net's two upper levels and of the ch 32 U-Net's top level; the 1×1
+                // shortcuts where channels change at 32×32 (ch 64 up path) and the attention levels' 1×1 maps.
+                int[][] convs = {{32, 128, 128, 32, 3, 2}, {32, 128, 128, 16, 3, 2}, {32, 64, 64, 32, 3, 2},
+                        {32, 128, 64, 32, 1, 1}, {32, 128, 128, 16, 1, 1}};
+                for (int[] c : convs) {
+                    String name = c[4] == 1
+                            ? String.format("N%d %d->%d %dx%d 1x1", c[0], c[1], c[2], c[3], c[3])
+                            : String.format("N%d %d->%d %dx%d s%d", c[0], c[1], c[2], c[3], c[3], c[5]);
+                    cases.add(new KernelCase("convs", name, "fwd", c));
+                    cases.add(new KernelCase("convs", name, "fwd+bwd", c));
+                }
+            }
             case "gn" -> {
                 int[][] gn = {{32, 128, 16, 16}, {32, 64, 32, 32}};
                 for (int[] c : gn) {
@@ -49,7 +64,7 @@ public record KernelCase(String section, String name, String mode, int[] dims) {
                 }
             }
             default -> throw new IllegalArgumentException("unknown kernel section '" + section
-                    + "' (expected conv, gn or attn)");
+                    + "' (expected conv, convs, gn or attn)");
         }
         return cases;
     }
@@ -69,8 +84,9 @@ public record KernelCase(String section, String name, String mode, int[] dims) {
     public double gflop() {
         int n = dims[0];
         return switch (section) {
-            case "conv" -> {
-                double fwd = 2.0 * n * dims[2] * dims[3] * dims[3] * dims[1] * 9 / 1e9;
+            case "conv", "convs" -> {
+                int k = section.equals("convs") ? dims[4] : 3, out = section.equals("convs") ? dims[3] / dims[5] : dims[3];
+                double fwd = 2.0 * n * dims[2] * out * out * dims[1] * k * k / 1e9;
                 yield switch (mode) {
                     case "fwd" -> fwd;
                     case "fwd+bwd" -> 3 * fwd;

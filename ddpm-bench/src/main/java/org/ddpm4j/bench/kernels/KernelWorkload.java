@@ -27,7 +27,8 @@ public final class KernelWorkload {
         this.kernelCase = kernelCase;
         int[] d = kernelCase.dims();
         this.call = switch (kernelCase.section()) {
-            case "conv" -> conv(d[0], d[1], d[2], d[3], kernelCase.mode());
+            case "conv" -> conv(d[0], d[1], d[2], d[3], Conv2dSpec.same3x3(), kernelCase.mode());
+            case "convs" -> conv(d[0], d[1], d[2], d[3], new Conv2dSpec(d[4], d[5], d[4] / 2), kernelCase.mode());
             case "gn" -> groupNorm(d[0], d[1], d[2], d[3], kernelCase.mode().equals("fwd+bwd"));
             case "attn" -> attentionBlock(d[0], d[1], d[2] * d[3], kernelCase.mode().equals("fwd+bwd"));
             default -> throw new IllegalArgumentException(kernelCase.section());
@@ -44,10 +45,10 @@ public final class KernelWorkload {
         be.finish();
     }
 
-    private Runnable conv(int n, int cin, int cout, int hw, String mode) {
-        Conv2dSpec spec = Conv2dSpec.same3x3();
-        Tensor x = normal(n, cin, hw, hw), w = convInit(cout, cin, 3), b = biasInit(cout, cin * 9);
-        Tensor y = Tensor.zeros(n, cout, hw, hw), dy = normal(n, cout, hw, hw);
+    private Runnable conv(int n, int cin, int cout, int hw, Conv2dSpec spec, String mode) {
+        int k = spec.kernel(), out = spec.outSize(hw);
+        Tensor x = normal(n, cin, hw, hw), w = convInit(cout, cin, k), b = biasInit(cout, cin * k * k);
+        Tensor y = Tensor.zeros(n, cout, out, out), dy = normal(n, cout, out, out);
         Tensor dx = x.zerosLike(), dw = w.zerosLike(), db = b.zerosLike();
         return switch (mode) {
             case "fwd" -> () -> be.conv2d(x, w, b, spec, y);
