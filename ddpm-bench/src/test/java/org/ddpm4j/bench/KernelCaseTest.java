@@ -47,8 +47,10 @@ class KernelCaseTest {
         assertEquals(3 * 2.0 * 32 * 64 * 32 * 32 * 64 * 9 / 1e9, KernelCase.byKey("conv|N32 64->64 32x32|fwd+bwd").gflop(), 1e-12);
         assertEquals(2 * 2.0 * 32 * 64 * 32 * 32 * 9 / 1e9, KernelCase.byKey("conv|N32 1->64 32x32|fwd+bwd(w)").gflop(), 1e-12);
         // convs fwd = 2·N·Cout·Ho·Wo·Cin·k²: a stride-2 3×3 one has a quarter of the outputs, a 1×1 one k² = 1.
-        assertEquals(2.0 * 32 * 128 * 16 * 16 * 128 * 9 / 1e9, KernelCase.byKey("convs|N32 128->128 32x32 s2|fwd").gflop(), 1e-12);
-        assertEquals(3 * 2.0 * 32 * 64 * 32 * 32 * 128 / 1e9, KernelCase.byKey("convs|N32 128->64 32x32 1x1|fwd+bwd").gflop(), 1e-12);
+        assertEquals(2.0 * 32 * 128 * 16 * 16 * 128 * 9 / 1e9,
+                KernelCase.byKey("convs|N32 128->128 32x32 s2|fwd").gflop(), 1e-12);
+        assertEquals(3 * 2.0 * 32 * 64 * 32 * 32 * 128 / 1e9,
+                KernelCase.byKey("convs|N32 128->64 32x32 1x1|fwd+bwd").gflop(), 1e-12);
         assertEquals(2.0 * 32 * 256 * 128 * (4 * 128 + 2 * 256) / 1e9, KernelCase.byKey("attn|attn (32,128,16,16)|fwd").gflop(), 1e-12);
         assertEquals(8.0 * 32 * 128 * 16 * 16 / 1e9, KernelCase.byKey("gn|GN32 (32,128,16,16)|fwd").gbytes(), 1e-12);
     }

@@ -85,7 +85,8 @@ public record KernelCase(String section, String name, String mode, int[] dims) {
         int n = dims[0];
         return switch (section) {
             case "conv", "convs" -> {
-                int k = section.equals("convs") ? dims[4] : 3, out = section.equals("convs") ? dims[3] / dims[5] : dims[3];
+                boolean convs = section.equals("convs");
+                int k = convs ? dims[4] : 3, out = convs ? dims[3] / dims[5] : dims[3];
                 double fwd = 2.0 * n * dims[2] * out * out * dims[1] * k * k / 1e9;
                 yield switch (mode) {
                     case "fwd" -> fwd;

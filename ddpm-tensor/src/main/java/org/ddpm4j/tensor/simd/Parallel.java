@@ -12,8 +12,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A fixed pool that splits a range of independent work items into one contiguous chunk per thread; the calling
  * thread runs the first chunk itself, then any chunk that no worker has started. Chunks are static so that a given
- * thread count always produces the same floating-point reduction order. Bodies must not call back into {@code Parallel} (no nesting), which keeps the
- * pool free of deadlocks: workers never wait.
+ * thread count always produces the same floating-point reduction order. Bodies must not call back into
+ * {@code Parallel} (no nesting), which keeps the pool free of deadlocks: workers never wait.
  *
  * <p>Both sides of a hand-off spin briefly before they park, as OpenMP's threads do: an idle worker polls for the
  * next chunk, and the caller polls for the workers' chunks to finish. Waking a parked thread takes tens of

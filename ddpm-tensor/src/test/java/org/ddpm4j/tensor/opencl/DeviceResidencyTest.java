@@ -141,7 +141,8 @@ class DeviceResidencyTest {
         Tensor grad = zeroedOverNaN(host), a = filled(1f), out = Tensor.zeros(N);
         Transfers before = backend.transfers();
         backend.add(grad, a, out);
-        assertEquals(BYTES, backend.transfers().since(before).bytesToDevice(), "only a goes up; the zeros are not sent");
+        assertEquals(BYTES, backend.transfers().since(before).bytesToDevice(),
+                "only a goes up; the zeros are not sent");
         assertTrue(Float.isNaN(host[0][N - 1]), "the host did not write the zeros for the device");
         assertEquals(1f, out.get(N - 1), "the device read zeros");
         assertEquals(0f, grad.get(N - 1), "the host reads zeros");

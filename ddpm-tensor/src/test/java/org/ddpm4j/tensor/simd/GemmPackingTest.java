@@ -12,8 +12,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * {@link LaneTranspose} against the index formula it implements, and the GEMM's packings (B row-major or transposed,
- * A row-major or transposed) against the packed layouts' definitions, on sizes with whole blocks, a partial depth and partial
- * strips, so both the vector paths and the value-by-value rest are checked.
+ * A row-major or transposed) against the packed layouts' definitions, on sizes with whole blocks, a partial depth and
+ * partial strips, so both the vector paths and the value-by-value rest are checked.
  */
 class GemmPackingTest {
     private static final float UNTOUCHED = -7f;
@@ -88,7 +88,8 @@ class GemmPackingTest {
                 for (int j = 0; j < nr; j++) {
                     int col = s * nr + j;
                     float expected = col < n ? b[off + (pc + p) * ld + jc + col] : 0f;
-                    assertEquals(expected, dst[s * nr * kc + p * nr + j], "strip " + s + " depth " + p + " column " + j);
+                    assertEquals(expected, dst[s * nr * kc + p * nr + j],
+                            "strip " + s + " depth " + p + " column " + j);
                 }
             }
         }
