@@ -16,16 +16,19 @@ interface BPacker {
         @Override
         public void pack(int pc, int kc, int jc, int nc, float[] dst) {
             if (trans) {
-                packTransposed(pc, kc, jc, nc, dst);
+                packTransposed(b, off, ld, pc, kc, jc, nc, dst, 0);
             } else {
                 packRows(pc, kc, jc, nc, dst);
             }
         }
 
-        /** Strip by strip: a strip's NR columns are NR rows of the stored matrix, each read in address order. */
-        private void packTransposed(int pc, int kc, int jc, int nc, float[] dst) {
+        /**
+         * The block of op(B)(p, j) = b[off + j·ld + p] packed into {@code dst} from {@code dOff}, strip by strip: a
+         * strip's NR columns are NR rows of the stored matrix, each read in address order.
+         */
+        static void packTransposed(float[] b, int off, int ld, int pc, int kc, int jc, int nc, float[] dst, int dOff) {
             for (int jr = 0; jr < nc; jr += Sgemm.NR) {
-                int nr = Math.min(Sgemm.NR, nc - jr), d = jr * kc, p = 0;
+                int nr = Math.min(Sgemm.NR, nc - jr), d = dOff + jr * kc, p = 0;
                 if (nr == Sgemm.NR && LaneTranspose.supports(Sgemm.VL)) {
                     // VL×VL blocks transposed in registers: VL source rows, VL deep, into half a strip.
                     int blocks = kc / Sgemm.VL;
@@ -71,43 +74,9 @@ interface BPacker {
      * op(B)((c·k + ky)·k + kx, n·Ho·Wo + oy·Wo + ox) = x[n, c, oy·s − p + ky, ox·s − p + kx], zero outside the image.
      * Several small images side by side make a GEMM wide enough to run at full speed.
      *
-     * @param off      offset of the first image in {@code x} (0 when it holds column phases)
-     * @param oddPhase where {@code x} holds the images' odd columns when it holds their column phases
-     *                 ({@link #ofColumnPhases}), else −1
+     * @param off offset of the first image in {@code x}
      */
-    record Im2col(ConvGeometry g, float[] x, int off, int oddPhase) implements BPacker {
-        /** Reading the images as stored. */
-        Im2col(ConvGeometry g, float[] x, int off) {
-            this(g, x, off, -1);
-        }
-
-        /**
-         * Whether {@link #ofColumnPhases} serves this convolution: stride 2 reads every other input column, and an even
-         * width gives every row as many even columns as odd ones.
-         */
-        static boolean phasesApply(ConvGeometry g) {
-            return g.spec().stride() == 2 && g.width() % 2 == 0;
-        }
-
-        /**
-         * The unrolled input of {@code images} images from {@code x[from..]}, read from their column phases, which
-         * this writes into {@code phases[0 .. images·Cin·H·W)}: the even columns of every row, row after row, then the
-         * odd ones. Each unrolled row's run of every other input column is then contiguous, copied by vectors instead
-         * of gathered value by value once per tap, and the split itself is one vectorised pass.
-         */
-        static Im2col ofColumnPhases(ConvGeometry g, float[] x, int from, int images, float[] phases) {
-            if (!phasesApply(g)) {
-                throw new IllegalArgumentException("column phases need stride 2 and an even width: " + g);
-            }
-            int half = images * g.inChannels() * g.inPlane() / 2, whole = half / VectorOps.VL * VectorOps.VL;
-            PhaseSplit.split(2, x, from, whole, phases, 0, -1, half);
-            for (int j = whole; j < half; j++) {
-                phases[j] = x[from + 2 * j];
-                phases[half + j] = x[from + 2 * j + 1];
-            }
-            return new Im2col(g, phases, 0, half);
-        }
-
+    record Im2col(ConvGeometry g, float[] x, int off) implements BPacker {
         @Override
         public void pack(int pc, int kc, int jc, int nc, float[] dst) {
             int k = g.spec().kernel(), wo = g.outWidth(), plane = g.outPlane();
@@ -158,10 +127,6 @@ interface BPacker {
                     }
                     if (s == 1) {
                         VectorOps.copy(x, src + lo, dst, q + lo, hi - lo);
-                    } else if (oddPhase >= 0) {
-                        // Input column 2t + δ (δ = kx − pad) of a row is at t + ⌊δ/2⌋ of that row's phase δ mod 2.
-                        int delta = kx - pad, row = (delta & 1) * oddPhase + (plane + iy * w) / 2 + (delta >> 1);
-                        VectorOps.copy(x, row + lo, dst, q + lo, hi - lo);
                     } else {
                         for (int t = lo; t < hi; t++) {
                             dst[q + t] = x[src + t * s];

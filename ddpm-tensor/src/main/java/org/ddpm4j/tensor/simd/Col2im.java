@@ -5,7 +5,7 @@ import org.ddpm4j.tensor.ConvGeometry;
 /**
  * The adjoint of the unrolled input ({@link BPacker.Im2col}): scatters a gradient with respect to the unrolled
  * matrix (row {@code (c·k + ky)·k + kx}, column {@code oy·Wo + ox}) back onto the input pixels it was read from.
- * Used for the input gradient of strided convolutions.
+ * Used for the input gradient of the strided convolutions that {@link PhasePlaneConvolution} does not compute.
  */
 final class Col2im {
     private Col2im() {

@@ -1,6 +1,7 @@
 package org.ddpm4j.tensor.simd;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -64,6 +65,20 @@ final class PhaseSplit {
                 p1.intoArray(dst, d2 + stride + j);
             }
         }
+    }
+
+    /**
+     * {@link #split} by 2 of fewer than VL values per phase ({@code count < VL}), with masked loads and stores: writes
+     * nothing past either phase's count and reads nothing past the row's 2·count values.
+     */
+    static void splitTail(float[] row, int s, int count, float[] dst, int d, int stride) {
+        VectorMask<Float> values = SPECIES.indexInRange(0, count);
+        FloatVector v0 = FloatVector.fromArray(SPECIES, row, s, SPECIES.indexInRange(0, 2 * count));
+        FloatVector v1 = 2 * count > VL
+                ? FloatVector.fromArray(SPECIES, row, s + VL, SPECIES.indexInRange(VL, 2 * count))
+                : FloatVector.zero(SPECIES);
+        EVEN.selectFrom(v0, v1).intoArray(dst, d, values);
+        ODD.selectFrom(v0, v1).intoArray(dst, d + stride, values);
     }
 
     private static void splitBy4(float[] row, int s, int count, float[] dst, int d, int d2, int stride) {

@@ -114,11 +114,20 @@ final class Sgemm {
      * {@code b[bOff + s·k·NR ..]}, k-major, so that no packing pass runs. n must be a multiple of NR.
      */
     static void gemmPrepacked(PackedA a, int n, float[] b, int bOff, float[] c, int cOff, int ldc) {
+        gemmPrepacked(a, 0, a.m(), n, b, bOff, c, cOff, ldc);
+    }
+
+    /**
+     * {@link #gemmPrepacked(PackedA, int, float[], int, float[], int, int)} for A's rows [rowOff, rowOff + rows) only,
+     * {@code rowOff} a multiple of MR; C's first row is the product's row {@code rowOff}.
+     */
+    static void gemmPrepacked(PackedA a, int rowOff, int rows, int n, float[] b, int bOff, float[] c, int cOff,
+                              int ldc) {
         int k = a.k(), depth = blockDepth(k);
         float[] tile = Workspace.current().get(Workspace.Slot.TILE, MR * NR);
         for (int pc = 0; pc < k; pc += depth) {
-            strips(a, 0, a.m(), pc, Math.min(depth, k - pc), b, bOff + pc * NR, k * NR, n, 1f, pc > 0, c, cOff, ldc,
-                    tile);
+            strips(a, rowOff, rows, pc, Math.min(depth, k - pc), b, bOff + pc * NR, k * NR, n, 1f, pc > 0, c, cOff,
+                    ldc, tile);
         }
     }
 

@@ -185,6 +185,10 @@ public final class SimdBackend implements Backend {
                     yd);
             return;
         }
+        if (PhasePlaneConvolution.applies(g)) {
+            new PhasePlaneConvolution(g, imagesPerGroup(g)).forward(parallel, xd, wd, bd, yd);
+            return;
+        }
 
         int cout = g.outChannels(), kk = g.patchSize(), p = g.outPlane(), inSize = g.inChannels() * g.inPlane();
         int group = imagesPerGroup(g), groups = ceilDiv(g.batch(), group);
@@ -207,12 +211,12 @@ public final class SimdBackend implements Backend {
                                 yd, (n * cout + r0) * p, p);
                     }
                 } else if (images == 1) {
-                    Sgemm.gemmPacked(packedW, r0, rows, p, 1f, unrolled(g, xd, n0, 1), false,
+                    Sgemm.gemmPacked(packedW, r0, rows, p, 1f, new BPacker.Im2col(g, xd, n0 * inSize), false,
                             yd, (n0 * cout + r0) * p, p);
                 } else {
                     // One GEMM over the group's images side by side, staged, then laid out as NCHW.
                     float[] staged = Workspace.current().get(Workspace.Slot.STAGING, rows * images * p);
-                    Sgemm.gemmPacked(packedW, r0, rows, images * p, 1f, unrolled(g, xd, n0, images), false,
+                    Sgemm.gemmPacked(packedW, r0, rows, images * p, 1f, new BPacker.Im2col(g, xd, n0 * inSize), false,
                             staged, 0, images * p);
                     for (int i = 0; i < images; i++) {
                         for (int o = 0; o < rows; o++) {
@@ -230,19 +234,6 @@ public final class SimdBackend implements Backend {
                 }
             }
         });
-    }
-
-    /**
-     * The unrolled input of images [n0, n0 + images) as B; a stride-2 convolution's read from the images' column
-     * phases ({@link BPacker.Im2col#ofColumnPhases}), written into this thread's workspace.
-     */
-    private static BPacker.Im2col unrolled(ConvGeometry g, float[] x, int n0, int images) {
-        int inSize = g.inChannels() * g.inPlane();
-        if (!BPacker.Im2col.phasesApply(g)) {
-            return new BPacker.Im2col(g, x, n0 * inSize);
-        }
-        return BPacker.Im2col.ofColumnPhases(g, x, n0 * inSize, images,
-                Workspace.current().get(Workspace.Slot.COLUMN_PHASES, images * inSize));
     }
 
     /** Winograd's convolutions add the shift and the residual as they write each image's output. */
@@ -282,6 +273,10 @@ public final class SimdBackend implements Backend {
         if (isSingleInput(g)) {
             new SingleInputConvolution(g.batch(), g.outChannels(), g.height(), g.width()).backward(parallel, xd, wd,
                     dyd, dxd, dwd, dbd);
+            return;
+        }
+        if (PhasePlaneConvolution.applies(g)) {
+            new PhasePlaneConvolution(g, imagesPerGroup(g)).backward(parallel, xd, wd, dyd, dxd, dwd, dbd);
             return;
         }
         int cout = g.outChannels(), kk = g.patchSize(), p = g.outPlane(), inSize = g.inChannels() * g.inPlane();
@@ -325,7 +320,7 @@ public final class SimdBackend implements Backend {
                         }
                     }
                     Sgemm.gemm(false, cout, kk, images * p, 1f, a, aOff, images * p,
-                            new BPacker.Im2colTransposed(unrolled(g, xd, n0, images)), true, dwPartials, dwOff, kk);
+                            new BPacker.Im2colTransposed(new BPacker.Im2col(g, xd, n0 * inSize)), true, dwPartials, dwOff, kk);
                 }
                 if (inputGradient != null) {
                     inputGradient.accumulate(dyd, n0, images, dxd);
@@ -381,7 +376,8 @@ public final class SimdBackend implements Backend {
      * The input gradient of a convolution, {@code dx += Wᵀ ⋆ dy}, with its weights packed once per call.
      * A stride-1 "same" convolution's input gradient is itself such a convolution of dy, with the weights' in and
      * out channels swapped and the kernel flipped; it then reads dy through an implicit im2col like the forward.
-     * Other geometries (stride 2) form {@code Wᵀ·dY} and scatter it back with col2im.
+     * Other geometries (the few strided ones {@link PhasePlaneConvolution} does not take: odd sizes, strides above 2)
+     * form {@code Wᵀ·dY} and scatter it back with col2im.
      */
     private static final class InputGradient {
         private final ConvGeometry g;

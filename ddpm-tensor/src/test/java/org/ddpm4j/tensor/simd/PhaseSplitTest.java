@@ -3,8 +3,10 @@ package org.ddpm4j.tensor.simd;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.SplittableRandom;
+import java.util.stream.IntStream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * {@link PhaseSplit} against the plain strided copy it replaces, for counts below, at and across whole vectors, and
@@ -34,6 +36,32 @@ class PhaseSplitTest {
                     assertEquals(UNTOUCHED, dst[phase + j], "phase " + r + ": more than a vector past the count");
                 }
             }
+        }
+    }
+
+    /** Counts below a vector, whose 2·count values fill less than one vector, exactly one, or part of a second. */
+    static IntStream tailCounts() {
+        int vl = VectorOps.VL;
+        return IntStream.of(1, vl / 2 - 1, vl / 2, vl / 2 + 1, vl - 1);
+    }
+
+    @ParameterizedTest(name = "count {0}")
+    @MethodSource("tailCounts")
+    void splitsATailWithinItsValues(int count) {
+        int vl = VectorOps.VL;
+        // The row ends at the array's end: a load past its 2·count values would throw.
+        float[] row = random(3 + 2 * count, 41L + count);
+        int stride = count + 2 * vl;
+        float[] dst = new float[2 * stride + vl];
+        java.util.Arrays.fill(dst, UNTOUCHED);
+        PhaseSplit.splitTail(row, 3, count, dst, 1, stride);
+        for (int r = 0; r < 2; r++) {
+            int phase = 1 + r * stride;
+            assertEquals(UNTOUCHED, dst[phase - 1], "before phase " + r);
+            for (int j = 0; j < count; j++) {
+                assertEquals(row[3 + 2 * j + r], dst[phase + j], "phase " + r + " element " + j);
+            }
+            assertEquals(UNTOUCHED, dst[phase + count], "phase " + r + ": one past the count");
         }
     }
 
