@@ -190,13 +190,7 @@ final class PhasePlaneConvolution {
             VectorOps.addInto(dwPartials, c * partialSize, dw, 0, dw.length);
         }
         if (dbias != null) {
-            for (int o = 0; o < cout; o++) {
-                double sum = 0;
-                for (double[] part : dbPartial) {
-                    sum += part[o];
-                }
-                dbias[o] += (float) sum;
-            }
+            KernelGradientSums.addInto(dbPartial, dbias);
         }
     }
 

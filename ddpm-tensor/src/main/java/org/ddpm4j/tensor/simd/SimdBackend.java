@@ -331,13 +331,7 @@ public final class SimdBackend implements Backend {
             VectorOps.addInto(dwPartials, c * partialSize, dwd, 0, dwd.length);
         }
         if (dbias != null) {
-            for (int o = 0; o < cout; o++) {
-                double acc = 0;
-                for (double[] part : dbPartial) {
-                    acc += part[o];
-                }
-                dbd[o] += (float) acc;
-            }
+            KernelGradientSums.addInto(dbPartial, dbd);
         }
     }
 
