@@ -12,7 +12,7 @@ public record ChannelConcat(int batch, int sizeA, int sizeB) {
         int n = out.dim(0), spatial = ShapeCheck.trailingSize(out, 2);
         int ca = a != null ? checkPart(op, "a", a, out) : out.dim(1) - b.dim(1);
         int cb = b != null ? checkPart(op, "b", b, out) : out.dim(1) - ca;
-        ShapeCheck.require(ca + cb == out.dim(1) && ca >= 0 && cb >= 0, op, "channels " + ca + " + " + cb
+        ShapeCheck.require(ca + cb == out.dim(1) && ca >= 0 && cb >= 0, op, () -> "channels " + ca + " + " + cb
                 + " do not add up to the " + out.dim(1) + " of " + out.shapeString());
         return new ChannelConcat(n, ca * spatial, cb * spatial);
     }
@@ -20,7 +20,7 @@ public record ChannelConcat(int batch, int sizeA, int sizeB) {
     private static int checkPart(String op, String name, Tensor part, Tensor out) {
         ShapeCheck.require(part.rank() == out.rank() && part.dim(0) == out.dim(0)
                         && ShapeCheck.trailingSize(part, 2) == ShapeCheck.trailingSize(out, 2), op,
-                name + " " + part.shapeString() + " does not match out " + out.shapeString() + " outside channels");
+                () -> name + " " + part.shapeString() + " does not match out " + out.shapeString() + " outside channels");
         return part.dim(1);
     }
 

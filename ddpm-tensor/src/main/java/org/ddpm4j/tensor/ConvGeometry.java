@@ -10,7 +10,7 @@ public record ConvGeometry(int batch, int inChannels, int height, int width, int
     public static ConvGeometry of(String op, Tensor x, Tensor w, Tensor bias, Conv2dSpec spec, Tensor y) {
         ShapeCheck.requireRank(op, "x", x, 4);
         ShapeCheck.requireRank(op, "w", w, 4);
-        ShapeCheck.require(x.rank() == 4 && w.rank() == 4, op, "x " + x.shapeString() + " and w "
+        ShapeCheck.require(x.rank() == 4 && w.rank() == 4, op, () -> "x " + x.shapeString() + " and w "
                 + w.shapeString() + " must be [N, Cin, H, W] and [Cout, Cin, k, k]");
         int n = x.dim(0), cin = x.dim(1), h = x.dim(2), wd = x.dim(3), cout = w.dim(0);
         ShapeCheck.requireShape(op, "w", w, cout, cin, spec.kernel(), spec.kernel());

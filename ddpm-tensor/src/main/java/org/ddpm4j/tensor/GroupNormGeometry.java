@@ -8,7 +8,7 @@ public record GroupNormGeometry(int batch, int channels, int groups, int spatial
         ShapeCheck.requireRank(op, "x", x, 2);
         int n = x.dim(0), c = x.dim(1);
         ShapeCheck.require(groups > 0 && c % groups == 0, op,
-                c + " channels of x " + x.shapeString() + " do not split into " + groups + " groups");
+                () -> c + " channels of x " + x.shapeString() + " do not split into " + groups + " groups");
         if (gamma != null) {
             ShapeCheck.requireShape(op, "gamma", gamma, c);
         }

@@ -9,7 +9,7 @@ final class LinearShapes {
         ShapeCheck.requireNonNull(op, "x", x);
         ShapeCheck.requireNonNull(op, "w", w);
         ShapeCheck.require(x.rank() == 2 && w.rank() == 2, op,
-                "x " + x.shapeString() + " and w " + w.shapeString() + " must be [N, in] and [out, in]");
+                () -> "x " + x.shapeString() + " and w " + w.shapeString() + " must be [N, in] and [out, in]");
         ShapeCheck.requireShape(op, "w", w, w.dim(0), x.dim(1));
         if (bias != null) {
             ShapeCheck.requireShape(op, "bias", bias, w.dim(0));

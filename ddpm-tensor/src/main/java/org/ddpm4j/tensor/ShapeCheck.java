@@ -44,6 +44,13 @@ public final class ShapeCheck {
         }
     }
 
+    /** {@link #require(boolean, String, String)} with the message built only on failure (ops check on every call). */
+    public static void require(boolean condition, String op, java.util.function.Supplier<String> message) {
+        if (!condition) {
+            throw new IllegalArgumentException(op + ": " + message.get());
+        }
+    }
+
     /** Product of the dimensions from {@code from} (inclusive) to the end: the spatial size of an NC… tensor. */
     public static int trailingSize(Tensor t, int from) {
         int size = 1;
