@@ -137,7 +137,7 @@ final class PhasePlaneConvolution {
     /**
      * An output plane's rows from the grid, plus the bias, in whole vectors: a row's last vector may spill into the
      * rows after it, which are written after it; only the rows a spill would carry out of the plane take a scalar
-     * tail, so no masked store is needed (as slow as a scalar copy here).
+     * tail. Rows shorter than a vector (8 on an 8×8 output) then need neither a scalar loop nor a masked store.
      */
     private void storeRows(float[] staged, int s, float bias, float[] y, int d) {
         int wo = g.outWidth(), ho = g.outHeight(), rounded = roundUp(wo, VL), spill = rounded - wo;
@@ -309,9 +309,8 @@ final class PhasePlaneConvolution {
 
         /**
          * Strip row by strip row, each two whole vectors: a row that runs into the next image's run takes the rest of
-         * its lanes from that run by a blend, and lanes past the block are zeroed, so that no masked load or store
-         * (as slow as a scalar copy here) and no per-piece call is needed. The loads may read past a run, never past
-         * the planes' slack.
+         * its lanes from that run by a blend, and lanes past the block are zeroed, so that neither a masked load or
+         * store nor a call per piece is needed. The loads may read past a run, never past the planes' slack.
          */
         @Override
         public void pack(int pc, int kc, int jc, int nc, float[] dst) {
