@@ -20,7 +20,8 @@ public record ChannelConcat(int batch, int sizeA, int sizeB) {
     private static int checkPart(String op, String name, Tensor part, Tensor out) {
         ShapeCheck.require(part.rank() == out.rank() && part.dim(0) == out.dim(0)
                         && ShapeCheck.trailingSize(part, 2) == ShapeCheck.trailingSize(out, 2), op,
-                () -> name + " " + part.shapeString() + " does not match out " + out.shapeString() + " outside channels");
+                () -> name + " " + part.shapeString() + " does not match out " + out.shapeString()
+                        + " outside channels");
         return part.dim(1);
     }
 

@@ -8,8 +8,9 @@ public record ChannelVector(int batch, int channels, int spatial, boolean perSam
         ShapeCheck.requireNonNull(op, "v", v);
         int n = x.dim(0), c = x.dim(1);
         boolean perSample = v.hasShape(n, c);
-        ShapeCheck.require(perSample || v.hasShape(c), op, () -> "vector " + v.shapeString() + " must be [" + c + "] or ["
-                + n + ", " + c + "] for x " + x.shapeString());
+        ShapeCheck.require(perSample || v.hasShape(c), op,
+                () -> "vector " + v.shapeString() + " must be [" + c + "] or [" + n + ", " + c + "] for x "
+                        + x.shapeString());
         return new ChannelVector(n, c, ShapeCheck.trailingSize(x, 2), perSample);
     }
 

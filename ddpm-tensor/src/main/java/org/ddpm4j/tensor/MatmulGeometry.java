@@ -11,8 +11,10 @@ public record MatmulGeometry(int batch, int m, int n, int k, int strideA, int st
         ShapeCheck.requireNonNull(op, "a", a);
         ShapeCheck.requireNonNull(op, "b", b);
         ShapeCheck.requireNonNull(op, "c", c);
-        ShapeCheck.require(a.rank() == 2 || a.rank() == 3, op, () -> "a must be [M, K] or [B, M, K] but is " + a.shapeString());
-        ShapeCheck.require(b.rank() == 2 || b.rank() == 3, op, () -> "b must be [K, N] or [B, K, N] but is " + b.shapeString());
+        ShapeCheck.require(a.rank() == 2 || a.rank() == 3, op,
+                () -> "a must be [M, K] or [B, M, K] but is " + a.shapeString());
+        ShapeCheck.require(b.rank() == 2 || b.rank() == 3, op,
+                () -> "b must be [K, N] or [B, K, N] but is " + b.shapeString());
         int batch = a.rank() == 3 ? a.dim(0) : 1;
         if (b.rank() == 3) {
             ShapeCheck.require(a.rank() == 3 && b.dim(0) == batch, op,

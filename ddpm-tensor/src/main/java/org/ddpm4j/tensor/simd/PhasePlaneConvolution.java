@@ -15,9 +15,9 @@ import org.ddpm4j.tensor.ConvGeometry;
  * the GEMM's B is copied run by run instead of gathered pixel by pixel. The price is Wp − Wo junk outputs per row (one
  * for the 3×3 downsampling), computed and dropped.
  *
- * <p>The backward is the adjoint of the same runs. The weight gradient multiplies dY, laid out on the grid with its junk
- * columns zero, by the runs; the input gradient forms the unrolled gradient Wᵀ·dY a block of rows at a time, adds each
- * row into zeroed phase planes as one run, and merges the planes back into image rows.
+ * <p>The backward is the adjoint of the same runs. The weight gradient multiplies dY, laid out on the grid with its
+ * junk columns zero, by the runs; the input gradient forms the unrolled gradient Wᵀ·dY a block of rows at a time,
+ * adds each row into zeroed phase planes as one run, and merges the planes back into image rows.
  */
 final class PhasePlaneConvolution {
     /** Rows of the unrolled input gradient formed at once: the block stays in L2 while it is added back. */

@@ -320,7 +320,8 @@ public final class SimdBackend implements Backend {
                         }
                     }
                     Sgemm.gemm(false, cout, kk, images * p, 1f, a, aOff, images * p,
-                            new BPacker.Im2colTransposed(new BPacker.Im2col(g, xd, n0 * inSize)), true, dwPartials, dwOff, kk);
+                            new BPacker.Im2colTransposed(new BPacker.Im2col(g, xd, n0 * inSize)), true, dwPartials,
+                            dwOff, kk);
                 }
                 if (inputGradient != null) {
                     inputGradient.accumulate(dyd, n0, images, dxd);
