@@ -29,7 +29,6 @@ final class PhasePlaneConvolution {
     private static final int SLACK = Sgemm.NR;
 
     private final ConvGeometry g;
-    private final int group;
     private final int k;
     private final int halfWidth;
     private final Axis rows;
@@ -69,13 +68,11 @@ final class PhasePlaneConvolution {
         return g.spec().stride() == 2 && g.height() % 2 == 0 && g.width() % 2 == 0;
     }
 
-    /** @param group images multiplied at once (side by side in one GEMM) */
-    PhasePlaneConvolution(ConvGeometry g, int group) {
+    PhasePlaneConvolution(ConvGeometry g) {
         if (!applies(g)) {
             throw new IllegalArgumentException("phase planes need stride 2 and an even height and width: " + g);
         }
         this.g = g;
-        this.group = group;
         this.k = g.spec().kernel();
         this.halfWidth = g.width() / 2;
         int padding = g.spec().padding();
@@ -98,27 +95,11 @@ final class PhasePlaneConvolution {
         }
     }
 
-    /** {@code y = x ⋆ w (+ bias)}. */
-    void forward(Parallel parallel, float[] x, float[] w, float[] bias, float[] y) {
-        int cout = g.outChannels(), patch = g.patchSize(), batch = g.batch();
-        int groups = ceilDiv(batch, group);
-        // With fewer images than threads, each group's output channels are split too.
-        int splits = Math.max(1, Math.min(ceilDiv(parallel.threads(), batch), ceilDiv(cout, Sgemm.MR)));
-        int rowsPerSplit = ceilDiv(ceilDiv(cout, splits), Sgemm.MR) * Sgemm.MR;
-        Sgemm.PackedA packedW = Sgemm.PackedA.pack(false, cout, patch, w, 0, patch,
-                Workspace.current().get(Workspace.Slot.CALLER_PACKED_WEIGHTS, Sgemm.PackedA.size(cout, patch)));
-        parallel.forRange(groups * splits, (start, end) -> {
-            for (int item = start; item < end; item++) {
-                int n0 = (item / splits) * group, images = Math.min(group, batch - n0);
-                int r0 = (item % splits) * rowsPerSplit, count = Math.min(rowsPerSplit, cout - r0);
-                if (count > 0) {
-                    forwardGroup(packedW, x, bias, y, n0, images, r0, count);
-                }
-            }
-        });
-    }
-
-    private void forwardGroup(Sgemm.PackedA packedW, float[] x, float[] bias, float[] y, int n0, int images, int r0,
+    /**
+     * {@code y = x ⋆ w + bias} for output channels [r0, r0 + count) of images [n0, n0 + images), side by side in one
+     * GEMM; {@code packedW} holds all of W (Cout × Cin·k·k), {@code bias} may be null.
+     */
+    void forwardGroup(Sgemm.PackedA packedW, float[] x, float[] bias, float[] y, int n0, int images, int r0,
                               int count) {
         int cout = g.outChannels(), wo = g.outWidth(), plane = g.outPlane(), columnsPerImage = images * run;
         float[] planes = split(x, n0, images);
@@ -155,42 +136,19 @@ final class PhasePlaneConvolution {
     }
 
     /**
-     * {@code dx += }, {@code dw += } and {@code dbias += } the gradients for {@code dy}; dx and dbias may be null.
-     * Each chunk of images sums its weight and bias gradients privately; the partials are added in chunk order.
+     * The gradients of images [n0, n0 + images): {@code dw[dwOff..] += } their weight gradient (Cout × Cin·k·k), and
+     * with {@code transposedW} (Wᵀ packed, Cin·k·k × Cout) {@code dx += } their input gradient. The bias gradient
+     * is dY's sums, which the caller forms.
      */
-    void backward(Parallel parallel, float[] x, float[] w, float[] dy, float[] dx, float[] dw, float[] dbias) {
-        int cout = g.outChannels(), patch = g.patchSize(), plane = g.outPlane();
-        int groups = ceilDiv(g.batch(), group), chunks = parallel.chunkCount(groups, Long.MAX_VALUE);
-        int partialSize = cout * patch;
-        float[] dwPartials = Workspace.current().get(Workspace.Slot.CALLER_PARTIALS, chunks * partialSize);
-        Arrays.fill(dwPartials, 0, chunks * partialSize, 0f);
-        double[][] dbPartial = new double[chunks][cout];
-        Sgemm.PackedA transposedW = dx == null ? null : Sgemm.PackedA.pack(true, patch, cout, w, 0, patch,
-                Workspace.current().get(Workspace.Slot.CALLER_PACKED_WEIGHTS, Sgemm.PackedA.size(patch, cout)));
-        parallel.forRange(groups, (start, end) -> {
-            int chunk = Parallel.chunkStartingAt(start, groups, chunks);
-            for (int item = start; item < end; item++) {
-                int n0 = item * group, images = Math.min(group, g.batch() - n0);
-                for (int n = n0; n < n0 + images; n++) {
-                    for (int o = 0; o < cout; o++) {
-                        dbPartial[chunk][o] += VectorOps.sum(dy, (n * cout + o) * plane, plane);
-                    }
-                }
-                int width = roundUp(images * run, Sgemm.NR);
-                float[] grid = gridOf(dy, n0, images, width);
-                // dW += dY · colsᵀ   (Cout × images·Ho·Wp)·(images·Ho·Wp × K)
-                Sgemm.gemm(false, cout, patch, images * run, 1f, grid, 0, width,
-                        new UnrolledTransposed(split(x, n0, images)), true, dwPartials, chunk * partialSize, patch);
-                if (transposedW != null) {
-                    addInputGradient(transposedW, grid, width, n0, images, dx);
-                }
-            }
-        });
-        for (int c = 0; c < chunks; c++) {
-            VectorOps.addInto(dwPartials, c * partialSize, dw, 0, dw.length);
-        }
-        if (dbias != null) {
-            KernelGradientSums.addInto(dbPartial, dbias);
+    void backwardGroup(float[] x, float[] dy, int n0, int images, float[] dw, int dwOff, Sgemm.PackedA transposedW,
+                       float[] dx) {
+        int cout = g.outChannels(), patch = g.patchSize(), width = roundUp(images * run, Sgemm.NR);
+        float[] grid = gridOf(dy, n0, images, width);
+        // dW += dY · colsᵀ   (Cout × images·Ho·Wp)·(images·Ho·Wp × K)
+        Sgemm.gemm(false, cout, patch, images * run, 1f, grid, 0, width, new UnrolledTransposed(split(x, n0, images)),
+                true, dw, dwOff, patch);
+        if (transposedW != null) {
+            addInputGradient(transposedW, grid, width, n0, images, dx);
         }
     }
 

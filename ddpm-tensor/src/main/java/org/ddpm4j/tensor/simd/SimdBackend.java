@@ -185,11 +185,7 @@ public final class SimdBackend implements Backend {
                     yd);
             return;
         }
-        if (PhasePlaneConvolution.applies(g)) {
-            new PhasePlaneConvolution(g, imagesPerGroup(g)).forward(parallel, xd, wd, bd, yd);
-            return;
-        }
-
+        PhasePlaneConvolution phasePlanes = PhasePlaneConvolution.applies(g) ? new PhasePlaneConvolution(g) : null;
         int cout = g.outChannels(), kk = g.patchSize(), p = g.outPlane(), inSize = g.inChannels() * g.inPlane();
         int group = imagesPerGroup(g), groups = ceilDiv(g.batch(), group);
         // With fewer images than threads, each image's output channels are split too.
@@ -203,6 +199,11 @@ public final class SimdBackend implements Backend {
                 int n0 = (item / splits) * group, images = Math.min(group, g.batch() - n0);
                 int r0 = (item % splits) * rowsPerSplit, rows = Math.min(rowsPerSplit, cout - r0);
                 if (rows <= 0) {
+                    continue;
+                }
+                if (phasePlanes != null) {
+                    // Stores the group's rows with their bias.
+                    phasePlanes.forwardGroup(packedW, xd, bd, yd, n0, images, r0, rows);
                     continue;
                 }
                 if (spec.isPointwise()) {
@@ -275,10 +276,7 @@ public final class SimdBackend implements Backend {
                     dyd, dxd, dwd, dbd);
             return;
         }
-        if (PhasePlaneConvolution.applies(g)) {
-            new PhasePlaneConvolution(g, imagesPerGroup(g)).backward(parallel, xd, wd, dyd, dxd, dwd, dbd);
-            return;
-        }
+        PhasePlaneConvolution phasePlanes = PhasePlaneConvolution.applies(g) ? new PhasePlaneConvolution(g) : null;
         int cout = g.outChannels(), kk = g.patchSize(), p = g.outPlane(), inSize = g.inChannels() * g.inPlane();
         int group = imagesPerGroup(g), groups = ceilDiv(g.batch(), group);
         int chunks = parallel.chunkCount(groups, Long.MAX_VALUE);
@@ -299,6 +297,11 @@ public final class SimdBackend implements Backend {
                     for (int o = 0; o < cout; o++) {
                         dbp[o] += VectorOps.sum(dyd, (n * cout + o) * p, p);
                     }
+                }
+                if (phasePlanes != null) {
+                    phasePlanes.backwardGroup(xd, dyd, n0, images, dwPartials, dwOff,
+                            inputGradient == null ? null : inputGradient.packed, dxd);
+                    continue;
                 }
                 // dW += dY · colsᵀ   (Cout × images·P)·(images·P × K), the unrolled input read from the images
                 if (spec.isPointwise()) {
@@ -371,8 +374,8 @@ public final class SimdBackend implements Backend {
      * The input gradient of a convolution, {@code dx += Wᵀ ⋆ dy}, with its weights packed once per call.
      * A stride-1 "same" convolution's input gradient is itself such a convolution of dy, with the weights' in and
      * out channels swapped and the kernel flipped; it then reads dy through an implicit im2col like the forward.
-     * Other geometries (the few strided ones {@link PhasePlaneConvolution} does not take: odd sizes, strides above 2)
-     * form {@code Wᵀ·dY} and scatter it back with col2im.
+     * Other geometries (strided ones) form {@code Wᵀ·dY}, with Wᵀ packed here for {@link PhasePlaneConvolution} too,
+     * and scatter it back with col2im (odd sizes, strides above 2).
      */
     private static final class InputGradient {
         private final ConvGeometry g;

@@ -11,64 +11,70 @@ import java.util.SplittableRandom;
 import java.util.stream.Stream;
 import org.ddpm4j.tensor.Conv2dSpec;
 import org.ddpm4j.tensor.ConvGeometry;
-import org.junit.jupiter.api.AfterAll;
+import org.ddpm4j.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * {@link PhasePlaneConvolution}'s forward and gradients against a direct stride-2 convolution in double. With one
- * thread the op runs on the test's thread, whose workspace is first filled with NaN: every zero the planes, the grid
- * and the packed blocks need must then be written by the op itself, not inherited from an earlier call.
+ * The SIMD backend's stride-2 convolutions ({@link PhasePlaneConvolution}), forward and gradients, against a direct
+ * convolution in double. With one thread the op runs on the test's thread, whose workspace is first filled with NaN:
+ * every zero the planes, the grid and the packed blocks need must then be written by the op itself, not inherited
+ * from an earlier call. Small planes put several images into one GEMM (up to the batch a thread gets), so that a
+ * packed strip row runs across one and two images' runs.
  */
 class PhasePlaneConvolutionTest {
     /** Largest error relative to the largest |reference| value: float sums of at most a few hundred products. */
     private static final double BOUND = 1e-5;
-    private static final Parallel ONE = new Parallel(1), TWO = new Parallel(2);
-
-    @AfterAll
-    static void shutDown() {
-        ONE.shutdown();
-        TWO.shutdown();
-    }
 
     static Stream<Arguments> cases() {
         int vl = VectorOps.VL;
         return Stream.of(
-                // N, Cin, Cout, H, W, kernel, padding before, padding after, images per GEMM, threads
+                // N, Cin, Cout, H, W, kernel, padding before, padding after, threads
                 // the U-Net's downsampling: rows of whole vectors, and rows shorter than one
-                Arguments.of(3, 5, 9, 4 * vl, 2 * vl, 3, 1, 1, 2, 1),
-                Arguments.of(5, 16, 8, 16, 16, 3, 1, 1, 2, 2),
+                Arguments.of(3, 5, 9, 4 * vl, 2 * vl, 3, 1, 1, 1),
+                Arguments.of(5, 16, 8, 16, 16, 3, 1, 1, 2),
                 // DDPM's and diffusers' zeros after the image only: a zero row and column after the values
-                Arguments.of(2, 3, 5, 8, 12, 3, 0, 1, 1, 1),
-                Arguments.of(3, 37, 9, 6, 10, 3, 0, 1, 2, 2),
-                // a 1x1 stride-2 convolution (no junk columns), a 5x5 one (two shifts either side), a 4x4 one
-                Arguments.of(2, 4, 3, 8, 8, 1, 0, 0, 1, 1),
-                Arguments.of(2, 3, 4, 10, 2 * vl + 2, 5, 2, 2, 2, 1),
-                Arguments.of(4, 2, 3, 8, 6, 4, 1, 1, 3, 2));
+                Arguments.of(2, 3, 5, 8, 12, 3, 0, 1, 1),
+                Arguments.of(3, 37, 9, 6, 10, 3, 0, 1, 2),
+                // a 1x1 stride-2 convolution (no junk columns), a 5x5 one (two shifts either side), a 4x4 one whose
+                // output grid (4 rows of 5) is shorter than a strip: four images to a GEMM on one thread
+                Arguments.of(2, 4, 3, 8, 8, 1, 0, 0, 1),
+                Arguments.of(2, 3, 4, 10, 2 * vl + 2, 5, 2, 2, 1),
+                Arguments.of(4, 2, 3, 8, 6, 4, 1, 1, 1));
     }
 
-    @ParameterizedTest(name = "N{0} {1}->{2} {3}x{4} k{5} pad {6},{7} group {8} threads {9}")
+    @ParameterizedTest(name = "N{0} {1}->{2} {3}x{4} k{5} pad {6},{7} threads {8}")
     @MethodSource("cases")
-    void matchesTheDirectConvolution(int n, int cin, int cout, int h, int w, int k, int pad, int padEnd, int group,
-                                     int threads) {
+    void matchesTheDirectConvolution(int n, int cin, int cout, int h, int w, int k, int pad, int padEnd, int threads) {
         Conv2dSpec spec = new Conv2dSpec(k, 2, pad, padEnd);
         ConvGeometry g = new ConvGeometry(n, cin, h, w, cout, spec.outSize(h), spec.outSize(w), spec);
+        int ho = g.outHeight(), wo = g.outWidth();
         SplittableRandom r = new SplittableRandom(n * 31L + cin * 7L + h + k);
         float[] x = normal(r, n * cin * h * w), weights = normal(r, cout * cin * k * k), bias = normal(r, cout);
         float[] dy = normal(r, n * cout * g.outPlane());
-        Parallel parallel = threads == 1 ? ONE : TWO;
-        PhasePlaneConvolution conv = new PhasePlaneConvolution(g, group);
+        Tensor xt = Tensor.of(x, n, cin, h, w), wt = Tensor.of(weights, cout, cin, k, k), dyt = Tensor.of(dy, n, cout,
+                ho, wo);
+        SimdBackend backend = new SimdBackend(threads);
+        try {
+            poisonWorkspace();
+            Tensor y = Tensor.of(normal(r, n * cout * g.outPlane()), n, cout, ho, wo);
+            backend.conv2d(xt, wt, Tensor.of(bias, cout), spec, y);
+            Direct direct = new Direct(g, x, weights, dy);
+            assertWithin(direct.output(bias), y.toArray(), BOUND, "y");
+            checkGradients(backend, spec, g, xt, wt, dyt, direct, r);
+        } finally {
+            backend.shutdown();
+        }
+    }
 
-        poisonWorkspace();
-        float[] y = normal(r, n * cout * g.outPlane());
-        conv.forward(parallel, x, weights, bias, y);
-        Direct direct = new Direct(g, x, weights, dy);
-        assertWithin(direct.output(bias), y, BOUND, "y");
+    private static void checkGradients(SimdBackend backend, Conv2dSpec spec, ConvGeometry g, Tensor x, Tensor w,
+                                       Tensor dy, Direct direct, SplittableRandom r) {
+        int cout = g.outChannels();
 
         // Gradients are added to what the buffers hold.
-        float[] dx = normal(r, x.length), dw = normal(r, weights.length), db = normal(r, cout);
+        float[] dx = normal(r, x.size()), dw = normal(r, w.size()), db = normal(r, cout);
         double[] dxExpected = direct.inputGradient(), dwExpected = direct.weightGradient();
         double[] dbExpected = direct.biasGradient();
         for (int i = 0; i < dx.length; i++) {
@@ -80,17 +86,18 @@ class PhasePlaneConvolutionTest {
         for (int i = 0; i < db.length; i++) {
             dbExpected[i] += db[i];
         }
+        Tensor dxt = Tensor.of(dx, x.shape()), dwt = Tensor.of(dw, w.shape()), dbt = Tensor.of(db, cout);
         poisonWorkspace();
-        conv.backward(parallel, x, weights, dy, dx, dw, db);
-        assertWithin(dxExpected, dx, BOUND, "dx");
-        assertWithin(dwExpected, dw, BOUND, "dw");
-        assertWithin(dbExpected, db, BOUND, "dbias");
+        backend.conv2dBackward(x, w, dy, spec, dxt, dwt, dbt);
+        assertWithin(dxExpected, dxt.toArray(), BOUND, "dx");
+        assertWithin(dwExpected, dwt.toArray(), BOUND, "dw");
+        assertWithin(dbExpected, dbt.toArray(), BOUND, "dbias");
 
         // Without an input or a bias gradient: the same weight gradient.
-        float[] dwOnly = new float[weights.length];
+        Tensor dwOnly = Tensor.zeros(w.shape());
         poisonWorkspace();
-        conv.backward(parallel, x, weights, dy, null, dwOnly, null);
-        assertWithin(direct.weightGradient(), dwOnly, BOUND, "dw (weight-only)");
+        backend.conv2dBackward(x, w, dy, spec, null, dwOnly, null);
+        assertWithin(direct.weightGradient(), dwOnly.toArray(), BOUND, "dw (weight-only)");
     }
 
     @Test
@@ -118,7 +125,7 @@ class PhasePlaneConvolutionTest {
         assertFalse(PhasePlaneConvolution.applies(geometry(8, 7, Conv2dSpec.downsample3x3())));
         assertFalse(PhasePlaneConvolution.applies(geometry(8, 8, Conv2dSpec.same3x3())));
         assertThrows(IllegalArgumentException.class,
-                () -> new PhasePlaneConvolution(geometry(8, 8, new Conv2dSpec(3, 3, 1)), 1));
+                () -> new PhasePlaneConvolution(geometry(8, 8, new Conv2dSpec(3, 3, 1))));
     }
 
     private static ConvGeometry geometry(int h, int w, Conv2dSpec spec) {
