@@ -173,7 +173,9 @@ abstract class BackendVsScalarTest {
                 Arguments.of(2, 6, 5, 7, 3, true),
                 Arguments.of(3, 8, 4, 4, 8, false),
                 Arguments.of(1, 32, 3, 3, 32, true),
-                Arguments.of(2, 64, 9, 9, 32, true));
+                Arguments.of(2, 64, 9, 9, 32, true),
+                // enough work per group for a chunk per thread, each chunk several groups long
+                Arguments.of(4, 32, 16, 16, 8, true));
     }
 
     @ParameterizedTest(name = "N{0} C{1} {2}x{3} G{4} affine{5}")

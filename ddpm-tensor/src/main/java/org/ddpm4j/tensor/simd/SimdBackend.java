@@ -483,24 +483,44 @@ public final class SimdBackend implements Backend {
                                   Tensor rstd, boolean silu) {
         GroupNormGeometry g = OpChecks.groupNorm(x, gamma, beta, groups, y, mean, rstd);
         float[] xd = hostArray(x), yd = hostArray(y);
-        parallel.forRange(g.batch() * groups, (silu ? 8L : 3L) * g.groupSize(), (start, end) -> {
+        int items = g.batch() * groups, spatial = g.spatial();
+        // The next group's sum is taken while this group's y is written, when its channels are whole pairs of vectors.
+        boolean pipelined = spatial % (2 * VectorOps.VL) == 0;
+        parallel.forRange(items, (silu ? 8L : 3L) * g.groupSize(), (start, end) -> {
+            float[] accumulators = new float[2 * VectorOps.VL];
+            double nextSum = 0;
+            boolean taken = false;
             for (int item = start; item < end; item++) {
                 int n = item / groups, grp = item % groups, off = g.groupStart(n, grp);
-                double mu = VectorOps.sum(xd, off, g.groupSize()) / g.groupSize();
+                double mu = (taken ? nextSum : VectorOps.sum(xd, off, g.groupSize())) / g.groupSize();
                 double var = VectorOps.sumSquaredDeviation(xd, off, g.groupSize(), (float) mu) / g.groupSize();
                 float rs = (float) (1.0 / Math.sqrt(var + eps));
                 hostArray(mean)[item] = (float) mu;
                 hostArray(rstd)[item] = rs;
+                taken = pipelined && item + 1 < end;
+                int next = taken ? g.groupStart((item + 1) / groups, (item + 1) % groups) : 0;
+                if (taken) {
+                    Arrays.fill(accumulators, 0f);
+                }
                 for (int cc = 0; cc < g.channelsPerGroup(); cc++) {
                     int c = grp * g.channelsPerGroup() + cc;
                     float scale = gamma == null ? rs : rs * hostArray(gamma)[c];
                     float shift = beta == null ? 0f : hostArray(beta)[c];
-                    int at = off + cc * g.spatial();
-                    if (silu) {
-                        VectorOps.normalizeSilu(xd, yd, at, g.spatial(), (float) mu, scale, shift);
+                    int at = off + cc * spatial;
+                    if (taken && silu) {
+                        VectorOps.normalizeSiluAndAccumulate(xd, yd, at, spatial, (float) mu, scale, shift,
+                                next + cc * spatial, accumulators);
+                    } else if (taken) {
+                        VectorOps.normalizeAndAccumulate(xd, yd, at, spatial, (float) mu, scale, shift,
+                                next + cc * spatial, accumulators);
+                    } else if (silu) {
+                        VectorOps.normalizeSilu(xd, yd, at, spatial, (float) mu, scale, shift);
                     } else {
-                        VectorOps.normalize(xd, yd, at, g.spatial(), (float) mu, scale, shift);
+                        VectorOps.normalize(xd, yd, at, spatial, (float) mu, scale, shift);
                     }
+                }
+                if (taken) {
+                    nextSum = VectorOps.accumulated(accumulators);
                 }
             }
         });
@@ -522,13 +542,20 @@ public final class SimdBackend implements Backend {
             public void inputGradient(int cc, int off, float a, float b, float c) {
                 VectorOps.affineCombination(dyd, off, xd, dxd, off, spatial, a, b, c);
             }
+
+            @Override
+            public void inputGradientAndSums(int cc, int off, float a, float b, float c, int nextC, int nextOff,
+                                             double mu, double rs, double[] sums) {
+                VectorOps.affineCombinationAndSums(dyd, off, xd, dxd, off, spatial, a, b, c, dyd, nextOff, sums);
+            }
         });
     }
 
     /**
      * The norm output's gradient is SiLU's, evaluated at the norm's output y = x·γ·rstd + (β − μ·γ·rstd): computed per
-     * channel into a buffer of one group (a few KiB, in L1 or L2) with its sums, then read back for dx. Two passes over
-     * x, one over dz, one write of dx, where the composition makes about a dozen over arrays of x's size.
+     * channel into a buffer of one group (a few KiB, in L1 or L2) with its sums, then read back for dx; two buffers, so
+     * that the next group's is filled while this group's dx is written. Two passes over x, one over dz, one write of
+     * dx, where the composition makes about a dozen over arrays of x's size.
      */
     @Override
     public void groupNormSiluBackward(Tensor x, Tensor gamma, Tensor beta, int groups, float eps, Tensor mean,
@@ -539,29 +566,67 @@ public final class SimdBackend implements Backend {
         float[] gammas = gamma == null ? null : hostArray(gamma), betas = beta == null ? null : hostArray(beta);
         int spatial = g.spatial();
         normBackward(g, gamma, mean, rstd, dgamma, dbeta, true, 8, () -> new OutputGradient() {
-            private final float[] d = new float[g.groupSize()];
+            /** d of two groups: the one whose dx is written and the next one, whose sums are taken meanwhile. */
+            private final float[][] d = {new float[g.groupSize()], new float[g.groupSize()]};
+            private int upcoming;
 
             @Override
             public void sums(int c, int cc, int off, double mu, double rs, double[] sums) {
-                double gm = gammas == null ? 1 : gammas[c];
-                float scale = (float) (rs * gm), shift = (float) ((betas == null ? 0 : betas[c]) - mu * rs * gm);
-                VectorOps.siluGradientOfAffine(xd, dzd, off, spatial, scale, shift, d, cc * spatial, sums);
+                VectorOps.siluGradientOfAffine(xd, dzd, off, spatial, scale(c, rs), shift(c, mu, rs), d[upcoming],
+                        cc * spatial, sums);
+            }
+
+            @Override
+            public void advance() {
+                upcoming = 1 - upcoming;
             }
 
             @Override
             public void inputGradient(int cc, int off, float a, float b, float c) {
-                VectorOps.affineCombination(d, cc * spatial, xd, dxd, off, spatial, a, b, c);
+                VectorOps.affineCombination(d[1 - upcoming], cc * spatial, xd, dxd, off, spatial, a, b, c);
+            }
+
+            @Override
+            public void inputGradientAndSums(int cc, int off, float a, float b, float c, int nextC, int nextOff,
+                                             double mu, double rs, double[] sums) {
+                VectorOps.affineCombinationAndSiluSums(d[1 - upcoming], cc * spatial, xd, dxd, off, spatial, a, b, c,
+                        dzd, nextOff, scale(nextC, rs), shift(nextC, mu, rs), d[upcoming], cc * spatial, sums);
+            }
+
+            /** The norm's output is x·scale + shift on channel c. */
+            private float scale(int c, double rs) {
+                return (float) (rs * (gammas == null ? 1 : gammas[c]));
+            }
+
+            private float shift(int c, double mu, double rs) {
+                double gm = gammas == null ? 1 : gammas[c];
+                return (float) ((betas == null ? 0 : betas[c]) - mu * rs * gm);
             }
         });
     }
 
-    /** The gradient d of a group norm's output, channel by channel, as {@link #normBackward} reads it. */
+    /**
+     * The gradient d of a group norm's output, channel by channel, as {@link #normBackward} reads it: an item's sums
+     * over all its channels, then {@link #advance}, then its input gradient channel by channel, each channel's pass
+     * taking the next item's sums for the same channel when there is one.
+     */
     private interface OutputGradient {
         /** Σd into {@code sums[0]} and Σd·x into {@code sums[1]} over channel c (cc-th of its group) from off. */
         void sums(int c, int cc, int off, double mu, double rs, double[] sums);
 
+        /** The item whose sums were just taken becomes the one whose input gradient is written. */
+        default void advance() {
+        }
+
         /** The input gradient {@code a·d + b·x + c} over the channel's run from off, by the op's rule. */
         void inputGradient(int cc, int off, float a, float b, float c);
+
+        /**
+         * {@link #inputGradient} over this item's channel cc and {@link #sums} over the next item's (channel nextC,
+         * from nextOff, of statistics mu and rs) in one pass.
+         */
+        void inputGradientAndSums(int cc, int off, float a, float b, float c, int nextC, int nextOff, double mu,
+                                  double rs, double[] sums);
     }
 
     /**
@@ -581,14 +646,24 @@ public final class SimdBackend implements Backend {
         parallel.forRange(items, workPerItem, (start, end) -> {
             OutputGradient grad = tasks.get();
             int chunk = Parallel.chunkStartingAt(start, items, chunks);
-            double[] sums = new double[2], dGamma = dGammas[chunk], dBeta = dBetas[chunk];
+            double[] dGamma = dGammas[chunk], dBeta = dBetas[chunk];
+            // The item's per-channel sums, taken before its turn: in the previous item's input-gradient pass when
+            // there is one (its dx is written while this item is read from memory), else on their own.
+            double[][] pending = new double[cpg][2];
+            boolean taken = false;
             for (int item = start; item < end; item++) {
                 int grp = item % groups, off = g.groupStart(item / groups, grp);
                 double mu = means[item], rs = rstds[item];
+                if (!taken) {
+                    for (int cc = 0; cc < cpg; cc++) {
+                        grad.sums(grp * cpg + cc, cc, off + cc * spatial, mu, rs, pending[cc]);
+                    }
+                }
+                grad.advance();
                 double sumD = 0, sumDXhat = 0;
                 for (int cc = 0; cc < cpg; cc++) {
                     int c = grp * cpg + cc;
-                    grad.sums(c, cc, off + cc * spatial, mu, rs, sums);
+                    double[] sums = pending[cc];
                     double xhatDot = rs * (sums[1] - mu * sums[0]);
                     double gm = gammas == null ? 1 : gammas[c];
                     dGamma[c] += xhatDot;
@@ -596,15 +671,23 @@ public final class SimdBackend implements Backend {
                     sumD += gm * sums[0];
                     sumDXhat += gm * xhatDot;
                 }
+                taken = inputGradient && item + 1 < end;
                 if (!inputGradient) {
                     continue;
                 }
                 double meanD = sumD / g.groupSize(), meanDXhat = sumDXhat / g.groupSize();
                 float b = (float) (-rs * rs * meanDXhat);
                 float c0 = (float) (-rs * meanD + rs * rs * mu * meanDXhat);
+                int nextGrp = (item + 1) % groups, nextOff = taken ? g.groupStart((item + 1) / groups, nextGrp) : 0;
+                double nextMu = taken ? means[item + 1] : 0, nextRs = taken ? rstds[item + 1] : 0;
                 for (int cc = 0; cc < cpg; cc++) {
                     float a = (float) (rs * (gammas == null ? 1 : gammas[grp * cpg + cc]));
-                    grad.inputGradient(cc, off + cc * spatial, a, b, c0);
+                    if (taken) {
+                        grad.inputGradientAndSums(cc, off + cc * spatial, a, b, c0, nextGrp * cpg + cc,
+                                nextOff + cc * spatial, nextMu, nextRs, pending[cc]);
+                    } else {
+                        grad.inputGradient(cc, off + cc * spatial, a, b, c0);
+                    }
                 }
             }
         });

@@ -322,6 +322,48 @@ final class VectorOps {
         }
     }
 
+    /**
+     * {@link #normalize} over one run and, over another run of the same length (a multiple of 2·VL), the additions
+     * of {@link #sum} into its two accumulators, kept in {@code acc} (2·VL floats) between calls: the group norm
+     * writes one group's y while it reads the next group from memory, so that the loads of the one overlap the stores
+     * of the other. {@link #accumulated} then gives what {@link #sum} over the runs gives.
+     */
+    static void normalizeAndAccumulate(float[] x, float[] y, int off, int len, float mean, float scale, float shift,
+                                       int nextOff, float[] acc) {
+        float bias = shift - mean * scale;
+        FloatVector acc0 = FloatVector.fromArray(SPECIES, acc, 0), acc1 = FloatVector.fromArray(SPECIES, acc, VL);
+        for (int i = 0; i < len; i += 2 * VL) {
+            FloatVector.fromArray(SPECIES, x, off + i).fma(scale, bias).intoArray(y, off + i);
+            FloatVector.fromArray(SPECIES, x, off + i + VL).fma(scale, bias).intoArray(y, off + i + VL);
+            acc0 = acc0.add(FloatVector.fromArray(SPECIES, x, nextOff + i));
+            acc1 = acc1.add(FloatVector.fromArray(SPECIES, x, nextOff + i + VL));
+        }
+        acc0.intoArray(acc, 0);
+        acc1.intoArray(acc, VL);
+    }
+
+    /** {@link #normalizeSilu} over one run with the additions of {@link #normalizeAndAccumulate} over another. */
+    static void normalizeSiluAndAccumulate(float[] x, float[] y, int off, int len, float mean, float scale,
+                                           float shift, int nextOff, float[] acc) {
+        float bias = shift - mean * scale;
+        FloatVector acc0 = FloatVector.fromArray(SPECIES, acc, 0), acc1 = FloatVector.fromArray(SPECIES, acc, VL);
+        for (int i = 0; i < len; i += 2 * VL) {
+            FloatVector v0 = FloatVector.fromArray(SPECIES, x, off + i).fma(scale, bias);
+            v0.div(exp(v0.neg()).add(1f)).intoArray(y, off + i);
+            FloatVector v1 = FloatVector.fromArray(SPECIES, x, off + i + VL).fma(scale, bias);
+            v1.div(exp(v1.neg()).add(1f)).intoArray(y, off + i + VL);
+            acc0 = acc0.add(FloatVector.fromArray(SPECIES, x, nextOff + i));
+            acc1 = acc1.add(FloatVector.fromArray(SPECIES, x, nextOff + i + VL));
+        }
+        acc0.intoArray(acc, 0);
+        acc1.intoArray(acc, VL);
+    }
+
+    /** The sum of {@link #normalizeAndAccumulate}'s accumulators, as {@link #sum} ends. */
+    static double accumulated(float[] acc) {
+        return sumLanes(FloatVector.fromArray(SPECIES, acc, 0).add(FloatVector.fromArray(SPECIES, acc, VL)));
+    }
+
     /** {@code y[off + j] += a·line[lineOff + j] + b·line[lineOff + j + 1] + c·line[lineOff + j + 2]}, j in [0, len). */
     static void addThreeTaps(float[] line, int lineOff, float a, float b, float c, float[] y, int off, int len) {
         FloatVector av = FloatVector.broadcast(SPECIES, a), bv = FloatVector.broadcast(SPECIES, b);
@@ -450,6 +492,76 @@ final class VectorOps {
         for (; i < len; i++) {
             dx[off + i] = a * d[dOff + i] + b * x[off + i] + c;
         }
+    }
+
+    /**
+     * {@link #affineCombination} over one run and {@link #sumAndDot} of {@code dyNext} and x over another of the same
+     * length, in one loop: the group norm backward writes one group's dx while it reads the next group from
+     * memory, so that the loads of the one overlap the stores of the other. Same operations, in the same order, as the
+     * two calls.
+     */
+    static void affineCombinationAndSums(float[] d, int dOff, float[] x, float[] dx, int off, int len, float a,
+                                         float b, float c, float[] dyNext, int nextOff, double[] sums) {
+        FloatVector s0 = FloatVector.zero(SPECIES), d0 = FloatVector.zero(SPECIES);
+        FloatVector s1 = FloatVector.zero(SPECIES), d1 = FloatVector.zero(SPECIES);
+        int i = 0;
+        for (int bound = (len / (2 * VL)) * 2 * VL; i < bound; i += 2 * VL) {
+            FloatVector.fromArray(SPECIES, d, dOff + i).mul(a)
+                    .add(FloatVector.fromArray(SPECIES, x, off + i).fma(b, c)).intoArray(dx, off + i);
+            FloatVector.fromArray(SPECIES, d, dOff + i + VL).mul(a)
+                    .add(FloatVector.fromArray(SPECIES, x, off + i + VL).fma(b, c)).intoArray(dx, off + i + VL);
+            FloatVector g0 = FloatVector.fromArray(SPECIES, dyNext, nextOff + i);
+            FloatVector g1 = FloatVector.fromArray(SPECIES, dyNext, nextOff + i + VL);
+            s0 = s0.add(g0);
+            s1 = s1.add(g1);
+            d0 = g0.fma(FloatVector.fromArray(SPECIES, x, nextOff + i), d0);
+            d1 = g1.fma(FloatVector.fromArray(SPECIES, x, nextOff + i + VL), d1);
+        }
+        double sum = sumLanes(s0.add(s1)), dot = sumLanes(d0.add(d1));
+        for (int j = i; j < len; j++) {
+            sum += dyNext[nextOff + j];
+            dot += (double) dyNext[nextOff + j] * x[nextOff + j];
+        }
+        sums[0] = sum;
+        sums[1] = dot;
+        affineCombination(d, dOff + i, x, dx, off + i, len - i, a, b, c);
+    }
+
+    /**
+     * {@link #affineCombination} over one run and {@link #siluGradientOfAffine} over another of the same length, in
+     * one loop, for the same reason as {@link #affineCombinationAndSums}; same operations, in the same order, as the
+     * two calls.
+     */
+    static void affineCombinationAndSiluSums(float[] d, int dOff, float[] x, float[] dx, int off, int len, float a,
+                                             float b, float c, float[] dzNext, int nextOff, float scale, float shift,
+                                             float[] dNext, int dNextOff, double[] sums) {
+        FloatVector one = FloatVector.broadcast(SPECIES, 1f);
+        FloatVector sum = FloatVector.zero(SPECIES), dot = FloatVector.zero(SPECIES);
+        int i = 0;
+        for (int bound = SPECIES.loopBound(len); i < bound; i += VL) {
+            FloatVector.fromArray(SPECIES, d, dOff + i).mul(a)
+                    .add(FloatVector.fromArray(SPECIES, x, off + i).fma(b, c)).intoArray(dx, off + i);
+            FloatVector xv = FloatVector.fromArray(SPECIES, x, nextOff + i);
+            FloatVector y = xv.fma(scale, shift);
+            FloatVector s = one.div(exp(y.neg()).add(1f));
+            FloatVector grad = FloatVector.fromArray(SPECIES, dzNext, nextOff + i)
+                    .mul(s.mul(y.mul(s.neg().add(1f)).add(1f)));
+            grad.intoArray(dNext, dNextOff + i);
+            sum = sum.add(grad);
+            dot = grad.fma(xv, dot);
+        }
+        double sumD = sumLanes(sum), sumDX = sumLanes(dot);
+        for (int j = i; j < len; j++) {
+            float y = x[nextOff + j] * scale + shift;
+            double s = 1 / (1 + Math.exp(-y));
+            float grad = (float) (dzNext[nextOff + j] * s * (1 + y * (1 - s)));
+            dNext[dNextOff + j] = grad;
+            sumD += grad;
+            sumDX += (double) grad * x[nextOff + j];
+        }
+        sums[0] = sumD;
+        sums[1] = sumDX;
+        affineCombination(d, dOff + i, x, dx, off + i, len - i, a, b, c);
     }
 
     static void silu(float[] x, float[] y, int off, int len) {
