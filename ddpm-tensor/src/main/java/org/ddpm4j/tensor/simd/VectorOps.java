@@ -468,7 +468,15 @@ final class VectorOps {
             sum = sum.add(grad);
             dot = grad.fma(xv, dot);
         }
-        double sumD = sumLanes(sum), sumDX = sumLanes(dot);
+        siluGradientTail(x, dz, off, i, len, scale, shift, d, dOff, sumLanes(sum), sumLanes(dot), sums);
+    }
+
+    /**
+     * {@link #siluGradientOfAffine}'s values from i to len one by one, their sums added to the vector part's
+     * {@code sumD} and {@code sumDX}, into {@code sums}.
+     */
+    private static void siluGradientTail(float[] x, float[] dz, int off, int i, int len, float scale, float shift,
+                                         float[] d, int dOff, double sumD, double sumDX, double[] sums) {
         for (; i < len; i++) {
             float y = x[off + i] * scale + shift;
             double s = 1 / (1 + Math.exp(-y));
@@ -550,17 +558,8 @@ final class VectorOps {
             sum = sum.add(grad);
             dot = grad.fma(xv, dot);
         }
-        double sumD = sumLanes(sum), sumDX = sumLanes(dot);
-        for (int j = i; j < len; j++) {
-            float y = x[nextOff + j] * scale + shift;
-            double s = 1 / (1 + Math.exp(-y));
-            float grad = (float) (dzNext[nextOff + j] * s * (1 + y * (1 - s)));
-            dNext[dNextOff + j] = grad;
-            sumD += grad;
-            sumDX += (double) grad * x[nextOff + j];
-        }
-        sums[0] = sumD;
-        sums[1] = sumDX;
+        siluGradientTail(x, dzNext, nextOff, i, len, scale, shift, dNext, dNextOff, sumLanes(sum), sumLanes(dot),
+                sums);
         affineCombination(d, dOff + i, x, dx, off + i, len - i, a, b, c);
     }
 
