@@ -1,6 +1,7 @@
 package org.ddpm4j.tensor;
 
 import java.util.Arrays;
+import java.util.function.Supplier;
 
 /** Argument checks shared by the backends; every failure names the op, the argument and both shapes. */
 public final class ShapeCheck {
@@ -45,7 +46,7 @@ public final class ShapeCheck {
     }
 
     /** {@link #require(boolean, String, String)} with the message built only on failure (ops check on every call). */
-    public static void require(boolean condition, String op, java.util.function.Supplier<String> message) {
+    public static void require(boolean condition, String op, Supplier<String> message) {
         if (!condition) {
             throw new IllegalArgumentException(op + ": " + message.get());
         }

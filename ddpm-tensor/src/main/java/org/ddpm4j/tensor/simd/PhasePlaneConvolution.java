@@ -101,7 +101,7 @@ final class PhasePlaneConvolution {
      */
     void forwardGroup(Sgemm.PackedA packedW, float[] x, float[] bias, float[] y, int n0, int images, int r0,
                               int count) {
-        int cout = g.outChannels(), wo = g.outWidth(), plane = g.outPlane(), columnsPerImage = images * run;
+        int cout = g.outChannels(), plane = g.outPlane(), columnsPerImage = images * run;
         float[] planes = split(x, n0, images);
         float[] staged = Workspace.current().get(Workspace.Slot.STAGING, count * columnsPerImage);
         Sgemm.gemmPacked(packedW, r0, count, columnsPerImage, 1f, new Unrolled(planes), false, staged, 0,

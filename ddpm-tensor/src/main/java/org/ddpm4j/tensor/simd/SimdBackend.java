@@ -498,7 +498,8 @@ public final class SimdBackend implements Backend {
                 hostArray(mean)[item] = (float) mu;
                 hostArray(rstd)[item] = rs;
                 taken = pipelined && item + 1 < end;
-                int next = taken ? g.groupStart((item + 1) / groups, (item + 1) % groups) : 0;
+                // Groups lie one after the other in memory.
+                int next = off + g.groupSize();
                 if (taken) {
                     Arrays.fill(accumulators, 0f);
                 }
@@ -546,7 +547,7 @@ public final class SimdBackend implements Backend {
             @Override
             public void inputGradientAndSums(int cc, int off, float a, float b, float c, int nextC, int nextOff,
                                              double mu, double rs, double[] sums) {
-                VectorOps.affineCombinationAndSums(dyd, off, xd, dxd, off, spatial, a, b, c, dyd, nextOff, sums);
+                VectorOps.affineCombinationAndSums(dyd, xd, dxd, off, spatial, a, b, c, nextOff, sums);
             }
         });
     }
@@ -678,7 +679,8 @@ public final class SimdBackend implements Backend {
                 double meanD = sumD / g.groupSize(), meanDXhat = sumDXhat / g.groupSize();
                 float b = (float) (-rs * rs * meanDXhat);
                 float c0 = (float) (-rs * meanD + rs * rs * mu * meanDXhat);
-                int nextGrp = (item + 1) % groups, nextOff = taken ? g.groupStart((item + 1) / groups, nextGrp) : 0;
+                // Groups lie one after the other in memory.
+                int nextGrp = (item + 1) % groups, nextOff = off + g.groupSize();
                 double nextMu = taken ? means[item + 1] : 0, nextRs = taken ? rstds[item + 1] : 0;
                 for (int cc = 0; cc < cpg; cc++) {
                     float a = (float) (rs * (gammas == null ? 1 : gammas[grp * cpg + cc]));

@@ -503,23 +503,23 @@ final class VectorOps {
     }
 
     /**
-     * {@link #affineCombination} over one run and {@link #sumAndDot} of {@code dyNext} and x over another of the same
-     * length, in one loop: the group norm backward writes one group's dx while it reads the next group from
+     * {@link #affineCombination} of dy over one run and {@link #sumAndDot} of dy and x over another of the same length
+     * (from {@code nextOff}), in one loop: the group norm backward writes one group's dx while it reads the next group from
      * memory, so that the loads of the one overlap the stores of the other. Same operations, in the same order, as the
      * two calls.
      */
-    static void affineCombinationAndSums(float[] d, int dOff, float[] x, float[] dx, int off, int len, float a,
-                                         float b, float c, float[] dyNext, int nextOff, double[] sums) {
+    static void affineCombinationAndSums(float[] dy, float[] x, float[] dx, int off, int len, float a, float b,
+                                         float c, int nextOff, double[] sums) {
         FloatVector s0 = FloatVector.zero(SPECIES), d0 = FloatVector.zero(SPECIES);
         FloatVector s1 = FloatVector.zero(SPECIES), d1 = FloatVector.zero(SPECIES);
         int i = 0;
         for (int bound = (len / (2 * VL)) * 2 * VL; i < bound; i += 2 * VL) {
-            FloatVector.fromArray(SPECIES, d, dOff + i).mul(a)
+            FloatVector.fromArray(SPECIES, dy, off + i).mul(a)
                     .add(FloatVector.fromArray(SPECIES, x, off + i).fma(b, c)).intoArray(dx, off + i);
-            FloatVector.fromArray(SPECIES, d, dOff + i + VL).mul(a)
+            FloatVector.fromArray(SPECIES, dy, off + i + VL).mul(a)
                     .add(FloatVector.fromArray(SPECIES, x, off + i + VL).fma(b, c)).intoArray(dx, off + i + VL);
-            FloatVector g0 = FloatVector.fromArray(SPECIES, dyNext, nextOff + i);
-            FloatVector g1 = FloatVector.fromArray(SPECIES, dyNext, nextOff + i + VL);
+            FloatVector g0 = FloatVector.fromArray(SPECIES, dy, nextOff + i);
+            FloatVector g1 = FloatVector.fromArray(SPECIES, dy, nextOff + i + VL);
             s0 = s0.add(g0);
             s1 = s1.add(g1);
             d0 = g0.fma(FloatVector.fromArray(SPECIES, x, nextOff + i), d0);
@@ -527,12 +527,12 @@ final class VectorOps {
         }
         double sum = sumLanes(s0.add(s1)), dot = sumLanes(d0.add(d1));
         for (int j = i; j < len; j++) {
-            sum += dyNext[nextOff + j];
-            dot += (double) dyNext[nextOff + j] * x[nextOff + j];
+            sum += dy[nextOff + j];
+            dot += (double) dy[nextOff + j] * x[nextOff + j];
         }
         sums[0] = sum;
         sums[1] = dot;
-        affineCombination(d, dOff + i, x, dx, off + i, len - i, a, b, c);
+        affineCombination(dy, off + i, x, dx, off + i, len - i, a, b, c);
     }
 
     /**
