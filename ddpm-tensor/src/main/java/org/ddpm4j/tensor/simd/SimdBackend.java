@@ -567,14 +567,19 @@ public final class SimdBackend implements Backend {
         float[] gammas = gamma == null ? null : hostArray(gamma), betas = beta == null ? null : hostArray(beta);
         int spatial = g.spatial();
         normBackward(g, gamma, mean, rstd, dgamma, dbeta, true, 8, () -> new OutputGradient() {
-            /** d of two groups: the one whose dx is written and the next one, whose sums are taken meanwhile. */
-            private final float[][] d = {new float[g.groupSize()], new float[g.groupSize()]};
+            /**
+             * d of two groups, one after the other in this thread's workspace: the one whose dx is written and the
+             * next one, whose sums are taken meanwhile.
+             */
+            private final float[] d = Workspace.current().get(Workspace.Slot.NORM_GRADIENTS, 2 * g.groupSize());
+            /** The fused loop's two vector sums, added up from here. */
+            private final float[] lanes = new float[2 * VectorOps.VL];
             private int upcoming;
 
             @Override
             public void sums(int c, int cc, int off, double mu, double rs, double[] sums) {
-                VectorOps.siluGradientOfAffine(xd, dzd, off, spatial, scale(c, rs), shift(c, mu, rs), d[upcoming],
-                        cc * spatial, sums);
+                VectorOps.siluGradientOfAffine(xd, dzd, off, spatial, scale(c, rs), shift(c, mu, rs), d,
+                        start(upcoming) + cc * spatial, sums);
             }
 
             @Override
@@ -584,14 +589,20 @@ public final class SimdBackend implements Backend {
 
             @Override
             public void inputGradient(int cc, int off, float a, float b, float c) {
-                VectorOps.affineCombination(d[1 - upcoming], cc * spatial, xd, dxd, off, spatial, a, b, c);
+                VectorOps.affineCombination(d, start(1 - upcoming) + cc * spatial, xd, dxd, off, spatial, a, b, c);
             }
 
             @Override
             public void inputGradientAndSums(int cc, int off, float a, float b, float c, int nextC, int nextOff,
                                              double mu, double rs, double[] sums) {
-                VectorOps.affineCombinationAndSiluSums(d[1 - upcoming], cc * spatial, xd, dxd, off, spatial, a, b, c,
-                        dzd, nextOff, scale(nextC, rs), shift(nextC, mu, rs), d[upcoming], cc * spatial, sums);
+                VectorOps.affineCombinationAndSiluSums(d, start(1 - upcoming) + cc * spatial, xd, dxd, off, spatial,
+                        a, b, c, dzd, nextOff, scale(nextC, rs), shift(nextC, mu, rs), d, start(upcoming) + cc * spatial,
+                        sums, lanes);
+            }
+
+            /** Where group buffer 0 or 1 starts in d. */
+            private int start(int buffer) {
+                return buffer * g.groupSize();
             }
 
             /** The norm's output is x·scale + shift on channel c. */

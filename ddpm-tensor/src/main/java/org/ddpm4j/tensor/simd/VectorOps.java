@@ -55,6 +55,27 @@ final class VectorOps {
         return s.lane(0);
     }
 
+    /**
+     * {@link #sumLanes(FloatVector)} of the vector stored at {@code lanes[off..off + VL)}, in scalar code with the same
+     * additions in the same tree, so the same bits: for a loop whose call of the vector version C2 would not inline
+     * and would pass a boxed vector instead.
+     */
+    static double sumLanes(float[] lanes, int off) {
+        return foldedLanes(lanes, off, 0, 1);
+    }
+
+    /**
+     * Lane i of the tree after its fold of half h: lane i plus lane i + h of the fold before, the first level being the
+     * widened lanes i and i + VL/2. Only lanes i &lt; h are asked for, so i + h never wraps around.
+     */
+    private static double foldedLanes(float[] lanes, int off, int i, int h) {
+        int half = VL / 2;
+        if (h == half) {
+            return (double) lanes[off + i] + (double) lanes[off + i + half];
+        }
+        return foldedLanes(lanes, off, i, 2 * h) + foldedLanes(lanes, off, i + h, 2 * h);
+    }
+
     /** Doubles in a vector of SPECIES' shape: half as many lanes. */
     private static final VectorSpecies<Double> WIDE = DoubleVector.SPECIES_PREFERRED.withShape(SPECIES.vectorShape());
     /** The shuffles of {@link #sumLanes}' tree: lane i takes lane i + half, for half = lanes/2, lanes/4, ..., 1. */
@@ -342,21 +363,26 @@ final class VectorOps {
         acc1.intoArray(acc, VL);
     }
 
-    /** {@link #normalizeSilu} over one run with the additions of {@link #normalizeAndAccumulate} over another. */
+    /**
+     * {@link #normalizeSilu} over one run with the additions of {@link #normalizeAndAccumulate} over another. One vector
+     * a step, so that the loop has a single call of {@link #exp}: with two, C2 inlined one and, past its node budget
+     * for the caller, called the other with its vectors boxed, which made the whole op 1.7 times slower. The two
+     * accumulators swap places every step: vector k still goes to accumulator k mod 2, as in
+     * {@link #normalizeAndAccumulate}, and len is whole pairs of vectors.
+     */
     static void normalizeSiluAndAccumulate(float[] x, float[] y, int off, int len, float mean, float scale,
                                            float shift, int nextOff, float[] acc) {
         float bias = shift - mean * scale;
-        FloatVector acc0 = FloatVector.fromArray(SPECIES, acc, 0), acc1 = FloatVector.fromArray(SPECIES, acc, VL);
-        for (int i = 0; i < len; i += 2 * VL) {
-            FloatVector v0 = FloatVector.fromArray(SPECIES, x, off + i).fma(scale, bias);
-            v0.div(exp(v0.neg()).add(1f)).intoArray(y, off + i);
-            FloatVector v1 = FloatVector.fromArray(SPECIES, x, off + i + VL).fma(scale, bias);
-            v1.div(exp(v1.neg()).add(1f)).intoArray(y, off + i + VL);
-            acc0 = acc0.add(FloatVector.fromArray(SPECIES, x, nextOff + i));
-            acc1 = acc1.add(FloatVector.fromArray(SPECIES, x, nextOff + i + VL));
+        FloatVector mine = FloatVector.fromArray(SPECIES, acc, 0), other = FloatVector.fromArray(SPECIES, acc, VL);
+        for (int i = 0; i < len; i += VL) {
+            FloatVector v = FloatVector.fromArray(SPECIES, x, off + i).fma(scale, bias);
+            v.div(exp(v.neg()).add(1f)).intoArray(y, off + i);
+            FloatVector sum = mine.add(FloatVector.fromArray(SPECIES, x, nextOff + i));
+            mine = other;
+            other = sum;
         }
-        acc0.intoArray(acc, 0);
-        acc1.intoArray(acc, VL);
+        mine.intoArray(acc, 0);
+        other.intoArray(acc, VL);
     }
 
     /** The sum of {@link #normalizeAndAccumulate}'s accumulators, as {@link #sum} ends. */
@@ -538,11 +564,12 @@ final class VectorOps {
     /**
      * {@link #affineCombination} over one run and {@link #siluGradientOfAffine} over another of the same length, in
      * one loop, for the same reason as {@link #affineCombinationAndSums}; same operations, in the same order, as the
-     * two calls.
+     * two calls. The loop's two sums are stored in {@code lanes} (2·VL floats) and added up from there: inside the
+     * group norm's backward C2 did not inline {@link #sumLanes(FloatVector)} here and boxed both vectors on every call.
      */
     static void affineCombinationAndSiluSums(float[] d, int dOff, float[] x, float[] dx, int off, int len, float a,
                                              float b, float c, float[] dzNext, int nextOff, float scale, float shift,
-                                             float[] dNext, int dNextOff, double[] sums) {
+                                             float[] dNext, int dNextOff, double[] sums, float[] lanes) {
         FloatVector one = FloatVector.broadcast(SPECIES, 1f);
         FloatVector sum = FloatVector.zero(SPECIES), dot = FloatVector.zero(SPECIES);
         int i = 0;
@@ -558,8 +585,10 @@ final class VectorOps {
             sum = sum.add(grad);
             dot = grad.fma(xv, dot);
         }
-        siluGradientTail(x, dzNext, nextOff, i, len, scale, shift, dNext, dNextOff, sumLanes(sum), sumLanes(dot),
-                sums);
+        sum.intoArray(lanes, 0);
+        dot.intoArray(lanes, VL);
+        siluGradientTail(x, dzNext, nextOff, i, len, scale, shift, dNext, dNextOff, sumLanes(lanes, 0),
+                sumLanes(lanes, VL), sums);
         affineCombination(d, dOff + i, x, dx, off + i, len - i, a, b, c);
     }
 

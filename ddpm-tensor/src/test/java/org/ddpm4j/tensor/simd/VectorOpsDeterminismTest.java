@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.util.List;
+import java.util.SplittableRandom;
 import jdk.incubator.vector.FloatVector;
 import org.ddpm4j.tensor.ForkedJvm;
 import org.junit.jupiter.api.Test;
@@ -27,6 +28,22 @@ class VectorOpsDeterminismTest {
         assertEquals(0, interpreted.exitCode(), interpreted.output());
         List<String> lines = interpreted.output().lines().filter(l -> !l.startsWith("WARNING")).toList();
         assertEquals(compiled, lines.get(lines.size() - 1), "checksum interpreted (-Xint) vs compiled");
+    }
+
+    @Test
+    void theScalarLaneSumAddsInTheVectorTreesOrder() {
+        int vl = VectorOps.VL;
+        SplittableRandom r = new SplittableRandom(11);
+        float[] lanes = new float[vl + 1];
+        for (int trial = 0; trial < 1000; trial++) {
+            for (int l = 0; l < lanes.length; l++) {
+                // Magnitudes 2^-20 .. 2^20, so that the order of the additions shows in the bits.
+                lanes[l] = (float) (r.nextGaussian() * Math.scalb(1.0, r.nextInt(-20, 21)));
+            }
+            double vector = VectorOps.sumLanes(FloatVector.fromArray(VectorOps.SPECIES, lanes, 1));
+            assertEquals(Double.doubleToRawLongBits(vector), Double.doubleToRawLongBits(VectorOps.sumLanes(lanes, 1)),
+                    "trial " + trial);
+        }
     }
 
     @Test

@@ -1,0 +1,45 @@
+package org.ddpm4j.tensor.simd;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.ddpm4j.tensor.ForkedJvm;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Once compiled, the SIMD backend's element-wise and normalisation ops keep their vectors in registers. A vector that
+ * C2 cannot keep there (passed to or returned from a call it did not inline) is boxed on the heap: a loop with two
+ * calls of {@link VectorOps#exp} once boxed one of them, which made GroupNorm+SiLU 1.7 times slower with the same bits
+ * out, and GroupNorm+SiLU's backward boxed its two sums for every channel of every group. Run in a fresh JVM so that
+ * the inlining decisions are the ops' own and not shaped by the other tests' profiles.
+ */
+class VectorBoxingTest {
+    /**
+     * The U-Net's first GroupNorm: the boxing of the loop with two exponentials showed only where a task's loop over
+     * its groups ran long enough to be compiled on stack, not on a batch of a few images.
+     */
+    private static final int BATCH = 64, CHANNELS = 64, SIDE = 32, THREADS = 2;
+    /**
+     * A compiled call allocates its tasks, lambdas and a few small buffers per task: under 4 KiB on these ops. One box
+     * per (sample, group) item is 2048 × 80 bytes at the least, 160 KiB; one per vector of the loop, 16 MiB.
+     */
+    private static final long ALLOWED_BYTES_PER_CALL = 64 * 1024;
+
+    @Test
+    void compiledOpsBoxNoVectors() throws IOException, InterruptedException {
+        ForkedJvm.Result probe = ForkedJvm.run(VectorBoxingProbe.class, List.of("--add-modules", "jdk.incubator.vector"),
+                List.of(String.valueOf(BATCH), String.valueOf(CHANNELS), String.valueOf(SIDE),
+                        String.valueOf(THREADS)));
+        assertEquals(0, probe.exitCode(), probe.output());
+        Map<String, Long> bytes = probe.output().lines().filter(l -> !l.startsWith("WARNING"))
+                .map(l -> l.split(" ")).filter(p -> p.length == 2)
+                .collect(Collectors.toMap(p -> p[0], p -> Long.parseLong(p[1])));
+        assertEquals(8, bytes.size(), probe.output());
+        bytes.forEach((op, perCall) -> assertTrue(perCall <= ALLOWED_BYTES_PER_CALL,
+                op + " allocated " + perCall + " bytes a call once compiled: boxed vectors"));
+    }
+}
