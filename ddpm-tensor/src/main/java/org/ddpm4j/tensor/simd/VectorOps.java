@@ -366,9 +366,9 @@ final class VectorOps {
     /**
      * {@link #normalizeSilu} over one run with the additions of {@link #normalizeAndAccumulate} over another. One vector
      * a step, so that the loop has a single call of {@link #exp}: with two, C2 inlined one and, past its node budget
-     * for the caller, called the other with its vectors boxed, which made the whole op 1.7 times slower. The two
-     * accumulators swap places every step: vector k still goes to accumulator k mod 2, as in
-     * {@link #normalizeAndAccumulate}, and len is whole pairs of vectors.
+     * for the caller, called the other with its vectors boxed on the heap, one box per vector (docs/benchmarks.md,
+     * "GroupNorm + SiLU without boxed vectors"). The two accumulators swap places every step: vector k still goes to
+     * accumulator k mod 2, as in {@link #normalizeAndAccumulate}, and len is whole pairs of vectors.
      */
     static void normalizeSiluAndAccumulate(float[] x, float[] y, int off, int len, float mean, float scale,
                                            float shift, int nextOff, float[] acc) {

@@ -18,8 +18,8 @@ public final class VectorBoxingProbe {
     /** Calls per round: allocation is measured over a round. */
     private static final int CALLS_PER_ROUND = 20;
     /**
-     * Rounds the JIT gets: compilation happens in the background, so the first rounds run interpreted or in C1; on the
-     * U-Net's shapes the loops are compiled on stack (OSR) within about ten.
+     * Rounds the JIT gets: compilation happens in the background, so the first rounds run interpreted or in C1, and the
+     * tasks' long loops over their groups are also compiled on stack (OSR), with inlining decisions of their own.
      */
     private static final int ROUNDS = 30;
     private static final int GROUPS = 32;

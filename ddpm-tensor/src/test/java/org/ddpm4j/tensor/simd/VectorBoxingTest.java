@@ -13,8 +13,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Once compiled, the SIMD backend's element-wise and normalisation ops keep their vectors in registers. A vector that
  * C2 cannot keep there (passed to or returned from a call it did not inline) is boxed on the heap: a loop with two
- * calls of {@link VectorOps#exp} once boxed one of them, which made GroupNorm+SiLU 1.7 times slower with the same bits
- * out, and GroupNorm+SiLU's backward boxed its two sums for every channel of every group. Run in a fresh JVM so that
+ * calls of {@link VectorOps#exp} once boxed one of them, which made GroupNorm+SiLU much slower with the same bits out,
+ * and GroupNorm+SiLU's backward boxed its two sums for every channel of every group. Run in a fresh JVM so that
  * the inlining decisions are the ops' own and not shaped by the other tests' profiles.
  */
 class VectorBoxingTest {
@@ -24,7 +24,7 @@ class VectorBoxingTest {
      */
     private static final int BATCH = 64, CHANNELS = 64, SIDE = 32, THREADS = 2;
     /**
-     * A compiled call allocates its tasks, lambdas and a few small buffers per task: under 4 KiB on these ops. One box
+     * A compiled call allocates its tasks, lambdas and a few small buffers per task: a few KiB on these ops. One box
      * per (sample, group) item is 2048 × 80 bytes at the least, 160 KiB; one per vector of the loop, 16 MiB.
      */
     private static final long ALLOWED_BYTES_PER_CALL = 64 * 1024;
