@@ -1,12 +1,8 @@
-package org.ddpm4j.tensor.simd;
+package org.ddpm4j.tensor;
 
 import java.lang.management.ManagementFactory;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.SplittableRandom;
-import org.ddpm4j.tensor.Backend;
-import org.ddpm4j.tensor.Backends;
-import org.ddpm4j.tensor.Tensor;
 
 /**
  * Runs the element-wise and normalisation ops of the SIMD backend until the JIT has compiled them, and prints for each
@@ -32,9 +28,9 @@ public final class VectorBoxingProbe {
     public static void main(String[] args) {
         int n = Integer.parseInt(args[0]), c = Integer.parseInt(args[1]), side = Integer.parseInt(args[2]);
         Backend be = Backends.create("simd", Integer.parseInt(args[3]));
-        SplittableRandom r = new SplittableRandom(3);
-        Tensor x = random(r, n, c, side, side), dy = random(r, n, c, side, side), gamma = random(r, c),
-                beta = random(r, c);
+        RandomTensors r = new RandomTensors(3);
+        Tensor x = r.normal(n, c, side, side), dy = r.normal(n, c, side, side), gamma = r.normal(c),
+                beta = r.normal(c);
         Tensor y = Tensor.zeros(n, c, side, side), dx = Tensor.zeros(n, c, side, side), work = Tensor.zeros(n, c,
                 side, side);
         Tensor mean = Tensor.zeros(n, GROUPS), rstd = Tensor.zeros(n, GROUPS), dgamma = Tensor.zeros(c),
@@ -68,15 +64,5 @@ public final class VectorBoxingProbe {
             fewest = Math.min(fewest, (threads.getTotalThreadAllocatedBytes() - before) / CALLS_PER_ROUND);
         }
         return fewest;
-    }
-
-    private static Tensor random(SplittableRandom r, int... shape) {
-        Tensor t = Tensor.zeros(shape);
-        t.update(v -> {
-            for (int i = 0; i < v.length; i++) {
-                v[i] = (float) r.nextGaussian();
-            }
-        });
-        return t;
     }
 }

@@ -1,4 +1,4 @@
-package org.ddpm4j.tensor.simd;
+package org.ddpm4j.tensor;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -7,15 +7,14 @@ import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-import org.ddpm4j.tensor.ForkedJvm;
 import org.junit.jupiter.api.Test;
 
 /**
  * Once compiled, the SIMD backend's element-wise and normalisation ops keep their vectors in registers. A vector that
  * C2 cannot keep there (passed to or returned from a call it did not inline) is boxed on the heap: a loop with two
- * calls of {@link VectorOps#exp} once boxed one of them, which made GroupNorm+SiLU much slower with the same bits out,
- * and GroupNorm+SiLU's backward boxed its two sums for every channel of every group. Run in a fresh JVM so that
- * the inlining decisions are the ops' own and not shaped by the other tests' profiles.
+ * calls of the SIMD backend's {@code VectorOps.exp} once boxed one of them, which made GroupNorm+SiLU much slower
+ * with the same bits out, and GroupNorm+SiLU's backward boxed its two sums for every channel of every group. Run in a
+ * fresh JVM so that the inlining decisions are the ops' own and not shaped by the other tests' profiles.
  */
 class VectorBoxingTest {
     /**
