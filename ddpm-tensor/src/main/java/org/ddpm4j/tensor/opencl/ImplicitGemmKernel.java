@@ -17,7 +17,8 @@ package org.ddpm4j.tensor.opencl;
  *   <li>{@link #CONV_INPUT_GRAD}: A = w regrouped {@code [Cin, Cout·k·k]}, B = the dy gathered for each input
  *       position {@code [Cout·k·k, N·H·W]}, C = dx (accumulated).</li>
  *   <li>{@link #CONV_WEIGHT_GRAD}: A = dy {@code [Cout, N·Ho·Wo]}, B = im2col(x)ᵀ {@code [N·Ho·Wo, Cin·k·k]},
- *       C = dw (accumulated).</li>
+ *       C = dw (accumulated), or, cut along the inner dimension ({@link WeightGradientSplit}), C = one partial dw per
+ *       slice of {@link #splitDepth} steps, the slice standing where a batch entry stands.</li>
  *   <li>{@link #MATMUL}: op(a) and op(b) of each batch entry, C = α·AB (+ c).</li>
  * </ul>
  */
@@ -67,6 +68,10 @@ final class ImplicitGemmKernel extends DeviceKernel {
     int stride;
     int padding;
     int hasBias;
+    /** Weight gradient: inner steps per slice; slice s covers [s·splitDepth, (s + 1)·splitDepth). */
+    int splitDepth;
+    /** Weight gradient: 1 when each slice writes its own partial dw (slice s at {@code s·m·n}) instead of adding. */
+    int partialSums;
 
     ImplicitGemmKernel(DeviceRuntime runtime) {
         super(runtime);
@@ -165,7 +170,11 @@ final class ImplicitGemmKernel extends DeviceKernel {
                 int xi = ((j / plane) * inChannels + i) * plane + j % plane;
                 c[xi] = c[xi] + v;
             } else if (mode == CONV_WEIGHT_GRAD) {
-                c[i * n + j] = c[i * n + j] + v;
+                if (partialSums == 1) {
+                    c[(bt * m + i) * n + j] = v;
+                } else {
+                    c[i * n + j] = c[i * n + j] + v;
+                }
             } else if (accumulate == 1) {
                 c[bt * strideC + i * n + j] = alpha * v + c[bt * strideC + i * n + j];
             } else {
@@ -188,7 +197,14 @@ final class ImplicitGemmKernel extends DeviceKernel {
         float c10 = 0f, c11 = 0f, c12 = 0f, c13 = 0f;
         float c20 = 0f, c21 = 0f, c22 = 0f, c23 = 0f;
         float c30 = 0f, c31 = 0f, c32 = 0f, c33 = 0f;
-        for (int p0 = 0; p0 < k; p0 += DEPTH) {
+        int pStart = 0;
+        int pEnd = k;
+        if (mode == CONV_WEIGHT_GRAD) {
+            // A whole number of panels per slice: a panel never reads into the next slice.
+            pStart = bt * splitDepth;
+            pEnd = min(k, pStart + splitDepth);
+        }
+        for (int p0 = pStart; p0 < pEnd; p0 += DEPTH) {
             for (int e = item; e < DEPTH * TILE; e += THREADS) {
                 // A panel: consecutive items take consecutive p (rows of A are contiguous in p);
                 // B panel: consecutive items take consecutive j (rows of B are contiguous in j).

@@ -59,6 +59,8 @@ public final class OpenClBackend implements Backend {
     private float[] perSampleC = new float[1];
     private final ReductionKernel reduction;
     private final AdamKernel adam;
+    /** The partial weight gradients of a cut product ({@link WeightGradientSplit}), grown only, never read on the host. */
+    private float[] weightGradientPartials = new float[1];
 
     private OpenClBackend(OpenCLDevice device, DeviceRuntime runtime) {
         this.device = device;
@@ -183,15 +185,48 @@ public final class OpenClBackend implements Backend {
                 k.updates(k.c);
                 k.launchTiles(1);
             }
-            setConvolution(k, ImplicitGemmKernel.CONV_WEIGHT_GRAD, g, storage(dy), storage(x), storage(dw));
-            k.m = g.outChannels();
-            k.k = g.batch() * g.outPlane();
-            k.n = g.patchSize();
-            k.updates(k.c);
-            k.launchTiles(1);
+            addWeightGradient(g, storage(x), storage(dy), storage(dw));
         }
         if (dbias != null) {
             addChannelVectorBackward(dy, dbias);
+        }
+    }
+
+    /**
+     * {@code dw += dY·im2col(x)ᵀ}, cut along its inner dimension where its tiles alone would leave compute units idle:
+     * each slice writes a partial dw, and the partials are added into dw in slice order (by the channel-vector
+     * kernel's sum over a batch, here the slices, of one-position channels, here dw's elements).
+     */
+    private void addWeightGradient(ConvGeometry g, float[] x, float[] dy, float[] dw) {
+        int m = g.outChannels(), n = g.patchSize(), depth = g.batch() * g.outPlane();
+        WeightGradientSplit split = WeightGradientSplit.of(m, n, depth, threads());
+        boolean cut = split.splits() > 1;
+        if (cut && weightGradientPartials.length < split.partialSize(m, n)) {
+            weightGradientPartials = new float[Math.toIntExact(split.partialSize(m, n))];
+        }
+        ImplicitGemmKernel k = gemm;
+        setConvolution(k, ImplicitGemmKernel.CONV_WEIGHT_GRAD, g, dy, x, cut ? weightGradientPartials : dw);
+        k.m = m;
+        k.k = depth;
+        k.n = n;
+        k.splitDepth = split.depth();
+        k.partialSums = cut ? 1 : 0;
+        k.output(k.c, !cut);
+        k.launchTiles(split.splits());
+        if (cut) {
+            ChannelVectorKernel sum = channelVector;
+            sum.x = weightGradientPartials;
+            sum.v = dw;
+            sum.out = ABSENT;
+            sum.readOut = 0;
+            sum.batch = split.splits();
+            sum.channels = m * n;
+            sum.spatial = 1;
+            sum.perSample = 0;
+            sum.mode = ChannelVectorKernel.BACKWARD;
+            sum.items = m * n;
+            sum.updates(dw);
+            sum.launch(sum.items, 1);
         }
     }
 
@@ -203,6 +238,8 @@ public final class OpenClBackend implements Backend {
         k.c = c;
         k.bias = ABSENT;
         k.hasBias = 0;
+        k.splitDepth = 0;
+        k.partialSums = 0;
         k.inChannels = g.inChannels();
         k.height = g.height();
         k.width = g.width();
