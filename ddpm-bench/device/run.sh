@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Runs on the lent GPU machine, from the repository root, with ddpm-bench/target/device carried (pack.sh made it):
 #   check    every op of the OpenCL backend, forward and backward, against the scalar reference, on the GPU;
-#   gpu      the U-Net (ch 64 and 32: training steps at batch 32 and 64, sampling forward at 64) on the GPU, and the
-#            ch 64 one on 2 CPU threads of the same machine (the engine issue's 20x aim compares the two);
-#   scaling  the ch 32 U-Net on 2, 4, 8 and 16 CPU threads.
-# Usage: ddpm-bench/device/run.sh [check] [gpu] [scaling]   (default: all three, about 8 minutes on a 16-core machine;
+#   gpu      the U-Net (ch 64 and 32: training steps at batch 32 and 64, sampling forward at 64) on the GPU, its ch 64
+#            training step at batch 32 op by op (`bench ops`: which kernels to fix next), and the ch 64 one on 2 CPU
+#            threads of the same machine (the engine issue's 20x aim compares the two);
+#   scaling  the ch 32 U-Net on 2, 4, 8 and 16 CPU threads, and its training step op by op at 2 and 16 (which ops do
+#            not scale).
+# Usage: ddpm-bench/device/run.sh [check] [gpu] [scaling]   (default: all three, estimated at under 10 minutes on a 16-core machine;
 # DDPM_DEVICE_QUICK=1 for JMH's smoke settings). Everything goes to $OUT (./device-out without it): one file per
 # command, its whole output, and machine.txt.
 set -uo pipefail
@@ -77,6 +79,8 @@ for p in "${phases[@]}"; do
       ;;
     gpu)
       step unet-opencl 400 "${ddpm[@]}" bench unet --backend opencl "${jmh[@]}" --out "$out/unet-opencl.json"
+      step ops-opencl-ch64-b32 200 "${ddpm[@]}" bench ops --backend opencl --channels 64 --batch 32 --steps 3 \
+        --warmup-steps 2 --out "$out/ops-opencl-ch64-b32.json"
       step unet-ch64-simd-2threads 400 "${ddpm[@]}" bench unet --backend simd --threads 2 --channels 64 "${jmh[@]}" \
         --out "$out/unet-ch64-simd-2threads.json"
       ;;
@@ -84,6 +88,10 @@ for p in "${phases[@]}"; do
       for t in 2 4 8 16; do
         step "unet-ch32-simd-${t}threads" 300 "${ddpm[@]}" bench unet --backend simd --threads "$t" --channels 32 "${jmh[@]}" \
           --out "$out/unet-ch32-simd-${t}threads.json"
+      done
+      for t in 2 16; do
+        step "ops-ch32-b32-simd-${t}threads" 120 "${ddpm[@]}" bench ops --backend simd --threads "$t" --channels 32 \
+          --batch 32 --steps 3 --warmup-steps 3 --out "$out/ops-ch32-b32-simd-${t}threads.json"
       done
       ;;
   esac

@@ -1,0 +1,101 @@
+package org.ddpm4j.bench.ops;
+
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.ddpm4j.tensor.Backend;
+import org.ddpm4j.tensor.Conv2dSpec;
+import org.ddpm4j.tensor.Tensor;
+
+/**
+ * Where a workload's time goes, op by op: {@link #timing} wraps a backend so that every op it runs is timed and
+ * charged to its name and operand shapes. Each op is followed by the backend's {@code finish()}, so that on a device
+ * backend, whose ops only queue their kernels, an op's time is its kernels' and not the next op's; the price is the
+ * overlap of host and device that the workload would otherwise have. The record is not synchronised: one thread at a
+ * time calls the wrapped backend, as a training or sampling loop does.
+ */
+public final class OpTimes {
+    /** Backend methods that are not ops: passed through untimed. */
+    private static final Set<String> NOT_OPS = Set.of("threads", "describe", "finish", "shutdown", "name",
+            "toString", "hashCode", "equals");
+
+    private final Map<String, long[]> byOp = new LinkedHashMap<>();
+    private boolean recording = true;
+
+    /**
+     * One op's share of the recorded runs.
+     *
+     * @param op    the op's name and the shapes of its first two tensor operands (and the stride, for a convolution)
+     * @param calls how many times it ran
+     * @param nanos the time it took in all, its {@code finish()} included
+     */
+    public record Entry(String op, long calls, long nanos) {
+    }
+
+    /** A backend that runs every op on {@code target} and charges its time to {@code into}. */
+    public static Backend timing(Backend target, OpTimes into) {
+        return (Backend) Proxy.newProxyInstance(Backend.class.getClassLoader(), new Class<?>[] {Backend.class},
+                (proxy, method, args) -> into.run(target, method, args));
+    }
+
+    /** Stops (false) or resumes (true) charging ops: the ops still run, for warm-up steps. */
+    public void recording(boolean on) {
+        recording = on;
+    }
+
+    /** Every op charged so far, the most time first. */
+    public List<Entry> entries() {
+        List<Entry> entries = new ArrayList<>();
+        byOp.forEach((op, v) -> entries.add(new Entry(op, v[0], v[1])));
+        entries.sort(Comparator.comparingLong(Entry::nanos).reversed().thenComparing(Entry::op));
+        return entries;
+    }
+
+    /** The time of every op charged so far. */
+    public long totalNanos() {
+        return byOp.values().stream().mapToLong(v -> v[1]).sum();
+    }
+
+    private Object run(Backend target, Method method, Object[] args) throws Throwable {
+        if (NOT_OPS.contains(method.getName()) || !recording) {
+            return invoke(target, method, args);
+        }
+        long start = System.nanoTime();
+        Object result = invoke(target, method, args);
+        target.finish();
+        long nanos = System.nanoTime() - start;
+        long[] v = byOp.computeIfAbsent(key(method.getName(), args), k -> new long[2]);
+        v[0]++;
+        v[1] += nanos;
+        return result;
+    }
+
+    /** The target's own exception, not reflection's wrapper: bad input reads the same through the proxy. */
+    private static Object invoke(Backend target, Method method, Object[] args) throws Throwable {
+        try {
+            return method.invoke(target, args);
+        } catch (InvocationTargetException e) {
+            throw e.getCause();
+        }
+    }
+
+    static String key(String name, Object[] args) {
+        StringBuilder key = new StringBuilder(name);
+        int tensors = 0;
+        for (Object a : args == null ? new Object[0] : args) {
+            if (a instanceof Tensor t && tensors < 2) {
+                key.append(' ').append(t.shapeString().replace(" ", ""));
+                tensors++;
+            } else if (a instanceof Conv2dSpec spec && spec.stride() != 1) {
+                key.append(" stride ").append(spec.stride());
+            }
+        }
+        return key.toString();
+    }
+}
