@@ -3,7 +3,9 @@ package org.ddpm4j.tensor.opencl;
 /**
  * A per-channel vector broadcast over positions ({@code [C]} shared or {@code [N, C]} per sample): mode
  * {@link #ADD} adds it (one item per element); mode {@link #BACKWARD} sums the gradient over positions (and over
- * samples for a shared vector) into it (one item per vector entry). Also the convolution's bias gradient.
+ * samples for a shared vector) into it. Also the convolution's bias gradient. The backward's pass 0 sums each
+ * (sample, channel) plane, one item each, into the vector (per sample) or into device-only scratch; for a shared
+ * vector pass 1 adds the scratch over the samples, one item per channel, so that no item walks the whole batch alone.
  */
 final class ChannelVectorKernel extends DeviceKernel {
     static final int ADD = 0;
@@ -12,6 +14,8 @@ final class ChannelVectorKernel extends DeviceKernel {
     float[] x = new float[1];
     float[] v = new float[1];
     float[] out = new float[1];
+    /** Device-only scratch of the backward of a shared vector: the sum of each (sample, channel) plane. */
+    float[] planeSums = new float[1];
     int batch;
     int channels;
     int spatial;
@@ -25,41 +29,59 @@ final class ChannelVectorKernel extends DeviceKernel {
         super(runtime);
     }
 
+    /** The passes a launch takes: the backward of a shared vector sums the planes, then over the samples. */
+    int passes() {
+        int passes = 1;
+        if (mode == BACKWARD && perSample == 0) {
+            passes = 2;
+        }
+        return passes;
+    }
+
+    void ensureScratch(int planes) {
+        if (planeSums.length < planes) {
+            planeSums = new float[planes];
+        }
+    }
+
     @Override
     public void run() {
         int i = getGlobalId();
-        if (i < items) {
-            if (mode == ADD) {
-                int c = (i / spatial) % channels;
-                int n = i / (spatial * channels);
-                int vi = c;
-                if (perSample == 1) {
-                    vi = n * channels + c;
-                }
-                float xv = 0f;
-                if (readOut == 1) {
-                    xv = out[i];
-                } else {
-                    xv = x[i];
-                }
-                out[i] = xv + v[vi];
-            } else {
-                int c = i % channels;
-                int nFirst = 0;
-                int nEnd = batch;
-                if (perSample == 1) {
-                    nFirst = i / channels;
-                    nEnd = nFirst + 1;
-                }
-                float acc = 0f;
-                for (int n = nFirst; n < nEnd; n++) {
-                    int off = (n * channels + c) * spatial;
-                    for (int p = 0; p < spatial; p++) {
-                        acc += x[off + p];
-                    }
-                }
-                v[i] = v[i] + acc;
+        int pass = getPassId();
+        // One flat condition per role: Aparapi's translator rejects an if nested directly in an if/else chain.
+        if (pass == 0 && i < items && mode == ADD) {
+            int c = (i / spatial) % channels;
+            int n = i / (spatial * channels);
+            int vi = c;
+            if (perSample == 1) {
+                vi = n * channels + c;
             }
+            float xv = 0f;
+            if (readOut == 1) {
+                xv = out[i];
+            } else {
+                xv = x[i];
+            }
+            out[i] = xv + v[vi];
+        }
+        if (pass == 0 && i < batch * channels && mode == BACKWARD) {
+            float acc = 0f;
+            int off = i * spatial;
+            for (int p = 0; p < spatial; p++) {
+                acc += x[off + p];
+            }
+            if (perSample == 1) {
+                v[i] = v[i] + acc;
+            } else {
+                planeSums[i] = acc;
+            }
+        }
+        if (pass == 1 && i < channels && mode == BACKWARD) {
+            float acc = 0f;
+            for (int n = 0; n < batch; n++) {
+                acc += planeSums[n * channels + i];
+            }
+            v[i] = v[i] + acc;
         }
     }
 }

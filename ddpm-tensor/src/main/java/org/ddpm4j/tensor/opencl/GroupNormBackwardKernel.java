@@ -1,9 +1,12 @@
 package org.ddpm4j.tensor.opencl;
 
 /**
- * Backward of group normalisation. With x̂ = (x − μ)·rstd and d = γ·dy: pass 0 sums d and d·x̂ per (sample, group)
- * into device-only scratch, and sums dy·x̂ and dy per channel into dγ and dβ; pass 1 applies
- * {@code dx = rstd·(d − mean(d) − x̂·mean(d·x̂))} per element.
+ * Backward of group normalisation. With x̂ = (x − μ)·rstd and d = γ·dy: pass 0 sums dy and dy·x̂ over the positions
+ * of each (sample, channel) into device-only scratch; pass 1 adds those over the samples into dγ and dβ, and over
+ * each group's channels, weighted by γ, into Σd and Σd·x̂ per (sample, group); pass 2 applies
+ * {@code dx = rstd·(d − mean(d) − x̂·mean(d·x̂))} per element. Summing over samples in a pass of its own keeps every
+ * work item's loop one plane long: one item per channel over the whole batch would leave a GPU's compute units
+ * idle while a few items walk N·H·W values each.
  */
 final class GroupNormBackwardKernel extends DeviceKernel {
     float[] x = new float[1];
@@ -14,6 +17,8 @@ final class GroupNormBackwardKernel extends DeviceKernel {
     float[] dx = new float[1];
     float[] dgamma = new float[1];
     float[] dbeta = new float[1];
+    /** Device-only scratch: Σdy and Σdy·x̂ of each (sample, channel). */
+    float[] channelSums = new float[2];
     /** Device-only scratch: Σd and Σd·x̂ of each (sample, group). */
     float[] groupSums = new float[2];
     int batch;
@@ -24,6 +29,7 @@ final class GroupNormBackwardKernel extends DeviceKernel {
     int hasDx;
     int hasDgamma;
     int hasDbeta;
+    int channelItems;
     int statItems;
     int items;
 
@@ -31,9 +37,12 @@ final class GroupNormBackwardKernel extends DeviceKernel {
         super(runtime);
     }
 
-    void ensureScratch(int stats) {
-        if (groupSums.length < 2 * stats) {
-            groupSums = new float[2 * stats];
+    void ensureScratch(int samples, int channelCount, int groupCount) {
+        if (channelSums.length < 2 * samples * channelCount) {
+            channelSums = new float[2 * samples * channelCount];
+        }
+        if (groupSums.length < 2 * samples * groupCount) {
+            groupSums = new float[2 * samples * groupCount];
         }
     }
 
@@ -43,11 +52,23 @@ final class GroupNormBackwardKernel extends DeviceKernel {
         int perGroup = channels / groups;
         int pass = getPassId();
         // One flat condition per role: Aparapi's translator rejects an if nested directly in an if/else chain.
-        if (pass == 0 && id < statItems) {
+        if (pass == 0 && id < channelItems) {
+            int stat = (id / channels) * groups + (id % channels) / perGroup;
+            float mu = mean[stat];
+            float rs = rstd[stat];
+            float sumDy = 0f;
+            float sumDyXhat = 0f;
+            int off = id * spatial;
+            for (int p = 0; p < spatial; p++) {
+                sumDy += dy[off + p];
+                sumDyXhat += dy[off + p] * (x[off + p] - mu) * rs;
+            }
+            channelSums[2 * id] = sumDy;
+            channelSums[2 * id + 1] = sumDyXhat;
+        }
+        if (pass == 1 && id < statItems) {
             int n = id / groups;
             int g = id % groups;
-            float mu = mean[id];
-            float rs = rstd[id];
             float sumD = 0f;
             float sumDXhat = 0f;
             for (int cc = 0; cc < perGroup; cc++) {
@@ -56,28 +77,18 @@ final class GroupNormBackwardKernel extends DeviceKernel {
                 if (hasGamma == 1) {
                     gm = gamma[c];
                 }
-                int off = (n * channels + c) * spatial;
-                for (int p = 0; p < spatial; p++) {
-                    float d = dy[off + p] * gm;
-                    sumD += d;
-                    sumDXhat += d * (x[off + p] - mu) * rs;
-                }
+                sumD += gm * channelSums[2 * (n * channels + c)];
+                sumDXhat += gm * channelSums[2 * (n * channels + c) + 1];
             }
             groupSums[2 * id] = sumD;
             groupSums[2 * id + 1] = sumDXhat;
         }
-        if (pass == 0 && id < channels && (hasDgamma == 1 || hasDbeta == 1)) {
-            int g = id / perGroup;
+        if (pass == 1 && id < channels && (hasDgamma == 1 || hasDbeta == 1)) {
             float dg = 0f;
             float db = 0f;
             for (int n = 0; n < batch; n++) {
-                float mu = mean[n * groups + g];
-                float rs = rstd[n * groups + g];
-                int off = (n * channels + id) * spatial;
-                for (int p = 0; p < spatial; p++) {
-                    dg += dy[off + p] * (x[off + p] - mu) * rs;
-                    db += dy[off + p];
-                }
+                db += channelSums[2 * (n * channels + id)];
+                dg += channelSums[2 * (n * channels + id) + 1];
             }
             if (hasDgamma == 1) {
                 dgamma[id] = dgamma[id] + dg;
@@ -86,7 +97,7 @@ final class GroupNormBackwardKernel extends DeviceKernel {
                 dbeta[id] = dbeta[id] + db;
             }
         }
-        if (pass == 1 && id < items && hasDx == 1) {
+        if (pass == 2 && id < items && hasDx == 1) {
             int c = (id / spatial) % channels;
             int n = id / (spatial * channels);
             int stat = n * groups + c / perGroup;

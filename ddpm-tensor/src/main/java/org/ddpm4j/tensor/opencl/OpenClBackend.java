@@ -194,8 +194,8 @@ public final class OpenClBackend implements Backend {
 
     /**
      * {@code dw += dY·im2col(x)ᵀ}, cut along its inner dimension where its tiles alone would leave compute units idle:
-     * each slice writes a partial dw, and the partials are added into dw in slice order (by the channel-vector
-     * kernel's sum over a batch, here the slices, of one-position channels, here dw's elements).
+     * each slice writes a partial dw, and the partials are added into dw in slice order (as the sums over a batch,
+     * here the slices, of one-position channels, here dw's elements).
      */
     private void addWeightGradient(ConvGeometry g, float[] x, float[] dy, float[] dw) {
         int m = g.outChannels(), n = g.patchSize(), depth = g.batch() * g.outPlane();
@@ -214,19 +214,7 @@ public final class OpenClBackend implements Backend {
         k.output(k.c, !cut);
         k.launchTiles(split.splits());
         if (cut) {
-            ChannelVectorKernel sum = channelVector;
-            sum.x = weightGradientPartials;
-            sum.v = dw;
-            sum.out = ABSENT;
-            sum.readOut = 0;
-            sum.batch = split.splits();
-            sum.channels = m * n;
-            sum.spatial = 1;
-            sum.perSample = 0;
-            sum.mode = ChannelVectorKernel.BACKWARD;
-            sum.items = m * n;
-            sum.updates(dw);
-            sum.launch(sum.items, 1);
+            addPlaneSums(weightGradientPartials, dw, split.splits(), m * n, 1, false);
         }
     }
 
@@ -313,7 +301,7 @@ public final class OpenClBackend implements Backend {
         GroupNormGeometry g = OpChecks.groupNormBackward(x, gamma, mean, rstd, dy, groups, dx, dgamma, dbeta);
         GroupNormBackwardKernel k = groupNormBackward;
         synchronized (DeviceRuntime.LOCK) {
-            k.ensureScratch(g.batch() * groups);
+            k.ensureScratch(g.batch(), g.channels(), groups);
             k.x = storage(x);
             k.mean = storage(mean);
             k.rstd = storage(rstd);
@@ -330,6 +318,7 @@ public final class OpenClBackend implements Backend {
             k.channels = g.channels();
             k.groups = groups;
             k.spatial = g.spatial();
+            k.channelItems = g.batch() * g.channels();
             k.statItems = g.batch() * groups;
             k.items = x.size();
             if (dx != null) {
@@ -340,8 +329,9 @@ public final class OpenClBackend implements Backend {
                     k.updates(storage(acc));
                 }
             }
+            k.writes(k.channelSums);
             k.writes(k.groupSums);
-            k.launch(Math.max(k.items, Math.max(k.statItems, k.channels)), 2);
+            k.launch(Math.max(k.items, k.channelItems), 3);
         }
     }
 
@@ -571,7 +561,7 @@ public final class OpenClBackend implements Backend {
             k.readOut = inPlace ? 1 : 0;
             k.v = distinct(storage(v), storage(out));
             k.out = storage(out);
-            setChannelVector(k, cv, ChannelVectorKernel.ADD, out.size());
+            setChannelVectorAdd(k, cv, out.size());
             k.output(k.out, inPlace);
             k.launch(k.items, 1);
         }
@@ -580,24 +570,41 @@ public final class OpenClBackend implements Backend {
     @Override
     public void addChannelVectorBackward(Tensor dy, Tensor dv) {
         ChannelVector cv = ChannelVector.of("addChannelVectorBackward", dy, dv);
-        ChannelVectorKernel k = channelVector;
         synchronized (DeviceRuntime.LOCK) {
-            k.x = storage(dy);
-            k.v = storage(dv);
-            k.out = ABSENT;
-            k.readOut = 0;
-            setChannelVector(k, cv, ChannelVectorKernel.BACKWARD, dv.size());
-            k.updates(k.v);
-            k.launch(k.items, 1);
+            addPlaneSums(storage(dy), storage(dv), cv.batch(), cv.channels(), cv.spatial(), cv.perSample());
         }
     }
 
-    private static void setChannelVector(ChannelVectorKernel k, ChannelVector cv, int mode, int items) {
+    /**
+     * {@code dv += } the sums of x's {@code [batch, channels, spatial]} planes: per sample into a {@code [batch,
+     * channels]} dv, else over the samples too into a {@code [channels]} one.
+     */
+    private void addPlaneSums(float[] x, float[] dv, int batch, int channels, int spatial, boolean perSample) {
+        ChannelVectorKernel k = channelVector;
+        k.ensureScratch(perSample ? 1 : batch * channels);
+        k.x = x;
+        k.v = dv;
+        k.out = ABSENT;
+        k.readOut = 0;
+        k.batch = batch;
+        k.channels = channels;
+        k.spatial = spatial;
+        k.perSample = perSample ? 1 : 0;
+        k.mode = ChannelVectorKernel.BACKWARD;
+        k.items = batch * channels;
+        k.updates(k.v);
+        if (!perSample) {
+            k.writes(k.planeSums);
+        }
+        k.launch(k.items, k.passes());
+    }
+
+    private static void setChannelVectorAdd(ChannelVectorKernel k, ChannelVector cv, int items) {
         k.batch = cv.batch();
         k.channels = cv.channels();
         k.spatial = cv.spatial();
         k.perSample = cv.perSample() ? 1 : 0;
-        k.mode = mode;
+        k.mode = ChannelVectorKernel.ADD;
         k.items = items;
     }
 
