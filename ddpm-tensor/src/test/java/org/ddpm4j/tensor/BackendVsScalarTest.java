@@ -54,6 +54,8 @@ abstract class BackendVsScalarTest {
                 // phases (SIMD), with a tail after the phases' whole vectors
                 Arguments.of(2, 5, 6, 32, 32, 3, 2, 1, 1),
                 Arguments.of(1, 3, 4, 30, 34, 3, 2, 1, 1),
+                // a weight gradient large enough (64·64·9) that the per-chunk partials are added by several threads
+                Arguments.of(3, 64, 64, 8, 8, 3, 2, 1, 1),
                 // diffusers' and TensorFlow's stride-2 downsampling: zeros after the image only
                 Arguments.of(2, 3, 5, 8, 8, 3, 2, 0, 1),
                 Arguments.of(1, 37, 9, 6, 10, 3, 2, 0, 1),

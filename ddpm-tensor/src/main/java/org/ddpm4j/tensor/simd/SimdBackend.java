@@ -331,9 +331,13 @@ public final class SimdBackend implements Backend {
                 }
             }
         });
-        for (int c = 0; c < chunks; c++) {
-            VectorOps.addInto(dwPartials, c * partialSize, dwd, 0, dwd.length);
-        }
+        // The chunks' partials added in chunk order, a slice of dw per task: the sum is the serial one's, bit for bit,
+        // and no thread adds the whole of dw alone while the others wait.
+        parallel.forRange(dwd.length, chunks, (start, end) -> {
+            for (int c = 0; c < chunks; c++) {
+                VectorOps.addInto(dwPartials, c * partialSize + start, dwd, start, end - start);
+            }
+        });
         if (dbias != null) {
             KernelGradientSums.addInto(dbPartial, dbd);
         }
