@@ -281,15 +281,15 @@ public final class SimdBackend implements Backend {
         int group = imagesPerGroup(g), groups = ceilDiv(g.batch(), group);
         int chunks = parallel.chunkCount(groups, Long.MAX_VALUE);
         // Each chunk of images sums its weight and bias gradients privately; the partials are added at the end.
-        // The partials live in the calling thread's workspace: the workers only write their own slice.
+        // The partials live in the calling thread's workspace: each chunk zeroes and writes only its own slice.
         int partialSize = cout * kk;
         float[] dwPartials = Workspace.current().get(Workspace.Slot.CALLER_PARTIALS, chunks * partialSize);
-        Arrays.fill(dwPartials, 0, chunks * partialSize, 0f);
         double[][] dbPartial = new double[chunks][cout];
         InputGradient inputGradient = dxd == null ? null : new InputGradient(g, wd);
         parallel.forRange(groups, (start, end) -> {
             int chunk = Parallel.chunkStartingAt(start, groups, chunks);
             int dwOff = chunk * partialSize;
+            Arrays.fill(dwPartials, dwOff, dwOff + partialSize, 0f);
             double[] dbp = dbPartial[chunk];
             for (int item = start; item < end; item++) {
                 int n0 = item * group, images = Math.min(group, g.batch() - n0);
