@@ -102,10 +102,18 @@ public final class OpsCommand implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "%s on %s, %d thread(s): %.1f ms a step as it runs, %.1f ms with each op timed"
                 + " alone (%d steps each, after %d)%n", c.name(), be.describe(), threads, stepMs, timedStepMs, steps,
                 warmupSteps);
-        System.out.printf(Locale.ROOT, "%10s %6s %6s  %s%n", "ms/step", "share", "calls", "op and operand shapes");
         double opsMs = times.totalNanos() / MS / steps;
+        printRows("op and operand shapes", times.entries(), timedStepMs);
+        printRows("op", times.byName(), timedStepMs);
+        System.out.printf(Locale.ROOT, "%10.2f %5.1f%%         all ops; the rest of the step is the caller's own work%n",
+                opsMs, 100 * opsMs / timedStepMs);
+    }
+
+    /** The rows with at least {@link #minShare} of the step, and how many fell below it. */
+    private void printRows(String heading, List<OpTimes.Entry> rows, double timedStepMs) {
+        System.out.printf(Locale.ROOT, "%10s %6s %6s  %s%n", "ms/step", "share", "calls", heading);
         int hidden = 0;
-        for (OpTimes.Entry e : times.entries()) {
+        for (OpTimes.Entry e : rows) {
             double ms = e.nanos() / MS / steps, share = 100 * ms / timedStepMs;
             if (share < minShare) {
                 hidden++;
@@ -113,8 +121,21 @@ public final class OpsCommand implements Callable<Integer> {
             }
             System.out.printf(Locale.ROOT, "%10.2f %5.1f%% %6d  %s%n", ms, share, e.calls() / steps, e.op());
         }
-        System.out.printf(Locale.ROOT, "%10.2f %5.1f%%         all ops (%d rows below %.1f%% not shown); the rest of"
-                + " the step is the caller's own work%n", opsMs, 100 * opsMs / timedStepMs, hidden, minShare);
+        if (hidden > 0) {
+            System.out.printf(Locale.ROOT, "%25s  (%d rows below %.1f%% not shown)%n", "", hidden, minShare);
+        }
+    }
+
+    private List<Map<String, Object>> rows(List<OpTimes.Entry> entries) {
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (OpTimes.Entry e : entries) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("op", e.op());
+            row.put("calls_per_step", e.calls() / (double) steps);
+            row.put("ms_per_step", e.nanos() / MS / steps);
+            rows.add(row);
+        }
+        return rows;
     }
 
     private void write(UNetCase c, Backend be, double stepMs, double timedStepMs, OpTimes times) throws Exception {
@@ -126,15 +147,8 @@ public final class OpsCommand implements Callable<Integer> {
         record.put("warmup_steps", warmupSteps);
         record.put("step_ms", stepMs);
         record.put("step_ms_ops_timed", timedStepMs);
-        List<Map<String, Object>> ops = new ArrayList<>();
-        for (OpTimes.Entry e : times.entries()) {
-            Map<String, Object> op = new LinkedHashMap<>();
-            op.put("op", e.op());
-            op.put("calls_per_step", e.calls() / (double) steps);
-            op.put("ms_per_step", e.nanos() / MS / steps);
-            ops.add(op);
-        }
-        record.put("ops", ops);
+        record.put("ops", rows(times.entries()));
+        record.put("by_name", rows(times.byName()));
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.toFile(), record);
         System.out.println("wrote " + out);
     }

@@ -57,6 +57,20 @@ public final class OpTimes {
         return entries;
     }
 
+    /** The same, summed over operand shapes: one entry per op name, the most time first. */
+    public List<Entry> byName() {
+        Map<String, long[]> sums = new LinkedHashMap<>();
+        for (Entry e : entries()) {
+            long[] v = sums.computeIfAbsent(e.op().split(" ", 2)[0], k -> new long[2]);
+            v[0] += e.calls();
+            v[1] += e.nanos();
+        }
+        List<Entry> named = new ArrayList<>();
+        sums.forEach((op, v) -> named.add(new Entry(op, v[0], v[1])));
+        named.sort(Comparator.comparingLong(Entry::nanos).reversed().thenComparing(Entry::op));
+        return named;
+    }
+
     /** The time of every op charged so far. */
     public long totalNanos() {
         return byOp.values().stream().mapToLong(v -> v[1]).sum();

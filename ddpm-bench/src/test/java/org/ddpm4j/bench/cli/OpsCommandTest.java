@@ -53,6 +53,12 @@ class OpsCommandTest {
         assertTrue(opsMs > 0 && opsMs <= record.path("step_ms_ops_timed").asDouble(),
                 opsMs + " ms of ops in a step of " + record.path("step_ms_ops_timed"));
         assertEquals("ch32 train B2", record.path("case").asText());
+        double byNameMs = 0;
+        for (JsonNode op : record.path("by_name")) {
+            assertFalse(op.path("op").asText().contains(" "), "a name alone: " + op);
+            byNameMs += op.path("ms_per_step").asDouble();
+        }
+        assertEquals(opsMs, byNameMs, 1e-9 * opsMs, "the same time, summed by name");
     }
 
     @Test

@@ -47,6 +47,10 @@ class OpTimesTest {
                 "add [1,3,4,4] [1,3,4,4]", 1L), calls());
         long charged = times.entries().stream().mapToLong(OpTimes.Entry::nanos).sum();
         assertEquals(charged, times.totalNanos());
+        Map<String, Long> byName = times.byName().stream()
+                .collect(Collectors.toMap(OpTimes.Entry::op, OpTimes.Entry::calls));
+        assertEquals(Map.of("conv2d", 3L, "add", 1L), byName);
+        assertEquals(charged, times.byName().stream().mapToLong(OpTimes.Entry::nanos).sum());
     }
 
     @Test
