@@ -6,9 +6,9 @@
 #            threads of the same machine (the engine issue's 20x aim compares the two);
 #   scaling  the ch 32 U-Net on 2, 4, 8 and 16 CPU threads, and its training step op by op at 2 and 16 (which ops do
 #            not scale).
-# Usage: ddpm-bench/device/run.sh [check] [gpu] [scaling]   (default: all three, estimated at under 10 minutes on a 16-core machine;
-# DDPM_DEVICE_QUICK=1 for JMH's smoke settings). Everything goes to $OUT (./device-out without it): one file per
-# command, its whole output, and machine.txt.
+# Usage: ddpm-bench/device/run.sh [check] [gpu] [scaling]   (default: all three, estimated at under 10 minutes on a
+# 16-core machine; DDPM_DEVICE_QUICK=1 for JMH's smoke settings). Everything goes to $OUT (./device-out without
+# it): one file per command, its whole output, and machine.txt.
 set -uo pipefail
 dev=ddpm-bench/target/device
 out=${OUT:-device-out}
