@@ -61,7 +61,7 @@ public final class MemoryCommand implements Callable<Integer> {
                 .atLeast("--batch", batch, 1).atLeast("--steps", steps, 1).atLeast("--threads", threads, 1)
                 .writableFile("--out", out);
         peerOptions.check(checks);
-        UNetCase c = new UNetCase("ch" + channels + " train B" + batch, "train-step", channels, batch);
+        UNetCase c = UNetCase.training(channels, batch);
         double ours = oursMib(c);
         JsonNode peer;
         JsonNode description;

@@ -65,8 +65,7 @@ public final class OpsCommand implements Callable<Integer> {
                 .atLeast("--steps", steps, 1).atLeast("--warmup-steps", warmupSteps, 0)
                 .atLeast("--threads", threads, 1).backend("--backend", backend).nonNegative("--min-share", minShare)
                 .writableFile("--out", out);
-        UNetCase c = sample ? new UNetCase("ch" + channels + " sample-fwd B" + batch, "fwd(no_grad)", channels, batch)
-                : new UNetCase("ch" + channels + " train B" + batch, "train-step", channels, batch);
+        UNetCase c = sample ? UNetCase.sampling(channels, batch) : UNetCase.training(channels, batch);
         Backend be = Backends.create(backend, threads);
         try {
             OpTimes times = new OpTimes();

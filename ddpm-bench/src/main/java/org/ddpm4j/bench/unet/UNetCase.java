@@ -16,11 +16,21 @@ public record UNetCase(String name, String mode, int channels, int batch) {
         List<UNetCase> cases = new ArrayList<>();
         for (int ch : new int[] {64, 32}) {
             for (int b : new int[] {32, 64}) {
-                cases.add(new UNetCase("ch" + ch + " train B" + b, "train-step", ch, b));
+                cases.add(training(ch, b));
             }
-            cases.add(new UNetCase("ch" + ch + " sample-fwd B64", "fwd(no_grad)", ch, 64));
+            cases.add(sampling(ch, 64));
         }
         return cases;
+    }
+
+    /** A training step (forward, backward, Adam) at base channels {@code channels} and batch {@code batch}. */
+    public static UNetCase training(int channels, int batch) {
+        return new UNetCase("ch" + channels + " train B" + batch, "train-step", channels, batch);
+    }
+
+    /** The no-grad sampling forward at base channels {@code channels} and batch {@code batch}. */
+    public static UNetCase sampling(int channels, int batch) {
+        return new UNetCase("ch" + channels + " sample-fwd B" + batch, "fwd(no_grad)", channels, batch);
     }
 
     public static UNetCase byKey(String key) {

@@ -29,7 +29,6 @@ final class GroupNormBackwardKernel extends DeviceKernel {
     int hasDx;
     int hasDgamma;
     int hasDbeta;
-    int channelItems;
     int statItems;
     int items;
 
@@ -52,7 +51,7 @@ final class GroupNormBackwardKernel extends DeviceKernel {
         int perGroup = channels / groups;
         int pass = getPassId();
         // One flat condition per role: Aparapi's translator rejects an if nested directly in an if/else chain.
-        if (pass == 0 && id < channelItems) {
+        if (pass == 0 && id < batch * channels) {
             int stat = (id / channels) * groups + (id % channels) / perGroup;
             float mu = mean[stat];
             float rs = rstd[stat];

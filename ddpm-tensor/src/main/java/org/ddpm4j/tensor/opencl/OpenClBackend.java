@@ -318,7 +318,6 @@ public final class OpenClBackend implements Backend {
             k.channels = g.channels();
             k.groups = groups;
             k.spatial = g.spatial();
-            k.channelItems = g.batch() * g.channels();
             k.statItems = g.batch() * groups;
             k.items = x.size();
             if (dx != null) {
@@ -331,7 +330,8 @@ public final class OpenClBackend implements Backend {
             }
             k.writes(k.channelSums);
             k.writes(k.groupSums);
-            k.launch(Math.max(k.items, k.channelItems), 3);
+            // Every role's items are at most the elements': one item per element covers them all.
+            k.launch(k.items, 3);
         }
     }
 
