@@ -33,13 +33,21 @@ final class ImplicitGemmKernel extends DeviceKernel {
     static final int DEPTH = 16;
     /** Work items per group: each computes 4×4 outputs of the tile. */
     static final int THREADS = GROUP_SIZE;
+    /** Elements of each panel an item loads. */
+    static final int LOADS_PER_PANEL = DEPTH * TILE / THREADS;
+    /** Rows of A between one item's loads of a panel. */
+    static final int A_ROWS_APART = THREADS / DEPTH;
+    /** Steps of B between one item's loads of a panel. */
+    static final int B_STEPS_APART = THREADS / TILE;
+    /** The A panel's words per step: one more than a tile, so a step's rows start in different local-memory banks. */
+    static final int A_PITCH = TILE + 1;
 
     float[] a = new float[1];
     float[] b = new float[1];
     float[] c = new float[1];
     float[] bias = new float[1];
     @Local
-    float[] aPanel = new float[DEPTH * TILE];
+    float[] aPanel = new float[DEPTH * A_PITCH];
     @Local
     float[] bPanel = new float[DEPTH * TILE];
     int mode;
@@ -84,72 +92,136 @@ final class ImplicitGemmKernel extends DeviceKernel {
         launch(batch * tilesM * tilesN * THREADS, 1);
     }
 
-    /** Element (i, p) of A, 0 outside the matrix. */
-    float fetchA(int bt, int i, int p) {
-        float v = 0f;
-        if (i < m && p < k) {
-            if (mode == CONV_FORWARD) {
-                v = a[i * k + p];
-            } else if (mode == CONV_INPUT_GRAD) {
-                int kk = kernelSize * kernelSize;
-                int o = p / kk;
-                v = a[(o * inChannels + i) * kk + p % kk];
-            } else if (mode == CONV_WEIGHT_GRAD) {
-                int plane = outHeight * outWidth;
-                v = a[((p / plane) * outChannels + i) * plane + p % plane];
-            } else if (transA == 1) {
-                v = a[bt * strideA + p * m + i];
-            } else {
-                v = a[bt * strideA + i * k + p];
+    /**
+     * Where column p of A starts: A(i, p) is {@code a[aBase(bt, p) + i·aStride(p)]}. A panel's item keeps one p,
+     * so this (with its divisions) is worked out once per panel, not once per element.
+     */
+    int aBase(int bt, int p) {
+        int base = p;
+        if (mode == CONV_INPUT_GRAD) {
+            int kk = kernelSize * kernelSize;
+            int o = p / kk;
+            base = o * inChannels * kk + p - o * kk;
+        } else if (mode == CONV_WEIGHT_GRAD) {
+            int plane = outHeight * outWidth;
+            int pn = p / plane;
+            base = pn * outChannels * plane + p - pn * plane;
+        } else if (mode == MATMUL) {
+            base = bt * strideA + p;
+            if (transA == 1) {
+                base = bt * strideA + p * m;
             }
         }
-        return v;
+        return base;
     }
 
-    /** Element (p, j) of B, 0 outside the matrix and in the convolution's padding. */
-    float fetchB(int bt, int p, int j) {
+    /** The distance in {@code a} between A(i, p) and A(i + 1, p). */
+    int aStride() {
+        int stride = k;
+        if (mode == CONV_INPUT_GRAD) {
+            stride = kernelSize * kernelSize;
+        } else if (mode == CONV_WEIGHT_GRAD) {
+            stride = outHeight * outWidth;
+        } else if (mode == MATMUL && transA == 1) {
+            stride = 1;
+        }
+        return stride;
+    }
+
+    /**
+     * The part of B's column j that its elements share, as an offset into {@code b} ({@link #columnBase}) and a
+     * row and column ({@link #columnY}, {@link #columnX}) that each row p of B shifts: for the forward, j is an
+     * output position (n, oy, ox) and p a tap (c, ky, kx); for the weight gradient the roles are swapped; for the
+     * input gradient, j is an input position (n, y, x) and p an output channel and tap (o, ky, kx).
+     */
+    int columnBase(int j) {
+        int base = 0;
+        if (mode == CONV_FORWARD) {
+            base = (j / (outHeight * outWidth)) * inChannels * height * width;
+        } else if (mode == CONV_WEIGHT_GRAD) {
+            base = (j / (kernelSize * kernelSize)) * height * width;
+        } else if (mode == CONV_INPUT_GRAD) {
+            base = (j / (height * width)) * outChannels * outHeight * outWidth;
+        }
+        return base;
+    }
+
+    /** See {@link #columnBase}. */
+    int columnY(int j) {
+        int y = 0;
+        if (mode == CONV_FORWARD) {
+            y = ((j / outWidth) % outHeight) * stride - padding;
+        } else if (mode == CONV_WEIGHT_GRAD) {
+            y = (j / kernelSize) % kernelSize - padding;
+        } else if (mode == CONV_INPUT_GRAD) {
+            y = (j / width) % height + padding;
+        }
+        return y;
+    }
+
+    /** See {@link #columnBase}. */
+    int columnX(int j) {
+        int x = 0;
+        if (mode == CONV_FORWARD) {
+            x = (j % outWidth) * stride - padding;
+        } else if (mode == CONV_WEIGHT_GRAD) {
+            x = j % kernelSize - padding;
+        } else if (mode == CONV_INPUT_GRAD) {
+            x = j % width + padding;
+        }
+        return x;
+    }
+
+    /**
+     * Element (p, j) of B, 0 outside the matrix and in the convolution's padding; {@code base}, {@code y0} and
+     * {@code x0} are column j's shared part ({@link #columnBase}).
+     */
+    float fetchB(int bt, int p, int j, int base, int y0, int x0) {
         float v = 0f;
         if (p < k && j < n) {
             if (mode == CONV_FORWARD) {
-                v = im2col(p, j);
+                // p = (c, ky, kx), two divisions
+                int cy = p / kernelSize;
+                int ch = cy / kernelSize;
+                int iy = y0 + cy - ch * kernelSize;
+                int ix = x0 + p - cy * kernelSize;
+                if (iy >= 0 && iy < height && ix >= 0 && ix < width) {
+                    v = b[base + (ch * height + iy) * width + ix];
+                }
             } else if (mode == CONV_WEIGHT_GRAD) {
-                v = im2col(j, p);
+                // p = (n, oy, ox), two divisions
+                int plane = outHeight * outWidth;
+                int nn = p / plane;
+                int rest = p - nn * plane;
+                int oy = rest / outWidth;
+                int iy = oy * stride + y0;
+                int ix = (rest - oy * outWidth) * stride + x0;
+                if (iy >= 0 && iy < height && ix >= 0 && ix < width) {
+                    v = b[(nn * inChannels * height + iy) * width + base + ix];
+                }
             } else if (mode == CONV_INPUT_GRAD) {
+                // p = (o, ky, kx); the output position that tap reads this input from, if the stride lands on it
                 int kk = kernelSize * kernelSize;
                 int o = p / kk;
-                int ky = (p / kernelSize) % kernelSize;
-                int kx = p % kernelSize;
-                int plane = height * width;
-                int nn = j / plane;
-                int ty = (j / width) % height + padding - ky;
-                int tx = j % width + padding - kx;
-                int oy = ty / stride;
-                int ox = tx / stride;
+                int tap = p - o * kk;
+                int ky = tap / kernelSize;
+                int ty = y0 - ky;
+                int tx = x0 - (tap - ky * kernelSize);
+                int oy = ty;
+                int ox = tx;
+                if (stride != 1) {
+                    oy = ty / stride;
+                    ox = tx / stride;
+                }
                 if (ty >= 0 && tx >= 0 && oy * stride == ty && ox * stride == tx && oy < outHeight
                         && ox < outWidth) {
-                    v = b[((nn * outChannels + o) * outHeight + oy) * outWidth + ox];
+                    v = b[base + (o * outHeight + oy) * outWidth + ox];
                 }
             } else if (transB == 1) {
                 v = b[bt * strideB + j * k + p];
             } else {
                 v = b[bt * strideB + p * n + j];
             }
-        }
-        return v;
-    }
-
-    /** Element (r, col) of im2col(x): r = (c, ky, kx), col = (n, oy, ox). */
-    float im2col(int r, int col) {
-        float v = 0f;
-        int kx = r % kernelSize;
-        int ky = (r / kernelSize) % kernelSize;
-        int ch = r / (kernelSize * kernelSize);
-        int plane = outHeight * outWidth;
-        int nn = col / plane;
-        int iy = ((col / outWidth) % outHeight) * stride - padding + ky;
-        int ix = (col % outWidth) * stride - padding + kx;
-        if (iy >= 0 && iy < height && ix >= 0 && ix < width) {
-            v = b[((nn * inChannels + ch) * height + iy) * width + ix];
         }
         return v;
     }
@@ -204,16 +276,36 @@ final class ImplicitGemmKernel extends DeviceKernel {
             pStart = bt * splitDepth;
             pEnd = min(k, pStart + splitDepth);
         }
+        // Panel loads: element e of the A panel is row e / DEPTH at step e % DEPTH, of the B panel step e / TILE in
+        // column e % TILE; THREADS being a multiple of both, an item loads one step of A (rows aRow + s·A_ROWS_APART)
+        // and one column of B (steps bStep + s·B_STEPS_APART) in every panel, so what depends on that step or column
+        // alone (the divisions of a convolution's indexing) is worked out once per panel or once.
+        int aRow = row0 + item / DEPTH;
+        int aStep = item % DEPTH;
+        int bStep = item / TILE;
+        int bLane = item % TILE;
+        int j = col0 + bLane;
+        int jBase = columnBase(j);
+        int jY = columnY(j);
+        int jX = columnX(j);
+        int aRowStride = aStride();
         for (int p0 = pStart; p0 < pEnd; p0 += DEPTH) {
-            for (int e = item; e < DEPTH * TILE; e += THREADS) {
-                // A panel: consecutive items take consecutive p (rows of A are contiguous in p);
-                // B panel: consecutive items take consecutive j (rows of B are contiguous in j).
-                aPanel[(e % DEPTH) * TILE + e / DEPTH] = fetchA(bt, row0 + e / DEPTH, p0 + e % DEPTH);
-                bPanel[e] = fetchB(bt, p0 + e / TILE, col0 + e % TILE);
+            int p = p0 + aStep;
+            int pBase = aBase(bt, p);
+            for (int s = 0; s < LOADS_PER_PANEL; s++) {
+                // A panel transposed (step-major), rows padded apart so that the items' stores hit distinct banks.
+                int i = aRow + s * A_ROWS_APART;
+                float v = 0f;
+                if (i < m && p < k) {
+                    v = a[pBase + i * aRowStride];
+                }
+                aPanel[aStep * A_PITCH + i - row0] = v;
+                int bRow = bStep + s * B_STEPS_APART;
+                bPanel[bRow * TILE + bLane] = fetchB(bt, p0 + bRow, j, jBase, jY, jX);
             }
             localBarrier();
             for (int d = 0; d < DEPTH; d++) {
-                int ao = d * TILE + r;
+                int ao = d * A_PITCH + r;
                 int bo = d * TILE + q;
                 float a0 = aPanel[ao];
                 float a1 = aPanel[ao + 8];
