@@ -2,6 +2,7 @@ package org.ddpm4j.tensor;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
+import java.util.function.Supplier;
 import org.ddpm4j.tensor.opencl.OpenClBackend;
 import org.ddpm4j.tensor.opencl.OpenClUnavailableException;
 import org.junit.jupiter.api.Assumptions;
@@ -12,8 +13,13 @@ public final class OpenClTestDevice {
     }
 
     public static OpenClBackend backendOrSkip() {
+        return backendOrSkip(OpenClBackend::create);
+    }
+
+    /** The backend {@code start} creates, with the same skip rule. */
+    public static OpenClBackend backendOrSkip(Supplier<OpenClBackend> start) {
         try {
-            return OpenClBackend.create();
+            return start.get();
         } catch (OpenClUnavailableException e) {
             if (Backends.openClRequired()) {
                 fail(Backends.REQUIRE_OPENCL_ENV + "=1 but " + e.getMessage(), e);

@@ -22,7 +22,7 @@ package org.ddpm4j.tensor.opencl;
  *   <li>{@link #MATMUL}: op(a) and op(b) of each batch entry, C = α·AB (+ c).</li>
  * </ul>
  */
-final class ImplicitGemmKernel extends DeviceKernel {
+class ImplicitGemmKernel extends DeviceKernel {
     static final int CONV_FORWARD = 0;
     static final int CONV_INPUT_GRAD = 1;
     static final int CONV_WEIGHT_GRAD = 2;
@@ -85,10 +85,15 @@ final class ImplicitGemmKernel extends DeviceKernel {
         super(runtime);
     }
 
+    /** Rows and columns of C per work group. */
+    int tile() {
+        return TILE;
+    }
+
     /** Launches one group per tile of every batch entry. */
-    void launchTiles(int batch) {
-        tilesM = (m + TILE - 1) / TILE;
-        tilesN = (n + TILE - 1) / TILE;
+    final void launchTiles(int batch) {
+        tilesM = (m + tile() - 1) / tile();
+        tilesN = (n + tile() - 1) / tile();
         launch(batch * tilesM * tilesN * THREADS, 1);
     }
 

@@ -44,6 +44,8 @@ public final class OpenClBackend implements Backend {
     private final OpenCLDevice device;
     private final DeviceRuntime runtime;
     private final ImplicitGemmKernel gemm;
+    private final WideTileGemmKernel wideGemm;
+    private final GemmTiles tiles;
     private final GroupNormKernel groupNorm;
     private final GroupNormBackwardKernel groupNormBackward;
     private final SoftmaxKernel softmax;
@@ -62,10 +64,12 @@ public final class OpenClBackend implements Backend {
     /** The partial weight gradients of a cut product ({@link WeightGradientSplit}), grown only, never read on the host. */
     private float[] weightGradientPartials = new float[1];
 
-    private OpenClBackend(OpenCLDevice device, DeviceRuntime runtime) {
+    private OpenClBackend(OpenCLDevice device, DeviceRuntime runtime, GemmTiles tiles) {
         this.device = device;
         this.runtime = runtime;
+        this.tiles = tiles;
         gemm = new ImplicitGemmKernel(runtime);
+        wideGemm = new WideTileGemmKernel(runtime);
         groupNorm = new GroupNormKernel(runtime);
         groupNormBackward = new GroupNormBackwardKernel(runtime);
         softmax = new SoftmaxKernel(runtime);
@@ -93,17 +97,24 @@ public final class OpenClBackend implements Backend {
 
     /** The backend on {@code device}, with every kernel compiled (same exceptions as {@link #create()}). */
     public static OpenClBackend on(OpenCLDevice device) {
-        return started(new OpenClBackend(device, new DeviceRuntime(device)));
+        return on(device, GemmTiles.fromProperty());
+    }
+
+    /** The backend on {@code device} with its products' kernels chosen by {@code tiles}. */
+    static OpenClBackend on(OpenCLDevice device, GemmTiles tiles) {
+        return started(new OpenClBackend(device, new DeviceRuntime(device), tiles));
     }
 
     /** The backend on {@code device} keeping at most {@code budgetBytes} of device copies (for eviction tests). */
     static OpenClBackend withMemoryBudget(OpenCLDevice device, long budgetBytes) {
-        return started(new OpenClBackend(device, new DeviceRuntime(device, budgetBytes)));
+        return started(new OpenClBackend(device, new DeviceRuntime(device, budgetBytes), GemmTiles.fromProperty()));
     }
 
     private static OpenClBackend started(OpenClBackend backend) {
         try {
             KernelProbe.runAll(backend);
+            // The probe's products are too small for the wide kernel: compiled here, so that it too fails at start.
+            backend.runtime.compiled(backend.wideGemm);
         } catch (RuntimeException e) {
             backend.shutdown();
             throw e;
@@ -159,7 +170,7 @@ public final class OpenClBackend implements Backend {
     @Override
     public void conv2d(Tensor x, Tensor w, Tensor bias, Conv2dSpec spec, Tensor y) {
         ConvGeometry g = ConvGeometry.of("conv2d", x, w, bias, spec, y);
-        ImplicitGemmKernel k = gemm;
+        ImplicitGemmKernel k = gemmFor(g.outChannels(), g.batch() * g.outPlane(), 1);
         synchronized (DeviceRuntime.LOCK) {
             setConvolution(k, ImplicitGemmKernel.CONV_FORWARD, g, storage(w), storage(x), storage(y));
             k.bias = bias == null ? ABSENT : storage(bias);
@@ -175,7 +186,7 @@ public final class OpenClBackend implements Backend {
     @Override
     public void conv2dBackward(Tensor x, Tensor w, Tensor dy, Conv2dSpec spec, Tensor dx, Tensor dw, Tensor dbias) {
         ConvGeometry g = OpChecks.conv2dBackward(x, w, dy, spec, dx, dw, dbias);
-        ImplicitGemmKernel k = gemm;
+        ImplicitGemmKernel k = gemmFor(g.inChannels(), g.batch() * g.inPlane(), 1);
         synchronized (DeviceRuntime.LOCK) {
             if (dx != null) {
                 setConvolution(k, ImplicitGemmKernel.CONV_INPUT_GRAD, g, storage(w), storage(dy), storage(dx));
@@ -199,12 +210,12 @@ public final class OpenClBackend implements Backend {
      */
     private void addWeightGradient(ConvGeometry g, float[] x, float[] dy, float[] dw) {
         int m = g.outChannels(), n = g.patchSize(), depth = g.batch() * g.outPlane();
-        WeightGradientSplit split = WeightGradientSplit.of(m, n, depth, threads());
+        ImplicitGemmKernel k = tiles.wideWhenCut(m, n) ? wideGemm : gemm;
+        WeightGradientSplit split = WeightGradientSplit.of(m, n, depth, threads(), k.tile());
         boolean cut = split.splits() > 1;
         if (cut && weightGradientPartials.length < split.partialSize(m, n)) {
             weightGradientPartials = new float[Math.toIntExact(split.partialSize(m, n))];
         }
-        ImplicitGemmKernel k = gemm;
         setConvolution(k, ImplicitGemmKernel.CONV_WEIGHT_GRAD, g, dy, x, cut ? weightGradientPartials : dw);
         k.m = m;
         k.k = depth;
@@ -216,6 +227,11 @@ public final class OpenClBackend implements Backend {
         if (cut) {
             addPlaneSums(weightGradientPartials, dw, split.splits(), m * n, 1, false);
         }
+    }
+
+    /** The kernel for an m×n product over {@code batch} entries ({@link GemmTiles}). */
+    private ImplicitGemmKernel gemmFor(int m, int n, int batch) {
+        return tiles.wide(m, n, batch, threads()) ? wideGemm : gemm;
     }
 
     private static void setConvolution(ImplicitGemmKernel k, int mode, ConvGeometry g, float[] a, float[] b,
@@ -244,7 +260,7 @@ public final class OpenClBackend implements Backend {
     @Override
     public void matmul(Tensor a, boolean transA, Tensor b, boolean transB, Tensor c, float alpha, boolean accumulate) {
         MatmulGeometry g = MatmulGeometry.of(a, transA, b, transB, c);
-        ImplicitGemmKernel k = gemm;
+        ImplicitGemmKernel k = gemmFor(g.m(), g.n(), g.batch());
         synchronized (DeviceRuntime.LOCK) {
             k.mode = ImplicitGemmKernel.MATMUL;
             k.a = storage(a);

@@ -18,11 +18,12 @@ record WeightGradientSplit(int splits, int depth) {
     static final int MIN_DEPTH = 16 * ImplicitGemmKernel.DEPTH;
 
     /**
-     * The cut for a weight gradient of {@code m×n} (Cout × Cin·k·k) over {@code k} inner steps on a device with
-     * {@code computeUnits}: no cut when the tiles alone fill the device or the product is too shallow.
+     * The cut for a weight gradient of {@code m×n} (Cout × Cin·k·k) over {@code k} inner steps, in tiles of
+     * {@code tile}×{@code tile}, on a device with {@code computeUnits}: no cut when the tiles alone fill the device or
+     * the product is too shallow.
      */
-    static WeightGradientSplit of(int m, int n, int k, int computeUnits) {
-        int tiles = ceilDiv(m, ImplicitGemmKernel.TILE) * ceilDiv(n, ImplicitGemmKernel.TILE);
+    static WeightGradientSplit of(int m, int n, int k, int computeUnits, int tile) {
+        int tiles = ceilDiv(m, tile) * ceilDiv(n, tile);
         int wanted = ceilDiv(GROUPS_PER_COMPUTE_UNIT * Math.max(1, computeUnits), tiles);
         int splits = Math.max(1, Math.min(wanted, k / MIN_DEPTH));
         if (splits == 1) {
