@@ -49,8 +49,7 @@ public final class OpenClBackend implements Backend {
     private final GroupNormKernel groupNorm;
     private final GroupNormBackwardKernel groupNormBackward;
     private final SoftmaxKernel softmax;
-    private final AttentionKernel attention;
-    private final AttentionBackwardKernel attentionBackward;
+    private final AttentionScoreGradientKernel attentionScoreGradient;
     private final ElementwiseKernel elementwise;
     private final CounterRandomKernel random;
     private final LayoutKernel layout;
@@ -73,8 +72,7 @@ public final class OpenClBackend implements Backend {
         groupNorm = new GroupNormKernel(runtime);
         groupNormBackward = new GroupNormBackwardKernel(runtime);
         softmax = new SoftmaxKernel(runtime);
-        attention = new AttentionKernel(runtime);
-        attentionBackward = new AttentionBackwardKernel(runtime);
+        attentionScoreGradient = new AttentionScoreGradientKernel(runtime);
         elementwise = new ElementwiseKernel(runtime);
         random = new CounterRandomKernel(runtime);
         layout = new LayoutKernel(runtime);
@@ -260,26 +258,37 @@ public final class OpenClBackend implements Backend {
     @Override
     public void matmul(Tensor a, boolean transA, Tensor b, boolean transB, Tensor c, float alpha, boolean accumulate) {
         MatmulGeometry g = MatmulGeometry.of(a, transA, b, transB, c);
-        ImplicitGemmKernel k = gemmFor(g.m(), g.n(), g.batch());
         synchronized (DeviceRuntime.LOCK) {
-            k.mode = ImplicitGemmKernel.MATMUL;
-            k.a = storage(a);
-            k.b = storage(b);
-            k.c = storage(c);
-            k.bias = ABSENT;
-            k.m = g.m();
-            k.n = g.n();
-            k.k = g.k();
-            k.strideA = g.strideA();
-            k.strideB = g.strideB();
-            k.strideC = g.strideC();
-            k.transA = transA ? 1 : 0;
-            k.transB = transB ? 1 : 0;
-            k.accumulate = accumulate ? 1 : 0;
-            k.alpha = alpha;
-            k.output(k.c, accumulate);
-            k.launchTiles(g.batch());
+            product(storage(a), transA, g.strideA(), storage(b), transB, g.strideB(), storage(c), g.strideC(),
+                    g.batch(), g.m(), g.n(), g.k(), alpha, accumulate);
         }
+    }
+
+    /**
+     * {@code C = α·op(A)·op(B) (+ C)}, m×n over {@code depth}, for each of {@code batch} entries (entry e of each
+     * array at e times its stride, 0 for one shared by all), on the kernel {@link GemmTiles} picks. Under the
+     * runtime's lock.
+     */
+    private void product(float[] a, boolean transA, int strideA, float[] b, boolean transB, int strideB, float[] c,
+                         int strideC, int batch, int m, int n, int depth, float alpha, boolean accumulate) {
+        ImplicitGemmKernel k = gemmFor(m, n, batch);
+        k.mode = ImplicitGemmKernel.MATMUL;
+        k.a = a;
+        k.b = b;
+        k.c = c;
+        k.bias = ABSENT;
+        k.m = m;
+        k.n = n;
+        k.k = depth;
+        k.strideA = strideA;
+        k.strideB = strideB;
+        k.strideC = strideC;
+        k.transA = transA ? 1 : 0;
+        k.transB = transB ? 1 : 0;
+        k.accumulate = accumulate ? 1 : 0;
+        k.alpha = alpha;
+        k.output(k.c, accumulate);
+        k.launchTiles(batch);
     }
 
     // ---------------------------------------------------------------- normalisation
@@ -400,55 +409,53 @@ public final class OpenClBackend implements Backend {
 
     // ---------------------------------------------------------------- attention
 
+    /**
+     * The attention products run on the tiled GEMM kernels, each image's matrices where they lie ({@code [C, T]} for q,
+     * k, v and out, {@code [T, T]} for the scores): {@code S = QᵀK/√C}, the softmax in place, {@code out = V·Pᵀ}.
+     */
     @Override
     public void attention(Tensor q, Tensor k, Tensor v, Tensor out, Tensor probs) {
         AttentionGeometry g = AttentionGeometry.of("attention", q, k, v, out, probs);
-        AttentionKernel kernel = attention;
+        int c = g.channels(), t = g.positions(), image = c * t, scores = t * t;
+        float scale = (float) (1.0 / Math.sqrt(c));
         synchronized (DeviceRuntime.LOCK) {
-            kernel.q = storage(q);
-            kernel.k = storage(k);
-            kernel.v = storage(v);
-            kernel.probs = storage(probs);
-            kernel.out = storage(out);
-            kernel.channels = g.channels();
-            kernel.positions = g.positions();
-            kernel.scale = (float) (1.0 / Math.sqrt(g.channels()));
-            kernel.scoreItems = probs.size();
-            kernel.rowItems = g.batch() * g.positions();
-            kernel.outItems = out.size();
-            kernel.writes(kernel.probs);
-            kernel.writes(kernel.out);
-            kernel.launch(Math.max(kernel.scoreItems, kernel.outItems), 3);
+            product(storage(q), true, image, storage(k), false, image, storage(probs), scores, g.batch(), t, t, c,
+                    scale, false);
+        }
+        softmax(probs, probs);
+        synchronized (DeviceRuntime.LOCK) {
+            product(storage(v), false, image, storage(probs), true, scores, storage(out), image, g.batch(), c, t, t,
+                    1f, false);
         }
     }
 
+    /**
+     * {@code dV += dO·P}; {@code dP = dOᵀ·V} into a device-only buffer, turned into the scores' gradient
+     * {@code dS = P ⊙ (dP − rowsum(dP ⊙ P))/√C} in place ({@link AttentionScoreGradientKernel}); then
+     * {@code dQ += K·dSᵀ} and {@code dK += Q·dS}.
+     */
     @Override
     public void attentionBackward(Tensor q, Tensor k, Tensor v, Tensor probs, Tensor dout, Tensor dq, Tensor dk,
             Tensor dv) {
         AttentionGeometry g = OpChecks.attentionBackward(q, k, v, probs, dout, dq, dk, dv);
-        AttentionBackwardKernel kernel = attentionBackward;
+        int c = g.channels(), t = g.positions(), batch = g.batch(), image = c * t, scores = t * t;
+        AttentionScoreGradientKernel kernel = attentionScoreGradient;
         synchronized (DeviceRuntime.LOCK) {
-            kernel.ensureScratch(probs.size(), g.batch() * g.positions());
-            kernel.q = storage(q);
-            kernel.k = storage(k);
-            kernel.v = storage(v);
+            kernel.ensureScratch(probs.size(), batch * t);
+            float[] dS = kernel.scoreGrad;
+            product(storage(dout), false, image, storage(probs), false, scores, storage(dv), image, batch, c, t, t, 1f,
+                    true);
+            product(storage(dout), true, image, storage(v), false, image, dS, scores, batch, t, t, c, 1f, false);
             kernel.probs = storage(probs);
-            kernel.dout = storage(dout);
-            kernel.dq = storage(dq);
-            kernel.dk = storage(dk);
-            kernel.dv = storage(dv);
-            kernel.channels = g.channels();
-            kernel.positions = g.positions();
-            kernel.scale = (float) (1.0 / Math.sqrt(g.channels()));
+            kernel.positions = t;
+            kernel.scale = (float) (1.0 / Math.sqrt(c));
             kernel.scoreItems = probs.size();
-            kernel.rowItems = g.batch() * g.positions();
-            kernel.channelItems = dout.size();
-            kernel.writes(kernel.scoreGrad);
+            kernel.rowItems = batch * t;
             kernel.writes(kernel.rowDot);
-            kernel.updates(kernel.dq);
-            kernel.updates(kernel.dk);
-            kernel.updates(kernel.dv);
-            kernel.launch(Math.max(kernel.scoreItems, kernel.channelItems), 4);
+            kernel.updates(kernel.scoreGrad);
+            kernel.launch(kernel.scoreItems, 2);
+            product(storage(k), false, image, dS, true, scores, storage(dq), image, batch, c, t, t, 1f, true);
+            product(storage(q), false, image, dS, false, scores, storage(dk), image, batch, c, t, t, 1f, true);
         }
     }
 
