@@ -2,13 +2,13 @@ package org.ddpm4j.tensor.opencl;
 
 /**
  * Backward of group normalisation. With x̂ = (x − μ)·rstd and d = γ·dy: pass 0 sums dy and dy·x̂ over the positions
- * of each (sample, channel) into device-only scratch; pass 1 adds those over the samples into dγ and dβ, and over
+ * of each (sample, channel), one work group per plane, into device-only scratch; pass 1 adds those over the samples into dγ and dβ, and over
  * each group's channels, weighted by γ, into Σd and Σd·x̂ per (sample, group); pass 2 applies
  * {@code dx = rstd·(d − mean(d) − x̂·mean(d·x̂))} per element. Summing over samples in a pass of its own keeps every
  * work item's loop one plane long: one item per channel over the whole batch would leave a GPU's compute units
  * idle while a few items walk N·H·W values each.
  */
-final class GroupNormBackwardKernel extends DeviceKernel {
+final class GroupNormBackwardKernel extends GroupReductionKernel {
     float[] x = new float[1];
     float[] gamma = new float[1];
     float[] mean = new float[1];
@@ -51,19 +51,27 @@ final class GroupNormBackwardKernel extends DeviceKernel {
         int perGroup = channels / groups;
         int pass = getPassId();
         // One flat condition per role: Aparapi's translator rejects an if nested directly in an if/else chain.
-        if (pass == 0 && id < batch * channels) {
-            int stat = (id / channels) * groups + (id % channels) / perGroup;
+        // Pass 0 takes a whole work group per plane: its condition holds for all of a group's items or none, as the
+        // barriers of groupSum need.
+        int plane = getGroupId();
+        if (pass == 0 && plane < batch * channels) {
+            int lane = getLocalId();
+            int stat = (plane / channels) * groups + (plane % channels) / perGroup;
             float mu = mean[stat];
             float rs = rstd[stat];
             float sumDy = 0f;
             float sumDyXhat = 0f;
-            int off = id * spatial;
-            for (int p = 0; p < spatial; p++) {
+            int off = plane * spatial;
+            for (int p = lane; p < spatial; p += GROUP_SIZE) {
                 sumDy += dy[off + p];
                 sumDyXhat += dy[off + p] * (x[off + p] - mu) * rs;
             }
-            channelSums[2 * id] = sumDy;
-            channelSums[2 * id + 1] = sumDyXhat;
+            float totalDy = groupSum(lane, sumDy);
+            float totalDyXhat = groupSum(lane, sumDyXhat);
+            if (lane == 0) {
+                channelSums[2 * plane] = totalDy;
+                channelSums[2 * plane + 1] = totalDyXhat;
+            }
         }
         if (pass == 1 && id < statItems) {
             int n = id / groups;

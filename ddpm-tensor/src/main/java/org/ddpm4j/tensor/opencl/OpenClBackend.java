@@ -316,7 +316,7 @@ public final class OpenClBackend implements Backend {
             k.writes(k.y);
             k.writes(k.mean);
             k.writes(k.rstd);
-            k.launch(Math.max(k.items, k.statItems), 2);
+            k.launch(Math.max(k.items, k.statItems * DeviceKernel.GROUP_SIZE), 2);
         }
     }
 
@@ -355,8 +355,8 @@ public final class OpenClBackend implements Backend {
             }
             k.writes(k.channelSums);
             k.writes(k.groupSums);
-            // Every role's items are at most the elements': one item per element covers them all.
-            k.launch(k.items, 3);
+            // One item per element, or a work group per plane where planes are smaller than groups, covers every role.
+            k.launch(Math.max(k.items, g.batch() * g.channels() * DeviceKernel.GROUP_SIZE), 3);
         }
     }
 
