@@ -4,10 +4,11 @@ package org.ddpm4j.tensor.opencl;
  * A per-channel vector broadcast over positions ({@code [C]} shared or {@code [N, C]} per sample): mode
  * {@link #ADD} adds it (one item per element); mode {@link #BACKWARD} sums the gradient over positions (and over
  * samples for a shared vector) into it. Also the convolution's bias gradient. The backward's pass 0 sums each
- * (sample, channel) plane, one item each, into the vector (per sample) or into device-only scratch; for a shared
+ * (sample, channel) plane into the vector (per sample) or into device-only scratch, a work group per plane where
+ * planes hold a group's worth of positions or more ({@link #groupPerPlane}), else one item per plane; for a shared
  * vector pass 1 adds the scratch over the samples, one item per channel, so that no item walks the whole batch alone.
  */
-final class ChannelVectorKernel extends DeviceKernel {
+final class ChannelVectorKernel extends GroupReductionKernel {
     static final int ADD = 0;
     static final int BACKWARD = 1;
 
@@ -24,6 +25,8 @@ final class ChannelVectorKernel extends DeviceKernel {
     /** 1: the addition runs in place and reads x from {@link #out} (x is then not bound to the tensor). */
     int readOut;
     int items;
+    /** Backward: 1 when each plane is summed by a whole work group ({@link #launchBackward}). */
+    int groupPerPlane;
 
     ChannelVectorKernel(DeviceRuntime runtime) {
         super(runtime);
@@ -36,6 +39,17 @@ final class ChannelVectorKernel extends DeviceKernel {
             passes = 2;
         }
         return passes;
+    }
+
+    /**
+     * Launches the backward over {@code batch·channels} planes: a work group per plane when planes hold at least
+     * {@link #GROUP_SIZE} positions, else one item per plane (a tree over a group for a handful of values would cost
+     * more than it saves).
+     */
+    void launchBackward() {
+        int planes = batch * channels;
+        groupPerPlane = spatial >= GROUP_SIZE ? 1 : 0;
+        launch(groupPerPlane == 1 ? planes * GROUP_SIZE : planes, passes());
     }
 
     void ensureScratch(int planes) {
@@ -64,16 +78,27 @@ final class ChannelVectorKernel extends DeviceKernel {
             }
             out[i] = xv + v[vi];
         }
-        if (pass == 0 && i < batch * channels && mode == BACKWARD) {
+        if (pass == 0 && i < batch * channels && mode == BACKWARD && groupPerPlane == 0) {
             float acc = 0f;
             int off = i * spatial;
             for (int p = 0; p < spatial; p++) {
                 acc += x[off + p];
             }
-            if (perSample == 1) {
-                v[i] = v[i] + acc;
-            } else {
-                planeSums[i] = acc;
+            addPlaneSum(i, acc);
+        }
+        // A whole work group per plane: the condition holds for all of a group's items or none, as the barriers of
+        // groupSum need.
+        int plane = getGroupId();
+        if (pass == 0 && plane < batch * channels && mode == BACKWARD && groupPerPlane == 1) {
+            int lane = getLocalId();
+            float acc = 0f;
+            int off = plane * spatial;
+            for (int p = lane; p < spatial; p += GROUP_SIZE) {
+                acc += x[off + p];
+            }
+            float total = groupSum(lane, acc);
+            if (lane == 0) {
+                addPlaneSum(plane, total);
             }
         }
         if (pass == 1 && i < channels && mode == BACKWARD) {
@@ -82,6 +107,15 @@ final class ChannelVectorKernel extends DeviceKernel {
                 acc += planeSums[n * channels + i];
             }
             v[i] = v[i] + acc;
+        }
+    }
+
+    /** Plane {@code plane}'s sum into the vector (per sample) or into the scratch (shared). */
+    void addPlaneSum(int plane, float sum) {
+        if (perSample == 1) {
+            v[plane] = v[plane] + sum;
+        } else {
+            planeSums[plane] = sum;
         }
     }
 }

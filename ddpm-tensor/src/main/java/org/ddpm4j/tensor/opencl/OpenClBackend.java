@@ -614,12 +614,11 @@ public final class OpenClBackend implements Backend {
         k.spatial = spatial;
         k.perSample = perSample ? 1 : 0;
         k.mode = ChannelVectorKernel.BACKWARD;
-        k.items = batch * channels;
         k.updates(k.v);
         if (!perSample) {
             k.writes(k.planeSums);
         }
-        k.launch(k.items, k.passes());
+        k.launchBackward();
     }
 
     private static void setChannelVectorAdd(ChannelVectorKernel k, ChannelVector cv, int items) {
