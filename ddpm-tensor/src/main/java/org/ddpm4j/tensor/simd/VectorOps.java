@@ -540,16 +540,19 @@ final class VectorOps {
         FloatVector s1 = FloatVector.zero(SPECIES), d1 = FloatVector.zero(SPECIES);
         int i = 0;
         for (int bound = (len / (2 * VL)) * 2 * VL; i < bound; i += 2 * VL) {
+            // The next run's loads ahead of this run's stores, so that no load waits behind a store it might alias.
+            FloatVector g0 = FloatVector.fromArray(SPECIES, dy, nextOff + i);
+            FloatVector g1 = FloatVector.fromArray(SPECIES, dy, nextOff + i + VL);
+            FloatVector h0 = FloatVector.fromArray(SPECIES, x, nextOff + i);
+            FloatVector h1 = FloatVector.fromArray(SPECIES, x, nextOff + i + VL);
             FloatVector.fromArray(SPECIES, dy, off + i).mul(a)
                     .add(FloatVector.fromArray(SPECIES, x, off + i).fma(b, c)).intoArray(dx, off + i);
             FloatVector.fromArray(SPECIES, dy, off + i + VL).mul(a)
                     .add(FloatVector.fromArray(SPECIES, x, off + i + VL).fma(b, c)).intoArray(dx, off + i + VL);
-            FloatVector g0 = FloatVector.fromArray(SPECIES, dy, nextOff + i);
-            FloatVector g1 = FloatVector.fromArray(SPECIES, dy, nextOff + i + VL);
             s0 = s0.add(g0);
             s1 = s1.add(g1);
-            d0 = g0.fma(FloatVector.fromArray(SPECIES, x, nextOff + i), d0);
-            d1 = g1.fma(FloatVector.fromArray(SPECIES, x, nextOff + i + VL), d1);
+            d0 = g0.fma(h0, d0);
+            d1 = g1.fma(h1, d1);
         }
         double sum = sumLanes(s0.add(s1)), dot = sumLanes(d0.add(d1));
         for (int j = i; j < len; j++) {
