@@ -9,7 +9,8 @@ import org.junit.jupiter.api.BeforeAll;
  * CI). Without a device the class is skipped, unless {@code DDPM_REQUIRE_OPENCL=1} makes that a failure.
  */
 class OpenClVsScalarTest extends BackendVsScalarTest {
-    private static OpenClBackend openCl;
+    /** The backend under test; a subclass's own {@code startOpenCl} (hiding this one) may start another. */
+    static OpenClBackend openCl;
 
     @BeforeAll
     static void startOpenCl() {

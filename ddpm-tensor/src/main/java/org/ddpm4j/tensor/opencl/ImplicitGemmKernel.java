@@ -97,6 +97,48 @@ class ImplicitGemmKernel extends DeviceKernel {
         launch(batch * tilesM * tilesN * THREADS, 1);
     }
 
+    /** The batch entry (or, for a cut weight gradient, the slice) this work group computes. */
+    int batchEntry() {
+        return getGroupId() / (tilesM * tilesN);
+    }
+
+    /** The first row of C this work group computes, in tiles of {@code tile}. */
+    int firstRow(int tile) {
+        return ((getGroupId() % (tilesM * tilesN)) / tilesN) * tile;
+    }
+
+    /** The first column of C this work group computes, in tiles of {@code tile}. */
+    int firstColumn(int tile) {
+        return (getGroupId() % tilesN) * tile;
+    }
+
+    /** Where batch entry bt's inner steps start: its slice's first step for a cut weight gradient, else 0. */
+    int depthStart(int bt) {
+        int start = 0;
+        if (mode == CONV_WEIGHT_GRAD) {
+            start = bt * splitDepth;
+        }
+        return start;
+    }
+
+    /** Where batch entry bt's inner steps end. A slice is a whole number of panels: none reads into the next. */
+    int depthEnd(int bt) {
+        int end = k;
+        if (mode == CONV_WEIGHT_GRAD) {
+            end = min(k, bt * splitDepth + splitDepth);
+        }
+        return end;
+    }
+
+    /** Element (i, p) of A, 0 outside the matrix; {@code pBase} and {@code rowStride} are column p's. */
+    float fetchA(int i, int p, int pBase, int rowStride) {
+        float v = 0f;
+        if (i < m && p < k) {
+            v = a[pBase + i * rowStride];
+        }
+        return v;
+    }
+
     /**
      * Where column p of A starts: A(i, p) is {@code a[aBase(bt, p) + i·aStride(p)]}. A panel's item keeps one p,
      * so this (with its divisions) is worked out once per panel, not once per element.
@@ -263,24 +305,17 @@ class ImplicitGemmKernel extends DeviceKernel {
     @Override
     public void run() {
         int item = getLocalId();
-        int group = getGroupId();
-        int tiles = tilesM * tilesN;
-        int bt = group / tiles;
-        int row0 = ((group % tiles) / tilesN) * TILE;
-        int col0 = (group % tilesN) * TILE;
+        int bt = batchEntry();
+        int row0 = firstRow(TILE);
+        int col0 = firstColumn(TILE);
         int r = item / 8;
         int q = item % 8;
         float c00 = 0f, c01 = 0f, c02 = 0f, c03 = 0f;
         float c10 = 0f, c11 = 0f, c12 = 0f, c13 = 0f;
         float c20 = 0f, c21 = 0f, c22 = 0f, c23 = 0f;
         float c30 = 0f, c31 = 0f, c32 = 0f, c33 = 0f;
-        int pStart = 0;
-        int pEnd = k;
-        if (mode == CONV_WEIGHT_GRAD) {
-            // A whole number of panels per slice: a panel never reads into the next slice.
-            pStart = bt * splitDepth;
-            pEnd = min(k, pStart + splitDepth);
-        }
+        int pStart = depthStart(bt);
+        int pEnd = depthEnd(bt);
         // Panel loads: element e of the A panel is row e / DEPTH at step e % DEPTH, of the B panel step e / TILE in
         // column e % TILE; THREADS being a multiple of both, an item loads one step of A (rows aRow + s·A_ROWS_APART)
         // and one column of B (steps bStep + s·B_STEPS_APART) in every panel, so what depends on that step or column
@@ -300,11 +335,7 @@ class ImplicitGemmKernel extends DeviceKernel {
             for (int s = 0; s < LOADS_PER_PANEL; s++) {
                 // A panel transposed (step-major), rows padded apart so that the items' stores hit distinct banks.
                 int i = aRow + s * A_ROWS_APART;
-                float v = 0f;
-                if (i < m && p < k) {
-                    v = a[pBase + i * aRowStride];
-                }
-                aPanel[aStep * A_PITCH + i - row0] = v;
+                aPanel[aStep * A_PITCH + i - row0] = fetchA(i, p, pBase, aRowStride);
                 int bRow = bStep + s * B_STEPS_APART;
                 bPanel[bRow * TILE + bLane] = fetchB(bt, p0 + bRow, j, jBase, jY, jX);
             }

@@ -46,11 +46,9 @@ final class WideTileGemmKernel extends ImplicitGemmKernel {
     @Override
     public void run() {
         int item = getLocalId();
-        int group = getGroupId();
-        int tiles = tilesM * tilesN;
-        int bt = group / tiles;
-        int row0 = ((group % tiles) / tilesN) * WIDE_TILE;
-        int col0 = (group % tilesN) * WIDE_TILE;
+        int bt = batchEntry();
+        int row0 = firstRow(WIDE_TILE);
+        int col0 = firstColumn(WIDE_TILE);
         int r = item / 8;
         int q = item % 8;
         float c00 = 0f, c01 = 0f, c02 = 0f, c03 = 0f, c04 = 0f, c05 = 0f, c06 = 0f, c07 = 0f;
@@ -61,12 +59,8 @@ final class WideTileGemmKernel extends ImplicitGemmKernel {
         float c50 = 0f, c51 = 0f, c52 = 0f, c53 = 0f, c54 = 0f, c55 = 0f, c56 = 0f, c57 = 0f;
         float c60 = 0f, c61 = 0f, c62 = 0f, c63 = 0f, c64 = 0f, c65 = 0f, c66 = 0f, c67 = 0f;
         float c70 = 0f, c71 = 0f, c72 = 0f, c73 = 0f, c74 = 0f, c75 = 0f, c76 = 0f, c77 = 0f;
-        int pStart = 0;
-        int pEnd = k;
-        if (mode == CONV_WEIGHT_GRAD) {
-            pStart = bt * splitDepth;
-            pEnd = min(k, pStart + splitDepth);
-        }
+        int pStart = depthStart(bt);
+        int pEnd = depthEnd(bt);
         // As in the narrow kernel, an item loads one step of A (rows aRow + s·A_ROWS_APART) per panel; of B it loads
         // one whole column (the tile is as wide as the group), so B's column decomposition is worked out once.
         int aRow = row0 + item / DEPTH;
@@ -81,11 +75,7 @@ final class WideTileGemmKernel extends ImplicitGemmKernel {
             int pBase = aBase(bt, p);
             for (int s = 0; s < WIDE_LOADS_PER_PANEL; s++) {
                 int i = aRow + s * A_ROWS_APART;
-                float v = 0f;
-                if (i < m && p < k) {
-                    v = a[pBase + i * aRowStride];
-                }
-                wideA[aStep * WIDE_A_PITCH + i - row0] = v;
+                wideA[aStep * WIDE_A_PITCH + i - row0] = fetchA(i, p, pBase, aRowStride);
                 wideB[s * WIDE_TILE + item] = fetchB(bt, p0 + s, j, jBase, jY, jX);
             }
             localBarrier();
