@@ -2,9 +2,9 @@
 # Runs on the lent GPU machine, from the repository root, with ddpm-bench/target/device carried (pack.sh made it):
 #   check    every op of the OpenCL backend, forward and backward, against the scalar reference, on the GPU;
 #   gpu      the U-Net (ch 64 and 32: training steps at batch 32 and 64, sampling forward at 64) on the GPU, its ch 64
-#            training step at batch 32 op by op (`bench ops`: which kernels to fix next), once more with every product
-#            on the 32x32-tile kernel (ddpm.opencl.tiles=narrow: is the 64x64 one's choice right on this GPU?), and the
-#            ch 64 one on 2 CPU threads of the same machine (the engine issue's 20x aim compares the two);
+#            training step at batch 32 op by op (`bench ops`: which kernels to fix next), the ch 64 one on 2 CPU threads
+#            of the same machine (the engine issue's 20x aim compares the two), and last the GPU's op by op once more
+#            with every product on the 32x32-tile kernel (ddpm.opencl.tiles=narrow: is the 64x64 one's choice right?);
 #   scaling  the ch 32 U-Net on 2, 4, 8 and 16 CPU threads, and its training step op by op at 2 and 16 (which ops do
 #            not scale).
 # Usage: ddpm-bench/device/run.sh [check] [gpu] [scaling]   (default: all three, estimated at under 10 minutes on a
@@ -84,10 +84,10 @@ for p in "${phases[@]}"; do
       step unet-opencl 400 "${ddpm[@]}" bench unet --backend opencl "${jmh[@]}" --out "$out/unet-opencl.json"
       step ops-opencl-ch64-b32 200 "${ddpm[@]}" bench ops --backend opencl --channels 64 --batch 32 --steps 3 \
         --warmup-steps 2 --out "$out/ops-opencl-ch64-b32.json"
-      step ops-opencl-ch64-b32-narrow 200 "${ddpm_narrow[@]}" bench ops --backend opencl --channels 64 --batch 32 \
-        --steps 3 --warmup-steps 2 --out "$out/ops-opencl-ch64-b32-narrow.json"
       step unet-ch64-simd-2threads 400 "${ddpm[@]}" bench unet --backend simd --threads 2 --channels 64 "${jmh[@]}" \
         --out "$out/unet-ch64-simd-2threads.json"
+      step ops-opencl-ch64-b32-narrow 200 "${ddpm_narrow[@]}" bench ops --backend opencl --channels 64 --batch 32 \
+        --steps 3 --warmup-steps 2 --out "$out/ops-opencl-ch64-b32-narrow.json"
       ;;
     scaling)
       for t in 2 4 8 16; do
