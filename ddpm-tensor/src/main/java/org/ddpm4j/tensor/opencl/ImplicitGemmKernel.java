@@ -9,6 +9,7 @@ package org.ddpm4j.tensor.opencl;
  * {@value #DEPTH} along p the group stages the A and B panels in local memory, then every item accumulates a 4×4
  * register block (rows {@code r + 8·i}, columns {@code c + 8·j}, so neighbouring items read neighbouring local
  * words). Each staged element is read 32 times from local memory instead of once per output from global memory.
+ * {@link WideTileGemmKernel} computes the same products on 64×64 tiles; {@link GemmTiles} chooses per product.
  *
  * <p>Which tensor elements A, B and C stand for is set by {@link #mode}:
  * <ul>
