@@ -2,8 +2,8 @@ package org.ddpm4j.tensor.opencl;
 
 /**
  * Backward of group normalisation. With x̂ = (x − μ)·rstd and d = γ·dy: pass 0 sums dy and dy·x̂ over the positions
- * of each (sample, channel), one work group per plane, into device-only scratch; pass 1 adds those over the samples into dγ and dβ, and over
- * each group's channels, weighted by γ, into Σd and Σd·x̂ per (sample, group); pass 2 applies
+ * of each (sample, channel), one work group per plane, into device-only scratch; pass 1 adds those over the samples
+ * into dγ and dβ, and over each group's channels, weighted by γ, into Σd and Σd·x̂ per (sample, group); pass 2 applies
  * {@code dx = rstd·(d − mean(d) − x̂·mean(d·x̂))} per element. Summing over samples in a pass of its own keeps every
  * work item's loop one plane long: one item per channel over the whole batch would leave a GPU's compute units
  * idle while a few items walk N·H·W values each.
