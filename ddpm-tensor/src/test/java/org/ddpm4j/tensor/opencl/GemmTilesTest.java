@@ -6,14 +6,27 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class GemmTilesTest {
     private static final int H200_COMPUTE_UNITS = 132;
 
-    @AfterEach
+    /** The property as the test JVM was started with it, put back after each test. */
+    private String saved;
+
+    @BeforeEach
     void clearProperty() {
-        System.clearProperty(GemmTiles.PROPERTY);
+        saved = System.clearProperty(GemmTiles.PROPERTY);
+    }
+
+    @AfterEach
+    void restoreProperty() {
+        if (saved == null) {
+            System.clearProperty(GemmTiles.PROPERTY);
+        } else {
+            System.setProperty(GemmTiles.PROPERTY, saved);
+        }
     }
 
     @Test
