@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs on the lent GPU machine, from the repository root, with ddpm-bench/target/device carried (pack.sh made it):
-#   check    every op of the OpenCL backend, forward and backward, against the scalar reference, on the GPU;
+#   check    every op of the OpenCL backend, forward and backward, against the scalar reference, on the GPU, then
+#            again with every product on the 64x64-tile GEMM kernel;
 #   gpu      the U-Net (ch 64 and 32: training steps at batch 32 and 64, sampling forward at 64) on the GPU, its ch 64
 #            training step at batch 32 op by op (`bench ops`: which kernels to fix next), the ch 64 one on 2 CPU threads
 #            of the same machine (the engine issue's 20x aim compares the two), and last the GPU's op by op once more
@@ -59,6 +60,7 @@ java_options=("$dev/jdk/bin/java" --add-modules jdk.incubator.vector --enable-na
   -XX:+UseParallelGC)
 ddpm=("${java_options[@]}" -jar "$dev/ddpm.jar")
 ddpm_narrow=("${java_options[@]}" -Dddpm.opencl.tiles=narrow -jar "$dev/ddpm.jar")
+ddpm_wide=("${java_options[@]}" -Dddpm.opencl.tiles=wide -jar "$dev/ddpm.jar")
 if [ "${DDPM_DEVICE_QUICK:-0}" = 1 ]; then
   jmh=(--quick)
 else
@@ -79,6 +81,8 @@ for p in "${phases[@]}"; do
   case "$p" in
     check)
       step check-opencl 300 "${ddpm[@]}" check --backend opencl --json
+      # The check's shapes are too small for the 64x64-tile kernel on a GPU: once more with every product on it.
+      step check-opencl-wide 300 "${ddpm_wide[@]}" check --backend opencl --json
       ;;
     gpu)
       step unet-opencl 400 "${ddpm[@]}" bench unet --backend opencl "${jmh[@]}" --out "$out/unet-opencl.json"
