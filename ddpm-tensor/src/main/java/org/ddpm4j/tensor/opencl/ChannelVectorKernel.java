@@ -5,7 +5,7 @@ package org.ddpm4j.tensor.opencl;
  * {@link #ADD} adds it (one item per element); mode {@link #BACKWARD} sums the gradient over positions (and over
  * samples for a shared vector) into it. Also the convolution's bias gradient. The backward's pass 0 sums each
  * (sample, channel) plane into the vector (per sample) or into device-only scratch, a work group per plane where
- * planes hold a group's worth of positions or more ({@link #groupPerPlane}), else one item per plane; for a shared
+ * planes hold a group's worth of positions or more ({@link #groupPerPlane()}), else one item per plane; for a shared
  * vector pass 1 adds the scratch over the samples, one item per channel, so that no item walks the whole batch alone.
  */
 final class ChannelVectorKernel extends GroupReductionKernel {
@@ -25,8 +25,6 @@ final class ChannelVectorKernel extends GroupReductionKernel {
     /** 1: the addition runs in place and reads x from {@link #out} (x is then not bound to the tensor). */
     int readOut;
     int items;
-    /** Backward: 1 when each plane is summed by a whole work group ({@link #launchBackward}). */
-    int groupPerPlane;
 
     ChannelVectorKernel(DeviceRuntime runtime) {
         super(runtime);
@@ -48,8 +46,16 @@ final class ChannelVectorKernel extends GroupReductionKernel {
      */
     void launchBackward() {
         int planes = batch * channels;
-        groupPerPlane = spatial >= GROUP_SIZE ? 1 : 0;
-        launch(groupPerPlane == 1 ? planes * GROUP_SIZE : planes, passes());
+        launch(groupPerPlane() == 1 ? planes * GROUP_SIZE : planes, passes());
+    }
+
+    /** 1 when the backward sums each plane with a whole work group, 0 when with one item. */
+    int groupPerPlane() {
+        int byGroup = 0;
+        if (spatial >= GROUP_SIZE) {
+            byGroup = 1;
+        }
+        return byGroup;
     }
 
     void ensureScratch(int planes) {
@@ -78,7 +84,7 @@ final class ChannelVectorKernel extends GroupReductionKernel {
             }
             out[i] = xv + v[vi];
         }
-        if (pass == 0 && i < batch * channels && mode == BACKWARD && groupPerPlane == 0) {
+        if (pass == 0 && i < batch * channels && mode == BACKWARD && groupPerPlane() == 0) {
             float acc = 0f;
             int off = i * spatial;
             for (int p = 0; p < spatial; p++) {
@@ -89,7 +95,7 @@ final class ChannelVectorKernel extends GroupReductionKernel {
         // A whole work group per plane: the condition holds for all of a group's items or none, as the barriers of
         // groupSum need.
         int plane = getGroupId();
-        if (pass == 0 && plane < batch * channels && mode == BACKWARD && groupPerPlane == 1) {
+        if (pass == 0 && plane < batch * channels && mode == BACKWARD && groupPerPlane() == 1) {
             int lane = getLocalId();
             float acc = 0f;
             int off = plane * spatial;

@@ -39,7 +39,7 @@ enum GemmTiles {
             case AUTO -> {
                 int t = WideTileGemmKernel.WIDE_TILE;
                 long groups = (long) batch * ((m + t - 1) / t) * ((n + t - 1) / t);
-                yield m >= t && n >= t && groups >= (long) GROUPS_PER_COMPUTE_UNIT * Math.max(1, computeUnits);
+                yield fullTiles(m, n) && groups >= (long) GROUPS_PER_COMPUTE_UNIT * Math.max(1, computeUnits);
             }
         };
     }
@@ -49,7 +49,11 @@ enum GemmTiles {
      * the groups the device needs, so under {@link #AUTO} whenever neither side is narrower than a wide tile.
      */
     boolean wideWhenCut(int m, int n) {
-        int t = WideTileGemmKernel.WIDE_TILE;
-        return this == WIDE || this == AUTO && m >= t && n >= t;
+        return this == WIDE || this == AUTO && fullTiles(m, n);
+    }
+
+    /** Neither side of an m×n product is narrower than a wide tile, so no tile is mostly padding. */
+    private static boolean fullTiles(int m, int n) {
+        return m >= WideTileGemmKernel.WIDE_TILE && n >= WideTileGemmKernel.WIDE_TILE;
     }
 }
