@@ -1,7 +1,5 @@
 package org.ddpm4j.tensor.simd;
 
-import static jdk.incubator.vector.VectorOperators.GE;
-
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import org.ddpm4j.tensor.ConvGeometry;
@@ -10,22 +8,30 @@ import org.ddpm4j.tensor.ConvGeometry;
  * A stride-2 convolution of images of even height and width (the U-Net's downsampling), computed on each input
  * channel's four phase planes {@code x[2i + a, 2j + b]}, a and b in {0, 1}. Tap ky reads input row
  * {@code 2·oy − pad + ky}, which is row {@code oy + ⌊(ky − pad)/2⌋} of row phase {@code (ky − pad) mod 2}, and columns
- * likewise: every tap reads one phase plane at a fixed shift. The planes are stored zero-padded at one row stride Wp,
- * so that a tap's unrolled row over an image's output grid, taken Wp columns a row, is one contiguous run of its plane:
- * the GEMM's B is copied run by run instead of gathered pixel by pixel. The price is Wp − Wo junk outputs per row (one
- * for the 3×3 downsampling), computed and dropped.
+ * likewise: every tap reads one phase plane at a fixed shift.
+ *
+ * <p>A group of images shares its planes: each plane row holds the images' rows one after another, each zero-padded
+ * to Wp columns, so that a tap's unrolled row over the whole group's output grid (Ho rows of images·Wp outputs) is
+ * one contiguous run of its plane: B's rows are copied into packed strips run by run, or, where the strips would
+ * serve few rows of W, read where they lie ({@link Sgemm#gemmRowsBlock}). The GEMM runs a block of input channels at
+ * a time, each block's planes split just before it reads them (so they are read from L2). The price is Wp − Wo junk
+ * outputs per image row (one for the 3×3 downsampling), computed and dropped.
  *
  * <p>The backward is the adjoint of the same runs. The weight gradient multiplies dY, laid out on the grid with its
  * junk columns zero, by the runs; the input gradient forms the unrolled gradient Wᵀ·dY a block of rows at a time,
  * adds each row into zeroed phase planes as one run, and merges the planes back into image rows.
  */
 final class PhasePlaneConvolution {
+    /**
+     * The most rows of W a forward GEMM reads B in place for, rather than packing it: the micro-kernel reads the runs
+     * at scattered addresses through a table, slower than a packed strip; the packing pass that saves costs less than
+     * the slowdown once its strips serve more than eight micro-tile rows (docs/benchmarks.md, "B read in place").
+     */
+    private static final int RUNS_MAX_ROWS = 8 * Sgemm.MR;
     /** Rows of the unrolled input gradient formed at once: the block stays in L2 while it is added back. */
     private static final int GRADIENT_ROWS = 16 * Sgemm.MR;
     private static final int VL = VectorOps.VL;
-    /** Lane indices, for the masks of {@link Unrolled}'s blends. */
-    private static final FloatVector LANES = FloatVector.zero(Sgemm.SPECIES).addIndex(1);
-    /** Loads may run a strip of B past a run's end: the planes carry that much slack. */
+    /** A run is read in whole strips, up to NR − 1 floats past its end: the planes carry that much slack. */
     private static final int SLACK = Sgemm.NR;
 
     private final ConvGeometry g;
@@ -33,13 +39,10 @@ final class PhasePlaneConvolution {
     private final int halfWidth;
     private final Axis rows;
     private final Axis columns;
-    private final int planeStride;
-    private final int channelStride;
-    private final int imageStride;
-    /** Grid outputs per image: Ho rows of Wp. */
-    private final int run;
-    /** Per tap {@code ky·k + kx}: where its run starts, from the channel's first plane. */
-    private final int[] tapOffset;
+    /** Input channels whose planes one K block of the forward's GEMM reads. */
+    private final int blockChannels;
+    private final Group full;
+    private final Group last;
 
     /**
      * One axis of the phase planes: {@code before} zeros ahead of the {@code in/2} values of a phase, {@code length}
@@ -68,9 +71,13 @@ final class PhasePlaneConvolution {
         return g.spec().stride() == 2 && g.height() % 2 == 0 && g.width() % 2 == 0;
     }
 
-    PhasePlaneConvolution(ConvGeometry g) {
+    /** The convolution computed {@code imagesPerGroup} images at a time (the batch's last group may hold fewer). */
+    PhasePlaneConvolution(ConvGeometry g, int imagesPerGroup) {
         if (!applies(g)) {
             throw new IllegalArgumentException("phase planes need stride 2 and an even height and width: " + g);
+        }
+        if (imagesPerGroup < 1) {
+            throw new IllegalArgumentException("images per group must be positive: " + imagesPerGroup);
         }
         this.g = g;
         this.k = g.spec().kernel();
@@ -78,59 +85,131 @@ final class PhasePlaneConvolution {
         int padding = g.spec().padding();
         this.rows = Axis.of(g.height(), g.outHeight(), k, padding);
         this.columns = Axis.of(g.width(), g.outWidth(), k, padding);
-        // A junk output's run may end past its plane by the largest column shift; the next plane's zeros or this
-        // slack take it.
-        int lastColumnShift = columns.shift(k - 1, padding);
-        this.planeStride = rows.length() * columns.length() + lastColumnShift;
-        this.channelStride = 4 * planeStride;
-        this.imageStride = g.inChannels() * channelStride;
-        this.run = g.outHeight() * columns.length();
-        this.tapOffset = new int[k * k];
-        for (int ky = 0; ky < k; ky++) {
-            for (int kx = 0; kx < k; kx++) {
-                int plane = 2 * Axis.phase(ky, padding) + Axis.phase(kx, padding);
-                tapOffset[ky * k + kx] = plane * planeStride + rows.shift(ky, padding) * columns.length()
-                        + columns.shift(kx, padding);
+        int taps = k * k, cin = g.inChannels();
+        this.blockChannels = ceilDiv(cin, ceilDiv(cin * taps, Sgemm.KC));
+        int group = Math.min(imagesPerGroup, g.batch()), rest = g.batch() % group;
+        this.full = new Group(group);
+        this.last = rest == 0 ? full : new Group(rest);
+    }
+
+    /**
+     * The layout of one group's phase planes: per channel the planes (a, b) = (0, 0), (0, 1), (1, 0), (1, 1), each
+     * {@code planeStride} floats, their rows {@code pitch} = images·Wp floats apart.
+     */
+    private final class Group {
+        final int images;
+        final int pitch;
+        final int planeStride;
+        final int channelStride;
+        /** Grid outputs of the group: Ho rows of images·Wp. */
+        final int run;
+        /** The grid's columns read and written: the run in whole strips. */
+        final int width;
+        /** Per row {@code c·k·k + ky·k + kx} of the unrolled input: where its run starts in the planes. */
+        final int[] runStart;
+
+        Group(int images) {
+            int padding = g.spec().padding(), taps = k * k;
+            this.images = images;
+            this.pitch = images * columns.length();
+            // A junk output's run may end past its plane by the largest column shift; the next plane's zeros or the
+            // slack take it.
+            this.planeStride = rows.length() * pitch + columns.shift(k - 1, padding);
+            this.channelStride = 4 * planeStride;
+            this.run = g.outHeight() * pitch;
+            this.width = roundUp(run, Sgemm.NR);
+            int[] tapOffset = new int[taps];
+            for (int ky = 0; ky < k; ky++) {
+                for (int kx = 0; kx < k; kx++) {
+                    int plane = 2 * Axis.phase(ky, padding) + Axis.phase(kx, padding);
+                    tapOffset[ky * k + kx] = plane * planeStride + rows.shift(ky, padding) * pitch
+                            + columns.shift(kx, padding);
+                }
+            }
+            this.runStart = new int[g.inChannels() * taps];
+            for (int p = 0; p < runStart.length; p++) {
+                runStart[p] = p / taps * channelStride + tapOffset[p % taps];
             }
         }
+
+        /** The floats of the planes of {@code channels} channels, with the slack a run's last strip reads. */
+        int size(int channels) {
+            return channels * channelStride + SLACK;
+        }
+
+        /** Where image i's input row iy has its even columns in channel 0's planes (its odd ones one plane on). */
+        int rowStart(int i, int iy) {
+            return 2 * (iy & 1) * planeStride + ((iy >> 1) + rows.before()) * pitch + i * columns.length()
+                    + columns.before();
+        }
+
+        /** Where image i's output row oy lies on the grid. */
+        int gridRow(int i, int oy) {
+            return oy * pitch + i * columns.length();
+        }
+    }
+
+    private Group group(int images) {
+        return images == full.images ? full : last;
+    }
+
+    /**
+     * W (Cout × Cin·k·k) packed for {@link #forwardGroup}: in K blocks of one block of input channels each, the
+     * blocks the forward's planes are split in.
+     */
+    Sgemm.PackedA packWeights(float[] w, float[] buffer) {
+        int kk = g.patchSize();
+        return Sgemm.PackedA.pack(false, g.outChannels(), kk, blockChannels * k * k, w, 0, kk, buffer, 0);
     }
 
     /**
      * {@code y = x ⋆ w + bias} for output channels [r0, r0 + count) of images [n0, n0 + images), side by side in one
-     * GEMM; {@code packedW} holds all of W (Cout × Cin·k·k), {@code bias} may be null.
+     * GEMM; {@code packedW} is W from {@link #packWeights}, {@code bias} may be null.
      */
     void forwardGroup(Sgemm.PackedA packedW, float[] x, float[] bias, float[] y, int n0, int images, int r0,
-                              int count) {
-        int cout = g.outChannels(), plane = g.outPlane(), columnsPerImage = images * run;
-        float[] planes = split(x, n0, images);
-        float[] staged = Workspace.current().get(Workspace.Slot.STAGING, count * columnsPerImage);
-        Sgemm.gemmPacked(packedW, r0, count, columnsPerImage, 1f, new Unrolled(planes), false, staged, 0,
-                columnsPerImage);
-        // The grid's rows to NCHW, the junk columns dropped.
+                      int count) {
+        Group layout = group(images);
+        int cout = g.outChannels(), plane = g.outPlane(), width = layout.width, cin = g.inChannels();
+        // Whole tiles: the rows past count are A's zero padding, dropped with the junk columns. A row's last vector
+        // may be read past the grid's end.
+        int paddedCount = Sgemm.PackedA.paddedRows(count);
+        float[] staged = Workspace.current().get(Workspace.Slot.STAGING, paddedCount * width + VL);
+        boolean inPlace = paddedCount <= RUNS_MAX_ROWS;
+        for (int c0 = 0; c0 < cin; c0 += blockChannels) {
+            float[] planes = split(x, n0, layout, c0, Math.min(cin, c0 + blockChannels));
+            int pc = c0 * k * k, from = -c0 * layout.channelStride;
+            if (inPlace) {
+                Sgemm.gemmRowsBlock(packedW, r0, paddedCount, pc, width, planes, from, layout.runStart, c0 > 0,
+                        staged, 0, width);
+            } else {
+                Sgemm.gemmPackedBlock(packedW, r0, paddedCount, pc, width, new Runs(planes, from, layout.runStart),
+                        c0 > 0, staged, 0, width);
+            }
+        }
         for (int i = 0; i < images; i++) {
             for (int o = 0; o < count; o++) {
-                int src = o * columnsPerImage + i * run, dst = ((n0 + i) * cout + r0 + o) * plane;
-                storeRows(staged, src, bias == null ? 0f : bias[r0 + o], y, dst);
+                storeRows(staged, o * width, layout, i, bias == null ? 0f : bias[r0 + o], y,
+                        ((n0 + i) * cout + r0 + o) * plane);
             }
         }
     }
 
     /**
-     * An output plane's rows from the grid, plus the bias, in whole vectors: a row's last vector may spill into the
-     * rows after it, which are written after it; only the rows a spill would carry out of the plane take a scalar
+     * Image i's output plane from the grid's rows, plus the bias, in whole vectors: a row's last vector may spill into
+     * the rows after it, which are written after it; only the rows a spill would carry out of the plane take a scalar
      * tail. Rows shorter than a vector (8 on an 8×8 output) then need neither a scalar loop nor a masked store.
      */
-    private void storeRows(float[] staged, int s, float bias, float[] y, int d) {
+    private void storeRows(float[] staged, int s, Group layout, int i, float bias, float[] y, int d) {
         int wo = g.outWidth(), ho = g.outHeight(), rounded = roundUp(wo, VL), spill = rounded - wo;
         int spillingRows = spill == 0 ? ho : Math.max(0, ho - ceilDiv(spill, wo));
         FloatVector b = FloatVector.broadcast(Sgemm.SPECIES, bias);
-        for (int oy = 0; oy < ho; oy++, s += columns.length(), d += wo) {
-            int j = 0;
+        for (int oy = 0; oy < ho; oy++, d += wo) {
+            int src = s + layout.gridRow(i, oy), j = 0;
             for (int end = oy < spillingRows ? rounded : wo / VL * VL; j < end; j += VL) {
-                FloatVector.fromArray(Sgemm.SPECIES, staged, s + j).add(b).intoArray(y, d + j);
+                FloatVector.fromArray(Sgemm.SPECIES, staged, src + j).add(b).intoArray(y, d + j);
             }
             for (; j < wo; j++) {
-                y[d + j] = staged[s + j] + bias;
+                y[d + j] = staged[src + j] + bias;
             }
         }
     }
@@ -142,44 +221,46 @@ final class PhasePlaneConvolution {
      */
     void backwardGroup(float[] x, float[] dy, int n0, int images, float[] dw, int dwOff, Sgemm.PackedA transposedW,
                        float[] dx) {
-        int cout = g.outChannels(), patch = g.patchSize(), width = roundUp(images * run, Sgemm.NR);
-        float[] grid = gridOf(dy, n0, images, width);
-        // dW += dY · colsᵀ   (Cout × images·Ho·Wp)·(images·Ho·Wp × K)
-        Sgemm.gemm(false, cout, patch, images * run, 1f, grid, 0, width, new UnrolledTransposed(split(x, n0, images)),
-                true, dw, dwOff, patch);
+        Group layout = group(images);
+        int cout = g.outChannels(), patch = g.patchSize();
+        float[] grid = gridOf(dy, n0, layout);
+        // dW += dY · colsᵀ   (Cout × grid)·(grid × K)
+        Sgemm.gemm(false, cout, patch, layout.run, 1f, grid, 0, layout.width,
+                new UnrolledTransposed(split(x, n0, layout, 0, g.inChannels()), layout), true, dw, dwOff, patch);
         if (transposedW != null) {
-            addInputGradient(transposedW, grid, width, n0, images, dx);
+            addInputGradient(transposedW, grid, layout, n0, dx);
         }
     }
 
-    /** dY of images [n0, n0 + images) as a Cout × width matrix on the output grid: junk columns and the tail zero. */
-    private float[] gridOf(float[] dy, int n0, int images, int width) {
+    /** dY of a group as a Cout × width matrix on the output grid: junk columns and the tail zero. */
+    private float[] gridOf(float[] dy, int n0, Group layout) {
         int cout = g.outChannels(), wo = g.outWidth(), plane = g.outPlane(), wp = columns.length();
+        int width = layout.width;
         float[] grid = Workspace.current().get(Workspace.Slot.STAGING, cout * width);
         for (int o = 0; o < cout; o++) {
             int row = o * width;
-            for (int i = 0; i < images; i++) {
-                int src = ((n0 + i) * cout + o) * plane, dst = row + i * run;
+            for (int i = 0; i < layout.images; i++) {
+                int src = ((n0 + i) * cout + o) * plane;
                 for (int oy = 0; oy < g.outHeight(); oy++) {
-                    VectorOps.copy(dy, src + oy * wo, grid, dst + oy * wp, wo);
-                    for (int j = dst + oy * wp + wo; j < dst + (oy + 1) * wp; j++) {
+                    int dst = row + layout.gridRow(i, oy);
+                    VectorOps.copy(dy, src + oy * wo, grid, dst, wo);
+                    for (int j = dst + wo; j < dst + wp; j++) {
                         grid[j] = 0f;
                     }
                 }
             }
-            Arrays.fill(grid, row + images * run, row + width, 0f);
+            Arrays.fill(grid, row + layout.run, row + width, 0f);
         }
         return grid;
     }
 
     /**
-     * {@code dx += } the input gradient of images [n0, n0 + images): {@code Wᵀ·dY} on the grid, a block of rows at a
-     * time, each row added into the phase planes as the run it was read from, the planes then merged into rows.
+     * {@code dx += } the input gradient of a group: {@code Wᵀ·dY} on the grid, a block of rows at a time, each row
+     * added into the phase planes as the run it was read from, the planes then merged into rows.
      */
-    private void addInputGradient(Sgemm.PackedA transposedW, float[] grid, int width, int n0, int images,
-                                  float[] dx) {
+    private void addInputGradient(Sgemm.PackedA transposedW, float[] grid, Group layout, int n0, float[] dx) {
         Workspace ws = Workspace.current();
-        int cout = g.outChannels(), patch = g.patchSize(), taps = k * k, size = images * imageStride + VL;
+        int cout = g.outChannels(), patch = g.patchSize(), width = layout.width, size = layout.size(g.inChannels());
         float[] packedGrid = ws.get(Workspace.Slot.PACKED_GRID, cout * width);
         new BPacker.Dense(false, grid, 0, width).pack(0, cout, 0, width, packedGrid);
         float[] gradients = ws.get(Workspace.Slot.PHASE_GRADIENTS, size);
@@ -189,19 +270,17 @@ final class PhasePlaneConvolution {
             int count = Math.min(GRADIENT_ROWS, patch - r0);
             Sgemm.gemmPrepacked(transposedW, r0, count, width, packedGrid, 0, block, 0, width);
             for (int q = 0; q < count; q++) {
-                int p = r0 + q, start = (p / taps) * channelStride + tapOffset[p % taps];
-                for (int i = 0; i < images; i++) {
-                    VectorOps.addInto(block, q * width + i * run, gradients, i * imageStride + start, run);
-                }
+                VectorOps.addInto(block, q * width, gradients, layout.runStart[r0 + q], layout.run);
             }
         }
         int h = g.height(), w = g.width(), cin = g.inChannels();
         float[] line = ws.get(Workspace.Slot.PACK_LINE, PhaseSplit.readLength(2, halfWidth));
-        for (int i = 0; i < images; i++) {
-            for (int c = 0; c < cin; c++) {
-                int base = i * imageStride + c * channelStride, image = ((n0 + i) * cin + c) * h * w;
+        for (int c = 0; c < cin; c++) {
+            for (int i = 0; i < layout.images; i++) {
+                int image = ((n0 + i) * cin + c) * h * w;
                 for (int iy = 0; iy < h; iy++) {
-                    PhaseSplit.merge(2, gradients, base + rowStart(iy), planeStride, halfWidth, line, 0);
+                    PhaseSplit.merge(2, gradients, c * layout.channelStride + layout.rowStart(i, iy),
+                            layout.planeStride, halfWidth, line, 0);
                     VectorOps.addInto(line, 0, dx, image + iy * w, w);
                 }
             }
@@ -209,123 +288,85 @@ final class PhasePlaneConvolution {
     }
 
     /**
-     * The phase planes of images [n0, n0 + images), written into this thread's workspace: per image and channel the
-     * planes (a, b) = (0, 0), (0, 1), (1, 0), (1, 1), each {@link #planeStride} floats, zeros around the values.
+     * The phase planes of channels [c0, c1) of images [n0, n0 + layout.images), written into this thread's workspace
+     * from its start, zeros around them.
      */
-    private float[] split(float[] x, int n0, int images) {
+    private float[] split(float[] x, int n0, Group layout, int c0, int c1) {
         int h = g.height(), w = g.width(), cin = g.inChannels(), whole = halfWidth / VL * VL;
-        int wp = columns.length(), left = columns.before(), right = wp - left - halfWidth;
-        int above = rows.before() * wp, below = rows.before() * wp + g.height() / 2 * wp;
-        float[] planes = Workspace.current().get(Workspace.Slot.PHASE_PLANES, images * imageStride + SLACK);
-        for (int i = 0; i < images; i++) {
-            for (int c = 0; c < cin; c++) {
-                int base = i * imageStride + c * channelStride, image = ((n0 + i) * cin + c) * h * w;
-                for (int plane = base; plane < base + channelStride; plane += planeStride) {
-                    Arrays.fill(planes, plane, plane + above, 0f);
-                    Arrays.fill(planes, plane + below, plane + planeStride, 0f);
-                }
+        int pitch = layout.pitch, ps = layout.planeStride, left = columns.before();
+        int right = columns.length() - left - halfWidth;
+        int above = rows.before() * pitch, below = (rows.before() + h / 2) * pitch;
+        float[] planes = Workspace.current().get(Workspace.Slot.PHASE_PLANES, layout.size(c1 - c0));
+        for (int c = c0; c < c1; c++) {
+            int base = (c - c0) * layout.channelStride;
+            for (int plane = base; plane < base + layout.channelStride; plane += ps) {
+                Arrays.fill(planes, plane, plane + above, 0f);
+                Arrays.fill(planes, plane + below, plane + ps, 0f);
+            }
+            for (int i = 0; i < layout.images; i++) {
+                int image = ((n0 + i) * cin + c) * h * w;
                 for (int iy = 0; iy < h; iy++) {
-                    int src = image + iy * w, dst = base + rowStart(iy);
+                    int src = image + iy * w, dst = base + layout.rowStart(i, iy);
                     if (whole > 0) {
-                        PhaseSplit.split(2, x, src, whole, planes, dst, -1, planeStride);
+                        PhaseSplit.split(2, x, src, whole, planes, dst, -1, ps);
                     }
                     if (whole < halfWidth) {
-                        PhaseSplit.splitTail(x, src + 2 * whole, halfWidth - whole, planes, dst + whole,
-                                planeStride);
+                        PhaseSplit.splitTail(x, src + 2 * whole, halfWidth - whole, planes, dst + whole, ps);
                     }
-                    // The zero columns either side of the row's values, in both column phases.
+                    // The zero columns either side of the image's values, in both column phases.
                     for (int j = dst - left; j < dst; j++) {
                         planes[j] = 0f;
-                        planes[j + planeStride] = 0f;
+                        planes[j + ps] = 0f;
                     }
                     for (int j = dst + halfWidth; j < dst + halfWidth + right; j++) {
                         planes[j] = 0f;
-                        planes[j + planeStride] = 0f;
+                        planes[j + ps] = 0f;
                     }
                 }
             }
         }
-        Arrays.fill(planes, images * imageStride, images * imageStride + SLACK, 0f);
+        Arrays.fill(planes, (c1 - c0) * layout.channelStride, layout.size(c1 - c0), 0f);
         return planes;
     }
 
-    /** Where input row iy's even columns start in a channel's planes (its odd ones one plane on). */
-    private int rowStart(int iy) {
-        return 2 * (iy & 1) * planeStride + ((iy >> 1) + rows.before()) * columns.length() + columns.before();
-    }
-
     /**
-     * The unrolled input as B (K = Cin·k·k rows, N = images·Ho·Wp grid columns): row (c, t) of an image is the run of
-     * {@link #run} floats from {@code c·channelStride + tapOffset[t]}.
+     * The unrolled input as B (K = Cin·k·k rows, N = the grid's columns) for a packed GEMM: row p is the run from
+     * {@code from + runStart[p]}, copied strip by strip.
      */
-    private final class Unrolled implements BPacker {
-        private final float[] planes;
-
-        Unrolled(float[] planes) {
-            this.planes = planes;
-        }
-
-        /**
-         * Strip row by strip row, each two whole vectors: a row that runs into the next image's run takes the rest of
-         * its lanes from that run by a blend, and lanes past the block are zeroed, so that neither a masked load or
-         * store nor a call per piece is needed. The loads may read past a run, never past the planes' slack.
-         */
+    private record Runs(float[] planes, int from, int[] runStart) implements BPacker {
         @Override
         public void pack(int pc, int kc, int jc, int nc, float[] dst) {
-            int taps = k * k, firstImage = jc / run, firstOffset = jc % run;
             for (int q = 0; q < kc; q++) {
-                int p = pc + q, start = (p / taps) * channelStride + tapOffset[p % taps];
-                for (int col = 0, n = firstImage, r = firstOffset; col < nc; col += Sgemm.NR) {
-                    int s = n * imageStride + start + r;
-                    FloatVector v0 = FloatVector.fromArray(Sgemm.SPECIES, planes, s);
-                    FloatVector v1 = FloatVector.fromArray(Sgemm.SPECIES, planes, s + VL);
-                    int inBlock = Math.min(Sgemm.NR, nc - col);
-                    for (int e = run - r, m = n + 1; e < inBlock; e += run, m++) {
-                        // Lanes from e on: image m's run from its start, loaded as if it began e lanes earlier.
-                        int s2 = m * imageStride + start - e;
-                        v0 = v0.blend(FloatVector.fromArray(Sgemm.SPECIES, planes, s2), LANES.compare(GE, e));
-                        v1 = v1.blend(FloatVector.fromArray(Sgemm.SPECIES, planes, s2 + VL),
-                                LANES.compare(GE, e - VL));
-                    }
-                    if (inBlock < Sgemm.NR) {
-                        v0 = v0.blend(0f, LANES.compare(GE, inBlock));
-                        v1 = v1.blend(0f, LANES.compare(GE, inBlock - VL));
-                    }
+                int s = from + runStart[pc + q] + jc;
+                for (int col = 0; col < nc; col += Sgemm.NR) {
                     int d = col * kc + q * Sgemm.NR;
-                    v0.intoArray(dst, d);
-                    v1.intoArray(dst, d + VL);
-                    for (r += Sgemm.NR; r >= run; r -= run) {
-                        n++;
-                    }
+                    FloatVector.fromArray(Sgemm.SPECIES, planes, s + col).intoArray(dst, d);
+                    FloatVector.fromArray(Sgemm.SPECIES, planes, s + col + VL).intoArray(dst, d + VL);
                 }
             }
         }
     }
 
     /**
-     * The transposed unrolled input as B (K = images·Ho·Wp grid columns, N = Cin·k·k), for the weight gradient: each
-     * strip's NR runs copied into lines, then transposed as a dense matrix.
+     * The transposed unrolled input as B (K = the grid's columns, N = Cin·k·k), for the weight gradient: each strip's
+     * NR runs copied into lines, then transposed as a dense matrix.
      */
-    private final class UnrolledTransposed implements BPacker {
+    private static final class UnrolledTransposed implements BPacker {
         private final float[] planes;
+        private final Group layout;
 
-        UnrolledTransposed(float[] planes) {
+        UnrolledTransposed(float[] planes, Group layout) {
             this.planes = planes;
+            this.layout = layout;
         }
 
         @Override
         public void pack(int pc, int kc, int jc, int nc, float[] dst) {
-            int taps = k * k, firstImage = pc / run, firstOffset = pc % run;
             float[] lines = Workspace.current().get(Workspace.Slot.PACK_LINE, Sgemm.NR * kc + VL);
             for (int jr = 0; jr < nc; jr += Sgemm.NR) {
                 int nr = Math.min(Sgemm.NR, nc - jr);
                 for (int j = 0; j < nr; j++) {
-                    int p = jc + jr + j, start = (p / taps) * channelStride + tapOffset[p % taps];
-                    for (int col = 0, n = firstImage, r = firstOffset; col < kc; n++, r = 0) {
-                        int len = Math.min(kc - col, run - r);
-                        VectorOps.copy(planes, n * imageStride + start + r, lines, j * kc + col, len);
-                        col += len;
-                    }
+                    VectorOps.copy(planes, layout.runStart[jc + jr + j] + pc, lines, j * kc, kc);
                 }
                 BPacker.Dense.packTransposed(lines, 0, kc, 0, kc, 0, nr, dst, jr * kc);
             }

@@ -48,11 +48,12 @@ final class Sgemm {
     }
 
     /**
-     * All of op(A) ({@code m×k}) packed for {@link #gemmPacked}: for each KC block of columns, the MR-row strips of
-     * every row, each stored k-major and zero-padded to MR rows. A matrix used against many B's (a convolution's
-     * weights against every image) is packed once and shared read-only between threads.
+     * All of op(A) ({@code m×k}) packed for {@link #gemmPacked}: for each block of {@code depth} columns (at most KC
+     * unless a caller chose otherwise), the MR-row strips of every row, each stored k-major and zero-padded to MR
+     * rows. A matrix used against many B's (a convolution's weights against every image) is packed once and shared
+     * read-only between threads.
      */
-    record PackedA(float[] data, int offset, int m, int k) {
+    record PackedA(float[] data, int offset, int m, int k, int depth) {
         static int size(int m, int k) {
             return paddedRows(m) * k;
         }
@@ -67,12 +68,17 @@ final class Sgemm {
 
         /** Packs into {@code buffer[bufferOff..bufferOff + size(m, k))}, so that several share one buffer. */
         static PackedA pack(boolean transA, int m, int k, float[] a, int aOff, int lda, float[] buffer, int bufferOff) {
-            int depth = blockDepth(k);
+            return pack(transA, m, k, blockDepth(k), a, aOff, lda, buffer, bufferOff);
+        }
+
+        /** Packs in K blocks of {@code depth} (the last one shallower), for a caller whose B comes in such blocks. */
+        static PackedA pack(boolean transA, int m, int k, int depth, float[] a, int aOff, int lda, float[] buffer,
+                            int bufferOff) {
             for (int pc = 0; pc < k; pc += depth) {
                 packABlock(transA, a, aOff, lda, 0, pc, m, Math.min(depth, k - pc), buffer,
                         bufferOff + pc * paddedRows(m));
             }
-            return new PackedA(buffer, bufferOff, m, k);
+            return new PackedA(buffer, bufferOff, m, k, depth);
         }
     }
 
@@ -95,8 +101,8 @@ final class Sgemm {
             return;
         }
         Workspace ws = Workspace.current();
-        float[] packB = ws.get(Workspace.Slot.PACK_B, KC * NC);
-        int depth = blockDepth(k);
+        int depth = a.depth();
+        float[] packB = ws.get(Workspace.Slot.PACK_B, depth * NC);
         float[] tile = ws.get(Workspace.Slot.TILE, MR * NR);
         for (int jc = 0; jc < n; jc += NC) {
             int nc = Math.min(NC, n - jc);
@@ -123,11 +129,46 @@ final class Sgemm {
      */
     static void gemmPrepacked(PackedA a, int rowOff, int rows, int n, float[] b, int bOff, float[] c, int cOff,
                               int ldc) {
-        int k = a.k(), depth = blockDepth(k);
+        int k = a.k(), depth = a.depth();
         float[] tile = Workspace.current().get(Workspace.Slot.TILE, MR * NR);
         for (int pc = 0; pc < k; pc += depth) {
             strips(a, rowOff, rows, pc, Math.min(depth, k - pc), b, bOff + pc * NR, k * NR, n, 1f, pc > 0, c, cOff,
                     ldc, tile);
+        }
+    }
+
+    /**
+     * One K block of {@code C (+)= A[rowOff..rowOff+rows]·B} with A packed and B packed by {@code b}: the block of A's
+     * columns [pc, pc + a.depth()), B's rows likewise. C is added to when {@code add}.
+     */
+    static void gemmPackedBlock(PackedA a, int rowOff, int rows, int pc, int n, BPacker b, boolean add, float[] c,
+                                int cOff, int ldc) {
+        Workspace ws = Workspace.current();
+        int kc = Math.min(a.depth(), a.k() - pc);
+        float[] packB = ws.get(Workspace.Slot.PACK_B, a.depth() * NC), tile = ws.get(Workspace.Slot.TILE, MR * NR);
+        for (int jc = 0; jc < n; jc += NC) {
+            int nc = Math.min(NC, n - jc);
+            b.pack(pc, kc, jc, nc, packB);
+            strips(a, rowOff, rows, pc, kc, packB, 0, kc * NR, nc, 1f, add, c, cOff + jc, ldc, tile);
+        }
+    }
+
+    /**
+     * One K block of {@code C (+)= A[rowOff..rowOff+rows]·B} with A packed and B read where it lies: the block of A's
+     * columns [pc, pc + a.depth()), and {@code B(p, j) = b[bOff + runStart[p] + j]} for its rows, runs of one array
+     * at no common stride (a convolution's taps over its phase planes), so that no packing pass runs. C is added to
+     * when {@code add}. {@code rowOff} and {@code rows} are multiples of MR and {@code n} of NR: C holds whole tiles.
+     * Each run is read n floats on.
+     */
+    static void gemmRowsBlock(PackedA a, int rowOff, int rows, int pc, int n, float[] b, int bOff, int[] runStart,
+                              boolean add, float[] c, int cOff, int ldc) {
+        int kc = Math.min(a.depth(), a.k() - pc);
+        int blockOff = a.offset() + pc * PackedA.paddedRows(a.m()) + rowOff * kc;
+        for (int jr = 0; jr < n; jr += NR) {
+            for (int ir = 0; ir < rows; ir += MR) {
+                runsMicroKernel(kc, a.data(), blockOff + ir * kc, b, bOff + jr, runStart, pc, c, cOff + ir * ldc + jr,
+                        ldc, add);
+            }
         }
     }
 
@@ -319,5 +360,86 @@ final class Sgemm {
                 c[ci + j] = add ? c[ci + j] + tile[i * NR + j] : tile[i * NR + j];
             }
         }
+    }
+
+    /**
+     * One whole MR×NR tile of C (added to C when {@code add}) from a packed A strip and B's rows
+     * {@code b[bo + runStart[r0..r0+kc)]}, NR floats of each: {@link #microKernel}'s loop with each step's B read
+     * where its row lies.
+     */
+    private static void runsMicroKernel(int kc, float[] pa, int ao, float[] b, int bo, int[] runStart, int r0,
+                                        float[] c, int co, int ldc, boolean add) {
+        FloatVector c00 = FloatVector.zero(SPECIES), c01 = FloatVector.zero(SPECIES);
+        FloatVector c10 = FloatVector.zero(SPECIES), c11 = FloatVector.zero(SPECIES);
+        FloatVector c20 = FloatVector.zero(SPECIES), c21 = FloatVector.zero(SPECIES);
+        FloatVector c30 = FloatVector.zero(SPECIES), c31 = FloatVector.zero(SPECIES);
+        FloatVector c40 = FloatVector.zero(SPECIES), c41 = FloatVector.zero(SPECIES);
+        FloatVector c50 = FloatVector.zero(SPECIES), c51 = FloatVector.zero(SPECIES);
+        FloatVector c60 = FloatVector.zero(SPECIES), c61 = FloatVector.zero(SPECIES);
+        FloatVector c70 = FloatVector.zero(SPECIES), c71 = FloatVector.zero(SPECIES);
+        for (int p = r0; p < r0 + kc; p++) {
+            int s = bo + runStart[p];
+            FloatVector b0 = FloatVector.fromArray(SPECIES, b, s);
+            FloatVector b1 = FloatVector.fromArray(SPECIES, b, s + VL);
+            FloatVector a0 = FloatVector.broadcast(SPECIES, pa[ao]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+            FloatVector a1 = FloatVector.broadcast(SPECIES, pa[ao + 1]);
+            c10 = a1.fma(b0, c10);
+            c11 = a1.fma(b1, c11);
+            FloatVector a2 = FloatVector.broadcast(SPECIES, pa[ao + 2]);
+            c20 = a2.fma(b0, c20);
+            c21 = a2.fma(b1, c21);
+            FloatVector a3 = FloatVector.broadcast(SPECIES, pa[ao + 3]);
+            c30 = a3.fma(b0, c30);
+            c31 = a3.fma(b1, c31);
+            FloatVector a4 = FloatVector.broadcast(SPECIES, pa[ao + 4]);
+            c40 = a4.fma(b0, c40);
+            c41 = a4.fma(b1, c41);
+            FloatVector a5 = FloatVector.broadcast(SPECIES, pa[ao + 5]);
+            c50 = a5.fma(b0, c50);
+            c51 = a5.fma(b1, c51);
+            FloatVector a6 = FloatVector.broadcast(SPECIES, pa[ao + 6]);
+            c60 = a6.fma(b0, c60);
+            c61 = a6.fma(b1, c61);
+            FloatVector a7 = FloatVector.broadcast(SPECIES, pa[ao + 7]);
+            c70 = a7.fma(b0, c70);
+            c71 = a7.fma(b1, c71);
+            ao += MR;
+        }
+        if (add) {
+            c00 = c00.add(FloatVector.fromArray(SPECIES, c, co));
+            c01 = c01.add(FloatVector.fromArray(SPECIES, c, co + VL));
+            c10 = c10.add(FloatVector.fromArray(SPECIES, c, co + ldc));
+            c11 = c11.add(FloatVector.fromArray(SPECIES, c, co + ldc + VL));
+            c20 = c20.add(FloatVector.fromArray(SPECIES, c, co + 2 * ldc));
+            c21 = c21.add(FloatVector.fromArray(SPECIES, c, co + 2 * ldc + VL));
+            c30 = c30.add(FloatVector.fromArray(SPECIES, c, co + 3 * ldc));
+            c31 = c31.add(FloatVector.fromArray(SPECIES, c, co + 3 * ldc + VL));
+            c40 = c40.add(FloatVector.fromArray(SPECIES, c, co + 4 * ldc));
+            c41 = c41.add(FloatVector.fromArray(SPECIES, c, co + 4 * ldc + VL));
+            c50 = c50.add(FloatVector.fromArray(SPECIES, c, co + 5 * ldc));
+            c51 = c51.add(FloatVector.fromArray(SPECIES, c, co + 5 * ldc + VL));
+            c60 = c60.add(FloatVector.fromArray(SPECIES, c, co + 6 * ldc));
+            c61 = c61.add(FloatVector.fromArray(SPECIES, c, co + 6 * ldc + VL));
+            c70 = c70.add(FloatVector.fromArray(SPECIES, c, co + 7 * ldc));
+            c71 = c71.add(FloatVector.fromArray(SPECIES, c, co + 7 * ldc + VL));
+        }
+        c00.intoArray(c, co);
+        c01.intoArray(c, co + VL);
+        c10.intoArray(c, co + ldc);
+        c11.intoArray(c, co + ldc + VL);
+        c20.intoArray(c, co + 2 * ldc);
+        c21.intoArray(c, co + 2 * ldc + VL);
+        c30.intoArray(c, co + 3 * ldc);
+        c31.intoArray(c, co + 3 * ldc + VL);
+        c40.intoArray(c, co + 4 * ldc);
+        c41.intoArray(c, co + 4 * ldc + VL);
+        c50.intoArray(c, co + 5 * ldc);
+        c51.intoArray(c, co + 5 * ldc + VL);
+        c60.intoArray(c, co + 6 * ldc);
+        c61.intoArray(c, co + 6 * ldc + VL);
+        c70.intoArray(c, co + 7 * ldc);
+        c71.intoArray(c, co + 7 * ldc + VL);
     }
 }

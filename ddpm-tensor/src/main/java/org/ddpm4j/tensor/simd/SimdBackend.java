@@ -185,15 +185,18 @@ public final class SimdBackend implements Backend {
                     yd);
             return;
         }
-        PhasePlaneConvolution phasePlanes = PhasePlaneConvolution.applies(g) ? new PhasePlaneConvolution(g) : null;
+        PhasePlaneConvolution phasePlanes = PhasePlaneConvolution.applies(g)
+                ? new PhasePlaneConvolution(g, imagesPerGroup(g)) : null;
         int cout = g.outChannels(), kk = g.patchSize(), p = g.outPlane(), inSize = g.inChannels() * g.inPlane();
         int group = imagesPerGroup(g), groups = ceilDiv(g.batch(), group);
         // With fewer images than threads, each image's output channels are split too.
         int splits = Math.max(1, Math.min(ceilDiv(threads(), g.batch()), ceilDiv(cout, Sgemm.MR)));
         int rowsPerSplit = ceilDiv(ceilDiv(cout, splits), Sgemm.MR) * Sgemm.MR;
         // The weights are the A of every GEMM: pack them once, share them read-only.
-        Sgemm.PackedA packedW = Sgemm.PackedA.pack(false, cout, kk, wd, 0, kk,
-                Workspace.current().get(Workspace.Slot.CALLER_PACKED_WEIGHTS, Sgemm.PackedA.size(cout, kk)));
+        Workspace ws = Workspace.current();
+        float[] packBuffer = ws.get(Workspace.Slot.CALLER_PACKED_WEIGHTS, Sgemm.PackedA.size(cout, kk));
+        Sgemm.PackedA packedW = phasePlanes == null ? Sgemm.PackedA.pack(false, cout, kk, wd, 0, kk, packBuffer)
+                : phasePlanes.packWeights(wd, packBuffer);
         parallel.forRange(groups * splits, (start, end) -> {
             for (int item = start; item < end; item++) {
                 int n0 = (item / splits) * group, images = Math.min(group, g.batch() - n0);
@@ -276,7 +279,8 @@ public final class SimdBackend implements Backend {
                     dyd, dxd, dwd, dbd);
             return;
         }
-        PhasePlaneConvolution phasePlanes = PhasePlaneConvolution.applies(g) ? new PhasePlaneConvolution(g) : null;
+        PhasePlaneConvolution phasePlanes = PhasePlaneConvolution.applies(g)
+                ? new PhasePlaneConvolution(g, imagesPerGroup(g)) : null;
         int cout = g.outChannels(), kk = g.patchSize(), p = g.outPlane(), inSize = g.inChannels() * g.inPlane();
         int group = imagesPerGroup(g), groups = ceilDiv(g.batch(), group);
         int chunks = parallel.chunkCount(groups, Long.MAX_VALUE);

@@ -21,8 +21,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  * The SIMD backend's stride-2 convolutions ({@link PhasePlaneConvolution}), forward and gradients, against a direct
  * convolution in double. With one thread the op runs on the test's thread, whose workspace is first filled with NaN:
  * every zero the planes, the grid and the packed blocks need must then be written by the op itself, not inherited
- * from an earlier call. Small planes put several images into one GEMM (up to the batch a thread gets), so that a
- * packed strip row runs across one and two images' runs.
+ * from an earlier call. Small planes put several images side by side in one group's planes (up to the batch a thread
+ * gets), with a last group of fewer images where the batch does not divide; a batch smaller than the threads splits
+ * each image's output channels, so that a GEMM starts at a row of W other than the first. Up to 64 rows of W the
+ * forward's GEMM reads the planes in place, past that it packs them: cases on both sides.
  */
 class PhasePlaneConvolutionTest {
     /** Largest error relative to the largest |reference| value: float sums of at most a few hundred products. */
@@ -35,6 +37,7 @@ class PhasePlaneConvolutionTest {
                 // the U-Net's downsampling: rows of whole vectors, and rows shorter than one
                 Arguments.of(3, 5, 9, 4 * vl, 2 * vl, 3, 1, 1, 1),
                 Arguments.of(5, 16, 8, 16, 16, 3, 1, 1, 2),
+                Arguments.of(1, 6, 24, 16, 16, 3, 1, 1, 2),
                 // DDPM's and diffusers' zeros after the image only: a zero row and column after the values
                 Arguments.of(2, 3, 5, 8, 12, 3, 0, 1, 1),
                 Arguments.of(3, 37, 9, 6, 10, 3, 0, 1, 2),
@@ -42,7 +45,11 @@ class PhasePlaneConvolutionTest {
                 // output grid (4 rows of 5) is shorter than a strip: four images to a GEMM on one thread
                 Arguments.of(2, 4, 3, 8, 8, 1, 0, 0, 1),
                 Arguments.of(2, 3, 4, 10, 2 * vl + 2, 5, 2, 2, 1),
-                Arguments.of(4, 2, 3, 8, 6, 4, 1, 1, 1));
+                Arguments.of(4, 2, 3, 8, 6, 4, 1, 1, 1),
+                // more rows of W than the GEMM reads its B in place for: B packed from the runs, in two channel
+                // blocks, and on two threads each image's channels split in two such GEMMs
+                Arguments.of(2, 37, 72, 6, 10, 3, 0, 1, 1),
+                Arguments.of(1, 4, 144, 8, 8, 3, 1, 1, 2));
     }
 
     @ParameterizedTest(name = "N{0} {1}->{2} {3}x{4} k{5} pad {6},{7} threads {8}")
@@ -125,7 +132,9 @@ class PhasePlaneConvolutionTest {
         assertFalse(PhasePlaneConvolution.applies(geometry(8, 7, Conv2dSpec.downsample3x3())));
         assertFalse(PhasePlaneConvolution.applies(geometry(8, 8, Conv2dSpec.same3x3())));
         assertThrows(IllegalArgumentException.class,
-                () -> new PhasePlaneConvolution(geometry(8, 8, new Conv2dSpec(3, 3, 1))));
+                () -> new PhasePlaneConvolution(geometry(8, 8, new Conv2dSpec(3, 3, 1)), 1));
+        assertThrows(IllegalArgumentException.class,
+                () -> new PhasePlaneConvolution(geometry(8, 8, Conv2dSpec.downsample3x3()), 0));
     }
 
     private static ConvGeometry geometry(int h, int w, Conv2dSpec spec) {
