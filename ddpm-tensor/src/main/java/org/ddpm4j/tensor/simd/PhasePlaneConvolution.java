@@ -150,6 +150,10 @@ final class PhasePlaneConvolution {
     }
 
     private Group group(int images) {
+        if (images != full.images && images != last.images) {
+            throw new IllegalArgumentException(images + " images: groups here hold " + full.images
+                    + (last == full ? "" : " or, the batch's last, " + last.images));
+        }
         return images == full.images ? full : last;
     }
 

@@ -365,7 +365,9 @@ final class Sgemm {
     /**
      * One whole MR×NR tile of C (added to C when {@code add}) from a packed A strip and B's rows
      * {@code b[bo + runStart[r0..r0+kc)]}, NR floats of each: {@link #microKernel}'s loop with each step's B read
-     * where its row lies.
+     * where its row lies. Its body repeats that kernel's on purpose: the sixteen accumulators cannot be handed to a
+     * shared helper without being boxed wherever C2 declines to inline it, and a table in the packed kernel too (rows
+     * p·NR apart) would slow every other GEMM by its lookups (docs/benchmarks.md, "B read in place").
      */
     private static void runsMicroKernel(int kc, float[] pa, int ao, float[] b, int bo, int[] runStart, int r0,
                                         float[] c, int co, int ldc, boolean add) {

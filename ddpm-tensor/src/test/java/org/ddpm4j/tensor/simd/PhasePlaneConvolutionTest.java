@@ -137,6 +137,18 @@ class PhasePlaneConvolutionTest {
                 () -> new PhasePlaneConvolution(geometry(8, 8, Conv2dSpec.downsample3x3()), 0));
     }
 
+    @Test
+    void refusesAGroupOfAnotherSize() {
+        // Five images two at a time: groups of 2, the last of 1.
+        Conv2dSpec spec = Conv2dSpec.downsample3x3();
+        PhasePlaneConvolution conv = new PhasePlaneConvolution(
+                new ConvGeometry(5, 2, 8, 8, 3, spec.outSize(8), spec.outSize(8), spec), 2);
+        float[] none = new float[0];
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> conv.backwardGroup(none, none, 0, 3, none, 0, null, none));
+        assertEquals("3 images: groups here hold 2 or, the batch's last, 1", e.getMessage());
+    }
+
     private static ConvGeometry geometry(int h, int w, Conv2dSpec spec) {
         return new ConvGeometry(1, 2, h, w, 3, spec.outSize(h), spec.outSize(w), spec);
     }
