@@ -185,10 +185,10 @@ public final class SimdBackend implements Backend {
                     yd);
             return;
         }
-        PhasePlaneConvolution phasePlanes = PhasePlaneConvolution.applies(g)
-                ? new PhasePlaneConvolution(g, imagesPerGroup(g)) : null;
         int cout = g.outChannels(), kk = g.patchSize(), p = g.outPlane(), inSize = g.inChannels() * g.inPlane();
         int group = imagesPerGroup(g), groups = ceilDiv(g.batch(), group);
+        PhasePlaneConvolution phasePlanes = PhasePlaneConvolution.applies(g) ? new PhasePlaneConvolution(g, group)
+                : null;
         // With fewer images than threads, each image's output channels are split too.
         int splits = Math.max(1, Math.min(ceilDiv(threads(), g.batch()), ceilDiv(cout, Sgemm.MR)));
         int rowsPerSplit = ceilDiv(ceilDiv(cout, splits), Sgemm.MR) * Sgemm.MR;
@@ -279,10 +279,10 @@ public final class SimdBackend implements Backend {
                     dyd, dxd, dwd, dbd);
             return;
         }
-        PhasePlaneConvolution phasePlanes = PhasePlaneConvolution.applies(g)
-                ? new PhasePlaneConvolution(g, imagesPerGroup(g)) : null;
         int cout = g.outChannels(), kk = g.patchSize(), p = g.outPlane(), inSize = g.inChannels() * g.inPlane();
         int group = imagesPerGroup(g), groups = ceilDiv(g.batch(), group);
+        PhasePlaneConvolution phasePlanes = PhasePlaneConvolution.applies(g) ? new PhasePlaneConvolution(g, group)
+                : null;
         int chunks = parallel.chunkCount(groups, Long.MAX_VALUE);
         // Each chunk of images sums its weight and bias gradients privately; the partials are added at the end.
         // The partials live in the calling thread's workspace: each chunk zeroes and writes only its own slice.
