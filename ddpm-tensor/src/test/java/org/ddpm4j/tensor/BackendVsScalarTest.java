@@ -28,6 +28,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 abstract class BackendVsScalarTest {
     private static final Tolerances.Tolerance TOL = Tolerances.KERNEL_VS_REFERENCE;
     private static final Backend SCALAR = new ScalarBackend();
+    /** Inputs of {@link #groupNormOfInputsFarFromZero}: their mean, and their spread about it. */
+    private static final float FAR_OFFSET = 1000f, FAR_SPREAD = 1f;
 
     /** The backend under test. */
     abstract Backend candidate();
@@ -229,6 +231,40 @@ abstract class BackendVsScalarTest {
         if (affine) {
             assertClose(dgs2, dgv2, TOL, "groupNormSilu dgamma");
             assertClose(dbs2, dbv2, TOL, "groupNormSilu dbeta");
+        }
+    }
+
+    /**
+     * Inputs far from zero against their spread (a mean of 1000, σ of 1): the variance taken in one pass as
+     * Σx²/n − μ² in float loses most of its digits here (Σx² is a million times σ²), so a backend that takes the
+     * statistics in one pass must take them about a point near the mean. Both layouts: channels of whole vector pairs
+     * (the SIMD backend's fused pass) and odd planes.
+     */
+    @ParameterizedTest(name = "N{0} C{1} {2}x{3} G{4}")
+    @CsvSource({"2, 64, 32, 32, 32", "3, 8, 9, 9, 4"})
+    void groupNormOfInputsFarFromZero(int n, int c, int h, int w, int groups) {
+        RandomTensors r = new RandomTensors(n * 7L + c);
+        Tensor x = r.normal(n, c, h, w).update(v -> {
+            for (int i = 0; i < v.length; i++) {
+                v[i] = FAR_OFFSET + FAR_SPREAD * v[i];
+            }
+        });
+        Tensor gamma = r.normal(c), beta = r.normal(c);
+        for (boolean silu : new boolean[] {false, true}) {
+            Tensor ys = Tensor.zeros(n, c, h, w), yv = Tensor.zeros(n, c, h, w);
+            Tensor ms = Tensor.zeros(n, groups), rs = Tensor.zeros(n, groups);
+            Tensor mv = Tensor.zeros(n, groups), rv = Tensor.zeros(n, groups);
+            if (silu) {
+                SCALAR.groupNormSilu(x, gamma, beta, groups, 1e-5f, ys, ms, rs);
+                candidate().groupNormSilu(x, gamma, beta, groups, 1e-5f, yv, mv, rv);
+            } else {
+                SCALAR.groupNorm(x, gamma, beta, groups, 1e-5f, ys, ms, rs);
+                candidate().groupNorm(x, gamma, beta, groups, 1e-5f, yv, mv, rv);
+            }
+            String op = silu ? "groupNormSilu" : "groupNorm";
+            assertClose(ms, mv, TOL, op + " mean");
+            assertClose(rs, rv, TOL, op + " rstd");
+            assertClose(ys, yv, TOL, op + " y");
         }
     }
 

@@ -69,4 +69,38 @@ class SimdVsScalarTest extends BackendVsScalarTest {
         simd.add(residual, separate, separate);
         assertArrayEquals(separate.toArray(), fused.toArray());
     }
+
+    /**
+     * A group's moments are taken in the previous group's output pass (fused) or in a pass of their own (the first
+     * group of a thread's chunk), and both give the same bits: so GroupNorm's output, mean and rstd are the same on 1
+     * thread and on 3, whose chunks start on other groups. 32×32 planes take the fused pass, 9×9 planes only the
+     * separate one.
+     */
+    @ParameterizedTest(name = "N{0} C{1} {2}x{2} silu {3}")
+    @org.junit.jupiter.params.provider.CsvSource({"3, 64, 32, false", "3, 64, 32, true", "2, 8, 9, true"})
+    void groupNormGivesTheSameBitsOnAnyThreadCount(int n, int c, int side, boolean silu) {
+        RandomTensors r = new RandomTensors(41 + c);
+        Tensor x = r.normal(n, c, side, side), gamma = r.normal(c), beta = r.normal(c);
+        Backend oneThread = Backends.create("simd", 1);
+        try {
+            Tensor[] one = groupNorm(oneThread, x, gamma, beta, silu), three = groupNorm(simd, x, gamma, beta, silu);
+            for (int i = 0; i < one.length; i++) {
+                assertArrayEquals(one[i].toArray(), three[i].toArray(), new String[] {"y", "mean", "rstd"}[i]);
+            }
+        } finally {
+            oneThread.shutdown();
+        }
+    }
+
+    /** y, mean and rstd of a GroupNorm (32 groups when there are enough channels, else 4) on {@code be}. */
+    private static Tensor[] groupNorm(Backend be, Tensor x, Tensor gamma, Tensor beta, boolean silu) {
+        int groups = x.dim(1) >= 32 ? 32 : 4;
+        Tensor y = x.zerosLike(), mean = Tensor.zeros(x.dim(0), groups), rstd = Tensor.zeros(x.dim(0), groups);
+        if (silu) {
+            be.groupNormSilu(x, gamma, beta, groups, 1e-5f, y, mean, rstd);
+        } else {
+            be.groupNorm(x, gamma, beta, groups, 1e-5f, y, mean, rstd);
+        }
+        return new Tensor[] {y, mean, rstd};
+    }
 }

@@ -491,45 +491,54 @@ public final class SimdBackend implements Backend {
                                   Tensor rstd, boolean silu) {
         GroupNormGeometry g = OpChecks.groupNorm(x, gamma, beta, groups, y, mean, rstd);
         float[] xd = hostArray(x), yd = hostArray(y);
-        int items = g.batch() * groups, spatial = g.spatial();
-        // The next group's sum is taken while this group's y is written, when its channels are whole pairs of vectors.
+        int items = g.batch() * groups, spatial = g.spatial(), size = g.groupSize();
+        // The next group's moments are taken while this group's y is written, when its channels are whole pairs of
+        // vectors: one pass over x for the statistics and the output together.
         boolean pipelined = spatial % (2 * VectorOps.VL) == 0;
-        parallel.forRange(items, (silu ? 8L : 3L) * g.groupSize(), (start, end) -> {
-            float[] accumulators = new float[2 * VectorOps.VL];
-            double nextSum = 0;
+        parallel.forRange(items, (silu ? 8L : 3L) * size, (start, end) -> {
+            float[] accumulators = new float[4 * VectorOps.VL];
+            double[] moments = new double[2];
+            float momentShift = 0;
             boolean taken = false;
             for (int item = start; item < end; item++) {
                 int n = item / groups, grp = item % groups, off = g.groupStart(n, grp);
-                double mu = (taken ? nextSum : VectorOps.sum(xd, off, g.groupSize())) / g.groupSize();
-                double var = VectorOps.sumSquaredDeviation(xd, off, g.groupSize(), (float) mu) / g.groupSize();
-                float rs = (float) (1.0 / Math.sqrt(var + eps));
+                if (taken) {
+                    VectorOps.accumulatedMoments(accumulators, moments);
+                } else {
+                    momentShift = VectorOps.momentShift(xd, off, size);
+                    VectorOps.moments(xd, off, size, momentShift, moments);
+                }
+                // Σ(x − k) and Σ(x − k)² about the shift k: μ = k + m₁ and σ² = m₂ − m₁², with m the moments of
+                // x − k over the group. The output is taken about k as well (VectorOps.normalize).
+                float center = momentShift;
+                double m1 = moments[0] / size, mu = center + m1;
+                double var = Math.max(0, moments[1] / size - m1 * m1);
+                double rs = 1.0 / Math.sqrt(var + eps);
                 hostArray(mean)[item] = (float) mu;
-                hostArray(rstd)[item] = rs;
+                hostArray(rstd)[item] = (float) rs;
                 taken = pipelined && item + 1 < end;
                 // Groups lie one after the other in memory.
-                int next = off + g.groupSize();
+                int next = off + size;
                 if (taken) {
                     Arrays.fill(accumulators, 0f);
+                    momentShift = VectorOps.momentShift(xd, next, size);
                 }
                 for (int cc = 0; cc < g.channelsPerGroup(); cc++) {
                     int c = grp * g.channelsPerGroup() + cc;
-                    float scale = gamma == null ? rs : rs * hostArray(gamma)[c];
-                    float shift = beta == null ? 0f : hostArray(beta)[c];
+                    double scale = gamma == null ? rs : rs * hostArray(gamma)[c];
+                    float bias = (float) ((beta == null ? 0 : hostArray(beta)[c]) - m1 * scale);
                     int at = off + cc * spatial;
                     if (taken && silu) {
-                        VectorOps.normalizeSiluAndAccumulate(xd, yd, at, spatial, (float) mu, scale, shift,
-                                next + cc * spatial, accumulators);
+                        VectorOps.normalizeSiluAndMoments(xd, yd, at, spatial, center, (float) scale, bias,
+                                next + cc * spatial, momentShift, accumulators);
                     } else if (taken) {
-                        VectorOps.normalizeAndAccumulate(xd, yd, at, spatial, (float) mu, scale, shift,
-                                next + cc * spatial, accumulators);
+                        VectorOps.normalizeAndMoments(xd, yd, at, spatial, center, (float) scale, bias,
+                                next + cc * spatial, momentShift, accumulators);
                     } else if (silu) {
-                        VectorOps.normalizeSilu(xd, yd, at, spatial, (float) mu, scale, shift);
+                        VectorOps.normalizeSilu(xd, yd, at, spatial, center, (float) scale, bias);
                     } else {
-                        VectorOps.normalize(xd, yd, at, spatial, (float) mu, scale, shift);
+                        VectorOps.normalize(xd, yd, at, spatial, center, (float) scale, bias);
                     }
-                }
-                if (taken) {
-                    nextSum = VectorOps.accumulated(accumulators);
                 }
             }
         });

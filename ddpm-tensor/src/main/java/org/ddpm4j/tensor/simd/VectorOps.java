@@ -284,22 +284,42 @@ final class VectorOps {
         return s;
     }
 
-    /** Σ (x − shift)², the second pass of a two-pass variance. */
-    static double sumSquaredDeviation(float[] x, int off, int len, float shift) {
-        FloatVector acc0 = FloatVector.zero(SPECIES), acc1 = FloatVector.zero(SPECIES);
+    /**
+     * The shift of a run's moments ({@link #moments}): the mean of its first vector, or of its first element when it
+     * is shorter. Any value gives the same moments in exact arithmetic; one near the run's mean keeps Σ(x − shift)²
+     * free of the cancellation that Σx² − n·μ² suffers when |μ| is large against σ (Chan, Golub and LeVeque's shifted
+     * data). The first vector is in memory order, so it is the next one a streaming pass loads anyway.
+     */
+    static float momentShift(float[] x, int off, int len) {
+        return len >= VL ? (float) (sumLanes(FloatVector.fromArray(SPECIES, x, off)) / VL) : x[off];
+    }
+
+    /**
+     * Σ(x − shift) into {@code out[0]} and Σ(x − shift)² into {@code out[1]} over one run: a group norm's mean and
+     * variance in one pass ({@code μ = shift + out[0]/n}, {@code σ² = out[1]/n − (out[0]/n)²}). Vector k of the run
+     * goes to accumulator k mod 2, as in {@link #normalizeAndMoments}, so that a run of whole pairs of vectors gives
+     * the bits of that fused loop's {@link #accumulatedMoments}.
+     */
+    static void moments(float[] x, int off, int len, float shift, double[] out) {
+        FloatVector s0 = FloatVector.zero(SPECIES), s1 = FloatVector.zero(SPECIES);
+        FloatVector q0 = FloatVector.zero(SPECIES), q1 = FloatVector.zero(SPECIES);
         int i = off, end = off + len;
         for (int bound = off + (len / (2 * VL)) * 2 * VL; i < bound; i += 2 * VL) {
             FloatVector d0 = FloatVector.fromArray(SPECIES, x, i).sub(shift);
             FloatVector d1 = FloatVector.fromArray(SPECIES, x, i + VL).sub(shift);
-            acc0 = d0.fma(d0, acc0);
-            acc1 = d1.fma(d1, acc1);
+            s0 = s0.add(d0);
+            s1 = s1.add(d1);
+            q0 = d0.fma(d0, q0);
+            q1 = d1.fma(d1, q1);
         }
-        double s = sumLanes(acc0.add(acc1));
+        double sum = sumLanes(s0.add(s1)), squares = sumLanes(q0.add(q1));
         for (; i < end; i++) {
-            double d = x[i] - shift;
-            s += d * d;
+            float d = x[i] - shift;
+            sum += d;
+            squares += (double) d * d;
         }
-        return s;
+        out[0] = sum;
+        out[1] = squares;
     }
 
     static double dot(float[] a, int ao, float[] b, int bo, int len) {
@@ -316,78 +336,94 @@ final class VectorOps {
         return s;
     }
 
-    /** {@code y = (x − μ)·(rstd·γ) + β} over one channel's spatial run: the group-norm forward. */
-    static void normalize(float[] x, float[] y, int off, int len, float mean, float scale, float shift) {
-        // (x − μ)·a + β = x·a + (β − μ·a)
-        float bias = shift - mean * scale;
+    /**
+     * {@code y = (x − center)·scale + bias} over one channel's spatial run: the group-norm forward, with scale = rstd·γ
+     * and bias = β − (μ − center)·scale. The center is a float near the mean (the moments' shift), so x − center is
+     * exact or nearly and both terms are of the output's size; {@code x·scale + (β − μ·scale)} would add two terms of
+     * size |μ|·scale, losing the output's digits when the inputs' mean is large against their spread.
+     */
+    static void normalize(float[] x, float[] y, int off, int len, float center, float scale, float bias) {
         int i = off, end = off + len;
         for (int bound = off + SPECIES.loopBound(len); i < bound; i += VL) {
-            FloatVector.fromArray(SPECIES, x, i).fma(scale, bias).intoArray(y, i);
+            FloatVector.fromArray(SPECIES, x, i).sub(center).fma(scale, bias).intoArray(y, i);
         }
         for (; i < end; i++) {
-            y[i] = x[i] * scale + bias;
+            y[i] = (x[i] - center) * scale + bias;
         }
     }
 
-    /** {@link #normalize} followed by SiLU, {@code y = silu((x − μ)·a + β)}, in one pass. */
-    static void normalizeSilu(float[] x, float[] y, int off, int len, float mean, float scale, float shift) {
-        float bias = shift - mean * scale;
+    /** {@link #normalize} followed by SiLU, {@code y = silu((x − center)·scale + bias)}, in one pass. */
+    static void normalizeSilu(float[] x, float[] y, int off, int len, float center, float scale, float bias) {
         int i = off, end = off + len;
         for (int bound = off + SPECIES.loopBound(len); i < bound; i += VL) {
-            FloatVector v = FloatVector.fromArray(SPECIES, x, i).fma(scale, bias);
+            FloatVector v = FloatVector.fromArray(SPECIES, x, i).sub(center).fma(scale, bias);
             v.div(exp(v.neg()).add(1f)).intoArray(y, i);
         }
         for (; i < end; i++) {
-            float v = x[i] * scale + bias;
+            float v = (x[i] - center) * scale + bias;
             y[i] = (float) (v / (1 + Math.exp(-v)));
         }
     }
 
     /**
      * {@link #normalize} over one run and, over another run of the same length (a multiple of 2·VL), the additions
-     * of {@link #sum} into its two accumulators, kept in {@code acc} (2·VL floats) between calls: the group norm
-     * writes one group's y while it reads the next group from memory, so that the loads of the one overlap the stores
-     * of the other. {@link #accumulated} then gives what {@link #sum} over the runs gives.
+     * of {@link #moments} about {@code nextShift} into its four accumulators, kept in {@code acc} (4·VL floats: the
+     * two sums, then the two sums of squares) between calls: the group norm writes one group's y while it reads the
+     * next group from memory, so that the loads of the one overlap the stores of the other, and the next group's
+     * variance needs no second pass. {@link #accumulatedMoments} then gives what {@link #moments} over the runs gives.
      */
-    static void normalizeAndAccumulate(float[] x, float[] y, int off, int len, float mean, float scale, float shift,
-                                       int nextOff, float[] acc) {
-        float bias = shift - mean * scale;
-        FloatVector acc0 = FloatVector.fromArray(SPECIES, acc, 0), acc1 = FloatVector.fromArray(SPECIES, acc, VL);
+    static void normalizeAndMoments(float[] x, float[] y, int off, int len, float center, float scale, float bias,
+                                    int nextOff, float nextShift, float[] acc) {
+        FloatVector s0 = FloatVector.fromArray(SPECIES, acc, 0), s1 = FloatVector.fromArray(SPECIES, acc, VL);
+        FloatVector q0 = FloatVector.fromArray(SPECIES, acc, 2 * VL), q1 = FloatVector.fromArray(SPECIES, acc, 3 * VL);
         for (int i = 0; i < len; i += 2 * VL) {
-            FloatVector.fromArray(SPECIES, x, off + i).fma(scale, bias).intoArray(y, off + i);
-            FloatVector.fromArray(SPECIES, x, off + i + VL).fma(scale, bias).intoArray(y, off + i + VL);
-            acc0 = acc0.add(FloatVector.fromArray(SPECIES, x, nextOff + i));
-            acc1 = acc1.add(FloatVector.fromArray(SPECIES, x, nextOff + i + VL));
+            FloatVector.fromArray(SPECIES, x, off + i).sub(center).fma(scale, bias).intoArray(y, off + i);
+            FloatVector.fromArray(SPECIES, x, off + i + VL).sub(center).fma(scale, bias).intoArray(y, off + i + VL);
+            FloatVector d0 = FloatVector.fromArray(SPECIES, x, nextOff + i).sub(nextShift);
+            FloatVector d1 = FloatVector.fromArray(SPECIES, x, nextOff + i + VL).sub(nextShift);
+            s0 = s0.add(d0);
+            s1 = s1.add(d1);
+            q0 = d0.fma(d0, q0);
+            q1 = d1.fma(d1, q1);
         }
-        acc0.intoArray(acc, 0);
-        acc1.intoArray(acc, VL);
+        s0.intoArray(acc, 0);
+        s1.intoArray(acc, VL);
+        q0.intoArray(acc, 2 * VL);
+        q1.intoArray(acc, 3 * VL);
     }
 
     /**
-     * {@link #normalizeSilu} over one run with the additions of {@link #normalizeAndAccumulate} over another. One vector
+     * {@link #normalizeSilu} over one run with the additions of {@link #normalizeAndMoments} over another. One vector
      * a step, so that the loop has a single call of {@link #exp}: with two, C2 inlined one and, past its node budget
      * for the caller, called the other with its vectors boxed on the heap, one box per vector (docs/benchmarks.md,
-     * "GroupNorm + SiLU without boxed vectors"). The two accumulators swap places every step: vector k still goes to
-     * accumulator k mod 2, as in {@link #normalizeAndAccumulate}, and len is whole pairs of vectors.
+     * "GroupNorm + SiLU without boxed vectors"). The accumulators of each pair swap places every step: vector k still
+     * goes to accumulator k mod 2, as in {@link #normalizeAndMoments}, and len is whole pairs of vectors.
      */
-    static void normalizeSiluAndAccumulate(float[] x, float[] y, int off, int len, float mean, float scale,
-                                           float shift, int nextOff, float[] acc) {
-        float bias = shift - mean * scale;
-        FloatVector mine = FloatVector.fromArray(SPECIES, acc, 0), other = FloatVector.fromArray(SPECIES, acc, VL);
+    static void normalizeSiluAndMoments(float[] x, float[] y, int off, int len, float center, float scale,
+                                        float bias, int nextOff, float nextShift, float[] acc) {
+        FloatVector sumMine = FloatVector.fromArray(SPECIES, acc, 0), sumOther = FloatVector.fromArray(SPECIES, acc, VL);
+        FloatVector squaresMine = FloatVector.fromArray(SPECIES, acc, 2 * VL);
+        FloatVector squaresOther = FloatVector.fromArray(SPECIES, acc, 3 * VL);
         for (int i = 0; i < len; i += VL) {
-            FloatVector v = FloatVector.fromArray(SPECIES, x, off + i).fma(scale, bias);
+            FloatVector v = FloatVector.fromArray(SPECIES, x, off + i).sub(center).fma(scale, bias);
             v.div(exp(v.neg()).add(1f)).intoArray(y, off + i);
-            FloatVector sum = mine.add(FloatVector.fromArray(SPECIES, x, nextOff + i));
-            mine = other;
-            other = sum;
+            FloatVector d = FloatVector.fromArray(SPECIES, x, nextOff + i).sub(nextShift);
+            FloatVector sum = sumMine.add(d), squares = d.fma(d, squaresMine);
+            sumMine = sumOther;
+            sumOther = sum;
+            squaresMine = squaresOther;
+            squaresOther = squares;
         }
-        mine.intoArray(acc, 0);
-        other.intoArray(acc, VL);
+        sumMine.intoArray(acc, 0);
+        sumOther.intoArray(acc, VL);
+        squaresMine.intoArray(acc, 2 * VL);
+        squaresOther.intoArray(acc, 3 * VL);
     }
 
-    /** The sum of {@link #normalizeAndAccumulate}'s accumulators, as {@link #sum} ends. */
-    static double accumulated(float[] acc) {
-        return sumLanes(FloatVector.fromArray(SPECIES, acc, 0).add(FloatVector.fromArray(SPECIES, acc, VL)));
+    /** The sums of {@link #normalizeAndMoments}'s accumulators into {@code out}, as {@link #moments} ends. */
+    static void accumulatedMoments(float[] acc, double[] out) {
+        out[0] = sumLanes(FloatVector.fromArray(SPECIES, acc, 0).add(FloatVector.fromArray(SPECIES, acc, VL)));
+        out[1] = sumLanes(FloatVector.fromArray(SPECIES, acc, 2 * VL).add(FloatVector.fromArray(SPECIES, acc, 3 * VL)));
     }
 
     /** {@code y[off + j] += a·line[lineOff + j] + b·line[lineOff + j + 1] + c·line[lineOff + j + 2]}, j in [0, len). */

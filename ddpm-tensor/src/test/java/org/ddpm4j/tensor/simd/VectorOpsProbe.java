@@ -27,15 +27,23 @@ public final class VectorOpsProbe {
         long h = 0;
         for (int round = 0; round < rounds; round++) {
             float[] y = new float[LENGTH], dx = new float[LENGTH], soft = new float[LENGTH];
-            double[] pair = new double[2];
+            double[] pair = new double[2], moments = new double[2], fused = new double[2];
             VectorOps.silu(x, y, 0, LENGTH);
             VectorOps.siluBackward(x, dy, dx, 0, LENGTH);
             VectorOps.softmaxRow(x, soft, 0, LENGTH);
             VectorOps.sumAndDot(dy, x, 0, LENGTH, pair);
-            double[] sums = {VectorOps.sum(x, 0, LENGTH), VectorOps.sumSquaredDeviation(x, 0, LENGTH, 0.5f),
+            float shift = VectorOps.momentShift(x, 0, LENGTH);
+            VectorOps.moments(x, 0, LENGTH, shift, moments);
+            // The fused loops over whole pairs of vectors: normalise the first part, take the moments of the next.
+            int run = LENGTH / (4 * VectorOps.VL) * 2 * VectorOps.VL;
+            float[] acc = new float[4 * VectorOps.VL], normalised = new float[LENGTH];
+            VectorOps.normalizeAndMoments(x, normalised, 0, run, 0.5f, 1.5f, 0.25f, run, shift, acc);
+            VectorOps.normalizeSiluAndMoments(x, normalised, 0, run, 0.5f, 1.5f, 0.25f, run, shift, acc);
+            VectorOps.accumulatedMoments(acc, fused);
+            double[] sums = {VectorOps.sum(x, 0, LENGTH), shift, moments[0], moments[1], fused[0], fused[1],
                     VectorOps.dot(x, 0, dy, 0, LENGTH), pair[0], pair[1]};
             h = 0xcbf29ce484222325L;
-            for (float[] a : new float[][] {y, dx, soft}) {
+            for (float[] a : new float[][] {y, dx, soft, normalised}) {
                 for (float v : a) {
                     h = (h ^ Float.floatToRawIntBits(v)) * 0x100000001b3L;
                 }
