@@ -93,22 +93,9 @@ final class ChannelVectorWinograd {
      * B layout: NR-column strips of output channels, input channel by input channel.
      */
     float[] kernels(Parallel parallel, float[] w, boolean forInputGradient) {
-        int mats = outChannels * inChannels;
-        Workspace ws = Workspace.current();
-        float[] u = ws.get(Workspace.Slot.CALLER_TRANSFORMED_KERNELS, t.products() * mats);
-        t.transformKernels(parallel, w, outChannels, inChannels, forInputGradient, u);
-        float[] packed = ws.get(Workspace.Slot.CALLER_PACKED_WEIGHTS, t.products() * mats);
-        int groups = outChannels / VL;
-        // An item moves VL rows of Cin values.
-        parallel.forRange(t.products() * groups, (long) VL * inChannels, (start, end) -> {
-            for (int item = start; item < end; item++) {
-                int xi = item / groups, o0 = item % groups * VL;
-                int strip = o0 / Sgemm.NR, within = o0 % Sgemm.NR;
-                // VL output channels' rows of U_ξ, VL input channels at a time, into rows of the strip.
-                LaneTranspose.transpose(VL, inChannels / VL, u, xi * mats + o0 * inChannels, VL, inChannels, packed,
-                        xi * mats + strip * inChannels * Sgemm.NR + within, VL * Sgemm.NR, Sgemm.NR);
-            }
-        });
+        float[] packed = Workspace.current().get(Workspace.Slot.CALLER_PACKED_WEIGHTS,
+                t.products() * outChannels * inChannels);
+        t.transformKernelsPacked(parallel, w, outChannels, inChannels, forInputGradient, packed);
         return packed;
     }
 

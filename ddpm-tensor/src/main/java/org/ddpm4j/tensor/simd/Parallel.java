@@ -1,26 +1,30 @@
 package org.ddpm4j.tensor.simd;
 
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.FutureTask;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.concurrent.locks.LockSupport;
 
 /**
- * A fixed pool that splits a range of independent work items into one contiguous chunk per thread; the calling
- * thread runs the first chunk itself, then any chunk that no worker has started. Chunks are static so that a given
- * thread count always produces the same floating-point reduction order. Bodies must not call back into
- * {@code Parallel} (no nesting), which keeps the pool free of deadlocks: workers never wait.
+ * A fixed team of worker threads that splits a range of independent work items into one contiguous chunk per
+ * thread; the calling thread runs the first chunk itself, then any chunk that no worker has started. Chunks are static
+ * so that a given thread count always produces the same floating-point reduction order. Bodies must not call back into
+ * {@code Parallel} (no nesting), which keeps the team free of deadlocks: workers never wait.
  *
- * <p>Both sides of a hand-off spin briefly before they park, as OpenMP's threads do: an idle worker polls for the
- * next chunk, and the caller polls for the workers' chunks to finish. Waking a parked thread takes tens of
- * microseconds on a virtual machine, as long as a whole chunk of a GroupNorm or an elementwise op, and a U-Net step
- * is hundreds of such ops back to back. After a short pure spin the waiting thread yields between polls: when the
- * machine has more runnable threads than cores (a neighbour's work, a hypervisor's stolen time), a thread that only
- * spins holds a core that the thread it waits for may need, and every hand-off of an op waits out a time slice.
+ * <p>Each worker has a slot of its own, on a cache line of its own, that the caller writes the worker's chunk into
+ * and the worker polls, as OpenMP's threads wait at a barrier. A shared task queue (a {@code ThreadPoolExecutor}'s)
+ * costs a lock per hand-off that the caller and a polling worker fight over, and a worker that loses it parks: the
+ * worker then starts its chunk microseconds late, as long as a whole chunk of a GroupNorm or of a small plane's
+ * convolution, and the caller, done with its own chunk, runs the worker's too. A U-Net step is hundreds of such ops
+ * back to back, and with sixteen workers the queue's lock is taken sixteen times an op.
+ *
+ * <p>Both sides of a hand-off spin briefly before they park. After a short pure spin the waiting thread yields
+ * between polls: when the machine has more runnable threads than cores (a neighbour's work, a hypervisor's stolen
+ * time), a thread that only spins holds a core that the thread it waits for may need.
+ *
+ * <p>One caller at a time hands chunks to the workers; a second caller meanwhile runs its own chunks itself, in the
+ * same order, so its results are the same bits.
  */
 final class Parallel {
     /** Work below this many scalar operations per chunk is not worth a hand-off to another thread. */
@@ -33,24 +37,41 @@ final class Parallel {
     static final long SPIN_NANOS = 500_000;
     /** How long of that a waiting thread polls without yielding: a hand-off on an otherwise idle machine. */
     static final long PURE_SPIN_NANOS = 20_000;
+    /** Array entries between two workers' slots (and flags): 64 bytes or more, so no two share a cache line. */
+    private static final int STRIDE = 16;
 
     @FunctionalInterface
     interface RangeBody {
         void run(int start, int end);
     }
 
-    private static final AtomicInteger POOL_IDS = new AtomicInteger();
+    private static final AtomicInteger TEAM_IDS = new AtomicInteger();
 
     private final int threads;
-    private final ExecutorService pool;
+    /** Worker k's next chunk at index k·STRIDE; null once the worker has taken it. */
+    private final AtomicReferenceArray<Chunk> slots;
+    /** 1 at index k·STRIDE while worker k is parked, and must be unparked to see its slot. */
+    private final AtomicIntegerArray parked;
+    private final Thread[] workers;
+    /** Held by the caller whose chunks the workers run. */
+    private final AtomicBoolean handingOut = new AtomicBoolean();
+    private volatile boolean shutDown;
 
     Parallel(int threads) {
         if (threads < 1) {
             throw new IllegalArgumentException("thread count must be at least 1 but was " + threads);
         }
         this.threads = threads;
-        this.pool = threads == 1 ? null : new ThreadPoolExecutor(threads - 1, threads - 1, 0, TimeUnit.MILLISECONDS,
-                new SpinningQueue(), daemonThreads());
+        this.slots = new AtomicReferenceArray<>((threads - 1) * STRIDE);
+        this.parked = new AtomicIntegerArray((threads - 1) * STRIDE);
+        this.workers = new Thread[threads - 1];
+        int teamId = TEAM_IDS.incrementAndGet();
+        for (int k = 0; k < workers.length; k++) {
+            int worker = k;
+            workers[k] = new Thread(() -> work(worker), "ddpm4j-simd-" + teamId + "-" + (k + 1));
+            workers[k].setDaemon(true);
+            workers[k].start();
+        }
     }
 
     int threads() {
@@ -74,15 +95,28 @@ final class Parallel {
             }
             return;
         }
-        FutureTask<?>[] futures = new FutureTask<?>[chunks - 1];
-        for (int i = 1; i < chunks; i++) {
-            int start = bound(n, chunks, i), end = bound(n, chunks, i + 1);
-            futures[i - 1] = new FutureTask<>(() -> body.run(start, end), null);
-            try {
-                pool.execute(futures[i - 1]);
-            } catch (java.util.concurrent.RejectedExecutionException e) {
-                throw new IllegalStateException("the SIMD backend was shut down", e);
+        if (shutDown) {
+            throw new IllegalStateException("the SIMD backend was shut down");
+        }
+        if (!handingOut.compareAndSet(false, true)) {
+            for (int i = 0; i < chunks; i++) {
+                body.run(bound(n, chunks, i), bound(n, chunks, i + 1));
             }
+            return;
+        }
+        try {
+            runChunks(n, chunks, body);
+        } finally {
+            handingOut.set(false);
+        }
+    }
+
+    private void runChunks(int n, int chunks, RangeBody body) {
+        Chunk[] handed = new Chunk[chunks - 1];
+        Thread caller = Thread.currentThread();
+        for (int i = 1; i < chunks; i++) {
+            handed[i - 1] = new Chunk(body, bound(n, chunks, i), bound(n, chunks, i + 1), caller);
+            hand(i - 1, handed[i - 1]);
         }
         Throwable failure = null;
         try {
@@ -91,36 +125,23 @@ final class Parallel {
             failure = e;
         }
         // A chunk that no worker has started yet (its thread descheduled: a neighbour's work, the hypervisor's stolen
-        // time) runs here instead of being waited for. A FutureTask runs once, for whoever calls run() first, so the
-        // chunks, and with them the reduction order, stay the same.
-        for (FutureTask<?> f : futures) {
-            if (!f.isDone()) {
-                f.run();
+        // time) runs here instead of being waited for. Whoever claims a chunk first runs it, so the chunks, and with
+        // them the reduction order, stay the same.
+        for (Chunk c : handed) {
+            if (c.claim()) {
+                c.run();
             }
         }
         // Every chunk is waited for even when the caller is interrupted: a chunk still running would otherwise write
         // into buffers the caller reuses. Chunks are short, so the wait is too; the interrupt is restored after it,
         // for the caller's own loop (a training or sampling step) to act on.
         boolean interrupted = false;
-        for (FutureTask<?> f : futures) {
-            for (long start = System.nanoTime(), spun = 0; !f.isDone() && spun < SPIN_NANOS;
-                 spun = System.nanoTime() - start) {
-                pause(spun);
-            }
-            while (true) {
-                try {
-                    f.get();
-                    break;
-                } catch (ExecutionException e) {
-                    failure = failure == null ? e.getCause() : failure;
-                    break;
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
+        for (Chunk c : handed) {
+            interrupted |= c.awaitDone();
+            failure = failure == null ? c.failure : failure;
         }
         if (interrupted) {
-            Thread.currentThread().interrupt();
+            caller.interrupt();
         }
         if (failure instanceof RuntimeException re) {
             throw re;
@@ -157,14 +178,52 @@ final class Parallel {
         return (int) ((long) n * i / chunks);
     }
 
-    private static ThreadFactory daemonThreads() {
-        int poolId = POOL_IDS.incrementAndGet();
-        AtomicInteger ids = new AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, "ddpm4j-simd-" + poolId + "-" + ids.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
+    /**
+     * Puts {@code chunk} in worker k's slot, over any chunk the caller claimed from it last time, and wakes the worker
+     * if it sleeps. The slot is written before the flag is read, and the worker sets the flag before it reads the
+     * slot a last time, so one of the two sees the other: no chunk waits for a worker that sleeps.
+     */
+    private void hand(int k, Chunk chunk) {
+        slots.set(k * STRIDE, chunk);
+        if (parked.get(k * STRIDE) == 1) {
+            LockSupport.unpark(workers[k]);
+        }
+    }
+
+    private void work(int k) {
+        while (!shutDown) {
+            Chunk chunk = take(k);
+            if (chunk != null && chunk.claim()) {
+                chunk.run();
+            }
+        }
+    }
+
+    /** Worker k's next chunk: polled for {@link #SPIN_NANOS}, then parked for; null once the team is shut down. */
+    private Chunk take(int k) {
+        int at = k * STRIDE;
+        for (long start = System.nanoTime(), spun = 0; spun < SPIN_NANOS; spun = System.nanoTime() - start) {
+            // Read first: a swap on every poll would take the line from the caller that is about to write it.
+            if (slots.get(at) != null) {
+                return slots.getAndSet(at, null);
+            }
+            pause(spun);
+        }
+        parked.set(at, 1);
+        try {
+            while (!shutDown) {
+                Chunk chunk = slots.getAndSet(at, null);
+                if (chunk != null) {
+                    return chunk;
+                }
+                LockSupport.park(this);
+                // Nothing interrupts a worker on purpose; a stray interrupt must not turn the park into a spin.
+                Thread.interrupted();
+            }
+            return null;
+        } finally {
+            parked.set(at, 0);
+        }
     }
 
     /** One poll's pause in a wait that has spun for {@code spun} ns: a spin hint at first, then a yield of the core. */
@@ -176,24 +235,65 @@ final class Parallel {
         }
     }
 
-    /** The workers' task queue: {@code take} polls for {@link #SPIN_NANOS} before it parks. */
-    private static final class SpinningQueue extends LinkedBlockingQueue<Runnable> {
-        @Override
-        public Runnable take() throws InterruptedException {
-            for (long start = System.nanoTime(), spun = 0; spun < SPIN_NANOS; spun = System.nanoTime() - start) {
-                Runnable task = poll();
-                if (task != null) {
-                    return task;
-                }
-                pause(spun);
-            }
-            return super.take();
+    void shutdown() {
+        shutDown = true;
+        for (Thread worker : workers) {
+            LockSupport.unpark(worker);
         }
     }
 
-    void shutdown() {
-        if (pool != null) {
-            pool.shutdown();
+    /** One chunk of a range: run once, by whichever of its worker and the caller claims it first. */
+    private static final class Chunk {
+        private static final int NEW = 0, CLAIMED = 1, DONE = 2;
+
+        private final RangeBody body;
+        private final int start, end;
+        private final Thread caller;
+        private final AtomicInteger state = new AtomicInteger(NEW);
+        /** Set by the caller before it parks, read by the runner after the chunk is done (see {@link #hand}). */
+        private volatile boolean callerParked;
+        /** What the body threw; written before the state becomes DONE, which publishes it. */
+        private Throwable failure;
+
+        Chunk(RangeBody body, int start, int end, Thread caller) {
+            this.body = body;
+            this.start = start;
+            this.end = end;
+            this.caller = caller;
+        }
+
+        boolean claim() {
+            return state.compareAndSet(NEW, CLAIMED);
+        }
+
+        void run() {
+            try {
+                body.run(start, end);
+            } catch (RuntimeException | Error e) {
+                failure = e;
+            } finally {
+                state.set(DONE);
+                if (callerParked) {
+                    LockSupport.unpark(caller);
+                }
+            }
+        }
+
+        /** Waits until the chunk is done, spinning first; whether the caller was interrupted meanwhile (cleared). */
+        boolean awaitDone() {
+            for (long from = System.nanoTime(), spun = 0; state.get() != DONE && spun < SPIN_NANOS;
+                 spun = System.nanoTime() - from) {
+                pause(spun);
+            }
+            boolean interrupted = false;
+            while (state.get() != DONE) {
+                callerParked = true;
+                if (state.get() != DONE) {
+                    LockSupport.park(this);
+                }
+                interrupted |= Thread.interrupted();
+            }
+            return interrupted;
         }
     }
 }

@@ -147,33 +147,44 @@ final class WinogradTransform {
     }
 
     /**
+     * {@link #transformKernels}' matrices written straight into {@link Sgemm#gemmPrepacked}'s B layout of each
+     * {@code U_ξᵀ} (cols × rows): strips of {@link Sgemm#NR} rows, column by column, at {@code packed[ξ·rows·cols]},
+     * which is what {@link ChannelVectorWinograd} multiplies by. Computed for VL rows of one column at a time, so that
+     * each vector is a contiguous run of a strip and no transposing pass over the matrices follows. The same
+     * nine-term sums in the same order as {@link #transformKernels}, so the same bits. Rows must be whole strips.
+     */
+    void transformKernelsPacked(Parallel parallel, float[] w, int rows, int cols, boolean transposeAndFlip,
+                                float[] packed) {
+        if (rows % Sgemm.NR != 0) {
+            throw new IllegalArgumentException("packed kernel transform needs whole strips of " + Sgemm.NR
+                    + " rows, got " + rows);
+        }
+        int mats = rows * cols, groups = rows / VL;
+        // An item is VL rows of one column; items run group by group, so a thread writes whole runs of a strip.
+        parallel.forRange(groups * cols, (long) VL * TAPS * products(), (start, end) -> {
+            float[] taps = Workspace.current().get(Workspace.Slot.KERNEL_TAPS, TAPS * VL);
+            for (int item = start; item < end; item++) {
+                int r0 = item / cols * VL, c = item % cols;
+                for (int lane = 0; lane < VL; lane++) {
+                    int r = r0 + lane;
+                    for (int tap = 0; tap < TAPS; tap++) {
+                        taps[tap * VL + lane] = transposeAndFlip ? w[(c * rows + r) * TAPS + TAPS - 1 - tap]
+                                : w[(r * cols + c) * TAPS + tap];
+                    }
+                }
+                transformVector(taps, 0, VL, packed, (r0 / Sgemm.NR * cols + c) * Sgemm.NR + r0 % Sgemm.NR, mats);
+            }
+        });
+    }
+
+    /**
      * {@code u[ξ·mats + at + c] = Σ_tap P[ξ][tap]·taps[tap][c]} for c in [0, cols) and every ξ, the taps summed in
      * order: each vector of kernels' nine taps is loaded once for all α² sums.
      */
     private void transformRow(float[] taps, int cols, float[] u, int at, int mats) {
         int c = 0;
         for (; c + VL <= cols; c += VL) {
-            FloatVector k0 = FloatVector.fromArray(SPECIES, taps, c);
-            FloatVector k1 = FloatVector.fromArray(SPECIES, taps, cols + c);
-            FloatVector k2 = FloatVector.fromArray(SPECIES, taps, 2 * cols + c);
-            FloatVector k3 = FloatVector.fromArray(SPECIES, taps, 3 * cols + c);
-            FloatVector k4 = FloatVector.fromArray(SPECIES, taps, 4 * cols + c);
-            FloatVector k5 = FloatVector.fromArray(SPECIES, taps, 5 * cols + c);
-            FloatVector k6 = FloatVector.fromArray(SPECIES, taps, 6 * cols + c);
-            FloatVector k7 = FloatVector.fromArray(SPECIES, taps, 7 * cols + c);
-            FloatVector k8 = FloatVector.fromArray(SPECIES, taps, 8 * cols + c);
-            for (int xi = 0, p = 0; xi < products(); xi++, p += TAPS) {
-                FloatVector sum = k0.mul(kernelProducts[p]);
-                sum = times(k1, kernelProducts[p + 1], sum);
-                sum = times(k2, kernelProducts[p + 2], sum);
-                sum = times(k3, kernelProducts[p + 3], sum);
-                sum = times(k4, kernelProducts[p + 4], sum);
-                sum = times(k5, kernelProducts[p + 5], sum);
-                sum = times(k6, kernelProducts[p + 6], sum);
-                sum = times(k7, kernelProducts[p + 7], sum);
-                sum = times(k8, kernelProducts[p + 8], sum);
-                sum.intoArray(u, xi * mats + at + c);
-            }
+            transformVector(taps, c, cols, u, at + c, mats);
         }
         // The last kernels of a row that is not whole vectors, with the same roundings.
         for (; c < cols; c++) {
@@ -184,6 +195,34 @@ final class WinogradTransform {
                 }
                 u[xi * mats + at + c] = sum;
             }
+        }
+    }
+
+    /**
+     * One vector of kernels: {@code u[ξ·mats + at + j] = Σ_tap P[ξ][tap]·taps[tap·stride + c + j]} for j in [0, VL)
+     * and every ξ, the first term a product and the others fused multiply-adds in tap order.
+     */
+    private void transformVector(float[] taps, int c, int stride, float[] u, int at, int mats) {
+        FloatVector k0 = FloatVector.fromArray(SPECIES, taps, c);
+        FloatVector k1 = FloatVector.fromArray(SPECIES, taps, stride + c);
+        FloatVector k2 = FloatVector.fromArray(SPECIES, taps, 2 * stride + c);
+        FloatVector k3 = FloatVector.fromArray(SPECIES, taps, 3 * stride + c);
+        FloatVector k4 = FloatVector.fromArray(SPECIES, taps, 4 * stride + c);
+        FloatVector k5 = FloatVector.fromArray(SPECIES, taps, 5 * stride + c);
+        FloatVector k6 = FloatVector.fromArray(SPECIES, taps, 6 * stride + c);
+        FloatVector k7 = FloatVector.fromArray(SPECIES, taps, 7 * stride + c);
+        FloatVector k8 = FloatVector.fromArray(SPECIES, taps, 8 * stride + c);
+        for (int xi = 0, p = 0; xi < products(); xi++, p += TAPS) {
+            FloatVector sum = k0.mul(kernelProducts[p]);
+            sum = times(k1, kernelProducts[p + 1], sum);
+            sum = times(k2, kernelProducts[p + 2], sum);
+            sum = times(k3, kernelProducts[p + 3], sum);
+            sum = times(k4, kernelProducts[p + 4], sum);
+            sum = times(k5, kernelProducts[p + 5], sum);
+            sum = times(k6, kernelProducts[p + 6], sum);
+            sum = times(k7, kernelProducts[p + 7], sum);
+            sum = times(k8, kernelProducts[p + 8], sum);
+            sum.intoArray(u, xi * mats + at);
         }
     }
 

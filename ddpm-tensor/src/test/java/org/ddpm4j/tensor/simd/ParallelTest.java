@@ -9,7 +9,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import org.junit.jupiter.api.Test;
 
-/** The pool's chunks: each item runs once, and a chunk that no worker has started is run by the caller. */
+/** The team's chunks: each item runs once, and a chunk that no worker has started is run by the caller. */
 class ParallelTest {
     /** Only a fallback, so that a regression fails the test instead of hanging it; nothing is timed. */
     private static final long DEADLOCK_GUARD_SECONDS = 60;
@@ -73,6 +73,45 @@ class ParallelTest {
         } finally {
             parallel.shutdown();
         }
+    }
+
+    /** A chunk's exception reaches the caller as thrown, after every chunk has finished; the team then works on. */
+    @Test
+    void aWorkersExceptionReachesTheCallerAndTheTeamWorksOn() {
+        Parallel parallel = new Parallel(3);
+        try {
+            AtomicIntegerArray finished = new AtomicIntegerArray(3);
+            IllegalArgumentException thrown = org.junit.jupiter.api.Assertions.assertThrows(
+                    IllegalArgumentException.class, () -> parallel.forRange(3, (start, end) -> {
+                        if (start == 2) {
+                            throw new IllegalArgumentException("chunk at 2");
+                        }
+                        finished.set(start, 1);
+                    }));
+            assertEquals("chunk at 2", thrown.getMessage());
+            assertEquals(1, finished.get(0), "the caller's chunk finished");
+            assertEquals(1, finished.get(1), "the other worker's chunk finished");
+            AtomicIntegerArray runs = new AtomicIntegerArray(30);
+            parallel.forRange(30, (start, end) -> {
+                for (int i = start; i < end; i++) {
+                    runs.incrementAndGet(i);
+                }
+            });
+            for (int i = 0; i < 30; i++) {
+                assertEquals(1, runs.get(i), "item " + i + " after the failure");
+            }
+        } finally {
+            parallel.shutdown();
+        }
+    }
+
+    @Test
+    void aRangeAfterShutdownIsRefused() {
+        Parallel parallel = new Parallel(2);
+        parallel.shutdown();
+        IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                () -> parallel.forRange(2, (start, end) -> { }));
+        assertTrue(e.getMessage().contains("shut down"), e.getMessage());
     }
 
     private static void await(CountDownLatch latch) {

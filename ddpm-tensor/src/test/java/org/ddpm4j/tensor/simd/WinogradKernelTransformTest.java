@@ -49,6 +49,40 @@ class WinogradKernelTransformTest {
         checkTransform(t, rows, cols, w, true, (r, c, tap) -> w[(c * rows + r) * TAPS + TAPS - 1 - tap]);
     }
 
+    /**
+     * The transform written straight into the GEMM's strips gives {@link WinogradTransform#transformKernels}' bits at
+     * the strip positions, plain and transposed-flipped: two strips of rows, so a strip's second half and the second
+     * strip are placed too, and columns that split unevenly between the threads.
+     */
+    @ParameterizedTest(name = "{0}, transposed and flipped {1}")
+    @org.junit.jupiter.params.provider.CsvSource({"F2, false", "F4, false", "F4, true"})
+    void packedTransformPlacesTheSameBitsInStrips(String name, boolean transposeAndFlip) {
+        WinogradTransform t = name.equals("F2") ? WinogradTransform.F2 : WinogradTransform.F4;
+        int rows = 2 * Sgemm.NR, cols = 2 * VectorOps.VL + 3, mats = rows * cols;
+        float[] w = random(mats * TAPS, 5);
+        float[] u = new float[t.products() * mats], packed = new float[t.products() * mats];
+        t.transformKernels(PARALLEL, w, rows, cols, transposeAndFlip, u);
+        t.transformKernelsPacked(PARALLEL, w, rows, cols, transposeAndFlip, packed);
+        for (int xi = 0; xi < t.products(); xi++) {
+            for (int r = 0; r < rows; r++) {
+                for (int c = 0; c < cols; c++) {
+                    int at = xi * mats + (r / Sgemm.NR * cols + c) * Sgemm.NR + r % Sgemm.NR;
+                    assertEquals(Float.floatToRawIntBits(u[xi * mats + r * cols + c]),
+                            Float.floatToRawIntBits(packed[at]), "ξ " + xi + ", kernel (" + r + ", " + c + ")");
+                }
+            }
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void packedTransformRefusesRowsThatAreNotWholeStrips() {
+        int rows = Sgemm.NR + VectorOps.VL;
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> WinogradTransform.F4.transformKernelsPacked(PARALLEL, new float[rows * 4 * TAPS], rows, 4, false,
+                        new float[WinogradTransform.F4.products() * rows * 4]));
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains(String.valueOf(rows)), e.getMessage());
+    }
+
     @ParameterizedTest(name = "{0}, {1} x {2} kernels")
     @MethodSource("cases")
     void kernelGradientIsTheAdjointAddedIn(WinogradTransform t, int rows, int cols) {
