@@ -22,7 +22,7 @@ import org.ddpm4j.tensor.Tensor;
 import org.ddpm4j.tensor.TensorArrays;
 
 /**
- * The CPU backend: Vector API kernels ({@code FloatVector.SPECIES_PREFERRED}) on a fixed thread pool.
+ * The CPU backend: Vector API kernels ({@code FloatVector.SPECIES_PREFERRED}) on a fixed team of threads.
  * Convolutions and attention run as packed GEMMs ({@link Sgemm}); everything else is a vector loop.
  *
  * <p>Only load this class after checking that {@code jdk.incubator.vector} is in the module graph:
