@@ -250,7 +250,7 @@ final class Parallel {
         private final int start, end;
         private final Thread caller;
         private final AtomicInteger state = new AtomicInteger(NEW);
-        /** Set by the caller before it parks, read by the runner after the chunk is done (see {@link #hand}). */
+        /** Set by the caller before it parks, read by the runner after the chunk is done (as in {@link Parallel#hand}). */
         private volatile boolean callerParked;
         /** What the body threw; written before the state becomes DONE, which publishes it. */
         private Throwable failure;
