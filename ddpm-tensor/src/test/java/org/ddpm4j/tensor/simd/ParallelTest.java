@@ -75,6 +75,42 @@ class ParallelTest {
         }
     }
 
+    /**
+     * Two callers at once, many short ranges each: one hands chunks to the workers while the other runs its own, and
+     * a worker may take a slot's chunk after its caller has claimed it; every item of every range still runs once.
+     */
+    @Test
+    void everyItemRunsOnceUnderTwoCallers() throws Exception {
+        Parallel parallel = new Parallel(3);
+        java.util.concurrent.ExecutorService callers = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            java.util.List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
+            for (int caller = 0; caller < 2; caller++) {
+                done.add(callers.submit(() -> {
+                    for (int round = 0; round < 2000; round++) {
+                        int n = 3 + round % 11;
+                        AtomicIntegerArray runs = new AtomicIntegerArray(n);
+                        parallel.forRange(n, (start, end) -> {
+                            for (int i = start; i < end; i++) {
+                                runs.incrementAndGet(i);
+                            }
+                        });
+                        for (int i = 0; i < n; i++) {
+                            assertEquals(1, runs.get(i), "round " + round + " item " + i);
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (java.util.concurrent.Future<?> f : done) {
+                f.get(DEADLOCK_GUARD_SECONDS, TimeUnit.SECONDS);
+            }
+        } finally {
+            callers.shutdownNow();
+            parallel.shutdown();
+        }
+    }
+
     /** A chunk's exception reaches the caller as thrown, after every chunk has finished; the team then works on. */
     @Test
     void aWorkersExceptionReachesTheCallerAndTheTeamWorksOn() {
