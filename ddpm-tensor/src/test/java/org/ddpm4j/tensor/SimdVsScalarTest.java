@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** The SIMD backend against the scalar reference. */
@@ -57,7 +58,7 @@ class SimdVsScalarTest extends BackendVsScalarTest {
      * ops, on the paths over channels (3·32·8·8 on three threads) and over tiles (1·16·16·16).
      */
     @ParameterizedTest(name = "N{0} {1} channels {2}x{2}")
-    @org.junit.jupiter.params.provider.CsvSource({"3, 32, 8", "1, 16, 16"})
+    @CsvSource({"3, 32, 8", "1, 16, 16"})
     void conv2dPlusGivesTheBitsOfTheSeparateOps(int n, int channels, int side) {
         RandomTensors r = new RandomTensors(31 + n);
         Tensor x = r.normal(n, channels, side, side), w = r.normal(channels, channels, 3, 3), b = r.normal(channels);
@@ -77,7 +78,7 @@ class SimdVsScalarTest extends BackendVsScalarTest {
      * separate one.
      */
     @ParameterizedTest(name = "N{0} C{1} {2}x{2} silu {3}")
-    @org.junit.jupiter.params.provider.CsvSource({"3, 64, 32, false", "3, 64, 32, true", "2, 8, 9, true"})
+    @CsvSource({"3, 64, 32, false", "3, 64, 32, true", "2, 8, 9, true"})
     void groupNormGivesTheSameBitsOnAnyThreadCount(int n, int c, int side, boolean silu) {
         RandomTensors r = new RandomTensors(41 + c);
         Tensor x = r.normal(n, c, side, side), gamma = r.normal(c), beta = r.normal(c);

@@ -1,10 +1,16 @@
 package org.ddpm4j.tensor.simd;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import org.junit.jupiter.api.Test;
@@ -59,16 +65,7 @@ class ParallelTest {
         Parallel parallel = new Parallel(3);
         try {
             for (int round = 0; round < 200; round++) {
-                int n = 7 + round;
-                AtomicIntegerArray runs = new AtomicIntegerArray(n);
-                parallel.forRange(n, (start, end) -> {
-                    for (int i = start; i < end; i++) {
-                        runs.incrementAndGet(i);
-                    }
-                });
-                for (int i = 0; i < n; i++) {
-                    assertEquals(1, runs.get(i), "round " + round + " item " + i);
-                }
+                assertEachItemRunsOnce(parallel, 7 + round, "round " + round);
             }
         } finally {
             parallel.shutdown();
@@ -82,27 +79,18 @@ class ParallelTest {
     @Test
     void everyItemRunsOnceUnderTwoCallers() throws Exception {
         Parallel parallel = new Parallel(3);
-        java.util.concurrent.ExecutorService callers = java.util.concurrent.Executors.newFixedThreadPool(2);
+        ExecutorService callers = Executors.newFixedThreadPool(2);
         try {
-            java.util.List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
+            List<Future<?>> done = new ArrayList<>();
             for (int caller = 0; caller < 2; caller++) {
                 done.add(callers.submit(() -> {
                     for (int round = 0; round < 2000; round++) {
-                        int n = 3 + round % 11;
-                        AtomicIntegerArray runs = new AtomicIntegerArray(n);
-                        parallel.forRange(n, (start, end) -> {
-                            for (int i = start; i < end; i++) {
-                                runs.incrementAndGet(i);
-                            }
-                        });
-                        for (int i = 0; i < n; i++) {
-                            assertEquals(1, runs.get(i), "round " + round + " item " + i);
-                        }
+                        assertEachItemRunsOnce(parallel, 3 + round % 11, "round " + round);
                     }
                     return null;
                 }));
             }
-            for (java.util.concurrent.Future<?> f : done) {
+            for (Future<?> f : done) {
                 f.get(DEADLOCK_GUARD_SECONDS, TimeUnit.SECONDS);
             }
         } finally {
@@ -117,7 +105,7 @@ class ParallelTest {
         Parallel parallel = new Parallel(3);
         try {
             AtomicIntegerArray finished = new AtomicIntegerArray(3);
-            IllegalArgumentException thrown = org.junit.jupiter.api.Assertions.assertThrows(
+            IllegalArgumentException thrown = assertThrows(
                     IllegalArgumentException.class, () -> parallel.forRange(3, (start, end) -> {
                         if (start == 2) {
                             throw new IllegalArgumentException("chunk at 2");
@@ -127,15 +115,7 @@ class ParallelTest {
             assertEquals("chunk at 2", thrown.getMessage());
             assertEquals(1, finished.get(0), "the caller's chunk finished");
             assertEquals(1, finished.get(1), "the other worker's chunk finished");
-            AtomicIntegerArray runs = new AtomicIntegerArray(30);
-            parallel.forRange(30, (start, end) -> {
-                for (int i = start; i < end; i++) {
-                    runs.incrementAndGet(i);
-                }
-            });
-            for (int i = 0; i < 30; i++) {
-                assertEquals(1, runs.get(i), "item " + i + " after the failure");
-            }
+            assertEachItemRunsOnce(parallel, 30, "after the failure");
         } finally {
             parallel.shutdown();
         }
@@ -145,9 +125,22 @@ class ParallelTest {
     void aRangeAfterShutdownIsRefused() {
         Parallel parallel = new Parallel(2);
         parallel.shutdown();
-        IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+        IllegalStateException e = assertThrows(IllegalStateException.class,
                 () -> parallel.forRange(2, (start, end) -> { }));
         assertTrue(e.getMessage().contains("shut down"), e.getMessage());
+    }
+
+    /** Runs a range of n items on {@code parallel}, counting each item's runs, and checks that each ran once. */
+    private static void assertEachItemRunsOnce(Parallel parallel, int n, String what) {
+        AtomicIntegerArray runs = new AtomicIntegerArray(n);
+        parallel.forRange(n, (start, end) -> {
+            for (int i = start; i < end; i++) {
+                runs.incrementAndGet(i);
+            }
+        });
+        for (int i = 0; i < n; i++) {
+            assertEquals(1, runs.get(i), what + ", item " + i);
+        }
     }
 
     private static void await(CountDownLatch latch) {

@@ -1,12 +1,16 @@
 package org.ddpm4j.tensor.simd;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -55,7 +59,7 @@ class WinogradKernelTransformTest {
      * strip are placed too, and columns that split unevenly between the threads.
      */
     @ParameterizedTest(name = "{0}, transposed and flipped {1}")
-    @org.junit.jupiter.params.provider.CsvSource({"F2, false", "F4, false", "F4, true"})
+    @CsvSource({"F2, false", "F4, false", "F4, true"})
     void packedTransformPlacesTheSameBitsInStrips(String name, boolean transposeAndFlip) {
         WinogradTransform t = name.equals("F2") ? WinogradTransform.F2 : WinogradTransform.F4;
         int rows = 2 * Sgemm.NR, cols = 2 * VectorOps.VL + 3, mats = rows * cols;
@@ -74,13 +78,13 @@ class WinogradKernelTransformTest {
         }
     }
 
-    @org.junit.jupiter.api.Test
+    @Test
     void packedTransformRefusesRowsThatAreNotWholeStrips() {
         int rows = Sgemm.NR + VectorOps.VL;
-        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> WinogradTransform.F4.transformKernelsPacked(PARALLEL, new float[rows * 4 * TAPS], rows, 4, false,
                         new float[WinogradTransform.F4.products() * rows * 4]));
-        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains(String.valueOf(rows)), e.getMessage());
+        assertTrue(e.getMessage().contains(String.valueOf(rows)), e.getMessage());
     }
 
     @ParameterizedTest(name = "{0}, {1} x {2} kernels")
