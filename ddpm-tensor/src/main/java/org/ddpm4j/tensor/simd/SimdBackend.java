@@ -288,13 +288,15 @@ public final class SimdBackend implements Backend {
         // The partials live in the calling thread's workspace: each chunk zeroes and writes only its own slice.
         int partialSize = cout * kk;
         float[] dwPartials = Workspace.current().get(Workspace.Slot.CALLER_PARTIALS, chunks * partialSize);
-        double[][] dbPartial = new double[chunks][cout];
+        double[][] dbPartial = new double[chunks][];
         InputGradient inputGradient = dxd == null ? null : new InputGradient(g, wd);
         parallel.forRange(groups, (start, end) -> {
             int chunk = Parallel.chunkStartingAt(start, groups, chunks);
             int dwOff = chunk * partialSize;
             Arrays.fill(dwPartials, dwOff, dwOff + partialSize, 0f);
-            double[] dbp = dbPartial[chunk];
+            // Allocated by the thread that runs the chunk, as Parallel asks of partial sums.
+            double[] dbp = new double[cout];
+            dbPartial[chunk] = dbp;
             for (int item = start; item < end; item++) {
                 int n0 = item * group, images = Math.min(group, g.batch() - n0);
                 for (int n = n0; n < n0 + images; n++) {
@@ -671,11 +673,14 @@ public final class SimdBackend implements Backend {
         float[] gammas = gamma == null ? null : hostArray(gamma), means = hostArray(mean), rstds = hostArray(rstd);
         long workPerItem = (long) passes * g.groupSize();
         int chunks = parallel.chunkCount(items, workPerItem);
-        double[][] dGammas = new double[chunks][channels], dBetas = new double[chunks][channels];
+        double[][] dGammas = new double[chunks][], dBetas = new double[chunks][];
         parallel.forRange(items, workPerItem, (start, end) -> {
             OutputGradient grad = tasks.get();
             int chunk = Parallel.chunkStartingAt(start, items, chunks);
-            double[] dGamma = dGammas[chunk], dBeta = dBetas[chunk];
+            // Allocated by the thread that runs the chunk, as Parallel asks of partial sums.
+            double[] dGamma = new double[channels], dBeta = new double[channels];
+            dGammas[chunk] = dGamma;
+            dBetas[chunk] = dBeta;
             // The item's per-channel sums, taken before its turn: in the previous item's input-gradient pass when
             // there is one (its dx is written while this item is read from memory), else on their own.
             double[][] pending = new double[cpg][2];

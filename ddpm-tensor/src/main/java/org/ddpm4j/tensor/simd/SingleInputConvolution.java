@@ -32,10 +32,12 @@ final class SingleInputConvolution {
     void backward(Parallel parallel, float[] x, float[] w, float[] dy, float[] dx, float[] dw, float[] dbias) {
         int plane = height * width;
         int chunks = parallel.chunkCount(batch, Long.MAX_VALUE);
-        double[][] dwTotals = new double[chunks][], dbPartials = new double[chunks][channels];
+        double[][] dwTotals = new double[chunks][], dbPartials = new double[chunks][];
         parallel.forRange(batch, (start, end) -> {
             int chunk = Parallel.chunkStartingAt(start, batch, chunks);
-            double[] dbp = dbPartials[chunk];
+            // Allocated by the thread that runs the chunk, as Parallel asks of partial sums.
+            double[] dbp = new double[channels];
+            dbPartials[chunk] = dbp;
             KernelGradientSums taps = new KernelGradientSums(channels);
             // The input plane with a zero line above and below it as well: padded line i is image row i − 1.
             float[] xLines = new float[(height + 2) * lineLength];

@@ -78,9 +78,11 @@ final class SingleOutputConvolution {
             KernelGradientSums taps = new KernelGradientSums(channels);
             // xLines has a zero line above and below the plane as well: padded line i is image row i − 1.
             float[] dyLines = new float[height * lineLength], xLines = new float[(height + 2) * lineLength];
+            // Summed here and stored once, as Parallel asks of partial sums.
+            double db = 0;
             for (int n = start; n < end; n++) {
                 int gradOut = n * plane;
-                dbPartials[chunk] += VectorOps.sum(dy, gradOut, plane);
+                db += VectorOps.sum(dy, gradOut, plane);
                 padRows(dy, gradOut, height, width, dyLines, 0);
                 for (int c = 0; c < channels; c++) {
                     int in = (n * channels + c) * plane;
@@ -101,6 +103,7 @@ final class SingleOutputConvolution {
                 }
             }
             dwTotals[chunk] = taps.total();
+            dbPartials[chunk] = db;
         });
         KernelGradientSums.addInto(dwTotals, dw);
         if (dbias != null) {

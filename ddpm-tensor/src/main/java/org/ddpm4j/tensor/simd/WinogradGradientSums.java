@@ -25,12 +25,15 @@ final class WinogradGradientSums {
                     float[] kernelGradients, double[] biasGradient) {
         int chunks = parallel.chunkCount(blocks, Long.MAX_VALUE);
         float[] partials = Workspace.current().get(Workspace.Slot.CALLER_PARTIALS, chunks * size);
-        double[][] biasPartials = new double[chunks][outChannels];
+        double[][] biasPartials = new double[chunks][];
         parallel.forRange(blocks, (start, end) -> {
             int chunk = Parallel.chunkStartingAt(start, blocks, chunks);
             Arrays.fill(partials, chunk * size, (chunk + 1) * size, 0f);
+            // Allocated by the thread that runs the chunk, as Parallel asks of partial sums.
+            double[] bias = new double[outChannels];
+            biasPartials[chunk] = bias;
             for (int b = start; b < end; b++) {
-                block.add(b, partials, chunk * size, biasPartials[chunk]);
+                block.add(b, partials, chunk * size, bias);
             }
         });
         parallel.forRange(size, chunks, (start, end) -> {
