@@ -23,10 +23,11 @@ import java.util.concurrent.locks.LockSupport;
  * between polls: when the machine has more runnable threads than cores (a neighbour's work, a hypervisor's stolen
  * time), a thread that only spins holds a core that the thread it waits for may need.
  *
- * <p>A body that sums into partials of its own chunk allocates them on the thread that runs it. Arrays that the caller
- * allocates one after another lie next to each other, so the end of one chunk's and the start (and length word) of
- * the next one's share a cache line, which the two threads then take from each other on every write; a GroupNorm
- * backward adds into its dγ and dβ after every group of every image.
+ * <p>A body that sums into partials of its own chunk allocates them on the thread that runs it, or, in a buffer the
+ * caller keeps for all chunks, writes a slice {@link #slicePitch} floats from the next chunk's. Arrays that the caller
+ * allocates one after another lie next to each other, as do slices packed end to end, so the end of one chunk's and
+ * the start of the next one's share a cache line, which the two threads then take from each other on every write; a
+ * GroupNorm backward adds into its dγ and dβ after every group of every image.
  *
  * <p>One caller at a time hands chunks to the workers; a second caller meanwhile runs its own chunks itself, in the
  * same order, so its results are the same bits.
@@ -44,6 +45,8 @@ final class Parallel {
     static final long PURE_SPIN_NANOS = 20_000;
     /** Array entries between two workers' slots (and flags): 64 bytes or more, so no two share a cache line. */
     private static final int STRIDE = 16;
+    /** Floats in a cache line (64 bytes). */
+    private static final int LINE_FLOATS = 16;
 
     @FunctionalInterface
     interface RangeBody {
@@ -81,6 +84,14 @@ final class Parallel {
 
     int threads() {
         return threads;
+    }
+
+    /**
+     * Where chunk i's slice of a shared buffer of {@code size}-float slices starts, in units of i: a cache line more
+     * than the slice, so that no two chunks' slices share one.
+     */
+    static int slicePitch(int size) {
+        return size + LINE_FLOATS;
     }
 
     /** Runs {@code body} over [0, n) in up to {@link #threads()} chunks. */

@@ -286,13 +286,13 @@ public final class SimdBackend implements Backend {
         int chunks = parallel.chunkCount(groups, Long.MAX_VALUE);
         // Each chunk of images sums its weight and bias gradients privately; the partials are added at the end.
         // The partials live in the calling thread's workspace: each chunk zeroes and writes only its own slice.
-        int partialSize = cout * kk;
-        float[] dwPartials = Workspace.current().get(Workspace.Slot.CALLER_PARTIALS, chunks * partialSize);
+        int partialSize = cout * kk, pitch = Parallel.slicePitch(partialSize);
+        float[] dwPartials = Workspace.current().get(Workspace.Slot.CALLER_PARTIALS, chunks * pitch);
         double[][] dbPartial = new double[chunks][];
         InputGradient inputGradient = dxd == null ? null : new InputGradient(g, wd);
         parallel.forRange(groups, (start, end) -> {
             int chunk = Parallel.chunkStartingAt(start, groups, chunks);
-            int dwOff = chunk * partialSize;
+            int dwOff = chunk * pitch;
             Arrays.fill(dwPartials, dwOff, dwOff + partialSize, 0f);
             // Allocated by the thread that runs the chunk, as Parallel asks of partial sums.
             double[] dbp = new double[cout];
@@ -341,7 +341,7 @@ public final class SimdBackend implements Backend {
         // and no thread adds the whole of dw alone while the others wait.
         parallel.forRange(dwd.length, chunks, (start, end) -> {
             for (int c = 0; c < chunks; c++) {
-                VectorOps.addInto(dwPartials, c * partialSize + start, dwd, start, end - start);
+                VectorOps.addInto(dwPartials, c * pitch + start, dwd, start, end - start);
             }
         });
         if (dbias != null) {

@@ -23,23 +23,23 @@ final class WinogradGradientSums {
      */
     static void sum(Parallel parallel, int blocks, int size, int outChannels, BlockGradient block,
                     float[] kernelGradients, double[] biasGradient) {
-        int chunks = parallel.chunkCount(blocks, Long.MAX_VALUE);
-        float[] partials = Workspace.current().get(Workspace.Slot.CALLER_PARTIALS, chunks * size);
+        int chunks = parallel.chunkCount(blocks, Long.MAX_VALUE), pitch = Parallel.slicePitch(size);
+        float[] partials = Workspace.current().get(Workspace.Slot.CALLER_PARTIALS, chunks * pitch);
         double[][] biasPartials = new double[chunks][];
         parallel.forRange(blocks, (start, end) -> {
             int chunk = Parallel.chunkStartingAt(start, blocks, chunks);
-            Arrays.fill(partials, chunk * size, (chunk + 1) * size, 0f);
+            Arrays.fill(partials, chunk * pitch, chunk * pitch + size, 0f);
             // Allocated by the thread that runs the chunk, as Parallel asks of partial sums.
             double[] bias = new double[outChannels];
             biasPartials[chunk] = bias;
             for (int b = start; b < end; b++) {
-                block.add(b, partials, chunk * size, bias);
+                block.add(b, partials, chunk * pitch, bias);
             }
         });
         parallel.forRange(size, chunks, (start, end) -> {
             System.arraycopy(partials, start, kernelGradients, start, end - start);
             for (int c = 1; c < chunks; c++) {
-                VectorOps.addInto(partials, c * size + start, kernelGradients, start, end - start);
+                VectorOps.addInto(partials, c * pitch + start, kernelGradients, start, end - start);
             }
         });
         if (biasGradient != null) {
