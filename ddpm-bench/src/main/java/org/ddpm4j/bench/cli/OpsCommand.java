@@ -2,6 +2,7 @@ package org.ddpm4j.bench.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -9,6 +10,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.ddpm4j.bench.compare.InterleavedComparison;
+import org.ddpm4j.bench.compare.JitActivity;
 import org.ddpm4j.bench.ops.OpTimes;
 import org.ddpm4j.bench.unet.UNetCase;
 import org.ddpm4j.bench.unet.UNetWorkload;
@@ -40,7 +43,8 @@ public final class OpsCommand implements Callable<Integer> {
     @Option(names = "--steps", description = "steps timed, each way (default: ${DEFAULT-VALUE})")
     int steps = 5;
 
-    @Option(names = "--warmup-steps", description = "untimed steps first (default: ${DEFAULT-VALUE})")
+    @Option(names = "--warmup-steps", description = "untimed steps first, then as many again or more, until the JIT "
+            + "has been idle for a second (default: ${DEFAULT-VALUE})")
     int warmupSteps = 3;
 
     @Option(names = "--threads", description = "worker threads of the backend (default: ${DEFAULT-VALUE})")
@@ -72,9 +76,7 @@ public final class OpsCommand implements Callable<Integer> {
             // Building the model and the warm-up steps run untimed.
             times.recording(false);
             UNetWorkload workload = new UNetWorkload(OpTimes.timing(be, times), c);
-            for (int i = 0; i < warmupSteps; i++) {
-                workload.run();
-            }
+            warmUp(workload);
             double stepMs = timeSteps(workload) / MS;
             times.recording(true);
             double timedStepMs = timeSteps(workload) / MS;
@@ -88,6 +90,32 @@ public final class OpsCommand implements Callable<Integer> {
         return 0;
     }
 
+    /**
+     * The warm-up steps, then more until the JIT has been idle, as the PyTorch comparison warms ours up: on a machine
+     * of few cores, steps timed while the compiler threads still share them with the backend's run slow, and the
+     * step "as it runs" came out longer than the same step with its ops timed one by one.
+     */
+    private void warmUp(UNetWorkload workload) throws IOException {
+        if (warmupSteps == 0) {
+            return;
+        }
+        double[] ms = stepMillis(workload, warmupSteps);
+        // As long again as the warm-up steps at the last one's pace: the first steps' one-time costs (an OpenCL
+        // device's kernel builds) would otherwise make the wait, and its cap, as long as they were.
+        double seconds = warmupSteps * ms[warmupSteps - 1] / 1e3;
+        InterleavedComparison.warmUp(calls -> stepMillis(workload, calls), seconds, JitActivity::compileMillis);
+    }
+
+    private static double[] stepMillis(UNetWorkload workload, int calls) {
+        double[] ms = new double[calls];
+        for (int i = 0; i < calls; i++) {
+            long start = System.nanoTime();
+            workload.run();
+            ms[i] = (System.nanoTime() - start) / MS;
+        }
+        return ms;
+    }
+
     /** Nanoseconds per step, over {@link #steps} steps. */
     private double timeSteps(UNetWorkload workload) {
         long start = System.nanoTime();
@@ -98,9 +126,10 @@ public final class OpsCommand implements Callable<Integer> {
     }
 
     private void print(UNetCase c, Backend be, double stepMs, double timedStepMs, OpTimes times) {
+        String warmUp = warmupSteps == 0 ? "no warm-up"
+                : String.format(Locale.ROOT, "after %d and more until the JIT was idle", warmupSteps);
         System.out.printf(Locale.ROOT, "%s on %s, %d thread(s): %.1f ms a step as it runs, %.1f ms with each op timed"
-                + " alone (%d steps each, after %d)%n", c.name(), be.describe(), threads, stepMs, timedStepMs, steps,
-                warmupSteps);
+                + " alone (%d steps each, %s)%n", c.name(), be.describe(), threads, stepMs, timedStepMs, steps, warmUp);
         double opsMs = times.totalNanos() / MS / steps;
         printRows("op and operand shapes", times.entries(), timedStepMs);
         printRows("op", times.byName(), timedStepMs);

@@ -71,7 +71,7 @@ public final class InterleavedComparison {
 
     /** One side of a comparison: runs the current case {@code calls} times and returns each call's ms. */
     @FunctionalInterface
-    interface Side {
+    public interface Side {
         double[] time(int calls) throws IOException;
     }
 
@@ -107,7 +107,7 @@ public final class InterleavedComparison {
      * {@link #JIT_QUIET_MS} of calls and {@link #JIT_QUIET_CALLS} calls, for at most {@link #WARMUP_CAP_FACTOR} times
      * the warm-up time; the last call's ms.
      */
-    static double warmUp(Side side, double warmupSeconds, LongSupplier compileMillis) throws IOException {
+    public static double warmUp(Side side, double warmupSeconds, LongSupplier compileMillis) throws IOException {
         double last, spent = 0, quietMs = 0, warmupMs = warmupSeconds * 1e3;
         int calls = 0, quietCalls = 0;
         long compiled = compileMillis == null ? 0 : compileMillis.getAsLong();

@@ -4,14 +4,14 @@ import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
 
 /** How long this JVM's JIT compilers have worked so far: it stops growing once the code being timed is compiled. */
-final class JitActivity {
+public final class JitActivity {
     private static final CompilationMXBean COMPILER = ManagementFactory.getCompilationMXBean();
 
     private JitActivity() {
     }
 
     /** Total compilation ms so far, or 0 when the JVM has no JIT or does not count its time (always quiet then). */
-    static long compileMillis() {
+    public static long compileMillis() {
         return COMPILER != null && COMPILER.isCompilationTimeMonitoringSupported()
                 ? COMPILER.getTotalCompilationTime() : 0;
     }

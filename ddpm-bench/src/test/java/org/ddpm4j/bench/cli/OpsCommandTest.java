@@ -20,10 +20,11 @@ class OpsCommandTest {
     @TempDir
     Path dir;
 
-    private JsonNode run(String... more) throws Exception {
+    /** A step timed after {@code warmupSteps} untimed ones (and any more the JIT asks for). */
+    private JsonNode run(int warmupSteps, String... more) throws Exception {
         Path out = dir.resolve("ops.json");
         List<String> args = new ArrayList<>(List.of("bench", "ops", "--channels", "32", "--batch", "2", "--steps",
-                "1", "--warmup-steps", "1", "--threads", "1", "--out", out.toString()));
+                "1", "--warmup-steps", String.valueOf(warmupSteps), "--threads", "1", "--out", out.toString()));
         args.addAll(List.of(more));
         CliRun r = CliRun.ddpm(args.toArray(String[]::new));
         assertEquals(0, r.exitCode(), r.err());
@@ -39,7 +40,7 @@ class OpsCommandTest {
 
     @Test
     void aTrainingStepIsBrokenDownIntoItsOpsWithinTheStepsTime() throws Exception {
-        JsonNode record = run();
+        JsonNode record = run(0);
         List<String> ops = ops(record);
         assertTrue(ops.contains("conv2d [2,1,32,32] [32,1,3,3]"), "the first convolution: " + ops);
         assertTrue(ops.stream().anyMatch(op -> op.startsWith("conv2dBackward ")), ops.toString());
@@ -63,7 +64,7 @@ class OpsCommandTest {
 
     @Test
     void aSamplingForwardHasNoBackwardNorOptimiserOps() throws Exception {
-        List<String> ops = ops(run("--sample"));
+        List<String> ops = ops(run(1, "--sample"));
         assertTrue(ops.stream().anyMatch(op -> op.startsWith("attention ")), ops.toString());
         // (The attention's split of q, k and v is splitChannelsBackward, a forward op under its gradient's name.)
         assertFalse(ops.stream().anyMatch(op -> op.startsWith("conv2dBackward ") || op.startsWith("attentionBackward ")
