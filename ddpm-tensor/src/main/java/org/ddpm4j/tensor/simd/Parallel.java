@@ -87,8 +87,8 @@ final class Parallel {
     }
 
     /**
-     * Where chunk i's slice of a shared buffer of {@code size}-float slices starts, in units of i: a cache line more
-     * than the slice, so that no two chunks' slices share one.
+     * The floats from one chunk's slice of a buffer the caller keeps for them to the next one's, for slices of
+     * {@code size} floats: a cache line more than a slice, so that no two slices share one.
      */
     static int slicePitch(int size) {
         return size + LINE_FLOATS;
