@@ -268,6 +268,36 @@ abstract class BackendVsScalarTest {
         }
     }
 
+    /**
+     * A batch of no images is no error, as in the scalar reference: the convolutions on each of their paths
+     * (Winograd's, stride 2's phase planes, one input and one output channel) and GroupNorm (+ SiLU) run forward and
+     * backward, and the parameter gradients keep what they held.
+     */
+    @ParameterizedTest(name = "{0} -> {1}, stride {2}")
+    @CsvSource({"32, 32, 1", "32, 32, 2", "1, 32, 1", "32, 1, 1"})
+    void anEmptyBatchLeavesTheGradientsAsTheyWere(int cin, int cout, int stride) {
+        Conv2dSpec spec = stride == 1 ? Conv2dSpec.same3x3() : Conv2dSpec.downsample3x3();
+        int side = 8, out = side / stride;
+        Tensor x = Tensor.zeros(0, cin, side, side), w = new RandomTensors(cin + cout).normal(cout, cin, 3, 3);
+        Tensor dw = Tensor.zeros(cout, cin, 3, 3).fill(0.5f), db = Tensor.zeros(cout).fill(0.25f);
+        candidate().conv2d(x, w, null, spec, Tensor.zeros(0, cout, out, out));
+        candidate().conv2dBackward(x, w, Tensor.zeros(0, cout, out, out), spec, x.zerosLike(), dw, db);
+        assertArrayEquals(Tensor.zeros(cout, cin, 3, 3).fill(0.5f).toArray(), dw.toArray(), "dw");
+        assertArrayEquals(Tensor.zeros(cout).fill(0.25f).toArray(), db.toArray(), "dbias");
+        if (cin == 1 || stride != 1) {
+            return;
+        }
+        Tensor gamma = Tensor.zeros(cin).fill(1f), beta = Tensor.zeros(cin), mean = Tensor.zeros(0, 8);
+        Tensor rstd = Tensor.zeros(0, 8), dGamma = Tensor.zeros(cin).fill(0.5f), dBeta = Tensor.zeros(cin).fill(0.25f);
+        candidate().groupNorm(x, gamma, beta, 8, 1e-5f, x.zerosLike(), mean, rstd);
+        candidate().groupNormBackward(x, gamma, mean, rstd, x.zerosLike(), 8, x.zerosLike(), dGamma, dBeta);
+        candidate().groupNormSilu(x, gamma, beta, 8, 1e-5f, x.zerosLike(), mean, rstd);
+        candidate().groupNormSiluBackward(x, gamma, beta, 8, 1e-5f, mean, rstd, x.zerosLike(), x.zerosLike(), dGamma,
+                dBeta, x.zerosLike());
+        assertArrayEquals(Tensor.zeros(cin).fill(0.5f).toArray(), dGamma.toArray(), "dgamma");
+        assertArrayEquals(Tensor.zeros(cin).fill(0.25f).toArray(), dBeta.toArray(), "dbeta");
+    }
+
     @ParameterizedTest(name = "size {0}")
     @ValueSource(ints = {1, 15, 16, 17, 33, 4095, 4097, 70001})
     void elementwiseOps(int size) {

@@ -173,6 +173,9 @@ public final class SimdBackend implements Backend {
     @Override
     public void conv2d(Tensor x, Tensor w, Tensor bias, Conv2dSpec spec, Tensor y) {
         ConvGeometry g = ConvGeometry.of("conv2d", x, w, bias, spec, y);
+        if (g.batch() == 0) {
+            return;
+        }
         float[] xd = hostArray(x), wd = hostArray(w), yd = hostArray(y), bd = bias == null ? null : hostArray(bias);
         WinogradTransform winograd = winogradFor(g);
         if (winograd != null) {
@@ -259,6 +262,10 @@ public final class SimdBackend implements Backend {
     @Override
     public void conv2dBackward(Tensor x, Tensor w, Tensor dy, Conv2dSpec spec, Tensor dx, Tensor dw, Tensor dbias) {
         ConvGeometry g = OpChecks.conv2dBackward(x, w, dy, spec, dx, dw, dbias);
+        if (g.batch() == 0) {
+            // No images add to dw and dbias, and dx has no values.
+            return;
+        }
         float[] xd = hostArray(x), wd = hostArray(w), dyd = hostArray(dy);
         WinogradTransform winograd = winogradFor(g);
         // A dx zeroed and not yet written gets the Winograd input gradient stored instead of added: no zeros to write.
@@ -670,6 +677,10 @@ public final class SimdBackend implements Backend {
                               Tensor dbeta, boolean inputGradient, int passes, Supplier<OutputGradient> tasks) {
         int groups = g.groups(), cpg = g.channelsPerGroup(), spatial = g.spatial(), items = g.batch() * groups;
         int channels = groups * cpg;
+        if (items == 0) {
+            // No images add to dγ and dβ, and dx has no values.
+            return;
+        }
         float[] gammas = gamma == null ? null : hostArray(gamma), means = hostArray(mean), rstds = hostArray(rstd);
         long workPerItem = (long) passes * g.groupSize();
         int chunks = parallel.chunkCount(items, workPerItem);
