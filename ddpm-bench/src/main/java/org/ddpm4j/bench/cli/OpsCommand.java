@@ -99,21 +99,12 @@ public final class OpsCommand implements Callable<Integer> {
         if (warmupSteps == 0) {
             return;
         }
-        double[] ms = stepMillis(workload, warmupSteps);
+        double[] ms = InterleavedComparison.callMillis(workload::run, warmupSteps);
         // As long again as the warm-up steps at the last one's pace: the first steps' one-time costs (an OpenCL
         // device's kernel builds) would otherwise make the wait, and its cap, as long as they were.
         double seconds = warmupSteps * ms[warmupSteps - 1] / 1e3;
-        InterleavedComparison.warmUp(calls -> stepMillis(workload, calls), seconds, JitActivity::compileMillis);
-    }
-
-    private static double[] stepMillis(UNetWorkload workload, int calls) {
-        double[] ms = new double[calls];
-        for (int i = 0; i < calls; i++) {
-            long start = System.nanoTime();
-            workload.run();
-            ms[i] = (System.nanoTime() - start) / MS;
-        }
-        return ms;
+        InterleavedComparison.warmUp(calls -> InterleavedComparison.callMillis(workload::run, calls), seconds,
+                JitActivity::compileMillis);
     }
 
     /** Nanoseconds per step, over {@link #steps} steps. */

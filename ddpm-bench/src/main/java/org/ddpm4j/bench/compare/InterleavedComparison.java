@@ -78,7 +78,7 @@ public final class InterleavedComparison {
     private ComparisonRecord measure(ComparedCase c) throws IOException {
         Runnable call = c.ours().get();
         peer.setup(c);
-        Side ours = calls -> timeOurs(call, calls), torch = peer::time;
+        Side ours = calls -> callMillis(call, calls), torch = peer::time;
         double warmupSeconds = settings.warmupSeconds();
         int oursCalls = callsPerRound(warmUp(ours, warmupSeconds, JitActivity::compileMillis));
         int torchCalls = callsPerRound(warmUp(torch, warmupSeconds, null));
@@ -135,7 +135,8 @@ public final class InterleavedComparison {
         return (int) Math.max(1, Math.round(settings.roundSeconds() * 1e3 / msPerCall));
     }
 
-    private static double[] timeOurs(Runnable call, int calls) {
+    /** Runs {@code call} {@code calls} times; each call's ms. */
+    public static double[] callMillis(Runnable call, int calls) {
         double[] ms = new double[calls];
         for (int i = 0; i < calls; i++) {
             long t0 = System.nanoTime();
