@@ -298,6 +298,134 @@ abstract class BackendVsScalarTest {
         assertArrayEquals(Tensor.zeros(cin).fill(0.25f).toArray(), dBeta.toArray(), "dbeta");
     }
 
+    /**
+     * The ops that the convolutions' and GroupNorm's case above leaves out, on a batch of no samples (or a tensor of no
+     * elements): each does what the scalar reference does, leaving every accumulated gradient as it was, or throws
+     * the same exception.
+     */
+    static Stream<Arguments> emptyBatchOps() {
+        Tensor gamma = Tensor.zeros(4).fill(0.5f);
+        return Stream.of(
+                emptyCase("matmul", be -> {
+                    Tensor c = Tensor.zeros(0, 3, 5);
+                    be.matmul(Tensor.zeros(0, 3, 4), false, Tensor.zeros(0, 4, 5), false, c, 1f, false);
+                    // A sum over no samples, as a weight gradient takes over an empty batch: C = 0, or C as it was.
+                    Tensor overNone = Tensor.zeros(2, 3, 5).fill(0.5f), addedNone = overNone.copy();
+                    be.matmul(Tensor.zeros(2, 0, 3), true, Tensor.zeros(2, 0, 5), false, overNone, 1f, false);
+                    be.matmul(Tensor.zeros(2, 0, 3), true, Tensor.zeros(2, 0, 5), false, addedNone, 1f, true);
+                    return List.of(c, overNone, addedNone);
+                }),
+                emptyCase("linear and its backward", be -> {
+                    Tensor w = Tensor.zeros(5, 4).fill(0.125f), dw = w.zerosLike().fill(0.5f);
+                    Tensor db = Tensor.zeros(5).fill(0.25f), y = Tensor.zeros(0, 5);
+                    be.linear(Tensor.zeros(0, 4), w, Tensor.zeros(5), y);
+                    be.linearBackward(Tensor.zeros(0, 4), w, Tensor.zeros(0, 5), Tensor.zeros(0, 4), dw, db);
+                    return List.of(y, dw, db);
+                }),
+                emptyCase("softmax and its backward", be -> {
+                    Tensor y = Tensor.zeros(0, 6), dx = Tensor.zeros(0, 6);
+                    be.softmax(Tensor.zeros(0, 6), y);
+                    be.softmaxBackward(y, Tensor.zeros(0, 6), dx);
+                    return List.of(y, dx);
+                }),
+                emptyCase("attention and its backward", be -> {
+                    Tensor q = Tensor.zeros(0, 4, 9), out = q.zerosLike(), probs = Tensor.zeros(0, 9, 9);
+                    be.attention(q, q.zerosLike(), q.zerosLike(), out, probs);
+                    Tensor dq = q.zerosLike(), dk = q.zerosLike(), dv = q.zerosLike();
+                    be.attentionBackward(q, q.zerosLike(), q.zerosLike(), probs, q.zerosLike(), dq, dk, dv);
+                    return List.of(out, probs, dq, dk, dv);
+                }),
+                emptyCase("upsample2x and its backward", be -> {
+                    Tensor y = Tensor.zeros(0, 4, 6, 6), dx = Tensor.zeros(0, 4, 3, 3);
+                    be.upsample2x(Tensor.zeros(0, 4, 3, 3), y);
+                    be.upsample2xBackward(y, dx);
+                    return List.of(y, dx);
+                }),
+                emptyCase("concatChannels and splitChannelsBackward", be -> {
+                    Tensor out = Tensor.zeros(0, 5, 3, 3), da = Tensor.zeros(0, 2, 3, 3), db = Tensor.zeros(0, 3, 3, 3);
+                    be.concatChannels(Tensor.zeros(0, 2, 3, 3), Tensor.zeros(0, 3, 3, 3), out);
+                    be.splitChannelsBackward(out, da, db);
+                    return List.of(out, da, db);
+                }),
+                emptyCase("addChannelVector and its backward", be -> {
+                    Tensor out = Tensor.zeros(0, 4, 3, 3), dv = gamma.copy();
+                    be.addChannelVector(Tensor.zeros(0, 4, 3, 3), gamma, out);
+                    be.addChannelVectorBackward(out, dv);
+                    return List.of(out, dv);
+                }),
+                emptyCase("conv2dPlus", be -> {
+                    Tensor y = Tensor.zeros(0, 4, 5, 5);
+                    be.conv2dPlus(Tensor.zeros(0, 3, 5, 5), Tensor.zeros(4, 3, 3, 3), Tensor.zeros(4),
+                            Conv2dSpec.same3x3(), Tensor.zeros(0, 4), Tensor.zeros(0, 4, 5, 5), y);
+                    return List.of(y);
+                }),
+                emptyCase("element-wise ops", be -> {
+                    Tensor a = Tensor.zeros(0, 3), out = a.zerosLike();
+                    be.add(a, a, out);
+                    be.mul(a, a, out);
+                    be.scale(a, 2f, out);
+                    be.axpy(2f, a, out);
+                    be.addProduct(a, a, out);
+                    be.silu(a, out);
+                    be.siluBackward(a, a, out);
+                    be.copy(a, out);
+                    be.clamp(a, -1f, 1f, out);
+                    be.gaussianNoise(1L, out);
+                    return List.of(out);
+                }),
+                emptyCase("dropout and its backward", be -> {
+                    Tensor y = Tensor.zeros(0, 4, 3, 3), mask = y.zerosLike(), dx = y.zerosLike();
+                    be.dropout(Tensor.zeros(0, 4, 3, 3), 0.1f, 3L, y, mask);
+                    be.dropoutBackward(y, mask, dx);
+                    return List.of(y, mask, dx);
+                }),
+                emptyCase("combinePerSample", be -> {
+                    Tensor out = Tensor.zeros(0, 7);
+                    be.combinePerSample(Tensor.zeros(0, 7), new float[0], Tensor.zeros(0, 7), new float[0], out);
+                    return List.of(out);
+                }),
+                emptyCase("adamUpdate", be -> {
+                    Tensor p = Tensor.zeros(0);
+                    be.adamUpdate(p, p.zerosLike(), p.zerosLike(), p.zerosLike(),
+                            new AdamCoefficients(1e-3f, 0.9f, 0.999f, 1f, 1e-8f));
+                    return List.of(p);
+                }),
+                emptyCase("losses and reductions", be -> {
+                    Tensor a = Tensor.zeros(0, 5), dpred = a.zerosLike();
+                    be.mseLossBackward(a, a, 1f, dpred);
+                    double[] perSample = new double[0];
+                    be.meanSquaredErrorPerSample(a, a, perSample);
+                    return List.of(dpred, Tensor.of(new float[] {(float) be.mseLoss(a, a), (float) be.sum(a),
+                            (float) be.sumOfSquares(a), (float) be.mean(a)}, 4));
+                }));
+    }
+
+    private interface EmptyBatchOp {
+        /** Runs the op on {@code be} and returns every tensor it wrote or accumulated into. */
+        List<Tensor> run(Backend be);
+    }
+
+    private static Arguments emptyCase(String name, EmptyBatchOp op) {
+        return Arguments.of(name, op);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("emptyBatchOps")
+    void anEmptyBatchDoesWhatTheScalarReferenceDoes(String name, EmptyBatchOp op) {
+        List<Tensor> expected;
+        try {
+            expected = op.run(SCALAR);
+        } catch (RuntimeException reference) {
+            assertThrows(reference.getClass(), () -> op.run(candidate()), name);
+            return;
+        }
+        List<Tensor> actual = op.run(candidate());
+        for (int i = 0; i < expected.size(); i++) {
+            assertArrayEquals(expected.get(i).shape(), actual.get(i).shape(), name + ", output " + i);
+            assertArrayEquals(expected.get(i).toArray(), actual.get(i).toArray(), name + ", output " + i);
+        }
+    }
+
     @ParameterizedTest(name = "size {0}")
     @ValueSource(ints = {1, 15, 16, 17, 33, 4095, 4097, 70001})
     void elementwiseOps(int size) {

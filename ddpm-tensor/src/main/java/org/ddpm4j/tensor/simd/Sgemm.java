@@ -1,5 +1,6 @@
 package org.ddpm4j.tensor.simd;
 
+import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -42,6 +43,15 @@ final class Sgemm {
     /** {@code C[m×n] = α·op(A)·B (+ C)} with B supplied by a packer ({@code k×n}). */
     static void gemm(boolean transA, int m, int n, int k, float alpha, float[] a, int aOff, int lda, BPacker b,
                      boolean accumulate, float[] c, int cOff, int ldc) {
+        if (k == 0) {
+            // An empty sum: α·op(A)·B is zero (a linear layer's weight gradient over a batch of no samples).
+            if (!accumulate) {
+                for (int i = 0; i < m; i++) {
+                    Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0f);
+                }
+            }
+            return;
+        }
         float[] buffer = Workspace.current().get(Workspace.Slot.PACK_A, PackedA.size(m, k));
         PackedA packed = PackedA.pack(transA, m, k, a, aOff, lda, buffer);
         gemmPacked(packed, 0, m, n, alpha, b, accumulate, c, cOff, ldc);

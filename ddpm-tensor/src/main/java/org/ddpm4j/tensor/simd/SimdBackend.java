@@ -464,6 +464,10 @@ public final class SimdBackend implements Backend {
     public void matmul(Tensor a, boolean transA, Tensor b, boolean transB, Tensor c, float alpha, boolean accumulate) {
         MatmulGeometry g = MatmulGeometry.of(a, transA, b, transB, c);
         int m = g.m(), n = g.n(), k = g.k();
+        if (g.batch() == 0) {
+            // No products to compute, and none to split between the threads.
+            return;
+        }
         int lda = transA ? m : k, ldb = transB ? k : n;
         // Fewer batch entries than threads: split the columns of C as well, in whole NR strips.
         int splits = Math.max(1, Math.min(ceilDiv(threads(), g.batch()), ceilDiv(n, Sgemm.NR)));
