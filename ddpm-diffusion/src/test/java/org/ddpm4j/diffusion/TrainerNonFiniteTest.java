@@ -61,6 +61,19 @@ class TrainerNonFiniteTest {
         assertTrue(saved >= 3 && saved <= diverging.step(), "checkpoint step " + saved);
     }
 
+    /** A step size past float's range: the first update, from a finite gradient, makes every weight infinite. */
+    @Test
+    void anUpdateThatMakesTheWeightsNonFiniteNamesTheFirstSuchWeight() {
+        MlpDenoiser model = new MlpDenoiser(CONFIG, new ScalarBackend(), new SplittableRandom(0));
+        Trainer trainer = Trainer.builder(model, DIFFUSION).data(SwissRoll.sample(200, new SplittableRandom(1)))
+                .batchSize(16).learningRate(1e39).seed(11).modelConfig(CONFIG).build();
+        TrainingDivergedException e = assertThrows(TrainingDivergedException.class,
+                () -> trainer.train(1, TrainingListener.NONE));
+        assertEquals(1, e.step());
+        String first = model.parameters().get(0).name();
+        assertTrue(e.getMessage().contains("the update made weight '" + first + "' non-finite"), e.getMessage());
+    }
+
     @Test
     void nonFiniteStepsAreSkippedWithoutUpdatesUntilTooManyFailInARow() {
         float[] nan = new float[2 * 10];

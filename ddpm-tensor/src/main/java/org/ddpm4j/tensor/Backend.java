@@ -2,6 +2,8 @@ package org.ddpm4j.tensor;
 
 import static org.ddpm4j.tensor.TensorArrays.hostArray;
 
+import java.util.List;
+
 /**
  * The engine's ops, each forward beside its hand-written backward.
  *
@@ -315,4 +317,16 @@ public interface Backend {
 
     /** Sum of squares of all elements (for gradient-norm clipping), accumulated in double. */
     double sumOfSquares(Tensor x);
+
+    /**
+     * {@link #sumOfSquares} of each of {@code xs} into {@code out[i]}: a global gradient norm, or a check that every
+     * weight is finite, in one call. A device backend then waits for the device once, not once per tensor (a U-Net
+     * has a few hundred).
+     */
+    default void sumsOfSquares(List<Tensor> xs, double[] out) {
+        OpChecks.perTensor("sumsOfSquares", xs, out);
+        for (int i = 0; i < xs.size(); i++) {
+            out[i] = sumOfSquares(xs.get(i));
+        }
+    }
 }

@@ -1,5 +1,7 @@
 package org.ddpm4j.tensor;
 
+import java.util.List;
+
 /**
  * The argument checks of every {@link Backend} op that are more than one geometry call, in one place, so that all
  * backends reject the same calls with the same messages. Each throws {@link IllegalArgumentException} naming the op,
@@ -108,5 +110,18 @@ public final class OpChecks {
         ShapeCheck.requireSameShape("adamUpdate", "param", param, "grad", grad);
         ShapeCheck.requireSameShape("adamUpdate", "param", param, "m", m);
         ShapeCheck.requireSameShape("adamUpdate", "param", param, "v", v);
+    }
+
+    /** An op with one result per tensor: {@code out} holds one entry for each, and no tensor is null. */
+    public static void perTensor(String op, List<Tensor> xs, double[] out) {
+        if (out.length != xs.size()) {
+            throw new IllegalArgumentException(op + ": " + xs.size() + " tensors but " + out.length
+                    + " entries in out");
+        }
+        for (int i = 0; i < xs.size(); i++) {
+            if (xs.get(i) == null) {
+                throw new IllegalArgumentException(op + ": tensor " + i + " of " + xs.size() + " is null");
+            }
+        }
     }
 }

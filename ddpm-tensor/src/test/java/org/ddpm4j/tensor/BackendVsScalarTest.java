@@ -448,6 +448,31 @@ abstract class BackendVsScalarTest {
         assertReduction(SCALAR.mean(a), candidate().mean(a), "mean");
     }
 
+    /**
+     * Each tensor's sum of squares from one call, as {@code sumOfSquares} gives it alone: sizes around the device's
+     * reduction chunk, an empty tensor, and a tensor holding a NaN (whose sum must stay NaN, for the trainer's check).
+     */
+    @Test
+    void sumsOfSquaresOfManyTensors() {
+        RandomTensors r = new RandomTensors(31);
+        List<Tensor> xs = new ArrayList<>();
+        for (int size : new int[] {1, 255, 256, 257, 0, 4097, 70001, 3}) {
+            xs.add(r.normal(size));
+        }
+        xs.get(7).update(v -> v[1] = Float.NaN);
+        double[] got = new double[xs.size()];
+        candidate().sumsOfSquares(xs, got);
+        for (int i = 0; i < xs.size(); i++) {
+            double expected = SCALAR.sumOfSquares(xs.get(i));
+            if (Double.isNaN(expected)) {
+                assertTrue(Double.isNaN(got[i]), "tensor " + i + ": expected NaN but was " + got[i]);
+            } else {
+                assertReduction(expected, got[i], "sumsOfSquares, tensor " + i);
+            }
+        }
+        assertThrows(IllegalArgumentException.class, () -> candidate().sumsOfSquares(xs, new double[2]));
+    }
+
     /** The per-sample combination and the clamp, out of place and in place on either operand. */
     @ParameterizedTest(name = "{0} samples of {1}")
     @CsvSource({"1,1", "3,17", "2,1024", "5,4097"})

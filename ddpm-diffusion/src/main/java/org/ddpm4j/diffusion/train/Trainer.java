@@ -3,6 +3,7 @@ package org.ddpm4j.diffusion.train;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.ddpm4j.diffusion.Cancellation;
 import org.ddpm4j.diffusion.TrainingObjective;
@@ -186,10 +187,14 @@ public final class Trainer {
 
     /** After an update: a weight the update made non-finite ends training (the weights can no longer be used). */
     private void requireFiniteWeights() {
-        for (Parameter p : model.parameters()) {
-            if (!Double.isFinite(model.backend().sumOfSquares(p.value()))) {
-                throw new TrainingDivergedException(step + 1, "the update made weight '" + p.name() + "' non-finite; "
-                        + "the last checkpoint holds the last good weights: resume from it with a lower learning rate");
+        List<Parameter> params = model.parameters();
+        double[] squares = new double[params.size()];
+        model.backend().sumsOfSquares(params.stream().map(Parameter::value).toList(), squares);
+        for (int i = 0; i < params.size(); i++) {
+            if (!Double.isFinite(squares[i])) {
+                throw new TrainingDivergedException(step + 1, "the update made weight '" + params.get(i).name()
+                        + "' non-finite; the last checkpoint holds the last good weights: resume from it with a lower "
+                        + "learning rate");
             }
         }
     }

@@ -18,9 +18,11 @@ public final class GradientClipping {
 
     /** ‖g‖₂ over all gradients: NaN or infinite when any gradient is. */
     public static double globalNorm(Backend be, List<Parameter> params) {
+        double[] squares = new double[params.size()];
+        be.sumsOfSquares(params.stream().map(Parameter::grad).toList(), squares);
         double sq = 0;
-        for (Parameter p : params) {
-            sq += be.sumOfSquares(p.grad());
+        for (double s : squares) {
+            sq += s;
         }
         return Math.sqrt(sq);
     }

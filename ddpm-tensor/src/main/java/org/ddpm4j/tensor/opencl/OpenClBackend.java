@@ -1,6 +1,7 @@
 package org.ddpm4j.tensor.opencl;
 
 import com.aparapi.device.OpenCLDevice;
+import java.util.List;
 import org.ddpm4j.tensor.AdamCoefficients;
 import org.ddpm4j.tensor.AttentionGeometry;
 import org.ddpm4j.tensor.Backend;
@@ -765,6 +766,56 @@ public final class OpenClBackend implements Backend {
         return reduce(ReductionKernel.SUM_OF_SQUARES, x, null);
     }
 
+    /**
+     * Each tensor's chunk partials into its own slice of one buffer, one launch per tensor, and one read of the
+     * buffer for all of them: the host waits for the device once (a U-Net's gradient norm reduces a few hundred
+     * tensors every step).
+     */
+    @Override
+    public void sumsOfSquares(List<Tensor> xs, double[] out) {
+        OpChecks.perTensor("sumsOfSquares", xs, out);
+        if (xs.isEmpty()) {
+            return;
+        }
+        int[] firstChunk = new int[xs.size() + 1];
+        for (int i = 0; i < xs.size(); i++) {
+            firstChunk[i + 1] = firstChunk[i] + chunksOf(xs.get(i).size());
+        }
+        ReductionKernel k = reduction;
+        synchronized (DeviceRuntime.LOCK) {
+            if (k.partial.length < firstChunk[xs.size()]) {
+                k.partial = new float[firstChunk[xs.size()]];
+            }
+            for (int i = 0; i < xs.size(); i++) {
+                Tensor x = xs.get(i);
+                k.a = storage(x);
+                k.b = ABSENT;
+                k.segment = x.size();
+                k.chunksPerSegment = chunksOf(x.size());
+                k.mode = ReductionKernel.SUM_OF_SQUARES;
+                k.items = k.chunksPerSegment;
+                k.partialOffset = firstChunk[i];
+                // Nothing of the buffer is read: the first launch takes it without an upload, the later ones keep
+                // the slices written before them.
+                k.output(k.partial, i > 0);
+                k.launch(k.items, 1);
+            }
+            k.readBack(k.partial);
+            for (int i = 0; i < xs.size(); i++) {
+                double total = 0;
+                for (int c = firstChunk[i]; c < firstChunk[i + 1]; c++) {
+                    total += k.partial[c];
+                }
+                out[i] = total;
+            }
+        }
+    }
+
+    /** The reduction kernel's chunks over a segment of {@code size} elements: one at least. */
+    private static int chunksOf(int size) {
+        return Math.max(1, (size + ReductionKernel.CHUNK - 1) / ReductionKernel.CHUNK);
+    }
+
     /** Chunk partials on the device, their sum in double on the host; {@code b} is null for the one-input modes. */
     private double reduce(int mode, Tensor a, Tensor b) {
         double[] total = new double[1];
@@ -778,7 +829,7 @@ public final class OpenClBackend implements Backend {
      */
     private void reduceSegments(int mode, Tensor a, Tensor b, int segment, double[] out) {
         ReductionKernel k = reduction;
-        int chunksPerSegment = Math.max(1, (segment + ReductionKernel.CHUNK - 1) / ReductionKernel.CHUNK);
+        int chunksPerSegment = chunksOf(segment);
         int chunks = chunksPerSegment * out.length;
         synchronized (DeviceRuntime.LOCK) {
             // Grow only: gradient clipping reduces every parameter tensor, each of another size, every step.
@@ -791,6 +842,7 @@ public final class OpenClBackend implements Backend {
             k.chunksPerSegment = chunksPerSegment;
             k.mode = mode;
             k.items = chunks;
+            k.partialOffset = 0;
             k.writes(k.partial);
             k.launch(chunks, 1);
             k.readBack(k.partial);

@@ -15,6 +15,8 @@ final class ReductionKernel extends DeviceKernel {
     float[] a = new float[1];
     float[] b = new float[1];
     float[] partial = new float[1];
+    /** Where in {@code partial} this launch's chunks write: one launch per tensor, all read back at once. */
+    int partialOffset;
     /** Elements per segment; a segment starts every {@code segment} elements. */
     int segment;
     /** Chunks per segment: ⌈segment / CHUNK⌉. */
@@ -48,7 +50,7 @@ final class ReductionKernel extends DeviceKernel {
                 lost = (next - sum) - corrected;
                 sum = next;
             }
-            partial[chunk] = sum;
+            partial[partialOffset + chunk] = sum;
         }
     }
 }
