@@ -260,12 +260,15 @@ final class OpCases {
             be.mseLossBackward(pred, target, 0.5f, dpred);
             double[] perSampleErrors = new double[samples];
             be.meanSquaredErrorPerSample(pred, target, perSampleErrors);
+            double[] squares = new double[3];
+            be.sumsOfSquares(List.of(pred, target, in.normal(per)), squares);
             return new OpOutputs().tensor("mseLossBackward", dpred)
                     .reduction("mseLoss", be.mseLoss(pred, target))
                     .reduction("meanSquaredErrorPerSample", perSampleErrors)
                     .reduction("sum", be.sum(pred))
                     .reduction("mean", be.mean(pred))
-                    .reduction("sumOfSquares", be.sumOfSquares(pred));
+                    .reduction("sumOfSquares", be.sumOfSquares(pred))
+                    .reduction("sumsOfSquares", squares);
         });
     }
 }
