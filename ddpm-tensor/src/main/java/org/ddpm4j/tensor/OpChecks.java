@@ -114,6 +114,9 @@ public final class OpChecks {
 
     /** An op with one result per tensor: {@code out} holds one entry for each, and no tensor is null. */
     public static void perTensor(String op, List<Tensor> xs, double[] out) {
+        if (xs == null || out == null) {
+            throw new IllegalArgumentException(op + ": " + (xs == null ? "the list of tensors" : "out") + " is null");
+        }
         if (out.length != xs.size()) {
             throw new IllegalArgumentException(op + ": " + xs.size() + " tensors but " + out.length
                     + " entries in out");

@@ -471,6 +471,9 @@ abstract class BackendVsScalarTest {
             }
         }
         assertThrows(IllegalArgumentException.class, () -> candidate().sumsOfSquares(xs, new double[2]));
+        assertThrows(IllegalArgumentException.class, () -> candidate().sumsOfSquares(xs, null));
+        assertThrows(IllegalArgumentException.class, () -> candidate().sumsOfSquares(Arrays.asList(xs.get(0), null),
+                new double[2]));
     }
 
     /** The per-sample combination and the clamp, out of place and in place on either operand. */
