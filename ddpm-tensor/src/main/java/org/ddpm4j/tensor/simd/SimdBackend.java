@@ -71,6 +71,7 @@ public final class SimdBackend implements Backend {
     private final Parallel parallel;
     private final Conv3x3 conv3x3;
     private final SimdGroupNorm groupNorms;
+    private final DirectConvolution direct;
 
     public SimdBackend(int threads) {
         this(threads, Conv3x3.parse(System.getProperty(CONV3X3_PROPERTY)));
@@ -80,6 +81,7 @@ public final class SimdBackend implements Backend {
         this.parallel = new Parallel(threads);
         this.conv3x3 = java.util.Objects.requireNonNull(conv3x3, "conv3x3");
         this.groupNorms = new SimdGroupNorm(parallel);
+        this.direct = new DirectConvolution(parallel);
         Warmup.run(this);
     }
 
@@ -111,19 +113,6 @@ public final class SimdBackend implements Backend {
     }
 
     // ---------------------------------------------------------------- convolution
-
-    /**
-     * Images are convolved in groups whose output planes together are at least this many columns wide: an 8×8
-     * image alone gives a GEMM only 64 columns wide, too narrow to amortise packing and the C updates.
-     */
-    private static final int MIN_GEMM_COLUMNS = 512;
-
-    /** How many images one task convolves at once: enough columns, but still a task for every thread. */
-    private int imagesPerGroup(ConvGeometry g) {
-        int wanted = ceilDiv(MIN_GEMM_COLUMNS, g.outPlane());
-        int perThread = ceilDiv(g.batch(), threads());
-        return Math.max(1, Math.min(wanted, perThread));
-    }
 
     /** The Winograd transform for this convolution, or null when it is computed directly. */
     private WinogradTransform winogradFor(ConvGeometry g) {
@@ -188,59 +177,7 @@ public final class SimdBackend implements Backend {
                     yd);
             return;
         }
-        int cout = g.outChannels(), kk = g.patchSize(), p = g.outPlane(), inSize = g.inChannels() * g.inPlane();
-        int group = imagesPerGroup(g), groups = ceilDiv(g.batch(), group);
-        PhasePlaneConvolution phasePlanes = PhasePlaneConvolution.applies(g) ? new PhasePlaneConvolution(g, group)
-                : null;
-        // With fewer images than threads, each image's output channels are split too.
-        int splits = Math.max(1, Math.min(ceilDiv(threads(), g.batch()), ceilDiv(cout, Sgemm.MR)));
-        int rowsPerSplit = ceilDiv(ceilDiv(cout, splits), Sgemm.MR) * Sgemm.MR;
-        // The weights are the A of every GEMM: pack them once, share them read-only.
-        Workspace ws = Workspace.current();
-        float[] packBuffer = ws.get(Workspace.Slot.CALLER_PACKED_WEIGHTS, Sgemm.PackedA.size(cout, kk));
-        Sgemm.PackedA packedW = phasePlanes == null ? Sgemm.PackedA.pack(false, cout, kk, wd, 0, kk, packBuffer)
-                : phasePlanes.packWeights(wd, packBuffer);
-        parallel.forRange(groups * splits, (start, end) -> {
-            for (int item = start; item < end; item++) {
-                int n0 = (item / splits) * group, images = Math.min(group, g.batch() - n0);
-                int r0 = (item % splits) * rowsPerSplit, rows = Math.min(rowsPerSplit, cout - r0);
-                if (rows <= 0) {
-                    continue;
-                }
-                if (phasePlanes != null) {
-                    // Stores the group's rows with their bias.
-                    phasePlanes.forwardGroup(packedW, xd, bd, yd, n0, images, r0, rows);
-                    continue;
-                }
-                if (spec.isPointwise()) {
-                    for (int n = n0; n < n0 + images; n++) {
-                        Sgemm.gemmPacked(packedW, r0, rows, p, 1f, new BPacker.Dense(false, xd, n * inSize, p), false,
-                                yd, (n * cout + r0) * p, p);
-                    }
-                } else if (images == 1) {
-                    Sgemm.gemmPacked(packedW, r0, rows, p, 1f, new BPacker.Im2col(g, xd, n0 * inSize), false,
-                            yd, (n0 * cout + r0) * p, p);
-                } else {
-                    // One GEMM over the group's images side by side, staged, then laid out as NCHW.
-                    float[] staged = Workspace.current().get(Workspace.Slot.STAGING, rows * images * p);
-                    Sgemm.gemmPacked(packedW, r0, rows, images * p, 1f, new BPacker.Im2col(g, xd, n0 * inSize), false,
-                            staged, 0, images * p);
-                    for (int i = 0; i < images; i++) {
-                        for (int o = 0; o < rows; o++) {
-                            System.arraycopy(staged, o * images * p + i * p, yd, ((n0 + i) * cout + r0 + o) * p, p);
-                        }
-                    }
-                }
-                if (bd != null) {
-                    for (int n = n0; n < n0 + images; n++) {
-                        for (int o = 0; o < rows; o++) {
-                            int off = (n * cout + r0 + o) * p;
-                            VectorOps.addScalar(yd, off, bd[r0 + o], yd, off, p);
-                        }
-                    }
-                }
-            }
-        });
+        direct.forward(g, xd, wd, bd, yd);
     }
 
     /** Winograd's convolutions add the shift and the residual as they write each image's output. */
@@ -286,74 +223,7 @@ public final class SimdBackend implements Backend {
                     dyd, dxd, dwd, dbd);
             return;
         }
-        int cout = g.outChannels(), kk = g.patchSize(), p = g.outPlane(), inSize = g.inChannels() * g.inPlane();
-        int group = imagesPerGroup(g), groups = ceilDiv(g.batch(), group);
-        PhasePlaneConvolution phasePlanes = PhasePlaneConvolution.applies(g) ? new PhasePlaneConvolution(g, group)
-                : null;
-        int chunks = parallel.chunkCount(groups, Long.MAX_VALUE);
-        // Each chunk of images sums its weight and bias gradients privately; the partials are added at the end.
-        // The partials live in the calling thread's workspace: each chunk zeroes and writes only its own slice.
-        int partialSize = cout * kk, pitch = Parallel.slicePitch(partialSize);
-        float[] dwPartials = Workspace.current().get(Workspace.Slot.CALLER_PARTIALS, chunks * pitch);
-        double[][] dbPartial = new double[chunks][];
-        InputGradient inputGradient = dxd == null ? null : new InputGradient(g, wd);
-        parallel.forRange(groups, (start, end) -> {
-            int chunk = Parallel.chunkStartingAt(start, groups, chunks);
-            int dwOff = chunk * pitch;
-            Arrays.fill(dwPartials, dwOff, dwOff + partialSize, 0f);
-            // Allocated by the thread that runs the chunk, as Parallel asks of partial sums.
-            double[] dbp = new double[cout];
-            dbPartial[chunk] = dbp;
-            for (int item = start; item < end; item++) {
-                int n0 = item * group, images = Math.min(group, g.batch() - n0);
-                for (int n = n0; n < n0 + images; n++) {
-                    for (int o = 0; o < cout; o++) {
-                        dbp[o] += VectorOps.sum(dyd, (n * cout + o) * p, p);
-                    }
-                }
-                if (phasePlanes != null) {
-                    phasePlanes.backwardGroup(xd, dyd, n0, images, dwPartials, dwOff,
-                            inputGradient == null ? null : inputGradient.packed, dxd);
-                    continue;
-                }
-                // dW += dY · colsᵀ   (Cout × images·P)·(images·P × K), the unrolled input read from the images
-                if (spec.isPointwise()) {
-                    for (int n = n0; n < n0 + images; n++) {
-                        Sgemm.gemm(false, cout, kk, p, 1f, dyd, n * cout * p, p,
-                                new BPacker.Dense(true, xd, n * inSize, p), true, dwPartials, dwOff, kk);
-                    }
-                } else {
-                    float[] a = dyd;
-                    int aOff = n0 * cout * p;
-                    if (images > 1) {
-                        // dY of the group as one Cout × images·P matrix.
-                        a = Workspace.current().get(Workspace.Slot.STAGING, cout * images * p);
-                        aOff = 0;
-                        for (int i = 0; i < images; i++) {
-                            for (int o = 0; o < cout; o++) {
-                                System.arraycopy(dyd, ((n0 + i) * cout + o) * p, a, o * images * p + i * p, p);
-                            }
-                        }
-                    }
-                    Sgemm.gemm(false, cout, kk, images * p, 1f, a, aOff, images * p,
-                            new BPacker.Im2colTransposed(new BPacker.Im2col(g, xd, n0 * inSize)), true, dwPartials,
-                            dwOff, kk);
-                }
-                if (inputGradient != null) {
-                    inputGradient.accumulate(dyd, n0, images, dxd);
-                }
-            }
-        });
-        // The chunks' partials added in chunk order, a slice of dw per task: the sum is the serial one's, bit for bit,
-        // and no thread adds the whole of dw alone while the others wait.
-        parallel.forRange(dwd.length, chunks, (start, end) -> {
-            for (int c = 0; c < chunks; c++) {
-                VectorOps.addInto(dwPartials, c * pitch + start, dwd, start, end - start);
-            }
-        });
-        if (dbias != null) {
-            KernelGradientSums.addInto(dbPartial, dbd);
-        }
+        direct.backward(g, xd, wd, dyd, dxd, dwd, dbd);
     }
 
     /**
@@ -383,77 +253,6 @@ public final class SimdBackend implements Backend {
         if (dbias != null) {
             for (int o = 0; o < cout; o++) {
                 dbias[o] += (float) biasGradient[o];
-            }
-        }
-    }
-
-    /**
-     * The input gradient of a convolution, {@code dx += Wᵀ ⋆ dy}, with its weights packed once per call.
-     * A stride-1 "same" convolution's input gradient is itself such a convolution of dy, with the weights' in and
-     * out channels swapped and the kernel flipped; it then reads dy through an implicit im2col like the forward.
-     * Other geometries (strided ones) form {@code Wᵀ·dY}, with Wᵀ packed here for {@link PhasePlaneConvolution} too,
-     * and scatter it back with col2im (odd sizes, strides above 2).
-     */
-    private static final class InputGradient {
-        private final ConvGeometry g;
-        private final ConvGeometry transposed;
-        private final Sgemm.PackedA packed;
-
-        InputGradient(ConvGeometry g, float[] w) {
-            this.g = g;
-            Conv2dSpec spec = g.spec();
-            int k = spec.kernel(), cin = g.inChannels(), cout = g.outChannels();
-            // The transposed convolution reads Cout·k·k unrolled rows of dy for every input channel it produces;
-            // with few input channels (the image layer) forming Wᵀ·dY and scattering it back is cheaper.
-            boolean same = spec.stride() == 1 && spec.isSymmetric() && 2 * spec.padding() == k - 1 && cin >= Sgemm.MR;
-            if (spec.isPointwise() || !same) {
-                transposed = null;
-                packed = Sgemm.PackedA.pack(true, g.patchSize(), cout, w, 0, g.patchSize(),
-                        Workspace.current().get(Workspace.Slot.CALLER_PACKED_WEIGHTS, Sgemm.PackedA.size(g.patchSize(), cout)));
-            } else {
-                transposed = new ConvGeometry(g.batch(), cout, g.outHeight(), g.outWidth(), cin, g.height(), g.width(),
-                        spec);
-                float[] flipped = Workspace.current().get(Workspace.Slot.CALLER_FLIPPED_WEIGHTS, w.length);
-                for (int o = 0; o < cout; o++) {
-                    for (int c = 0; c < cin; c++) {
-                        for (int t = 0; t < k * k; t++) {
-                            flipped[(c * cout + o) * k * k + (k * k - 1 - t)] = w[(o * cin + c) * k * k + t];
-                        }
-                    }
-                }
-                packed = Sgemm.PackedA.pack(false, cin, cout * k * k, flipped, 0, cout * k * k,
-                        Workspace.current().get(Workspace.Slot.CALLER_PACKED_WEIGHTS, Sgemm.PackedA.size(cin, cout * k * k)));
-            }
-        }
-
-        /** {@code dx += } the input gradient of images [n0, n0 + images). */
-        void accumulate(float[] dy, int n0, int images, float[] dx) {
-            int p = g.outPlane(), cin = g.inChannels(), inPlane = g.inPlane(), cout = g.outChannels();
-            if (transposed != null && images > 1) {
-                float[] staged = Workspace.current().get(Workspace.Slot.STAGING, cin * images * inPlane);
-                Sgemm.gemmPacked(packed, 0, cin, images * inPlane, 1f, new BPacker.Im2col(transposed, dy, n0 * cout * p),
-                        false, staged, 0, images * inPlane);
-                for (int i = 0; i < images; i++) {
-                    for (int c = 0; c < cin; c++) {
-                        VectorOps.addInto(staged, c * images * inPlane + i * inPlane, dx, ((n0 + i) * cin + c) * inPlane,
-                                inPlane);
-                    }
-                }
-                return;
-            }
-            for (int n = n0; n < n0 + images; n++) {
-                int dyOff = n * cout * p, dxOff = n * cin * inPlane;
-                if (g.spec().isPointwise()) {
-                    Sgemm.gemmPacked(packed, 0, cin, p, 1f, new BPacker.Dense(false, dy, dyOff, p), true, dx, dxOff, p);
-                } else if (transposed != null) {
-                    Sgemm.gemmPacked(packed, 0, cin, inPlane, 1f, new BPacker.Im2col(transposed, dy, dyOff), true,
-                            dx, dxOff, inPlane);
-                } else {
-                    float[] dcols = Workspace.current().get(Workspace.Slot.COLUMN_GRADS, g.patchSize() * p);
-                    Sgemm.gemmPacked(packed, 0, g.patchSize(), p, 1f, new BPacker.Dense(false, dy, dyOff, p), false,
-                            dcols, 0, p);
-                    Col2im.col2imAdd(g, dcols, dx, dxOff);
-                }
             }
         }
     }
