@@ -221,6 +221,9 @@ public interface Backend {
     /** {@code y += α·x}: gradient accumulation and the backward of add and scale. */
     void axpy(float alpha, Tensor x, Tensor y);
 
+    /** {@code y = α·x + β·y}: an exponential moving average's update, {@code y ← (1 − d)·x + d·y}, in one pass. */
+    void axpby(float alpha, Tensor x, float beta, Tensor y);
+
     /** {@code out += a ⊙ b}: the backward of {@link #mul}. */
     void addProduct(Tensor a, Tensor b, Tensor out);
 

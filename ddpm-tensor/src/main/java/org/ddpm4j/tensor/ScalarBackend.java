@@ -458,6 +458,15 @@ public final class ScalarBackend implements Backend {
     }
 
     @Override
+    public void axpby(float alpha, Tensor x, float beta, Tensor y) {
+        ShapeCheck.requireSameShape("axpby", "x", x, "y", y);
+        float[] xs = hostArray(x), ys = hostArray(y);
+        for (int i = 0; i < xs.length; i++) {
+            ys[i] = alpha * xs[i] + beta * ys[i];
+        }
+    }
+
+    @Override
     public void addProduct(Tensor a, Tensor b, Tensor out) {
         OpChecks.elementwise("addProduct", a, b, out);
         for (int i = 0; i < a.size(); i++) {

@@ -365,6 +365,7 @@ abstract class BackendVsScalarTest {
                     be.mul(a, a, out);
                     be.scale(a, 2f, out);
                     be.axpy(2f, a, out);
+                    be.axpby(2f, a, 0.5f, out);
                     be.addProduct(a, a, out);
                     be.silu(a, out);
                     be.siluBackward(a, a, out);
@@ -440,6 +441,7 @@ abstract class BackendVsScalarTest {
         Tensor start = r.normal(size);
         checkFromStart("siluBackward", start, (be, acc) -> be.siluBackward(a, b, acc));
         checkFromStart("axpy", start, (be, acc) -> be.axpy(0.3f, a, acc));
+        checkFromStart("axpby", start, (be, acc) -> be.axpby(0.3f, a, 0.7f, acc));
         checkFromStart("addProduct", start, (be, acc) -> be.addProduct(a, b, acc));
         checkFromStart("mseLossBackward", start, (be, acc) -> be.mseLossBackward(a, b, 0.5f, acc));
         assertReduction(SCALAR.sum(a), candidate().sum(a), "sum");

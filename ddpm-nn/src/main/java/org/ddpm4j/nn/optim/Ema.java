@@ -52,9 +52,7 @@ public final class Ema {
         double effective = Math.min(decay, (1.0 + updates) / (10.0 + updates));
         float d = (float) effective, keep = (float) (1 - effective);
         for (int i = 0; i < params.size(); i++) {
-            Tensor s = shadow.get(i);
-            be.scale(s, d, s);
-            be.axpy(keep, params.get(i).value(), s);
+            be.axpby(keep, params.get(i).value(), d, shadow.get(i));
         }
     }
 

@@ -203,15 +203,16 @@ final class OpCases {
             Tensor a = in.normal(ODD_LENGTH), b = in.normal(ODD_LENGTH);
             Tensor sum = Tensor.zeros(ODD_LENGTH), product = Tensor.zeros(ODD_LENGTH);
             Tensor scaled = Tensor.zeros(ODD_LENGTH), copied = Tensor.zeros(ODD_LENGTH);
-            Tensor axpy = in.normal(ODD_LENGTH), addProduct = in.normal(ODD_LENGTH);
+            Tensor axpy = in.normal(ODD_LENGTH), addProduct = in.normal(ODD_LENGTH), axpby = in.normal(ODD_LENGTH);
             be.add(a, b, sum);
             be.mul(a, b, product);
             be.scale(a, -1.5f, scaled);
             be.copy(a, copied);
             be.axpy(0.3f, a, axpy);
+            be.axpby(0.3f, a, 0.7f, axpby);
             be.addProduct(a, b, addProduct);
             return new OpOutputs().tensor("add", sum).tensor("mul", product).tensor("scale", scaled)
-                    .tensor("copy", copied).tensor("axpy", axpy).tensor("addProduct", addProduct);
+                    .tensor("copy", copied).tensor("axpy", axpy).tensor("axpby", axpby).tensor("addProduct", addProduct);
         });
     }
 

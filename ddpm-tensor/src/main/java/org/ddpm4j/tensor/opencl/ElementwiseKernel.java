@@ -18,11 +18,15 @@ final class ElementwiseKernel extends DeviceKernel {
     static final int SILU_BACKWARD = 6;
     /** {@code out += α·(a − b)}: the MSE gradient with α = 2·scale/n. */
     static final int DIFFERENCE_AXPY = 7;
+    /** {@code out = α·a + β·out}. */
+    static final int AXPBY = 8;
 
     float[] a = new float[1];
     float[] b = new float[1];
     float[] out = new float[1];
     float alpha;
+    /** {@link #AXPBY}'s factor of out. */
+    float beta;
     int mode;
     /** 1: the op runs in place and its operand a is {@link #out} itself (a is then not bound to the tensor). */
     int readOut;
@@ -57,6 +61,8 @@ final class ElementwiseKernel extends DeviceKernel {
             } else if (mode == SILU_BACKWARD) {
                 float s = 1f / (1f + exp(-av));
                 out[i] = out[i] + b[i] * s * (1f + av * (1f - s));
+            } else if (mode == AXPBY) {
+                out[i] = alpha * av + beta * out[i];
             } else {
                 out[i] = out[i] + alpha * (av - b[i]);
             }

@@ -542,17 +542,27 @@ public final class OpenClBackend implements Backend {
     }
 
     @Override
+    public void axpby(float alpha, Tensor x, float beta, Tensor y) {
+        ShapeCheck.requireSameShape("axpby", "x", x, "y", y);
+        elementwise(ElementwiseKernel.AXPBY, x, null, y, alpha, beta, true);
+    }
+
+    @Override
     public void addProduct(Tensor a, Tensor b, Tensor out) {
         OpChecks.elementwise("addProduct", a, b, out);
         elementwise(ElementwiseKernel.ADD_PRODUCT, a, b, out, 0f, true);
     }
-
 
     /**
      * {@code b} is null for the unary modes. An output that aliases {@code a} (or {@code b} of a commutative op) runs
      * in place on one device buffer; the accumulating modes read a copy of an aliased input.
      */
     private void elementwise(int mode, Tensor a, Tensor b, Tensor out, float alpha, boolean accumulate) {
+        elementwise(mode, a, b, out, alpha, 0f, accumulate);
+    }
+
+    /** {@link #elementwise(int, Tensor, Tensor, Tensor, float, boolean)} with {@code beta} for {@code AXPBY}. */
+    private void elementwise(int mode, Tensor a, Tensor b, Tensor out, float alpha, float beta, boolean accumulate) {
         if (!accumulate && b != null && storage(b) == storage(out) && storage(a) != storage(out)
                 && (mode == ElementwiseKernel.ADD || mode == ElementwiseKernel.MUL)) {
             Tensor swap = a;
@@ -567,6 +577,7 @@ public final class OpenClBackend implements Backend {
             k.a = inPlace ? ABSENT : distinct(storage(a), storage(out));
             k.b = b == null ? ABSENT : distinct(storage(b), storage(out));
             k.alpha = alpha;
+            k.beta = beta;
             k.mode = mode;
             k.items = out.size();
             k.output(k.out, inPlace || accumulate);

@@ -513,6 +513,13 @@ public final class SimdBackend implements Backend {
     }
 
     @Override
+    public void axpby(float alpha, Tensor x, float beta, Tensor y) {
+        ShapeCheck.requireSameShape("axpby", "x", x, "y", y);
+        float[] xs = hostArray(x), ys = hostArray(y);
+        forElements(x.size(), 2, (off, len) -> VectorOps.linearCombination(alpha, xs, beta, ys, ys, off, len));
+    }
+
+    @Override
     public void addProduct(Tensor a, Tensor b, Tensor out) {
         OpChecks.elementwise("addProduct", a, b, out);
         forElements(a.size(), 1, (off, len) -> VectorOps.addProduct(hostArray(a), hostArray(b), hostArray(out), off, len));

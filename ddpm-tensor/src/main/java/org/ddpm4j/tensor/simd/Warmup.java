@@ -54,6 +54,7 @@ final class Warmup {
         be.add(x, g, s);
         be.mul(x, g, s);
         be.axpy(0.5f, x, s);
+        be.axpby(0.5f, x, 0.25f, s);
         be.addProduct(x, g, s);
         be.addChannelVector(x, gamma, s);
         be.addChannelVectorBackward(x, gamma.zerosLike());
