@@ -23,22 +23,18 @@ record WeightGradientSplit(int splits, int depth) {
      * the product is too shallow.
      */
     static WeightGradientSplit of(int m, int n, int k, int computeUnits, int tile) {
-        int tiles = ceilDiv(m, tile) * ceilDiv(n, tile);
-        int wanted = ceilDiv(GROUPS_PER_COMPUTE_UNIT * Math.max(1, computeUnits), tiles);
+        int tiles = Math.ceilDiv(m, tile) * Math.ceilDiv(n, tile);
+        int wanted = Math.ceilDiv(GROUPS_PER_COMPUTE_UNIT * Math.max(1, computeUnits), tiles);
         int splits = Math.max(1, Math.min(wanted, k / MIN_DEPTH));
         if (splits == 1) {
             return new WeightGradientSplit(1, k);
         }
-        int depth = ceilDiv(ceilDiv(k, splits), ImplicitGemmKernel.DEPTH) * ImplicitGemmKernel.DEPTH;
-        return new WeightGradientSplit(ceilDiv(k, depth), depth);
+        int depth = Math.ceilDiv(Math.ceilDiv(k, splits), ImplicitGemmKernel.DEPTH) * ImplicitGemmKernel.DEPTH;
+        return new WeightGradientSplit(Math.ceilDiv(k, depth), depth);
     }
 
     /** Floats of the partial dW's: one m×n slice per split. */
     long partialSize(int m, int n) {
         return (long) splits * m * n;
-    }
-
-    private static int ceilDiv(int a, int b) {
-        return (a + b - 1) / b;
     }
 }

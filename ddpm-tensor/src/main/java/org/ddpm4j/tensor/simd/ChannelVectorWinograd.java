@@ -74,7 +74,7 @@ final class ChannelVectorWinograd {
     /** Each thread's even share of the batch, cut into as many blocks of at most {@code perBlock} images. */
     private List<Block> plan(int perBlock, int threads) {
         List<Block> plan = new ArrayList<>();
-        int parts = ceilDiv(ceilDiv(batch, threads), perBlock);
+        int parts = Math.ceilDiv(Math.ceilDiv(batch, threads), perBlock);
         for (int thread = 0; thread < threads; thread++) {
             int first = batch * thread / threads, count = batch * (thread + 1) / threads - first;
             for (int part = 0; part < parts; part++) {
@@ -301,9 +301,5 @@ final class ChannelVectorWinograd {
         WinogradConvolution.Lines columns = WinogradConvolution.Lines.of(t.outputAdjoint, alpha, m, alpha,
                 (l, a) -> (a * alpha + l) * c, (l, i) -> (i * alpha + l) * tiles * c);
         return new Passes(rows, columns);
-    }
-
-    private static int ceilDiv(int a, int b) {
-        return (a + b - 1) / b;
     }
 }

@@ -21,8 +21,8 @@ final class Col2im {
             for (int ky = 0; ky < k; ky++) {
                 for (int kx = 0; kx < k; kx++, row++) {
                     int src = row * ho * wo;
-                    int oxStart = Math.max(0, ceilDiv(pad - kx, s));
-                    int oxEnd = Math.min(wo, ceilDiv(w + pad - kx, s));
+                    int oxStart = Math.max(0, Math.ceilDiv(pad - kx, s));
+                    int oxEnd = Math.min(wo, Math.ceilDiv(w + pad - kx, s));
                     for (int oy = 0; oy < ho; oy++, src += wo) {
                         int iy = oy * s - pad + ky;
                         if (iy < 0 || iy >= h) {
@@ -40,9 +40,5 @@ final class Col2im {
                 }
             }
         }
-    }
-
-    private static int ceilDiv(int a, int b) {
-        return Math.floorDiv(a + b - 1, b);
     }
 }

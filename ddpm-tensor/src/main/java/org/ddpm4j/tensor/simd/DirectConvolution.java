@@ -27,12 +27,12 @@ final class DirectConvolution {
     /** {@code y = x ⋆ w + bias} ({@code bias} may be null). */
     void forward(ConvGeometry g, float[] xd, float[] wd, float[] bd, float[] yd) {
         int cout = g.outChannels(), kk = g.patchSize(), p = g.outPlane(), inSize = g.inChannels() * g.inPlane();
-        int group = imagesPerGroup(g), groups = ceilDiv(g.batch(), group);
+        int group = imagesPerGroup(g), groups = Math.ceilDiv(g.batch(), group);
         PhasePlaneConvolution phasePlanes = PhasePlaneConvolution.applies(g) ? new PhasePlaneConvolution(g, group)
                 : null;
         // With fewer images than threads, each image's output channels are split too.
-        int splits = Math.max(1, Math.min(ceilDiv(threads, g.batch()), ceilDiv(cout, Sgemm.MR)));
-        int rowsPerSplit = ceilDiv(ceilDiv(cout, splits), Sgemm.MR) * Sgemm.MR;
+        int splits = Math.max(1, Math.min(Math.ceilDiv(threads, g.batch()), Math.ceilDiv(cout, Sgemm.MR)));
+        int rowsPerSplit = Math.ceilDiv(Math.ceilDiv(cout, splits), Sgemm.MR) * Sgemm.MR;
         // The weights are the A of every GEMM: pack them once, share them read-only.
         Workspace ws = Workspace.current();
         float[] packBuffer = ws.get(Workspace.Slot.CALLER_PACKED_WEIGHTS, Sgemm.PackedA.size(cout, kk));
@@ -84,7 +84,7 @@ final class DirectConvolution {
     /** {@code dx += ∂/∂x}, {@code dw += ∂/∂w}, {@code dbias += ∂/∂bias} of the forward; dx and dbias may be null. */
     void backward(ConvGeometry g, float[] xd, float[] wd, float[] dyd, float[] dxd, float[] dwd, float[] dbd) {
         int cout = g.outChannels(), kk = g.patchSize(), p = g.outPlane(), inSize = g.inChannels() * g.inPlane();
-        int group = imagesPerGroup(g), groups = ceilDiv(g.batch(), group);
+        int group = imagesPerGroup(g), groups = Math.ceilDiv(g.batch(), group);
         PhasePlaneConvolution phasePlanes = PhasePlaneConvolution.applies(g) ? new PhasePlaneConvolution(g, group)
                 : null;
         int chunks = parallel.chunkCount(groups, Long.MAX_VALUE);
@@ -155,12 +155,8 @@ final class DirectConvolution {
 
     /** How many images one task convolves at once: enough columns, but still a task for every thread. */
     private int imagesPerGroup(ConvGeometry g) {
-        int wanted = ceilDiv(MIN_GEMM_COLUMNS, g.outPlane());
-        int perThread = ceilDiv(g.batch(), threads);
+        int wanted = Math.ceilDiv(MIN_GEMM_COLUMNS, g.outPlane());
+        int perThread = Math.ceilDiv(g.batch(), threads);
         return Math.max(1, Math.min(wanted, perThread));
-    }
-
-    private static int ceilDiv(int a, int b) {
-        return (a + b - 1) / b;
     }
 }

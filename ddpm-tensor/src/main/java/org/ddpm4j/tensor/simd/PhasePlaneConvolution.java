@@ -86,7 +86,7 @@ final class PhasePlaneConvolution {
         this.rows = Axis.of(g.height(), g.outHeight(), k, padding);
         this.columns = Axis.of(g.width(), g.outWidth(), k, padding);
         int taps = k * k, cin = g.inChannels();
-        this.blockChannels = ceilDiv(cin, ceilDiv(cin * taps, Sgemm.KC));
+        this.blockChannels = Math.ceilDiv(cin, Math.ceilDiv(cin * taps, Sgemm.KC));
         int group = Math.min(imagesPerGroup, g.batch()), rest = g.batch() % group;
         this.full = new Group(group);
         this.last = rest == 0 ? full : new Group(rest);
@@ -205,7 +205,7 @@ final class PhasePlaneConvolution {
      */
     private void storeRows(float[] staged, int s, Group layout, int i, float bias, float[] y, int d) {
         int wo = g.outWidth(), ho = g.outHeight(), rounded = roundUp(wo, VL), spill = rounded - wo;
-        int spillingRows = spill == 0 ? ho : Math.max(0, ho - ceilDiv(spill, wo));
+        int spillingRows = spill == 0 ? ho : Math.max(0, ho - Math.ceilDiv(spill, wo));
         FloatVector b = FloatVector.broadcast(Sgemm.SPECIES, bias);
         for (int oy = 0; oy < ho; oy++, d += wo) {
             int src = s + layout.gridRow(i, oy), j = 0;
@@ -377,11 +377,7 @@ final class PhasePlaneConvolution {
         }
     }
 
-    private static int ceilDiv(int a, int b) {
-        return (a + b - 1) / b;
-    }
-
     private static int roundUp(int a, int b) {
-        return ceilDiv(a, b) * b;
+        return Math.ceilDiv(a, b) * b;
     }
 }

@@ -69,7 +69,7 @@ final class Sgemm {
         }
 
         static int paddedRows(int m) {
-            return ceilDiv(m, MR) * MR;
+            return Math.ceilDiv(m, MR) * MR;
         }
 
         static PackedA pack(boolean transA, int m, int k, float[] a, int aOff, int lda, float[] buffer) {
@@ -242,11 +242,7 @@ final class Sgemm {
 
     /** The depth of every K block but the last: K split into equal blocks of at most KC. */
     static int blockDepth(int k) {
-        return ceilDiv(k, ceilDiv(k, KC));
-    }
-
-    private static int ceilDiv(int a, int b) {
-        return (a + b - 1) / b;
+        return Math.ceilDiv(k, Math.ceilDiv(k, KC));
     }
 
     /**

@@ -269,8 +269,8 @@ public final class SimdBackend implements Backend {
         }
         int lda = transA ? m : k, ldb = transB ? k : n;
         // Fewer batch entries than threads: split the columns of C as well, in whole NR strips.
-        int splits = Math.max(1, Math.min(ceilDiv(threads(), g.batch()), ceilDiv(n, Sgemm.NR)));
-        int colsPerSplit = ceilDiv(ceilDiv(n, splits), Sgemm.NR) * Sgemm.NR;
+        int splits = Math.max(1, Math.min(Math.ceilDiv(threads(), g.batch()), Math.ceilDiv(n, Sgemm.NR)));
+        int colsPerSplit = Math.ceilDiv(Math.ceilDiv(n, splits), Sgemm.NR) * Sgemm.NR;
         long work = (long) m * Math.min(n, colsPerSplit) * k;
         parallel.forRange(g.batch() * splits, work, (start, end) -> {
             for (int item = start; item < end; item++) {
@@ -525,7 +525,6 @@ public final class SimdBackend implements Backend {
         forElements(a.size(), 1, (off, len) -> VectorOps.addProduct(hostArray(a), hostArray(b), hostArray(out), off, len));
     }
 
-
     @Override
     public void addChannelVector(Tensor x, Tensor v, Tensor out) {
         ChannelVector cv = ChannelVector.of("addChannelVector", x, v);
@@ -702,7 +701,7 @@ public final class SimdBackend implements Backend {
     }
 
     private void forElements(int size, long workPerElement, RangeKernel kernel) {
-        int blocks = ceilDiv(size, ELEMENT_BLOCK);
+        int blocks = Math.ceilDiv(size, ELEMENT_BLOCK);
         parallel.forRange(blocks, workPerElement * ELEMENT_BLOCK, (start, end) -> {
             int off = start * ELEMENT_BLOCK;
             kernel.apply(off, Math.min(end * ELEMENT_BLOCK, size) - off);
@@ -710,7 +709,7 @@ public final class SimdBackend implements Backend {
     }
 
     private double reduce(int size, RangeReduction reduction) {
-        int blocks = ceilDiv(size, ELEMENT_BLOCK);
+        int blocks = Math.ceilDiv(size, ELEMENT_BLOCK);
         int chunks = parallel.chunkCount(blocks, ELEMENT_BLOCK);
         double[] partial = new double[Math.max(chunks, 1)];
         parallel.forRange(blocks, ELEMENT_BLOCK, (start, end) -> {
@@ -726,8 +725,4 @@ public final class SimdBackend implements Backend {
 
     /** Elementwise work is handed out in blocks of this many elements (a multiple of every vector length). */
     private static final int ELEMENT_BLOCK = 4096;
-
-    private static int ceilDiv(int a, int b) {
-        return (a + b - 1) / b;
-    }
 }

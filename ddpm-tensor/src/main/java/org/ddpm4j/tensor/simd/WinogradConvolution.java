@@ -50,8 +50,8 @@ final class WinogradConvolution {
         this.outChannels = outChannels;
         this.height = height;
         this.width = width;
-        this.tilesY = ceilDiv(height, t.m);
-        this.tilesX = ceilDiv(width, t.m);
+        this.tilesY = Math.ceilDiv(height, t.m);
+        this.tilesX = Math.ceilDiv(width, t.m);
         int target = Math.max(MIN_BLOCK_COLUMNS, BLOCK_FLOATS / (t.products() * (inChannels + outChannels)));
         this.blocks = plan(target, threads);
     }
@@ -65,16 +65,16 @@ final class WinogradConvolution {
         List<Block> plan = new ArrayList<>();
         int imageColumns = tilesY * tilesX;
         if (imageColumns >= targetColumns || batch < threads) {
-            int rows = Math.max(1, Math.min(targetColumns / tilesX, ceilDiv(tilesY * batch, threads)));
-            int parts = ceilDiv(tilesY, rows);
+            int rows = Math.max(1, Math.min(targetColumns / tilesX, Math.ceilDiv(tilesY * batch, threads)));
+            int parts = Math.ceilDiv(tilesY, rows);
             for (int n = 0; n < batch; n++) {
                 for (int part = 0; part < parts; part++) {
                     plan.add(new Block(n, 1, tilesY * part / parts, tilesY * (part + 1) / parts));
                 }
             }
         } else {
-            int share = ceilDiv(batch, threads);
-            int perThread = ceilDiv(share, Math.max(1, targetColumns / imageColumns));
+            int share = Math.ceilDiv(batch, threads);
+            int perThread = Math.ceilDiv(share, Math.max(1, targetColumns / imageColumns));
             for (int thread = 0; thread < threads; thread++) {
                 int first = batch * thread / threads, count = batch * (thread + 1) / threads - first;
                 for (int part = 0; part < perThread; part++) {
@@ -150,7 +150,7 @@ final class WinogradConvolution {
     private void weightGradientBlock(Block b, float[] x, float[] dy, float[] partials, int partialOff,
                                      double[] biasPartial) {
         Workspace ws = Workspace.current();
-        int m = t.m, cols = b.images() * b.tileRows() * tilesX, ld = ceilDiv(cols, VectorOps.VL) * VectorOps.VL;
+        int m = t.m, cols = b.images() * b.tileRows() * tilesX, ld = Math.ceilDiv(cols, VectorOps.VL) * VectorOps.VL;
         float[] v = transformInputs(b, x, ws, ld, false);
         float[] products = ws.get(Workspace.Slot.WINOGRAD_PRODUCTS, t.products() * outChannels * ld);
         int dyStride = splitStride(ld);
@@ -215,7 +215,7 @@ final class WinogradConvolution {
                 (i, q) -> (q < m ? i * m + q : alpha * m + i * spill + q - m) * ld,
                 (i, l) -> (i * alpha + l) * inChannels * ld);
         // Bᵀ over the rows of the image's last column, one value per tile row of the block.
-        int borderStride = ceilDiv(b.images() * b.tileRows(), VectorOps.VL) * VectorOps.VL;
+        int borderStride = Math.ceilDiv(b.images() * b.tileRows(), VectorOps.VL) * VectorOps.VL;
         Lines borderPass = Lines.of(t.input, 1, alpha, alpha, (g, k) -> k * borderStride,
                 (g, i) -> (alpha + i) * borderStride);
         for (int c = 0; c < inChannels; c++) {
@@ -410,7 +410,7 @@ final class WinogradConvolution {
 
     /** A GEMM width of whole NR strips, for {@link Sgemm#gemmPrepacked}. */
     private static int stripColumns(int cols) {
-        return ceilDiv(cols, Sgemm.NR) * Sgemm.NR;
+        return Math.ceilDiv(cols, Sgemm.NR) * Sgemm.NR;
     }
 
     /**
@@ -419,9 +419,5 @@ final class WinogradConvolution {
      */
     private static int splitStride(int span) {
         return span + VectorOps.VL;
-    }
-
-    private static int ceilDiv(int a, int b) {
-        return (a + b - 1) / b;
     }
 }
