@@ -792,39 +792,13 @@ public final class OpenClBackend implements Backend {
         for (int i = 0; i < xs.size(); i++) {
             firstChunk[i + 1] = firstChunk[i] + chunksOf(xs.get(i).size());
         }
-        ReductionKernel k = reduction;
         synchronized (DeviceRuntime.LOCK) {
-            if (k.partial.length < firstChunk[xs.size()]) {
-                k.partial = new float[firstChunk[xs.size()]];
-            }
             for (int i = 0; i < xs.size(); i++) {
                 Tensor x = xs.get(i);
-                k.a = storage(x);
-                k.b = ABSENT;
-                k.segment = x.size();
-                k.chunksPerSegment = chunksOf(x.size());
-                k.mode = ReductionKernel.SUM_OF_SQUARES;
-                k.items = k.chunksPerSegment;
-                k.partialOffset = firstChunk[i];
-                // Nothing of the buffer is read: the first launch takes it without an upload, the later ones keep
-                // the slices written before them.
-                k.output(k.partial, i > 0);
-                k.launch(k.items, 1);
+                launchReduction(ReductionKernel.SUM_OF_SQUARES, x, null, x.size(), firstChunk, i, i + 1);
             }
-            k.readBack(k.partial);
-            for (int i = 0; i < xs.size(); i++) {
-                double total = 0;
-                for (int c = firstChunk[i]; c < firstChunk[i + 1]; c++) {
-                    total += k.partial[c];
-                }
-                out[i] = total;
-            }
+            sumPartials(firstChunk, out);
         }
-    }
-
-    /** The reduction kernel's chunks over a segment of {@code size} elements: one at least. */
-    private static int chunksOf(int size) {
-        return Math.max(1, (size + ReductionKernel.CHUNK - 1) / ReductionKernel.CHUNK);
     }
 
     /** Chunk partials on the device, their sum in double on the host; {@code b} is null for the one-input modes. */
@@ -839,31 +813,56 @@ public final class OpenClBackend implements Backend {
      * on the device, each segment's sum of them in double on the host.
      */
     private void reduceSegments(int mode, Tensor a, Tensor b, int segment, double[] out) {
-        ReductionKernel k = reduction;
-        int chunksPerSegment = chunksOf(segment);
-        int chunks = chunksPerSegment * out.length;
+        int[] firstChunk = new int[out.length + 1];
+        for (int s = 0; s <= out.length; s++) {
+            firstChunk[s] = s * chunksOf(segment);
+        }
         synchronized (DeviceRuntime.LOCK) {
-            // Grow only: gradient clipping reduces every parameter tensor, each of another size, every step.
-            if (k.partial.length < chunks) {
-                k.partial = new float[chunks];
+            launchReduction(mode, a, b, segment, firstChunk, 0, out.length);
+            sumPartials(firstChunk, out);
+        }
+    }
+
+    /** The reduction kernel's chunks over a segment of {@code size} elements: one at least. */
+    private static int chunksOf(int size) {
+        return Math.max(1, Math.ceilDiv(size, ReductionKernel.CHUNK));
+    }
+
+    /**
+     * Under the runtime's lock, one launch of the reduction of {@code a} (and {@code b}, null for the one-input
+     * modes) in runs of {@code segment} elements: the partials of the slices [firstChunk[from], firstChunk[to]) of a
+     * buffer whose slices {@code firstChunk} lists, for {@link #sumPartials} to read back.
+     */
+    private void launchReduction(int mode, Tensor a, Tensor b, int segment, int[] firstChunk, int from, int to) {
+        ReductionKernel k = reduction;
+        int chunks = firstChunk[firstChunk.length - 1];
+        // Grow only: gradient clipping reduces every parameter tensor, each of another size, every step.
+        if (k.partial.length < chunks) {
+            k.partial = new float[chunks];
+        }
+        k.a = storage(a);
+        k.b = b == null ? ABSENT : storage(b);
+        k.segment = segment;
+        k.chunksPerSegment = chunksOf(segment);
+        k.mode = mode;
+        k.partialOffset = firstChunk[from];
+        k.items = firstChunk[to] - firstChunk[from];
+        // Nothing of the buffer is read: the first launch takes it without an upload, the later ones keep the slices
+        // written before them.
+        k.output(k.partial, from > 0);
+        k.launch(k.items, 1);
+    }
+
+    /** Reads the reduction's partials back and sums slice i, [firstChunk[i], firstChunk[i + 1]), into out[i]. */
+    private void sumPartials(int[] firstChunk, double[] out) {
+        ReductionKernel k = reduction;
+        k.readBack(k.partial);
+        for (int i = 0; i < out.length; i++) {
+            double total = 0;
+            for (int c = firstChunk[i]; c < firstChunk[i + 1]; c++) {
+                total += k.partial[c];
             }
-            k.a = storage(a);
-            k.b = b == null ? ABSENT : storage(b);
-            k.segment = segment;
-            k.chunksPerSegment = chunksPerSegment;
-            k.mode = mode;
-            k.items = chunks;
-            k.partialOffset = 0;
-            k.writes(k.partial);
-            k.launch(chunks, 1);
-            k.readBack(k.partial);
-            for (int s = 0; s < out.length; s++) {
-                double total = 0;
-                for (int i = s * chunksPerSegment; i < (s + 1) * chunksPerSegment; i++) {
-                    total += k.partial[i];
-                }
-                out[s] = total;
-            }
+            out[i] = total;
         }
     }
 
