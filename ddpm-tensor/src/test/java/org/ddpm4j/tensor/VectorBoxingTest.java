@@ -1,9 +1,11 @@
 package org.ddpm4j.tensor;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -27,9 +29,30 @@ class VectorBoxingTest {
      * per (sample, group) item is 2048 × 80 bytes at the least, 160 KiB; one per vector of the loop, 16 MiB.
      */
     private static final long ALLOWED_BYTES_PER_CALL = 64 * 1024;
+    /**
+     * Fresh JVMs an op may box in before the test fails. What this test guards against is code that C2 cannot
+     * compile without boxes, which boxes in every JVM. C2 also decides some inlining from profiles that depend on
+     * timing: in about one JVM in twelve on a 2-core machine, a caller compiled while the C2 queue was long (at tier
+     * 2, which keeps no call-site counts) makes {@code exp}'s call site look cold, and the first group of each task
+     * boxes (about 125 KB a call at this shape). An op must box in every one of these JVMs to fail.
+     */
+    private static final int JVMS = 3;
 
     @Test
     void compiledOpsBoxNoVectors() throws IOException, InterruptedException {
+        Map<String, List<Long>> boxedRuns = null;
+        for (int jvm = 0; jvm < JVMS && (boxedRuns == null || !boxedRuns.isEmpty()); jvm++) {
+            Map<String, Long> bytes = bytesPerCallInFreshJvm();
+            boxedRuns = boxedRuns == null ? overAllowance(bytes) : keepBoxedAgain(boxedRuns, bytes);
+        }
+        if (!boxedRuns.isEmpty()) {
+            fail(boxedRuns.entrySet().stream()
+                    .map(e -> e.getKey() + " allocated " + e.getValue() + " bytes a call once compiled")
+                    .collect(Collectors.joining("; ", "", ", in each of " + JVMS + " fresh JVMs: boxed vectors")));
+        }
+    }
+
+    private static Map<String, Long> bytesPerCallInFreshJvm() throws IOException, InterruptedException {
         ForkedJvm.Result probe = ForkedJvm.run(VectorBoxingProbe.class, List.of("--add-modules", "jdk.incubator.vector"),
                 List.of(String.valueOf(BATCH), String.valueOf(CHANNELS), String.valueOf(SIDE),
                         String.valueOf(THREADS)));
@@ -38,7 +61,28 @@ class VectorBoxingTest {
                 .map(l -> l.split(" ")).filter(p -> p.length == 2)
                 .collect(Collectors.toMap(p -> p[0], p -> Long.parseLong(p[1])));
         assertEquals(8, bytes.size(), probe.output());
-        bytes.forEach((op, perCall) -> assertTrue(perCall <= ALLOWED_BYTES_PER_CALL,
-                op + " allocated " + perCall + " bytes a call once compiled: boxed vectors"));
+        return bytes;
+    }
+
+    private static Map<String, List<Long>> overAllowance(Map<String, Long> bytes) {
+        Map<String, List<Long>> boxed = new LinkedHashMap<>();
+        bytes.forEach((op, perCall) -> {
+            if (perCall > ALLOWED_BYTES_PER_CALL) {
+                boxed.put(op, new ArrayList<>(List.of(perCall)));
+            }
+        });
+        return boxed;
+    }
+
+    /** The ops of {@code boxed} that boxed again in this JVM, with this JVM's bytes added. */
+    private static Map<String, List<Long>> keepBoxedAgain(Map<String, List<Long>> boxed, Map<String, Long> bytes) {
+        Map<String, List<Long>> again = new LinkedHashMap<>();
+        boxed.forEach((op, runs) -> {
+            if (bytes.get(op) > ALLOWED_BYTES_PER_CALL) {
+                runs.add(bytes.get(op));
+                again.put(op, runs);
+            }
+        });
+        return again;
     }
 }
