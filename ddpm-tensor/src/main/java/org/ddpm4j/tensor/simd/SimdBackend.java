@@ -152,7 +152,7 @@ public final class SimdBackend implements Backend {
                 && spec.isSymmetric();
     }
 
-    /** A same 3×3 convolution of one channel (the first layer on grey images): backward by {@link SingleInputConvolution}. */
+    /** A same 3×3 convolution of one channel (the first layer on grey images): {@link SingleInputConvolution}. */
     private static boolean isSingleInput(ConvGeometry g) {
         Conv2dSpec spec = g.spec();
         return g.inChannels() == 1 && spec.kernel() == 3 && spec.stride() == 1 && spec.padding() == 1
@@ -174,6 +174,11 @@ public final class SimdBackend implements Backend {
         }
         if (isSingleOutput(g)) {
             new SingleOutputConvolution(g.batch(), g.inChannels(), g.height(), g.width()).forward(parallel, xd, wd, bd,
+                    yd);
+            return;
+        }
+        if (isSingleInput(g)) {
+            new SingleInputConvolution(g.batch(), g.outChannels(), g.height(), g.width()).forward(parallel, xd, wd, bd,
                     yd);
             return;
         }

@@ -1,13 +1,13 @@
 package org.ddpm4j.tensor.simd;
 
 /**
- * The backward of a 3×3, stride-1, padding-1 convolution of a single input channel: the U-Net's first layer on
- * one-channel images. As a GEMM its weight gradient would be 9 columns wide, so the micro-kernel would fill 9 of its
- * 32 columns. Here, as in {@link SingleOutputConvolution}, every input row is copied into a line with a zero at each
- * end (the padding), {@code L[i] = x[r][i − 1]}: the weight gradient of output channel o is the dot products of its
- * dy plane with the nine shifts of the padded input plane, and the input gradient adds each channel's padded dy rows,
- * the taps in reverse order, into row {@code o + kh − 1}. The forward, with a depth of 9, stays a GEMM: its
- * micro-kernel keeps the nine products of an output in registers.
+ * A 3×3, stride-1, padding-1 convolution of a single input channel: the U-Net's first layer on one-channel images.
+ * Every input row is copied into a line with a zero at each end (the padding), {@code L[i] = x[r][i − 1]}, so that
+ * each tap reads a whole row of outputs from one line at a fixed shift. The forward forms each output channel's plane
+ * from the nine shifted lines of its image, one store per output: as a GEMM of depth 9 it had packed B and stored
+ * whole tiles of C for nine products each. As in {@link SingleOutputConvolution}, the weight gradient of output
+ * channel o is the dot products of its dy plane with the nine shifts of the padded input plane, and the input
+ * gradient adds each channel's padded dy rows, the taps in reverse order, into row {@code o + kh − 1}.
  */
 final class SingleInputConvolution {
     private static final int KERNEL = 3, TAPS = KERNEL * KERNEL;
@@ -21,6 +21,28 @@ final class SingleInputConvolution {
         this.height = height;
         this.width = width;
         this.lineLength = width + 2;
+    }
+
+    /**
+     * {@code y = x ⋆ w + bias} ({@code bias} may be null): one item per (image, output channel), in memory order, so
+     * that a task pads each of its images once and writes its output planes one after another.
+     */
+    void forward(Parallel parallel, float[] x, float[] w, float[] bias, float[] y) {
+        int plane = height * width;
+        parallel.forRange(batch * channels, 2L * TAPS * plane, (start, end) -> {
+            // The input plane with a zero line above and below it as well: padded line i is image row i − 1.
+            float[] xLines = new float[(height + 2) * lineLength];
+            int padded = -1;
+            for (int item = start; item < end; item++) {
+                int n = item / channels, o = item % channels;
+                if (n != padded) {
+                    SingleOutputConvolution.padRows(x, n * plane, height, width, xLines, lineLength);
+                    padded = n;
+                }
+                VectorOps.convolve3x3(xLines, lineLength, height, width, w, o * TAPS, bias == null ? 0f : bias[o], y,
+                        item * plane);
+            }
+        });
     }
 
     /**

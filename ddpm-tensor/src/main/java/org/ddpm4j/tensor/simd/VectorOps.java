@@ -426,6 +426,53 @@ final class VectorOps {
         out[1] = sumLanes(FloatVector.fromArray(SPECIES, acc, 2 * VL).add(FloatVector.fromArray(SPECIES, acc, 3 * VL)));
     }
 
+    /**
+     * One output plane of a 3×3 convolution over padded lines ({@code pitch} floats apart, a zero column at each
+     * end, a zero line above and below): {@code y[off + r·width + j] = bias + Σ w[k + 3·kh + kw]·lines[(r + kh)·pitch
+     * + j + kw]}, the products added in tap order. A row's last vector overlaps the one before it (the same values
+     * written twice) rather than running a scalar tail; a row narrower than a vector is scalar.
+     */
+    static void convolve3x3(float[] lines, int pitch, int height, int width, float[] w, int k, float bias, float[] y,
+                            int off) {
+        FloatVector w0 = FloatVector.broadcast(SPECIES, w[k]), w1 = FloatVector.broadcast(SPECIES, w[k + 1]);
+        FloatVector w2 = FloatVector.broadcast(SPECIES, w[k + 2]), w3 = FloatVector.broadcast(SPECIES, w[k + 3]);
+        FloatVector w4 = FloatVector.broadcast(SPECIES, w[k + 4]), w5 = FloatVector.broadcast(SPECIES, w[k + 5]);
+        FloatVector w6 = FloatVector.broadcast(SPECIES, w[k + 6]), w7 = FloatVector.broadcast(SPECIES, w[k + 7]);
+        FloatVector w8 = FloatVector.broadcast(SPECIES, w[k + 8]), b = FloatVector.broadcast(SPECIES, bias);
+        for (int r = 0; r < height; r++) {
+            int top = r * pitch, mid = top + pitch, low = mid + pitch, out = off + r * width;
+            if (width < VL) {
+                for (int j = 0; j < width; j++) {
+                    float acc = bias;
+                    for (int t = 0; t < 3; t++) {
+                        acc += w[k + t] * lines[top + j + t];
+                    }
+                    for (int t = 0; t < 3; t++) {
+                        acc += w[k + 3 + t] * lines[mid + j + t];
+                    }
+                    for (int t = 0; t < 3; t++) {
+                        acc += w[k + 6 + t] * lines[low + j + t];
+                    }
+                    y[out + j] = acc;
+                }
+                continue;
+            }
+            for (int j = 0; j < width; j += VL) {
+                // The last vector of a row whose width is not a multiple of VL ends at the row's end.
+                int at = Math.min(j, width - VL);
+                FloatVector acc = FloatVector.fromArray(SPECIES, lines, top + at).fma(w0, b);
+                acc = FloatVector.fromArray(SPECIES, lines, top + at + 1).fma(w1, acc);
+                acc = FloatVector.fromArray(SPECIES, lines, top + at + 2).fma(w2, acc);
+                acc = FloatVector.fromArray(SPECIES, lines, mid + at).fma(w3, acc);
+                acc = FloatVector.fromArray(SPECIES, lines, mid + at + 1).fma(w4, acc);
+                acc = FloatVector.fromArray(SPECIES, lines, mid + at + 2).fma(w5, acc);
+                acc = FloatVector.fromArray(SPECIES, lines, low + at).fma(w6, acc);
+                acc = FloatVector.fromArray(SPECIES, lines, low + at + 1).fma(w7, acc);
+                FloatVector.fromArray(SPECIES, lines, low + at + 2).fma(w8, acc).intoArray(y, out + at);
+            }
+        }
+    }
+
     /** {@code y[off + j] += a·line[lineOff + j] + b·line[lineOff + j + 1] + c·line[lineOff + j + 2]}, j in [0, len). */
     static void addThreeTaps(float[] line, int lineOff, float a, float b, float c, float[] y, int off, int len) {
         FloatVector av = FloatVector.broadcast(SPECIES, a), bv = FloatVector.broadcast(SPECIES, b);
