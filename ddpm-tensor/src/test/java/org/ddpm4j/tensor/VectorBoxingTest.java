@@ -32,9 +32,9 @@ class VectorBoxingTest {
     /**
      * Fresh JVMs an op may box in before the test fails. What this test guards against is code that C2 cannot
      * compile without boxes, which boxes in every JVM. C2 also decides some inlining from profiles that depend on
-     * timing: in about one JVM in twelve on a 2-core machine, a caller compiled while the C2 queue was long (at tier
-     * 2, which keeps no call-site counts) makes {@code exp}'s call site look cold, and the first group of each task
-     * boxes (about 125 KB a call at this shape). An op must box in every one of these JVMs to fail.
+     * timing: in an occasional JVM, a caller compiled while the C2 queue was long (at tier 2, which keeps no call-site
+     * counts) makes {@code exp}'s call site look cold, and the first group of each task boxes (docs/benchmarks.md, "A
+     * flaky boxing check"). An op must box in every one of these JVMs to fail.
      */
     private static final int JVMS = 3;
 
