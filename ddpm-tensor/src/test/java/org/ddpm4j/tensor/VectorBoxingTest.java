@@ -40,13 +40,17 @@ class VectorBoxingTest {
 
     @Test
     void compiledOpsBoxNoVectors() throws IOException, InterruptedException {
-        Map<String, List<Long>> boxedRuns = null;
-        for (int jvm = 0; jvm < JVMS && (boxedRuns == null || !boxedRuns.isEmpty()); jvm++) {
+        // The ops over the allowance in every JVM so far, with their bytes a call in each.
+        Map<String, List<Long>> boxed = new LinkedHashMap<>();
+        bytesPerCallInFreshJvm().forEach((op, perCall) -> boxed.put(op, new ArrayList<>(List.of(perCall))));
+        boxed.values().removeIf(runs -> runs.getLast() <= ALLOWED_BYTES_PER_CALL);
+        for (int jvm = 1; jvm < JVMS && !boxed.isEmpty(); jvm++) {
             Map<String, Long> bytes = bytesPerCallInFreshJvm();
-            boxedRuns = boxedRuns == null ? overAllowance(bytes) : keepBoxedAgain(boxedRuns, bytes);
+            boxed.forEach((op, runs) -> runs.add(bytes.get(op)));
+            boxed.values().removeIf(runs -> runs.getLast() <= ALLOWED_BYTES_PER_CALL);
         }
-        if (!boxedRuns.isEmpty()) {
-            fail(boxedRuns.entrySet().stream()
+        if (!boxed.isEmpty()) {
+            fail(boxed.entrySet().stream()
                     .map(e -> e.getKey() + " allocated " + e.getValue() + " bytes a call once compiled")
                     .collect(Collectors.joining("; ", "", ", in each of " + JVMS + " fresh JVMs: boxed vectors")));
         }
@@ -62,27 +66,5 @@ class VectorBoxingTest {
                 .collect(Collectors.toMap(p -> p[0], p -> Long.parseLong(p[1])));
         assertEquals(8, bytes.size(), probe.output());
         return bytes;
-    }
-
-    private static Map<String, List<Long>> overAllowance(Map<String, Long> bytes) {
-        Map<String, List<Long>> boxed = new LinkedHashMap<>();
-        bytes.forEach((op, perCall) -> {
-            if (perCall > ALLOWED_BYTES_PER_CALL) {
-                boxed.put(op, new ArrayList<>(List.of(perCall)));
-            }
-        });
-        return boxed;
-    }
-
-    /** The ops of {@code boxed} that boxed again in this JVM, with this JVM's bytes added. */
-    private static Map<String, List<Long>> keepBoxedAgain(Map<String, List<Long>> boxed, Map<String, Long> bytes) {
-        Map<String, List<Long>> again = new LinkedHashMap<>();
-        boxed.forEach((op, runs) -> {
-            if (bytes.get(op) > ALLOWED_BYTES_PER_CALL) {
-                runs.add(bytes.get(op));
-                again.put(op, runs);
-            }
-        });
-        return again;
     }
 }
