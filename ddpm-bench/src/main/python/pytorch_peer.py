@@ -14,8 +14,9 @@ optimised one), then answers one JSON request per line on stdin with one JSON li
     {"op": "quit"}
 Sections and dims (as the Java cases): conv (N, Cin, Cout, HW; modes fwd, fwd+bwd, fwd+bwd(w)), convs (N, Cin,
 Cout, HW, kernel, stride; padding kernel // 2; fwd, fwd+bwd), gn (N, C, H, W;
-fwd, fwd+bwd), attn (B, C, H, W; fwd, fwd+bwd), unet (channels, batch; train-step, fwd(no_grad)), sample
-(channels, batch, steps; a whole ancestral sampling run).
+fwd, fwd+bwd), attn (B, C, H, W; fwd, fwd+bwd), unet (channels, batch[, image channels, channel multipliers...];
+train-step, fwd(no_grad); without the last ones the small grayscale U-Net, with 3, 1, 2, 2, 2 at channels 128 DDPM's
+CIFAR-10 network), sample (channels, batch, steps; a whole ancestral sampling run).
 Everything is float32, NCHW, stock nn modules. fwd runs under no_grad; fwd+bwd runs forward and backward with
 every parameter's gradient (and the input's, except fwd+bwd(w)). The U-Net is ddpm4j's (see ddpm_unet.py).
 
@@ -121,17 +122,18 @@ def forward_backward(module, x, gy, input_grad):
     return call
 
 
-def unet_case(mode, channels, batch):
+def unet_case(mode, channels, batch, image_channels=1, *mult):
     torch.manual_seed(0)
-    model = UNet(ch=channels)
+    model = UNet(in_ch=image_channels, ch=channels, mult=mult or (1, 2, 2))
+    shape = (batch, image_channels, 32, 32)
     abar = torch.cumprod(1.0 - torch.linspace(1e-4, 0.02, T_STEPS, dtype=torch.float64), 0).float()
     if mode == "fwd(no_grad)":
         model.eval()
-        xt, t = torch.randn(batch, 1, 32, 32), torch.full((batch,), 500, dtype=torch.long)
+        xt, t = torch.randn(shape), torch.full((batch,), 500, dtype=torch.long)
         return no_grad(model, xt, t)
     model.train()
     opt = torch.optim.Adam(model.parameters(), lr=2e-4)
-    x0 = torch.randn(batch, 1, 32, 32)  # stands in for Fashion-MNIST, as on the Java side
+    x0 = torch.randn(shape)  # stands in for the images, as on the Java side
 
     def step():  # DDPM Algorithm 1: x_t = sqrt(abar) x0 + sqrt(1 - abar) eps, MSE to eps, Adam
         t = torch.randint(0, T_STEPS, (batch,))

@@ -67,7 +67,7 @@ public final class MemoryCommand implements Callable<Integer> {
         JsonNode description;
         try (PyTorchPeer p = peerOptions.start(threads)) {
             description = p.description();
-            peer = p.peakRssGrowth("unet", c.mode(), new int[] {channels, batch}, steps);
+            peer = p.peakRssGrowth("unet", c.mode(), c.peerDims(), steps);
         }
         double theirs = peer.path("growth_mb").asDouble();
         String collector = collector();

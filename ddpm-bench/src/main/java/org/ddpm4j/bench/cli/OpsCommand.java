@@ -31,7 +31,11 @@ import picocli.CommandLine.Spec;
 public final class OpsCommand implements Callable<Integer> {
     private static final double MS = 1e6;
 
-    @Option(names = "--channels", description = "U-Net base channels (default: ${DEFAULT-VALUE})")
+    @Option(names = "--model", description = "small (the grayscale U-Net at --channels) or cifar10 (DDPM's CIFAR-10 "
+            + "network, ch 128) (default: ${DEFAULT-VALUE})")
+    String model = UNetCase.SMALL;
+
+    @Option(names = "--channels", description = "base channels of the small U-Net (default: ${DEFAULT-VALUE})")
     int channels = 64;
 
     @Option(names = "--batch", description = "batch size (default: ${DEFAULT-VALUE})")
@@ -65,11 +69,13 @@ public final class OpsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        new OptionChecks(spec.commandLine()).channels("--channels", channels).atLeast("--batch", batch, 1)
+        new OptionChecks(spec.commandLine()).unetModel("--model", model).channels("--channels", channels)
+                .atLeast("--batch", batch, 1)
                 .atLeast("--steps", steps, 1).atLeast("--warmup-steps", warmupSteps, 0)
                 .atLeast("--threads", threads, 1).backend("--backend", backend).nonNegative("--min-share", minShare)
                 .writableFile("--out", out);
-        UNetCase c = sample ? UNetCase.sampling(channels, batch) : UNetCase.training(channels, batch);
+        UNetCase c = model.equals(UNetCase.CIFAR10) ? UNetCase.cifar10(!sample, batch)
+                : sample ? UNetCase.sampling(channels, batch) : UNetCase.training(channels, batch);
         Backend be = Backends.create(backend, threads);
         try {
             OpTimes times = new OpTimes();

@@ -3,8 +3,10 @@ package org.ddpm4j.bench.cli;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.ddpm4j.bench.unet.UNetCase;
 import org.ddpm4j.diffusion.data.ImageDatasets;
 import org.ddpm4j.nn.GroupNorm;
+import org.ddpm4j.nn.UNetConfig;
 import picocli.CommandLine;
 import picocli.CommandLine.ParameterException;
 
@@ -51,6 +53,18 @@ final class OptionChecks {
         int groups = GroupNorm.DEFAULT_GROUPS;
         return require(channels >= groups && channels % groups == 0, option + " must be a positive multiple of "
                 + groups + " (GroupNorm's groups), got " + channels);
+    }
+
+    /**
+     * A U-Net benchmark's network ({@link UNetCase#SMALL} or {@link UNetCase#CIFAR10}), and no {@code --channels}
+     * given with the CIFAR-10 network, whose base channels are fixed.
+     */
+    OptionChecks unetModel(String option, String model) {
+        require(model.equals(UNetCase.SMALL) || model.equals(UNetCase.CIFAR10), option + ": expected "
+                + UNetCase.SMALL + " or " + UNetCase.CIFAR10 + " but was '" + model + "'");
+        return require(model.equals(UNetCase.SMALL) || !cmd.getParseResult().hasMatchedOption("--channels"),
+                "--channels: only the small U-Net takes it; the " + UNetCase.CIFAR10 + " network has ch "
+                        + UNetConfig.cifar10().channels());
     }
 
     /** {@code lo <= value < hi}. */

@@ -22,7 +22,12 @@ public final class UNetCommand implements Callable<Integer> {
     @Mixin
     BenchOptions options;
 
-    @Option(names = "--channels", split = ",", description = "base channel counts to run (default: 64,32)")
+    @Option(names = "--model", description = "small (the grayscale U-Net at --channels) or cifar10 (DDPM's CIFAR-10 "
+            + "network, ch 128: a training step at batch 32, a sampling forward at 64) (default: ${DEFAULT-VALUE})")
+    String model = UNetCase.SMALL;
+
+    @Option(names = "--channels", split = ",", description = "base channel counts of the small U-Net to run "
+            + "(default: 64,32)")
     List<Integer> channels = List.of(64, 32);
 
     @Spec
@@ -31,13 +36,14 @@ public final class UNetCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         check(new OptionChecks(spec.commandLine()));
-        List<UNetCase> cases = UNetCase.all().stream().filter(c -> channels.contains(c.channels())).toList();
+        List<UNetCase> cases = UNetCase.of(model).stream()
+                .filter(c -> !model.equals(UNetCase.SMALL) || channels.contains(c.channels())).toList();
         if (cases.isEmpty()) {
             throw new IllegalArgumentException("--channels " + channels + ": the U-Net cases have 64 or 32");
         }
         if (options.comparePyTorch) {
             BenchSession.compare(options, be -> cases.stream().map(c -> new ComparedCase("unet", c.name(), c.mode(),
-                    new int[] {c.channels(), c.batch()}, gflop(c), Double.NaN,
+                    c.peerDims(), gflop(c), Double.NaN,
                     () -> new UNetWorkload(be, c)::run)).toList());
         } else {
             BenchSession.run(options, UNetBenchmark.class, "unet", cases.stream().map(UNetCase::key).toList(), key -> {
@@ -53,12 +59,13 @@ public final class UNetCommand implements Callable<Integer> {
 
     /** Nominal GFLOP of one call: the forward's per image times the batch, three times that for a training step. */
     private static double gflop(UNetCase c) {
-        return (c.training() ? 3 : 1) * FlopCounter.forwardGflopPerImage(UNetWorkload.config(c)) * c.batch();
+        return (c.training() ? 3 : 1) * FlopCounter.forwardGflopPerImage(c.config()) * c.batch();
     }
 
     /** Every option, before any work starts. */
     private void check(OptionChecks checks) {
         options.check(checks);
+        checks.unetModel("--model", model);
         for (int c : channels) {
             checks.channels("--channels", c);
         }

@@ -34,12 +34,13 @@ public final class UNetWorkload {
     public UNetWorkload(Backend be, UNetCase kernelCase) {
         this.be = be;
         this.kernelCase = kernelCase;
-        UNetConfig config = config(kernelCase);
+        UNetConfig config = kernelCase.config();
         this.net = new UNet(config, be, new SplittableRandom(1));
         this.adam = Adam.ddpm(be, net.parameters());
         int b = kernelCase.batch();
-        this.x0 = Tensor.zeros(b, 1, 32, 32);
-        ForwardProcess.gaussian(be, x0, rng); // stands in for Fashion-MNIST padded to 32×32 and scaled to [-1, 1]
+        this.x0 = Tensor.zeros(b, config.imageChannels(), config.imageSize(), config.imageSize());
+        // Stands in for the images (Fashion-MNIST padded to 32×32, or CIFAR-10) scaled to [-1, 1].
+        ForwardProcess.gaussian(be, x0, rng);
         this.noise = x0.zerosLike();
         this.xt = x0.zerosLike();
         this.grad = x0.zerosLike();
@@ -48,11 +49,6 @@ public final class UNetWorkload {
         if (!kernelCase.training()) {
             ForwardProcess.gaussian(be, xt, rng); // the script samples from x_t = randn at t = 500
         }
-    }
-
-    /** The small grayscale U-Net of the PyTorch peer at the case's base channel count. */
-    public static UNetConfig config(UNetCase c) {
-        return UNetConfig.smallGrayscale().withChannels(c.channels());
     }
 
     public void run() {

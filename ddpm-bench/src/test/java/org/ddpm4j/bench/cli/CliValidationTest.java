@@ -140,4 +140,16 @@ class CliValidationTest {
         assertFalse(Files.exists(dir.resolve("s.png")), "no samples of a diverged model");
         assertArrayEquals(lastGood, Files.readAllBytes(ckpt), "the last good checkpoint is still there, unchanged");
     }
+
+    @Test
+    void benchUnetNamesAnUnknownModelAndChannelsTheCifar10NetworkDoesNotTake() {
+        CliRun unknown = CliRun.ddpm("bench", "unet", "--model", "imagenet", "--quick");
+        assertEquals(USAGE, unknown.exitCode(), unknown.err());
+        assertEquals("ddpm bench unet: --model: expected small or cifar10 but was 'imagenet' (see ddpm bench unet "
+                + "--help)", unknown.lines().get(0));
+        CliRun channels = CliRun.ddpm("bench", "unet", "--model", "cifar10", "--channels", "64", "--quick");
+        assertEquals(USAGE, channels.exitCode(), channels.err());
+        assertEquals("ddpm bench unet: --channels: only the small U-Net takes it; the cifar10 network has ch 128 "
+                + "(see ddpm bench unet --help)", channels.lines().get(0));
+    }
 }

@@ -72,6 +72,20 @@ class OpsCommandTest {
     }
 
     @Test
+    void theCifar10ModelRunsDdpmsNetworkDownToItsFourByFourLevel() throws Exception {
+        Path out = dir.resolve("cifar10.json");
+        CliRun r = CliRun.ddpm("bench", "ops", "--model", "cifar10", "--sample", "--batch", "1", "--steps", "1",
+                "--warmup-steps", "0", "--threads", "2", "--out", out.toString());
+        assertEquals(0, r.exitCode(), r.err());
+        JsonNode record = new ObjectMapper().readTree(out.toFile());
+        assertEquals("cifar10 sample-fwd B1", record.path("case").asText());
+        List<String> ops = ops(record);
+        assertTrue(ops.contains("conv2d [1,3,32,32] [128,3,3,3]"), "the RGB image's first convolution: " + ops);
+        assertTrue(ops.stream().anyMatch(op -> op.endsWith(" [1,256,4,4] [256,256,3,3]")),
+                "the fourth level's convolutions: " + ops);
+    }
+
+    @Test
     void badOptionsAreRefusedByName() {
         CliRun r = CliRun.ddpm("bench", "ops", "--batch", "0");
         assertEquals(2, r.exitCode(), r.err());
