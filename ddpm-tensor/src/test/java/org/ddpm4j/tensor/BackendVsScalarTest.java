@@ -72,7 +72,14 @@ abstract class BackendVsScalarTest {
                 Arguments.of(2, 1, 16, 5, 37, 3, 1, 1, 1),
                 Arguments.of(2, 1, 4, 1, 1, 3, 1, 1, 1),
                 Arguments.of(2, 1, 1, 6, 6, 3, 1, 1, 1),
-                Arguments.of(2, 1, 5, 8, 8, 3, 2, 1, 1));
+                Arguments.of(2, 1, 5, 8, 8, 3, 2, 1, 1),
+                // two to seven output channels (the U-Net's last layer on colour images), by three at a time: a row
+                // with a tail, a row of one vector, two groups, a last group of one, a plane of one row
+                Arguments.of(2, 37, 3, 5, 37, 3, 1, 1, 1),
+                Arguments.of(3, 16, 2, 6, 16, 3, 1, 1, 1),
+                Arguments.of(2, 9, 6, 4, 20, 3, 1, 1, 1),
+                Arguments.of(1, 5, 7, 3, 33, 3, 1, 1, 1),
+                Arguments.of(2, 4, 4, 1, 17, 3, 1, 1, 1));
     }
 
     @ParameterizedTest(name = "N{0} {1}->{2} {3}x{4} k{5} s{6} p{7},{8}")

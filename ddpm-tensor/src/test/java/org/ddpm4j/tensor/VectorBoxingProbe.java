@@ -5,10 +5,11 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Runs the element-wise and normalisation ops of the SIMD backend until the JIT has compiled them, and prints for each
- * the fewest bytes the JVM allocated per call over a round of calls: {@link VectorBoxingTest} reads them. A vector
- * value that C2 cannot keep in a register (a call it did not inline, with vectors as arguments or result) is boxed on
- * the heap, once per vector of the loop; that costs far more than the arithmetic, and no output shows it.
+ * Runs the element-wise and normalisation ops of the SIMD backend, and its convolution to three channels, until the
+ * JIT has compiled them, and prints for each the fewest bytes the JVM allocated per call over a round of calls:
+ * {@link VectorBoxingTest} reads them. A vector value that C2 cannot keep in a register (a call it did not inline,
+ * with vectors as arguments or result) is boxed on the heap, once per vector of the loop; that costs far more than
+ * the arithmetic, and no output shows it.
  */
 public final class VectorBoxingProbe {
     /** Calls per round: allocation is measured over a round. */
@@ -47,6 +48,9 @@ public final class VectorBoxingProbe {
         ops.put("siluBackward", () -> be.siluBackward(x, dy, dx));
         ops.put("softmax", () -> be.softmax(x, y));
         ops.put("add", () -> be.add(x, dy, y));
+        // The U-Net's last layer on colour images: six vector accumulators over all input channels.
+        Tensor w3 = r.normal(3, c, 3, 3), b3 = r.normal(3), y3 = Tensor.zeros(n, 3, side, side);
+        ops.put("conv2dToThreeChannels", () -> be.conv2d(x, w3, b3, Conv2dSpec.same3x3(), y3));
         for (Map.Entry<String, Runnable> op : ops.entrySet()) {
             System.out.println(op.getKey() + " " + fewestBytesPerCall(op.getValue()));
         }

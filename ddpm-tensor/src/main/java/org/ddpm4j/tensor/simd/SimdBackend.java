@@ -152,6 +152,13 @@ public final class SimdBackend implements Backend {
                 && spec.isSymmetric();
     }
 
+    /** A same 3×3 convolution to a few channels (the output layer on colour images): {@link FewOutputConvolution}. */
+    private static boolean isFewOutputs(ConvGeometry g) {
+        Conv2dSpec spec = g.spec();
+        return FewOutputConvolution.applies(g.outChannels(), g.width()) && spec.kernel() == 3 && spec.stride() == 1
+                && spec.padding() == 1 && spec.isSymmetric();
+    }
+
     /** A same 3×3 convolution of one channel (the first layer on grey images): {@link SingleInputConvolution}. */
     private static boolean isSingleInput(ConvGeometry g) {
         Conv2dSpec spec = g.spec();
@@ -180,6 +187,11 @@ public final class SimdBackend implements Backend {
         if (isSingleInput(g)) {
             new SingleInputConvolution(g.batch(), g.outChannels(), g.height(), g.width()).forward(parallel, xd, wd, bd,
                     yd);
+            return;
+        }
+        if (isFewOutputs(g)) {
+            new FewOutputConvolution(g.batch(), g.inChannels(), g.outChannels(), g.height(), g.width())
+                    .forward(parallel, xd, wd, bd, yd);
             return;
         }
         direct.forward(g, xd, wd, bd, yd);

@@ -473,6 +473,46 @@ final class VectorOps {
         }
     }
 
+    /**
+     * Three output channels of a 3×3 convolution at columns [a, a + VL) and [b, b + VL) of one output row, into rows
+     * 0, 1 and 2 of {@code out} (rows {@code width} long): bias plus, over {@code channels} input channels c, the
+     * taps of the padded lines at {@code top}, {@code mid} and {@code low} (channel c's {@code c·pitch} further, a
+     * zero before column 0), by the weights {@code w[wOff + (c·9 + tap)·3 + channel]}. Six accumulators stay in
+     * registers over every channel; each tap loads two vectors and serves three channels.
+     */
+    static void convolve3x3ThreeChannels(float[] lines, int top, int mid, int low, int pitch, int channels, float[] w,
+                                         int wOff, int a, int b, float b0, float b1, float b2, float[] out,
+                                         int width) {
+        FloatVector a0 = FloatVector.broadcast(SPECIES, b0), a1 = FloatVector.broadcast(SPECIES, b1);
+        FloatVector a2 = FloatVector.broadcast(SPECIES, b2), c0 = a0, c1 = a1, c2 = a2;
+        for (int c = 0, k = wOff; c < channels; c++) {
+            int line = c * pitch;
+            for (int kh = 0; kh < 3; kh++, k += 9) {
+                int at = line + (kh == 0 ? top : kh == 1 ? mid : low);
+                for (int kw = 0; kw < 3; kw++) {
+                    FloatVector xa = FloatVector.fromArray(SPECIES, lines, at + a + kw);
+                    FloatVector xb = FloatVector.fromArray(SPECIES, lines, at + b + kw);
+                    FloatVector w0 = FloatVector.broadcast(SPECIES, w[k + 3 * kw]);
+                    FloatVector w1 = FloatVector.broadcast(SPECIES, w[k + 3 * kw + 1]);
+                    FloatVector w2 = FloatVector.broadcast(SPECIES, w[k + 3 * kw + 2]);
+                    a0 = xa.fma(w0, a0);
+                    c0 = xb.fma(w0, c0);
+                    a1 = xa.fma(w1, a1);
+                    c1 = xb.fma(w1, c1);
+                    a2 = xa.fma(w2, a2);
+                    c2 = xb.fma(w2, c2);
+                }
+            }
+        }
+        // b is stored last: where it overlaps a (a row narrower than two vectors), both hold the same sums.
+        a0.intoArray(out, a);
+        a1.intoArray(out, width + a);
+        a2.intoArray(out, 2 * width + a);
+        c0.intoArray(out, b);
+        c1.intoArray(out, width + b);
+        c2.intoArray(out, 2 * width + b);
+    }
+
     /** {@code y[off + j] += a·line[lineOff + j] + b·line[lineOff + j + 1] + c·line[lineOff + j + 2]}, j in [0, len). */
     static void addThreeTaps(float[] line, int lineOff, float a, float b, float c, float[] y, int off, int len) {
         FloatVector av = FloatVector.broadcast(SPECIES, a), bv = FloatVector.broadcast(SPECIES, b);
