@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code ddpm bench kernels}: the conv, GroupNorm and attention cases, timed with JMH or beside PyTorch. */
@@ -25,6 +26,10 @@ public final class KernelsCommand implements Callable<Integer> {
     @Option(names = "--sections", split = ",", description = "subset of conv,convs,gn,attn (default: all)")
     List<String> sections = List.of("conv", "convs", "gn", "attn");
 
+    @Option(names = "--cases", split = ",", description = "only the cases whose names hold one of these, e.g. "
+            + "'128->3' (default: every case of the sections)")
+    List<String> only = List.of();
+
     @Spec
     CommandSpec spec;
 
@@ -33,7 +38,11 @@ public final class KernelsCommand implements Callable<Integer> {
         check(new OptionChecks(spec.commandLine()));
         List<KernelCase> cases = new ArrayList<>();
         for (String s : sections) {
-            cases.addAll(KernelCase.section(s.trim()));
+            KernelCase.section(s.trim()).stream().filter(this::selected).forEach(cases::add);
+        }
+        if (cases.isEmpty()) {
+            throw new ParameterException(spec.commandLine(), "--cases " + only + ": no case of the sections "
+                    + sections + " has one of these in its name");
         }
         if (options.comparePyTorch) {
             BenchSession.compare(options, be -> cases.stream().map(c -> new ComparedCase(c.section(), c.name(),
@@ -45,6 +54,10 @@ public final class KernelsCommand implements Callable<Integer> {
             return new JmhRunner.CaseInfo(c.section(), c.name(), c.mode(), c.gflop(), c.gbytes());
         }, false);
         return 0;
+    }
+
+    private boolean selected(KernelCase c) {
+        return only.isEmpty() || only.stream().anyMatch(c.name()::contains);
     }
 
     /** Every option, before any work starts. */

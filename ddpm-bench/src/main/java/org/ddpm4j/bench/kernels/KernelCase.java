@@ -22,14 +22,16 @@ public record KernelCase(String section, String name, String mode, int[] dims) {
         List<KernelCase> cases = new ArrayList<>();
         switch (section) {
             case "conv" -> {
-                // The ch 64 U-Net's levels, its first convolution and a small batch; then the ch 32 U-Net's three levels.
+                // The ch 64 U-Net's levels, its first convolution and a small batch; then the ch 32 U-Net's three levels;
+                // then DDPM's CIFAR-10 network's first and last layers (RGB images, ch 128).
                 int[][] conv = {{32, 64, 64, 32}, {32, 128, 128, 16}, {32, 128, 128, 8}, {32, 1, 64, 32}, {8, 64, 64, 32},
-                        {32, 32, 32, 32}, {32, 64, 64, 16}, {32, 64, 64, 8}};
+                        {32, 32, 32, 32}, {32, 64, 64, 16}, {32, 64, 64, 8}, {32, 3, 128, 32}, {32, 128, 3, 32}};
                 for (int[] c : conv) {
                     String name = String.format("N%d %d->%d %dx%d", c[0], c[1], c[2], c[3], c[3]);
                     cases.add(new KernelCase("conv", name, "fwd", c));
                     cases.add(new KernelCase("conv", name, "fwd+bwd", c));
-                    if (c[1] == 1) {
+                    // A first layer's training needs no gradient of the images.
+                    if (c[1] == 1 || c[1] == 3) {
                         cases.add(new KernelCase("conv", name, "fwd+bwd(w)", c));
                     }
                 }

@@ -152,4 +152,12 @@ class CliValidationTest {
         assertEquals("ddpm bench unet: --channels: only the small U-Net takes it; the cifar10 network has ch 128 "
                 + "(see ddpm bench unet --help)", channels.lines().get(0));
     }
+
+    @Test
+    void benchKernelsNamesCasesThatMatchNothing() {
+        CliRun r = CliRun.ddpm("bench", "kernels", "--sections", "gn", "--cases", "128->3", "--quick");
+        assertEquals(USAGE, r.exitCode(), r.err());
+        assertEquals("ddpm bench kernels: --cases [128->3]: no case of the sections [gn] has one of these in its name "
+                + "(see ddpm bench kernels --help)", r.lines().get(0));
+    }
 }

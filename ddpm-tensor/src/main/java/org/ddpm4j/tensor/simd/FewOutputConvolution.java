@@ -3,7 +3,7 @@ package org.ddpm4j.tensor.simd;
 import java.util.Arrays;
 
 /**
- * The forward of a 3×3, stride-1, padding-1 convolution to fewer output channels than a GEMM micro-tile has rows: the
+ * A 3×3, stride-1, padding-1 convolution to fewer output channels than a GEMM micro-tile has rows: the
  * U-Net's last layer on colour images, which maps its features to the three channels of the predicted noise (six
  * with a learned variance). As a GEMM its M would be the output channels: the implicit GEMM packs nine floats of every
  * input value's neighbourhood to use each only that many times, and its micro-kernel fills three of its eight rows.
@@ -13,12 +13,16 @@ import java.util.Arrays;
  * <p>The taps read padded lines {@code L[i] = x[r][i − 1]} (a zero at each end) of three input rows per channel:
  * output row r reads padded lines r, r + 1 and r + 2, where padded line p is input row p − 1 and lines 0 and H + 1
  * are zeros. A task keeps three such lines per input channel and refills the oldest for each next row, so every input
- * row is copied once per group of three output channels.
+ * row is copied once per group of three output channels. The backward reads padded planes the same way: the input
+ * gradient as the correlation of the few dy planes with the kernels turned by 180°, the weight gradient as
+ * {@link SingleOutputConvolution}'s for each pair of channels.
  */
 final class FewOutputConvolution {
     /** Output channels summed together: an RGB image's. */
     static final int GROUP = 3;
-    private static final int KERNEL = 3, TAPS = KERNEL * KERNEL, LINES = 3;
+    /** Input channels whose gradient rows are summed together: each dy vector loaded serves four. */
+    private static final int DX_CHANNELS = 4;
+    private static final int KERNEL = 3, TAPS = KERNEL * KERNEL, LINES = 3, VL = VectorOps.VL;
 
     private final int batch, inChannels, outChannels, height, width, pitch;
 
@@ -61,6 +65,94 @@ final class FewOutputConvolution {
     }
 
     /**
+     * {@code dx += Wᵀ ⋆ dy} when dx is not null, {@code dw +=} and {@code dbias +=} (when not null), one task per
+     * chunk of images. Each image's dy planes are padded once; the input gradient of channel c sums, over the output
+     * channels, their padded lines correlated with {@code w[o][c]} turned by 180°, a row of four channels and two
+     * vectors at a time, and adds the rows into dx. The weight gradient of each (output, input) channel pair is the dot products of the dy
+     * plane with the nine shifts of the padded input plane ({@link KernelGradientSums}). Both are summed per chunk
+     * and the chunks added in order, so the result depends only on the thread count.
+     */
+    void backward(Parallel parallel, float[] x, float[] w, float[] dy, float[] dx, float[] dw, float[] dbias) {
+        int plane = height * width, padded = (height + 2) * pitch;
+        int chunks = parallel.chunkCount(batch, Long.MAX_VALUE);
+        double[][] dwTotals = new double[chunks][], dbPartials = new double[chunks][];
+        float[] turned = dx == null ? null : turnedWeights(w);
+        parallel.forRange(batch, (start, end) -> {
+            int chunk = Parallel.chunkStartingAt(start, batch, chunks);
+            // Allocated by the thread that runs the chunk, as Parallel asks of partial sums.
+            double[] dbp = new double[outChannels];
+            dbPartials[chunk] = dbp;
+            KernelGradientSums taps = new KernelGradientSums(outChannels * inChannels);
+            // Planes with a zero line above and below as well: padded line i is image row i − 1.
+            float[] xLines = new float[padded];
+            float[] dyLines = dx == null ? null : new float[outChannels * padded];
+            float[] rows = dx == null ? null : new float[DX_CHANNELS * width];
+            for (int n = start; n < end; n++) {
+                for (int o = 0; o < outChannels; o++) {
+                    int gradOut = (n * outChannels + o) * plane;
+                    dbp[o] += VectorOps.sum(dy, gradOut, plane);
+                    if (dx != null) {
+                        SingleOutputConvolution.padRows(dy, gradOut, height, width, dyLines, o * padded + pitch);
+                    }
+                }
+                for (int c = 0; c < inChannels; c++) {
+                    SingleOutputConvolution.padRows(x, (n * inChannels + c) * plane, height, width, xLines, pitch);
+                    for (int o = 0; o < outChannels; o++) {
+                        taps.add(o * inChannels + c, xLines, dy, (n * outChannels + o) * plane, height, width);
+                    }
+                }
+                if (dx != null) {
+                    addInputGradient(n, turned, dyLines, rows, dx);
+                }
+            }
+            dwTotals[chunk] = taps.total();
+        });
+        KernelGradientSums.addInto(dwTotals, dw);
+        for (int o = 0; o < outChannels && dbias != null; o++) {
+            double sum = 0;
+            for (double[] partial : dbPartials) {
+                sum += partial[o];
+            }
+            dbias[o] += (float) sum;
+        }
+    }
+
+    /** {@code dx[n] +=} the correlations of image n's padded dy planes, four input channels' rows at a time. */
+    private void addInputGradient(int n, float[] turned, float[] dyLines, float[] rows, float[] dx) {
+        int plane = height * width, padded = (height + 2) * pitch;
+        for (int c0 = 0; c0 < inChannels; c0 += DX_CHANNELS) {
+            int count = Math.min(DX_CHANNELS, inChannels - c0), wOff = c0 * outChannels * TAPS;
+            for (int r = 0; r < height; r++) {
+                for (int j = 0; j < width; j += 2 * VL) {
+                    int a = Math.min(j, width - VL), b = Math.min(j + VL, width - VL);
+                    VectorOps.correlate3x3PlanesFourChannels(dyLines, r * pitch, padded, outChannels, pitch, turned,
+                            wOff, a, b, rows, width);
+                }
+                for (int k = 0; k < count; k++) {
+                    VectorOps.addInto(rows, k * width, dx, ((n * inChannels + c0 + k) * height + r) * width, width);
+                }
+            }
+        }
+    }
+
+    /**
+     * {@code w[o][c]} turned by 180°, for each block of four input channels output channel by output channel and tap
+     * by tap, the four channels' weights of a tap side by side: {@code [Cin/4][Cout][9][4]}, zeros past the last.
+     */
+    private float[] turnedWeights(float[] w) {
+        float[] turned = new float[Math.ceilDiv(inChannels, DX_CHANNELS) * DX_CHANNELS * outChannels * TAPS];
+        for (int o = 0; o < outChannels; o++) {
+            for (int c = 0; c < inChannels; c++) {
+                for (int t = 0; t < TAPS; t++) {
+                    turned[(((c / DX_CHANNELS) * outChannels + o) * TAPS + t) * DX_CHANNELS + c % DX_CHANNELS] =
+                            w[(o * inChannels + c) * TAPS + TAPS - 1 - t];
+                }
+            }
+        }
+        return turned;
+    }
+
+    /**
      * The weights of each group of three output channels, input channel by input channel and tap by tap, the three
      * channels' weights of a tap side by side: {@code [group][Cin][9][3]}, zeros for the channels past the last.
      */
@@ -88,10 +180,10 @@ final class FewOutputConvolution {
         for (int r = 0; r < height; r++) {
             fillLine(x, n, r + 2, lines);
             int top = slot(r), mid = slot(r + 1), low = slot(r + 2);
-            for (int j = 0; j < width; j += 2 * VectorOps.VL) {
+            for (int j = 0; j < width; j += 2 * VL) {
                 // The last vectors of a row end at its end (overlapping the ones before them when the row is not a
                 // whole number of vector pairs).
-                int a = Math.min(j, width - VectorOps.VL), b = Math.min(j + VectorOps.VL, width - VectorOps.VL);
+                int a = Math.min(j, width - VL), b = Math.min(j + VL, width - VL);
                 VectorOps.convolve3x3ThreeChannels(lines, top, mid, low, pitch, inChannels, weights, wOff, a, b,
                         b0, b1, b2, rows, width);
             }

@@ -240,6 +240,11 @@ public final class SimdBackend implements Backend {
                     dyd, dxd, dwd, dbd);
             return;
         }
+        if (isFewOutputs(g)) {
+            new FewOutputConvolution(g.batch(), g.inChannels(), g.outChannels(), g.height(), g.width())
+                    .backward(parallel, xd, wd, dyd, dxd, dwd, dbd);
+            return;
+        }
         direct.backward(g, xd, wd, dyd, dxd, dwd, dbd);
     }
 

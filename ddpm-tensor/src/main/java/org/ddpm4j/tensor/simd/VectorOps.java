@@ -513,6 +513,47 @@ final class VectorOps {
         c2.intoArray(out, 2 * width + b);
     }
 
+    /**
+     * One output row of four channels, each the sum over {@code planes} padded planes (the first at {@code lines},
+     * each {@code stride} further) of their 3×3 correlations with the channel's kernels, at columns [a, a + VL) and
+     * [b, b + VL), into rows 0 to 3 of {@code out} (rows {@code width} long): plane p's taps read lines
+     * {@code lineOff}, {@code + pitch} and {@code + 2·pitch} of it, by the weights {@code w[wOff + (p·9 + tap)·4 +
+     * channel]}. Each vector loaded serves the four channels: eight accumulators over all planes.
+     */
+    static void correlate3x3PlanesFourChannels(float[] lines, int lineOff, int stride, int planes, int pitch,
+                                               float[] w, int wOff, int a, int b, float[] out, int width) {
+        FloatVector a0 = FloatVector.zero(SPECIES), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
+        for (int p = 0, k = wOff; p < planes; p++) {
+            for (int kh = 0; kh < 3; kh++) {
+                int at = p * stride + lineOff + kh * pitch;
+                for (int kw = 0; kw < 3; kw++, k += 4) {
+                    FloatVector xa = FloatVector.fromArray(SPECIES, lines, at + a + kw);
+                    FloatVector xb = FloatVector.fromArray(SPECIES, lines, at + b + kw);
+                    FloatVector w0 = FloatVector.broadcast(SPECIES, w[k]);
+                    FloatVector w1 = FloatVector.broadcast(SPECIES, w[k + 1]);
+                    FloatVector w2 = FloatVector.broadcast(SPECIES, w[k + 2]);
+                    FloatVector w3 = FloatVector.broadcast(SPECIES, w[k + 3]);
+                    a0 = xa.fma(w0, a0);
+                    b0 = xb.fma(w0, b0);
+                    a1 = xa.fma(w1, a1);
+                    b1 = xb.fma(w1, b1);
+                    a2 = xa.fma(w2, a2);
+                    b2 = xb.fma(w2, b2);
+                    a3 = xa.fma(w3, a3);
+                    b3 = xb.fma(w3, b3);
+                }
+            }
+        }
+        a0.intoArray(out, a);
+        a1.intoArray(out, width + a);
+        a2.intoArray(out, 2 * width + a);
+        a3.intoArray(out, 3 * width + a);
+        b0.intoArray(out, b);
+        b1.intoArray(out, width + b);
+        b2.intoArray(out, 2 * width + b);
+        b3.intoArray(out, 3 * width + b);
+    }
+
     /** {@code y[off + j] += a·line[lineOff + j] + b·line[lineOff + j + 1] + c·line[lineOff + j + 2]}, j in [0, len). */
     static void addThreeTaps(float[] line, int lineOff, float a, float b, float c, float[] y, int off, int len) {
         FloatVector av = FloatVector.broadcast(SPECIES, a), bv = FloatVector.broadcast(SPECIES, b);
