@@ -83,22 +83,22 @@ final class FewOutputConvolution {
             double[] dbp = new double[outChannels];
             dbPartials[chunk] = dbp;
             KernelGradientSums taps = new KernelGradientSums(outChannels * inChannels);
-            // Planes with a zero line above and below as well: padded line i is image row i − 1.
-            float[] xLines = new float[padded];
-            float[] dyLines = dx == null ? null : new float[outChannels * padded];
+            // Planes with a zero line above and below as well: padded line i is image row i − 1. Past the last, the
+            // zeros that the weight gradient's last vectors read.
+            float[] xLines = new float[padded + KernelGradientSums.SLACK];
+            float[] dyLines = new float[outChannels * padded + KernelGradientSums.SLACK];
             float[] rows = dx == null ? null : new float[DX_CHANNELS * width];
             for (int n = start; n < end; n++) {
                 for (int o = 0; o < outChannels; o++) {
                     int gradOut = (n * outChannels + o) * plane;
                     dbp[o] += VectorOps.sum(dy, gradOut, plane);
-                    if (dx != null) {
-                        SingleOutputConvolution.padRows(dy, gradOut, height, width, dyLines, o * padded + pitch);
-                    }
+                    SingleOutputConvolution.padRows(dy, gradOut, height, width, dyLines, o * padded + pitch);
                 }
                 for (int c = 0; c < inChannels; c++) {
                     SingleOutputConvolution.padRows(x, (n * inChannels + c) * plane, height, width, xLines, pitch);
                     for (int o = 0; o < outChannels; o++) {
-                        taps.add(o * inChannels + c, xLines, dy, (n * outChannels + o) * plane, height, width);
+                        // dy's row r from o·padded + pitch + 1 + r·pitch: its zero padding ends each row.
+                        taps.add(o * inChannels + c, xLines, dyLines, o * padded + pitch + 1, height, pitch);
                     }
                 }
                 if (dx != null) {

@@ -1,13 +1,15 @@
 package org.ddpm4j.tensor.simd;
 
 /**
- * One chunk's weight gradient sums of 3×3 kernels between single planes, the backward of the one-channel
- * convolutions ({@link SingleInputConvolution}, {@link SingleOutputConvolution}): kernel k's nine taps summed over
- * the pairs of planes {@link #add added} for it. The sums stay in vector lanes across the chunk's planes and are
- * added up in double once, by {@link #total}; {@link #addInto} adds the chunks' totals in chunk order, so the result
- * depends only on the thread count.
+ * One chunk's weight gradient sums of 3×3 kernels between single planes, the backward of the one-channel and
+ * few-output convolutions ({@link SingleInputConvolution}, {@link SingleOutputConvolution},
+ * {@link FewOutputConvolution}): kernel k's nine taps summed over the pairs of planes {@link #add added} for it. The
+ * sums stay in vector lanes across the chunk's planes and are added up in double once, by {@link #total};
+ * {@link #addInto} adds the chunks' totals in chunk order, so the result depends only on the thread count.
  */
 final class KernelGradientSums {
+    /** Zeros past either operand's last padded plane that {@link #add}'s last vector reads: a vector, two taps. */
+    static final int SLACK = VectorOps.VL + 2;
     private final float[] lanes;
     private final double[] sums;
 
@@ -18,12 +20,14 @@ final class KernelGradientSums {
     }
 
     /**
-     * Adds to kernel k's taps the products of a dy plane ({@code rows × len} from {@code off}) with the nine shifts
-     * of the input plane in {@code lines}: rows + 2 padded lines of len + 2, line i holding input row i − 1.
+     * Adds to kernel k's taps the products of a padded dy plane with the nine shifts of the padded input plane:
+     * {@code lines} holds rows + 2 lines of {@code pitch} (line i is input row i − 1, after a zero), and dy's
+     * {@code rows} rows of {@code pitch} from {@code dyOff} each end in two zeros, so that both are read as one run
+     * ({@link VectorOps#nineTapSums}). Each array holds {@link #SLACK} zeros past its last plane.
      */
-    void add(int k, float[] lines, float[] dy, int off, int rows, int len) {
-        VectorOps.nineTapSums(lines, dy, off, rows, len, lanes, k * VectorOps.TAPS * VectorOps.VL, sums,
-                k * VectorOps.TAPS);
+    void add(int k, float[] lines, float[] dyLines, int dyOff, int rows, int pitch) {
+        int count = Math.ceilDiv(rows * pitch, VectorOps.VL) * VectorOps.VL;
+        VectorOps.nineTapSums(lines, 0, dyLines, dyOff, count, pitch, lanes, k * VectorOps.TAPS * VectorOps.VL);
     }
 
     /** The chunk's sums, kernel k's taps from {@code k·TAPS}; call once, after the last {@link #add}. */

@@ -47,9 +47,10 @@ final class SingleInputConvolution {
 
     /**
      * {@code dx += Wᵀ ⋆ dy} when dx is not null, {@code dw +=} and {@code dbias +=} (when not null), in one pass over
-     * dy in memory order: one task per chunk of images, which owns their dx. Each dy plane is read once for all nine
-     * taps ({@link KernelGradientSums}) and then, from L1, for the bias; both are summed per chunk and the chunks added
-     * in order, so the result depends only on the thread count.
+     * dy in memory order: one task per chunk of images, which owns their dx. Each dy plane is padded once, and its
+     * padded lines serve all nine taps ({@link KernelGradientSums}) and the input gradient; the plane is read again,
+     * from L1, for the bias. Both sums are per chunk and the chunks added in order, so the result depends only on the
+     * thread count.
      */
     void backward(Parallel parallel, float[] x, float[] w, float[] dy, float[] dx, float[] dw, float[] dbias) {
         int plane = height * width;
@@ -62,16 +63,18 @@ final class SingleInputConvolution {
             dbPartials[chunk] = dbp;
             KernelGradientSums taps = new KernelGradientSums(channels);
             // The input plane with a zero line above and below it as well: padded line i is image row i − 1.
-            float[] xLines = new float[(height + 2) * lineLength];
-            float[] dyLines = dx == null ? null : new float[height * lineLength];
+            float[] xLines = new float[(height + 2) * lineLength + KernelGradientSums.SLACK];
+            float[] dyLines = new float[height * lineLength + KernelGradientSums.SLACK];
             for (int n = start; n < end; n++) {
                 SingleOutputConvolution.padRows(x, n * plane, height, width, xLines, lineLength);
                 for (int o = 0; o < channels; o++) {
                     int gradOut = (n * channels + o) * plane;
-                    taps.add(o, xLines, dy, gradOut, height, width);
+                    SingleOutputConvolution.padRows(dy, gradOut, height, width, dyLines, 0);
+                    // dy's row r from 1 + r·lineLength, each ending in the next line's zeros.
+                    taps.add(o, xLines, dyLines, 1, height, lineLength);
                     dbp[o] += VectorOps.sum(dy, gradOut, plane);
                     if (dx != null) {
-                        addInputGradient(w, o, dy, gradOut, dyLines, dx, n * plane);
+                        addInputGradient(w, o, dyLines, dx, n * plane);
                     }
                 }
             }
@@ -87,9 +90,8 @@ final class SingleInputConvolution {
         }
     }
 
-    /** {@code dx[n] +=} dy[n, o] (its plane from gradOut) convolved with w[o] flipped: padded, taps in reverse. */
-    private void addInputGradient(float[] w, int o, float[] dy, int gradOut, float[] dyLines, float[] dx, int in) {
-        SingleOutputConvolution.padRows(dy, gradOut, height, width, dyLines, 0);
+    /** {@code dx[n] +=} dy[n, o] (its padded lines) convolved with w[o] flipped: taps in reverse. */
+    private void addInputGradient(float[] w, int o, float[] dyLines, float[] dx, int in) {
         for (int r = 0; r < height; r++) {
             for (int kh = 0; kh < KERNEL; kh++) {
                 int row = r + 1 - kh, k = o * TAPS + kh * KERNEL;

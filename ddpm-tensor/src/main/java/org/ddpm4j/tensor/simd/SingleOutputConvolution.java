@@ -63,7 +63,7 @@ final class SingleOutputConvolution {
 
     /**
      * {@code dx += Wᵀ ⋆ dy} when dx is not null, {@code dw +=} and {@code dbias +=} (when not null). The weight
-     * gradient reads each input plane's padded lines against the dy plane once for all nine taps
+     * gradient reads each input plane's padded lines against the dy plane's once for all nine taps
      * ({@link KernelGradientSums}); it and the bias gradient are summed per chunk of images and the chunks added in
      * order, so the result depends only on the thread count.
      */
@@ -77,7 +77,8 @@ final class SingleOutputConvolution {
             int chunk = Parallel.chunkStartingAt(start, batch, chunks);
             KernelGradientSums taps = new KernelGradientSums(channels);
             // xLines has a zero line above and below the plane as well: padded line i is image row i − 1.
-            float[] dyLines = new float[height * lineLength], xLines = new float[(height + 2) * lineLength];
+            float[] dyLines = new float[height * lineLength + KernelGradientSums.SLACK];
+            float[] xLines = new float[(height + 2) * lineLength + KernelGradientSums.SLACK];
             // Summed here and stored once, as Parallel asks of partial sums.
             double db = 0;
             for (int n = start; n < end; n++) {
@@ -87,7 +88,8 @@ final class SingleOutputConvolution {
                 for (int c = 0; c < channels; c++) {
                     int in = (n * channels + c) * plane;
                     padRows(x, in, height, width, xLines, lineLength);
-                    taps.add(c, xLines, dy, gradOut, height, width);
+                    // dy's row r from 1 + r·lineLength, each ending in the next line's zeros.
+                    taps.add(c, xLines, dyLines, 1, height, lineLength);
                     if (dx == null) {
                         continue;
                     }

@@ -574,37 +574,30 @@ final class VectorOps {
     static final int TAPS = 9;
 
     /**
-     * The weight gradient sums of a 3×3 convolution between one input plane and one dy plane, in one pass over the dy
-     * plane of {@code rows × len} from {@code off}: for tap t = 3·kh + kw, {@code Σ_i Σ_j y[i][j]·lines[i + kh][j + kw]},
-     * where {@code lines} holds rows + 2 padded lines of len + 2 (line i is the input row i − 1). The vector columns'
-     * sums are added lane by lane into {@code lanes[a + t·VL ..]}, the tail columns' into {@code tails[s + t]} in
-     * double. Nine independent accumulators, so no FMA waits on the one before it.
+     * The nine tap sums of a 3×3 kernel's weight gradient, added into the lanes of nine vectors from {@code a}, over a
+     * padded dy plane taken as one run: with dy's value at row r, column j in {@code dy[dyOff + r·pitch + j]} and
+     * zeros in each row's last two places, and the input's padded lines ({@code x} row i − 1 at line i, a zero before
+     * each row) from {@code lines[linesOff]}, tap (kh, kw)'s sum is {@code Σ dy[dyOff + q]·lines[linesOff + q +
+     * kh·pitch + kw]} over q in [0, count): the zeros take the place of the row ends, so one loop runs over the whole
+     * plane, not a loop of a vector or two per row. {@code count} is a multiple of VL; the arrays hold zeros (or
+     * anything finite) up to where its last vector reads.
      */
-    static void nineTapSums(float[] lines, float[] y, int off, int rows, int len, float[] lanes, int a,
-                            double[] tails, int s) {
+    static void nineTapSums(float[] lines, int linesOff, float[] dy, int dyOff, int count, int pitch, float[] lanes,
+                            int a) {
         FloatVector t0 = FloatVector.zero(SPECIES), t1 = t0, t2 = t0, t3 = t0, t4 = t0, t5 = t0, t6 = t0, t7 = t0;
         FloatVector t8 = t0;
-        int stride = len + 2, bound = SPECIES.loopBound(len);
-        for (int i = 0; i < rows; i++) {
-            int l0 = i * stride, l1 = l0 + stride, l2 = l1 + stride, r = off + i * len, j = 0;
-            for (; j < bound; j += VL) {
-                FloatVector v = FloatVector.fromArray(SPECIES, y, r + j);
-                t0 = FloatVector.fromArray(SPECIES, lines, l0 + j).fma(v, t0);
-                t1 = FloatVector.fromArray(SPECIES, lines, l0 + j + 1).fma(v, t1);
-                t2 = FloatVector.fromArray(SPECIES, lines, l0 + j + 2).fma(v, t2);
-                t3 = FloatVector.fromArray(SPECIES, lines, l1 + j).fma(v, t3);
-                t4 = FloatVector.fromArray(SPECIES, lines, l1 + j + 1).fma(v, t4);
-                t5 = FloatVector.fromArray(SPECIES, lines, l1 + j + 2).fma(v, t5);
-                t6 = FloatVector.fromArray(SPECIES, lines, l2 + j).fma(v, t6);
-                t7 = FloatVector.fromArray(SPECIES, lines, l2 + j + 1).fma(v, t7);
-                t8 = FloatVector.fromArray(SPECIES, lines, l2 + j + 2).fma(v, t8);
-            }
-            for (; j < len; j++) {
-                double v = y[r + j];
-                for (int t = 0; t < TAPS; t++) {
-                    tails[s + t] += v * lines[l0 + (t / 3) * stride + j + t % 3];
-                }
-            }
+        int l0 = linesOff, l1 = l0 + pitch, l2 = l1 + pitch;
+        for (int q = 0; q < count; q += VL) {
+            FloatVector v = FloatVector.fromArray(SPECIES, dy, dyOff + q);
+            t0 = FloatVector.fromArray(SPECIES, lines, l0 + q).fma(v, t0);
+            t1 = FloatVector.fromArray(SPECIES, lines, l0 + q + 1).fma(v, t1);
+            t2 = FloatVector.fromArray(SPECIES, lines, l0 + q + 2).fma(v, t2);
+            t3 = FloatVector.fromArray(SPECIES, lines, l1 + q).fma(v, t3);
+            t4 = FloatVector.fromArray(SPECIES, lines, l1 + q + 1).fma(v, t4);
+            t5 = FloatVector.fromArray(SPECIES, lines, l1 + q + 2).fma(v, t5);
+            t6 = FloatVector.fromArray(SPECIES, lines, l2 + q).fma(v, t6);
+            t7 = FloatVector.fromArray(SPECIES, lines, l2 + q + 1).fma(v, t7);
+            t8 = FloatVector.fromArray(SPECIES, lines, l2 + q + 2).fma(v, t8);
         }
         // One statement per sum: an array of vectors would box them.
         FloatVector.fromArray(SPECIES, lanes, a).add(t0).intoArray(lanes, a);
