@@ -17,9 +17,13 @@ class KernelCaseTest {
     @Test
     void casesAreNamedAsTheTablesPrintThem() {
         List<String> conv = KernelCase.section("conv").stream().map(KernelCase::key).toList();
-        assertEquals(17, conv.size());
+        assertEquals(22, conv.size());
         assertTrue(conv.contains("conv|N32 64->64 32x32|fwd+bwd"), conv.toString());
         assertTrue(conv.contains("conv|N32 1->64 32x32|fwd+bwd(w)"), conv.toString());
+        // DDPM's CIFAR-10 network's first layer (trained without the images' gradient) and last.
+        assertTrue(conv.contains("conv|N32 3->128 32x32|fwd+bwd(w)"), conv.toString());
+        assertTrue(conv.contains("conv|N32 128->3 32x32|fwd+bwd"), conv.toString());
+        assertTrue(!conv.contains("conv|N32 128->3 32x32|fwd+bwd(w)"), conv.toString());
         assertEquals(List.of("gn|GN32 (32,128,16,16)|fwd", "gn|GN32 (32,128,16,16)|fwd+bwd",
                 "gn|GN32 (32,64,32,32)|fwd", "gn|GN32 (32,64,32,32)|fwd+bwd"),
                 KernelCase.section("gn").stream().map(KernelCase::key).toList());

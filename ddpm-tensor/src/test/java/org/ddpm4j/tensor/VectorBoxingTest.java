@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
  * accumulators over every input channel), keep their vectors in registers. A vector that C2 cannot keep there (passed
  * to or returned from a call it did not inline) is boxed on the heap: a loop with two calls of the SIMD backend's
  * {@code VectorOps.exp} once boxed one of them, which made GroupNorm+SiLU much slower with the same bits out, and
- * GroupNorm+SiLU's backward boxed its two sums for every channel of every group. Run in a fresh JVM so that the inlining decisions are the ops' own and not shaped by the other tests' profiles.
+ * GroupNorm+SiLU's backward boxed its two sums for every channel of every group. Run in a fresh JVM so that the
+ * inlining decisions are the ops' own and not shaped by the other tests' profiles.
  */
 class VectorBoxingTest {
     /**

@@ -22,8 +22,8 @@ public record KernelCase(String section, String name, String mode, int[] dims) {
         List<KernelCase> cases = new ArrayList<>();
         switch (section) {
             case "conv" -> {
-                // The ch 64 U-Net's levels, its first convolution and a small batch; then the ch 32 U-Net's three levels;
-                // then DDPM's CIFAR-10 network's first and last layers (RGB images, ch 128).
+                // The ch 64 U-Net's levels, its first convolution and a small batch; then the ch 32 U-Net's three
+                // levels; then DDPM's CIFAR-10 network's first and last layers (RGB images, ch 128).
                 int[][] conv = {{32, 64, 64, 32}, {32, 128, 128, 16}, {32, 128, 128, 8}, {32, 1, 64, 32}, {8, 64, 64, 32},
                         {32, 32, 32, 32}, {32, 64, 64, 16}, {32, 64, 64, 8}, {32, 3, 128, 32}, {32, 128, 3, 32}};
                 for (int[] c : conv) {

@@ -3,12 +3,12 @@ package org.ddpm4j.tensor.simd;
 import java.util.Arrays;
 
 /**
- * A 3×3, stride-1, padding-1 convolution to fewer output channels than a GEMM micro-tile has rows: the
- * U-Net's last layer on colour images, which maps its features to the three channels of the predicted noise (six
- * with a learned variance). As a GEMM its M would be the output channels: the implicit GEMM packs nine floats of every
- * input value's neighbourhood to use each only that many times, and its micro-kernel fills three of its eight rows.
- * Here three output channels at a time are summed in registers, two vectors of a row at once, over every input
- * channel's nine taps, and stored once.
+ * A 3×3, stride-1, padding-1 convolution to fewer output channels than a GEMM micro-tile has rows: the U-Net's last
+ * layer on colour images, which maps its features to the three channels of the predicted noise (six with a learned
+ * variance). As a GEMM its M would be the output channels: the implicit GEMM packs nine floats of every input value's
+ * neighbourhood to use each only that many times, and its micro-kernel fills three of its eight rows. Here three
+ * output channels at a time are summed in registers, two vectors of a row at once, over every input channel's nine
+ * taps, and stored once.
  *
  * <p>The taps read padded lines {@code L[i] = x[r][i − 1]} (a zero at each end) of three input rows per channel:
  * output row r reads padded lines r, r + 1 and r + 2, where padded line p is input row p − 1 and lines 0 and H + 1
@@ -29,7 +29,7 @@ final class FewOutputConvolution {
     FewOutputConvolution(int batch, int inChannels, int outChannels, int height, int width) {
         if (!applies(outChannels, width)) {
             throw new IllegalArgumentException("few-output convolution needs 2 to " + (Sgemm.MR - 1)
-                    + " output channels and rows of at least " + VectorOps.VL + " values, got " + outChannels
+                    + " output channels and rows of at least " + VL + " values, got " + outChannels
                     + " channels of width " + width);
         }
         this.batch = batch;
@@ -45,10 +45,10 @@ final class FewOutputConvolution {
      * fewer than {@link Sgemm#MR}, and rows of at least one vector.
      */
     static boolean applies(int outChannels, int width) {
-        return outChannels > 1 && outChannels < Sgemm.MR && width >= VectorOps.VL;
+        return outChannels > 1 && outChannels < Sgemm.MR && width >= VL;
     }
 
-    /** {@code y = x ⋆ w + bias} ({@code bias} may be null) for x {@code [N, Cin, H, W]}, w {@code [Cout, Cin, 3, 3]}. */
+    /** {@code y = x ⋆ w + bias} ({@code bias} may be null): x {@code [N, Cin, H, W]}, w {@code [Cout, Cin, 3, 3]}. */
     void forward(Parallel parallel, float[] x, float[] w, float[] bias, float[] y) {
         int groups = Math.ceilDiv(outChannels, GROUP);
         float[] weights = groupWeights(w);
@@ -68,9 +68,10 @@ final class FewOutputConvolution {
      * {@code dx += Wᵀ ⋆ dy} when dx is not null, {@code dw +=} and {@code dbias +=} (when not null), one task per
      * chunk of images. Each image's dy planes are padded once; the input gradient of channel c sums, over the output
      * channels, their padded lines correlated with {@code w[o][c]} turned by 180°, a row of four channels and two
-     * vectors at a time, and adds the rows into dx. The weight gradient of each (output, input) channel pair is the dot products of the dy
-     * plane with the nine shifts of the padded input plane ({@link KernelGradientSums}). Both are summed per chunk
-     * and the chunks added in order, so the result depends only on the thread count.
+     * vectors at a time, and adds the rows into dx. The weight gradient of each (output, input) channel pair is the
+     * dot products of the padded dy plane with the nine shifts of the padded input plane, each plane read as one run
+     * ({@link KernelGradientSums#add}). Both are summed per chunk and the chunks added in order, so the result
+     * depends only on the thread count.
      */
     void backward(Parallel parallel, float[] x, float[] w, float[] dy, float[] dx, float[] dw, float[] dbias) {
         int plane = height * width, padded = (height + 2) * pitch;
@@ -108,18 +109,14 @@ final class FewOutputConvolution {
             dwTotals[chunk] = taps.total();
         });
         KernelGradientSums.addInto(dwTotals, dw);
-        for (int o = 0; o < outChannels && dbias != null; o++) {
-            double sum = 0;
-            for (double[] partial : dbPartials) {
-                sum += partial[o];
-            }
-            dbias[o] += (float) sum;
+        if (dbias != null) {
+            KernelGradientSums.addInto(dbPartials, dbias);
         }
     }
 
     /** {@code dx[n] +=} the correlations of image n's padded dy planes, four input channels' rows at a time. */
     private void addInputGradient(int n, float[] turned, float[] dyLines, float[] rows, float[] dx) {
-        int plane = height * width, padded = (height + 2) * pitch;
+        int padded = (height + 2) * pitch;
         for (int c0 = 0; c0 < inChannels; c0 += DX_CHANNELS) {
             int count = Math.min(DX_CHANNELS, inChannels - c0), wOff = c0 * outChannels * TAPS;
             for (int r = 0; r < height; r++) {
@@ -172,7 +169,7 @@ final class FewOutputConvolution {
 
     private void convolveGroup(int n, int group, float[] x, float[] weights, float[] bias, float[] lines,
                                float[] rows, float[] y) {
-        int plane = height * width, first = group * GROUP, count = Math.min(GROUP, outChannels - first);
+        int first = group * GROUP, count = Math.min(GROUP, outChannels - first);
         float b0 = biasOf(bias, first), b1 = biasOf(bias, first + 1), b2 = biasOf(bias, first + 2);
         int wOff = group * inChannels * TAPS * GROUP;
         fillLine(x, n, 0, lines);

@@ -38,7 +38,7 @@ final class KernelGradientSums {
         return sums;
     }
 
-    /** {@code dw[i] +=} the chunks' totals of sum i, added in chunk order. */
+    /** {@code dw[i] +=} the chunks' totals of sum i, added in chunk order (a bias gradient's sums too). */
     static void addInto(double[][] chunkTotals, float[] dw) {
         for (int i = 0; i < dw.length; i++) {
             double sum = 0;

@@ -81,12 +81,8 @@ final class SingleInputConvolution {
             dwTotals[chunk] = taps.total();
         });
         KernelGradientSums.addInto(dwTotals, dw);
-        for (int o = 0; o < channels && dbias != null; o++) {
-            double sum = 0;
-            for (double[] partial : dbPartials) {
-                sum += partial[o];
-            }
-            dbias[o] += (float) sum;
+        if (dbias != null) {
+            KernelGradientSums.addInto(dbPartials, dbias);
         }
     }
 
