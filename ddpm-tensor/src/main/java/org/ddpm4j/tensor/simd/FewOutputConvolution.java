@@ -19,7 +19,7 @@ import java.util.Arrays;
  */
 final class FewOutputConvolution {
     /** Output channels summed together: an RGB image's. */
-    static final int GROUP = 3;
+    private static final int GROUP = 3;
     /** Input channels whose gradient rows are summed together: each dy vector loaded serves four. */
     private static final int DX_CHANNELS = 4;
     private static final int KERNEL = 3, TAPS = KERNEL * KERNEL, LINES = 3, VL = VectorOps.VL;
