@@ -48,7 +48,7 @@ public final class VectorBoxingProbe {
         ops.put("siluBackward", () -> be.siluBackward(x, dy, dx));
         ops.put("softmax", () -> be.softmax(x, y));
         ops.put("add", () -> be.add(x, dy, y));
-        // The U-Net's last layer on colour images: six vector accumulators over all input channels.
+        // The U-Net's last layer on colour images: eight vector accumulators over all input channels.
         Tensor w3 = r.normal(3, c, 3, 3), b3 = r.normal(3), y3 = Tensor.zeros(n, 3, side, side);
         ops.put("conv2dToThreeChannels", () -> be.conv2d(x, w3, b3, Conv2dSpec.same3x3(), y3));
         for (Map.Entry<String, Runnable> op : ops.entrySet()) {

@@ -12,7 +12,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /**
- * Once compiled, the SIMD backend's element-wise and normalisation ops, and its convolution to three channels (six
+ * Once compiled, the SIMD backend's element-wise and normalisation ops, and its convolution to three channels (eight
  * accumulators over every input channel), keep their vectors in registers. A vector that C2 cannot keep there (passed
  * to or returned from a call it did not inline) is boxed on the heap: a loop with two calls of the SIMD backend's
  * {@code VectorOps.exp} once boxed one of them, which made GroupNorm+SiLU much slower with the same bits out, and

@@ -6,22 +6,20 @@ import java.util.Arrays;
  * A 3×3, stride-1, padding-1 convolution to fewer output channels than a GEMM micro-tile has rows: the U-Net's last
  * layer on colour images, which maps its features to the three channels of the predicted noise (six with a learned
  * variance). As a GEMM its M would be the output channels: the implicit GEMM packs nine floats of every input value's
- * neighbourhood to use each only that many times, and its micro-kernel fills three of its eight rows. Here three
+ * neighbourhood to use each only that many times, and its micro-kernel fills three of its eight rows. Here four
  * output channels at a time are summed in registers, two vectors of a row at once, over every input channel's nine
- * taps, and stored once.
+ * taps ({@link VectorOps#correlate3x3FourChannels}), and stored once with their bias.
  *
  * <p>The taps read padded lines {@code L[i] = x[r][i − 1]} (a zero at each end) of three input rows per channel:
  * output row r reads padded lines r, r + 1 and r + 2, where padded line p is input row p − 1 and lines 0 and H + 1
  * are zeros. A task keeps three such lines per input channel and refills the oldest for each next row, so every input
- * row is copied once per group of three output channels. The backward reads padded planes the same way: the input
- * gradient as the correlation of the few dy planes with the kernels turned by 180°, the weight gradient as
- * {@link SingleOutputConvolution}'s for each pair of channels.
+ * row is copied once per group of four output channels. The backward reads padded planes the same way: the input
+ * gradient is the same kernel over the few dy planes with the kernels turned by 180°, four input channels at a time,
+ * the weight gradient {@link SingleOutputConvolution}'s for each pair of channels.
  */
 final class FewOutputConvolution {
-    /** Output channels summed together: an RGB image's. */
-    private static final int GROUP = 3;
-    /** Input channels whose gradient rows are summed together: each dy vector loaded serves four. */
-    private static final int DX_CHANNELS = 4;
+    /** Channels whose rows are summed together (outputs forward, inputs for the input gradient). */
+    private static final int GROUP = 4;
     private static final int KERNEL = 3, TAPS = KERNEL * KERNEL, LINES = 3, VL = VectorOps.VL;
 
     private final int batch, inChannels, outChannels, height, width, pitch;
@@ -51,7 +49,7 @@ final class FewOutputConvolution {
     /** {@code y = x ⋆ w + bias} ({@code bias} may be null): x {@code [N, Cin, H, W]}, w {@code [Cout, Cin, 3, 3]}. */
     void forward(Parallel parallel, float[] x, float[] w, float[] bias, float[] y) {
         int groups = Math.ceilDiv(outChannels, GROUP);
-        float[] weights = groupWeights(w);
+        float[] weights = groupedKernels(w, false);
         parallel.forRange(batch * groups, 2L * TAPS * GROUP * inChannels * height * width, (start, end) -> {
             // Zeroed once: the lines' padding columns stay zero, as only their values are copied in.
             int size = LINES * inChannels * pitch;
@@ -77,7 +75,7 @@ final class FewOutputConvolution {
         int plane = height * width, padded = (height + 2) * pitch;
         int chunks = parallel.chunkCount(batch, Long.MAX_VALUE);
         double[][] dwTotals = new double[chunks][], dbPartials = new double[chunks][];
-        float[] turned = dx == null ? null : turnedWeights(w);
+        float[] turned = dx == null ? null : groupedKernels(w, true);
         parallel.forRange(batch, (start, end) -> {
             int chunk = Parallel.chunkStartingAt(start, batch, chunks);
             // Allocated by the thread that runs the chunk, as Parallel asks of partial sums.
@@ -88,7 +86,7 @@ final class FewOutputConvolution {
             // zeros that the weight gradient's last vectors read.
             float[] xLines = new float[padded + KernelGradientSums.SLACK];
             float[] dyLines = new float[outChannels * padded + KernelGradientSums.SLACK];
-            float[] rows = dx == null ? null : new float[DX_CHANNELS * width];
+            float[] rows = dx == null ? null : new float[GROUP * width];
             for (int n = start; n < end; n++) {
                 for (int o = 0; o < outChannels; o++) {
                     int gradOut = (n * outChannels + o) * plane;
@@ -117,13 +115,14 @@ final class FewOutputConvolution {
     /** {@code dx[n] +=} the correlations of image n's padded dy planes, four input channels' rows at a time. */
     private void addInputGradient(int n, float[] turned, float[] dyLines, float[] rows, float[] dx) {
         int padded = (height + 2) * pitch;
-        for (int c0 = 0; c0 < inChannels; c0 += DX_CHANNELS) {
-            int count = Math.min(DX_CHANNELS, inChannels - c0), wOff = c0 * outChannels * TAPS;
+        for (int c0 = 0; c0 < inChannels; c0 += GROUP) {
+            int count = Math.min(GROUP, inChannels - c0), wOff = c0 * outChannels * TAPS;
             for (int r = 0; r < height; r++) {
+                int top = r * pitch;
                 for (int j = 0; j < width; j += 2 * VL) {
                     int a = Math.min(j, width - VL), b = Math.min(j + VL, width - VL);
-                    VectorOps.correlate3x3PlanesFourChannels(dyLines, r * pitch, padded, outChannels, pitch, turned,
-                            wOff, a, b, rows, width);
+                    VectorOps.correlate3x3FourChannels(dyLines, top, top + pitch, top + 2 * pitch, padded,
+                            outChannels, turned, wOff, a, b, rows, width);
                 }
                 for (int k = 0; k < count; k++) {
                     VectorOps.addInto(rows, k * width, dx, ((n * inChannels + c0 + k) * height + r) * width, width);
@@ -133,65 +132,45 @@ final class FewOutputConvolution {
     }
 
     /**
-     * {@code w[o][c]} turned by 180°, for each block of four input channels output channel by output channel and tap
-     * by tap, the four channels' weights of a tap side by side: {@code [Cin/4][Cout][9][4]}, zeros past the last.
+     * The kernels in groups of four channels, by output channel ({@code [Cout/4][Cin][9][4]}) for the forward, or
+     * with {@code inputGradient} by input channel and turned by 180° ({@code [Cin/4][Cout][9][4]}): a group's four
+     * weights of a tap side by side, zeros for the channels past the last.
      */
-    private float[] turnedWeights(float[] w) {
-        float[] turned = new float[Math.ceilDiv(inChannels, DX_CHANNELS) * DX_CHANNELS * outChannels * TAPS];
+    private float[] groupedKernels(float[] w, boolean inputGradient) {
+        int grouped = inputGradient ? inChannels : outChannels, others = inputGradient ? outChannels : inChannels;
+        float[] kernels = new float[Math.ceilDiv(grouped, GROUP) * GROUP * others * TAPS];
         for (int o = 0; o < outChannels; o++) {
             for (int c = 0; c < inChannels; c++) {
+                int m = inputGradient ? c : o, other = inputGradient ? o : c;
                 for (int t = 0; t < TAPS; t++) {
-                    turned[(((c / DX_CHANNELS) * outChannels + o) * TAPS + t) * DX_CHANNELS + c % DX_CHANNELS] =
-                            w[(o * inChannels + c) * TAPS + TAPS - 1 - t];
+                    kernels[(((m / GROUP) * others + other) * TAPS + t) * GROUP + m % GROUP] =
+                            w[(o * inChannels + c) * TAPS + (inputGradient ? TAPS - 1 - t : t)];
                 }
             }
         }
-        return turned;
-    }
-
-    /**
-     * The weights of each group of three output channels, input channel by input channel and tap by tap, the three
-     * channels' weights of a tap side by side: {@code [group][Cin][9][3]}, zeros for the channels past the last.
-     */
-    private float[] groupWeights(float[] w) {
-        int groups = Math.ceilDiv(outChannels, GROUP);
-        float[] grouped = new float[groups * inChannels * TAPS * GROUP];
-        for (int o = 0; o < outChannels; o++) {
-            for (int c = 0; c < inChannels; c++) {
-                for (int t = 0; t < TAPS; t++) {
-                    grouped[(((o / GROUP) * inChannels + c) * TAPS + t) * GROUP + o % GROUP] =
-                            w[(o * inChannels + c) * TAPS + t];
-                }
-            }
-        }
-        return grouped;
+        return kernels;
     }
 
     private void convolveGroup(int n, int group, float[] x, float[] weights, float[] bias, float[] lines,
                                float[] rows, float[] y) {
         int first = group * GROUP, count = Math.min(GROUP, outChannels - first);
-        float b0 = biasOf(bias, first), b1 = biasOf(bias, first + 1), b2 = biasOf(bias, first + 2);
         int wOff = group * inChannels * TAPS * GROUP;
         fillLine(x, n, 0, lines);
         fillLine(x, n, 1, lines);
         for (int r = 0; r < height; r++) {
             fillLine(x, n, r + 2, lines);
-            int top = slot(r), mid = slot(r + 1), low = slot(r + 2);
             for (int j = 0; j < width; j += 2 * VL) {
                 // The last vectors of a row end at its end (overlapping the ones before them when the row is not a
                 // whole number of vector pairs).
                 int a = Math.min(j, width - VL), b = Math.min(j + VL, width - VL);
-                VectorOps.convolve3x3ThreeChannels(lines, top, mid, low, pitch, inChannels, weights, wOff, a, b,
-                        b0, b1, b2, rows, width);
+                VectorOps.correlate3x3FourChannels(lines, slot(r), slot(r + 1), slot(r + 2), pitch, inChannels,
+                        weights, wOff, a, b, rows, width);
             }
             for (int k = 0; k < count; k++) {
-                System.arraycopy(rows, k * width, y, ((n * outChannels + first + k) * height + r) * width, width);
+                VectorOps.addScalar(rows, k * width, bias == null ? 0f : bias[first + k], y,
+                        ((n * outChannels + first + k) * height + r) * width, width);
             }
         }
-    }
-
-    private float biasOf(float[] bias, int o) {
-        return bias == null || o >= outChannels ? 0f : bias[o];
     }
 
     /** Where padded line p's slot starts: channel c's line is {@code pitch·c} further. */

@@ -27,7 +27,7 @@ final class KernelGradientSums {
      */
     void add(int k, float[] lines, float[] dyLines, int dyOff, int rows, int pitch) {
         int count = Math.ceilDiv(rows * pitch, VectorOps.VL) * VectorOps.VL;
-        VectorOps.nineTapSums(lines, 0, dyLines, dyOff, count, pitch, lanes, k * VectorOps.TAPS * VectorOps.VL);
+        VectorOps.nineTapSums(lines, dyLines, dyOff, count, pitch, lanes, k * VectorOps.TAPS * VectorOps.VL);
     }
 
     /** The chunk's sums, kernel k's taps from {@code k·TAPS}; call once, after the last {@link #add}. */

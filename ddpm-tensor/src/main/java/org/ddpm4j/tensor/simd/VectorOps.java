@@ -474,58 +474,19 @@ final class VectorOps {
     }
 
     /**
-     * Three output channels of a 3×3 convolution at columns [a, a + VL) and [b, b + VL) of one output row, into rows
-     * 0, 1 and 2 of {@code out} (rows {@code width} long): bias plus, over {@code channels} input channels c, the
-     * taps of the padded lines at {@code top}, {@code mid} and {@code low} (channel c's {@code c·pitch} further, a
-     * zero before column 0), by the weights {@code w[wOff + (c·9 + tap)·3 + channel]}. Six accumulators stay in
-     * registers over every channel; each tap loads two vectors and serves three channels.
+     * Four channels of one output row of a sum of 3×3 correlations, at columns [a, a + VL) and [b, b + VL), into rows
+     * 0 to 3 of {@code out} (rows {@code width} long): over {@code planes} padded planes p, the taps of p's lines at
+     * {@code p·stride + top}, {@code + mid} and {@code + low} (a zero before column 0), by the weights
+     * {@code w[wOff + (p·9 + tap)·4 + channel]}. Eight accumulators stay in registers over every plane; each vector
+     * loaded serves the four channels. A few-output convolution's forward (planes: the input channels) and its input
+     * gradient (planes: dy's channels, kernels turned by 180°) are both this.
      */
-    static void convolve3x3ThreeChannels(float[] lines, int top, int mid, int low, int pitch, int channels, float[] w,
-                                         int wOff, int a, int b, float b0, float b1, float b2, float[] out,
-                                         int width) {
-        FloatVector a0 = FloatVector.broadcast(SPECIES, b0), a1 = FloatVector.broadcast(SPECIES, b1);
-        FloatVector a2 = FloatVector.broadcast(SPECIES, b2), c0 = a0, c1 = a1, c2 = a2;
-        for (int c = 0, k = wOff; c < channels; c++) {
-            int line = c * pitch;
-            for (int kh = 0; kh < 3; kh++, k += 9) {
-                int at = line + (kh == 0 ? top : kh == 1 ? mid : low);
-                for (int kw = 0; kw < 3; kw++) {
-                    FloatVector xa = FloatVector.fromArray(SPECIES, lines, at + a + kw);
-                    FloatVector xb = FloatVector.fromArray(SPECIES, lines, at + b + kw);
-                    FloatVector w0 = FloatVector.broadcast(SPECIES, w[k + 3 * kw]);
-                    FloatVector w1 = FloatVector.broadcast(SPECIES, w[k + 3 * kw + 1]);
-                    FloatVector w2 = FloatVector.broadcast(SPECIES, w[k + 3 * kw + 2]);
-                    a0 = xa.fma(w0, a0);
-                    c0 = xb.fma(w0, c0);
-                    a1 = xa.fma(w1, a1);
-                    c1 = xb.fma(w1, c1);
-                    a2 = xa.fma(w2, a2);
-                    c2 = xb.fma(w2, c2);
-                }
-            }
-        }
-        // b is stored last: where it overlaps a (a row narrower than two vectors), both hold the same sums.
-        a0.intoArray(out, a);
-        a1.intoArray(out, width + a);
-        a2.intoArray(out, 2 * width + a);
-        c0.intoArray(out, b);
-        c1.intoArray(out, width + b);
-        c2.intoArray(out, 2 * width + b);
-    }
-
-    /**
-     * One output row of four channels, each the sum over {@code planes} padded planes (the first at {@code lines},
-     * each {@code stride} further) of their 3×3 correlations with the channel's kernels, at columns [a, a + VL) and
-     * [b, b + VL), into rows 0 to 3 of {@code out} (rows {@code width} long): plane p's taps read lines
-     * {@code lineOff}, {@code + pitch} and {@code + 2·pitch} of it, by the weights {@code w[wOff + (p·9 + tap)·4 +
-     * channel]}. Each vector loaded serves the four channels: eight accumulators over all planes.
-     */
-    static void correlate3x3PlanesFourChannels(float[] lines, int lineOff, int stride, int planes, int pitch,
-                                               float[] w, int wOff, int a, int b, float[] out, int width) {
+    static void correlate3x3FourChannels(float[] lines, int top, int mid, int low, int stride, int planes, float[] w,
+                                         int wOff, int a, int b, float[] out, int width) {
         FloatVector a0 = FloatVector.zero(SPECIES), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
         for (int p = 0, k = wOff; p < planes; p++) {
             for (int kh = 0; kh < 3; kh++) {
-                int at = p * stride + lineOff + kh * pitch;
+                int at = p * stride + (kh == 0 ? top : kh == 1 ? mid : low);
                 for (int kw = 0; kw < 3; kw++, k += 4) {
                     FloatVector xa = FloatVector.fromArray(SPECIES, lines, at + a + kw);
                     FloatVector xb = FloatVector.fromArray(SPECIES, lines, at + b + kw);
@@ -544,6 +505,7 @@ final class VectorOps {
                 }
             }
         }
+        // Where b overlaps a (a row's last vectors), both hold the same sums.
         a0.intoArray(out, a);
         a1.intoArray(out, width + a);
         a2.intoArray(out, 2 * width + a);
@@ -577,21 +539,20 @@ final class VectorOps {
      * The nine tap sums of a 3×3 kernel's weight gradient, added into the lanes of nine vectors from {@code a}, over a
      * padded dy plane taken as one run: with dy's value at row r, column j in {@code dy[dyOff + r·pitch + j]} and
      * zeros in each row's last two places, and the input's padded lines ({@code x} row i − 1 at line i, a zero before
-     * each row) from {@code lines[linesOff]}, tap (kh, kw)'s sum is {@code Σ dy[dyOff + q]·lines[linesOff + q +
-     * kh·pitch + kw]} over q in [0, count): the zeros take the place of the row ends, so one loop runs over the whole
+     * each row) from {@code lines[0]}, tap (kh, kw)'s sum is {@code Σ dy[dyOff + q]·lines[q + kh·pitch + kw]} over q
+     * in [0, count): the zeros take the place of the row ends, so one loop runs over the whole
      * plane, not a loop of a vector or two per row. {@code count} is a multiple of VL; the arrays hold zeros (or
      * anything finite) up to where its last vector reads.
      */
-    static void nineTapSums(float[] lines, int linesOff, float[] dy, int dyOff, int count, int pitch, float[] lanes,
-                            int a) {
+    static void nineTapSums(float[] lines, float[] dy, int dyOff, int count, int pitch, float[] lanes, int a) {
         FloatVector t0 = FloatVector.zero(SPECIES), t1 = t0, t2 = t0, t3 = t0, t4 = t0, t5 = t0, t6 = t0, t7 = t0;
         FloatVector t8 = t0;
-        int l0 = linesOff, l1 = l0 + pitch, l2 = l1 + pitch;
+        int l1 = pitch, l2 = 2 * pitch;
         for (int q = 0; q < count; q += VL) {
             FloatVector v = FloatVector.fromArray(SPECIES, dy, dyOff + q);
-            t0 = FloatVector.fromArray(SPECIES, lines, l0 + q).fma(v, t0);
-            t1 = FloatVector.fromArray(SPECIES, lines, l0 + q + 1).fma(v, t1);
-            t2 = FloatVector.fromArray(SPECIES, lines, l0 + q + 2).fma(v, t2);
+            t0 = FloatVector.fromArray(SPECIES, lines, q).fma(v, t0);
+            t1 = FloatVector.fromArray(SPECIES, lines, q + 1).fma(v, t1);
+            t2 = FloatVector.fromArray(SPECIES, lines, q + 2).fma(v, t2);
             t3 = FloatVector.fromArray(SPECIES, lines, l1 + q).fma(v, t3);
             t4 = FloatVector.fromArray(SPECIES, lines, l1 + q + 1).fma(v, t4);
             t5 = FloatVector.fromArray(SPECIES, lines, l1 + q + 2).fma(v, t5);
