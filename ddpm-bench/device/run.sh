@@ -6,8 +6,9 @@
 #            training step at batch 32 op by op (`bench ops`: which kernels to fix next), the ch 64 one on 2 CPU threads
 #            of the same machine (the engine issue's 20x aim compares the two), and last the GPU's op by op once more
 #            with every product on the 32x32-tile kernel (ddpm.opencl.tiles=narrow: is the 64x64 one's choice right?);
-#   scaling  the ch 32 U-Net on 2, 4, 8 and 16 CPU threads, and its training step op by op at 2 and 16 (which ops do
-#            not scale).
+#   scaling  the ch 32 U-Net on 2, 4, 8 and 16 CPU threads, its training step op by op at 2 and 16 (which ops do
+#            not scale), and its work-span bound at 2 and 16 beside the step measured there (`bench spans`: how much
+#            of what is lost is the split and how much the machine).
 # Usage: ddpm-bench/device/run.sh [check] [gpu] [scaling]   (default: all three, estimated at under 10 minutes on a
 # 16-core machine; DDPM_DEVICE_QUICK=1 for JMH's smoke settings). Everything goes to $OUT (./device-out without
 # it): one file per command, its whole output, and machine.txt.
@@ -102,6 +103,8 @@ for p in "${phases[@]}"; do
         step "ops-ch32-b32-simd-${t}threads" 120 "${ddpm[@]}" bench ops --backend simd --threads "$t" --channels 32 \
           --batch 32 --steps 3 --warmup-steps 3 --out "$out/ops-ch32-b32-simd-${t}threads.json"
       done
+      step spans-ch32-b32 240 "${ddpm[@]}" bench spans --threads 2,16 --channels 32 --batch 32 --measured \
+        --out "$out/spans-ch32-b32.json"
       ;;
   esac
 done

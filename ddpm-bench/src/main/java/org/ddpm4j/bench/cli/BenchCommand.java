@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmark the engine with JMH (several forks), optionally beside PyTorch in the same run.",
         subcommands = {KernelsCommand.class, UNetCommand.class, SampleBenchCommand.class, SparkBenchCommand.class,
-                MemoryCommand.class, OpsCommand.class})
+                MemoryCommand.class, OpsCommand.class, SpansCommand.class})
 public final class BenchCommand implements Runnable {
 
     @Override

@@ -2,7 +2,6 @@ package org.ddpm4j.bench.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -10,8 +9,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.ddpm4j.bench.compare.InterleavedComparison;
-import org.ddpm4j.bench.compare.JitActivity;
 import org.ddpm4j.bench.ops.OpTimes;
 import org.ddpm4j.bench.unet.UNetCase;
 import org.ddpm4j.bench.unet.UNetWorkload;
@@ -82,10 +79,10 @@ public final class OpsCommand implements Callable<Integer> {
             // Building the model and the warm-up steps run untimed.
             times.recording(false);
             UNetWorkload workload = new UNetWorkload(OpTimes.timing(be, times), c);
-            warmUp(workload);
-            double stepMs = timeSteps(workload) / MS;
+            StepTiming.warmUp(workload::run, warmupSteps);
+            double stepMs = StepTiming.nanosPerStep(workload::run, steps) / MS;
             times.recording(true);
-            double timedStepMs = timeSteps(workload) / MS;
+            double timedStepMs = StepTiming.nanosPerStep(workload::run, steps) / MS;
             print(c, be, stepMs, timedStepMs, times);
             if (out != null) {
                 write(c, be, stepMs, timedStepMs, times);
@@ -94,32 +91,6 @@ public final class OpsCommand implements Callable<Integer> {
             be.shutdown();
         }
         return 0;
-    }
-
-    /**
-     * The warm-up steps, then more until the JIT has been idle, as the PyTorch comparison warms ours up: on a machine
-     * of few cores, steps timed while the compiler threads still share them with the backend's run slow, and the
-     * step "as it runs" came out longer than the same step with its ops timed one by one.
-     */
-    private void warmUp(UNetWorkload workload) throws IOException {
-        if (warmupSteps == 0) {
-            return;
-        }
-        double[] ms = InterleavedComparison.callMillis(workload::run, warmupSteps);
-        // As long again as the warm-up steps at the last one's pace: the first steps' one-time costs (an OpenCL
-        // device's kernel builds) would otherwise make the wait, and its cap, as long as they were.
-        double seconds = warmupSteps * ms[warmupSteps - 1] / 1e3;
-        InterleavedComparison.warmUp(calls -> InterleavedComparison.callMillis(workload::run, calls), seconds,
-                JitActivity::compileMillis);
-    }
-
-    /** Nanoseconds per step, over {@link #steps} steps. */
-    private double timeSteps(UNetWorkload workload) {
-        long start = System.nanoTime();
-        for (int i = 0; i < steps; i++) {
-            workload.run();
-        }
-        return (System.nanoTime() - start) / (double) steps;
     }
 
     private void print(UNetCase c, Backend be, double stepMs, double timedStepMs, OpTimes times) {

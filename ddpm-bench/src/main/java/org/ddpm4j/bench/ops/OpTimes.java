@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.LongSupplier;
 import org.ddpm4j.tensor.Backend;
 import org.ddpm4j.tensor.Conv2dSpec;
 import org.ddpm4j.tensor.Tensor;
@@ -19,6 +20,9 @@ import org.ddpm4j.tensor.Tensor;
  * backend, whose ops only queue their kernels, an op's time is its kernels' and not the next op's; the price is the
  * overlap of host and device that the workload would otherwise have. The record is not synchronised: one thread at a
  * time calls the wrapped backend, as a training or sampling loop does.
+ *
+ * <p>Made with a marker (a counter of what the backend has run, such as {@code ChunkSpans::count}), it also logs every
+ * recorded call in order with the marker's readings around it, so that a call's own ranges can be found.
  */
 public final class OpTimes {
     /** Backend methods that are not ops: passed through untimed. */
@@ -26,7 +30,19 @@ public final class OpTimes {
             "toString", "hashCode", "equals");
 
     private final Map<String, long[]> byOp = new LinkedHashMap<>();
+    private final LongSupplier marker;
+    private final List<Call> calls = new ArrayList<>();
     private boolean recording = true;
+
+    /** Op times by name and shapes. */
+    public OpTimes() {
+        this(null);
+    }
+
+    /** Op times by name and shapes, and every call logged with {@code marker}'s readings around it (null: none). */
+    public OpTimes(LongSupplier marker) {
+        this.marker = marker;
+    }
 
     /**
      * One op's share of the recorded runs.
@@ -38,6 +54,17 @@ public final class OpTimes {
     public record Entry(String op, long calls, long nanos) {
     }
 
+    /**
+     * One recorded op call.
+     *
+     * @param op     as {@link Entry#op}
+     * @param nanos  its time, its {@code finish()} included
+     * @param before the marker's reading before the call
+     * @param after  its reading after the call
+     */
+    public record Call(String op, long nanos, long before, long after) {
+    }
+
     /** A backend that runs every op on {@code target} and charges its time to {@code into}. */
     public static Backend timing(Backend target, OpTimes into) {
         return (Backend) Proxy.newProxyInstance(Backend.class.getClassLoader(), new Class<?>[] {Backend.class},
@@ -47,6 +74,17 @@ public final class OpTimes {
     /** Stops (false) or resumes (true) charging ops: the ops still run, for warm-up steps. */
     public void recording(boolean on) {
         recording = on;
+    }
+
+    /** Every call recorded so far, in order, when made with a marker (else none). */
+    public List<Call> calls() {
+        return java.util.Collections.unmodifiableList(calls);
+    }
+
+    /** Forgets every op and call recorded so far. */
+    public void clear() {
+        byOp.clear();
+        calls.clear();
     }
 
     /** Every op charged so far, the most time first. */
@@ -80,13 +118,18 @@ public final class OpTimes {
         if (NOT_OPS.contains(method.getName()) || !recording) {
             return invoke(target, method, args);
         }
+        long before = marker == null ? 0 : marker.getAsLong();
         long start = System.nanoTime();
         Object result = invoke(target, method, args);
         target.finish();
         long nanos = System.nanoTime() - start;
-        long[] v = byOp.computeIfAbsent(key(method.getName(), args), k -> new long[2]);
+        String key = key(method.getName(), args);
+        long[] v = byOp.computeIfAbsent(key, k -> new long[2]);
         v[0]++;
         v[1] += nanos;
+        if (marker != null) {
+            calls.add(new Call(key, nanos, before, marker.getAsLong()));
+        }
         return result;
     }
 

@@ -77,4 +77,26 @@ class OpTimesTest {
         assertEquals(direct.getMessage(), viaTimed.getMessage());
         assertTrue(times.entries().isEmpty(), "a failed op is not charged: " + times.entries());
     }
+
+    @Test
+    void withAMarkerEveryRecordedCallIsLoggedInOrderWithItsReadings() {
+        long[] readings = {0};
+        OpTimes logged = new OpTimes(() -> readings[0]++);
+        Backend wrapped = OpTimes.timing(target, logged);
+        Tensor a = ramp(8), out = a.zerosLike();
+        logged.recording(false);
+        wrapped.add(a, a, out);
+        assertTrue(logged.calls().isEmpty(), "nothing while not recording");
+        logged.recording(true);
+        wrapped.add(a, a, out);
+        wrapped.mul(a, a, out);
+        assertEquals(List.of("add [8] [8]", "mul [8] [8]"), logged.calls().stream().map(OpTimes.Call::op).toList());
+        assertEquals(0, logged.calls().get(0).before());
+        assertEquals(1, logged.calls().get(0).after());
+        assertEquals(2, logged.calls().get(1).before());
+        assertTrue(logged.calls().stream().allMatch(c -> c.nanos() >= 0));
+        assertTrue(times.calls().isEmpty(), "no log without a marker");
+        logged.clear();
+        assertTrue(logged.calls().isEmpty() && logged.entries().isEmpty(), "cleared");
+    }
 }

@@ -31,6 +31,9 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>One caller at a time hands chunks to the workers; a second caller meanwhile runs its own chunks itself, in the
  * same order, so its results are the same bits.
+ *
+ * <p>A team made with a {@link ChunkSpans} has no workers: it splits each range as its thread count would and runs the
+ * chunks one after another on the caller, timing each, which gives the same bits again.
  */
 final class Parallel {
     /** Work below this many scalar operations per chunk is not worth a hand-off to another thread. */
@@ -61,18 +64,30 @@ final class Parallel {
     /** 1 at index k·STRIDE while worker k is parked, and must be unparked to see its slot. */
     private final AtomicIntegerArray parked;
     private final Thread[] workers;
+    /** Where each range's chunk times go when the chunks run one after another on the caller; null for a real team. */
+    private final ChunkSpans spans;
     /** Held by the caller whose chunks the workers run. */
     private final AtomicBoolean handingOut = new AtomicBoolean();
     private volatile boolean shutDown;
 
     Parallel(int threads) {
+        this(threads, null);
+    }
+
+    /**
+     * A team of {@code threads}, or, with {@code spans}, one that splits ranges as that many threads would but runs
+     * every chunk on the caller and charges its time to {@code spans}.
+     */
+    Parallel(int threads, ChunkSpans spans) {
         if (threads < 1) {
             throw new IllegalArgumentException("thread count must be at least 1 but was " + threads);
         }
         this.threads = threads;
-        this.slots = new AtomicReferenceArray<>((threads - 1) * STRIDE);
-        this.parked = new AtomicIntegerArray((threads - 1) * STRIDE);
-        this.workers = new Thread[threads - 1];
+        this.spans = spans;
+        int workerCount = spans == null ? threads - 1 : 0;
+        this.slots = new AtomicReferenceArray<>(workerCount * STRIDE);
+        this.parked = new AtomicIntegerArray(workerCount * STRIDE);
+        this.workers = new Thread[workerCount];
         int teamId = TEAM_IDS.incrementAndGet();
         for (int k = 0; k < workers.length; k++) {
             int worker = k;
@@ -84,6 +99,11 @@ final class Parallel {
 
     int threads() {
         return threads;
+    }
+
+    /** Whether this team runs its chunks one after another on the caller ({@link ChunkSpans}). */
+    boolean serialises() {
+        return spans != null;
     }
 
     /**
@@ -105,6 +125,10 @@ final class Parallel {
      */
     void forRange(int n, long workPerItem, RangeBody body) {
         int chunks = chunkCount(n, workPerItem);
+        if (spans != null) {
+            runTimed(n, chunks, body);
+            return;
+        }
         if (chunks <= 1) {
             if (n > 0) {
                 body.run(0, n);
@@ -125,6 +149,20 @@ final class Parallel {
         } finally {
             handingOut.set(false);
         }
+    }
+
+    /** The chunks one after another on the caller, in order, each timed into {@link #spans}. */
+    private void runTimed(int n, int chunks, RangeBody body) {
+        if (n <= 0) {
+            return;
+        }
+        long[] nanos = new long[chunks];
+        for (int i = 0; i < chunks; i++) {
+            long start = System.nanoTime();
+            body.run(bound(n, chunks, i), bound(n, chunks, i + 1));
+            nanos[i] = System.nanoTime() - start;
+        }
+        spans.add(nanos);
     }
 
     private void runChunks(int n, int chunks, RangeBody body) {

@@ -78,7 +78,20 @@ public final class SimdBackend implements Backend {
     }
 
     public SimdBackend(int threads, Conv3x3 conv3x3) {
-        this.parallel = new Parallel(threads);
+        this(new Parallel(threads), conv3x3);
+    }
+
+    /**
+     * A backend that splits every op into the chunks {@code threads} threads would run, but runs them one after another
+     * on the calling thread, each timed into {@code spans}: where a step's time would go at a thread count this machine
+     * may not have ({@link ChunkSpans}). Its results are the bits a backend of that many threads gives.
+     */
+    public static SimdBackend serialisingChunks(int threads, Conv3x3 conv3x3, ChunkSpans spans) {
+        return new SimdBackend(new Parallel(threads, java.util.Objects.requireNonNull(spans, "spans")), conv3x3);
+    }
+
+    private SimdBackend(Parallel parallel, Conv3x3 conv3x3) {
+        this.parallel = parallel;
         this.conv3x3 = java.util.Objects.requireNonNull(conv3x3, "conv3x3");
         this.groupNorms = new SimdGroupNorm(parallel);
         this.direct = new DirectConvolution(parallel);
@@ -101,7 +114,8 @@ public final class SimdBackend implements Backend {
 
     @Override
     public String describe() {
-        return "simd (" + Sgemm.SPECIES.vectorBitSize() + "-bit vectors, " + threads() + " threads, 3x3 convolutions: "
+        return "simd (" + Sgemm.SPECIES.vectorBitSize() + "-bit vectors, " + threads() + " threads"
+                + (parallel.serialises() ? " run one after another" : "") + ", 3x3 convolutions: "
                 + conv3x3.name().toLowerCase(java.util.Locale.ROOT) + ", dropout masks: "
                 + (CounterDropout.VECTORISED ? "vectors" : "scalar") + ")";
     }

@@ -121,7 +121,36 @@ class ParallelTest {
         }
     }
 
+    /**
+     * A team that times its chunks splits a range as its thread count would and runs the chunks in order on the
+     * caller, and keeps each range's chunk times.
+     */
     @Test
+    void aTimingTeamRunsTheChunksInOrderOnTheCaller() {
+        ChunkSpans spans = new ChunkSpans();
+        Parallel parallel = new Parallel(3, spans);
+        List<int[]> chunks = new ArrayList<>();
+        List<Thread> runners = new ArrayList<>();
+        parallel.forRange(10, (start, end) -> {
+            chunks.add(new int[] {start, end});
+            runners.add(Thread.currentThread());
+        });
+        assertEquals(List.of("[0, 3]", "[3, 6]", "[6, 10]"), chunks.stream().map(java.util.Arrays::toString).toList());
+        runners.forEach(t -> assertEquals(Thread.currentThread(), t, "every chunk ran on the caller"));
+        assertEquals(1, spans.count());
+        assertEquals(3, spans.ranges().getFirst().length, "a time per chunk");
+
+        // A range too cheap to split is one chunk; an empty one is no range.
+        parallel.forRange(4, 1, (start, end) -> { });
+        parallel.forRange(0, (start, end) -> { });
+        assertEquals(2, spans.count());
+        assertEquals(1, spans.ranges().get(1).length);
+        assertEachItemRunsOnce(parallel, 37, "a timing team");
+        spans.clear();
+        assertEquals(0, spans.count());
+    }
+
+        @Test
     void aRangeAfterShutdownIsRefused() {
         Parallel parallel = new Parallel(2);
         parallel.shutdown();
