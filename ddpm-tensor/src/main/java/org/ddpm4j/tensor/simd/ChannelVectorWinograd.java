@@ -26,10 +26,23 @@ final class ChannelVectorWinograd {
      * in a core's L2 (each V_ξ is packed just before its GEMM, into a buffer of one).
      */
     private static final int BLOCK_FLOATS = WinogradConvolution.BLOCK_FLOATS;
+    /**
+     * The weight gradient is split by its products instead of by images when the threads' partial sums outweigh the
+     * batch's transformed tiles by this much. Split by images, each thread sums its own α² × Cout × Cin partial
+     * gradients over its tiles, zeroed first and added up after; split by products, the batch's α² × tiles ×
+     * (Cin + Cout) transformed tiles are shared through memory instead (docs/benchmarks.md, "Work and span").
+     */
+    static final int PARTIALS_OVER_TILES = 2;
+    /** Ranges of the products' split at least this many times the thread count, so that the last ones even out. */
+    private static final int PRODUCT_ITEMS_PER_THREAD = 4;
 
     private final WinogradTransform t;
     private final int batch, inChannels, outChannels, height, width, tilesX, tilesPerImage;
     private final List<Block> blocks;
+    /** Whether the weight gradient is split by products ({@link #PARTIALS_OVER_TILES}). */
+    private final boolean gradientByProducts;
+    /** Row blocks of Cout each product's weight gradient is split into, when split by products. */
+    private final int gradientRowBlocks;
 
     /** Images [n0, n0 + images), all their tiles. */
     private record Block(int n0, int images) {
@@ -69,6 +82,11 @@ final class ChannelVectorWinograd {
         this.tilesX = width / t.m;
         this.tilesPerImage = (height / t.m) * tilesX;
         this.blocks = plan((int) (BLOCK_FLOATS / imageFloats(t, inChannels, outChannels, height, width)), threads);
+        long partials = (long) threads * outChannels * inChannels;
+        long transformed = (long) batch * tilesPerImage * (inChannels + outChannels);
+        this.gradientByProducts = threads > 1 && partials >= PARTIALS_OVER_TILES * transformed;
+        this.gradientRowBlocks = Math.min(outChannels / Sgemm.MR,
+                Math.ceilDiv(PRODUCT_ITEMS_PER_THREAD * threads, t.products()));
     }
 
     /** Each thread's even share of the batch, cut into as many blocks of at most {@code perBlock} images. */
@@ -85,6 +103,11 @@ final class ChannelVectorWinograd {
             }
         }
         return plan;
+    }
+
+    /** Whether {@link #weightGradient} splits by products ({@link #PARTIALS_OVER_TILES}) rather than by images. */
+    boolean splitsGradientByProducts() {
+        return gradientByProducts;
     }
 
     /**
@@ -133,10 +156,52 @@ final class ChannelVectorWinograd {
      * the transforms over channels.
      */
     void weightGradient(Parallel parallel, float[] x, float[] dy, float[] kernelGradients, double[] biasGradient) {
+        if (gradientByProducts) {
+            weightGradientByProducts(parallel, x, dy, kernelGradients, biasGradient);
+            return;
+        }
         WinogradGradientSums.sum(parallel, blocks.size(), t.products() * outChannels * inChannels, outChannels,
                 (block, partials, offset, biasPartial) -> weightGradientBlock(blocks.get(block), x, dy, partials,
                         offset, biasPartial),
                 kernelGradients, biasGradient);
+    }
+
+    /**
+     * {@link #weightGradient} in two ranges: every image's tiles transformed, by images, into {@code Vᵀ_ξ} and
+     * {@code M̄ᵀ_ξ} over the whole batch (shared, in the caller's workspace), then each {@code dU_ξ} in blocks of
+     * output channels, a product over all the batch's tiles at once: no partial sums, and the same bits on any
+     * number of threads.
+     */
+    private void weightGradientByProducts(Parallel parallel, float[] x, float[] dy, float[] kernelGradients,
+                                          double[] biasGradient) {
+        int tiles = batch * tilesPerImage, products = t.products(), inputFloats = products * tiles * inChannels;
+        float[] shared = Workspace.current().get(Workspace.Slot.CALLER_TRANSFORMED_TILES,
+                inputFloats + products * tiles * outChannels);
+        Passes input = inputPasses(tiles), adjoint = outputAdjointPasses(tiles);
+        int chunks = parallel.chunkCount(batch, Long.MAX_VALUE);
+        double[][] biasPartials = new double[chunks][];
+        parallel.forRange(batch, (start, end) -> {
+            Workspace ws = Workspace.current();
+            // Allocated by the thread that runs the chunk, as Parallel asks of partial sums.
+            double[] bias = new double[outChannels];
+            biasPartials[Parallel.chunkStartingAt(start, batch, chunks)] = bias;
+            for (int n = start; n < end; n++) {
+                transformInput(x, n, input, shared, n * tilesPerImage, ws);
+                transformGradient(dy, n, adjoint, shared, inputFloats, n * tilesPerImage, bias, ws);
+            }
+        });
+        int rows = Sgemm.MR * Math.ceilDiv(outChannels / Sgemm.MR, gradientRowBlocks);
+        int rowBlocks = Math.ceilDiv(outChannels, rows);
+        parallel.forRange(products * rowBlocks, (start, end) -> {
+            for (int item = start; item < end; item++) {
+                int xi = item / rowBlocks, o0 = item % rowBlocks * rows, count = Math.min(rows, outChannels - o0);
+                // dU_ξ = M̄ᵀ_ξᵀ·Vᵀ_ξ over all tiles, rows [o0, o0 + count).
+                Sgemm.gemm(true, false, count, inChannels, tiles, 1f, shared, inputFloats + xi * tiles * outChannels
+                        + o0, outChannels, shared, xi * tiles * inChannels, inChannels, false, kernelGradients,
+                        (xi * outChannels + o0) * inChannels, inChannels);
+            }
+        });
+        WinogradGradientSums.addChunkSums(biasPartials, biasGradient);
     }
 
     private void weightGradientBlock(Block b, float[] x, float[] dy, float[] partials, int partialOff,
@@ -147,7 +212,7 @@ final class ChannelVectorWinograd {
         float[] mBar = ws.get(Workspace.Slot.WINOGRAD_PRODUCTS, products * tiles * outChannels);
         Passes adjoint = outputAdjointPasses(tiles);
         for (int i = 0; i < b.images(); i++) {
-            transformGradient(dy, b.n0() + i, adjoint, mBar, i * tilesPerImage, biasPartial, ws);
+            transformGradient(dy, b.n0() + i, adjoint, mBar, 0, i * tilesPerImage, biasPartial, ws);
         }
         // dU_ξ += M̄ᵀ_ξᵀ·Vᵀ_ξ: (Cout × tiles)·(tiles × Cin), both stored tile by tile.
         for (int xi = 0; xi < products; xi++) {
@@ -158,12 +223,12 @@ final class ChannelVectorWinograd {
     }
 
     /**
-     * Rows {@code t0 ..} of every {@code M̄ᵀ_ξ} (at {@code ξ·tiles·Cout}) from image n's output gradient:
+     * Rows {@code t0 ..} of every {@code M̄ᵀ_ξ} (at {@code mBarOff + ξ·tiles·Cout}) from image n's output gradient:
      * {@code M̄(i, l) = Σ_a Σ_bb Aᵀ[a][i] Aᵀ[bb][l] dy[a][bb]} over each tile's m×m outputs, all output channels at
      * once; and each channel's sum of dy added into {@code biasPartial}.
      */
-    private void transformGradient(float[] dy, int n, Passes passes, float[] mBar, int t0, double[] biasPartial,
-                                   Workspace ws) {
+    private void transformGradient(float[] dy, int n, Passes passes, float[] mBar, int mBarOff, int t0,
+                                   double[] biasPartial, Workspace ws) {
         int m = t.m, alpha = t.alpha, plane = height * width, c = outChannels, source = n * c * plane;
         for (int o = 0; o < c; o++) {
             biasPartial[o] += VectorOps.sum(dy, source + o * plane, plane);
@@ -176,7 +241,7 @@ final class ChannelVectorWinograd {
         for (int tile = 0; tile < tilesPerImage; tile++) {
             int ty = tile / tilesX, tx = tile % tilesX;
             passes.rows().apply(pixels, (m * ty * width + m * tx) * c, stage, 0, c);
-            passes.columns().apply(stage, 0, mBar, (t0 + tile) * c, c);
+            passes.columns().apply(stage, 0, mBar, mBarOff + (t0 + tile) * c, c);
         }
     }
 

@@ -42,11 +42,17 @@ final class WinogradGradientSums {
                 VectorOps.addInto(partials, c * pitch + start, kernelGradients, start, end - start);
             }
         });
-        if (biasGradient != null) {
-            for (double[] chunk : biasPartials) {
-                for (int o = 0; o < outChannels; o++) {
-                    biasGradient[o] += chunk[o];
-                }
+        addChunkSums(biasPartials, biasGradient);
+    }
+
+    /** {@code into += } each chunk's sums, in chunk order; nothing when {@code into} is null. */
+    static void addChunkSums(double[][] chunkSums, double[] into) {
+        if (into == null) {
+            return;
+        }
+        for (double[] chunk : chunkSums) {
+            for (int i = 0; i < into.length; i++) {
+                into[i] += chunk[i];
             }
         }
     }

@@ -10,14 +10,15 @@ final class Workspace {
     /**
      * Which of a thread's scratch arrays a caller wants; two slots used at once must differ. The {@code CALLER_}
      * slots belong to the thread that calls an op: they hold what the op shares read-only with its workers (packed
-     * weights) or collects from them (per-chunk partial sums), and are never touched by the kernels themselves.
+     * weights, a batch's transformed tiles) or collects from them (per-chunk partial sums), and are never touched by the
+     * kernels themselves.
      */
     enum Slot {
         PACK_A, PACK_B, PACK_LINE, TILE, STAGING, COLUMN_GRADS, PHASE_PLANES, PHASE_GRADIENTS, PACKED_GRID, SCORES,
         WINOGRAD_GRIDS, WINOGRAD_STAGE, WINOGRAD_INPUT, WINOGRAD_PRODUCTS, WINOGRAD_LINES,
         WINOGRAD_BORDER, KERNEL_TAPS, NORM_GRADIENTS, PADDED_LINES,
         CALLER_PACKED_WEIGHTS, CALLER_FLIPPED_WEIGHTS, CALLER_TRANSFORMED_KERNELS, CALLER_PARTIALS,
-        CALLER_KERNEL_GRADIENTS
+        CALLER_KERNEL_GRADIENTS, CALLER_TRANSFORMED_TILES
     }
 
     private final float[][] buffers = new float[Slot.values().length][];

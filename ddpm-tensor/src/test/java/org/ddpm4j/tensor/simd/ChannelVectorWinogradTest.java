@@ -1,6 +1,7 @@
 package org.ddpm4j.tensor.simd;
 
 import static org.ddpm4j.tensor.ScaledErrorAssert.assertWithin;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -18,7 +19,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * flipped kernels) and its weight and bias gradients against a direct convolution in double. The shapes cover planes
  * narrower than a vector (transposed through a copy) and rows of whole vectors (transposed in place), one tile per
  * image, planes that are not a power of two, several blocks per thread and a batch that does not split evenly between
- * the threads.
+ * the threads. The weight gradient is split by images (few threads, many tiles each) and by products, whose output
+ * channels split into blocks at twelve and twenty-four threads, the last block short; those counts run on a team
+ * that splits its ranges as that many threads would and runs the chunks one after another.
  */
 class ChannelVectorWinogradTest {
     /** Largest error relative to the largest |reference| value, as in {@code WinogradConvolutionTest}. */
@@ -42,7 +45,18 @@ class ChannelVectorWinogradTest {
                 Arguments.of(WinogradTransform.F4, 3, 2 * vl, 2 * nr, 2 * vl, vl, 2),
                 Arguments.of(WinogradTransform.F4, 2, vl, nr, 4, 4, 2),
                 Arguments.of(WinogradTransform.F4, 2, 2 * vl, nr, 12, 12, 1),
-                Arguments.of(WinogradTransform.F4, 40, 2 * vl, 2 * nr, 16, 16, 2));
+                Arguments.of(WinogradTransform.F4, 40, 2 * vl, 2 * nr, 16, 16, 2),
+                Arguments.of(WinogradTransform.F2, 12, 2 * vl, 64, 4, 4, 12),
+                Arguments.of(WinogradTransform.F4, 25, 2 * vl, 64, 8, 8, 24));
+    }
+
+    /** The team for {@code threads}: a real one for one and two, else one that runs the chunks in turn. */
+    private static Parallel team(int threads) {
+        return switch (threads) {
+            case 1 -> ONE;
+            case 2 -> TWO;
+            default -> new Parallel(threads, new ChunkSpans());
+        };
     }
 
     @ParameterizedTest(name = "{0} N{1} {2}->{3} {4}x{5} threads {6}")
@@ -52,7 +66,7 @@ class ChannelVectorWinogradTest {
         float[] x = normal(r, n * cin * h * w), weights = normal(r, cout * cin * TAPS), bias = normal(r, cout);
         float[] y = normal(r, n * cout * h * w);
         ChannelVectorWinograd conv = new ChannelVectorWinograd(t, n, cin, cout, h, w, threads);
-        Parallel parallel = threads == 1 ? ONE : TWO;
+        Parallel parallel = team(threads);
         conv.forward(parallel, x, conv.kernels(parallel, weights, false),
                 OutputTerms.stored(bias, null, null, cout, h * w), y);
         double[] expected = direct(x, n, cin, cout, h, w, (o, i, tap) -> weights[(o * cin + i) * TAPS + tap]);
@@ -76,7 +90,7 @@ class ChannelVectorWinogradTest {
             expected[i] += dx[i];
         }
         ChannelVectorWinograd conv = new ChannelVectorWinograd(t, n, cin, cout, h, w, threads);
-        Parallel parallel = threads == 1 ? ONE : TWO;
+        Parallel parallel = team(threads);
         conv.forward(parallel, dy, conv.kernels(parallel, weights, true), OutputTerms.added(cout, h * w), dx);
         assertWithin(expected, dx, bound(t), "dx");
     }
@@ -112,7 +126,10 @@ class ChannelVectorWinogradTest {
             dwExpected[i] += dw[i];
         }
         ChannelVectorWinograd conv = new ChannelVectorWinograd(t, n, cin, cout, h, w, threads);
-        Parallel parallel = threads == 1 ? ONE : TWO;
+        if (threads > 2) {
+            assertTrue(conv.splitsGradientByProducts(), "the cases of many threads split the gradient by products");
+        }
+        Parallel parallel = team(threads);
         float[] kernelGradients = new float[t.products() * cout * cin];
         double[] db = new double[cout];
         conv.weightGradient(parallel, x, dy, kernelGradients, db);
@@ -123,6 +140,18 @@ class ChannelVectorWinogradTest {
             dbFloat[o] = (float) db[o];
         }
         assertWithin(dbExpected, dbFloat, F2_BOUND, "dbias");
+    }
+
+    @Test
+    void splitsTheWeightGradientByProductsWhenThePartialsOutweighTheTiles() {
+        WinogradTransform f4 = WinogradTransform.F4;
+        assertEquals(2, ChannelVectorWinograd.PARTIALS_OVER_TILES);
+        // N32 64->64 8x8: 128 F(4x4) tiles of 128 channels, 16 384 floats a product; 4 096 per thread's partials.
+        assertFalse(new ChannelVectorWinograd(f4, 32, 64, 64, 8, 8, 4).splitsGradientByProducts(), "1x");
+        assertTrue(new ChannelVectorWinograd(f4, 32, 64, 64, 8, 8, 8).splitsGradientByProducts(), "2x");
+        // The same at 16x16: four times the tiles.
+        assertFalse(new ChannelVectorWinograd(f4, 32, 64, 64, 16, 16, 16).splitsGradientByProducts(), "1x");
+        assertFalse(new ChannelVectorWinograd(f4, 4, 64, 64, 8, 8, 1).splitsGradientByProducts(), "one thread");
     }
 
     @Test
