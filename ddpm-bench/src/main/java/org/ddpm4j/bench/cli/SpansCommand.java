@@ -33,8 +33,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "spans", mixinStandardHelpOptions = true,
         description = "How a U-Net step's ops split over threads: each thread count's chunks timed one after another "
-                + "on one core, the step's least time with a core per chunk (its work-span bound), and the ops that "
-                + "keep it from scaling.")
+                + "on one core, the step's least time with a core per chunk (its work-span bound, an estimate for a "
+                + "real machine), and the ops that keep it from scaling.")
 public final class SpansCommand implements Callable<Integer> {
     private static final double MS = 1e6;
 
@@ -93,12 +93,12 @@ public final class SpansCommand implements Callable<Integer> {
                 : sample ? UNetCase.sampling(channels, batch) : UNetCase.training(channels, batch);
         SimdBackend.Conv3x3 conv3x3 = SimdBackend.Conv3x3.parse(System.getProperty(SimdBackend.CONV3X3_PROPERTY));
         List<Split> splits = new ArrayList<>();
-        String describe = null;
+        List<String> backends = new ArrayList<>();
         for (int t : threads) {
             ChunkSpans spans = new ChunkSpans();
             SimdBackend be = SimdBackend.serialisingChunks(t, conv3x3, spans);
             try {
-                describe = be.describe();
+                backends.add(be.describe());
                 splits.add(split(c, be, spans, measuredMs(c, t, conv3x3)));
             } finally {
                 be.shutdown();
@@ -107,7 +107,7 @@ public final class SpansCommand implements Callable<Integer> {
         }
         printOps(splits.getLast());
         if (out != null) {
-            write(c, describe, splits);
+            write(c, backends, splits);
         }
         return 0;
     }
@@ -197,17 +197,18 @@ public final class SpansCommand implements Callable<Integer> {
                         o.calls(), o.op()));
     }
 
-    private void write(UNetCase c, String describe, List<Split> splits) throws Exception {
+    private void write(UNetCase c, List<String> backends, List<Split> splits) throws Exception {
         Map<String, Object> record = new LinkedHashMap<>();
         record.put("case", c.name());
-        record.put("backend", describe);
         record.put("steps", steps);
         record.put("warmup_steps", warmupSteps);
         List<Map<String, Object>> rows = new ArrayList<>();
-        for (Split s : splits) {
+        for (int i = 0; i < splits.size(); i++) {
+            Split s = splits.get(i);
             WorkSpan b = s.bound();
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("threads", s.threads());
+            row.put("backend", backends.get(i));
             row.put("one_core_ms", b.stepNanos() / MS);
             row.put("ranges_ms", b.workNanos() / MS);
             row.put("outside_ms", b.serialNanos() / MS);

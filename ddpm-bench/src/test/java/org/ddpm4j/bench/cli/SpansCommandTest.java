@@ -38,6 +38,7 @@ class SpansCommandTest {
         assertTrue(one.path("measured_ms").asDouble() > 0, "every machine has one thread");
 
         assertEquals(3, three.path("threads").asInt());
+        assertTrue(three.path("backend").asText().contains("3 threads run one after another"), three.toString());
         assertEquals(4, three.path("ranges_by_chunks").size(), "ranges of up to three chunks");
         assertTrue(three.path("ranges_by_chunks").get(3).asLong() > 0, "some ranges split three ways");
         double stepOnOneCore = three.path("one_core_ms").asDouble(), bound = three.path("bound_ms").asDouble();

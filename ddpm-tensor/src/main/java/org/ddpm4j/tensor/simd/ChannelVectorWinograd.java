@@ -169,8 +169,8 @@ final class ChannelVectorWinograd {
     /**
      * {@link #weightGradient} in two ranges: every image's tiles transformed, by images, into {@code Vᵀ_ξ} and
      * {@code M̄ᵀ_ξ} over the whole batch (shared, in the caller's workspace), then each {@code dU_ξ} in blocks of
-     * output channels, a product over all the batch's tiles at once: no partial sums, and the same bits on any
-     * number of threads.
+     * output channels, a product over all the batch's tiles at once: no partial sums, and the kernel gradients the
+     * same bits on any number of threads (the bias gradient's sums are still added chunk by chunk).
      */
     private void weightGradientByProducts(Parallel parallel, float[] x, float[] dy, float[] kernelGradients,
                                           double[] biasGradient) {
