@@ -15,6 +15,7 @@ import org.ddpm4j.bench.unet.UNetWorkload;
 import org.ddpm4j.tensor.Backend;
 import org.ddpm4j.tensor.Backends;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -28,18 +29,8 @@ import picocli.CommandLine.Spec;
 public final class OpsCommand implements Callable<Integer> {
     private static final double MS = 1e6;
 
-    @Option(names = "--model", description = "small (the grayscale U-Net at --channels) or cifar10 (DDPM's CIFAR-10 "
-            + "network, ch 128) (default: ${DEFAULT-VALUE})")
-    String model = UNetCase.SMALL;
-
-    @Option(names = "--channels", description = "base channels of the small U-Net (default: ${DEFAULT-VALUE})")
-    int channels = 64;
-
-    @Option(names = "--batch", description = "batch size (default: ${DEFAULT-VALUE})")
-    int batch = 32;
-
-    @Option(names = "--sample", description = "the no-grad sampling forward instead of a training step")
-    boolean sample;
+    @Mixin
+    UNetCaseOptions unet = new UNetCaseOptions(64);
 
     @Option(names = "--steps", description = "steps timed, each way (default: ${DEFAULT-VALUE})")
     int steps = 5;
@@ -66,13 +57,11 @@ public final class OpsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        new OptionChecks(spec.commandLine()).unetModel("--model", model).channels("--channels", channels)
-                .atLeast("--batch", batch, 1)
+        unet.check(new OptionChecks(spec.commandLine()))
                 .atLeast("--steps", steps, 1).atLeast("--warmup-steps", warmupSteps, 0)
                 .atLeast("--threads", threads, 1).backend("--backend", backend).nonNegative("--min-share", minShare)
                 .writableFile("--out", out);
-        UNetCase c = model.equals(UNetCase.CIFAR10) ? UNetCase.cifar10(!sample, batch)
-                : sample ? UNetCase.sampling(channels, batch) : UNetCase.training(channels, batch);
+        UNetCase c = unet.unetCase();
         Backend be = Backends.create(backend, threads);
         try {
             OpTimes times = new OpTimes();

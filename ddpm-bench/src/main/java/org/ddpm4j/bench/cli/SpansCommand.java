@@ -20,6 +20,7 @@ import org.ddpm4j.tensor.Backend;
 import org.ddpm4j.tensor.simd.ChunkSpans;
 import org.ddpm4j.tensor.simd.SimdBackend;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -38,18 +39,8 @@ import picocli.CommandLine.Spec;
 public final class SpansCommand implements Callable<Integer> {
     private static final double MS = 1e6;
 
-    @Option(names = "--model", description = "small (the grayscale U-Net at --channels) or cifar10 (DDPM's CIFAR-10 "
-            + "network, ch 128) (default: ${DEFAULT-VALUE})")
-    String model = UNetCase.SMALL;
-
-    @Option(names = "--channels", description = "base channels of the small U-Net (default: ${DEFAULT-VALUE})")
-    int channels = 32;
-
-    @Option(names = "--batch", description = "batch size (default: ${DEFAULT-VALUE})")
-    int batch = 32;
-
-    @Option(names = "--sample", description = "the no-grad sampling forward instead of a training step")
-    boolean sample;
+    @Mixin
+    UNetCaseOptions unet = new UNetCaseOptions(32);
 
     @Option(names = "--threads", split = ",", description = "thread counts to split the ops for "
             + "(default: ${DEFAULT-VALUE})")
@@ -84,13 +75,11 @@ public final class SpansCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        OptionChecks checks = new OptionChecks(spec.commandLine()).unetModel("--model", model)
-                .channels("--channels", channels).atLeast("--batch", batch, 1).atLeast("--steps", steps, 1)
+        OptionChecks checks = unet.check(new OptionChecks(spec.commandLine())).atLeast("--steps", steps, 1)
                 .atLeast("--warmup-steps", warmupSteps, 0).atLeast("--top", top, 0).writableFile("--out", out)
                 .require(!threads.isEmpty(), "--threads: give at least one thread count");
         threads.forEach(t -> checks.atLeast("--threads", t, 1));
-        UNetCase c = model.equals(UNetCase.CIFAR10) ? UNetCase.cifar10(!sample, batch)
-                : sample ? UNetCase.sampling(channels, batch) : UNetCase.training(channels, batch);
+        UNetCase c = unet.unetCase();
         SimdBackend.Conv3x3 conv3x3 = SimdBackend.Conv3x3.parse(System.getProperty(SimdBackend.CONV3X3_PROPERTY));
         List<Split> splits = new ArrayList<>();
         List<String> backends = new ArrayList<>();
