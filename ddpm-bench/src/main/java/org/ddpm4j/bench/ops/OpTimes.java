@@ -4,6 +4,7 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -78,7 +79,7 @@ public final class OpTimes {
 
     /** Every call recorded so far, in order, when made with a marker (else none). */
     public List<Call> calls() {
-        return java.util.Collections.unmodifiableList(calls);
+        return Collections.unmodifiableList(calls);
     }
 
     /** Forgets every op and call recorded so far. */

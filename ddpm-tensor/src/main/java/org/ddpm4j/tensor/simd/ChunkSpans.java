@@ -1,7 +1,6 @@
 package org.ddpm4j.tensor.simd;
 
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 
 /**
@@ -13,29 +12,29 @@ import java.util.List;
  * bandwidth take their share.
  *
  * <p>Every range's times are kept, in the order the ranges ran, so that repeated steps can be matched range by range;
- * whoever reads them {@link #clear}s them. Not synchronised: the backend's one calling thread adds to it, as a training
- * or sampling loop calls a backend.
+ * whoever reads them {@link #clear}s them (the backend's warm-up at construction adds some too). Two threads may call
+ * the backend at once; their ranges then interleave here.
  */
 public final class ChunkSpans {
     private final List<long[]> ranges = new ArrayList<>();
 
     /** One range's chunk times, in nanoseconds, in chunk order. */
-    void add(long[] chunkNanos) {
+    synchronized void add(long[] chunkNanos) {
         ranges.add(chunkNanos);
     }
 
     /** How many ranges have run since the last {@link #clear}. */
-    public int count() {
+    public synchronized int count() {
         return ranges.size();
     }
 
-    /** Each range's chunk times (ns, in chunk order) since the last {@link #clear}, in the order they ran. */
-    public List<long[]> ranges() {
-        return Collections.unmodifiableList(ranges);
+    /** Each range's chunk times (ns, in chunk order) since the last {@link #clear}, in the order they ran: a copy. */
+    public synchronized List<long[]> ranges() {
+        return List.copyOf(ranges);
     }
 
     /** Forgets the ranges run so far. */
-    public void clear() {
+    public synchronized void clear() {
         ranges.clear();
     }
 }

@@ -156,6 +156,9 @@ final class Parallel {
         if (n <= 0) {
             return;
         }
+        if (chunks > 1 && shutDown) {
+            throw new IllegalStateException("the SIMD backend was shut down");
+        }
         long[] nanos = new long[chunks];
         for (int i = 0; i < chunks; i++) {
             long start = System.nanoTime();

@@ -148,6 +148,9 @@ class ParallelTest {
         assertEachItemRunsOnce(parallel, 37, "a timing team");
         spans.clear();
         assertEquals(0, spans.count());
+        parallel.shutdown();
+        assertThrows(IllegalStateException.class, () -> parallel.forRange(2, (start, end) -> { }),
+                "shut down, as a real team");
     }
 
         @Test
