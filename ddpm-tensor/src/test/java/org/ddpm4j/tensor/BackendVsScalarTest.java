@@ -711,7 +711,7 @@ abstract class BackendVsScalarTest {
     }
 
     @Test
-    void attentionAndSplitGradientsIntoZeroedBuffersSeeZeros() {
+    void attentionSplitAndUpsampleGradientsIntoZeroedBuffersSeeZeros() {
         RandomTensors r = new RandomTensors(23);
         Tensor q = r.normal(2, 8, 9), k = r.normal(2, 8, 9), v = r.normal(2, 8, 9), dout = r.normal(2, 8, 9);
         Tensor probs = Tensor.zeros(2, 9, 9);
@@ -723,6 +723,11 @@ abstract class BackendVsScalarTest {
         for (int i = 0; i < 3; i++) {
             assertClose(expected[i], actual[i], TOL, "attention gradient " + i + " into a zeroed buffer");
         }
+
+        Tensor up = r.normal(2, 3, 10, 8), down = Tensor.zeros(2, 3, 5, 4), zDown = zeroedOverNaN(down);
+        SCALAR.upsample2xBackward(up, down);
+        candidate().upsample2xBackward(up, zDown);
+        assertClose(down, zDown, TOL, "upsample2x backward into a zeroed buffer");
 
         Tensor dcat = r.normal(2, 7, 5, 5), a = Tensor.zeros(2, 3, 5, 5), b = Tensor.zeros(2, 4, 5, 5);
         Tensor za = zeroedOverNaN(a), zb = zeroedOverNaN(b);

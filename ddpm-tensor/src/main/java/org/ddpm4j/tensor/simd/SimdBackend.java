@@ -459,14 +459,18 @@ public final class SimdBackend implements Backend {
     public void upsample2xBackward(Tensor dy, Tensor dx) {
         OpChecks.upsample2x("upsample2xBackward", "dx", dx, "dy", dy);
         int h = dx.dim(2), w = dx.dim(3);
+        // A zeroed dx (the U-Net's, every step) gets the sums stored: its zeros are neither written by one thread
+        // first nor read back.
+        boolean store = TensorArrays.takePendingZeros(dx);
         float[] dyd = hostArray(dy), dxd = hostArray(dx);
         parallel.forRange(dx.dim(0) * dx.dim(1), 4L * h * w, (start, end) -> {
             for (int plane = start; plane < end; plane++) {
                 for (int iy = 0; iy < h; iy++) {
                     int dst = (plane * h + iy) * w, top = (plane * 2 * h + 2 * iy) * 2 * w, bottom = top + 2 * w;
                     for (int ix = 0; ix < w; ix++) {
-                        dxd[dst + ix] += dyd[top + 2 * ix] + dyd[top + 2 * ix + 1]
-                                + dyd[bottom + 2 * ix] + dyd[bottom + 2 * ix + 1];
+                        float sum = dyd[top + 2 * ix] + dyd[top + 2 * ix + 1] + dyd[bottom + 2 * ix]
+                                + dyd[bottom + 2 * ix + 1];
+                        dxd[dst + ix] = store ? sum : dxd[dst + ix] + sum;
                     }
                 }
             }
