@@ -82,12 +82,6 @@ public final class OpTimes {
         return Collections.unmodifiableList(calls);
     }
 
-    /** Forgets every op and call recorded so far. */
-    public void clear() {
-        byOp.clear();
-        calls.clear();
-    }
-
     /** Every op charged so far, the most time first. */
     public List<Entry> entries() {
         List<Entry> entries = new ArrayList<>();

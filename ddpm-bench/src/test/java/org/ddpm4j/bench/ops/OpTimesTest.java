@@ -96,7 +96,5 @@ class OpTimesTest {
         assertEquals(2, logged.calls().get(1).before());
         assertTrue(logged.calls().stream().allMatch(c -> c.nanos() >= 0));
         assertTrue(times.calls().isEmpty(), "no log without a marker");
-        logged.clear();
-        assertTrue(logged.calls().isEmpty() && logged.entries().isEmpty(), "cleared");
     }
 }

@@ -41,8 +41,8 @@ final class ChannelVectorWinograd {
     private final List<Block> blocks;
     /** Whether the weight gradient is split by products ({@link #PARTIALS_OVER_TILES}). */
     private final boolean gradientByProducts;
-    /** Row blocks of Cout each product's weight gradient is split into, when split by products. */
-    private final int gradientRowBlocks;
+    /** Rows of Cout (whole micro-tiles) in each block of a product's weight gradient, when split by products. */
+    private final int gradientRows;
 
     /** Images [n0, n0 + images), all their tiles. */
     private record Block(int n0, int images) {
@@ -85,8 +85,9 @@ final class ChannelVectorWinograd {
         long partials = (long) threads * outChannels * inChannels;
         long transformed = (long) batch * tilesPerImage * (inChannels + outChannels);
         this.gradientByProducts = threads > 1 && partials >= PARTIALS_OVER_TILES * transformed;
-        this.gradientRowBlocks = Math.min(outChannels / Sgemm.MR,
+        int rowBlocks = Math.min(outChannels / Sgemm.MR,
                 Math.ceilDiv(PRODUCT_ITEMS_PER_THREAD * threads, t.products()));
+        this.gradientRows = Sgemm.MR * Math.ceilDiv(outChannels / Sgemm.MR, rowBlocks);
     }
 
     /** Each thread's even share of the batch, cut into as many blocks of at most {@code perBlock} images. */
@@ -190,8 +191,7 @@ final class ChannelVectorWinograd {
                 transformGradient(dy, n, adjoint, shared, inputFloats, n * tilesPerImage, bias, ws);
             }
         });
-        int rows = Sgemm.MR * Math.ceilDiv(outChannels / Sgemm.MR, gradientRowBlocks);
-        int rowBlocks = Math.ceilDiv(outChannels, rows);
+        int rows = gradientRows, rowBlocks = Math.ceilDiv(outChannels, rows);
         parallel.forRange(products * rowBlocks, (start, end) -> {
             for (int item = start; item < end; item++) {
                 int xi = item / rowBlocks, o0 = item % rowBlocks * rows, count = Math.min(rows, outChannels - o0);
