@@ -29,6 +29,7 @@ import gc
 import json
 import math
 import os
+import re
 import sys
 import time
 
@@ -40,6 +41,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from ddpm_unet import AttnBlock, UNet  # noqa: E402
 
 T_STEPS = 1000
+OPTIMISED_BLAS = ("openblas", "mkl", "blis", "atlas")
 
 
 def mapped_libraries(fragments):
@@ -55,7 +57,7 @@ def mapped_libraries(fragments):
 
 def blas_kind(libraries):
     joined = " ".join(libraries).lower()
-    for kind in ("openblas", "mkl", "blis", "atlas"):
+    for kind in OPTIMISED_BLAS:
         if kind in joined:
             return kind
     if "/blas/" in joined or "libblas" in joined:
@@ -63,13 +65,23 @@ def blas_kind(libraries):
     return "none"
 
 
+def linked_blas_kind(build_config):
+    """The BLAS torch was built against, from torch.__config__.show(). pip's wheels link MKL into libtorch_cpu.so
+    itself, so no MKL library is mapped, while numpy's own OpenBLAS, which torch does not call, may be."""
+    match = re.search(r"BLAS_INFO=(\w+)", build_config)
+    kind = match.group(1).lower() if match else "none"
+    return kind if kind in OPTIMISED_BLAS else "none"
+
+
 def describe(threads):
     torch.bmm(torch.ones(2, 8, 8), torch.ones(2, 8, 8))  # BLAS is used (and mapped) by now
     libs = mapped_libraries(["blas", "mkl", "blis", "atlas"])
-    kind = blas_kind(libs)
+    kind = linked_blas_kind(torch.__config__.show())
+    if kind == "none":
+        kind = blas_kind(libs)  # Debian's torch calls libblas.so.3, whichever library the alternatives map there
     return {"peer": "pytorch", "torch": torch.__version__, "threads": torch.get_num_threads(),
             "requested_threads": threads, "blas_libraries": libs, "blas": kind,
-            "blas_optimised": kind in ("openblas", "mkl", "blis", "atlas"),
+            "blas_optimised": kind in OPTIMISED_BLAS,
             "onednn": torch.backends.mkldnn.is_available(),
             "glibc_tunables": os.environ.get("GLIBC_TUNABLES")}
 
