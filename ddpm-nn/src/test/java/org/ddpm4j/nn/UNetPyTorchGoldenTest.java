@@ -54,14 +54,24 @@ class UNetPyTorchGoldenTest {
         net.backward(dy);
         for (Parameter p : net.parameters()) {
             JsonNode e = g.get("params").get(p.name());
-            double norm = 0, probe = 0;
+            double norm = 0, probe = 0, weights = 0;
             float[] gr = p.grad().toArray();
             for (int i = 0; i < gr.length; i++) {
                 norm += (double) gr[i] * gr[i];
                 probe += gr[i] * Math.cos(0.11 * i);
+                weights += Math.cos(0.11 * i) * Math.cos(0.11 * i);
             }
-            assertClose(e.get("grad_norm").asDouble(), Math.sqrt(norm), p.name() + " gradient norm");
-            assertClose(e.get("grad_probe").asDouble(), probe, p.name() + " gradient probe");
+            double expectedNorm = e.get("grad_norm").asDouble(), expectedProbe = e.get("grad_probe").asDouble();
+            assertClose(expectedNorm, Math.sqrt(norm), p.name() + " gradient norm");
+            // The probe can cancel to far below the gradient's size (down.1.conv.weight's to 3e-4 of its norm), and
+            // then rounding the norm check accepts moves it by more than rel·|probe|. Its scale is therefore the
+            // larger of |probe| and how far rounding of rel times the gradient's RMS element, in no preferred
+            // direction, moves a sum weighted by the cosines: RMS element · ‖cos‖.
+            double probeScale = Math.max(Math.abs(expectedProbe),
+                    expectedNorm / Math.sqrt(gr.length) * Math.sqrt(weights));
+            assertTrue(Math.abs(probe - expectedProbe) <= NnTolerances.PYTORCH_ABS + NnTolerances.PYTORCH_REL
+                    * probeScale, p.name() + " gradient probe: PyTorch " + expectedProbe + ", ours " + probe
+                    + " (scale " + probeScale + ")");
             if (e.has("grad")) {
                 float[] expected = new float[gr.length];
                 for (int i = 0; i < expected.length; i++) {
