@@ -9,14 +9,23 @@ import jdk.incubator.vector.VectorSpecies;
  * KC×NR strips and A in MR×KC strips, then a register-blocked MR×NR micro-kernel runs FMAs over the packed
  * strips. Callers parallelise over independent products (images, batch entries, column blocks).
  *
- * <p>The micro-kernel keeps its MR·2 = 16 accumulators (of 32 AVX-512 registers) in local variables inside one method and never passes a
- * vector across a call, so nothing is boxed even when C2 declines to inline a helper.
+ * <p>The micro-kernel keeps its MR·2 accumulators in local variables inside one method and never passes a vector
+ * across a call, so nothing is boxed even when C2 declines to inline a helper. Its rows depend on the machine's vector
+ * registers ({@link #MR}); each row count has a kernel of its own, written out for the same reason.
  */
 final class Sgemm {
     static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
     static final int VL = SPECIES.length();
-    /** Rows of the micro-tile: one broadcast of A per row and step. */
-    static final int MR = 8;
+    /** The system property that sets {@link #MR}. */
+    static final String ROWS_PROPERTY = "ddpm.gemm.rows";
+    /**
+     * Rows of the micro-tile: one broadcast of A per row and step. Its MR·2 accumulators must stay in vector registers
+     * beside the two B vectors and the broadcasts that C2 schedules early. 8 rows fit AVX-512's 32 registers (and an
+     * ARM core's 32). x86 without AVX-512 has 16: there C2 spilled six of the 8-row kernel's accumulators (and one of
+     * a 6-row kernel's) to the stack, and each spilled FMA waited on its own store of the step before, so 4 rows,
+     * which need no spill, ran faster than either. {@value #ROWS_PROPERTY} (4 or 8) overrides the choice.
+     */
+    static final int MR = tileRows(System.getProperty(ROWS_PROPERTY), System.getProperty("os.arch"), VL);
     /** Columns of the micro-tile: two vectors. */
     static final int NR = 2 * VL;
     /**
@@ -28,6 +37,20 @@ final class Sgemm {
     static final int NC = 2048 / NR * NR;
 
     private Sgemm() {
+    }
+
+    /** The rows of the micro-tile for a {@code rows} setting (null: none), an {@code os.arch} and a vector length. */
+    static int tileRows(String rows, String arch, int lanes) {
+        if (rows != null) {
+            return switch (rows.strip()) {
+                case "4" -> 4;
+                case "8" -> 8;
+                default -> throw new IllegalArgumentException(ROWS_PROPERTY + "=" + rows + ": expected 4 or 8");
+            };
+        }
+        boolean x86 = arch != null && (arch.equals("amd64") || arch.equals("x86_64"));
+        // 16 float lanes mean AVX-512 and its 32 registers; fewer on x86 mean AVX2 (or SSE) and 16.
+        return x86 && lanes < 16 ? 4 : 8;
     }
 
     /**
@@ -176,8 +199,13 @@ final class Sgemm {
         int blockOff = a.offset() + pc * PackedA.paddedRows(a.m()) + rowOff * kc;
         for (int jr = 0; jr < n; jr += NR) {
             for (int ir = 0; ir < rows; ir += MR) {
-                runsMicroKernel(kc, a.data(), blockOff + ir * kc, b, bOff + jr, runStart, pc, c, cOff + ir * ldc + jr,
-                        ldc, add);
+                if (MR == 8) {
+                    runsMicroKernel8(kc, a.data(), blockOff + ir * kc, b, bOff + jr, runStart, pc, c,
+                            cOff + ir * ldc + jr, ldc, add);
+                } else {
+                    runsMicroKernel4(kc, a.data(), blockOff + ir * kc, b, bOff + jr, runStart, pc, c,
+                            cOff + ir * ldc + jr, ldc, add);
+                }
             }
         }
     }
@@ -193,8 +221,14 @@ final class Sgemm {
         for (int jr = 0; jr < n; jr += NR) {
             int nr = Math.min(NR, n - jr), bo = bStart + (jr / NR) * stripStride;
             for (int ir = 0; ir < rows; ir += MR) {
-                microKernel(kc, a.data(), blockOff + ir * kc, b, bo, c, cOff + ir * ldc + jr, ldc,
-                        Math.min(MR, rows - ir), nr, alpha, add, tile);
+                int mr = Math.min(MR, rows - ir);
+                if (MR == 8) {
+                    microKernel8(kc, a.data(), blockOff + ir * kc, b, bo, c, cOff + ir * ldc + jr, ldc, mr, nr, alpha,
+                            add, tile);
+                } else {
+                    microKernel4(kc, a.data(), blockOff + ir * kc, b, bo, c, cOff + ir * ldc + jr, ldc, mr, nr, alpha,
+                            add, tile);
+                }
             }
         }
     }
@@ -249,8 +283,8 @@ final class Sgemm {
      * One MR×NR tile of C from a packed A strip and a packed B strip. Full tiles are stored straight into C;
      * edge tiles (mr &lt; MR or nr &lt; NR) go through {@code tile} so that no store leaves the matrix.
      */
-    private static void microKernel(int kc, float[] pa, int ao, float[] pb, int bo, float[] c, int co, int ldc,
-                                    int mr, int nr, float alpha, boolean add, float[] tile) {
+    private static void microKernel8(int kc, float[] pa, int ao, float[] pb, int bo, float[] c, int co, int ldc,
+                                     int mr, int nr, float alpha, boolean add, float[] tile) {
         FloatVector c00 = FloatVector.zero(SPECIES), c01 = FloatVector.zero(SPECIES);
         FloatVector c10 = FloatVector.zero(SPECIES), c11 = FloatVector.zero(SPECIES);
         FloatVector c20 = FloatVector.zero(SPECIES), c21 = FloatVector.zero(SPECIES);
@@ -368,15 +402,87 @@ final class Sgemm {
         }
     }
 
+    /** {@link #microKernel8} for four rows: see {@link #MR}. */
+    private static void microKernel4(int kc, float[] pa, int ao, float[] pb, int bo, float[] c, int co, int ldc,
+                                     int mr, int nr, float alpha, boolean add, float[] tile) {
+        FloatVector c00 = FloatVector.zero(SPECIES), c01 = FloatVector.zero(SPECIES);
+        FloatVector c10 = FloatVector.zero(SPECIES), c11 = FloatVector.zero(SPECIES);
+        FloatVector c20 = FloatVector.zero(SPECIES), c21 = FloatVector.zero(SPECIES);
+        FloatVector c30 = FloatVector.zero(SPECIES), c31 = FloatVector.zero(SPECIES);
+        for (int p = 0; p < kc; p++) {
+            FloatVector b0 = FloatVector.fromArray(SPECIES, pb, bo);
+            FloatVector b1 = FloatVector.fromArray(SPECIES, pb, bo + VL);
+            FloatVector a0 = FloatVector.broadcast(SPECIES, pa[ao]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+            FloatVector a1 = FloatVector.broadcast(SPECIES, pa[ao + 1]);
+            c10 = a1.fma(b0, c10);
+            c11 = a1.fma(b1, c11);
+            FloatVector a2 = FloatVector.broadcast(SPECIES, pa[ao + 2]);
+            c20 = a2.fma(b0, c20);
+            c21 = a2.fma(b1, c21);
+            FloatVector a3 = FloatVector.broadcast(SPECIES, pa[ao + 3]);
+            c30 = a3.fma(b0, c30);
+            c31 = a3.fma(b1, c31);
+            ao += MR;
+            bo += NR;
+        }
+        if (alpha != 1f) {
+            c00 = c00.mul(alpha);
+            c01 = c01.mul(alpha);
+            c10 = c10.mul(alpha);
+            c11 = c11.mul(alpha);
+            c20 = c20.mul(alpha);
+            c21 = c21.mul(alpha);
+            c30 = c30.mul(alpha);
+            c31 = c31.mul(alpha);
+        }
+        if (mr == MR && nr == NR) {
+            if (add) {
+                c00 = c00.add(FloatVector.fromArray(SPECIES, c, co));
+                c01 = c01.add(FloatVector.fromArray(SPECIES, c, co + VL));
+                c10 = c10.add(FloatVector.fromArray(SPECIES, c, co + ldc));
+                c11 = c11.add(FloatVector.fromArray(SPECIES, c, co + ldc + VL));
+                c20 = c20.add(FloatVector.fromArray(SPECIES, c, co + 2 * ldc));
+                c21 = c21.add(FloatVector.fromArray(SPECIES, c, co + 2 * ldc + VL));
+                c30 = c30.add(FloatVector.fromArray(SPECIES, c, co + 3 * ldc));
+                c31 = c31.add(FloatVector.fromArray(SPECIES, c, co + 3 * ldc + VL));
+            }
+            c00.intoArray(c, co);
+            c01.intoArray(c, co + VL);
+            c10.intoArray(c, co + ldc);
+            c11.intoArray(c, co + ldc + VL);
+            c20.intoArray(c, co + 2 * ldc);
+            c21.intoArray(c, co + 2 * ldc + VL);
+            c30.intoArray(c, co + 3 * ldc);
+            c31.intoArray(c, co + 3 * ldc + VL);
+            return;
+        }
+        c00.intoArray(tile, 0);
+        c01.intoArray(tile, VL);
+        c10.intoArray(tile, NR);
+        c11.intoArray(tile, NR + VL);
+        c20.intoArray(tile, 2 * NR);
+        c21.intoArray(tile, 2 * NR + VL);
+        c30.intoArray(tile, 3 * NR);
+        c31.intoArray(tile, 3 * NR + VL);
+        for (int i = 0; i < mr; i++) {
+            int ci = co + i * ldc;
+            for (int j = 0; j < nr; j++) {
+                c[ci + j] = add ? c[ci + j] + tile[i * NR + j] : tile[i * NR + j];
+            }
+        }
+    }
+
     /**
      * One whole MR×NR tile of C (added to C when {@code add}) from a packed A strip and B's rows
-     * {@code b[bo + runStart[r0..r0+kc)]}, NR floats of each: {@link #microKernel}'s loop with each step's B read
+     * {@code b[bo + runStart[r0..r0+kc)]}, NR floats of each: {@link #microKernel8}'s loop with each step's B read
      * where its row lies. Its body repeats that kernel's on purpose: the sixteen accumulators cannot be handed to a
      * shared helper without being boxed wherever C2 declines to inline it, and a table in the packed kernel too (rows
      * p·NR apart) would slow every other GEMM by its lookups (docs/benchmarks.md, "B read in place").
      */
-    private static void runsMicroKernel(int kc, float[] pa, int ao, float[] b, int bo, int[] runStart, int r0,
-                                        float[] c, int co, int ldc, boolean add) {
+    private static void runsMicroKernel8(int kc, float[] pa, int ao, float[] b, int bo, int[] runStart, int r0,
+                                         float[] c, int co, int ldc, boolean add) {
         FloatVector c00 = FloatVector.zero(SPECIES), c01 = FloatVector.zero(SPECIES);
         FloatVector c10 = FloatVector.zero(SPECIES), c11 = FloatVector.zero(SPECIES);
         FloatVector c20 = FloatVector.zero(SPECIES), c21 = FloatVector.zero(SPECIES);
@@ -449,5 +555,50 @@ final class Sgemm {
         c61.intoArray(c, co + 6 * ldc + VL);
         c70.intoArray(c, co + 7 * ldc);
         c71.intoArray(c, co + 7 * ldc + VL);
+    }
+
+    /** {@link #runsMicroKernel8} for four rows: see {@link #MR}. */
+    private static void runsMicroKernel4(int kc, float[] pa, int ao, float[] b, int bo, int[] runStart, int r0,
+                                         float[] c, int co, int ldc, boolean add) {
+        FloatVector c00 = FloatVector.zero(SPECIES), c01 = FloatVector.zero(SPECIES);
+        FloatVector c10 = FloatVector.zero(SPECIES), c11 = FloatVector.zero(SPECIES);
+        FloatVector c20 = FloatVector.zero(SPECIES), c21 = FloatVector.zero(SPECIES);
+        FloatVector c30 = FloatVector.zero(SPECIES), c31 = FloatVector.zero(SPECIES);
+        for (int p = r0; p < r0 + kc; p++) {
+            int s = bo + runStart[p];
+            FloatVector b0 = FloatVector.fromArray(SPECIES, b, s);
+            FloatVector b1 = FloatVector.fromArray(SPECIES, b, s + VL);
+            FloatVector a0 = FloatVector.broadcast(SPECIES, pa[ao]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+            FloatVector a1 = FloatVector.broadcast(SPECIES, pa[ao + 1]);
+            c10 = a1.fma(b0, c10);
+            c11 = a1.fma(b1, c11);
+            FloatVector a2 = FloatVector.broadcast(SPECIES, pa[ao + 2]);
+            c20 = a2.fma(b0, c20);
+            c21 = a2.fma(b1, c21);
+            FloatVector a3 = FloatVector.broadcast(SPECIES, pa[ao + 3]);
+            c30 = a3.fma(b0, c30);
+            c31 = a3.fma(b1, c31);
+            ao += MR;
+        }
+        if (add) {
+            c00 = c00.add(FloatVector.fromArray(SPECIES, c, co));
+            c01 = c01.add(FloatVector.fromArray(SPECIES, c, co + VL));
+            c10 = c10.add(FloatVector.fromArray(SPECIES, c, co + ldc));
+            c11 = c11.add(FloatVector.fromArray(SPECIES, c, co + ldc + VL));
+            c20 = c20.add(FloatVector.fromArray(SPECIES, c, co + 2 * ldc));
+            c21 = c21.add(FloatVector.fromArray(SPECIES, c, co + 2 * ldc + VL));
+            c30 = c30.add(FloatVector.fromArray(SPECIES, c, co + 3 * ldc));
+            c31 = c31.add(FloatVector.fromArray(SPECIES, c, co + 3 * ldc + VL));
+        }
+        c00.intoArray(c, co);
+        c01.intoArray(c, co + VL);
+        c10.intoArray(c, co + ldc);
+        c11.intoArray(c, co + ldc + VL);
+        c20.intoArray(c, co + 2 * ldc);
+        c21.intoArray(c, co + 2 * ldc + VL);
+        c30.intoArray(c, co + 3 * ldc);
+        c31.intoArray(c, co + 3 * ldc + VL);
     }
 }

@@ -66,7 +66,7 @@ public final class SimdBackend implements Backend {
      * Winograd's products are GEMMs with the channels as M and K: below this many channels on either side they are
      * too thin to pay for the transforms (the U-Net's image-facing convolutions).
      */
-    private static final int WINOGRAD_MIN_CHANNELS = 2 * Sgemm.MR;
+    private static final int WINOGRAD_MIN_CHANNELS = 16;
 
     private final Parallel parallel;
     private final Conv3x3 conv3x3;
@@ -117,7 +117,8 @@ public final class SimdBackend implements Backend {
         return "simd (" + Sgemm.SPECIES.vectorBitSize() + "-bit vectors, " + threads() + " threads"
                 + (parallel.serialises() ? " run one after another" : "") + ", 3x3 convolutions: "
                 + conv3x3.name().toLowerCase(java.util.Locale.ROOT) + ", dropout masks: "
-                + (CounterDropout.VECTORISED ? "vectors" : "scalar") + ")";
+                + (CounterDropout.VECTORISED ? "vectors" : "scalar") + ", GEMM tiles " + Sgemm.MR + "x" + Sgemm.NR
+                + ")";
     }
 
     /** Stops the worker threads (they are daemon threads, so this is optional); the backend must not be used afterwards. */
