@@ -37,7 +37,8 @@ if [ "$size_mib" -gt "$limit_mib" ]; then
 fi
 # The tool's limit holds for the tracked files and the carried folder together, and the shipped model, the golden
 # files and the results are tracked: say how much there is to hold out of the index for the call.
-tracked_bytes=$(git -C "$root" ls-files -z | (cd "$root" && xargs -0 stat -c %s 2>/dev/null) | awk '{s += $1} END {print s + 0}')
+tracked_bytes=$(git -C "$root" ls-files -z | (cd "$root" && xargs -0 stat -c %s 2>/dev/null || true) \
+  | awk '{s += $1} END {print s + 0}')
 tracked_mib=$(( (tracked_bytes + 1048575) / 1048576 ))
 if [ $(( size_mib + tracked_mib )) -gt "$limit_mib" ]; then
   echo "pack.sh: with the ${tracked_mib} MiB of tracked files the call would send $(( size_mib + tracked_mib )) MiB:" \
