@@ -21,9 +21,10 @@ final class Sgemm {
     /**
      * Rows of the micro-tile: one broadcast of A per row and step. Its MR·2 accumulators must stay in vector registers
      * beside the two B vectors and the broadcasts that C2 schedules early. 8 rows fit AVX-512's 32 registers (and an
-     * ARM core's 32). x86 without AVX-512 has 16: there C2 spilled six of the 8-row kernel's accumulators (and one of
-     * a 6-row kernel's) to the stack, and each spilled FMA waited on its own store of the step before, so 4 rows,
-     * which need no spill, ran faster than either. {@value #ROWS_PROPERTY} (4 or 8) overrides the choice.
+     * ARM core's 32). x86 without AVX-512 has 16: there C2 spilled accumulators of an 8-row kernel, and even of a
+     * 6-row one, to the stack, and each spilled FMA waited on its own store of the step before, so 4 rows, which need
+     * no spill, ran faster than either (docs/benchmarks.md, "An AVX2 machine"). {@value #ROWS_PROPERTY} (4 or 8)
+     * overrides the choice.
      */
     static final int MR = tileRows(System.getProperty(ROWS_PROPERTY), System.getProperty("os.arch"), VL);
     /** Columns of the micro-tile: two vectors. */
