@@ -14,7 +14,7 @@ public class AB {
         for (int v = 0; v < 2; v++) {
             URLClassLoader cl = new URLClassLoader(new URL[]{new java.io.File(jars[v]).toURI().toURL()}, ClassLoader.getPlatformClassLoader());
             Class<?> backends = cl.loadClass("org.ddpm4j.tensor.Backends");
-            Object be = backends.getMethod("create", String.class, int.class).invoke(null, "simd", 2);
+            Object be = backends.getMethod("create", String.class, int.class).invoke(null, "simd", Integer.getInteger("threads", 2));
             Class<?> beClass = cl.loadClass("org.ddpm4j.tensor.Backend");
             for (int i = 0; i < cases.size(); i++) {
                 String c = cases.get(i);
