@@ -2,6 +2,7 @@ package org.ddpm4j.tensor;
 
 import static org.ddpm4j.tensor.TensorAssert.assertClose;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -273,6 +274,30 @@ abstract class BackendVsScalarTest {
             assertClose(rs, rv, TOL, op + " rstd");
             assertClose(ys, yv, TOL, op + " y");
         }
+    }
+
+    /**
+     * A convolution of no input channels is its bias, as in the scalar reference: its GEMM has an empty inner sum (no
+     * division by a depth of zero), on each path a convolution can take (3×3 at stride 1 and 2, 1×1, one output and a
+     * few outputs), and its backward adds dy's sums to the bias gradient.
+     */
+    @ParameterizedTest(name = "0 -> {0}, k{1} s{2}")
+    @CsvSource({"32, 3, 1", "32, 3, 2", "32, 1, 1", "3, 3, 1", "1, 3, 1", "3, 3, 2"})
+    void aConvolutionOfNoInputChannelsIsItsBias(int cout, int k, int stride) {
+        RandomTensors r = new RandomTensors(41 + cout * 3L + k + stride);
+        Conv2dSpec spec = new Conv2dSpec(k, stride, k / 2);
+        int side = 8, out = spec.outSize(side);
+        Tensor x = Tensor.zeros(2, 0, side, side), w = Tensor.zeros(cout, 0, k, k), b = r.normal(cout);
+        Tensor ys = Tensor.zeros(2, cout, out, out), yv = r.normal(2, cout, out, out);
+        SCALAR.conv2d(x, w, b, spec, ys);
+        candidate().conv2d(x, w, b, spec, yv);
+        assertClose(ys, yv, TOL, "conv2d y");
+        assertEquals(b.toArray()[cout - 1], yv.toArray()[yv.size() - 1], "the last output is the last bias");
+
+        Tensor dy = r.normal(2, cout, out, out), dbs = r.normal(cout), dbv = dbs.copy();
+        SCALAR.conv2dBackward(x, w, dy, spec, x.zerosLike(), w.zerosLike(), dbs);
+        candidate().conv2dBackward(x, w, dy, spec, x.zerosLike(), w.zerosLike(), dbv);
+        assertClose(dbs, dbv, TOL, "conv2d dbias");
     }
 
     /**

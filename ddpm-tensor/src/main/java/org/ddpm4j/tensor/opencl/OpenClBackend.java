@@ -209,6 +209,10 @@ public final class OpenClBackend implements Backend {
      */
     private void addWeightGradient(ConvGeometry g, float[] x, float[] dy, float[] dw) {
         int m = g.outChannels(), n = g.patchSize(), depth = g.batch() * g.outPlane();
+        if (m == 0 || n == 0) {
+            // No weights (no input or no output channels): nothing to add, and no tiles to cut.
+            return;
+        }
         ImplicitGemmKernel k = tiles.wideWhenCut(m, n) ? wideGemm : gemm;
         WeightGradientSplit split = WeightGradientSplit.of(m, n, depth, threads(), k.tile());
         boolean cut = split.splits() > 1;

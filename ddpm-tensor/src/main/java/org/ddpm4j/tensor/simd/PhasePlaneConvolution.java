@@ -66,9 +66,12 @@ final class PhasePlaneConvolution {
         }
     }
 
-    /** Whether this computes the convolution: stride 2 on even planes, so every phase has H/2 × W/2 values. */
+    /**
+     * Whether this computes the convolution: stride 2 on even planes, so every phase has H/2 × W/2 values, and some
+     * input channels (with none the unrolled input has no rows, which the plain GEMM path takes as an empty sum).
+     */
     static boolean applies(ConvGeometry g) {
-        return g.spec().stride() == 2 && g.height() % 2 == 0 && g.width() % 2 == 0;
+        return g.spec().stride() == 2 && g.height() % 2 == 0 && g.width() % 2 == 0 && g.inChannels() > 0;
     }
 
     /** The convolution computed {@code imagesPerGroup} images at a time (the batch's last group may hold fewer). */

@@ -275,9 +275,12 @@ final class Sgemm {
         }
     }
 
-    /** The depth of every K block but the last: K split into equal blocks of at most KC. */
+    /**
+     * The depth of every K block but the last: K split into equal blocks of at most KC. An empty K (a convolution of no
+     * input channels) has no blocks; its depth is 1 so that a loop over blocks stops at once.
+     */
     static int blockDepth(int k) {
-        return Math.ceilDiv(k, Math.ceilDiv(k, KC));
+        return k == 0 ? 1 : Math.ceilDiv(k, Math.ceilDiv(k, KC));
     }
 
     /**
