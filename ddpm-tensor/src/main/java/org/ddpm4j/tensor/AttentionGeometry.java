@@ -12,6 +12,8 @@ public record AttentionGeometry(int batch, int channels, int positions) {
         ShapeCheck.requireSameShape(op, "q", q, "out", out);
         int b = q.dim(0), c = q.dim(1), t = ShapeCheck.trailingSize(q, 2);
         ShapeCheck.requireShape(op, "probs", probs, b, t, t);
+        ShapeCheck.require(c > 0 || (long) b * t == 0, op, () -> "q " + q.shapeString()
+                + " has no channels, so the scores' scale 1/√C is undefined");
         return new AttentionGeometry(b, c, t);
     }
 

@@ -17,7 +17,11 @@ public record GroupNormGeometry(int batch, int channels, int groups, int spatial
         }
         ShapeCheck.requireShape(op, "mean", mean, n, groups);
         ShapeCheck.requireShape(op, "rstd", rstd, n, groups);
-        return new GroupNormGeometry(n, c, groups, ShapeCheck.trailingSize(x, 2));
+        int spatial = ShapeCheck.trailingSize(x, 2);
+        // A batch of no samples has no groups to normalise; a sample whose groups hold nothing has no mean.
+        ShapeCheck.require(n == 0 || (long) (c / groups) * spatial > 0, op, () -> "x " + x.shapeString()
+                + " has no elements in a group, whose mean and variance are then undefined");
+        return new GroupNormGeometry(n, c, groups, spatial);
     }
 
     public int channelsPerGroup() {

@@ -44,6 +44,13 @@ class ArgumentErrorTest {
                 "[2, 3, 8, 8]", "[2, 4, 8, 8]");
         expect(() -> be.conv2dPlus(x, w, null, Conv2dSpec.same3x3(), null, y, y), "conv2dPlus", "residual",
                 "not be y");
+        // Statistics over nothing, and a scale 1/√0: undefined, where a batch of none is simply empty.
+        Tensor emptyPlanes = Tensor.zeros(2, 4, 0, 0);
+        expect(() -> be.groupNorm(emptyPlanes, null, null, 2, 1e-5f, emptyPlanes.zerosLike(), Tensor.zeros(2, 2),
+                Tensor.zeros(2, 2)), "groupNorm", "[2, 4, 0, 0]", "no elements in a group");
+        Tensor noChannels = Tensor.zeros(2, 0, 16);
+        expect(() -> be.attention(noChannels, noChannels, noChannels, noChannels.zerosLike(), Tensor.zeros(2, 16, 16)),
+                "attention", "[2, 0, 16]", "no channels");
         be.shutdown();
     }
 

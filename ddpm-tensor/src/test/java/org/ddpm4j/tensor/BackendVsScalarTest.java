@@ -301,6 +301,27 @@ abstract class BackendVsScalarTest {
     }
 
     /**
+     * A convolution to no output channels has no output, and its backward adds nothing to dx or dw, on each path (the
+     * OpenCL backend's weight gradient divided by zero on it before, and the SIMD backend's stride-2 input gradient
+     * added a product of depth zero that it had not written, whatever its scratch memory held).
+     */
+    @ParameterizedTest(name = "32 -> 0, k{0} s{1}")
+    @CsvSource({"3, 1", "3, 2", "1, 1"})
+    void aConvolutionToNoOutputChannelsAddsNothing(int k, int stride) {
+        RandomTensors r = new RandomTensors(43 + k + stride);
+        Conv2dSpec spec = new Conv2dSpec(k, stride, k / 2);
+        int side = 8, out = spec.outSize(side);
+        Tensor x = r.normal(2, 32, side, side), w = Tensor.zeros(0, 32, k, k), y = Tensor.zeros(2, 0, out, out);
+        // A backward with weights first, so that any scratch memory the empty one might read holds values.
+        candidate().conv2dBackward(x, r.normal(32, 32, k, k), r.normal(2, 32, out, out), spec, x.zerosLike(),
+                Tensor.zeros(32, 32, k, k), Tensor.zeros(32));
+        candidate().conv2d(x, w, Tensor.zeros(0), spec, y);
+        Tensor dx = r.normal(2, 32, side, side), before = dx.copy();
+        candidate().conv2dBackward(x, w, y, spec, dx, w.zerosLike(), Tensor.zeros(0));
+        assertArrayEquals(before.toArray(), dx.toArray(), "dx as it was");
+    }
+
+    /**
      * A batch of no images is no error, as in the scalar reference: the convolutions on each of their paths
      * (Winograd's, stride 2's phase planes, one input and one output channel) and GroupNorm (+ SiLU) run forward and
      * backward, and the parameter gradients keep what they held.

@@ -164,6 +164,13 @@ final class Sgemm {
     static void gemmPrepacked(PackedA a, int rowOff, int rows, int n, float[] b, int bOff, float[] c, int cOff,
                               int ldc) {
         int k = a.k(), depth = a.depth();
+        if (k == 0) {
+            // An empty sum (a convolution to no output channels, in its input gradient): C is zero, not left as is.
+            for (int i = 0; i < rows; i++) {
+                Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0f);
+            }
+            return;
+        }
         float[] tile = Workspace.current().get(Workspace.Slot.TILE, MR * NR);
         for (int pc = 0; pc < k; pc += depth) {
             strips(a, rowOff, rows, pc, Math.min(depth, k - pc), b, bOff + pc * NR, k * NR, n, 1f, pc > 0, c, cOff,
