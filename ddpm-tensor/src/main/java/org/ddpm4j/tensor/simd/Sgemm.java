@@ -67,15 +67,6 @@ final class Sgemm {
     /** {@code C[m×n] = α·op(A)·B (+ C)} with B supplied by a packer ({@code k×n}). */
     static void gemm(boolean transA, int m, int n, int k, float alpha, float[] a, int aOff, int lda, BPacker b,
                      boolean accumulate, float[] c, int cOff, int ldc) {
-        if (k == 0) {
-            // An empty sum: α·op(A)·B is zero (a linear layer's weight gradient over a batch of no samples).
-            if (!accumulate) {
-                for (int i = 0; i < m; i++) {
-                    Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0f);
-                }
-            }
-            return;
-        }
         float[] buffer = Workspace.current().get(Workspace.Slot.PACK_A, PackedA.size(m, k));
         PackedA packed = PackedA.pack(transA, m, k, a, aOff, lda, buffer);
         gemmPacked(packed, 0, m, n, alpha, b, accumulate, c, cOff, ldc);
@@ -127,11 +118,7 @@ final class Sgemm {
             return;
         }
         if (k == 0) {
-            if (!accumulate) {
-                for (int i = 0; i < rows; i++) {
-                    java.util.Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0f);
-                }
-            }
+            emptySum(rows, n, accumulate, c, cOff, ldc);
             return;
         }
         Workspace ws = Workspace.current();
@@ -165,10 +152,7 @@ final class Sgemm {
                               int ldc) {
         int k = a.k(), depth = a.depth();
         if (k == 0) {
-            // An empty sum (a convolution to no output channels, in its input gradient): C is zero, not left as is.
-            for (int i = 0; i < rows; i++) {
-                Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0f);
-            }
+            emptySum(rows, n, false, c, cOff, ldc);
             return;
         }
         float[] tile = Workspace.current().get(Workspace.Slot.TILE, MR * NR);
@@ -279,6 +263,21 @@ final class Sgemm {
                     }
                 }
             }
+        }
+    }
+
+    /**
+     * A product of depth zero, an empty sum: C's {@code rows × n} are zero, or left as they are when the product is
+     * added to them. A linear layer's weight gradient over a batch of no samples, a convolution of no input channels,
+     * and the input gradient of one to no output channels are such products; with no K block to run, the micro-kernel
+     * never writes C.
+     */
+    private static void emptySum(int rows, int n, boolean accumulate, float[] c, int cOff, int ldc) {
+        if (accumulate) {
+            return;
+        }
+        for (int i = 0; i < rows; i++) {
+            Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0f);
         }
     }
 
